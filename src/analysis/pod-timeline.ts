@@ -1,0 +1,156 @@
+import type { ClusterEvent } from '../cluster/events.js';
+import { isPodEvent } from '../cluster/events.js';
+
+/** PodState is what a pod is doing at a moment, in lifecycle order. */
+export type PodState =
+  | 'starting'
+  | 'running'
+  | 'ready'
+  | 'not-ready'
+  | 'terminating'
+  | 'prestop'
+  | 'sigterm'
+  | 'sigkilled'
+  | 'exited'
+  | 'deleted';
+
+/** PodSpan is one state of one pod from `startMs` to `endMs` (null while it lasts). */
+export interface PodSpan {
+  state: PodState;
+  startMs: number;
+  endMs: number | null;
+}
+
+/** PodTimeline is one pod's life as the events tell it. */
+export interface PodTimeline {
+  pod: string;
+  revision: string | null;
+  createdMs: number | null;
+  readyMs: number | null;
+  terminatingMs: number | null;
+  endpointRemovedMs: number | null;
+  prestopStartMs: number | null;
+  prestopEndMs: number | null;
+  sigtermMs: number | null;
+  sigkillMs: number | null;
+  exitedMs: number | null;
+  exitCode: number | null;
+  exitSignal: string | null;
+  graceMs: number | null;
+  /** state is the latest state. */
+  state: PodState;
+  spans: PodSpan[];
+  /** inferred is true when any of the termination times was deduced rather than observed. */
+  inferred: boolean;
+}
+
+const NEXT_STATE: Partial<Record<ClusterEvent['kind'], PodState>> = {
+  'pod-created': 'starting',
+  'pod-started': 'running',
+  'pod-ready': 'ready',
+  'pod-not-ready': 'not-ready',
+  'pod-terminating': 'terminating',
+  'prestop-started': 'prestop',
+  sigterm: 'sigterm',
+  sigkill: 'sigkilled',
+  exited: 'exited',
+  'pod-deleted': 'deleted',
+};
+
+// Once a pod is terminating, a late "not ready" must not move it back in the story.
+const TERMINAL_ORDER: PodState[] = ['terminating', 'prestop', 'sigterm', 'sigkilled', 'exited', 'deleted'];
+
+/** buildPodTimelines folds cluster events (any order) into one timeline per pod, in order of creation. */
+export function buildPodTimelines(events: readonly ClusterEvent[]): PodTimeline[] {
+  const byPod = new Map<string, PodTimeline>();
+  const sorted = [...events].sort((a, b) => a.atMs - b.atMs);
+  for (const e of sorted) {
+    if (!isPodEvent(e)) continue;
+    let t = byPod.get(e.pod);
+    if (!t) {
+      t = emptyTimeline(e.pod, e.atMs);
+      byPod.set(e.pod, t);
+    }
+    if (e.inferred) t.inferred = true;
+    apply(t, e);
+  }
+  return [...byPod.values()].sort((a, b) => (a.createdMs ?? 0) - (b.createdMs ?? 0) || a.pod.localeCompare(b.pod));
+}
+
+function emptyTimeline(pod: string, atMs: number): PodTimeline {
+  return {
+    pod,
+    revision: null,
+    createdMs: null,
+    readyMs: null,
+    terminatingMs: null,
+    endpointRemovedMs: null,
+    prestopStartMs: null,
+    prestopEndMs: null,
+    sigtermMs: null,
+    sigkillMs: null,
+    exitedMs: null,
+    exitCode: null,
+    exitSignal: null,
+    graceMs: null,
+    state: 'running',
+    spans: [{ state: 'running', startMs: atMs, endMs: null }],
+    inferred: false,
+  };
+}
+
+function apply(t: PodTimeline, e: Extract<ClusterEvent, { pod: string }>): void {
+  switch (e.kind) {
+    case 'pod-created':
+      t.revision = e.revision;
+      t.createdMs = e.atMs;
+      break;
+    case 'pod-ready':
+      t.readyMs ??= e.atMs;
+      break;
+    case 'pod-terminating':
+      t.terminatingMs ??= e.atMs;
+      t.graceMs = e.graceMs;
+      break;
+    case 'endpoint-removed':
+      t.endpointRemovedMs ??= e.atMs;
+      break;
+    case 'prestop-started':
+      t.prestopStartMs ??= e.atMs;
+      break;
+    case 'prestop-finished':
+      t.prestopEndMs ??= e.atMs;
+      break;
+    case 'sigterm':
+      t.sigtermMs ??= e.atMs;
+      break;
+    case 'sigkill':
+      t.sigkillMs ??= e.atMs;
+      break;
+    case 'exited':
+      t.exitedMs ??= e.atMs;
+      t.exitCode = e.exitCode;
+      t.exitSignal = e.signal;
+      break;
+    default:
+      break;
+  }
+  const next = NEXT_STATE[e.kind];
+  if (next) moveTo(t, next, e.atMs);
+  // A preStop that ends before SIGTERM leaves the pod terminating until the signal.
+  if (e.kind === 'prestop-finished' && t.state === 'prestop') moveTo(t, 'terminating', e.atMs);
+}
+
+function moveTo(t: PodTimeline, state: PodState, atMs: number): void {
+  const from = TERMINAL_ORDER.indexOf(t.state);
+  const to = TERMINAL_ORDER.indexOf(state);
+  if (from >= 0 && (to < 0 || to < from) && !(t.state === 'prestop' && state === 'terminating')) return;
+  if (t.state === state) return;
+  const last = t.spans[t.spans.length - 1];
+  if (last) {
+    if (last.startMs === atMs) t.spans.pop();
+    else last.endMs = atMs;
+  }
+  t.spans.push({ state, startMs: atMs, endMs: null });
+  t.state = state;
+}

@@ -1,0 +1,74 @@
+import type { Clock } from '../results/clock.js';
+import type { ClusterEvent } from './events.js';
+
+/**
+ * ClusterDriver is the seam between rollcheck and whatever runs the pods: the
+ * embedded runtime (`local/`) or a real cluster (`kube/`). It knows nothing of
+ * HTTP traffic; it only starts, triggers, waits, stops, and emits ClusterEvents.
+ */
+export interface ClusterDriver {
+  readonly mode: 'local' | 'kube';
+  /** start brings the target to a steady, fully-ready state and returns where traffic goes. */
+  start(signal?: AbortSignal): Promise<DriverTarget>;
+  /** triggerRollout starts a rolling update; it resolves once the rollout has begun. */
+  triggerRollout(trigger: RolloutTrigger): Promise<void>;
+  /** waitForRollout resolves when the rollout completes, fails or times out. */
+  waitForRollout(timeoutMs: number, signal?: AbortSignal): Promise<RolloutOutcome>;
+  /** stop tears everything down that start made; idempotent, never throws for a second call. */
+  stop(): Promise<void>;
+}
+
+/** PodKiller is an optional ability of a driver: delete one pod as `kubectl delete pod` would. */
+export interface PodKiller {
+  killPod(request: KillPodRequest): Promise<string>;
+}
+
+/** Scaler is an optional ability of a driver: change the replica count. */
+export interface Scaler {
+  scale(replicas: number): Promise<void>;
+}
+
+/** KillPodRequest names which pod to kill and how. */
+export interface KillPodRequest {
+  which: 'random' | 'oldest' | 'newest' | { name: string };
+  signal?: 'SIGTERM' | 'SIGKILL';
+  graceMs?: number;
+}
+
+/** DriverTarget is where traffic goes and what the driver found, for the results' meta. */
+export interface DriverTarget {
+  url: string;
+  /** Human-readable facts for the run header and results meta (no credentials, ever). */
+  facts: Record<string, string | number | boolean | null>;
+  warnings: string[];
+}
+
+/** RolloutTrigger is how a rollout is started. */
+export type RolloutTrigger =
+  | { kind: 'restart' }
+  | { kind: 'image'; container?: string; image: string }
+  | { kind: 'cmd'; command: string }
+  | { kind: 'none' };
+
+/** RolloutOutcome is how a rollout ended. */
+export type RolloutOutcome =
+  | { status: 'complete'; atMs: number }
+  | { status: 'failed'; atMs: number; reason: string }
+  | { status: 'timeout'; atMs: number; reason: string }
+  | { status: 'aborted'; atMs: number };
+
+/** DriverContext is what every driver is built with: the run clock and the event sink. */
+export interface DriverContext {
+  clock: Clock;
+  emit(event: ClusterEvent): void;
+}
+
+/** hasPodKiller tells whether a driver can kill pods. */
+export function hasPodKiller(d: ClusterDriver): d is ClusterDriver & PodKiller {
+  return typeof (d as Partial<PodKiller>).killPod === 'function';
+}
+
+/** hasScaler tells whether a driver can scale. */
+export function hasScaler(d: ClusterDriver): d is ClusterDriver & Scaler {
+  return typeof (d as Partial<Scaler>).scale === 'function';
+}

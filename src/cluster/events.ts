@@ -1,0 +1,92 @@
+/**
+ * ClusterEvent is what a cluster driver reports about pods, endpoints and the
+ * rollout: a tagged union, one member per lifecycle step. Times are `atMs`, ms
+ * since the run's start on the run clock (see results/clock.ts). `serverTime` is
+ * the API server's own timestamp when there is one (seconds precision), and
+ * `inferred` marks steps the driver did not see but deduced (the kube driver
+ * never sees a signal; the local runtime sends them itself).
+ */
+export type ClusterEvent =
+  | PodEvent<'pod-created', { revision: string; address?: string; logPath?: string }>
+  | PodEvent<'pod-started', { pid?: number }>
+  | PodEvent<'pod-ready'>
+  | PodEvent<'pod-not-ready', { reason?: string }>
+  | PodEvent<'pod-terminating', { graceMs: number; reason?: string }>
+  | PodEvent<'endpoint-added'>
+  | PodEvent<'endpoint-not-ready', { terminating: boolean }>
+  | PodEvent<'endpoint-removed'>
+  | PodEvent<'prestop-started', { hook: string }>
+  | PodEvent<'prestop-finished', { ok: boolean; error?: string }>
+  | PodEvent<'sigterm'>
+  | PodEvent<'sigkill'>
+  | PodEvent<
+      'exited',
+      { exitCode: number | null; signal: string | null; afterSigtermMs: number | null; reason?: string }
+    >
+  | PodEvent<'pod-deleted'>
+  | RunEvent<'rollout-started', { revision: string; trigger: string }>
+  | RunEvent<'rollout-progress', RolloutCounts>
+  | RunEvent<'rollout-complete', { revision: string }>
+  | RunEvent<'rollout-failed', { reason: string }>
+  | RunEvent<'step-started', { index: number; step: string }>
+  | RunEvent<'step-finished', { index: number; step: string; ok: boolean; error?: string }>
+  | RunEvent<'watch-lost', { resource: string; error: string }>
+  | RunEvent<'watch-resumed', { resource: string; relisted: boolean }>
+  | RunEvent<'note', { message: string }>;
+
+/** ClusterEventKind is the `kind` of any cluster event. */
+export type ClusterEventKind = ClusterEvent['kind'];
+
+/** PodEventKind is the kinds that concern one pod (they carry `pod`). */
+export type PodEventKind = Extract<ClusterEvent, { pod: string }>['kind'];
+
+/** RolloutCounts is the rollout progress as `kubectl rollout status` reads it. */
+export interface RolloutCounts {
+  replicas: number;
+  updated: number;
+  ready: number;
+  available: number;
+}
+
+interface EventBase {
+  atMs: number;
+  /** The API server's own timestamp (ISO), where the driver had one. */
+  serverTime?: string;
+  /** True when the driver deduced this step rather than observed or caused it. */
+  inferred?: boolean;
+}
+
+type PodEvent<K extends string, X = unknown> = EventBase & { kind: K; pod: string } & X;
+type RunEvent<K extends string, X = unknown> = EventBase & { kind: K } & X;
+
+/** isPodEvent tells whether an event concerns one pod. */
+export function isPodEvent(e: ClusterEvent): e is Extract<ClusterEvent, { pod: string }> {
+  return 'pod' in e && typeof (e as { pod?: unknown }).pod === 'string';
+}
+
+/** EVENT_LABEL is the short human wording of each event kind, for summaries and the dashboard. */
+export const EVENT_LABEL: Record<ClusterEventKind, string> = {
+  'pod-created': 'created',
+  'pod-started': 'started',
+  'pod-ready': 'ready',
+  'pod-not-ready': 'not ready',
+  'pod-terminating': 'terminating',
+  'endpoint-added': 'endpoint added',
+  'endpoint-not-ready': 'endpoint not ready',
+  'endpoint-removed': 'endpoint removed',
+  'prestop-started': 'preStop started',
+  'prestop-finished': 'preStop finished',
+  sigterm: 'SIGTERM',
+  sigkill: 'SIGKILL',
+  exited: 'exited',
+  'pod-deleted': 'deleted',
+  'rollout-started': 'rollout started',
+  'rollout-progress': 'rollout progress',
+  'rollout-complete': 'rollout complete',
+  'rollout-failed': 'rollout failed',
+  'step-started': 'step started',
+  'step-finished': 'step finished',
+  'watch-lost': 'watch lost',
+  'watch-resumed': 'watch resumed',
+  note: 'note',
+};

@@ -1,0 +1,36 @@
+import type { ClusterEvent } from '../cluster/events.js';
+import type { FailureRecord, IntervalSample, Phase, Totals } from './types.js';
+
+/**
+ * LiveView is the recorder's read side for the dashboard and progress lines:
+ * `subscribe` returns its unsubscribe; `snapshot` is cheap and consistent.
+ * Listeners are told at most once per interval, never per request.
+ */
+export interface LiveView {
+  subscribe(listener: () => void): () => void;
+  snapshot(): LiveSnapshot;
+}
+
+/** LiveSnapshot is the run so far. */
+export interface LiveSnapshot {
+  nowMs: number;
+  startEpochMs: number;
+  mode: 'load' | 'local' | 'kube' | 'scenario';
+  target: string;
+  phase: Phase;
+  targetRatePerSec: number;
+  /** totals so far (recorded traffic only, warm-up excluded). */
+  totals: Totals;
+  /** the last 60 s of intervals, oldest first. */
+  recent: IntervalSample[];
+  /** every cluster event so far. */
+  events: ClusterEvent[];
+  /** the last 200 failures, oldest first. */
+  recentFailures: FailureRecord[];
+  /** failures so far by the pod they were attributed to on the connection. */
+  failuresByPod: Record<string, number>;
+  /** ok answers so far by pod. */
+  okByPod: Record<string, number>;
+  /** set once the run is over. */
+  finished: boolean;
+}

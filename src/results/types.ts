@@ -1,0 +1,245 @@
+import type { ClusterEvent } from '../cluster/events.js';
+
+/** RESULTS_SCHEMA is the schema id and major version every results file carries. */
+export const RESULTS_SCHEMA = 'rollcheck.results/v1';
+
+/** INTERVAL_MS is the width of one aggregation interval. */
+export const INTERVAL_MS = 100;
+
+/** OutcomeKind is how one request ended. */
+export type OutcomeKind =
+  | 'ok'
+  | 'http_5xx'
+  | 'http_4xx'
+  | 'refused'
+  | 'reset'
+  | 'timeout'
+  | 'closed_before_response'
+  | 'dns'
+  | 'other';
+
+/** FailureKind is every outcome kind but `ok`. */
+export type FailureKind = Exclude<OutcomeKind, 'ok'>;
+
+/** OUTCOME_KINDS lists the kinds in display order. */
+export const OUTCOME_KINDS: readonly OutcomeKind[] = [
+  'ok',
+  'http_5xx',
+  'http_4xx',
+  'refused',
+  'reset',
+  'timeout',
+  'closed_before_response',
+  'dns',
+  'other',
+];
+
+/** FAILURE_KINDS lists the failure kinds in display order. */
+export const FAILURE_KINDS = OUTCOME_KINDS.filter((k): k is FailureKind => k !== 'ok');
+
+/** OUTCOME_MEANING says in one line what each kind means and where to look. */
+export const OUTCOME_MEANING: Record<OutcomeKind, string> = {
+  ok: 'answered with a 1xx-3xx status',
+  http_5xx: 'the app answered 5xx: look at the app logs of the pod that answered',
+  http_4xx: 'the app answered 4xx: the request is wrong for this server (path, auth, headers)',
+  refused: 'connection refused: nothing listened at the address (a pod gone or not yet listening)',
+  reset: 'connection reset or closed mid-request: a process died or closed the socket under the request',
+  timeout: 'no answer in time (connect, headers or body): a stalled or SIGSTOPped process, or a black-holed endpoint',
+  closed_before_response:
+    'the server closed a reused keep-alive connection before answering: the app closed idle connections at shutdown without draining',
+  dns: 'the host name did not resolve',
+  other: 'an error rollcheck does not classify: see the error code and message',
+};
+
+/** ConnUse says whether a request went out on a new connection or a reused keep-alive one. */
+export type ConnUse = 'new' | 'reused';
+
+/** Population is the client population a request came from (DESIGN.md: both are needed). */
+export type Population = 'keepalive' | 'fresh';
+
+/** KindCounts counts outcomes by kind; absent kinds are zero. */
+export type KindCounts = Partial<Record<OutcomeKind, number>>;
+
+/** Phase is the part of a run a moment belongs to. */
+export type Phase = 'warmup' | 'baseline' | 'rollout' | 'cooldown' | 'steady' | 'scenario' | 'stopping';
+
+/** FailureRecord is one failed request, kept individually. Times are ms since run start. */
+export interface FailureRecord {
+  intendedAtMs: number;
+  startAtMs: number;
+  endAtMs: number;
+  /** latencyMs measured from the intended send time (no coordinated omission). */
+  latencyMs: number;
+  kind: FailureKind;
+  status?: number;
+  errorCode?: string;
+  message?: string;
+  /** connId is unique within a run ("w0:c12": worker 0, connection 12). */
+  connId: string;
+  reused: boolean;
+  population: Population;
+  /** pod is the --pod-header value last seen on this connection, if any. */
+  pod?: string;
+}
+
+/** LatencySummary is a few quantiles of one histogram, in µs. */
+export interface LatencySummary {
+  count: number;
+  p50Us: number;
+  p90Us: number;
+  p99Us: number;
+  p999Us: number;
+  maxUs: number;
+  meanUs: number;
+}
+
+/** IntervalSample aggregates one INTERVAL_MS of traffic; completions are counted in the interval they end in. */
+export interface IntervalSample {
+  atMs: number;
+  /** sent is requests dispatched in this interval. */
+  sent: number;
+  dropped: number;
+  /** completions by kind, split by whether the connection was new or reused. */
+  done: Record<ConnUse, KindCounts>;
+  /** latency of ok responses completing in this interval. */
+  latency: LatencySummary;
+  /** histogram is the encoded HDR histogram (µs) of ok latencies (see results/histogram.ts). */
+  histogram: string;
+  /** lagHistogram is the encoded HDR histogram (µs) of scheduling lag: actual start − intended. */
+  lagHistogram: string;
+  /** okByPod counts ok answers by the pod that named itself in --pod-header. */
+  okByPod: Record<string, number>;
+  /** inFlight is requests outstanding at the end of the interval. */
+  inFlight: number;
+}
+
+/** ConnTotals is the totals of one connection use (new or reused). */
+export interface ConnTotals {
+  completed: number;
+  ok: number;
+  failed: number;
+  byKind: KindCounts;
+}
+
+/** Totals is the whole run, after warm-up. Invariant: sent = ok + failed + inFlightAtStop. */
+export interface Totals {
+  sent: number;
+  ok: number;
+  failed: number;
+  inFlightAtStop: number;
+  dropped: number;
+  byKind: KindCounts;
+  byConn: Record<ConnUse, ConnTotals>;
+  byPopulation: Record<Population, { sent: number; ok: number; failed: number }>;
+  targetRatePerSec: number;
+  achievedRatePerSec: number;
+  latency: LatencySummary;
+  lag: LatencySummary;
+}
+
+/** PhaseMark is when a phase began. */
+export interface PhaseMark {
+  phase: Phase;
+  atMs: number;
+}
+
+/** RunMeta describes the run: enough to reproduce it, never a credential. */
+export interface RunMeta {
+  tool: { name: 'rollcheck'; version: string };
+  command: string;
+  mode: 'load' | 'local' | 'kube' | 'scenario';
+  target: string;
+  params: Record<string, unknown>;
+  startedAt: string;
+  startEpochMs: number;
+  endedAt: string;
+  durationMs: number;
+  warmupMs: number;
+  intervalMs: number;
+  phases: PhaseMark[];
+  interrupted: boolean;
+  /** stopReason says why the run ended ("completed", "interrupted", "rollout failed: …"). */
+  stopReason: string;
+  /** facts the driver found about the target (replicas, grace period, …). */
+  facts: Record<string, string | number | boolean | null>;
+  warnings: string[];
+  notes: string[];
+  /** pods: each pod's log file, where the driver keeps one. */
+  podLogs: Record<string, string>;
+}
+
+/** OutageWindow is a maximal span where failures dominate traffic (see analysis/windows.ts). */
+export interface OutageWindow {
+  startMs: number;
+  endMs: number;
+  durationMs: number;
+  failures: number;
+  byKind: KindCounts;
+}
+
+/** Attribution links one failure (by index into `failures`) to the pod and event most likely behind it. */
+export interface Attribution {
+  failure: number;
+  pod?: string;
+  how: 'connection' | 'termination-window' | 'none';
+  event?: { kind: string; pod?: string; atMs: number };
+  deltaMs?: number;
+  text: string;
+}
+
+/** FindingId names each kind of finding. */
+export type FindingId =
+  | 'sigterm-ignored'
+  | 'no-prestop-drain'
+  | 'keepalive-reset'
+  | 'not-ready-traffic'
+  | 'unrelated-errors'
+  | 'rollout-failed'
+  | 'watch-lost';
+
+/** Finding is one diagnosed mistake with its evidence and a fix. */
+export interface Finding {
+  id: FindingId;
+  severity: 'critical' | 'warning' | 'info';
+  title: string;
+  evidence: string[];
+  fix: string;
+  pods: string[];
+  failures: number;
+}
+
+/** Thresholds are the verdict's limits; absent means not checked. */
+export interface Thresholds {
+  maxErrors?: number;
+  maxErrorRate?: number;
+  maxP99Ms?: number;
+  maxOutageMs?: number;
+}
+
+/** Verdict is pass or fail, with the reasons. */
+export interface Verdict {
+  pass: boolean;
+  reasons: string[];
+  thresholds: Thresholds;
+}
+
+/** Analysis is everything derived from a run; a pure function of the rest of the results. */
+export interface Analysis {
+  windows: OutageWindow[];
+  totalOutageMs: number;
+  longestOutageMs: number;
+  attributions: Attribution[];
+  findings: Finding[];
+  verdict: Verdict;
+}
+
+/** Results is one run, as written to and read from a `rollcheck.results/v1` file. */
+export interface Results {
+  schema: typeof RESULTS_SCHEMA;
+  meta: RunMeta;
+  totals: Totals;
+  intervals: IntervalSample[];
+  failures: FailureRecord[];
+  events: ClusterEvent[];
+  analysis: Analysis | null;
+}
