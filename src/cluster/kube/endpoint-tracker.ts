@@ -1,0 +1,82 @@
+import type { ClusterEvent } from '../events.js';
+
+/** EndpointSliceLike is the part of an EndpointSlice the driver reads. */
+export interface EndpointSliceLike {
+  metadata?: { name?: string; uid?: string; resourceVersion?: string };
+  endpoints?: Array<{
+    addresses?: string[];
+    conditions?: { ready?: boolean; serving?: boolean; terminating?: boolean };
+    targetRef?: { kind?: string; name?: string };
+  }>;
+}
+
+interface EndpointState {
+  ready: boolean;
+  terminating: boolean;
+}
+
+/** EndpointTracker turns EndpointSlice changes into per-pod endpoint events. */
+export interface EndpointTracker {
+  upsert(slice: EndpointSliceLike): void;
+  remove(slice: EndpointSliceLike): void;
+  sync(slices: EndpointSliceLike[]): void;
+  /** readyCount is how many pods are ready endpoints of the Service right now. */
+  readyCount(): number;
+}
+
+/**
+ * createEndpointTracker folds every slice of one Service into "pod → endpoint
+ * state" and emits a ClusterEvent when a pod's endpoint joins, stops being ready
+ * (terminating or not) or leaves. Slices carry no per-endpoint time, so every
+ * event is stamped with when rollcheck saw it.
+ */
+export function createEndpointTracker(options: { nowMs(): number; emit(e: ClusterEvent): void }): EndpointTracker {
+  const slices = new Map<string, EndpointSliceLike>();
+  let current = new Map<string, EndpointState>();
+
+  const recompute = (): void => {
+    const next = new Map<string, EndpointState>();
+    for (const slice of slices.values()) {
+      for (const ep of slice.endpoints ?? []) {
+        const pod = ep.targetRef?.kind === 'Pod' || !ep.targetRef?.kind ? ep.targetRef?.name : undefined;
+        if (!pod) continue;
+        const prev = next.get(pod);
+        // A nil ready condition means ready (discovery.k8s.io/v1 docs).
+        const ready = ep.conditions?.ready !== false;
+        const terminating = ep.conditions?.terminating === true;
+        next.set(pod, { ready: ready || (prev?.ready ?? false), terminating: terminating || (prev?.terminating ?? false) });
+      }
+    }
+    const atMs = options.nowMs();
+    for (const [pod, now] of next) {
+      const before = current.get(pod);
+      if (now.ready && !before?.ready) options.emit({ kind: 'endpoint-added', pod, atMs });
+      else if (!now.ready && before?.ready) options.emit({ kind: 'endpoint-not-ready', pod, atMs, terminating: now.terminating });
+      else if (!now.ready && before && !before.terminating && now.terminating) {
+        options.emit({ kind: 'endpoint-not-ready', pod, atMs, terminating: true });
+      }
+    }
+    for (const pod of current.keys()) {
+      if (!next.has(pod)) options.emit({ kind: 'endpoint-removed', pod, atMs });
+    }
+    current = next;
+  };
+
+  const key = (s: EndpointSliceLike): string => s.metadata?.name ?? s.metadata?.uid ?? '';
+  return {
+    upsert(slice) {
+      slices.set(key(slice), slice);
+      recompute();
+    },
+    remove(slice) {
+      slices.delete(key(slice));
+      recompute();
+    },
+    sync(list) {
+      slices.clear();
+      for (const s of list) slices.set(key(s), s);
+      recompute();
+    },
+    readyCount: () => [...current.values()].filter((s) => s.ready).length,
+  };
+}

@@ -1,0 +1,119 @@
+import type { ClusterEvent } from '../events.js';
+import type { KubeApi } from './kube-api.js';
+import { explainKubeError } from './api-errors.js';
+import type { ResourceWatch, WatchedObject } from './resource-watch.js';
+import { createResourceWatch, WatchStartError } from './resource-watch.js';
+import type { PodTracker } from './pod-tracker.js';
+import type { EndpointTracker, EndpointSliceLike } from './endpoint-tracker.js';
+import type { DeploymentLike } from './rollout-status.js';
+import type { PodLike } from './pod-shape.js';
+import { isoTime } from './pod-shape.js';
+
+/** KubeWatchesOptions wires the four watches of a run to their trackers. */
+export interface KubeWatchesOptions {
+  api: KubeApi;
+  deployment: string;
+  podSelector: string;
+  service: string;
+  pods: PodTracker;
+  endpoints: EndpointTracker;
+  onDeployment(d: DeploymentLike): void;
+  nowMs(): number;
+  emit(e: ClusterEvent): void;
+  backoffMs?: number[];
+}
+
+interface EventLike extends WatchedObject {
+  reason?: string;
+  message?: string;
+  count?: number;
+  involvedObject?: { kind?: string; name?: string };
+  lastTimestamp?: Date | string;
+  eventTime?: Date | string;
+}
+
+/**
+ * startKubeWatches lists and watches the Deployment, its Pods, the Service's
+ * EndpointSlices and pod Events for the whole run. It throws a one-line
+ * UsageError if any first list or watch is refused; later breaks only emit
+ * watch-lost / watch-resumed.
+ */
+export async function startKubeWatches(o: KubeWatchesOptions): Promise<ResourceWatch[]> {
+  const { api } = o;
+  const ns = api.namespace;
+  const lost = (resource: string) => (error: string) => o.emit({ kind: 'watch-lost', atMs: o.nowMs(), resource, error });
+  const resumed = (resource: string) => (relisted: boolean) => o.emit({ kind: 'watch-resumed', atMs: o.nowMs(), resource, relisted });
+  const common = (resource: string) => ({ kc: api.access.kc, resource, onLost: lost(resource), onResumed: resumed(resource), backoffMs: o.backoffMs });
+  const listOf = async <T>(p: Promise<{ items: unknown[]; metadata?: { resourceVersion?: string } }>) => {
+    const r = await p;
+    return { items: r.items as T[], resourceVersion: r.metadata?.resourceVersion ?? '' };
+  };
+
+  const fieldSelector = `metadata.name=${o.deployment}`;
+  const deployments = createResourceWatch<DeploymentLike>({
+    ...common('deployments'),
+    path: `/apis/apps/v1/namespaces/${ns}/deployments`,
+    query: { fieldSelector },
+    list: () => listOf(api.apps.listNamespacedDeployment({ namespace: ns, fieldSelector }, api.options())),
+    onSync: (items) => items.forEach((d) => o.onDeployment(d)),
+    onEvent: (type, d) => type !== 'DELETED' && o.onDeployment(d),
+  });
+  const pods = createResourceWatch<PodLike>({
+    ...common('pods'),
+    path: `/api/v1/namespaces/${ns}/pods`,
+    query: { labelSelector: o.podSelector },
+    list: () => listOf(api.core.listNamespacedPod({ namespace: ns, labelSelector: o.podSelector }, api.options())),
+    onSync: (items) => o.pods.sync(items),
+    onEvent: (type, pod) => (type === 'DELETED' ? o.pods.deleted(pod) : o.pods.observe(pod)),
+  });
+  const sliceSelector = `kubernetes.io/service-name=${o.service}`;
+  const slices = createResourceWatch<EndpointSliceLike>({
+    ...common('endpointslices'),
+    path: `/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices`,
+    query: { labelSelector: sliceSelector },
+    list: () => listOf(api.disc.listNamespacedEndpointSlice({ namespace: ns, labelSelector: sliceSelector }, api.options())),
+    onSync: (items) => o.endpoints.sync(items),
+    onEvent: (type, s) => (type === 'DELETED' ? o.endpoints.remove(s) : o.endpoints.upsert(s)),
+  });
+  const seen = new Map<string, number>();
+  let primed = false;
+  const onKubeEvent = (e: EventLike): void => {
+    const key = e.metadata?.uid ?? e.metadata?.name ?? '';
+    const count = e.count ?? 1;
+    const before = seen.get(key);
+    seen.set(key, count);
+    if (!primed || (before !== undefined && before >= count)) return;
+    const pod = e.involvedObject?.name ?? '';
+    if (e.reason !== 'Killing' || !o.pods.knows(pod)) return;
+    o.emit({ kind: 'note', atMs: o.nowMs(), message: `${pod}: Killing (${e.message ?? 'stopping container'})`, serverTime: isoTime(e.eventTime ?? e.lastTimestamp) });
+  };
+  const eventSelector = 'involvedObject.kind=Pod';
+  const events = createResourceWatch<EventLike>({
+    ...common('events'),
+    path: `/api/v1/namespaces/${ns}/events`,
+    query: { fieldSelector: eventSelector },
+    list: () => listOf(api.core.listNamespacedEvent({ namespace: ns, fieldSelector: eventSelector }, api.options())),
+    onSync: (items) => {
+      items.forEach(onKubeEvent);
+      primed = true;
+    },
+    onEvent: (type, e) => type !== 'DELETED' && onKubeEvent(e),
+  });
+
+  const all: Array<[ResourceWatch, string]> = [
+    [deployments, 'deployments'],
+    [pods, 'pods'],
+    [slices, 'endpointslices'],
+    [events, 'events'],
+  ];
+  const results = await Promise.allSettled(all.map(([w]) => w.start()));
+  const failed = results.findIndex((r) => r.status === 'rejected');
+  if (failed >= 0) {
+    for (const [w] of all) w.stop();
+    const reason = (results[failed] as PromiseRejectedResult).reason as unknown;
+    const verb = reason instanceof WatchStartError ? reason.verb : 'watch';
+    const cause = reason instanceof WatchStartError ? reason.cause : reason;
+    throw explainKubeError(cause, { verb, resource: all[failed]?.[1] ?? '', namespace: ns, server: api.access.server });
+  }
+  return all.map(([w]) => w);
+}
