@@ -1,0 +1,164 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createKubeDriver } from '../../../src/cluster/kube/index.js';
+import type { ClusterEvent } from '../../../src/cluster/events.js';
+import { createClock } from '../../../src/results/clock.js';
+import { startKubeApiServer } from '../../kube-api-server/server.js';
+import type { KubeApiServer } from '../../kube-api-server/server.js';
+import { createKubeStore } from '../../kube-api-server/store.js';
+import { createKubeModel } from '../../kube-api-server/kube-model.js';
+import { createFakeController } from '../../kube-api-server/fake-controller.js';
+import type { FakeControllerOptions } from '../../kube-api-server/fake-controller.js';
+
+async function setup(t: { after(fn: () => unknown): void }, o: Partial<FakeControllerOptions> & { preStop?: string[]; graceSeconds?: number } = {}) {
+  const store = createKubeStore();
+  const model = createKubeModel({ store, preStop: o.preStop, graceSeconds: o.graceSeconds ?? 1 });
+  const controller = createFakeController(model, { exitCode: o.exitCode ?? 137, stepMs: o.stepMs, onStep: o.onStep });
+  controller.seed();
+  const server: KubeApiServer = await startKubeApiServer({
+    store,
+    bookmarkMs: 200,
+    onPatch: (_name, before, after) => {
+      if (JSON.stringify(before.spec) !== JSON.stringify(after.spec)) void controller.rollout();
+    },
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'rollcheck-kube-'));
+  const kubeconfig = server.writeKubeconfig(dir);
+  const events: ClusterEvent[] = [];
+  const driver = createKubeDriver(
+    { kubeconfig, deployment: 'demo', url: 'http://127.0.0.1:1/', cwd: dir, watchBackoffMs: [50, 100] },
+    { clock: createClock(), emit: (e) => events.push(e) },
+  );
+  t.after(async () => {
+    controller.stop();
+    await driver.stop();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return { store, model, controller, server, driver, events, dir, kubeconfig };
+}
+
+const kinds = (events: ClusterEvent[], pod: string) => events.filter((e) => 'pod' in e && e.pod === pod).map((e) => e.kind);
+
+test('restart: facts, strategic-merge PATCH, every termination step as the API shows it', async (t) => {
+  const { driver, events, server } = await setup(t, { preStop: ['sleep', '0.2'] });
+  const target = await driver.start();
+  assert.equal(target.facts.replicas, 2);
+  assert.equal(target.facts.preStop, 'exec sleep 0.2');
+  assert.equal(target.facts.service, 'demo');
+  assert.equal(target.facts.terminationGracePeriodSeconds, 1);
+  assert.deepEqual(target.warnings, []);
+  assert.ok(!JSON.stringify(target).includes(server.token), 'no token in facts');
+  const oldPods = [...new Set(events.filter((e) => e.kind === 'pod-created').map((e) => (e as { pod: string }).pod))];
+  assert.equal(oldPods.length, 2);
+
+  await driver.triggerRollout({ kind: 'restart' });
+  const outcome = await driver.waitForRollout(20_000);
+  assert.equal(outcome.status, 'complete');
+  const patch = server.patches[0];
+  assert.equal(patch?.contentType, 'application/strategic-merge-patch+json');
+  assert.match(JSON.stringify(patch?.body), /kubectl\.kubernetes\.io\/restartedAt/);
+
+  for (const pod of oldPods) {
+    const k = kinds(events, pod);
+    for (const want of ['pod-terminating', 'prestop-started', 'sigterm', 'sigkill', 'exited', 'endpoint-not-ready', 'endpoint-removed', 'pod-deleted']) {
+      assert.ok(k.includes(want as ClusterEvent['kind']), `${pod}: ${want} in ${k.join(',')}`);
+    }
+    const term = events.find((e) => e.kind === 'pod-terminating' && e.pod === pod);
+    assert.equal(term?.kind === 'pod-terminating' && term.graceMs, 1000);
+    assert.match(term?.serverTime ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    const sigterm = events.find((e) => e.kind === 'sigterm' && e.pod === pod);
+    assert.equal(sigterm?.inferred, true);
+    assert.ok((sigterm?.atMs ?? 0) >= (term?.atMs ?? 0), 'SIGTERM after the preStop sleep');
+    const exited = events.find((e) => e.kind === 'exited' && e.pod === pod);
+    assert.ok(exited?.kind === 'exited' && exited.exitCode === 137 && exited.signal === 'SIGKILL');
+    const nr = events.find((e) => e.kind === 'endpoint-not-ready' && e.pod === pod);
+    assert.ok(nr?.kind === 'endpoint-not-ready' && nr.terminating);
+  }
+  assert.ok(events.some((e) => e.kind === 'rollout-started'));
+  assert.ok(events.some((e) => e.kind === 'rollout-progress'));
+  assert.ok(events.some((e) => e.kind === 'rollout-complete'));
+  assert.ok(events.some((e) => e.kind === 'note' && /Killing/.test(e.message)), 'Killing events noted');
+});
+
+test('a graceful exit (0) infers no SIGKILL', async (t) => {
+  const { driver, events } = await setup(t, { exitCode: 0 });
+  await driver.start();
+  await driver.triggerRollout({ kind: 'restart' });
+  assert.equal((await driver.waitForRollout(20_000)).status, 'complete');
+  assert.equal(events.filter((e) => e.kind === 'sigkill').length, 0);
+  assert.equal(events.filter((e) => e.kind === 'exited' && e.exitCode === 0).length, 2);
+});
+
+test('a watch dropped mid-rollout and a 410 are survived: every pod still ends as deleted', async (t) => {
+  const ref: { server?: KubeApiServer } = {};
+  const cut: string[] = [];
+  const env = await setup(t, {
+    exitCode: 137,
+    stepMs: 60,
+    onStep: (step) => {
+      if (step === 2) cut.push(`dropped ${ref.server?.dropWatches() ?? 0}`);
+      if (step === 5) cut.push(`expired ${ref.server?.expireWatches('pods') ?? 0}`);
+    },
+  });
+  ref.server = env.server;
+  const { driver, events } = env;
+  await driver.start();
+  const oldPods = events.filter((e) => e.kind === 'pod-created').map((e) => (e as { pod: string }).pod);
+  await driver.triggerRollout({ kind: 'restart' });
+  assert.equal((await driver.waitForRollout(20_000)).status, 'complete');
+  assert.ok(cut.length === 2 && !cut.includes('dropped 0') && !cut.includes('expired 0'), cut.join(';'));
+  const lost = events.filter((e) => e.kind === 'watch-lost');
+  const resumed = events.filter((e) => e.kind === 'watch-resumed');
+  assert.ok(lost.length >= 1, 'watch-lost emitted');
+  assert.ok(resumed.length >= 1, 'watch-resumed emitted');
+  assert.ok(resumed.some((e) => e.kind === 'watch-resumed' && e.resource === 'pods' && e.relisted), 'pods relisted after 410');
+  // Wait for the final deletions to arrive through the resumed watches.
+  for (let i = 0; i < 100 && !oldPods.every((p) => kinds(events, p).includes('pod-deleted')); i += 1) await new Promise((r) => setTimeout(r, 50));
+  for (const pod of oldPods) assert.ok(kinds(events, pod).includes('pod-deleted'), `${pod} deleted: ${kinds(events, pod).join(',')}`);
+  const created = new Set(events.filter((e) => e.kind === 'pod-created').map((e) => (e as { pod: string }).pod));
+  assert.equal(created.size, 4, 'each pod created once, no duplicates after relist');
+});
+
+test('ProgressDeadlineExceeded fails the rollout; no progress times out', async (t) => {
+  const { driver, model, controller } = await setup(t);
+  controller.stop();
+  await driver.start();
+  await driver.triggerRollout({ kind: 'none' });
+  const timeout = await driver.waitForRollout(300);
+  assert.equal(timeout.status, 'timeout');
+  const t2 = await setup(t);
+  t2.controller.stop();
+  await t2.driver.start();
+  await t2.driver.triggerRollout({ kind: 'restart' });
+  const waiting = t2.driver.waitForRollout(20_000);
+  t2.model.progressDeadlineExceeded();
+  const failed = await waiting;
+  assert.equal(failed.status, 'failed');
+  assert.match(failed.status === 'failed' ? failed.reason : '', /progress deadline/);
+  void model;
+});
+
+test('cmd= trigger runs a shell command with output in a log file; a failing command fails the rollout', async (t) => {
+  const { driver, events, dir } = await setup(t);
+  await driver.start();
+  await driver.triggerRollout({ kind: 'cmd', command: 'echo hello-from-trigger; exit 3' });
+  const outcome = await driver.waitForRollout(10_000);
+  assert.equal(outcome.status, 'failed');
+  assert.match(outcome.status === 'failed' ? outcome.reason : '', /exited 3/);
+  const note = events.find((e) => e.kind === 'note' && e.message.includes('trigger command output'));
+  assert.ok(note && note.kind === 'note' && note.message.includes(dir));
+});
+
+test('image= trigger patches the named container', async (t) => {
+  const { driver, server } = await setup(t);
+  await driver.start();
+  await driver.triggerRollout({ kind: 'image', container: 'app', image: 'rollcheck-demo:2' });
+  assert.equal((await driver.waitForRollout(20_000)).status, 'complete');
+  assert.deepEqual(server.patches[0]?.body, { spec: { template: { spec: { containers: [{ name: 'app', image: 'rollcheck-demo:2' }] } } } });
+  const d = server.store.get('deployments', 'demo') as { spec: { template: { spec: { containers: Array<{ image: string }> } } } };
+  assert.equal(d.spec.template.spec.containers[0]?.image, 'rollcheck-demo:2');
+});

@@ -1,0 +1,228 @@
+// A cluster model over a KubeStore: one Deployment, its Service, one
+// EndpointSlice and the pods, changed step by step the way the API server shows
+// a rolling update (deletionTimestamp, EndpointSlice conditions, container
+// state.terminated, Killing events, DELETED). Tests drive it by hand, or the
+// local-runtime backing (local-backing.ts) drives it from real pods.
+import type { KubeObject, KubeStore } from './store.js';
+
+/** KubeModelOptions shapes the demo Deployment. */
+export interface KubeModelOptions {
+  store: KubeStore;
+  namespace?: string;
+  name?: string;
+  replicas?: number;
+  graceSeconds?: number;
+  /** preStop exec command of the app container; none when omitted. */
+  preStop?: string[];
+  readinessProbe?: boolean;
+  image?: string;
+  /** Create the Service (default true) — false to test "no service found". */
+  service?: boolean;
+}
+
+/** KubeModel is the hand-drivable cluster. Times are "now" in RFC 3339 seconds, as the API sends them. */
+export interface KubeModel {
+  namespace: string;
+  name: string;
+  /** The current pod-template-hash (changes on every template PATCH). */
+  hash(): string;
+  addPod(name: string, options?: { hash?: string; ip?: string }): void;
+  startPod(name: string): void;
+  setReady(name: string, ready: boolean): void;
+  terminatePod(name: string, graceSeconds?: number): void;
+  exitPod(name: string, exitCode: number): void;
+  deletePod(name: string): void;
+  setEndpoint(name: string, conditions: { ready: boolean; serving: boolean; terminating: boolean } | null): void;
+  killingEvent(name: string): void;
+  setStatus(counts: { replicas: number; updated: number; ready: number; available: number }, observed?: boolean): void;
+  /** markRolledOut makes the status say the current generation is complete. */
+  markRolledOut(): void;
+  progressDeadlineExceeded(): void;
+  podNames(): string[];
+  /** bumpHash starts a new template revision (what a PATCH of the template does). */
+  bumpHash(): string;
+}
+
+const now = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+let eventCounter = 0;
+
+/** createKubeModel creates the Deployment, Service and empty EndpointSlice in the store. */
+export function createKubeModel(o: KubeModelOptions): KubeModel {
+  const store = o.store;
+  const namespace = o.namespace ?? 'default';
+  const name = o.name ?? 'demo';
+  const labels = { app: name };
+  let hashCounter = 0;
+  let hash = `${name}h0`;
+  const endpoints = new Map<string, { ip: string; conditions: { ready: boolean; serving: boolean; terminating: boolean } }>();
+  const container: Record<string, unknown> = {
+    name: 'app',
+    image: o.image ?? 'rollcheck-demo:1',
+    ports: [{ containerPort: 8080 }],
+    ...(o.preStop ? { lifecycle: { preStop: { exec: { command: o.preStop } } } } : {}),
+    ...(o.readinessProbe === false ? {} : { readinessProbe: { httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 1 } }),
+  };
+  const replicas = o.replicas ?? 2;
+  store.put('deployments', {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace, generation: 1, labels, annotations: { 'deployment.kubernetes.io/revision': '1' } },
+    spec: {
+      replicas,
+      selector: { matchLabels: labels },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } },
+      template: {
+        metadata: { labels, annotations: {} },
+        spec: { terminationGracePeriodSeconds: o.graceSeconds ?? 30, containers: [container] },
+      },
+    },
+    status: { observedGeneration: 1, replicas: 0, updatedReplicas: 0, readyReplicas: 0, availableReplicas: 0, conditions: [] },
+  });
+  if (o.service !== false) {
+    store.put('services', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace },
+      spec: { selector: labels, ports: [{ port: 80, targetPort: 8080 }], type: 'ClusterIP' },
+    });
+  }
+  const sliceName = `${name}-x7k2p`;
+  const writeSlice = (): void => {
+    store.put('endpointslices', {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name: sliceName, namespace, labels: { 'kubernetes.io/service-name': name } },
+      addressType: 'IPv4',
+      ports: [{ port: 8080, protocol: 'TCP' }],
+      endpoints: [...endpoints].map(([pod, e]) => ({ addresses: [e.ip], conditions: e.conditions, targetRef: { kind: 'Pod', name: pod, namespace } })),
+    });
+  };
+  if (o.service !== false) writeSlice();
+
+  const pod = (n: string): KubeObject => {
+    const p = store.get('pods', n);
+    if (!p) throw new Error(`no pod ${n} in the model`);
+    return p;
+  };
+  const update = (n: string, change: (p: KubeObject & { status: Record<string, unknown>; spec: Record<string, unknown> }) => void): void => {
+    const p = pod(n) as KubeObject & { status: Record<string, unknown>; spec: Record<string, unknown> };
+    change(p);
+    store.put('pods', p);
+  };
+  const deployment = (): KubeObject => store.get('deployments', name) as KubeObject;
+  const putStatus = (change: (s: Record<string, unknown>, d: KubeObject) => void): void => {
+    const d = deployment();
+    const s = (d.status ?? {}) as Record<string, unknown>;
+    change(s, d);
+    d.status = s;
+    store.put('deployments', d);
+  };
+
+  return {
+    namespace,
+    name,
+    hash: () => hash,
+    bumpHash() {
+      hashCounter += 1;
+      hash = `${name}h${hashCounter}`;
+      return hash;
+    },
+    addPod(n, p = {}) {
+      const template = (deployment().spec as { template: { spec: Record<string, unknown> } }).template;
+      const podHash = p.hash ?? hash;
+      store.put('pods', {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name: n,
+          namespace,
+          labels: { ...labels, 'pod-template-hash': podHash },
+          creationTimestamp: now(),
+          ownerReferences: [{ kind: 'ReplicaSet', name: `${name}-${podHash}`, controller: true }],
+        },
+        spec: structuredClone(template.spec),
+        status: {
+          phase: 'Pending',
+          podIP: p.ip ?? `10.1.0.${store.rv % 250}`,
+          conditions: [{ type: 'Ready', status: 'False', lastTransitionTime: now() }],
+          containerStatuses: [{ name: 'app', ready: false, state: { waiting: { reason: 'ContainerCreating' } }, lastState: {} }],
+        },
+      });
+    },
+    startPod(n) {
+      update(n, (p) => {
+        p.status.phase = 'Running';
+        p.status.containerStatuses = [{ name: 'app', ready: false, state: { running: { startedAt: now() } }, lastState: {} }];
+      });
+    },
+    setReady(n, ready) {
+      update(n, (p) => {
+        p.status.conditions = [{ type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: now() }];
+        const cs = (p.status.containerStatuses as Array<Record<string, unknown>> | undefined)?.[0];
+        if (cs) cs.ready = ready;
+      });
+    },
+    terminatePod(n, graceSeconds) {
+      update(n, (p) => {
+        const grace = graceSeconds ?? (p.spec.terminationGracePeriodSeconds as number | undefined) ?? 30;
+        p.metadata.deletionTimestamp = new Date(Date.now() + grace * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+        p.metadata.deletionGracePeriodSeconds = grace;
+      });
+    },
+    exitPod(n, exitCode) {
+      update(n, (p) => {
+        const cs = (p.status.containerStatuses as Array<Record<string, unknown>>)[0] ?? { name: 'app' };
+        const running = (cs.state as { running?: { startedAt?: string } } | undefined)?.running;
+        cs.ready = false;
+        cs.state = { terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt: running?.startedAt ?? now(), finishedAt: now() } };
+        p.status.containerStatuses = [cs];
+        p.status.conditions = [{ type: 'Ready', status: 'False', lastTransitionTime: now() }];
+      });
+    },
+    deletePod(n) {
+      store.remove('pods', n);
+    },
+    setEndpoint(n, conditions) {
+      if (conditions === null) endpoints.delete(n);
+      else endpoints.set(n, { ip: endpoints.get(n)?.ip ?? String((store.get('pods', n)?.status as { podIP?: string } | undefined)?.podIP ?? '10.1.0.1'), conditions });
+      writeSlice();
+    },
+    killingEvent(n) {
+      eventCounter += 1;
+      store.put('events', {
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { name: `${n}.${eventCounter.toString(16)}`, namespace },
+        involvedObject: { kind: 'Pod', name: n, namespace, fieldPath: 'spec.containers{app}' },
+        reason: 'Killing',
+        message: 'Stopping container app',
+        type: 'Normal',
+        count: 1,
+        firstTimestamp: now(),
+        lastTimestamp: now(),
+        eventTime: null,
+        source: { component: 'kubelet' },
+      });
+    },
+    setStatus(c, observed = false) {
+      putStatus((s, d) => {
+        Object.assign(s, { replicas: c.replicas, updatedReplicas: c.updated, readyReplicas: c.ready, availableReplicas: c.available });
+        if (observed) s.observedGeneration = (d.metadata as { generation?: number }).generation;
+      });
+    },
+    markRolledOut() {
+      putStatus((s, d) => {
+        const n = (d.spec as { replicas: number }).replicas;
+        Object.assign(s, { observedGeneration: (d.metadata as { generation?: number }).generation, replicas: n, updatedReplicas: n, readyReplicas: n, availableReplicas: n });
+        s.conditions = [{ type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' }, { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' }];
+      });
+    },
+    progressDeadlineExceeded() {
+      putStatus((s, d) => {
+        s.observedGeneration = (d.metadata as { generation?: number }).generation;
+        s.conditions = [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }];
+      });
+    },
+    podNames: () => store.list('pods').map((p) => p.metadata.name),
+  };
+}
