@@ -1,0 +1,128 @@
+// rollcheck demo app: a small HTTP API server that behaves like a well-written
+// service at shutdown, or (DEMO_DRAIN=0) like a naive one. Plain Node, no
+// dependencies, no build step: the same file runs as a local pod and in the
+// container image (manifests/demo/Dockerfile).
+//
+// Environment:
+//   HOST, PORT            where to listen (default 0.0.0.0:8080)
+//   POD_NAME              sent back as `x-pod-name` on every response
+//   DEMO_LATENCY_MS       time each request takes (default 50: a typical API call,
+//                         so that requests are in flight when a signal arrives)
+//   DEMO_DRAIN            1 (default): drain on SIGTERM; 0: close everything and exit at once
+//   DEMO_IDLE_CLOSE_MS    while draining, close a keep-alive connection only after it
+//                         stayed idle this long (default 500)
+//   DEMO_DRAIN_TIMEOUT_MS give up draining after this long and exit 1 (default 60000)
+//
+// Why the drain looks like this: closing a keep-alive connection that is idle
+// *right now* races with a request the client may be sending on it at this very
+// moment (the client sees "other side closed"). So, after SIGTERM the server
+// stops accepting, answers every request (in flight or new on an open
+// connection) with `Connection: close`, and closes a connection by itself only
+// once it has stayed idle for a while; it exits 0 when no connection is left.
+/* global setInterval */
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+
+const host = process.env.HOST || '0.0.0.0';
+const port = Number(process.env.PORT || 8080);
+const podName = process.env.POD_NAME || os.hostname();
+const latencyMs = Number(process.env.DEMO_LATENCY_MS ?? 50);
+const drain = process.env.DEMO_DRAIN !== '0';
+const idleCloseMs = Number(process.env.DEMO_IDLE_CLOSE_MS ?? 500);
+const drainTimeoutMs = Number(process.env.DEMO_DRAIN_TIMEOUT_MS ?? 60000);
+
+const epochMs = () => (performance.timeOrigin + performance.now()).toFixed(1);
+const log = (msg) => console.log(`${new Date().toISOString()} ${podName} ${msg}`);
+
+/** Per-connection state: requests in flight, and since when it has been idle. */
+const conns = new Map();
+let draining = false;
+let served = 0;
+
+const server = http.createServer((req, res) => {
+  const state = conns.get(req.socket);
+  if (state) state.active += 1;
+  res.setHeader('x-pod-name', podName);
+  res.on('close', () => {
+    served += 1;
+    if (!state) return;
+    state.active -= 1;
+    state.idleSince = performance.now();
+    state.bytesAtIdle = req.socket.bytesRead;
+  });
+  if (req.url === '/healthz' || req.url?.startsWith('/healthz?')) {
+    if (draining) res.setHeader('connection', 'close');
+    res.writeHead(draining ? 503 : 200, { 'content-type': 'text/plain' });
+    res.end(draining ? 'draining\n' : 'ok\n');
+    return;
+  }
+  // Drain the request body (if any) before answering, so the connection stays usable.
+  req.resume();
+  setTimeout(() => {
+    if (draining) res.setHeader('connection', 'close');
+    const body = JSON.stringify({ pod: podName, path: req.url, method: req.method }) + '\n';
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  }, latencyMs);
+});
+
+// Longer than any client's idle timeout, so the server never closes an idle
+// keep-alive connection under a client in normal operation.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
+
+server.on('connection', (socket) => {
+  conns.set(socket, { active: 0, idleSince: performance.now(), bytesAtIdle: 0 });
+  socket.on('close', () => {
+    conns.delete(socket);
+    if (draining) maybeExit();
+  });
+});
+
+server.on('error', (err) => {
+  log(`cannot listen on ${host}:${port}: ${err.message}`);
+  process.exit(1);
+});
+
+server.listen(port, host, () => log(`listening on ${host}:${port} (latency ${latencyMs}ms, drain ${drain ? 'on' : 'off'})`));
+
+function maybeExit() {
+  if (conns.size > 0) return;
+  log(`drained (${served} requests served); exiting 0 at epochMs=${epochMs()}`);
+  process.exit(0);
+}
+
+function closeIdleConnections() {
+  const now = performance.now();
+  for (const [socket, state] of conns) {
+    // bytesRead moving means a request is arriving that the parser has not handed us yet.
+    const quiet = state.active === 0 && socket.bytesRead === state.bytesAtIdle;
+    if (!quiet) continue;
+    if (now - state.idleSince >= idleCloseMs) socket.end();
+  }
+}
+
+function onTerminate(signal) {
+  if (draining) return;
+  draining = true;
+  if (!drain) {
+    log(`${signal} at epochMs=${epochMs()}: naive shutdown, closing ${conns.size} connections and exiting 0`);
+    for (const socket of conns.keys()) socket.destroy();
+    process.exit(0);
+  }
+  log(`${signal} at epochMs=${epochMs()}: draining ${conns.size} connections`);
+  // net.Server#close stops accepting; http.Server#close would also close idle
+  // keep-alive connections at once, which is the race described above.
+  net.Server.prototype.close.call(server);
+  setInterval(closeIdleConnections, 50).unref();
+  setTimeout(() => {
+    log(`drain timeout after ${drainTimeoutMs}ms with ${conns.size} connections open; exiting 1`);
+    process.exit(1);
+  }, drainTimeoutMs).unref();
+  maybeExit();
+}
+
+process.on('SIGTERM', () => onTerminate('SIGTERM'));
+process.on('SIGINT', () => onTerminate('SIGINT'));

@@ -1,0 +1,231 @@
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UsageError } from '../../cli/errors.js';
+import type { ClusterDriver, DriverContext, DriverTarget, KillPodRequest, PodKiller, RolloutOutcome, Scaler } from '../driver.js';
+import { createPodRuntime, describeApp } from './create-pod-runtime.js';
+import { createEndpointPropagator, type EndpointPropagator } from './endpoints.js';
+import type { LocalPod } from './local-pod.js';
+import { createLoopbackPool } from './loopback-pool.js';
+import type { PodRuntime } from './pod-runtime.js';
+import { createRolloutController, type RolloutController } from './rollout-controller.js';
+import { createServiceProxy, type ServiceProxy } from './service-proxy.js';
+import type { LocalRuntimeSettings } from './settings.js';
+
+/** LocalDriver is the embedded runtime's ClusterDriver, able to kill pods and scale. */
+export type LocalDriver = ClusterDriver &
+  PodKiller &
+  Scaler & {
+    /** pods lists the live pods (tests and scenarios): name, revision, address, readiness. */
+    pods(): Array<{ name: string; revision: string; host: string; port: number; ready: boolean; terminating: boolean }>;
+    /** servicePort is the Service proxy's port once started. */
+    readonly servicePort: number | null;
+    /** logDir is where the pod logs are. */
+    readonly logDir: string;
+  };
+
+/** LocalDriverExtras: the host environment and working directory (default: process's), and a runtime override for tests. */
+export interface LocalDriverExtras {
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  runtime?: PodRuntime;
+}
+
+// How long pods get between SIGTERM and SIGKILL when the run itself is ending (Ctrl-C, end of run).
+const STOP_GRACE_MS = 2000;
+
+/**
+ * createLocalDriver builds the embedded runtime: pods as real processes (or
+ * containers), a Service proxy on 127.0.0.1, readiness probes, a
+ * rolling-update controller and the kubelet's termination sequence, each step
+ * emitted as a ClusterEvent on `ctx`.
+ */
+export function createLocalDriver(settings: LocalRuntimeSettings, ctx: DriverContext, extras: LocalDriverExtras = {}): LocalDriver {
+  const env = extras.env ?? process.env;
+  const cwd = extras.cwd ?? process.cwd();
+  const runtime = extras.runtime ?? createPodRuntime(settings.runtime, { settings, env, cwd });
+  const logDir = settings.logDir ?? mkdtempSync(join(tmpdir(), 'rollcheck-pods-'));
+  let proxy: ServiceProxy | null = null;
+  let endpoints: EndpointPropagator | null = null;
+  let controller: RolloutController | null = null;
+  let podError: unknown = null;
+  let stopping: Promise<void> | null = null;
+
+  const requireController = (what: string): RolloutController => {
+    if (!controller) throw new Error(`local driver: ${what} before start()`);
+    return controller;
+  };
+
+  async function start(signal?: AbortSignal): Promise<DriverTarget> {
+    mkdirSync(logDir, { recursive: true });
+    await runtime.check();
+    proxy = await createServiceProxy({ port: settings.servicePort });
+    endpoints = createEndpointPropagator(proxy, settings.endpointDelayMs, ctx);
+    controller = createRolloutController({
+      env: { ctx, settings, runtime, endpoints },
+      appName: settings.app.kind === 'demo' ? 'demo' : 'app',
+      template: JSON.stringify({ app: settings.app, env: settings.env, image: settings.container?.image }),
+      pool: createLoopbackPool(),
+      logDir,
+      onPodError: (err) => (podError ??= err),
+    });
+    try {
+      await waitForStart(controller, proxy, signal);
+    } catch (err) {
+      await stop();
+      throw err;
+    }
+    return {
+      url: `http://127.0.0.1:${proxy.port}/`,
+      facts: {
+        runtime: runtime.kind,
+        app: describeApp(settings),
+        replicas: settings.replicas,
+        servicePort: proxy.port,
+        graceMs: settings.graceMs,
+        preStop: settings.preStop.kind === 'none' ? 'none' : settings.preStop.kind === 'sleep' ? `sleep ${settings.preStop.ms}ms` : settings.preStop.command,
+        endpointDelayMs: settings.endpointDelayMs,
+        logDir,
+      },
+      warnings: [],
+    };
+  }
+
+  /** waitForStart resolves when every first pod is ready and in the Service; it fails with a one-line UsageError. */
+  async function waitForStart(c: RolloutController, p: ServiceProxy, signal?: AbortSignal): Promise<void> {
+    const deadline = Date.now() + settings.startTimeoutMs;
+    for (;;) {
+      if (podError) throw podError;
+      if (c.startFailure) throw new UsageError(`${c.startFailure.message}${lastLogLine(c.startFailure.pod.logPath)}; check the command and that the app listens on $HOST:$PORT`);
+      if (signal?.aborted) throw new UsageError('interrupted while starting pods; nothing was recorded');
+      const live = [...c.pods.values()];
+      if (live.length === c.replicas && live.every((pod) => pod.ready) && p.endpoints().length === c.replicas) return;
+      if (Date.now() > deadline) {
+        const stuck = live.find((pod) => !pod.ready);
+        throw new UsageError(
+          stuck
+            ? `pod ${stuck.name} never became ready within ${settings.startTimeoutMs / 1000}s: GET ${settings.readinessPath} on ${stuck.hostIp} failed (${stuck.probe?.lastError ?? 'no answer yet'}); log: ${stuck.logPath}; check --readiness-path and that the app listens on $HOST:$PORT`
+            : `the pods did not reach the Service within ${settings.startTimeoutMs / 1000}s; try a longer --start-timeout`,
+        );
+      }
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 50);
+        signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+      });
+    }
+  }
+
+  async function waitForRollout(timeoutMs: number, signal?: AbortSignal): Promise<RolloutOutcome> {
+    const c = requireController('waitForRollout');
+    let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    const timeout = new Promise<RolloutOutcome>((resolve) => {
+      timer = setTimeout(() => resolve(c.failRollout(`the rollout did not complete within ${timeoutMs / 1000}s`, 'timeout')), timeoutMs);
+    });
+    const aborted = new Promise<RolloutOutcome>((resolve) => {
+      onAbort = () => resolve({ status: 'aborted', atMs: ctx.clock.nowMs() });
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([c.rolloutDone(), timeout, aborted]);
+    } finally {
+      clearTimeout(timer);
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async function stop(): Promise<void> {
+    stopping ??= (async () => {
+      const c = controller;
+      if (c) {
+        await c.freeze();
+        const all = [...c.pods.values()];
+        for (const pod of all) {
+          if (pod.terminating) pod.hurry?.(STOP_GRACE_MS);
+          else void c.terminate(pod, { reason: 'rollcheck is stopping', preStop: { kind: 'none' }, graceMs: STOP_GRACE_MS });
+        }
+        await Promise.all(all.map((pod) => pod.done));
+      }
+      endpoints?.cancel();
+      await runtime.cleanupAll();
+      await proxy?.close();
+    })();
+    return stopping;
+  }
+
+  async function killPod(request: KillPodRequest): Promise<string> {
+    const c = requireController('killPod');
+    const pod = pickPod([...c.pods.values()].filter((p) => !p.terminating && !p.exit), request);
+    if (request.signal === 'SIGKILL') {
+      // A crash, not a deletion: no termination sequence, the Service notices only after the endpoint delay.
+      pod.handle?.signal('SIGKILL');
+      ctx.emit({ kind: 'sigkill', pod: pod.name, atMs: ctx.clock.nowMs() });
+    } else {
+      void c.terminate(pod, { reason: 'pod deleted', graceMs: request.graceMs });
+    }
+    return pod.name;
+  }
+
+  return {
+    mode: 'local',
+    start,
+    async triggerRollout(trigger) {
+      const c = requireController('triggerRollout');
+      if (trigger.kind === 'none') return;
+      if (trigger.kind !== 'restart') {
+        throw new UsageError(`--rollout ${trigger.kind}: the local runtime only does "restart" rollouts; use --rollout restart`);
+      }
+      c.restart();
+    },
+    waitForRollout,
+    stop,
+    killPod,
+    async scale(replicas) {
+      requireController('scale').scale(replicas);
+    },
+    pods: () =>
+      [...(controller?.pods.values() ?? [])].map((p) => ({
+        name: p.name,
+        revision: p.revision,
+        host: p.handle?.address.host ?? p.hostIp,
+        port: p.handle?.address.port ?? 0,
+        ready: p.ready,
+        terminating: p.terminating,
+      })),
+    get servicePort() {
+      return proxy?.port ?? null;
+    },
+    logDir,
+  };
+}
+
+/** pickPod chooses the pod a KillPodRequest names. */
+function pickPod(pods: LocalPod[], request: KillPodRequest): LocalPod {
+  const sorted = [...pods].sort((a, b) => a.seq - b.seq);
+  const which = request.which;
+  const pod =
+    typeof which === 'object'
+      ? sorted.find((p) => p.name === which.name)
+      : which === 'oldest'
+        ? sorted[0]
+        : which === 'newest'
+          ? sorted[sorted.length - 1]
+          : sorted[Math.floor(Math.random() * sorted.length)];
+  if (!pod) {
+    const name = typeof which === 'object' ? `pod ${which.name}` : `a ${which} pod`;
+    throw new UsageError(`cannot kill ${name}: no such running pod (running: ${sorted.map((p) => p.name).join(', ') || 'none'})`);
+  }
+  return pod;
+}
+
+/** lastLogLine quotes the last line a pod wrote, for start-up errors. */
+function lastLogLine(path: string): string {
+  try {
+    const lines = readFileSync(path, 'utf8').trim().split('\n');
+    const last = lines[lines.length - 1]?.trim();
+    return last ? ` (last log line: "${last.slice(0, 160)}")` : ' (the log is empty)';
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,232 @@
+import { join } from 'node:path';
+import type { RolloutCounts } from '../events.js';
+import type { RolloutOutcome } from '../driver.js';
+import { startPod, terminatePod, type LocalPod, type PodEnv, type TerminateOptions } from './local-pod.js';
+import type { LoopbackPool } from './loopback-pool.js';
+import { podName, revisionHash } from './pod-names.js';
+import { planRolloutStep, resolveRolloutLimits } from './rollout-math.js';
+
+/** RolloutController is the Deployment + ReplicaSet controllers of the embedded runtime. */
+export interface RolloutController {
+  readonly pods: ReadonlyMap<string, LocalPod>;
+  readonly revision: string;
+  readonly replicas: number;
+  /** restart starts a rolling update to a new revision (`kubectl rollout restart`). */
+  restart(): string;
+  /** scale sets the replica count. */
+  scale(replicas: number): void;
+  /** terminate runs the termination sequence on one pod; the controller replaces it. */
+  terminate(pod: LocalPod, options: TerminateOptions): Promise<void>;
+  /** settledOutcome resolves when the current rollout is complete (old pods gone too) or failed. */
+  rolloutDone(): Promise<RolloutOutcome>;
+  /** failRollout ends the current rollout as failed (e.g. timed out). */
+  failRollout(reason: string, status: 'failed' | 'timeout'): RolloutOutcome;
+  /** startFailure is set when a pod died before it ever became ready: which pod, how, its log. */
+  readonly startFailure: { pod: LocalPod; message: string } | null;
+  /** onUpdate registers a listener called after every reconcile (tests and start-up waits). */
+  onUpdate(listener: () => void): () => void;
+  /** freeze stops creating or deleting pods (the run is ending); resolves once no pod is half-started. */
+  freeze(): Promise<void>;
+}
+
+/** RolloutControllerOptions: the shared pod environment, naming, addresses and where logs go. */
+export interface RolloutControllerOptions {
+  env: Omit<PodEnv, 'onChange'>;
+  appName: string;
+  /** template identifies the pod template (command, env); a restart hashes it with a new generation. */
+  template: string;
+  pool: LoopbackPool;
+  logDir: string;
+  /** onPodError reports a pod that could not even be started (the driver turns it into a failure). */
+  onPodError(error: unknown): void;
+}
+
+const CRASHES_BEFORE_FAILED = 3;
+
+/** createRolloutController makes the controller and creates the first revision's pods. */
+export function createRolloutController(options: RolloutControllerOptions): RolloutController {
+  const { env: baseEnv, appName } = options;
+  const { ctx, settings } = baseEnv;
+  const pods = new Map<string, LocalPod>();
+  let replicas = settings.replicas;
+  let generation = 0;
+  let revision = revisionHash(options.template, generation);
+  let seq = 0;
+  let frozen = false;
+  let rollout: { revision: string; complete: boolean; outcome: RolloutOutcome | null; waiters: Array<(o: RolloutOutcome) => void> } | null = null;
+  let lastCounts = '';
+  const crashes = new Map<string, number>();
+  let startFailure: { pod: LocalPod; message: string } | null = null;
+  const listeners = new Set<() => void>();
+  let scheduled = false;
+  const starting = new Set<Promise<void>>();
+
+  const env: PodEnv = { ...baseEnv, onChange: (pod) => onPodChange(pod) };
+
+  function onPodChange(pod: LocalPod): void {
+    if (pod.exit) {
+      pods.delete(pod.name);
+      if (!pod.terminating) recordCrash(pod);
+    }
+    schedule();
+  }
+
+  function recordCrash(pod: LocalPod): void {
+    if (pod.everReady) return;
+    const n = (crashes.get(pod.revision) ?? 0) + 1;
+    crashes.set(pod.revision, n);
+    const how = pod.exit?.signal ? `was killed by ${pod.exit.signal}` : `exited with code ${pod.exit?.exitCode ?? '?'}`;
+    const message = `pod ${pod.name} ${how} before it became ready; see its log: ${pod.logPath}`;
+    if (!rollout) startFailure ??= { pod, message };
+    else if (pod.revision === rollout.revision && n >= CRASHES_BEFORE_FAILED && !rollout.outcome) {
+      failRollout(`${message} (${n} pods of revision ${pod.revision} did so)`, 'failed');
+    }
+  }
+
+  function schedule(): void {
+    if (scheduled) return;
+    scheduled = true;
+    queueMicrotask(() => {
+      scheduled = false;
+      reconcile();
+    });
+  }
+
+  function reconcile(): void {
+    if (frozen) return;
+    const live = [...pods.values()].filter((p) => !p.terminating && !p.exit);
+    const blocked = startFailure !== null || (rollout?.outcome?.status === 'failed' && rollout.revision === revision);
+    const limits = resolveRolloutLimits(replicas, settings.maxSurge, settings.maxUnavailable);
+    const step = planRolloutStep(
+      live.map((p) => ({ name: p.name, revision: p.revision, ready: p.ready, available: p.available, seq: p.seq })),
+      revision,
+      replicas,
+      limits,
+    );
+    for (const name of step.terminate) {
+      const pod = pods.get(name);
+      if (pod) void terminatePod(env, pod, { reason: pod.revision === revision ? 'scaled down' : 'rolling update' });
+    }
+    if (!blocked) for (let i = 0; i < step.create; i += 1) createPod();
+    trackRollout();
+    for (const l of listeners) l();
+  }
+
+  function createPod(): void {
+    seq += 1;
+    const name = podName(appName, revision);
+    const pod: LocalPod = {
+      name,
+      revision,
+      seq,
+      hostIp: options.pool.next(),
+      logPath: join(options.logDir, `${name}.log`),
+      ready: false,
+      available: false,
+      everReady: false,
+      terminating: false,
+      sigtermAtMs: null,
+      exit: null,
+      done: Promise.resolve(),
+    };
+    pods.set(name, pod);
+    const started = startPod(env, pod).catch((err: unknown) => {
+      pods.delete(name);
+      options.onPodError(err);
+    });
+    starting.add(started);
+    void started.finally(() => starting.delete(started));
+  }
+
+  function counts(): RolloutCounts {
+    const live = [...pods.values()].filter((p) => !p.terminating && !p.exit);
+    return {
+      replicas: live.length,
+      updated: live.filter((p) => p.revision === revision).length,
+      ready: live.filter((p) => p.ready).length,
+      available: live.filter((p) => p.available).length,
+    };
+  }
+
+  function trackRollout(): void {
+    if (!rollout || rollout.outcome) return;
+    const c = counts();
+    const key = JSON.stringify(c);
+    if (key !== lastCounts) {
+      lastCounts = key;
+      ctx.emit({ kind: 'rollout-progress', ...c, atMs: ctx.clock.nowMs() });
+    }
+    const done = c.updated === replicas && c.replicas === replicas && c.available === replicas;
+    if (done && !rollout.complete) {
+      rollout.complete = true;
+      ctx.emit({ kind: 'rollout-complete', revision: rollout.revision, atMs: ctx.clock.nowMs() });
+    }
+    // Kubernetes calls it complete here; we also wait for the old pods to be gone, so their exit is recorded.
+    if (rollout.complete && [...pods.values()].every((p) => p.revision === rollout?.revision && !p.terminating)) {
+      settle({ status: 'complete', atMs: ctx.clock.nowMs() });
+    }
+  }
+
+  function settle(outcome: RolloutOutcome): RolloutOutcome {
+    if (!rollout || rollout.outcome) return rollout?.outcome ?? outcome;
+    rollout.outcome = outcome;
+    for (const w of rollout.waiters) w(outcome);
+    rollout.waiters = [];
+    return outcome;
+  }
+
+  function failRollout(reason: string, status: 'failed' | 'timeout'): RolloutOutcome {
+    if (!rollout || rollout.outcome) return rollout?.outcome ?? { status, atMs: ctx.clock.nowMs(), reason };
+    const atMs = ctx.clock.nowMs();
+    ctx.emit({ kind: 'rollout-failed', reason, atMs });
+    return settle({ status, atMs, reason });
+  }
+
+  schedule();
+  return {
+    pods,
+    get revision() {
+      return revision;
+    },
+    get replicas() {
+      return replicas;
+    },
+    get startFailure() {
+      return startFailure;
+    },
+    restart() {
+      generation += 1;
+      revision = revisionHash(options.template, generation);
+      if (rollout && !rollout.outcome) settle({ status: 'failed', atMs: ctx.clock.nowMs(), reason: 'superseded by a newer rollout' });
+      rollout = { revision, complete: false, outcome: null, waiters: [] };
+      lastCounts = '';
+      ctx.emit({ kind: 'rollout-started', revision, trigger: 'restart', atMs: ctx.clock.nowMs() });
+      schedule();
+      return revision;
+    },
+    scale(n) {
+      replicas = n;
+      schedule();
+    },
+    terminate(pod, opts) {
+      const done = terminatePod(env, pod, opts);
+      schedule();
+      return done;
+    },
+    rolloutDone() {
+      if (!rollout) return Promise.resolve({ status: 'complete', atMs: ctx.clock.nowMs() });
+      if (rollout.outcome) return Promise.resolve(rollout.outcome);
+      const r = rollout;
+      return new Promise((resolve) => r.waiters.push(resolve));
+    },
+    failRollout,
+    onUpdate(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async freeze() {
+      frozen = true;
+      await Promise.all([...starting]);
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import type { PodRuntimeKind } from './pod-runtime.js';
+
+/** CountOrPercent is a Deployment strategy value: an absolute count or a share of replicas. */
+export type CountOrPercent = { count: number } | { percent: number };
+
+/** LocalApp is what each pod runs: the bundled demo app behind an entrypoint, or the user's command. */
+export type LocalApp =
+  | { kind: 'demo'; entrypoint: 'shell' | 'exec' | 'tini' }
+  | { kind: 'cmd'; command: string };
+
+/** PreStopHook is the pod's preStop hook, as a Deployment spec would give it. */
+export type PreStopHook = { kind: 'none' } | { kind: 'sleep'; ms: number } | { kind: 'exec'; command: string };
+
+/** LocalRuntimeSettings is everything the embedded runtime needs (read from flags by src/cli/local-flags.ts). */
+export interface LocalRuntimeSettings {
+  runtime: PodRuntimeKind;
+  app: LocalApp;
+  replicas: number;
+  maxSurge: CountOrPercent;
+  maxUnavailable: CountOrPercent;
+  minReadyMs: number;
+  /** graceMs is terminationGracePeriodSeconds, counted from the start of termination (preStop included). */
+  graceMs: number;
+  preStop: PreStopHook;
+  /** endpointDelayMs is how long an endpoint change takes to reach the Service proxy. */
+  endpointDelayMs: number;
+  readinessPath: string;
+  readinessPeriodMs: number;
+  /** servicePort is the Service proxy's port on 127.0.0.1 (0 = a free one). */
+  servicePort: number;
+  /** env is extra environment for every pod (`--env K=V`). */
+  env: Record<string, string>;
+  rollout: 'restart';
+  /** startTimeoutMs bounds how long the first pods may take to become ready. */
+  startTimeoutMs: number;
+  /** logDir is where pod logs go (default: a fresh temp dir per run). */
+  logDir?: string;
+  /** container holds the container runtimes' settings (`--image`, `--image-new`, `--port`). */
+  container?: { image?: string; imageNew?: string; port?: number };
+}
+
+/** DEFAULT_LOCAL_SETTINGS mirrors Kubernetes' defaults where Kubernetes has one. */
+export const DEFAULT_LOCAL_SETTINGS: LocalRuntimeSettings = {
+  runtime: 'process',
+  app: { kind: 'demo', entrypoint: 'exec' },
+  replicas: 3,
+  maxSurge: { percent: 25 },
+  maxUnavailable: { percent: 25 },
+  minReadyMs: 0,
+  graceMs: 30_000,
+  preStop: { kind: 'none' },
+  endpointDelayMs: 1000,
+  readinessPath: '/healthz',
+  readinessPeriodMs: 1000,
+  servicePort: 0,
+  env: {},
+  rollout: 'restart',
+  startTimeoutMs: 60_000,
+};

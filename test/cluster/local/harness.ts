@@ -1,0 +1,97 @@
+// Test harness for the embedded runtime: an event collector on a real clock,
+// a small two-population traffic loop (keep-alive pool + fresh connections)
+// that remembers which pod each connection talked to, and leak checks.
+import { Agent, request } from 'node:http';
+import type { Socket } from 'node:net';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createClock, type Clock } from '../../../src/results/clock.js';
+import type { ClusterEvent } from '../../../src/cluster/events.js';
+import type { DriverContext } from '../../../src/cluster/driver.js';
+
+/** Recorder collects the events a driver emits. */
+export interface EventLog extends DriverContext {
+  events: ClusterEvent[];
+  of<K extends ClusterEvent['kind']>(kind: K, pod?: string): Array<Extract<ClusterEvent, { kind: K }>>;
+}
+
+/** createEventLog makes a DriverContext that keeps every event. */
+export function createEventLog(clock: Clock = createClock()): EventLog {
+  const events: ClusterEvent[] = [];
+  return {
+    clock,
+    events,
+    emit: (e) => void events.push(e),
+    of: (kind, pod) =>
+      events.filter((e) => e.kind === kind && (pod === undefined || ('pod' in e && e.pod === pod))) as never,
+  };
+}
+
+/** Outcome is one request of the traffic loop. */
+export interface Outcome {
+  atMs: number;
+  fresh: boolean;
+  ok: boolean;
+  status?: number;
+  error?: string;
+  /** pod answered (x-pod-name) or, on failure, the pod the connection last talked to. */
+  pod?: string;
+}
+
+/** runTraffic sends `ratePerSec` GETs to `url` until `signal` aborts; `freshShare` of them on a new connection each. */
+export async function runTraffic(url: string, ratePerSec: number, freshShare: number, signal: AbortSignal, clock: Clock): Promise<Outcome[]> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 8, keepAliveMsecs: 1000 });
+  const podOf = new WeakMap<Socket, string>();
+  const outcomes: Outcome[] = [];
+  const inflight = new Set<Promise<void>>();
+  const intervalMs = 1000 / ratePerSec;
+  const t0 = performance.now();
+  let n = 0;
+  while (!signal.aborted && n < ratePerSec * 120) {
+    const fresh = (n * freshShare) % 1 >= 1 - freshShare - 1e-9;
+    n += 1;
+    const p = oneRequest(url, fresh ? false : agent, podOf, clock).then((o) => void outcomes.push({ ...o, fresh }));
+    inflight.add(p);
+    void p.finally(() => inflight.delete(p));
+    const waitMs = t0 + n * intervalMs - performance.now();
+    if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
+  }
+  await Promise.all([...inflight]);
+  agent.destroy();
+  return outcomes;
+}
+
+function oneRequest(url: string, agent: Agent | false, podOf: WeakMap<Socket, string>, clock: Clock): Promise<Omit<Outcome, 'fresh'>> {
+  const atMs = clock.nowMs();
+  return new Promise((resolve) => {
+    let socket: Socket | undefined;
+    const req = request(url, { agent, timeout: 5000 }, (res) => {
+      const pod = String(res.headers['x-pod-name'] ?? '');
+      if (socket && pod) podOf.set(socket, pod);
+      res.resume();
+      res.on('end', () => resolve({ atMs, ok: (res.statusCode ?? 0) < 500, status: res.statusCode, pod }));
+      res.on('error', (e: NodeJS.ErrnoException) => resolve({ atMs, ok: false, error: e.code ?? e.message, pod }));
+    });
+    req.on('socket', (s: Socket) => (socket = s));
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', (e: NodeJS.ErrnoException) => resolve({ atMs, ok: false, error: e.code ?? e.message, pod: socket ? podOf.get(socket) : undefined }));
+    req.end();
+  });
+}
+
+/** processesWithEnv lists live PIDs whose environment has `KEY=value` (the by-name leak check). */
+export function processesWithEnv(key: string, value: string): number[] {
+  const needle = `${key}=${value}`;
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const env = readFileSync(`/proc/${name}/environ`, 'utf8').split('\0');
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
+      if (env.some((kv) => kv === needle || kv.startsWith(`${needle}`))) out.push(Number(name));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return out;
+}
