@@ -135,6 +135,8 @@ export interface Totals {
   achievedRatePerSec: number;
   latency: LatencySummary;
   lag: LatencySummary;
+  /** service is ok service time (end − actual start), i.e. latency without scheduling lag. */
+  service?: LatencySummary;
 }
 
 /** PhaseMark is when a phase began. */
@@ -155,6 +157,8 @@ export interface RunMeta {
   endedAt: string;
   durationMs: number;
   warmupMs: number;
+  /** recordedFromMs is when counted traffic began (the end of the warm-up), ms since start. */
+  recordedFromMs?: number;
   intervalMs: number;
   phases: PhaseMark[];
   interrupted: boolean;
@@ -175,16 +179,20 @@ export interface OutageWindow {
   durationMs: number;
   failures: number;
   byKind: KindCounts;
+  /** pods the window's failures were attributed to. */
+  pods?: string[];
 }
 
 /** Attribution links one failure (by index into `failures`) to the pod and event most likely behind it. */
 export interface Attribution {
   failure: number;
   pod?: string;
-  how: 'connection' | 'termination-window' | 'none';
+  how: 'connection' | 'termination-window' | 'startup-window' | 'none';
   event?: { kind: string; pod?: string; atMs: number };
   deltaMs?: number;
   text: string;
+  /** cause is the finding this failure counts towards, when one does. */
+  cause?: FindingId;
 }
 
 /** FindingId names each kind of finding. */
@@ -206,6 +214,8 @@ export interface Finding {
   fix: string;
   pods: string[];
   failures: number;
+  /** data holds finding-specific figures (e.g. keepalive-reset: hiddenByRetry, seenWithoutRetry). */
+  data?: Record<string, number | string | boolean>;
 }
 
 /** Thresholds are the verdict's limits; absent means not checked. */
@@ -231,6 +241,8 @@ export interface Analysis {
   attributions: Attribution[];
   findings: Finding[];
   verdict: Verdict;
+  /** attributionsOmitted counts failures past the stored cap that have no Attribution entry. */
+  attributionsOmitted?: number;
 }
 
 /** Results is one run, as written to and read from a `rollcheck.results/v1` file. */

@@ -1,0 +1,164 @@
+import type { ClusterEvent } from '../cluster/events.js';
+import { isPodEvent } from '../cluster/events.js';
+import type { Attribution, FailureRecord } from '../results/types.js';
+import type { PodTimeline } from './pod-timeline.js';
+import { eventPredicate, failureNoun, formatDuration, relation } from './format.js';
+import { failureAtMs } from './windows.js';
+
+/** EXIT_SLACK_MS is how long after a pod's exit a failure still counts as its doing (sockets die a little later). */
+export const EXIT_SLACK_MS = 500;
+/** READY_SLACK_MS is how long after a pod became ready its failures still count as "not really ready". */
+export const READY_SLACK_MS = 2000;
+/** NEAR_EVENT_MS is how far a failure may be from a pod event and still be called near it. */
+export const NEAR_EVENT_MS = 2000;
+
+type PodEvent = Extract<ClusterEvent, { pod: string }>;
+
+/** PodIndex is the cluster events arranged for fast look-ups by pod and time. */
+export interface PodIndex {
+  timelines: Map<string, PodTimeline>;
+  /** each pod's events, sorted by time. */
+  eventsByPod: Map<string, PodEvent[]>;
+  /** every pod event, sorted by time. */
+  podEvents: PodEvent[];
+}
+
+/** createPodIndex arranges events and timelines for attribution. */
+export function createPodIndex(events: readonly ClusterEvent[], timelines: readonly PodTimeline[]): PodIndex {
+  const podEvents = events.filter(isPodEvent).sort((a, b) => a.atMs - b.atMs);
+  const eventsByPod = new Map<string, PodEvent[]>();
+  for (const e of podEvents) {
+    const list = eventsByPod.get(e.pod) ?? [];
+    list.push(e);
+    eventsByPod.set(e.pod, list);
+  }
+  return { timelines: new Map(timelines.map((t) => [t.pod, t])), eventsByPod, podEvents };
+}
+
+/** terminationStartMs is when a pod began to go away (the earliest termination step seen). */
+export function terminationStartMs(t: PodTimeline): number | null {
+  const steps = [t.terminatingMs, t.prestopStartMs, t.sigtermMs, t.sigkillMs].filter((x): x is number => x !== null);
+  return steps.length ? Math.min(...steps) : null;
+}
+
+/** terminationEndMs is when a pod's termination window closes (exit plus slack; open while it lives). */
+export function terminationEndMs(t: PodTimeline): number {
+  const end = t.exitedMs ?? t.sigkillMs;
+  return end === null ? Number.POSITIVE_INFINITY : end + EXIT_SLACK_MS;
+}
+
+/** inStartupWindow tells whether `atMs` falls between a pod's creation and shortly after it became ready. */
+export function inStartupWindow(t: PodTimeline, atMs: number): boolean {
+  if (t.createdMs === null || atMs < t.createdMs) return false;
+  const term = terminationStartMs(t);
+  if (term !== null && atMs >= term) return false;
+  return t.readyMs === null || atMs <= t.readyMs + READY_SLACK_MS;
+}
+
+/** nearestEvent finds the event closest in time to `atMs` (ties go to the earlier one). */
+export function nearestEvent<E extends { atMs: number }>(sorted: readonly E[], atMs: number): E | undefined {
+  if (sorted.length === 0) return undefined;
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid]?.atMs ?? 0) <= atMs) lo = mid + 1;
+    else hi = mid;
+  }
+  const before = sorted[lo - 1];
+  const after = sorted[lo];
+  if (!before) return after;
+  if (!after) return before;
+  return atMs - before.atMs <= after.atMs - atMs ? before : after;
+}
+
+/**
+ * attributeFailure links one failure to the pod most likely behind it: the pod
+ * last seen on its connection; else the pod whose termination window (first
+ * termination step .. exit + EXIT_SLACK_MS) contains it, the one with the
+ * nearest event when several overlap; else a pod still starting up. The text
+ * names the nearest lifecycle event of that pod and, when it is not the
+ * SIGTERM, the distance to the SIGTERM too.
+ */
+export function attributeFailure(f: FailureRecord, index: number, pods: PodIndex): Attribution {
+  const atMs = failureAtMs(f);
+  const noun = failureNoun(f);
+  if (f.pod !== undefined) return describe(f.pod, 'connection', atMs, noun, index, pods);
+  const terminating = candidates(pods, (t) => {
+    const start = terminationStartMs(t);
+    return start !== null && atMs >= start && atMs <= terminationEndMs(t);
+  });
+  const pick = closest(terminating, atMs, pods);
+  if (pick) return describe(pick, 'termination-window', atMs, noun, index, pods);
+  const starting = closest(candidates(pods, (t) => inStartupWindow(t, atMs)), atMs, pods);
+  if (starting) return describe(starting, 'startup-window', atMs, noun, index, pods);
+  const near = nearestEvent(pods.podEvents, atMs);
+  if (near && Math.abs(atMs - near.atMs) <= NEAR_EVENT_MS) {
+    const deltaMs = atMs - near.atMs;
+    return {
+      failure: index,
+      how: 'none',
+      event: { kind: near.kind, pod: near.pod, atMs: near.atMs },
+      deltaMs,
+      text: `${noun} ${relation(deltaMs)} ${near.pod} ${eventPredicate(near.kind)}; no pod was on that connection or terminating then`,
+    };
+  }
+  return {
+    failure: index,
+    how: 'none',
+    text: `${noun}; no pod event within ${formatDuration(NEAR_EVENT_MS)}: not explained by the rollout`,
+  };
+}
+
+function candidates(pods: PodIndex, keep: (t: PodTimeline) => boolean): string[] {
+  const out: string[] = [];
+  for (const t of pods.timelines.values()) if (keep(t)) out.push(t.pod);
+  return out;
+}
+
+function closest(names: readonly string[], atMs: number, pods: PodIndex): string | undefined {
+  let best: string | undefined;
+  let bestDelta = Number.POSITIVE_INFINITY;
+  for (const name of names) {
+    const e = nearestEvent(pods.eventsByPod.get(name) ?? [], atMs);
+    const d = e ? Math.abs(atMs - e.atMs) : Number.POSITIVE_INFINITY;
+    if (best === undefined || d < bestDelta) {
+      best = name;
+      bestDelta = d;
+    }
+  }
+  return best;
+}
+
+function describe(
+  pod: string,
+  how: Attribution['how'],
+  atMs: number,
+  noun: string,
+  index: number,
+  pods: PodIndex,
+): Attribution {
+  const event = nearestEvent(pods.eventsByPod.get(pod) ?? [], atMs);
+  const via = how === 'connection' ? ` (on a connection last answered by ${pod})` : '';
+  if (!event) {
+    return { failure: index, pod, how, text: `${noun}${via}; no lifecycle event of ${pod} was recorded` };
+  }
+  const deltaMs = atMs - event.atMs;
+  let text = `${noun} ${relation(deltaMs)} ${pod} ${predicateOf(event)}`;
+  const sigtermMs = pods.timelines.get(pod)?.sigtermMs ?? null;
+  if (sigtermMs !== null && event.kind !== 'sigterm') text += `, ${relation(atMs - sigtermMs)} its SIGTERM`;
+  return {
+    failure: index,
+    pod,
+    how,
+    event: { kind: event.kind, pod, atMs: event.atMs },
+    deltaMs,
+    text: text + via,
+  };
+}
+
+function predicateOf(e: PodEvent): string {
+  if (e.kind !== 'exited') return eventPredicate(e.kind);
+  if (e.signal) return `was killed by ${e.signal}${e.exitCode !== null ? ` (exit ${e.exitCode})` : ''}`;
+  return e.exitCode !== null ? `exited with code ${e.exitCode}` : 'exited';
+}

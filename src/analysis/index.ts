@@ -1,0 +1,62 @@
+// analysis/ owns the answer derived from one results object: outage windows,
+// failure attribution, findings with fixes, the verdict, and comparisons.
+// Pure functions only: it must not do I/O and must not import from cli/,
+// traffic/, cluster/ implementations, report/ or dashboard/ (types from
+// cluster/events.ts and results/ only).
+import type { Analysis, Attribution, FindingId, Results, Thresholds } from '../results/types.js';
+import { attributeFailure, createPodIndex } from './attribution.js';
+import { causeOf } from './causes.js';
+import { buildFindings } from './findings.js';
+import { buildPodTimelines } from './pod-timeline.js';
+import { decideVerdict } from './verdict.js';
+import { failureAtMs, findOutageWindows } from './windows.js';
+
+export { buildPodTimelines } from './pod-timeline.js';
+export type { PodTimeline, PodSpan, PodState } from './pod-timeline.js';
+export { findOutageWindows, failureAtMs } from './windows.js';
+export { attributeFailure, createPodIndex } from './attribution.js';
+export { causeOf, hiddenByRetry } from './causes.js';
+export { buildFindings, FIXES } from './findings.js';
+export { decideVerdict, errorRate, formatRate } from './verdict.js';
+export { formatAt, formatDuration, KIND_NOUN } from './format.js';
+
+/** ATTRIBUTION_CAP is how many attributions the results file keeps (the rest are counted, not stored). */
+export const ATTRIBUTION_CAP = 10_000;
+
+/** analyze derives windows, attributions, findings and the verdict from a run's results. */
+export function analyze(results: Results, thresholds: Thresholds): Analysis {
+  const ratePerSec = results.totals.targetRatePerSec || results.totals.achievedRatePerSec;
+  const windows = findOutageWindows(results.failures, results.intervals, {
+    ratePerSec,
+    intervalMs: results.meta.intervalMs || undefined,
+  });
+  const timelines = buildPodTimelines(results.events);
+  const pods = createPodIndex(results.events, timelines);
+  const attributions: Attribution[] = [];
+  const causes: Array<FindingId | undefined> = [];
+  const podOf: Array<string | undefined> = [];
+  results.failures.forEach((f, i) => {
+    const a = attributeFailure(f, i, pods);
+    const cause = causeOf(f, a, pods);
+    if (cause) a.cause = cause;
+    causes.push(cause);
+    podOf.push(a.pod);
+    if (i < ATTRIBUTION_CAP) attributions.push(a);
+  });
+  for (const w of windows) {
+    const inside = new Set<string>();
+    results.failures.forEach((f, i) => {
+      const at = failureAtMs(f);
+      const pod = podOf[i];
+      if (pod !== undefined && at >= w.startMs && at <= w.endMs) inside.add(pod);
+    });
+    if (inside.size) w.pods = [...inside].sort();
+  }
+  const findings = buildFindings({ results, timelines, causes, pods: podOf });
+  const longestOutageMs = windows.reduce((m, w) => Math.max(m, w.durationMs), 0);
+  const totalOutageMs = Math.round(windows.reduce((s, w) => s + w.durationMs, 0) * 1000) / 1000;
+  const verdict = decideVerdict({ totals: results.totals, longestOutageMs, findings, thresholds });
+  const analysis: Analysis = { windows, totalOutageMs, longestOutageMs, attributions, findings, verdict };
+  if (results.failures.length > ATTRIBUTION_CAP) analysis.attributionsOmitted = results.failures.length - ATTRIBUTION_CAP;
+  return analysis;
+}

@@ -1,0 +1,182 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze } from '../../src/analysis/index.js';
+import type { ClusterEvent } from '../../src/cluster/events.js';
+import type { FailureRecord, FindingId, Thresholds } from '../../src/results/types.js';
+import { fail, gracefulPodEvents, makeResults, shellPodEvents } from './fixtures.js';
+
+interface Case {
+  name: string;
+  failures: FailureRecord[];
+  events: ClusterEvent[];
+  thresholds?: Thresholds;
+  stopReason?: string;
+  /** expected findings: id → failures counted. */
+  findings: Partial<Record<FindingId, number>>;
+  pass: boolean;
+  /** substrings expected in the attribution texts, in failure order. */
+  texts?: string[];
+}
+
+const POD = 'demo-7f9c-x2k4q';
+
+const cases: Case[] = [
+  {
+    name: 'no failures, no events: pass, nothing found',
+    failures: [],
+    events: [],
+    findings: {},
+    pass: true,
+  },
+  {
+    name: 'failures with no events are unrelated to the rollout',
+    failures: [fail(1000, 'http_5xx', { status: 503 }), fail(4000, 'timeout')],
+    events: [],
+    findings: { 'unrelated-errors': 2 },
+    pass: false,
+    texts: ['HTTP 503; no pod event within 2.0 s: not explained by the rollout', 'timeout; no pod event'],
+  },
+  {
+    name: 'shell PID 1: resets at the SIGKILL, attributed by connection',
+    failures: [
+      fail(5004, 'reset', { pod: POD, reused: true }),
+      fail(5004.5, 'reset', { pod: POD, reused: true }),
+      fail(5006, 'reset', { reused: false }),
+    ],
+    events: shellPodEvents(POD, 2000),
+    findings: { 'sigterm-ignored': 3 },
+    pass: false,
+    texts: [`reset 1 ms after ${POD} was killed by SIGKILL (exit 137), 3.0 s after its SIGTERM`],
+  },
+  {
+    name: 'a shell pod without failures still gets sigterm-ignored (rollout slowed), verdict passes',
+    failures: [],
+    events: shellPodEvents(POD, 2000),
+    findings: { 'sigterm-ignored': 0 },
+    pass: true,
+  },
+  {
+    name: 'no preStop: new connections refused between SIGTERM and endpoint removal',
+    failures: [fail(2100, 'refused'), fail(2300, 'reset'), fail(2700, 'refused')],
+    events: gracefulPodEvents(POD, 2000, { drainMs: 1500, endpointLagMs: 1000 }),
+    findings: { 'no-prestop-drain': 3 },
+    pass: false,
+    texts: [`refused 99 ms after ${POD} got SIGTERM`],
+  },
+  {
+    name: 'keep-alive cut at SIGTERM, counted separately for retrying clients',
+    failures: [
+      fail(3001.5, 'closed_before_response', { pod: POD, reused: true }),
+      fail(3002, 'reset', { pod: POD, reused: true }),
+    ],
+    events: gracefulPodEvents(POD, 1000, { preStopMs: 2000, drainMs: 5 }),
+    findings: { 'keepalive-reset': 2 },
+    pass: false,
+  },
+  {
+    name: 'overlapping terminations: each failure goes to the pod with the nearest event',
+    failures: [fail(2010, 'refused'), fail(2610, 'refused')],
+    events: [...gracefulPodEvents('a', 2000, { drainMs: 3000 }), ...gracefulPodEvents('b', 2600, { drainMs: 3000 })],
+    findings: { 'no-prestop-drain': 2 },
+    pass: false,
+    texts: ['a got SIGTERM', 'b got SIGTERM'],
+  },
+  {
+    name: 'a new pod failing right after it was marked ready',
+    failures: [fail(6200, 'refused'), fail(6300, 'http_5xx', { status: 502, pod: 'new-1' })],
+    events: [
+      { kind: 'pod-created', pod: 'new-1', revision: 'r2', atMs: 5000 },
+      { kind: 'pod-ready', pod: 'new-1', atMs: 6100 },
+    ],
+    findings: { 'not-ready-traffic': 1, 'unrelated-errors': 1 },
+    pass: false,
+    texts: ['refused 100 ms after new-1 became ready', 'HTTP 502 200 ms after new-1 became ready'],
+  },
+  {
+    name: 'a failed rollout fails the verdict even without request failures',
+    failures: [],
+    events: [{ kind: 'rollout-failed', reason: 'progress deadline exceeded', atMs: 9000 }],
+    findings: { 'rollout-failed': 0 },
+    pass: false,
+  },
+  {
+    name: 'a timed-out rollout (stop reason only) fails the verdict',
+    failures: [],
+    events: [],
+    stopReason: 'rollout timed out after 60 s',
+    findings: { 'rollout-failed': 0 },
+    pass: false,
+  },
+  {
+    name: 'a lost watch is reported; errors within limits pass',
+    failures: [fail(500, 'reset')],
+    events: [
+      { kind: 'watch-lost', resource: 'pods', error: 'ECONNRESET', atMs: 100 },
+      { kind: 'watch-resumed', resource: 'pods', relisted: true, atMs: 900 },
+    ],
+    thresholds: { maxErrors: 1 },
+    findings: { 'watch-lost': 0, 'unrelated-errors': 1 },
+    pass: true,
+  },
+  {
+    name: 'failure exactly at an event time, event times out of order',
+    failures: [fail(3000, 'reset', { pod: POD, reused: true })],
+    events: [...shellPodEvents(POD, 0, 3000 - 1)].reverse(),
+    findings: { 'sigterm-ignored': 1 },
+    pass: false,
+  },
+];
+
+for (const c of cases) {
+  test(`analyze: ${c.name}`, () => {
+    const r = makeResults({ failures: c.failures, events: c.events, stopReason: c.stopReason });
+    const a = analyze(r, c.thresholds ?? { maxErrors: 0 });
+    const got = Object.fromEntries(a.findings.map((f) => [f.id, f.failures]));
+    assert.deepEqual(got, c.findings);
+    assert.equal(a.verdict.pass, c.pass, a.verdict.reasons.join('; '));
+    assert.equal(a.attributions.length, c.failures.length);
+    c.texts?.forEach((t, i) => {
+      const text = a.attributions[i]?.text ?? '';
+      assert.ok(text.includes(t), `attribution ${i}: "${text}" should include "${t}"`);
+    });
+    for (const f of a.findings) {
+      assert.ok(f.fix.length > 20 && f.evidence.length > 0 && f.title.length > 0, f.id);
+    }
+  });
+}
+
+test('analyze: keepalive-reset says how many a retrying client would hide', () => {
+  const events = gracefulPodEvents(POD, 1000, { preStopMs: 2000, drainMs: 5 });
+  const failures = [
+    fail(3001.5, 'closed_before_response', { pod: POD, reused: true }),
+    fail(3002, 'reset', { pod: POD, reused: true }),
+    fail(3003, 'other', { pod: POD, reused: true }),
+  ];
+  const get = (method: string) =>
+    analyze(makeResults({ failures, events, method }), {}).findings.find((f) => f.id === 'keepalive-reset');
+  assert.deepEqual(get('GET')?.data, { hiddenByRetry: 2, seenWithoutRetry: 3, method: 'GET' });
+  assert.equal(get('POST')?.data?.hiddenByRetry, 0);
+  assert.match(get('GET')?.evidence.at(-1) ?? '', /would have hidden 2 of 3.*sees all 3/);
+});
+
+test('analyze: verdict thresholds each give a reason', () => {
+  const failures = Array.from({ length: 50 }, (_, i) => fail(2000 + i * 10, 'refused'));
+  const r = makeResults({ failures, p99Ms: 300 });
+  const a = analyze(r, { maxErrors: 10, maxErrorRate: 0.001, maxP99Ms: 250, maxOutageMs: 100 });
+  assert.equal(a.verdict.pass, false);
+  assert.equal(a.verdict.reasons.length, 4, a.verdict.reasons.join('\n'));
+  assert.match(a.verdict.reasons.join('\n'), /50 failed requests.*--max-errors/);
+  assert.match(a.verdict.reasons.join('\n'), /longest outage 500 ms/);
+  assert.equal(a.longestOutageMs, 500);
+  const ok = analyze(r, { maxErrors: 100, maxErrorRate: 0.5, maxP99Ms: 1000, maxOutageMs: 1000 });
+  assert.equal(ok.verdict.pass, true);
+  assert.equal(ok.verdict.reasons.length, 4);
+});
+
+test('analyze: attributions are capped but findings count every failure', () => {
+  const failures = Array.from({ length: 10_050 }, (_, i) => fail(1000 + i * 0.5, 'http_5xx', { status: 500 }));
+  const a = analyze(makeResults({ failures, ratePerSec: 2000, durationMs: 7000 }), { maxErrors: 0 });
+  assert.equal(a.attributions.length, 10_000);
+  assert.equal(a.attributionsOmitted, 50);
+  assert.equal(a.findings.find((f) => f.id === 'unrelated-errors')?.failures, 10_050);
+});
