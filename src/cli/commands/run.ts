@@ -1,14 +1,182 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandContext } from '../program.js';
+import type { Io } from '../io.js';
+import { ExitCode } from '../io.js';
 import { UsageError } from '../errors.js';
+import { parseDurationMs, parseUrl } from '../parse.js';
+import { defaultOutPath, runSession } from '../session.js';
+import type { SessionControl } from '../session.js';
+import { addTrafficOptions, readTrafficSettings, trafficParams } from '../../traffic/settings.js';
+import type { ClusterDriver, DriverContext, DriverTarget, RolloutTrigger } from '../../cluster/driver.js';
+import { createKubeDriver, parseTrigger } from '../../cluster/kube/index.js';
+import type { KubeDriverSettings } from '../../cluster/kube/index.js';
 
-/** registerRun adds `rollcheck run` (being built: see the open issue). */
-export function registerRun(program: Command, _ctx: CommandContext): void {
-  program
+const HELP = `
+Sends steady traffic at --url, triggers a rolling update of the Deployment and
+watches every pod's termination through the API (Pods, EndpointSlices, Events,
+the Deployment). Each failed request is lined up with what the pods were doing.
+
+--url is where real users' traffic enters: an Ingress, LoadBalancer or NodePort
+address, or the Service's cluster address when rollcheck runs inside the cluster
+(see manifests/loadrunner-job.yaml). Do NOT point it at \`kubectl port-forward\`:
+port-forward picks ONE pod and tunnels to it, bypassing the Service and its
+endpoints, so it shows neither endpoint removal nor load balancing, and it breaks
+when that pod is replaced.
+
+Triggers (--trigger):
+  restart                 what \`kubectl rollout restart\` does (restartedAt annotation)
+  image=CONTAINER=IMAGE   what \`kubectl set image\` does
+  cmd=COMMAND             any shell command, e.g. "cmd=helm upgrade web ./chart" (output to a log file)
+  none                    watch only: start the rollout yourself during the run
+
+Examples:
+  $ rollcheck run --deployment web --url https://staging.example.com/ --rate 200
+  $ rollcheck run --deployment web --service web -n shop --context staging --url http://10.0.0.5:30080/
+  $ rollcheck run --deployment web --url https://staging.example.com/ --trigger image=app=registry/web:1.4.2
+  $ rollcheck run --deployment web --url https://staging.example.com/ --trigger "cmd=helm upgrade web ./chart"
+  $ kubectl rollcheck run --deployment web --url https://staging.example.com/ --max-errors 0
+
+RBAC: the verbs it needs are in manifests/rbac.yaml. No credential is ever
+written to the output, the results or the report.
+Ctrl-C stops the traffic and writes the results; it does NOT undo the rollout.`;
+
+/** registerRun adds `rollcheck run`: a real rollout on a Kubernetes cluster, watched through the API. */
+export function registerRun(program: Command, ctx: CommandContext): void {
+  const cmd = program
     .command('run')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UsageError('rollcheck run is not built yet');
+    .description('trigger a rolling update on a Kubernetes cluster and prove whether it drops requests')
+    .requiredOption('--deployment <name>', 'the Deployment to roll')
+    .requiredOption('--url <url>', 'where traffic goes: Ingress, LoadBalancer, NodePort or in-cluster Service address (not port-forward)')
+    .option('--service <name>', 'the Service in front of it (default: the one whose selector matches the pods)')
+    .option('-n, --namespace <ns>', "namespace (default: the context's)")
+    .option('--context <name>', 'kubeconfig context (default: the current one)')
+    .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, ~/.kube/config, or in-cluster)')
+    .option('--trigger <how>', 'restart | image=CONTAINER=IMAGE | cmd=COMMAND | none', 'restart')
+    .option('--baseline <time>', 'steady traffic before the rollout starts', '10s')
+    .option('--cooldown <time>', 'traffic after the rollout completed', '10s')
+    .option('--rollout-timeout <time>', 'give up waiting for the rollout after this long (fails the verdict)', '10m');
+  addTrafficOptions(cmd, { freshPercent: 20 });
+  cmd
+    .option('-o, --out <file>', 'results JSON file (default: reports/<timestamp>-run.json)')
+    .option('--no-dashboard', 'one progress line per second instead of the live dashboard')
+    .addHelpText('after', HELP)
+    .action(async (opts: Record<string, unknown>) => {
+      ctx.setExit(await runRun(ctx.io, opts));
     });
+}
+
+async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
+  const url = parseUrl(String(opts.url), '--url').toString();
+  const trigger = parseTrigger(String(opts.trigger ?? 'restart'));
+  const baselineMs = parseDurationMs(String(opts.baseline), '--baseline');
+  const cooldownMs = parseDurationMs(String(opts.cooldown), '--cooldown');
+  const rolloutTimeoutMs = parseDurationMs(String(opts.rolloutTimeout), '--rollout-timeout');
+  if (rolloutTimeoutMs <= 0) throw new UsageError('--rollout-timeout: must be longer than 0; use e.g. 10m');
+  const traffic = readTrafficSettings(opts, io.cwd);
+  const outPath = typeof opts.out === 'string' ? resolve(io.cwd, opts.out) : defaultOutPath(io.cwd, 'run');
+  const deployment = String(opts.deployment);
+  const settings: KubeDriverSettings = {
+    deployment,
+    url,
+    ...(typeof opts.service === 'string' ? { service: opts.service } : {}),
+    ...(typeof opts.namespace === 'string' ? { namespace: opts.namespace } : {}),
+    ...(typeof opts.context === 'string' ? { context: opts.context } : {}),
+    ...(typeof opts.kubeconfig === 'string' ? { kubeconfig: opts.kubeconfig } : {}),
+    env: io.env,
+    cwd: io.cwd,
+    logDir: resolve(outPath, '..'),
+  };
+  warnIfLoopback(io, url);
+  let namespace = settings.namespace ?? '';
+  let triggered = false;
+  const session = await runSession({
+    io,
+    command: 'run',
+    mode: 'kube',
+    params: {
+      deployment,
+      service: settings.service ?? null,
+      namespace: settings.namespace ?? null,
+      context: settings.context ?? null,
+      kubeconfig: settings.kubeconfig ?? null,
+      url,
+      trigger: String(opts.trigger ?? 'restart'),
+      baselineMs,
+      cooldownMs,
+      rolloutTimeoutMs,
+      ...trafficParams(traffic),
+      out: outPath,
+    },
+    traffic,
+    driver: (dctx) =>
+      announce(io, createKubeDriver(settings, dctx), dctx, (target) => {
+        namespace = String(target.facts.namespace ?? namespace);
+      }),
+    plan: async (control) => {
+      const plan = await rolloutPlan(control, trigger, { baselineMs, cooldownMs, rolloutTimeoutMs });
+      triggered = plan.triggered;
+      return plan.reason;
+    },
+    outPath,
+    thresholds: {},
+    dashboard: opts.dashboard !== false && io.stdout.isTTY === true,
+  });
+  if (session.exitCode === ExitCode.interrupted && triggered) {
+    io.stderr.write(
+      `rollcheck: interrupted: traffic stopped and results written; the rollout was NOT undone and continues in the cluster (kubectl rollout status -n ${namespace} deployment/${deployment})\n`,
+    );
+  }
+  return session.exitCode;
+}
+
+/** rolloutPlan is baseline → trigger → wait for the rollout → cooldown; it returns the stop reason. */
+async function rolloutPlan(
+  control: SessionControl,
+  trigger: RolloutTrigger,
+  t: { baselineMs: number; cooldownMs: number; rolloutTimeoutMs: number },
+): Promise<{ reason: string; triggered: boolean }> {
+  const driver = control.driver as ClusterDriver;
+  if (!(await control.sleep(t.baselineMs))) return { reason: 'interrupted', triggered: false };
+  control.setPhase('rollout');
+  await driver.triggerRollout(trigger);
+  const outcome = await driver.waitForRollout(t.rolloutTimeoutMs, control.signal);
+  if (outcome.status === 'aborted') {
+    control.note('interrupted during the rollout; rollcheck did not undo it');
+    return { reason: 'interrupted', triggered: true };
+  }
+  control.setPhase('cooldown');
+  const reason = outcome.status === 'complete' ? 'completed' : `rollout ${outcome.status === 'timeout' ? 'timed out' : 'failed'}: ${outcome.reason}`;
+  if (outcome.status !== 'complete') control.note(reason);
+  if (!(await control.sleep(t.cooldownMs))) return { reason: 'interrupted', triggered: true };
+  return { reason, triggered: true };
+}
+
+// announce prints what the pre-flight found (and its warnings) before any traffic is sent.
+function announce(io: Io, driver: ClusterDriver, _ctx: DriverContext, seen: (t: DriverTarget) => void): ClusterDriver {
+  return {
+    mode: driver.mode,
+    async start(signal) {
+      const target = await driver.start(signal);
+      seen(target);
+      const f = target.facts;
+      io.stderr.write(
+        `found deployment ${f.deployment} in ${f.namespace} (context ${f.context}): ${f.replicas} replicas, ${f.strategy} maxSurge ${f.maxSurge} maxUnavailable ${f.maxUnavailable}, ` +
+          `grace ${f.terminationGracePeriodSeconds}s, preStop ${f.preStop}, readiness ${f.readinessProbe}; service ${f.service} with ${f.readyEndpoints} ready endpoints\n`,
+      );
+      for (const w of target.warnings) io.stderr.write(`warning: ${w}\n`);
+      return target;
+    },
+    triggerRollout: (t) => driver.triggerRollout(t),
+    waitForRollout: (ms, signal) => driver.waitForRollout(ms, signal),
+    stop: () => driver.stop(),
+  };
+}
+
+function warnIfLoopback(io: Io, url: string): void {
+  const host = new URL(url).hostname;
+  if (!/^(127\.|localhost$|\[?::1\]?$)/.test(host) || io.env.KUBERNETES_SERVICE_HOST) return;
+  io.stderr.write(
+    `note: --url ${url} is on this machine; if it is \`kubectl port-forward\`, the results are not meaningful (it pins one pod and bypasses the Service)\n`,
+  );
 }

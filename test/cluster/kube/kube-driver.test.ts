@@ -159,6 +159,6 @@ test('image= trigger patches the named container', async (t) => {
   await driver.triggerRollout({ kind: 'image', container: 'app', image: 'rollcheck-demo:2' });
   assert.equal((await driver.waitForRollout(20_000)).status, 'complete');
   assert.deepEqual(server.patches[0]?.body, { spec: { template: { spec: { containers: [{ name: 'app', image: 'rollcheck-demo:2' }] } } } });
-  const d = server.store.get('deployments', 'demo') as { spec: { template: { spec: { containers: Array<{ image: string }> } } } };
+  const d = server.store.get('deployments', 'demo') as unknown as { spec: { template: { spec: { containers: Array<{ image: string }> } } } };
   assert.equal(d.spec.template.spec.containers[0]?.image, 'rollcheck-demo:2');
 });
