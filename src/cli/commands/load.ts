@@ -1,14 +1,58 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandContext } from '../program.js';
-import { UsageError } from '../errors.js';
+import { parseUrl } from '../parse.js';
+import { defaultOutPath, runSession } from '../session.js';
+import { addTrafficOptions, readTrafficSettings, trafficParams } from '../../traffic/settings.js';
 
-/** registerLoad adds `rollcheck load` (being built: see the open issue). */
-export function registerLoad(program: Command, _ctx: CommandContext): void {
-  program
+const HELP = `
+Sends a steady open-model request rate at URL (on schedule, even when the
+server is slow: latency counts from the intended send time), keeps every
+failed or reset request with its time, connection and pod, and writes one
+results JSON file.
+
+Examples:
+  $ rollcheck load http://127.0.0.1:8080/ --rate 500 --duration 30s
+  $ rollcheck load http://127.0.0.1:8080/health -r 2000 -d 2m --connections 32 --workers 2
+  $ rollcheck load http://127.0.0.1:8080/ --fresh-connections 20 --pod-header x-pod-name
+  $ rollcheck load http://127.0.0.1:8080/api -m POST -H 'content-type: application/json' --body '{"a":1}'
+  $ rollcheck load http://127.0.0.1:8080/ --out reports/before.json
+
+Ctrl-C stops the traffic, writes the results and exits 130.`;
+
+/** registerLoad adds `rollcheck load URL`: steady traffic at one URL, every failure kept. */
+export function registerLoad(program: Command, ctx: CommandContext): void {
+  const cmd = program
     .command('load')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UsageError('rollcheck load is not built yet');
+    .description('send steady traffic at a URL and record every failed request')
+    .argument('<url>', 'http:// or https:// URL to send requests to');
+  addTrafficOptions(cmd, { freshPercent: 0 });
+  cmd
+    .option('-o, --out <file>', 'results JSON file (default: reports/<timestamp>-load.json)')
+    .option('--dashboard', 'live terminal dashboard instead of one progress line per second')
+    .addHelpText('after', HELP)
+    .action(async (urlText: string, opts: Record<string, unknown>) => {
+      const url = parseUrl(urlText).toString();
+      const traffic = readTrafficSettings(opts, ctx.io.cwd);
+      const outPath =
+        typeof opts.out === 'string'
+          ? resolve(ctx.io.cwd, opts.out)
+          : defaultOutPath(ctx.io.cwd, 'load');
+      const session = await runSession({
+        io: ctx.io,
+        command: 'load',
+        mode: 'load',
+        params: { url, ...trafficParams(traffic), out: outPath },
+        traffic,
+        url,
+        plan: async (control) => {
+          control.setPhase('steady');
+          await control.sleep(traffic.durationMs);
+        },
+        outPath,
+        thresholds: {},
+        dashboard: opts.dashboard === true && ctx.io.stdout.isTTY === true,
+      });
+      ctx.setExit(session.exitCode);
     });
 }

@@ -1,0 +1,74 @@
+import type { LiveSnapshot, LiveView } from '../results/live.js';
+import { decodeHistogram } from '../results/histogram.js';
+import {
+  FAILURE_KINDS,
+  INTERVAL_MS,
+  type IntervalSample,
+  type KindCounts,
+} from '../results/types.js';
+import type { Writable } from 'node:stream';
+
+/** ProgressOptions configure the one-line-per-second printer. */
+export interface ProgressOptions {
+  live: LiveView;
+  out: Writable;
+  /** everyMs is the line period (default 1000). */
+  everyMs?: number;
+}
+
+/** ProgressPrinter prints until stopped. */
+export interface ProgressPrinter {
+  stop(): void;
+}
+
+/** createProgressPrinter prints one progress line per second (used when there is no dashboard). */
+export function createProgressPrinter(options: ProgressOptions): ProgressPrinter {
+  const everyMs = options.everyMs ?? 1000;
+  const timer = setInterval(() => {
+    const line = formatProgressLine(options.live.snapshot(), everyMs);
+    if (line !== null) options.out.write(line + '\n');
+  }, everyMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
+
+/** formatProgressLine describes the last `windowMs` of a snapshot in one line (null before any traffic). */
+export function formatProgressLine(s: LiveSnapshot, windowMs = 1000): string | null {
+  const elapsed = `${(s.nowMs / 1000).toFixed(1)}s`;
+  if (s.phase === 'warmup' || s.recent.length === 0) {
+    return `${elapsed.padStart(7)}  ${s.phase.padEnd(8)}  warming up (not counted)`;
+  }
+  const last = s.recent[s.recent.length - 1] as IntervalSample;
+  const window = s.recent.filter((i) => i.atMs > last.atMs - windowMs);
+  let sent = 0;
+  let ok = 0;
+  const failed: KindCounts = {};
+  for (const i of window) {
+    sent += i.sent;
+    for (const use of ['new', 'reused'] as const) {
+      ok += i.done[use].ok ?? 0;
+      for (const k of FAILURE_KINDS) {
+        const n = i.done[use][k];
+        if (n) failed[k] = (failed[k] ?? 0) + n;
+      }
+    }
+  }
+  const seconds = (window.length * INTERVAL_MS) / 1000;
+  const rate = seconds > 0 ? sent / seconds : 0;
+  const failedTotal = Object.values(failed).reduce((a, b) => a + (b ?? 0), 0);
+  const byKind = Object.entries(failed)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  const hist = decodeHistogram('');
+  for (const i of window) if (i.histogram !== '') hist.add(decodeHistogram(i.histogram));
+  const p99 = hist.totalCount > 0 ? `${(hist.getValueAtPercentile(99) / 1000).toFixed(1)}ms` : '-';
+  return [
+    elapsed.padStart(7),
+    s.phase.padEnd(8),
+    `rate ${rate.toFixed(0)}/${s.targetRatePerSec}/s`,
+    `ok ${ok}`,
+    `failed ${failedTotal}${byKind ? ` (${byKind})` : ''}`,
+    `in-flight ${last.inFlight}`,
+    `p99 ${p99}`,
+  ].join('  ');
+}

@@ -1,0 +1,238 @@
+import { mkdirSync, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { ClusterDriver, DriverContext } from '../cluster/driver.js';
+import type { ClusterEvent } from '../cluster/events.js';
+import { createClock, type Clock } from '../results/clock.js';
+import { writeResults } from '../results/io.js';
+import { createRecorder, type Recorder } from '../results/recorder.js';
+import type { Phase, Results, RunMeta, Thresholds } from '../results/types.js';
+import { probe } from '../traffic/probe.js';
+import { createTrafficRunner, type TrafficRunner } from '../traffic/runner.js';
+import type { TrafficSettings } from '../traffic/settings.js';
+import { UsageError } from './errors.js';
+import { ExitCode, type Io } from './io.js';
+import { createProgressPrinter } from './progress.js';
+import { formatQuickSummary } from './quick-summary.js';
+
+/** SessionOptions is one traffic-sending command's run, as every such command describes it. */
+export interface SessionOptions {
+  io: Io;
+  command: string;
+  mode: RunMeta['mode'];
+  /** params is every flag value, for results meta (never a credential). */
+  params: Record<string, unknown>;
+  traffic: TrafficSettings;
+  /** url is the load target; otherwise the driver's DriverTarget.url. */
+  url?: string;
+  driver?: (ctx: DriverContext) => ClusterDriver;
+  /** plan is what happens after the warm-up; it returns a stop reason. */
+  plan: (control: SessionControl) => Promise<string | void>;
+  /** outPath is the results JSON path (the HTML report goes next to it). */
+  outPath: string;
+  thresholds: Thresholds;
+  dashboard: boolean;
+  /** quiet skips the summary print (demo runs several sessions). */
+  quiet?: boolean;
+}
+
+/** SessionControl is what a plan can do while traffic runs. */
+export interface SessionControl {
+  clock: Clock;
+  driver?: ClusterDriver;
+  /** signal is aborted on Ctrl-C (or 'q' in the dashboard). */
+  signal: AbortSignal;
+  setPhase(phase: Phase): void;
+  /** sleep resolves true after `ms`, false when aborted early. */
+  sleep(ms: number): Promise<boolean>;
+  note(message: string): void;
+  emit(event: ClusterEvent): void;
+}
+
+/** SessionResult is the finished run. */
+export interface SessionResult {
+  results: Results;
+  exitCode: number;
+  outPath: string;
+  reportPath?: string;
+}
+
+// Connection-level failures of the pre-flight request: nothing listens there.
+const NOTHING_ANSWERS = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+]);
+
+/** runSession runs warm-up, the plan, recording, results writing and the summary, the same for every command. */
+export async function runSession(o: SessionOptions): Promise<SessionResult> {
+  checkOutPath(o.outPath);
+  const clock = createClock();
+  const recorder = createRecorder({
+    clock,
+    command: o.command,
+    mode: o.mode,
+    target: o.url ?? '',
+    params: o.params,
+    targetRatePerSec: o.traffic.ratePerSec,
+    warmupMs: o.traffic.warmupMs,
+  });
+  const aborter = new AbortController();
+  const onInterrupt = (): void => aborter.abort(o.io.interrupt.reason);
+  if (o.io.interrupt.aborted) onInterrupt();
+  o.io.interrupt.addEventListener('abort', onInterrupt, { once: true });
+  const signal = aborter.signal;
+  let driver: ClusterDriver | undefined;
+  let runner: TrafficRunner | undefined;
+  let stopReason = 'completed';
+  let inFlightAtStop: number | undefined;
+  let stopLive: () => void = () => undefined;
+  try {
+    driver = o.driver?.({ clock, emit: (e) => recorder.event(e) });
+    const url = await startTarget(o, driver, recorder, signal);
+    stopLive = startLive(o, recorder);
+    runner = await startTraffic(o, url, clock, recorder);
+    const control = makeControl(clock, driver, signal, recorder);
+    if (o.traffic.warmupMs > 0)
+      recorder.note(`first ${o.traffic.warmupMs} ms of traffic were warm-up, not counted`);
+    if (await control.sleep(o.traffic.warmupMs)) {
+      recorder.setPhase('baseline');
+      const reason = await o.plan(control);
+      stopReason = signal.aborted ? 'interrupted' : (reason ?? 'completed');
+    } else {
+      stopReason = 'interrupted';
+    }
+    recorder.setPhase('stopping');
+    const drainMs = signal.aborted ? 200 : Math.min(o.traffic.timeoutMs, 2000);
+    inFlightAtStop = (await runner.stop(drainMs)).inFlightAtStop;
+    runner = undefined;
+  } finally {
+    o.io.interrupt.removeEventListener('abort', onInterrupt);
+    stopLive();
+    await runner?.stop(0).catch(() => undefined);
+    await driver?.stop().catch((e: unknown) => recorder.warn(`driver stop failed: ${String(e)}`));
+  }
+  const interrupted = signal.aborted;
+  const results = recorder.finish({ stopReason, interrupted, inFlightAtStop });
+  // ANALYSIS: the lead wires `results.analysis = analyze(results, o.thresholds)` (src/analysis/index.ts) here.
+  writeResults(o.outPath, results);
+  // REPORT: the lead wires the HTML report next to the JSON (`<out>.html`) here and sets reportPath.
+  const reportPath: string | undefined = undefined;
+  if (!o.quiet) {
+    // SUMMARY: the lead swaps in `formatSummary(results, options)` from src/report/summary.ts here.
+    o.io.stdout.write(formatQuickSummary(results) + `\nresults: ${o.outPath}\n`);
+  }
+  const verdictFailed = results.analysis !== null && !results.analysis.verdict.pass;
+  const exitCode = interrupted
+    ? ExitCode.interrupted
+    : verdictFailed
+      ? ExitCode.verdictFailed
+      : ExitCode.pass;
+  return { results, exitCode, outPath: o.outPath, ...(reportPath ? { reportPath } : {}) };
+}
+
+/** checkOutPath fails early, before any traffic, when the results cannot be written. */
+function checkOutPath(outPath: string): void {
+  const dir = dirname(outPath);
+  if (!existsSync(dir)) {
+    throw new UsageError(`--out: folder ${dir} does not exist; create it or choose another path`);
+  }
+}
+
+/** defaultOutPath is reports/<timestamp>-<command>.json under `cwd`, creating reports/ when needed. */
+export function defaultOutPath(cwd: string, command: string, now = new Date()): string {
+  const stamp = now
+    .toISOString()
+    .replace(/[:.]/g, '-')
+    .replace(/-\d{3}Z$/, 'Z');
+  const dir = `${cwd}/reports`;
+  mkdirSync(dir, { recursive: true });
+  return `${dir}/${stamp}-${command}.json`;
+}
+
+async function startTarget(
+  o: SessionOptions,
+  driver: ClusterDriver | undefined,
+  recorder: Recorder,
+  signal: AbortSignal,
+): Promise<string> {
+  let url = o.url;
+  if (driver) {
+    const target = await driver.start(signal);
+    url = target.url;
+    recorder.setTarget(url, target.facts, target.warnings);
+  }
+  if (url === undefined) throw new Error('runSession: neither a url nor a driver was given');
+  const p = await probe(url, o.traffic);
+  if (!p.answered && NOTHING_ANSWERS.has(p.code)) {
+    throw new UsageError(`nothing answers at ${url} (${p.code}); start the server or fix the URL`);
+  }
+  return url;
+}
+
+async function startTraffic(
+  o: SessionOptions,
+  url: string,
+  clock: Clock,
+  recorder: Recorder,
+): Promise<TrafficRunner> {
+  // The schedule starts when the engines do; recording begins one warm-up later.
+  const startAtMs = clock.nowMs();
+  const recordFromMs = startAtMs + o.traffic.warmupMs;
+  const runner = createTrafficRunner({
+    url,
+    settings: o.traffic,
+    clock,
+    recordFromMs,
+    sink: (b) => recorder.ingest(b),
+  });
+  recorder.setPhase('warmup', startAtMs);
+  recorder.markRecording(recordFromMs);
+  await runner.start();
+  return runner;
+}
+
+function startLive(o: SessionOptions, recorder: Recorder): () => void {
+  if (o.quiet) return () => undefined;
+  // DASHBOARD: when `o.dashboard`, the lead wires `startDashboard(...)` (src/dashboard/index.ts) here.
+  const printer = createProgressPrinter({ live: recorder, out: o.io.stderr });
+  return () => printer.stop();
+}
+
+function makeControl(
+  clock: Clock,
+  driver: ClusterDriver | undefined,
+  signal: AbortSignal,
+  recorder: Recorder,
+): SessionControl {
+  return {
+    clock,
+    ...(driver ? { driver } : {}),
+    signal,
+    setPhase: (phase) => recorder.setPhase(phase),
+    sleep: (ms) => abortableSleep(ms, signal),
+    note: (message) => {
+      recorder.note(message);
+      recorder.event({ kind: 'note', atMs: clock.nowMs(), message });
+    },
+    emit: (event) => recorder.event(event),
+  };
+}
+
+/** abortableSleep resolves true after `ms`, or false as soon as `signal` aborts. */
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (ok: boolean): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      resolve(ok);
+    };
+    const onAbort = (): void => done(false);
+    const timer = setTimeout(() => done(true), ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,126 @@
+import {
+  EMPTY_SUMMARY,
+  decodeHistogram,
+  encodeHistogram,
+  mergeEncoded,
+  summarize,
+} from './histogram.js';
+import type { TrafficPartial } from './partial.js';
+import { INTERVAL_MS, type ConnUse, type IntervalSample, type KindCounts } from './types.js';
+
+interface IntervalRec {
+  index: number;
+  sent: number;
+  dropped: number;
+  completed: number;
+  done: Record<ConnUse, KindCounts>;
+  histParts: string[];
+  lagParts: string[];
+  okByPod: Record<string, number>;
+  /** sample is the built IntervalSample without inFlight, dropped when a late partial arrives. */
+  sample: Omit<IntervalSample, 'inFlight'> | null;
+}
+
+/**
+ * IntervalStore keeps one record per 100 ms interval, merging partials from
+ * any number of sources as they come (late ones included). Histograms stay
+ * encoded (a few hundred bytes each), so a long run stays small.
+ */
+export interface IntervalStore {
+  add(p: TrafficPartial): void;
+  /** samples builds intervals [fromIndex, toIndex] (gaps filled), with inFlight from the running balance. */
+  samples(
+    fromIndex: number,
+    toIndex: number,
+    totalSent: number,
+    totalCompleted: number,
+  ): IntervalSample[];
+  lastIndex(): number;
+}
+
+/** createIntervalStore makes an empty store. */
+export function createIntervalStore(): IntervalStore {
+  const recs = new Map<number, IntervalRec>();
+  let last = -1;
+  const get = (index: number): IntervalRec => {
+    let r = recs.get(index);
+    if (r === undefined) {
+      r = {
+        index,
+        sent: 0,
+        dropped: 0,
+        completed: 0,
+        done: { new: {}, reused: {} },
+        histParts: [],
+        lagParts: [],
+        okByPod: {},
+        sample: null,
+      };
+      recs.set(index, r);
+      if (index > last) last = index;
+    }
+    return r;
+  };
+  const build = (r: IntervalRec): Omit<IntervalSample, 'inFlight'> => {
+    if (r.sample !== null) return r.sample;
+    const histogram = joinParts(r.histParts);
+    r.histParts = histogram === '' ? [] : [histogram];
+    const lagHistogram = joinParts(r.lagParts);
+    r.lagParts = lagHistogram === '' ? [] : [lagHistogram];
+    r.sample = {
+      atMs: r.index * INTERVAL_MS,
+      sent: r.sent,
+      dropped: r.dropped,
+      done: { new: { ...r.done.new }, reused: { ...r.done.reused } },
+      latency: histogram === '' ? { ...EMPTY_SUMMARY } : summarize(decodeHistogram(histogram)),
+      histogram,
+      lagHistogram,
+      okByPod: { ...r.okByPod },
+    };
+    return r.sample;
+  };
+  return {
+    add(p) {
+      const r = get(p.index);
+      r.sent += p.sent.keepalive + p.sent.fresh;
+      r.dropped += p.dropped;
+      for (const use of ['new', 'reused'] as const) {
+        for (const [kind, n] of Object.entries(p.done[use])) {
+          const k = kind as keyof KindCounts;
+          r.done[use][k] = (r.done[use][k] ?? 0) + n;
+          r.completed += n;
+        }
+      }
+      if (p.histogram !== '') r.histParts.push(p.histogram);
+      if (p.lagHistogram !== '') r.lagParts.push(p.lagHistogram);
+      for (const [pod, n] of Object.entries(p.okByPod)) r.okByPod[pod] = (r.okByPod[pod] ?? 0) + n;
+      r.sample = null;
+    },
+    samples(fromIndex, toIndex, totalSent, totalCompleted) {
+      // Walk back from the end: in flight at the end of interval i = sent(≤ i) − completed(≤ i).
+      let sentUpTo = totalSent;
+      let doneUpTo = totalCompleted;
+      for (const [index, r] of recs) {
+        if (index > toIndex) {
+          sentUpTo -= r.sent;
+          doneUpTo -= r.completed;
+        }
+      }
+      const out: IntervalSample[] = [];
+      for (let i = toIndex; i >= fromIndex; i -= 1) {
+        const r = recs.get(i) ?? get(i);
+        out.push({ ...build(r), inFlight: Math.max(0, sentUpTo - doneUpTo) });
+        sentUpTo -= r.sent;
+        doneUpTo -= r.completed;
+      }
+      return out.reverse();
+    },
+    lastIndex: () => last,
+  };
+}
+
+function joinParts(parts: string[]): string {
+  if (parts.length === 0) return '';
+  if (parts.length === 1) return parts[0] ?? '';
+  return encodeHistogram(mergeEncoded(parts));
+}

@@ -1,0 +1,65 @@
+import type { ConnUse, FailureRecord, KindCounts, OutcomeKind, Population } from './types.js';
+
+/**
+ * TrafficPartial is one traffic source's share of one interval: what a worker
+ * thread (or the in-process engine) hands the recorder. Plain data with
+ * encoded histograms, so it crosses threads and merges exactly.
+ */
+export interface TrafficPartial {
+  /** index is the interval number: floor(atMs / INTERVAL_MS). */
+  index: number;
+  /** sent counts requests scheduled in this interval (not dropped), by population. */
+  sent: Record<Population, number>;
+  dropped: number;
+  /** done counts completions ending in this interval, by connection use and kind. */
+  done: Record<ConnUse, KindCounts>;
+  /** donePop counts completions by population: ok and failed. */
+  donePop: Record<Population, { ok: number; failed: number }>;
+  /** histogram is the encoded µs histogram of ok latency from the intended send time. */
+  histogram: string;
+  /** lagHistogram is the encoded µs histogram of scheduling lag (start − intended), every request. */
+  lagHistogram: string;
+  /** serviceHistogram is the encoded µs histogram of ok service time (end − start). */
+  serviceHistogram: string;
+  okByPod: Record<string, number>;
+  failures: FailureRecord[];
+}
+
+/** TrafficBatch is what one source sends about every 100 ms: the intervals it closed, and how far it has closed. */
+export interface TrafficBatch {
+  source: number;
+  partials: TrafficPartial[];
+  /** closedBefore: the source will send nothing more for intervals below this index. */
+  closedBefore: number;
+}
+
+/** RequestOutcome is one finished request as the engine sees it (the traffic → recorder seam, DESIGN.md). */
+export interface RequestOutcome {
+  intendedAtMs: number;
+  startAtMs: number;
+  endAtMs: number;
+  kind: OutcomeKind;
+  status?: number;
+  errorCode?: string;
+  message?: string;
+  connId: string;
+  reused: boolean;
+  population: Population;
+  pod?: string;
+}
+
+/** emptyPartial makes a partial with nothing in it for interval `index`. */
+export function emptyPartial(index: number): TrafficPartial {
+  return {
+    index,
+    sent: { keepalive: 0, fresh: 0 },
+    dropped: 0,
+    done: { new: {}, reused: {} },
+    donePop: { keepalive: { ok: 0, failed: 0 }, fresh: { ok: 0, failed: 0 } },
+    histogram: '',
+    lagHistogram: '',
+    serviceHistogram: '',
+    okByPod: {},
+    failures: [],
+  };
+}

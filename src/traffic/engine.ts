@@ -1,0 +1,239 @@
+import { createAggregator } from '../results/aggregator.js';
+import type { Clock } from '../results/clock.js';
+import type { TrafficBatch } from '../results/partial.js';
+import { INTERVAL_MS, type OutcomeKind, type Population } from '../results/types.js';
+import { createConnectionPool, type ConnectionPool, type Slot } from './connection-pool.js';
+import { InFlightRequest } from './request.js';
+import type { TrafficSettings } from './settings.js';
+
+/** EngineOptions configure one engine: one thread's share of the traffic. */
+export interface EngineOptions {
+  url: string;
+  settings: TrafficSettings;
+  clock: Clock;
+  /** ratePerSec is this engine's share of the rate (settings.ratePerSec / workers). */
+  ratePerSec: number;
+  /** offsetMs shifts this engine's schedule so that workers interleave instead of sending together. */
+  offsetMs?: number;
+  /** recordFromMs: requests intended before this run-clock time are warm-up, never counted. */
+  recordFromMs: number;
+  /** source numbers this engine in connection ids ("w0:c3") and batches. */
+  source?: number;
+  /** sink gets a batch of closed intervals about every 100 ms and a last one at stop. */
+  sink(batch: TrafficBatch): void;
+}
+
+/** EngineStop is what the engine knows when it stopped. */
+export interface EngineStop {
+  /** inFlightAtStop counts recorded requests still outstanding when the engine stopped. */
+  inFlightAtStop: number;
+}
+
+/** TrafficEngine sends the open-model schedule; it emits batches and never prints. */
+export interface TrafficEngine {
+  /** start begins the schedule at run-clock time `atMs` (default now; workers share one). */
+  start(atMs?: number): void;
+  /** stop ends the schedule, waits up to `drainMs` for outstanding requests, then closes every connection. */
+  stop(drainMs: number): Promise<EngineStop>;
+  inFlight(): number;
+}
+
+// Catch-up sends at most this many requests before letting I/O run.
+const MAX_BATCH = 512;
+
+/** createEngine builds an engine; nothing is sent before start(). */
+export function createEngine(options: EngineOptions): TrafficEngine {
+  const { settings, clock, recordFromMs } = options;
+  const source = options.source ?? 0;
+  const url = new URL(options.url);
+  const path = url.pathname + url.search;
+  const headers: Record<string, string> = {};
+  for (const [k, v] of settings.headers) headers[k] = v;
+  const body = settings.body ? Buffer.from(settings.body) : null;
+  const podHeader = Buffer.from(settings.podHeader, 'latin1');
+  const agg = createAggregator();
+  let connCounter = 0;
+  const nextConnId = (): string => `w${source}:c${(connCounter += 1)}`;
+  const keepalive = createConnectionPool({
+    origin: url.origin,
+    timeoutMs: settings.timeoutMs,
+    size: settings.connections,
+    grow: false,
+    nextConnId,
+  });
+  const fresh = createConnectionPool({
+    origin: url.origin,
+    timeoutMs: settings.timeoutMs,
+    size: 4096,
+    grow: true,
+    nextConnId,
+  });
+  const queues: Record<Population, InFlightRequest[]> = { keepalive: [], fresh: [] };
+  const freshShare = settings.freshPercent / 100;
+  const periodMs = 1000 / options.ratePerSec;
+  let t0 = 0;
+  let k = 0;
+  let running = false;
+  let closed = false;
+  let inFlight = 0;
+  let countedInFlight = 0;
+  let timer: NodeJS.Timeout | null = null;
+  let immediate: NodeJS.Immediate | null = null;
+  let flushTimer: NodeJS.Timeout | null = null;
+  let onIdle: (() => void) | null = null;
+
+  const settle = (r: InFlightRequest, kind: OutcomeKind, code?: string, message?: string): void => {
+    if (r.settled) return;
+    r.settled = true;
+    inFlight -= 1;
+    if (r.counted) countedInFlight -= 1;
+    const slot = r.slot;
+    if (closed) return;
+    r.endAtMs = clock.nowMs();
+    if (r.counted) {
+      agg.done({
+        intendedAtMs: r.intendedAtMs,
+        startAtMs: r.startAtMs || r.endAtMs,
+        endAtMs: r.endAtMs,
+        kind,
+        status: r.status,
+        errorCode: code,
+        message,
+        connId: r.connId,
+        reused: r.reused,
+        population: r.population,
+        pod: r.pod,
+      });
+    }
+    if (slot !== null)
+      release(r.population === 'fresh' ? fresh : keepalive, queues[r.population], slot);
+    if (inFlight === 0 && onIdle) onIdle();
+  };
+
+  const dispatch = (pool: ConnectionPool, slot: Slot, r: InFlightRequest): void => {
+    r.slot = slot;
+    r.startAtMs = clock.nowMs();
+    r.connId = pool.connectionFor(slot);
+    slot.client.dispatch(
+      {
+        path,
+        method: settings.method,
+        headers,
+        body,
+        reset: r.population === 'fresh' ? true : undefined,
+      },
+      r,
+    );
+  };
+
+  const release = (pool: ConnectionPool, queue: InFlightRequest[], slot: Slot): void => {
+    expire(queue);
+    const next = queue.shift();
+    if (next === undefined) pool.release(slot);
+    else dispatch(pool, slot, next);
+  };
+
+  // A request that waited --timeout for a free connection has failed as a client would see it.
+  const expire = (queue: InFlightRequest[]): void => {
+    const oldest = clock.nowMs() - settings.timeoutMs;
+    while (queue.length > 0 && (queue[0] as InFlightRequest).intendedAtMs < oldest) {
+      const r = queue.shift() as InFlightRequest;
+      settle(
+        r,
+        'timeout',
+        'ROLLCHECK_QUEUE_TIMEOUT',
+        'no free connection within --timeout (all connections busy)',
+      );
+    }
+  };
+
+  const fire = (intendedAtMs: number, index: number): void => {
+    const nowMs = clock.nowMs();
+    const counted = intendedAtMs >= recordFromMs;
+    const population: Population = isFresh(index, freshShare) ? 'fresh' : 'keepalive';
+    if (inFlight >= settings.maxInFlight) {
+      if (counted) agg.dropped(nowMs);
+      return;
+    }
+    inFlight += 1;
+    if (counted) {
+      countedInFlight += 1;
+      agg.sent(nowMs, population, nowMs - intendedAtMs);
+    }
+    const r = new InFlightRequest(intendedAtMs, population, counted, podHeader, settle);
+    const pool = population === 'fresh' ? fresh : keepalive;
+    const slot = pool.acquire();
+    if (slot === null) queues[population].push(r);
+    else dispatch(pool, slot, r);
+  };
+
+  const loop = (): void => {
+    timer = null;
+    immediate = null;
+    if (!running) return;
+    const nowMs = clock.nowMs();
+    let next = t0 + k * periodMs;
+    let n = 0;
+    while (next <= nowMs && n < MAX_BATCH) {
+      fire(next, k);
+      k += 1;
+      n += 1;
+      next = t0 + k * periodMs;
+    }
+    if (!running) return;
+    if (next <= clock.nowMs()) immediate = setImmediate(loop);
+    else timer = setTimeout(loop, Math.max(0, Math.floor(next - clock.nowMs())));
+  };
+
+  const flush = (all: boolean): void => {
+    const nowMs = clock.nowMs();
+    if (!all) {
+      expire(queues.keepalive);
+      expire(queues.fresh);
+    }
+    const partials = agg.flush(nowMs, all);
+    options.sink({
+      source,
+      partials,
+      closedBefore: all ? Number.MAX_SAFE_INTEGER : Math.floor(nowMs / INTERVAL_MS),
+    });
+  };
+
+  return {
+    start(atMs) {
+      if (running || closed) return;
+      running = true;
+      t0 = (atMs ?? clock.nowMs()) + (options.offsetMs ?? 0);
+      flushTimer = setInterval(() => flush(false), INTERVAL_MS);
+      loop();
+    },
+    async stop(drainMs) {
+      running = false;
+      if (timer) clearTimeout(timer);
+      if (immediate) clearImmediate(immediate);
+      if (inFlight > 0 && drainMs > 0) {
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, drainMs);
+          onIdle = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+      }
+      if (flushTimer) clearInterval(flushTimer);
+      closed = true;
+      const inFlightAtStop = countedInFlight;
+      flush(true);
+      await Promise.all([keepalive.destroy(), fresh.destroy()]);
+      return { inFlightAtStop };
+    },
+    inFlight: () => inFlight,
+  };
+}
+
+/** isFresh spreads the fresh share evenly: request k is fresh when it crosses the next multiple of 1/share. */
+function isFresh(k: number, share: number): boolean {
+  if (share <= 0) return false;
+  if (share >= 1) return true;
+  return Math.floor((k + 1) * share) > Math.floor(k * share);
+}

@@ -1,0 +1,36 @@
+import { Client } from 'undici';
+import { errorCode } from './classify.js';
+import type { TrafficSettings } from './settings.js';
+
+/** ProbeResult says whether anything answered at the URL. */
+export type ProbeResult =
+  { answered: true; status: number } | { answered: false; code: string; message: string };
+
+/**
+ * probe sends one request on a new connection before any traffic (the
+ * pre-flight): any HTTP answer, even a 5xx, means something listens.
+ */
+export async function probe(url: string, settings: TrafficSettings): Promise<ProbeResult> {
+  const target = new URL(url);
+  const client = new Client(target.origin, {
+    connectTimeout: settings.timeoutMs,
+    headersTimeout: settings.timeoutMs,
+    bodyTimeout: settings.timeoutMs,
+  });
+  try {
+    const res = await client.request({
+      path: target.pathname + target.search,
+      method: settings.method,
+      headers: Object.fromEntries(settings.headers),
+      body: settings.body ? Buffer.from(settings.body) : null,
+      reset: true,
+    });
+    await res.body.dump();
+    return { answered: true, status: res.statusCode };
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    return { answered: false, code: errorCode(err) ?? err.name, message: err.message };
+  } finally {
+    await client.destroy().catch(() => undefined);
+  }
+}

@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { UsageError } from '../cli/errors.js';
+import { parseDurationMs, parseHeader, parsePercent, parsePositive } from '../cli/parse.js';
+
+/** TrafficSettings is everything the load engine needs besides the URL; plain data, so it crosses to worker threads. */
+export interface TrafficSettings {
+  ratePerSec: number;
+  durationMs: number;
+  warmupMs: number;
+  /** connections is the size of the long-lived keep-alive pool. */
+  connections: number;
+  /** keepAlive false sends every request on a new connection (as --fresh-connections 100). */
+  keepAlive: boolean;
+  /** freshPercent is the share of the rate sent each on a new connection (a separate pool). */
+  freshPercent: number;
+  method: string;
+  headers: Array<[string, string]>;
+  body?: Uint8Array;
+  /** timeoutMs bounds connect, headers and body each (and the wait for a free connection). */
+  timeoutMs: number;
+  /** maxInFlight caps outstanding requests; the excess is counted as dropped. */
+  maxInFlight: number;
+  /** podHeader is the response header naming the pod that answered (lower case). */
+  podHeader: string;
+  workers: number;
+}
+
+/** TrafficDefaults are the per-command defaults of the shared traffic flags. */
+export interface TrafficDefaults {
+  freshPercent: number;
+  durationMs?: number;
+}
+
+const DEFAULT_RATE = 100;
+const DEFAULT_DURATION_MS = 30_000;
+const MAX_WORKERS = 64;
+
+/** addTrafficOptions adds the traffic flags shared by load/local/run/demo/scenario to `cmd`. */
+export function addTrafficOptions(cmd: Command, defaults: TrafficDefaults): Command {
+  const durationText = `${(defaults.durationMs ?? DEFAULT_DURATION_MS) / 1000}s`;
+  return cmd
+    .option(
+      '-r, --rate <n>',
+      'requests per second, open model (sent on schedule even when the server is slow)',
+      String(DEFAULT_RATE),
+    )
+    .option(
+      '-d, --duration <time>',
+      'how long to send after the warm-up (500ms, 30s, 2m)',
+      durationText,
+    )
+    .option('--warmup <time>', 'traffic before recording starts, not counted (JIT warm-up)', '2s')
+    .option('-c, --connections <n>', 'long-lived keep-alive connections', '10')
+    .option('--no-keepalive', 'send every request on a new connection')
+    .option(
+      '--fresh-connections <pct>',
+      'share of the rate sent each on a new connection (separate pool)',
+      String(defaults.freshPercent),
+    )
+    .option('-m, --method <method>', 'HTTP method', 'GET')
+    .option(
+      '-H, --header <header>',
+      'request header "Name: value" (repeatable)',
+      collect,
+      [] as string[],
+    )
+    .option('--body <text>', 'request body')
+    .option('--body-file <path>', 'request body read from a file')
+    .option('--timeout <time>', 'limit for connect, for headers and for body (each)', '5s')
+    .option(
+      '--max-in-flight <n>',
+      'cap on outstanding requests; the excess is counted as dropped (default: rate x timeout, at least 1000)',
+    )
+    .option('--pod-header <name>', 'response header that names the pod that answered', 'x-pod-name')
+    .addOption(new Option('--workers <n>', 'worker threads, each sending rate/N').default('1'));
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** readTrafficSettings validates the traffic flags from commander's `opts()`; `cwd` resolves --body-file. */
+export function readTrafficSettings(
+  opts: Record<string, unknown>,
+  cwd: string = process.cwd(),
+): TrafficSettings {
+  const text = (name: string, fallback: string): string => {
+    const v = opts[name];
+    return v === undefined || v === null ? fallback : String(v);
+  };
+  const ratePerSec = parsePositive(text('rate', String(DEFAULT_RATE)), '--rate');
+  const durationMs = parseDurationMs(text('duration', '30s'), '--duration');
+  if (durationMs <= 0) throw new UsageError('--duration: must be longer than 0; use e.g. 30s');
+  const warmupMs = parseDurationMs(text('warmup', '2s'), '--warmup');
+  const connections = parsePositive(text('connections', '10'), '--connections', true);
+  const freshPercent =
+    opts.keepalive === false
+      ? 100
+      : parsePercent(text('freshConnections', '0'), '--fresh-connections');
+  const method = text('method', 'GET').toUpperCase();
+  if (!/^[A-Z]+$/.test(method))
+    throw new UsageError(`--method: "${method}" is not an HTTP method; use e.g. GET or POST`);
+  const headers = ((opts.header as string[] | undefined) ?? []).map(parseHeader);
+  const timeoutMs = parseDurationMs(text('timeout', '5s'), '--timeout');
+  if (timeoutMs <= 0) throw new UsageError('--timeout: must be longer than 0; use e.g. 5s');
+  const maxInFlight =
+    opts.maxInFlight === undefined
+      ? Math.max(1000, Math.ceil((ratePerSec * timeoutMs) / 1000))
+      : parsePositive(text('maxInFlight', '1000'), '--max-in-flight', true);
+  const podHeader = text('podHeader', 'x-pod-name').trim().toLowerCase();
+  if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(podHeader)) {
+    throw new UsageError(`--pod-header: "${podHeader}" is not a header name; use e.g. x-pod-name`);
+  }
+  const workers = parsePositive(text('workers', '1'), '--workers', true);
+  if (workers > MAX_WORKERS)
+    throw new UsageError(`--workers: ${workers} is too many; use at most ${MAX_WORKERS}`);
+  return {
+    ratePerSec,
+    durationMs,
+    warmupMs,
+    connections,
+    keepAlive: opts.keepalive !== false,
+    freshPercent,
+    method,
+    headers,
+    body: readBody(opts, cwd),
+    timeoutMs,
+    maxInFlight,
+    podHeader,
+    workers,
+  };
+}
+
+function readBody(opts: Record<string, unknown>, cwd: string): Uint8Array | undefined {
+  if (opts.body !== undefined && opts.bodyFile !== undefined) {
+    throw new UsageError('--body and --body-file: give only one of them');
+  }
+  if (typeof opts.body === 'string') return Buffer.from(opts.body);
+  if (typeof opts.bodyFile !== 'string') return undefined;
+  const path = resolve(cwd, opts.bodyFile);
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    throw new UsageError(
+      `--body-file: cannot read ${path} (${code}); check the path and its permissions`,
+    );
+  }
+}
+
+/** trafficParams is the settings as results meta params (the body as its size, never its content). */
+export function trafficParams(s: TrafficSettings): Record<string, unknown> {
+  const { body, ...rest } = s;
+  return { ...rest, headers: s.headers.map(([k]) => k), bodyBytes: body?.byteLength ?? 0 };
+}
