@@ -1,0 +1,81 @@
+import { Box } from 'ink';
+import type { LiveSnapshot } from '../results/live.js';
+import type { Thresholds } from '../results/types.js';
+import { EventLog } from './event-log.js';
+import type { DashboardFinal } from './final-info.js';
+import { FinalSummary, summaryRowCount } from './final-summary.js';
+import { Header } from './header.js';
+import { logLines } from './model/event-lines.js';
+import { planLayout } from './model/layout.js';
+import { pickRows, podRows } from './model/pod-rows.js';
+import { rolloutState } from './model/rollout-state.js';
+import { failureSeries, trafficNow } from './model/traffic-now.js';
+import { PodsPanel, podNameWidth } from './pods-panel.js';
+import { RolloutLine } from './rollout-line.js';
+import { TrafficPanel } from './traffic-panel.js';
+
+/** DashboardScreenProps is one frame's worth of input: everything the screen shows, nothing it fetches. */
+export interface DashboardScreenProps {
+  title: string;
+  snapshot: LiveSnapshot;
+  nowMs: number;
+  columns: number;
+  rows: number;
+  thresholds?: Thresholds;
+  quitting?: boolean;
+  final?: DashboardFinal;
+}
+
+const MIN_COLUMNS = 60;
+const MAX_SERIES = 3;
+// The live view keeps the last 200 failures (results/live.ts).
+const RECENT_FAILURES_CAP = 200;
+
+/** DashboardScreen lays out one frame: header, traffic, pods, rollout, then the event log or the final summary. */
+export function DashboardScreen(props: DashboardScreenProps) {
+  const { snapshot: s, nowMs, final } = props;
+  const columns = Math.max(MIN_COLUMNS, props.columns);
+  const traffic = trafficNow(s);
+  const series = failureSeries(s.recent);
+  const sparkRows = series.length === 0 ? 1 : Math.min(MAX_SERIES, series.length) + 1;
+  const rollout = rolloutState(s.events);
+  const showRollout = s.mode !== 'load' || rollout.status !== 'none';
+  const pods = podRows(s, nowMs);
+  const layout = planLayout({
+    rows: props.rows,
+    pods: pods.length,
+    sparkRows,
+    showRollout,
+    summaryRows: final ? summaryRowCount(final) : undefined,
+  });
+  const { shown, hidden } = pickRows(pods, layout.maxPods);
+  const podWidth = Math.min(24, podNameWidth(columns));
+  const capped = s.recentFailures.length >= RECENT_FAILURES_CAP;
+  return (
+    <Box flexDirection="column" width={columns}>
+      <Header
+        title={props.title}
+        snapshot={s}
+        nowMs={nowMs}
+        thresholds={props.thresholds}
+        columns={columns}
+        quitting={props.quitting === true}
+        final={final}
+      />
+      <Box marginTop={1}>
+        <TrafficPanel now={traffic} series={series} columns={columns} maxSeries={MAX_SERIES} />
+      </Box>
+      <Box marginTop={1} flexDirection="column">
+        <PodsPanel rows={shown} hidden={hidden} columns={columns} />
+        {showRollout ? <RolloutLine rollout={rollout} /> : null}
+      </Box>
+      <Box marginTop={1}>
+        {final ? (
+          <FinalSummary final={final} columns={columns} />
+        ) : (
+          <EventLog lines={logLines(s.events, s.recentFailures, layout.logLines, podWidth, capped)} columns={columns} />
+        )}
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,147 @@
+import { EVENT_LABEL, isPodEvent, type ClusterEvent } from '../../cluster/events.js';
+import type { FailureKind, FailureRecord } from '../../results/types.js';
+import { ellipsize, formatSpan } from './format.js';
+import { KIND_SHORT } from './traffic-now.js';
+
+/** LogLine is one line of the event log: a cluster event or a burst of failures. */
+export interface LogLine {
+  atMs: number;
+  text: string;
+  tone: 'event' | 'failure' | 'warn';
+}
+
+/** FailureBurst is failures of one kind on one pod (or none) with no gap longer than BURST_GAP_MS. */
+export interface FailureBurst {
+  startMs: number;
+  endMs: number;
+  kind: FailureKind;
+  pod?: string;
+  count: number;
+}
+
+/** BURST_GAP_MS is the quiet time that ends a burst. */
+export const BURST_GAP_MS = 1000;
+// How far back a burst without a pod looks for a pod event to relate to.
+const NEAR_ANY_POD_MS = 5000;
+// An exit this soon after a SIGKILL is that kill.
+const KILL_EXIT_MS = 200;
+// Lifecycle steps a burst is told relative to (the ones that explain failures), as nouns.
+const CAUSE_NOUN: Partial<Record<ClusterEvent['kind'], string>> = {
+  'pod-created': 'creation',
+  'pod-ready': 'ready',
+  'pod-not-ready': 'not ready',
+  'pod-terminating': 'terminating',
+  'endpoint-removed': 'endpoint removal',
+  'prestop-started': 'preStop start',
+  'prestop-finished': 'preStop end',
+  sigterm: 'SIGTERM',
+  sigkill: 'SIGKILL',
+  exited: 'exit',
+};
+// The log skips steps that are noise at a glance (progress has its own line).
+const QUIET = new Set<ClusterEvent['kind']>(['rollout-progress', 'pod-started', 'endpoint-added', 'endpoint-not-ready']);
+
+/** failureBursts groups failures (any order) into bursts by kind and pod, oldest first. */
+export function failureBursts(failures: readonly FailureRecord[]): FailureBurst[] {
+  const sorted = [...failures].sort((a, b) => a.endAtMs - b.endAtMs);
+  const open = new Map<string, FailureBurst>();
+  const done: FailureBurst[] = [];
+  for (const f of sorted) {
+    const key = `${f.kind}\u0000${f.pod ?? ''}`;
+    const b = open.get(key);
+    if (b && f.endAtMs - b.endMs <= BURST_GAP_MS) {
+      b.count += 1;
+      b.endMs = f.endAtMs;
+      continue;
+    }
+    if (b) done.push(b);
+    open.set(key, { startMs: f.endAtMs, endMs: f.endAtMs, kind: f.kind, pod: f.pod, count: 1 });
+  }
+  done.push(...open.values());
+  return done.sort((a, b) => a.startMs - b.startMs);
+}
+
+/** describeBurst words a burst against the pod step just before it: "12 reset, demo-7f…: 0.4s after SIGKILL". */
+export function describeBurst(b: FailureBurst, events: readonly ClusterEvent[], podWidth: number, capped: boolean): string {
+  const count = `${b.count}${capped ? '+' : ''} ${KIND_SHORT[b.kind]}`;
+  const cause = causeBefore(b, events);
+  if (b.pod !== undefined) {
+    const head = `${count}, ${ellipsize(b.pod, podWidth)}`;
+    return cause ? `${head}: ${formatSpan(b.startMs - cause.atMs)} after ${CAUSE_NOUN[cause.kind] ?? cause.kind}` : head;
+  }
+  if (!cause) return count;
+  return `${count}: ${formatSpan(b.startMs - cause.atMs)} after ${CAUSE_NOUN[cause.kind] ?? cause.kind} of ${ellipsize(cause.pod, podWidth)}`;
+}
+
+function causeBefore(b: FailureBurst, events: readonly ClusterEvent[]): Extract<ClusterEvent, { pod: string }> | undefined {
+  let best: Extract<ClusterEvent, { pod: string }> | undefined;
+  for (const e of events) {
+    if (!isPodEvent(e) || CAUSE_NOUN[e.kind] === undefined || e.atMs > b.startMs) continue;
+    if (b.pod !== undefined ? e.pod !== b.pod : b.startMs - e.atMs > NEAR_ANY_POD_MS) continue;
+    if (!best || e.atMs >= best.atMs) best = e;
+  }
+  // An exit right after a SIGKILL is the kill's doing: name the kill.
+  if (best?.kind === 'exited') {
+    const exit = best;
+    const kill = events.find((e) => e.kind === 'sigkill' && e.pod === exit.pod && exit.atMs - e.atMs >= 0 && exit.atMs - e.atMs <= KILL_EXIT_MS);
+    if (kill && isPodEvent(kill)) return kill;
+  }
+  return best;
+}
+
+/** describeEvent words one cluster event for the log, or null for events the log leaves out. */
+export function describeEvent(e: ClusterEvent, podWidth: number): string | null {
+  if (QUIET.has(e.kind)) return null;
+  const label = EVENT_LABEL[e.kind];
+  switch (e.kind) {
+    case 'exited': {
+      const how = e.exitCode !== null ? `code ${e.exitCode}` : e.signal ?? '';
+      const after = e.afterSigtermMs !== null ? `, ${formatSpan(e.afterSigtermMs)} after SIGTERM` : '';
+      return `${ellipsize(e.pod, podWidth)} exited ${how}${after}`.trimEnd();
+    }
+    case 'pod-terminating':
+      return `${ellipsize(e.pod, podWidth)} ${label} (grace ${formatSpan(e.graceMs)})`;
+    case 'rollout-started':
+      return `${label}: revision ${e.revision} (${e.trigger})`;
+    case 'rollout-complete':
+      return `${label}: revision ${e.revision}`;
+    case 'rollout-failed':
+      return `${label}: ${e.reason}`;
+    case 'step-started':
+    case 'step-finished':
+      return `${label} ${e.index + 1}: ${e.step}`;
+    case 'watch-lost':
+      return `${label} (${e.resource}): ${e.error}`;
+    case 'watch-resumed':
+      return `${label} (${e.resource})`;
+    case 'note':
+      return e.message;
+    default:
+      return isPodEvent(e) ? `${ellipsize(e.pod, podWidth)} ${label}` : label;
+  }
+}
+
+/** logLines merges cluster events and failure bursts into the last `max` log lines, oldest first. */
+export function logLines(
+  events: readonly ClusterEvent[],
+  failures: readonly FailureRecord[],
+  max: number,
+  podWidth: number,
+  failuresCapped: boolean,
+): LogLine[] {
+  if (max <= 0) return [];
+  const lines: LogLine[] = [];
+  for (const e of events) {
+    const text = describeEvent(e, podWidth);
+    if (text === null) continue;
+    const warn = e.kind === 'sigkill' || e.kind === 'rollout-failed' || e.kind === 'watch-lost';
+    lines.push({ atMs: e.atMs, text, tone: warn ? 'warn' : 'event' });
+  }
+  const bursts = failureBursts(failures);
+  bursts.forEach((b, i) => {
+    // The oldest burst may have begun before the kept failures did.
+    const capped = failuresCapped && i === 0;
+    lines.push({ atMs: b.startMs, text: describeBurst(b, events, podWidth, capped), tone: 'failure' });
+  });
+  return lines.sort((a, b) => a.atMs - b.atMs).slice(-max);
+}

@@ -1,0 +1,73 @@
+import { Box, Text } from 'ink';
+import type { FailureSeries, TrafficNow } from './model/traffic-now.js';
+import { KIND_SHORT } from './model/traffic-now.js';
+import { fit, formatCount, formatLatencyUs, formatRate, sparkline } from './model/format.js';
+import { Paint } from './paint.js';
+
+/** TrafficPanelProps is the last second of traffic and the last minute of failures. */
+export interface TrafficPanelProps {
+  now: TrafficNow;
+  series: FailureSeries[];
+  columns: number;
+  /** maxSeries caps how many failure kinds get a sparkline row. */
+  maxSeries: number;
+}
+
+const LABEL_WIDTH = 10;
+
+/** TrafficPanel shows target vs achieved rate, this second's outcomes, latency now, and failures/s by kind. */
+export function TrafficPanel({ now, series, columns, maxSeries }: TrafficPanelProps) {
+  const short = now.achievedRatePerSec < now.targetRatePerSec * 0.9;
+  return (
+    <Box flexDirection="column" width={columns}>
+      <Text wrap="truncate-end">
+        <Paint tone="dim">{fit('req/s', LABEL_WIDTH)}</Paint>
+        <Paint tone={short ? 'warn' : 'plain'}>{formatRate(now.achievedRatePerSec)}</Paint>
+        {` / ${formatRate(now.targetRatePerSec)} target`}
+        <Paint tone="dim">{'   this second  '}</Paint>
+        <Paint tone="good">{`ok ${formatCount(now.okThisSec)}`}</Paint>
+        {'  '}
+        <Paint tone={now.failedThisSec > 0 ? 'bad' : 'plain'}>{`failed ${formatCount(now.failedThisSec)}`}</Paint>
+      </Text>
+      <Text wrap="truncate-end">
+        <Paint tone="dim">{fit('latency', LABEL_WIDTH)}</Paint>
+        {`p50 ${formatLatencyUs(now.p50Us)}  p99 ${formatLatencyUs(now.p99Us)}`}
+        <Paint tone="dim">{'   in-flight '}</Paint>
+        {formatCount(now.inFlight)}
+        <Paint tone="dim">{'  dropped '}</Paint>
+        <Paint tone={now.droppedTotal > 0 ? 'warn' : 'plain'}>{`${formatCount(now.droppedThisSec)}/s, ${formatCount(now.droppedTotal)} total`}</Paint>
+      </Text>
+      <FailureSparks series={series} columns={columns} maxSeries={maxSeries} />
+    </Box>
+  );
+}
+
+function FailureSparks({ series, columns, maxSeries }: { series: FailureSeries[]; columns: number; maxSeries: number }) {
+  if (series.length === 0) {
+    return (
+      <Text wrap="truncate-end">
+        <Paint tone="dim">{fit('failures', LABEL_WIDTH)}</Paint>
+        <Paint tone="good">none in the last 60 s</Paint>
+      </Text>
+    );
+  }
+  const shown = series.slice(0, maxSeries);
+  // One scale for every kind, so that heights compare across rows.
+  const peak = Math.max(...shown.flatMap((s) => s.perSec));
+  const width = Math.max(10, Math.min(60, columns - LABEL_WIDTH - 8));
+  return (
+    <Box flexDirection="column">
+      {shown.map((s) => (
+        <Text key={s.kind} wrap="truncate-end">
+          <Paint tone="dim">{fit(KIND_SHORT[s.kind], LABEL_WIDTH - 1)} </Paint>
+          <Paint tone="bad">{sparkline(s.perSec.slice(-width), peak)}</Paint>
+          {` ${formatCount(s.total)}`}
+        </Text>
+      ))}
+      <Text wrap="truncate-end">
+        <Paint tone="dim">{`${' '.repeat(LABEL_WIDTH)}failures/s over the last ${width} s, peak ${formatCount(peak)}/s`}</Paint>
+        {series.length > shown.length ? <Paint tone="dim">{`, +${series.length - shown.length} more kinds`}</Paint> : null}
+      </Text>
+    </Box>
+  );
+}
