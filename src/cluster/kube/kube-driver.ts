@@ -16,6 +16,9 @@ import type { ResourceWatch } from './resource-watch.js';
 import { startKubeWatches } from './kube-watches.js';
 import { startTrigger } from './triggers.js';
 
+// How long past the longest grace period to wait for terminating pods to disappear.
+const SETTLE_SLACK_MS = 10_000;
+
 /** KubeDriverSettings is everything `rollcheck run` tells the Kubernetes driver. */
 export interface KubeDriverSettings extends KubeConfigSettings {
   deployment: string;
@@ -42,7 +45,23 @@ export type KubeDriver = ClusterDriver & PodKiller & Scaler;
  */
 export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContext): KubeDriver {
   const nowMs = (): number => ctx.clock.nowMs();
-  const pods = createPodTracker({ nowMs, emit: ctx.emit });
+  // After kubectl's "complete" the old pods are still terminating; the run keeps
+  // watching until they are gone, since that is when requests die.
+  let settling: { timer: NodeJS.Timeout } | null = null;
+  const settleIfDone = (): void => {
+    if (settling && pods.terminating().count === 0) {
+      clearTimeout(settling.timer);
+      settling = null;
+      finish({ status: 'complete', atMs: nowMs() });
+    }
+  };
+  const pods = createPodTracker({
+    nowMs,
+    emit: (e) => {
+      ctx.emit(e);
+      if (e.kind === 'pod-deleted') settleIfDone();
+    },
+  });
   const endpoints = createEndpointTracker({ nowMs, emit: ctx.emit });
   let api: KubeApi | null = null;
   let watches: ResourceWatch[] = [];
@@ -56,20 +75,24 @@ export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContex
 
   const finish = (o: RolloutOutcome): void => {
     if (outcome) return;
+    if (settling) clearTimeout(settling.timer);
+    settling = null;
     outcome = o;
     for (const w of waiters) w(o);
     waiters.clear();
   };
 
   const evaluate = (): void => {
-    if (!triggered || outcome || !latest) return;
+    if (!triggered || outcome || settling || !latest) return;
     const generation = latest.metadata?.generation ?? 0;
     if (waitGeneration !== null ? generation < waitGeneration : generation <= baseGeneration) return;
     const state = rolloutState(latest);
     if (state.state === 'complete') {
       const revision = latest.metadata?.annotations?.['deployment.kubernetes.io/revision'] ?? `generation ${generation}`;
       ctx.emit({ kind: 'rollout-complete', atMs: nowMs(), revision });
-      finish({ status: 'complete', atMs: nowMs() });
+      const { maxGraceMs } = pods.terminating();
+      settling = { timer: setTimeout(() => finish({ status: 'complete', atMs: nowMs() }), maxGraceMs + SETTLE_SLACK_MS) };
+      settleIfDone();
     } else if (state.state === 'failed') {
       ctx.emit({ kind: 'rollout-failed', atMs: nowMs(), reason: state.message });
       finish({ status: 'failed', atMs: nowMs(), reason: state.message });
@@ -143,6 +166,7 @@ export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContex
         };
         const onAbort = (): void => done({ status: 'aborted', atMs: nowMs() });
         const timer = setTimeout(() => {
+          if (settling) return finish({ status: 'complete', atMs: nowMs() });
           const state = latest ? rolloutState(latest).message : 'no deployment status seen';
           const reason = `rollout did not complete within ${Math.round(timeoutMs / 1000)}s (${state})`;
           ctx.emit({ kind: 'rollout-failed', atMs: nowMs(), reason });

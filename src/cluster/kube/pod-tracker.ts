@@ -15,6 +15,8 @@ export interface PodTracker {
   /** sync is a full list: pods missing from it were deleted while the watch was away. */
   sync(pods: PodLike[]): void;
   knows(name: string): boolean;
+  /** terminating counts pods being deleted that are not gone yet, and the longest grace among them. */
+  terminating(): { count: number; maxGraceMs: number };
   /** alive lists the pods not yet terminating, oldest first. */
   alive(): Array<{ name: string; created: string }>;
   stop(): void;
@@ -150,6 +152,10 @@ export function createPodTracker(options: PodTrackerOptions): PodTracker {
       }
     },
     knows: (name) => pods.has(name),
+    terminating() {
+      const list = [...pods.values()].filter((m) => !m.deleted && m.terminatingMs !== null);
+      return { count: list.length, maxGraceMs: Math.max(0, ...list.map((m) => m.graceMs)) };
+    },
     alive: () =>
       [...pods]
         .filter(([, m]) => !m.deleted && m.terminatingMs === null)

@@ -1,0 +1,122 @@
+// The API test server backed by the embedded runtime: pods are real local
+// pods (processes in their own PID namespace), a PATCH of the pod template
+// starts the local rolling update, a DELETE of a pod terminates a local pod, and
+// every step the local runtime takes is written into the store as the API
+// server would show it. Traffic goes to the local Service proxy.
+import { createLocalDriver, DEFAULT_LOCAL_SETTINGS } from '../../src/cluster/local/index.js';
+import type { LocalDriver, LocalRuntimeSettings } from '../../src/cluster/local/index.js';
+import type { ClusterEvent } from '../../src/cluster/events.js';
+import { createClock } from '../../src/results/clock.js';
+import { createKubeStore } from './store.js';
+import { createKubeModel } from './kube-model.js';
+import type { KubeModel } from './kube-model.js';
+import { startKubeApiServer } from './server.js';
+import type { KubeApiServer } from './server.js';
+
+/** LocalBackedCluster is a running API test server over a local Deployment. */
+export interface LocalBackedCluster {
+  server: KubeApiServer;
+  model: KubeModel;
+  local: LocalDriver;
+  /** proxyUrl is the local Service proxy: where `rollcheck run --url` should point. */
+  proxyUrl: string;
+  /** localEvents is what the embedded runtime itself reported (ground truth for tests). */
+  localEvents: ClusterEvent[];
+  close(): Promise<void>;
+}
+
+const SIGNUM: Record<string, number> = { SIGKILL: 9, SIGTERM: 15, SIGINT: 2 };
+
+/** startLocalBackedCluster starts local pods for Deployment "demo" and an API server that shows them. */
+export async function startLocalBackedCluster(
+  overrides: Partial<LocalRuntimeSettings> = {},
+  options: { namespace?: string; token?: string } = {},
+): Promise<LocalBackedCluster> {
+  const settings: LocalRuntimeSettings = { ...DEFAULT_LOCAL_SETTINGS, replicas: 2, readinessPeriodMs: 200, endpointDelayMs: 200, ...overrides };
+  const store = createKubeStore();
+  const preStop = settings.preStop.kind === 'sleep' ? ['sleep', String(settings.preStop.ms / 1000)] : settings.preStop.kind === 'exec' ? ['sh', '-c', settings.preStop.command] : undefined;
+  const model = createKubeModel({
+    store,
+    namespace: options.namespace,
+    name: 'demo',
+    replicas: settings.replicas,
+    graceSeconds: settings.graceMs / 1000,
+    preStop,
+    readinessProbe: true,
+  });
+  const localEvents: ClusterEvent[] = [];
+  const local = createLocalDriver(settings, { clock: createClock(), emit: (e) => (localEvents.push(e), mirror(model, e)) });
+  const server = await startKubeApiServer({
+    store,
+    token: options.token,
+    bookmarkMs: 500,
+    onPatch: (_name, before, after) => {
+      const b = before.spec as { template?: unknown; replicas?: number };
+      const a = after.spec as { template?: unknown; replicas?: number };
+      if (JSON.stringify(b.template) !== JSON.stringify(a.template)) void local.triggerRollout({ kind: 'restart' });
+      else if (a.replicas !== b.replicas && a.replicas !== undefined) void local.scale(a.replicas);
+    },
+    onDeletePod: (name, graceSeconds) => {
+      void local.killPod({ which: { name }, ...(graceSeconds !== undefined ? { graceMs: graceSeconds * 1000 } : {}) }).catch(() => undefined);
+      return true;
+    },
+  });
+  try {
+    const target = await local.start();
+    model.markRolledOut();
+    return {
+      server,
+      model,
+      local,
+      proxyUrl: target.url,
+      localEvents,
+      async close() {
+        await local.stop();
+        await server.close();
+      },
+    };
+  } catch (e) {
+    await local.stop().catch(() => undefined);
+    await server.close();
+    throw e;
+  }
+}
+
+// mirror writes one local-runtime step into the store the way the API server would show it.
+function mirror(model: KubeModel, e: ClusterEvent): void {
+  try {
+    switch (e.kind) {
+      case 'pod-created':
+        return model.addPod(e.pod, { hash: e.revision });
+      case 'pod-started':
+        return model.startPod(e.pod);
+      case 'pod-ready':
+        return model.setReady(e.pod, true);
+      case 'pod-not-ready':
+        return model.setReady(e.pod, false);
+      case 'pod-terminating':
+        model.terminatePod(e.pod, Math.round(e.graceMs / 1000));
+        model.setReady(e.pod, false);
+        // The kubelet records Killing as it starts stopping the container (before preStop).
+        return model.killingEvent(e.pod);
+      case 'endpoint-added':
+        return model.setEndpoint(e.pod, { ready: true, serving: true, terminating: false });
+      case 'endpoint-not-ready':
+        return model.setEndpoint(e.pod, { ready: false, serving: !e.terminating, terminating: e.terminating });
+      case 'endpoint-removed':
+        return model.setEndpoint(e.pod, null);
+      case 'exited':
+        return model.exitPod(e.pod, e.exitCode ?? (e.signal ? 128 + (SIGNUM[e.signal] ?? 1) : 1));
+      case 'pod-deleted':
+        return model.deletePod(e.pod);
+      case 'rollout-progress':
+        return model.setStatus({ replicas: e.replicas, updated: e.updated, ready: e.ready, available: e.available }, true);
+      case 'rollout-complete':
+        return model.markRolledOut();
+      default:
+        return;
+    }
+  } catch {
+    // A step for a pod the model no longer has (deleted already): the API would not show it either.
+  }
+}
