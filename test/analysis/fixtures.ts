@@ -53,9 +53,12 @@ export function makeResults(spec: ResultsSpec = {}): Results {
   const failures = [...(spec.failures ?? [])].sort((a, b) => a.endAtMs - b.endAtMs);
   const perInterval = (rate * INTERVAL_MS) / 1000;
   const failedIn = new Map<number, number>();
+  const doneFailed = new Map<number, FailureRecord[]>();
   for (const f of failures) {
     const k = Math.floor((f.kind === 'timeout' ? f.intendedAtMs : f.endAtMs) / INTERVAL_MS);
     failedIn.set(k, (failedIn.get(k) ?? 0) + 1);
+    const e = Math.floor(f.endAtMs / INTERVAL_MS);
+    doneFailed.set(e, [...(doneFailed.get(e) ?? []), f]);
   }
   const intervals: IntervalSample[] = [];
   let ok = 0;
@@ -66,7 +69,7 @@ export function makeResults(spec: ResultsSpec = {}): Results {
       atMs: k * INTERVAL_MS,
       sent: Math.round(perInterval),
       dropped: 0,
-      done: { new: { ok: Math.floor(okHere / 5) }, reused: { ok: okHere - Math.floor(okHere / 5) } },
+      done: doneWithFailures(okHere, doneFailed.get(k) ?? []),
       latency: { ...EMPTY_LATENCY, count: okHere, p50Us: 2000, p90Us: 4000, p99Us: (spec.p99Ms ?? 10) * 1000, maxUs: 20_000 },
       histogram: '',
       lagHistogram: '',
@@ -126,6 +129,15 @@ export function makeResults(spec: ResultsSpec = {}): Results {
     events: spec.events ?? [],
     analysis: null,
   };
+}
+
+function doneWithFailures(okHere: number, failed: readonly FailureRecord[]): IntervalSample['done'] {
+  const done: IntervalSample['done'] = { new: { ok: Math.floor(okHere / 5) }, reused: { ok: okHere - Math.floor(okHere / 5) } };
+  for (const f of failed) {
+    const c = done[f.reused ? 'reused' : 'new'];
+    c[f.kind] = (c[f.kind] ?? 0) + 1;
+  }
+  return done;
 }
 
 /** shellPodEvents is a pod that ignores SIGTERM: SIGKILL and exit 137 at the grace period. */

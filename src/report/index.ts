@@ -1,0 +1,9 @@
+// report/ owns what a finished run looks like to people: the self-contained
+// HTML report and compare report, and the terminal summary and compare table.
+// It formats only: it reads a Results object (and its analysis) and must not
+// do cluster or traffic work, import from cli/ commands, traffic/, cluster/
+// implementations or dashboard/, nor fetch anything at view time.
+export { renderReport } from './render-report.js';
+export { formatSummary, latencyText, type SummaryOptions } from './summary.js';
+export { buildReportData, MAX_TABLE_ROWS, type ReportData } from './report-data.js';
+export { escapeHtml, jsonForScript } from './escape.js';

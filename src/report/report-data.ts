@@ -1,0 +1,152 @@
+import { isPodEvent } from '../cluster/events.js';
+import { buildPodTimelines } from '../analysis/pod-timeline.js';
+import { failureAtMs } from '../analysis/windows.js';
+import { errorRate } from '../analysis/verdict.js';
+import type { Analysis, FailureKind, Results } from '../results/types.js';
+import { FAILURE_KINDS, OUTCOME_MEANING } from '../results/types.js';
+
+/** MAX_TABLE_ROWS is how many failures the report's table holds; the rest are counted. */
+export const MAX_TABLE_ROWS = 1000;
+/** MAX_POINTS caps the chart points per series; longer runs are merged into wider buckets. */
+export const MAX_POINTS = 4000;
+
+/** ReportSeries is the charts' data: x in seconds since the run start, rates per second, latency in ms. */
+export interface ReportSeries {
+  t: number[];
+  sent: number[];
+  ok: number[];
+  failed: Partial<Record<FailureKind, number[]>>;
+  p50: Array<number | null>;
+  p99: Array<number | null>;
+  bucketMs: number;
+}
+
+/** ReportLane is one pod's life for the lanes chart (times in seconds). */
+export interface ReportLane {
+  pod: string;
+  revision: string | null;
+  spans: Array<{ state: string; s: number; e: number | null }>;
+  marks: Array<{ kind: string; t: number }>;
+}
+
+/** FailureRow is one row of the failure table: [t s, kind, detail, pod, conn, population, latency ms, why]. */
+export type FailureRow = [number, string, string, string, string, string, number, string];
+
+/** ReportData is everything the page shows, embedded as JSON and turned into DOM by the page script. */
+export interface ReportData {
+  title: string;
+  meta: Pick<Results['meta'], 'command' | 'mode' | 'target' | 'startedAt' | 'durationMs' | 'warmupMs' | 'stopReason' | 'interrupted' | 'warnings' | 'notes' | 'facts'> & {
+    version: string;
+  };
+  totals: Results['totals'] & { errorRate: number };
+  series: ReportSeries;
+  lanes: ReportLane[];
+  marks: Array<{ t: number; label: string; kind: string }>;
+  analysis: Analysis | null;
+  kinds: Array<{ kind: FailureKind; meaning: string }>;
+  table: { rows: FailureRow[]; total: number };
+}
+
+/** buildReportData reduces a results object to what the report draws: intervals, not every success. */
+export function buildReportData(r: Results): ReportData {
+  const lastMs = Math.max(r.meta.durationMs, ...r.intervals.slice(-1).map((s) => s.atMs + r.meta.intervalMs));
+  return {
+    title: `rollcheck ${r.meta.command}: ${r.meta.target}`,
+    meta: {
+      command: r.meta.command,
+      mode: r.meta.mode,
+      target: r.meta.target,
+      startedAt: r.meta.startedAt,
+      durationMs: r.meta.durationMs,
+      warmupMs: r.meta.warmupMs,
+      stopReason: r.meta.stopReason,
+      interrupted: r.meta.interrupted,
+      warnings: r.meta.warnings,
+      notes: r.meta.notes,
+      facts: r.meta.facts,
+      version: r.meta.tool.version,
+    },
+    totals: { ...r.totals, errorRate: errorRate(r.totals) },
+    series: buildSeries(r),
+    lanes: buildLanes(r, lastMs),
+    marks: buildMarks(r),
+    analysis: r.analysis,
+    kinds: FAILURE_KINDS.filter((k) => (r.totals.byKind[k] ?? 0) > 0 || r.failures.some((f) => f.kind === k)).map((kind) => ({
+      kind,
+      meaning: OUTCOME_MEANING[kind],
+    })),
+    table: buildTable(r),
+  };
+}
+
+function buildSeries(r: Results): ReportSeries {
+  const intervalMs = r.meta.intervalMs || 100;
+  const factor = Math.max(1, Math.ceil(r.intervals.length / MAX_POINTS));
+  const bucketMs = intervalMs * factor;
+  const perSec = 1000 / bucketMs;
+  const kinds = FAILURE_KINDS.filter((k) => r.intervals.some((s) => (s.done.new[k] ?? 0) + (s.done.reused[k] ?? 0) > 0));
+  const out: ReportSeries = { t: [], sent: [], ok: [], failed: {}, p50: [], p99: [], bucketMs };
+  for (const k of kinds) out.failed[k] = [];
+  for (let i = 0; i < r.intervals.length; i += factor) {
+    const group = r.intervals.slice(i, i + factor);
+    const first = group[0];
+    if (!first) break;
+    out.t.push(round(first.atMs / 1000, 3));
+    out.sent.push(round(sum(group, (s) => s.sent) * perSec, 1));
+    out.ok.push(round(sum(group, (s) => (s.done.new.ok ?? 0) + (s.done.reused.ok ?? 0)) * perSec, 1));
+    for (const k of kinds) out.failed[k]?.push(round(sum(group, (s) => (s.done.new[k] ?? 0) + (s.done.reused[k] ?? 0)) * perSec, 1));
+    // A bucket's quantile is the worst of its intervals': exact merging would need the histograms.
+    const withOk = group.filter((s) => s.latency.count > 0);
+    out.p50.push(withOk.length ? round(Math.max(...withOk.map((s) => s.latency.p50Us)) / 1000, 2) : null);
+    out.p99.push(withOk.length ? round(Math.max(...withOk.map((s) => s.latency.p99Us)) / 1000, 2) : null);
+  }
+  return out;
+}
+
+function buildLanes(r: Results, lastMs: number): ReportLane[] {
+  const laneMarks = new Set(['sigterm', 'sigkill', 'exited', 'endpoint-removed', 'prestop-started', 'pod-ready']);
+  const podEvents = r.events.filter(isPodEvent);
+  return buildPodTimelines(r.events).map((t) => ({
+    pod: t.pod,
+    revision: t.revision,
+    spans: t.spans.map((s) => ({ state: s.state, s: round(s.startMs / 1000, 3), e: round((s.endMs ?? lastMs) / 1000, 3) })),
+    marks: podEvents.filter((e) => e.pod === t.pod && laneMarks.has(e.kind)).map((e) => ({ kind: e.kind, t: round(e.atMs / 1000, 3) })),
+  }));
+}
+
+function buildMarks(r: Results): ReportData['marks'] {
+  const marks: ReportData['marks'] = [];
+  for (const e of r.events) {
+    if (e.kind === 'step-started') marks.push({ t: round(e.atMs / 1000, 3), label: `step ${e.index + 1}: ${e.step}`, kind: 'step' });
+    if (e.kind === 'rollout-started') marks.push({ t: round(e.atMs / 1000, 3), label: `rollout started (${e.trigger})`, kind: 'rollout' });
+    if (e.kind === 'rollout-complete') marks.push({ t: round(e.atMs / 1000, 3), label: 'rollout complete', kind: 'rollout' });
+    if (e.kind === 'rollout-failed') marks.push({ t: round(e.atMs / 1000, 3), label: `rollout failed: ${e.reason}`, kind: 'failed' });
+  }
+  return marks.sort((a, b) => a.t - b.t);
+}
+
+function buildTable(r: Results): ReportData['table'] {
+  const why = new Map((r.analysis?.attributions ?? []).map((a) => [a.failure, a.text]));
+  const rows = r.failures.slice(0, MAX_TABLE_ROWS).map((f, i): FailureRow => [
+    round(failureAtMs(f) / 1000, 3),
+    f.kind,
+    [f.status !== undefined ? `HTTP ${f.status}` : '', f.errorCode ?? '', f.message ?? ''].filter(Boolean).join(' '),
+    f.pod ?? '',
+    f.reused ? 'reused' : 'new',
+    f.population,
+    round(f.latencyMs, 1),
+    why.get(i) ?? '',
+  ]);
+  return { rows, total: r.failures.length };
+}
+
+function sum<T>(xs: readonly T[], f: (x: T) => number): number {
+  let s = 0;
+  for (const x of xs) s += f(x);
+  return s;
+}
+
+function round(n: number, digits: number): number {
+  const p = 10 ** digits;
+  return Math.round(n * p) / p;
+}

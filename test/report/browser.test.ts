@@ -1,0 +1,94 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { renderReport } from '../../src/report/index.js';
+import { sampleResults } from './sample-results.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+// Screenshots land here so a person can look at them after the test.
+const SHOT_DIR = resolve('test-output/report');
+
+/** openReport loads an HTML file in headless Chromium with every network request aborted. */
+async function withPage<T>(html: string, name: string, fn: (page: import('playwright-core').Page, errors: string[], requests: string[]) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'rollcheck-browser-'));
+  const file = join(dir, `${name}.html`);
+  writeFileSync(file, html);
+  // A fresh profile per run (playwright passes it as --user-data-dir).
+  const context = await chromium.launchPersistentContext(join(dir, 'profile'), {
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    offline: true,
+    viewport: { width: 1280, height: 900 },
+  });
+  try {
+    const requests: string[] = [];
+    await context.route('**/*', async (route) => {
+      const url = route.request().url();
+      if (url.startsWith('file://') && url.endsWith(`${name}.html`)) return route.continue();
+      requests.push(url);
+      return route.abort();
+    });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`file://${file}`);
+    await page.waitForSelector('body[data-rendered="true"]', { timeout: 15_000 });
+    return await fn(page, errors, requests);
+  } finally {
+    await context.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('report: headless Chromium, offline, draws charts and findings without errors', { skip: !existsSync(CHROMIUM) && 'no chromium' }, async () => {
+  const html = renderReport(sampleResults());
+  await withPage(html, 'sample', async (page, errors, requests) => {
+    assert.deepEqual(errors, []);
+    assert.deepEqual(requests, []);
+    const canvases = await page.locator('#charts canvas').count();
+    assert.ok(canvases >= 4, `expected 4 chart canvases, saw ${canvases}`);
+    // A drawn chart has non-blank pixels in its plot area.
+    // The tests' tsconfig has no DOM types: page code is passed as source text.
+    const inked = (await page.evaluate(`(() => {
+      const c = document.querySelector('#chart-failures canvas');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n += 1;
+      return n;
+    })()`)) as number;
+    assert.ok(inked > 1000, `failure chart has ${inked} painted pixels`);
+    const series = await page.locator('#chart-failures .u-legend .u-label').allInnerTexts();
+    assert.deepEqual(series.slice(1), ['http_5xx', 'refused', 'reset']);
+    const findings = await page.evaluate(`[...document.querySelectorAll('[data-finding]')].map((e) => e.getAttribute('data-finding'))`);
+    assert.deepEqual(findings, ['sigterm-ignored', 'unrelated-errors']);
+    assert.match(await page.locator('#verdict').innerText(), /FAIL/);
+    const rows = await page.locator('#failure-rows tr').count();
+    assert.ok(rows > 30);
+    await page.selectOption('#filter-kind', 'refused');
+    assert.equal(await page.locator('#failure-rows tr').count(), 30);
+    await page.selectOption('#filter-kind', '*');
+    mkdirSync(SHOT_DIR, { recursive: true });
+    await page.screenshot({ path: join(SHOT_DIR, 'sample.png'), fullPage: true });
+    await page.locator('#charts').screenshot({ path: join(SHOT_DIR, 'sample-charts.png') });
+  });
+});
+
+test('report: a hostile results file renders its markup as text', { skip: !existsSync(CHROMIUM) && 'no chromium' }, async () => {
+  const html = renderReport(sampleResults({ hostile: true }));
+  assert.ok(!html.includes('<img src=x'), 'raw markup from the results must not be in the HTML');
+  await withPage(html, 'hostile', async (page, errors, requests) => {
+    assert.deepEqual(errors, []);
+    assert.deepEqual(requests, [], 'the <img> must never load');
+    assert.equal(await page.evaluate('window.__pwned'), undefined);
+    assert.equal(await page.locator('main img').count(), 0);
+    assert.match(await page.locator('#figures').innerText(), /<script>window.__pwned=1<\/script>/);
+    mkdirSync(SHOT_DIR, { recursive: true });
+    await page.screenshot({ path: join(SHOT_DIR, 'hostile.png'), fullPage: true });
+  });
+});
