@@ -50,7 +50,7 @@ export interface KubeApiServer {
   /** expireWatches compacts the history and sends ERROR 410 to open watches. */
   expireWatches(resource?: string): number;
   watchCount(resource?: string): number;
-  /** writeKubeconfig writes a kubeconfig for this server and returns its path. */
+  /** writeKubeconfig writes a kubeconfig for this server and returns its path (caPem '' leaves the CA out). */
   writeKubeconfig(dir: string, options?: { token?: string; namespace?: string; context?: string; caPem?: string }): string;
   close(): Promise<void>;
 }
@@ -130,7 +130,7 @@ export function kubeconfigText(url: string, caPem: string, token: string, namesp
     '- name: test-cluster',
     '  cluster:',
     `    server: ${url}`,
-    `    certificate-authority-data: ${Buffer.from(caPem).toString('base64')}`,
+    ...(caPem ? [`    certificate-authority-data: ${Buffer.from(caPem).toString('base64')}`] : []),
     'contexts:',
     `- name: ${context}`,
     '  context:',
