@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../cli/errors.js';
 import type { PodRuntime, PodRuntimeKind } from './pod-runtime.js';
 import { createProcessRuntime } from './runtime-process.js';
+import { createContainerRuntimeFor } from './runtime-podman.js';
 import type { LocalRuntimeSettings } from './settings.js';
 
 /** PodRuntimeFactoryOptions is what any runtime may need: the settings, host environment and working directory. */
@@ -23,7 +24,7 @@ export function createPodRuntime(kind: PodRuntimeKind, options: PodRuntimeFactor
       return createProcessRuntime({ argv: processArgv(options), cwd: options.cwd, inheritEnv: options.env });
     case 'podman':
     case 'docker':
-      throw new UsageError(`--runtime ${kind} is not available in this build; use --runtime process`);
+      return createContainerRuntimeFor(kind, options);
     default: {
       const never: never = kind;
       throw new UsageError(`--runtime ${String(never)}: unknown runtime; use process, podman or docker`);

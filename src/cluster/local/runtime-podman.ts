@@ -1,4 +1,9 @@
 import { createServer } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { UsageError } from '../../cli/errors.js';
+import type { PodRuntimeFactoryOptions } from './create-pod-runtime.js';
 import { epochNowMs } from '../../results/clock.js';
 import type { PodHandle, PodRuntime, PodSpec } from './pod-runtime.js';
 import type { ContainerCli, ContainerEngine } from './runtime-container-cli.js';
@@ -30,8 +35,8 @@ export interface ContainerRuntimeOptions {
   runId: string;
   /** env is the user's environment (Io.env): PATH to find the engine, CONTAINERS_CONF. */
   env: Record<string, string | undefined>;
-  /** runDir is a directory of this run; the generated containers.conf goes there. */
-  runDir: string;
+  /** runDir is where the generated containers.conf goes (default: $TMPDIR/rollcheck-<uid>). */
+  runDir?: string;
   /** runArgs are extra `engine run` flags (e.g. ['--memory', '64m']), before the image. */
   runArgs?: string[];
   /**
@@ -55,7 +60,10 @@ export interface ContainerRuntime extends PodRuntime {
  * SIGTERM exactly as it does under the kubelet.
  */
 export function createContainerRuntime(options: ContainerRuntimeOptions): ContainerRuntime {
-  const conf = prepareContainersConf({ env: options.env, dir: options.runDir });
+  const conf = prepareContainersConf({
+    env: options.env,
+    dir: options.runDir ?? join(tmpdir(), `rollcheck-${userInfo().uid}`),
+  });
   const cli = resolveContainerCli(options.engine, conf.env);
   const containerPort = options.containerPort ?? 8080;
   const live = new Map<string, PodHandle>();
@@ -171,6 +179,31 @@ export function createContainerRuntime(options: ContainerRuntimeOptions): Contai
       exitHook = undefined;
     },
   };
+}
+
+/**
+ * createContainerRuntimeFor is the container case of createPodRuntime: the
+ * runtime for `--runtime podman|docker` from the local settings (`--image`,
+ * `--image-new`, `--port`), with a fresh run id for the containers' label.
+ */
+export function createContainerRuntimeFor(
+  engine: ContainerEngine,
+  options: PodRuntimeFactoryOptions,
+): ContainerRuntime {
+  const c = options.settings.container ?? {};
+  if (!c.image) {
+    throw new UsageError(
+      `--runtime ${engine} needs --image IMAGE (the image each pod runs); or use --runtime process`,
+    );
+  }
+  return createContainerRuntime({
+    engine,
+    image: c.image,
+    imageNew: c.imageNew,
+    containerPort: c.port ?? 8080,
+    runId: `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`,
+    env: options.env,
+  });
 }
 
 interface RunArgsInput {
