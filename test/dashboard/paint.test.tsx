@@ -10,6 +10,8 @@ const SGR = new RegExp(`${ESC}\\[[0-9;]*m`, 'g');
 process.env['FORCE_COLOR'] = '1';
 const { render } = await import('ink-testing-library');
 const { LiveDashboard } = await import('../../src/dashboard/live-dashboard.js');
+const { startDashboard } = await import('../../src/dashboard/index.js');
+const { FakeTty } = await import('./fake-tty.js');
 
 test('colour on: escape codes; colour off (NO_COLOR): none, and the same text', () => {
   const s = f.snapshot({ nowMs: 15_000, events: f.killedEvents(), totals: f.totals(100, { reset: 3 }), failuresByPod: { [f.PODS.OLD_A]: 3 } });
@@ -25,4 +27,19 @@ test('colour on: escape codes; colour off (NO_COLOR): none, and the same text', 
     colored.unmount();
     plain.unmount();
   }
+});
+
+test('startDashboard colours by default and not under NO_COLOR', async () => {
+  const s = f.snapshot({ nowMs: 15_000, events: f.killedEvents(), totals: f.totals(100, { reset: 3 }), failuresByPod: { [f.PODS.OLD_A]: 3 } });
+  const draw = async (env: Record<string, string>): Promise<string> => {
+    const stdout = new FakeTty(80, 30);
+    const io = { stdout, stderr: new FakeTty(), env, cwd: process.cwd(), interrupt: new AbortController().signal };
+    await startDashboard({ view: f.staticView(s), io, title: 't', onQuit: () => undefined }).stop();
+    return stdout.writes.join('');
+  };
+  const colored = await draw({});
+  const plain = await draw({ NO_COLOR: '1' });
+  assert.ok(colored.includes(`${ESC}[31m`), 'red without NO_COLOR');
+  assert.match(plain, /exited 137/);
+  assert.ok(!SGR.test(plain), 'no colour or style codes under NO_COLOR');
 });
