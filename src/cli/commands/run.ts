@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { parseDurationMs, parseUrl } from '../parse.js';
 import { defaultOutPath, runSession } from '../session.js';
 import type { SessionControl } from '../session.js';
+import { addThresholdOptions, readThresholds } from '../verdict-flags.js';
 import { addTrafficOptions, readTrafficSettings, trafficParams } from '../../traffic/settings.js';
 import type { ClusterDriver, DriverContext, DriverTarget, RolloutTrigger } from '../../cluster/driver.js';
 import { createKubeDriver, parseTrigger } from '../../cluster/kube/index.js';
@@ -37,6 +38,9 @@ Examples:
   $ rollcheck run --deployment web --url https://staging.example.com/ --trigger "cmd=helm upgrade web ./chart"
   $ kubectl rollcheck run --deployment web --url https://staging.example.com/ --max-errors 0
 
+A run lasts --baseline, then the rollout (until kubectl would call it complete
+and the old pods are gone), then --cooldown; --duration is not used by run.
+
 RBAC: the verbs it needs are in manifests/rbac.yaml. No credential is ever
 written to the output, the results or the report.
 Ctrl-C stops the traffic and writes the results; it does NOT undo the rollout.`;
@@ -57,6 +61,7 @@ export function registerRun(program: Command, ctx: CommandContext): void {
     .option('--cooldown <time>', 'traffic after the rollout completed', '10s')
     .option('--rollout-timeout <time>', 'give up waiting for the rollout after this long (fails the verdict)', '10m');
   addTrafficOptions(cmd, { freshPercent: 20 });
+  addThresholdOptions(cmd);
   cmd
     .option('-o, --out <file>', 'results JSON file (default: reports/<timestamp>-run.json)')
     .option('--no-dashboard', 'one progress line per second instead of the live dashboard')
@@ -74,6 +79,7 @@ async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
   const rolloutTimeoutMs = parseDurationMs(String(opts.rolloutTimeout), '--rollout-timeout');
   if (rolloutTimeoutMs <= 0) throw new UsageError('--rollout-timeout: must be longer than 0; use e.g. 10m');
   const traffic = readTrafficSettings(opts, io.cwd);
+  const thresholds = readThresholds(opts);
   const outPath = typeof opts.out === 'string' ? resolve(io.cwd, opts.out) : defaultOutPath(io.cwd, 'run');
   const deployment = String(opts.deployment);
   const settings: KubeDriverSettings = {
@@ -106,6 +112,7 @@ async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
       cooldownMs,
       rolloutTimeoutMs,
       ...trafficParams(traffic),
+      thresholds,
       out: outPath,
     },
     traffic,
@@ -119,7 +126,7 @@ async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
       return plan.reason;
     },
     outPath,
-    thresholds: {},
+    thresholds,
     dashboard: opts.dashboard !== false && io.stdout.isTTY === true,
   });
   if (session.exitCode === ExitCode.interrupted && triggered) {
