@@ -32,7 +32,7 @@ export const CLIENT_SCRIPT = String.raw`
 
   document.title = D.title;
   $('title').textContent = D.title;
-  $('subtitle').textContent = 'started ' + D.meta.startedAt + ' \u00b7 ' + fmtMs(D.meta.durationMs - D.meta.warmupMs) +
+  $('subtitle').textContent = 'started ' + D.meta.startedAt + ' \u00b7 ' + fmtMs(D.meta.durationMs - D.meta.recordedFromMs) +
     ' recorded \u00b7 ' + D.meta.stopReason + ' \u00b7 rollcheck ' + D.meta.version;
 
   function renderVerdict() {

@@ -7,3 +7,6 @@ export { renderReport } from './render-report.js';
 export { formatSummary, latencyText, type SummaryOptions } from './summary.js';
 export { buildReportData, MAX_TABLE_ROWS, type ReportData } from './report-data.js';
 export { escapeHtml, jsonForScript } from './escape.js';
+export { renderCompareReport } from './render-compare.js';
+export { formatCompareTable } from './compare-table.js';
+export { buildCompareData, buildCompareRows, runLabel, type CompareRow } from './compare-data.js';

@@ -37,6 +37,7 @@ export interface ReportData {
   title: string;
   meta: Pick<Results['meta'], 'command' | 'mode' | 'target' | 'startedAt' | 'durationMs' | 'warmupMs' | 'stopReason' | 'interrupted' | 'warnings' | 'notes' | 'facts'> & {
     version: string;
+    recordedFromMs: number;
   };
   totals: Results['totals'] & { errorRate: number };
   series: ReportSeries;
@@ -65,12 +66,14 @@ export function buildReportData(r: Results): ReportData {
       notes: r.meta.notes,
       facts: r.meta.facts,
       version: r.meta.tool.version,
+      recordedFromMs: r.meta.recordedFromMs ?? r.meta.warmupMs,
     },
     totals: { ...r.totals, errorRate: errorRate(r.totals) },
     series: buildSeries(r),
     lanes: buildLanes(r, lastMs),
     marks: buildMarks(r),
-    analysis: r.analysis,
+    // The table carries the attributions it shows; the rest would only bloat the page.
+    analysis: r.analysis ? { ...r.analysis, attributions: [] } : null,
     kinds: FAILURE_KINDS.filter((k) => (r.totals.byKind[k] ?? 0) > 0 || r.failures.some((f) => f.kind === k)).map((kind) => ({
       kind,
       meaning: OUTCOME_MEANING[kind],

@@ -1,14 +1,73 @@
+import { writeFileSync, existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandContext } from '../program.js';
 import { UsageError } from '../errors.js';
+import { addThresholdOptions, readThresholds } from '../verdict-flags.js';
+import { analyze } from '../../analysis/index.js';
+import { loadResults } from '../../results/io.js';
+import type { Results } from '../../results/types.js';
+import { formatSummary, renderReport } from '../../report/index.js';
 
-/** registerReport adds `rollcheck report` (being built: see the open issue). */
-export function registerReport(program: Command, _ctx: CommandContext): void {
-  program
+const HELP = `
+Re-renders the self-contained HTML report from a saved results file: the
+report is a function of the file, so it can be made again anywhere, offline.
+The stored analysis is used as it is, unless a threshold flag is given: then
+the run is analysed again against the new limits.
+
+Examples:
+  $ rollcheck report reports/2026-01-01T00-00-00Z-local.json
+  $ rollcheck report run.json -o /tmp/run.html
+  $ rollcheck report run.json --max-errors 5 --summary`;
+
+const THRESHOLD_FLAGS = ['maxErrors', 'maxErrorRate', 'maxP99', 'maxOutage'];
+
+/** registerReport adds `rollcheck report run.json [-o run.html]`. */
+export function registerReport(program: Command, ctx: CommandContext): void {
+  const cmd = program
     .command('report')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UsageError('rollcheck report is not built yet');
+    .description('render the HTML report of a saved results file')
+    .argument('<results>', 'results JSON file written by load, local, run, demo or scenario')
+    .option('-o, --out <file>', 'HTML file to write (default: next to the results, .json replaced by .html)')
+    .option('--summary', 'also print the terminal summary');
+  addThresholdOptions(cmd)
+    .addHelpText('after', HELP)
+    .action((file: string, opts: Record<string, unknown>) => {
+      const inPath = resolve(ctx.io.cwd, file);
+      const results = loadResults(inPath);
+      const rejudge = THRESHOLD_FLAGS.some((f) => cmd.getOptionValueSource(f) === 'cli');
+      if (rejudge || results.analysis === null) results.analysis = analyze(results, readThresholds(opts));
+      const outPath = resolve(ctx.io.cwd, typeof opts.out === 'string' ? opts.out : htmlPathFor(inPath));
+      writeHtml(outPath, renderReport(results));
+      if (opts.summary === true) ctx.io.stdout.write(formatSummary(results, summaryOptions(ctx)) + '\n');
+      ctx.io.stdout.write(`report: ${outPath}\n`);
     });
+}
+
+/** htmlPathFor is the report path next to a results file: run.json → run.html. */
+export function htmlPathFor(resultsPath: string): string {
+  return resultsPath.endsWith('.json') ? `${resultsPath.slice(0, -'.json'.length)}.html` : `${resultsPath}.html`;
+}
+
+/** writeHtml writes a report, with a one-line error when the folder is missing or not writable. */
+export function writeHtml(path: string, html: string): void {
+  if (!existsSync(dirname(path))) {
+    throw new UsageError(`--out: folder ${dirname(path)} does not exist; create it or choose another path`);
+  }
+  try {
+    writeFileSync(path, html);
+  } catch (e) {
+    throw new UsageError(`cannot write ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'}); choose another path with -o`);
+  }
+}
+
+/** summaryOptions picks colour and width from the terminal (plain and 100 columns when not a TTY or with NO_COLOR). */
+export function summaryOptions(ctx: CommandContext): { color: boolean; width: number } {
+  const tty = ctx.io.stdout.isTTY === true;
+  return { color: tty && ctx.io.env.NO_COLOR === undefined, width: tty ? (ctx.io.stdout.columns ?? 100) : 100 };
+}
+
+/** loadAll reads several results files (for compare), each validated. */
+export function loadAll(cwd: string, files: readonly string[]): Results[] {
+  return files.map((f) => loadResults(resolve(cwd, f)));
 }
