@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createPodTracker } from '../../../src/cluster/kube/pod-tracker.js';
+import { createEndpointTracker } from '../../../src/cluster/kube/endpoint-tracker.js';
+import type { PodLike } from '../../../src/cluster/kube/pod-shape.js';
+import type { ClusterEvent } from '../../../src/cluster/events.js';
+
+function tracker() {
+  let now = 0;
+  const events: ClusterEvent[] = [];
+  const pods = createPodTracker({ nowMs: () => now, emit: (e) => events.push(e) });
+  return { pods, events, at: (ms: number) => void (now = ms), kinds: () => events.map((e) => `${e.kind}@${e.atMs}`) };
+}
+
+const pod = (o: { deletion?: string; grace?: number; exit?: number; ready?: boolean; preStop?: string[]; running?: boolean } = {}): PodLike => ({
+  metadata: { name: 'web-1', labels: { 'pod-template-hash': 'abc' }, creationTimestamp: new Date('2025-01-01T00:00:00Z'), ...(o.deletion ? { deletionTimestamp: o.deletion, deletionGracePeriodSeconds: o.grace } : {}) },
+  spec: { terminationGracePeriodSeconds: 30, containers: [{ name: 'app', ...(o.preStop ? { lifecycle: { preStop: { exec: { command: o.preStop } } } } : {}) }] },
+  status: {
+    podIP: '10.0.0.7',
+    conditions: [{ type: 'Ready', status: o.ready === false ? 'False' : 'True' }],
+    containerStatuses: [{ name: 'app', state: o.exit !== undefined ? { terminated: { exitCode: o.exit, reason: 'Error', finishedAt: '2025-01-01T00:01:00Z' } } : { running: { startedAt: '2025-01-01T00:00:01Z' } } }],
+  },
+});
+
+test('SIGTERM is inferred at deletion + the preStop sleep, SIGKILL when exit 137 comes at the grace period', async () => {
+  const t = tracker();
+  t.pods.observe(pod());
+  t.at(1000);
+  t.pods.observe(pod({ deletion: '2025-01-01T00:00:31Z', grace: 1, preStop: ['sleep', '0.05'] }));
+  const term = t.events.find((e) => e.kind === 'pod-terminating');
+  assert.ok(term?.kind === 'pod-terminating' && term.graceMs === 1000 && term.serverTime === '2025-01-01T00:00:30Z');
+  assert.ok(!t.events.some((e) => e.kind === 'sigterm'), 'SIGTERM waits for the preStop sleep');
+  await new Promise((r) => setTimeout(r, 120));
+  const sigterm = t.events.find((e) => e.kind === 'sigterm');
+  assert.equal(sigterm?.atMs, 1050);
+  assert.equal(sigterm?.inferred, true);
+  t.at(2100);
+  t.pods.observe(pod({ deletion: '2025-01-01T00:00:31Z', grace: 1, preStop: ['sleep', '0.05'], exit: 137 }));
+  const kill = t.events.find((e) => e.kind === 'sigkill');
+  assert.equal(kill?.atMs, 2000, 'SIGKILL at deletion + grace');
+  const exited = t.events.find((e) => e.kind === 'exited');
+  assert.ok(exited?.kind === 'exited' && exited.afterSigtermMs === 1050 && exited.signal === 'SIGKILL');
+  t.pods.stop();
+});
+
+test('an early exit 137 (OOM, not the grace period) infers no SIGKILL; a pod gone during a relist is deleted (inferred)', () => {
+  const t = tracker();
+  t.pods.sync([pod()]);
+  t.at(100);
+  t.pods.observe(pod({ deletion: '2025-01-01T00:00:30Z', grace: 30 }));
+  t.at(200);
+  t.pods.observe(pod({ deletion: '2025-01-01T00:00:30Z', grace: 30, exit: 137 }));
+  assert.ok(!t.events.some((e) => e.kind === 'sigkill'));
+  t.at(300);
+  t.pods.sync([]);
+  const deleted = t.events.find((e) => e.kind === 'pod-deleted');
+  assert.equal(deleted?.inferred, true);
+  assert.deepEqual(t.kinds(), ['pod-created@0', 'pod-started@0', 'pod-ready@0', 'pod-terminating@100', 'sigterm@100', 'exited@200', 'pod-deleted@300']);
+});
+
+test('a DELETED event carrying the final status still reports the exit', () => {
+  const t = tracker();
+  t.pods.observe(pod());
+  t.pods.deleted(pod({ deletion: '2025-01-01T00:00:30Z', grace: 0, exit: 0 }));
+  assert.deepEqual(t.events.map((e) => e.kind).slice(-4), ['pod-terminating', 'sigterm', 'exited', 'pod-deleted']);
+});
+
+test('endpoint tracker folds slices: added, not-ready (terminating), removed', () => {
+  const events: ClusterEvent[] = [];
+  const ep = createEndpointTracker({ nowMs: () => 5, emit: (e) => events.push(e) });
+  const slice = (name: string, eps: Array<[string, boolean, boolean]>) => ({
+    metadata: { name },
+    endpoints: eps.map(([pod, ready, terminating]) => ({ addresses: ['10.0.0.1'], conditions: { ready, serving: true, terminating }, targetRef: { kind: 'Pod', name: pod } })),
+  });
+  ep.sync([slice('a', [['p1', true, false]]), slice('b', [['p2', true, false]])]);
+  ep.upsert(slice('a', [['p1', false, true]]));
+  ep.remove(slice('b', []));
+  ep.upsert(slice('a', []));
+  assert.deepEqual(
+    events.map((e) => `${e.kind}:${'pod' in e ? e.pod : ''}${e.kind === 'endpoint-not-ready' ? `:${e.terminating}` : ''}`),
+    ['endpoint-added:p1', 'endpoint-added:p2', 'endpoint-not-ready:p1:true', 'endpoint-removed:p2', 'endpoint-removed:p1'],
+  );
+  assert.equal(ep.readyCount(), 0);
+});
