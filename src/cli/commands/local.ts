@@ -1,14 +1,142 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandContext } from '../program.js';
+import type { Io } from '../io.js';
 import { UsageError } from '../errors.js';
+import { parseDurationMs } from '../parse.js';
+import { defaultOutPath, runSession, type SessionControl } from '../session.js';
+import { addThresholdOptions, readThresholds } from '../verdict-flags.js';
+import { addLocalRuntimeOptions, readLocalRuntimeSettings } from '../local-flags.js';
+import { addTrafficOptions, readTrafficSettings, trafficParams } from '../../traffic/settings.js';
+import type { ClusterDriver, DriverContext } from '../../cluster/driver.js';
+import { createLocalDriver, describeApp, type LocalRuntimeSettings } from '../../cluster/local/index.js';
 
-/** registerLocal adds `rollcheck local` (being built: see the open issue). */
-export function registerLocal(program: Command, _ctx: CommandContext): void {
-  program
+const HELP = `
+Runs a Deployment of real pods on this machine, no cluster needed: each pod is a
+process that is PID 1 of its own PID namespace (so a shell entrypoint ignores
+SIGTERM exactly as in a container), behind a Service proxy on 127.0.0.1 whose
+endpoints change after --endpoint-delay, with readiness probes, a rolling-update
+controller (maxSurge/maxUnavailable) and the kubelet's termination sequence
+(terminating -> endpoint removal + preStop -> SIGTERM -> SIGKILL after the grace
+period). Traffic goes to the Service; every failed request is lined up with the
+pod event next to it.
+
+Examples:
+  $ rollcheck local --app demo --entrypoint shell --replicas 2 --grace-period 3s --cooldown 2s
+  $ rollcheck local --app demo --entrypoint exec --prestop-sleep 2s --out reports/fixed.json
+  $ rollcheck local --cmd 'exec python3 -m http.server $PORT --bind $HOST' --readiness-path /
+  $ rollcheck local --app demo --env DEMO_DRAIN=0 --prestop-sleep 2s --rate 200 --no-dashboard
+
+Each pod's stdout/stderr goes to <out>.pods/<pod>.log. Ctrl-C stops the traffic,
+terminates the pods and writes the results (exit 130).`;
+
+/** registerLocal adds `rollcheck local`: a rolling update of real local pods, with traffic through a Service. */
+export function registerLocal(program: Command, ctx: CommandContext): void {
+  const cmd = program
     .command('local')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UsageError('rollcheck local is not built yet');
+    .description('roll a Deployment of real local pods (no cluster) and prove whether it drops requests');
+  addLocalRuntimeOptions(cmd);
+  cmd
+    .option('--baseline <time>', 'recorded traffic before the rollout starts', '1s')
+    .option('--cooldown <time>', 'recorded traffic after the rollout completed', '3s')
+    .option('--rollout-timeout <time>', 'give up waiting for the rollout after this long (fails the verdict)', '5m');
+  addTrafficOptions(cmd, { freshPercent: 20 });
+  addThresholdOptions(cmd);
+  cmd
+    .option('-o, --out <file>', 'results JSON file (default: reports/<timestamp>-local.json)')
+    .option('--no-dashboard', 'one progress line per second instead of the live dashboard')
+    .addHelpText('after', HELP)
+    .action(async (opts: Record<string, unknown>) => {
+      ctx.setExit(await runLocal(ctx.io, opts));
     });
+}
+
+/** LocalTimes are the plan's phases. */
+interface LocalTimes {
+  baselineMs: number;
+  cooldownMs: number;
+  rolloutTimeoutMs: number;
+}
+
+async function runLocal(io: Io, opts: Record<string, unknown>): Promise<number> {
+  const times: LocalTimes = {
+    baselineMs: parseDurationMs(String(opts.baseline ?? '1s'), '--baseline'),
+    cooldownMs: parseDurationMs(String(opts.cooldown ?? '3s'), '--cooldown'),
+    rolloutTimeoutMs: parseDurationMs(String(opts.rolloutTimeout ?? '5m'), '--rollout-timeout'),
+  };
+  if (times.rolloutTimeoutMs <= 0) throw new UsageError('--rollout-timeout: must be longer than 0; use e.g. 5m');
+  const traffic = readTrafficSettings(opts, io.cwd);
+  const thresholds = readThresholds(opts);
+  const outPath = typeof opts.out === 'string' ? resolve(io.cwd, opts.out) : defaultOutPath(io.cwd, 'local');
+  const settings = readLocalRuntimeSettings(opts, podLogDir(outPath));
+  const session = await runSession({
+    io,
+    command: 'local',
+    mode: 'local',
+    params: { ...localParams(settings), ...times, ...trafficParams(traffic), thresholds, out: outPath },
+    traffic,
+    driver: (dctx) => announced(io, settings, dctx),
+    plan: (control) => localRolloutPlan(control, times),
+    outPath,
+    thresholds,
+    dashboard: opts.dashboard !== false && io.stdout.isTTY === true,
+  });
+  return session.exitCode;
+}
+
+/** podLogDir is where a run's pod logs go: next to the results, `<out>.pods/`. */
+export function podLogDir(outPath: string): string {
+  return outPath.replace(/\.json$/i, '') + '.pods';
+}
+
+/** localParams is the runtime settings as results meta params. */
+export function localParams(s: LocalRuntimeSettings): Record<string, unknown> {
+  return {
+    runtime: s.runtime,
+    app: describeApp(s),
+    replicas: s.replicas,
+    maxSurge: 'count' in s.maxSurge ? s.maxSurge.count : `${s.maxSurge.percent}%`,
+    maxUnavailable: 'count' in s.maxUnavailable ? s.maxUnavailable.count : `${s.maxUnavailable.percent}%`,
+    minReadyMs: s.minReadyMs,
+    graceMs: s.graceMs,
+    preStop: s.preStop.kind === 'none' ? null : s.preStop.kind === 'sleep' ? `sleep ${s.preStop.ms}ms` : s.preStop.command,
+    endpointDelayMs: s.endpointDelayMs,
+    readinessPath: s.readinessPath,
+    readinessPeriodMs: s.readinessPeriodMs,
+    servicePort: s.servicePort || null,
+    envKeys: Object.keys(s.env),
+    rollout: s.rollout,
+    image: s.container?.image ?? null,
+    imageNew: s.container?.imageNew ?? null,
+  };
+}
+
+/** localRolloutPlan is baseline → restart rollout → wait (old pods gone too) → cooldown; it returns the stop reason. */
+export async function localRolloutPlan(control: SessionControl, t: LocalTimes): Promise<string> {
+  const driver = control.driver as ClusterDriver;
+  if (!(await control.sleep(t.baselineMs))) return 'interrupted';
+  control.setPhase('rollout');
+  await driver.triggerRollout({ kind: 'restart' });
+  const outcome = await driver.waitForRollout(t.rolloutTimeoutMs, control.signal);
+  if (outcome.status === 'aborted') return 'interrupted';
+  control.setPhase('cooldown');
+  const reason = outcome.status === 'complete' ? 'completed' : `rollout ${outcome.status === 'timeout' ? 'timed out' : 'failed'}: ${outcome.reason}`;
+  if (outcome.status !== 'complete') control.note(reason);
+  if (!(await control.sleep(t.cooldownMs))) return 'interrupted';
+  return reason;
+}
+
+// announced wraps the local driver so that the run header says what started, before traffic.
+function announced(io: Io, settings: LocalRuntimeSettings, dctx: DriverContext): ClusterDriver {
+  const driver = createLocalDriver(settings, dctx, { env: io.env, cwd: io.cwd });
+  return {
+    ...driver,
+    async start(signal) {
+      const target = await driver.start(signal);
+      io.stderr.write(
+        `started ${settings.replicas} pods (${describeApp(settings)}, ${driver.servicePort === null ? '' : `Service on 127.0.0.1:${driver.servicePort}`}); pod logs in ${driver.logDir}\n`,
+      );
+      return target;
+    },
+  };
 }

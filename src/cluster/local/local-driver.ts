@@ -17,7 +17,7 @@ export type LocalDriver = ClusterDriver &
   PodKiller &
   Scaler & {
     /** pods lists the live pods (tests and scenarios): name, revision, address, readiness. */
-    pods(): Array<{ name: string; revision: string; host: string; port: number; ready: boolean; terminating: boolean }>;
+    pods(): Array<{ name: string; revision: string; host: string; port: number; ready: boolean; terminating: boolean; pids: number[] }>;
     /** servicePort is the Service proxy's port once started. */
     readonly servicePort: number | null;
     /** logDir is where the pod logs are. */
@@ -109,8 +109,13 @@ export function createLocalDriver(settings: LocalRuntimeSettings, ctx: DriverCon
         );
       }
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, 50);
-        signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+        const done = (): void => {
+          clearTimeout(t);
+          signal?.removeEventListener('abort', done);
+          resolve();
+        };
+        const t = setTimeout(done, 50);
+        signal?.addEventListener('abort', done, { once: true });
       });
     }
   }
@@ -192,6 +197,7 @@ export function createLocalDriver(settings: LocalRuntimeSettings, ctx: DriverCon
         port: p.handle?.address.port ?? 0,
         ready: p.ready,
         terminating: p.terminating,
+        pids: p.handle?.pids?.() ?? [],
       })),
     get servicePort() {
       return proxy?.port ?? null;

@@ -1,0 +1,130 @@
+import { resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { UsageError } from './errors.js';
+import { parseCountOrPercent, parseDurationMs, parseNonNegative, parsePositive } from './parse.js';
+import { DEFAULT_LOCAL_SETTINGS, type LocalApp, type LocalRuntimeSettings, type PreStopHook } from '../cluster/local/settings.js';
+import type { PodRuntimeKind } from '../cluster/local/pod-runtime.js';
+
+const RUNTIMES: PodRuntimeKind[] = ['process', 'podman', 'docker'];
+const ENTRYPOINTS = ['shell', 'exec', 'tini'] as const;
+
+/** addLocalRuntimeOptions adds the embedded runtime's flags (shared by local, demo and scenario) to `cmd`. */
+export function addLocalRuntimeOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--app <name>', 'run the bundled demo app in every pod').choices(['demo']))
+    .option('--cmd <command>', "run your own server in every pod (sh -c; it must listen on $HOST:$PORT), e.g. 'exec python3 -m http.server $PORT --bind $HOST'")
+    .addOption(new Option('--entrypoint <kind>', "the demo app's entrypoint: shell (no exec), exec, or tini").choices([...ENTRYPOINTS]).default('exec'))
+    .option('--replicas <n>', 'pods of the Deployment', '3')
+    .option('--max-surge <n|pct>', 'extra pods allowed during the rollout (count or %, rounded up)', '25%')
+    .option('--max-unavailable <n|pct>', 'pods that may be unavailable during the rollout (count or %, rounded down)', '25%')
+    .option('--min-ready <time>', 'minReadySeconds: how long a pod must stay ready to count as available', '0s')
+    .option('--grace-period <time>', 'terminationGracePeriodSeconds, counted from the start of termination (preStop included)', '30s')
+    .option('--prestop-sleep <time>', 'preStop hook that sleeps this long (e.g. 5s)')
+    .option('--prestop-cmd <command>', 'preStop exec hook run inside the pod (sh -c)')
+    .option('--endpoint-delay <time>', 'how long endpoint changes take to reach the Service proxy', '1s')
+    .option('--readiness-path <path>', 'readiness probe: HTTP GET path (2xx/3xx = ready)', '/healthz')
+    .option('--readiness-period <time>', 'readiness probe period', '1s')
+    .option('--service-port <port>', 'Service proxy port on 127.0.0.1 (default: a free one)')
+    .option('--env <K=V>', 'environment variable for every pod (repeatable)', collect, [] as string[])
+    .addOption(new Option('--rollout <how>', 'what the rollout changes: restart (new revision, same app)').choices(['restart']).default('restart'))
+    .addOption(new Option('--runtime <kind>', 'how pods run: process (PID namespaces), podman or docker').choices(RUNTIMES).default('process'))
+    .option('--image <image>', 'container image every pod runs (--runtime podman|docker)')
+    .option('--image-new <image>', 'image the rollout moves to (default: the same image, restarted)')
+    .option('--port <port>', 'the port the app listens on inside the container (--runtime podman|docker)', '8080')
+    .option('--start-timeout <time>', 'how long the first pods may take to become ready', '60s');
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** readLocalRuntimeSettings validates the runtime flags from commander's `opts()`; `logDir` is where pod logs go (default: a temp dir). */
+export function readLocalRuntimeSettings(opts: Record<string, unknown>, logDir?: string): LocalRuntimeSettings {
+  const text = (name: string): string | undefined => (opts[name] === undefined || opts[name] === null ? undefined : String(opts[name]));
+  const replicas = parsePositive(text('replicas') ?? '3', '--replicas', true);
+  if (replicas > 100) throw new UsageError(`--replicas: ${replicas} pods is too many for one machine; use at most 100`);
+  const maxSurge = parseCountOrPercent(text('maxSurge') ?? '25%', '--max-surge');
+  const maxUnavailable = parseCountOrPercent(text('maxUnavailable') ?? '25%', '--max-unavailable');
+  const zero = (v: { count: number } | { percent: number }): boolean => ('count' in v ? v.count : v.percent) === 0;
+  if (zero(maxSurge) && zero(maxUnavailable)) {
+    throw new UsageError('--max-surge and --max-unavailable are both 0, which Kubernetes refuses (the rollout could never start); set one of them above 0');
+  }
+  const graceMs = parseDurationMs(text('gracePeriod') ?? '30s', '--grace-period');
+  const readinessPeriodMs = parseDurationMs(text('readinessPeriod') ?? '1s', '--readiness-period');
+  if (readinessPeriodMs < 100) throw new UsageError('--readiness-period: must be at least 100ms; use e.g. 1s');
+  const readinessPath = text('readinessPath') ?? '/healthz';
+  if (!readinessPath.startsWith('/')) throw new UsageError(`--readiness-path: "${readinessPath}" must start with /; use e.g. /healthz`);
+  const startTimeoutMs = parseDurationMs(text('startTimeout') ?? '60s', '--start-timeout');
+  if (startTimeoutMs <= 0) throw new UsageError('--start-timeout: must be longer than 0; use e.g. 60s');
+  const runtime = (text('runtime') ?? 'process') as PodRuntimeKind;
+  if (!RUNTIMES.includes(runtime)) throw new UsageError(`--runtime: "${runtime}" is not a runtime; use process, podman or docker`);
+  const image = text('image');
+  const imageNew = text('imageNew');
+  if (runtime === 'process' && (image || imageNew)) {
+    throw new UsageError('--image/--image-new need a container runtime; add --runtime podman (or docker)');
+  }
+  return {
+    ...DEFAULT_LOCAL_SETTINGS,
+    runtime,
+    app: readApp(opts),
+    replicas,
+    maxSurge,
+    maxUnavailable,
+    minReadyMs: parseDurationMs(text('minReady') ?? '0s', '--min-ready'),
+    graceMs,
+    preStop: readPreStop(text('prestopSleep'), text('prestopCmd')),
+    endpointDelayMs: parseDurationMs(text('endpointDelay') ?? '1s', '--endpoint-delay'),
+    readinessPath,
+    readinessPeriodMs,
+    servicePort: readPort(text('servicePort'), '--service-port', true),
+    env: readEnv((opts.env as string[] | undefined) ?? []),
+    rollout: 'restart',
+    startTimeoutMs,
+    ...(logDir ? { logDir: resolve(logDir) } : {}),
+    ...(runtime !== 'process' ? { container: { image, imageNew, port: readPort(text('port') ?? '8080', '--port', false) } } : {}),
+  };
+}
+
+function readApp(opts: Record<string, unknown>): LocalApp {
+  const cmd = typeof opts.cmd === 'string' ? opts.cmd.trim() : undefined;
+  if (cmd !== undefined && opts.app !== undefined) throw new UsageError('--app and --cmd: give only one of them');
+  if (cmd === '') throw new UsageError("--cmd: the command is empty; use e.g. --cmd 'exec python3 -m http.server $PORT --bind $HOST'");
+  if (cmd !== undefined) return { kind: 'cmd', command: cmd };
+  const entrypoint = String(opts.entrypoint ?? 'exec');
+  if (!(ENTRYPOINTS as readonly string[]).includes(entrypoint)) {
+    throw new UsageError(`--entrypoint: "${entrypoint}" is not one of shell, exec, tini`);
+  }
+  return { kind: 'demo', entrypoint: entrypoint as 'shell' | 'exec' | 'tini' };
+}
+
+function readPreStop(sleepText: string | undefined, command: string | undefined): PreStopHook {
+  if (sleepText !== undefined && command !== undefined) throw new UsageError('--prestop-sleep and --prestop-cmd: give only one of them (a pod has one preStop hook)');
+  if (sleepText !== undefined) {
+    const ms = parseDurationMs(sleepText, '--prestop-sleep');
+    return ms > 0 ? { kind: 'sleep', ms } : { kind: 'none' };
+  }
+  if (command !== undefined) {
+    if (!command.trim()) throw new UsageError("--prestop-cmd: the command is empty; use e.g. --prestop-cmd 'sleep 5'");
+    return { kind: 'exec', command };
+  }
+  return { kind: 'none' };
+}
+
+function readPort(value: string | undefined, flag: string, zeroMeansFree: boolean): number {
+  if (value === undefined) return 0;
+  const n = parseNonNegative(value, flag, true);
+  if (n > 65535 || (n === 0 && !zeroMeansFree)) throw new UsageError(`${flag}: "${value}" is not a TCP port; use 1-65535`);
+  return n;
+}
+
+function readEnv(pairs: string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const i = pair.indexOf('=');
+    const key = i > 0 ? pair.slice(0, i) : '';
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new UsageError(`--env: "${pair}" must look like NAME=value`);
+    if (['HOST', 'PORT', 'POD_NAME'].includes(key)) throw new UsageError(`--env: ${key} is set by the runtime for each pod; choose another name`);
+    env[key] = pair.slice(i + 1);
+  }
+  return env;
+}
