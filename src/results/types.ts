@@ -245,6 +245,30 @@ export interface Analysis {
   attributionsOmitted?: number;
 }
 
+/** StepVerdict is one scenario step's verdict: the thresholds applied to the failures within its time span. */
+export interface StepVerdict {
+  index: number;
+  step: string;
+  /** startMs..endMs is the step's span: from its start to the next action step's start (waits fold in). */
+  startMs: number;
+  endMs: number;
+  /** ok is false when the step itself failed (rollout failed, command exited non-zero). */
+  ok: boolean;
+  error?: string;
+  failures: number;
+  completed: number;
+  pass: boolean;
+  reasons: string[];
+}
+
+/** ScenarioOutcome is the per-step verdicts of a `rollcheck scenario` run and the overall pass. */
+export interface ScenarioOutcome {
+  name: string;
+  file: string;
+  steps: StepVerdict[];
+  pass: boolean;
+}
+
 /** Results is one run, as written to and read from a `rollcheck.results/v1` file. */
 export interface Results {
   schema: typeof RESULTS_SCHEMA;
@@ -254,4 +278,6 @@ export interface Results {
   failures: FailureRecord[];
   events: ClusterEvent[];
   analysis: Analysis | null;
+  /** scenario is present for `rollcheck scenario` runs: the per-step verdicts. */
+  scenario?: ScenarioOutcome;
 }

@@ -1,14 +1,158 @@
+import { readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandContext } from '../program.js';
+import type { Io } from '../io.js';
+import { ExitCode } from '../io.js';
 import { UsageError } from '../errors.js';
+import { defaultOutPath, runSession } from '../session.js';
+import { writeResults } from '../../results/io.js';
+import { trafficParams } from '../../traffic/settings.js';
+import {
+  checkScenario,
+  createScenarioDriver,
+  createScenarioPlan,
+  formatPlan,
+  formatStepVerdicts,
+  parseScenario,
+  stepVerdicts,
+} from '../../scenario/index.js';
+import type { Scenario } from '../../scenario/index.js';
 
-/** registerScenario adds `rollcheck scenario` (being built: see the open issue). */
-export function registerScenario(program: Command, _ctx: CommandContext): void {
+const HELP = `
+A scenario file scripts a game day: a target, steady traffic, thresholds, and
+steps on a timeline. Steps run in order after the warm-up:
+  - wait: 10s                               steady traffic, nothing happens
+  - rollout: restart                        or {image: IMAGE, wait: true, timeout: 5m}
+  - kill-pod: oldest                        or {which: random|oldest|newest, signal: SIGTERM|SIGKILL, grace: 2s}
+  - kill-pod: {name: web-7f9c-abcde}        one pod by name
+  - scale: 5                                change the replica count
+  - cmd: "./notify.sh rollout done"         a shell command (run in the file's folder)
+Any step may add "name: …" (its label) and "at: 30s" (not before this time).
+Each step is an event in the results and the dashboard, and gets its own
+verdict: the thresholds applied to the requests that ended between its start and
+the next step's. The exit code is 1 when any step or the whole run fails.
+
+Examples:
+  $ rollcheck scenario manifests/scenarios/rollout-under-load.yaml
+  $ rollcheck scenario manifests/scenarios/pod-kill-short-grace.yaml --dry-run
+  $ rollcheck scenario manifests/scenarios/shell-vs-exec.yaml --no-dashboard -o reports/game-day.json
+  $ rollcheck scenario manifests/scenarios/container-rollout.yaml     # needs podman and the image
+
+Target, traffic and thresholds use the flag names of "rollcheck local" and
+"rollcheck run" as keys (grace-period, prestop-sleep, max-errors, …); see the
+examples in manifests/scenarios/.`;
+
+/** registerScenario adds `rollcheck scenario FILE.yaml`: a scripted game day of rollouts, pod kills and scale changes. */
+export function registerScenario(program: Command, ctx: CommandContext): void {
   program
     .command('scenario')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UsageError('rollcheck scenario is not built yet');
+    .description(
+      'run a YAML scenario of rollouts, pod kills and scale changes under steady traffic',
+    )
+    .argument('<file>', 'scenario file (YAML)')
+    .option(
+      '--dry-run',
+      'print the plan and check it (runtime, images, kubeconfig) without running it',
+    )
+    .option('-o, --out <file>', 'results JSON file (default: reports/<timestamp>-scenario.json)')
+    .option('--no-dashboard', 'one progress line per second instead of the live dashboard')
+    .addHelpText('after', HELP)
+    .action(async (file: string, opts: Record<string, unknown>) => {
+      ctx.setExit(await runScenarioCommand(ctx.io, file, opts));
     });
+}
+
+async function runScenarioCommand(
+  io: Io,
+  file: string,
+  opts: Record<string, unknown>,
+): Promise<number> {
+  const path = resolve(io.cwd, file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    throw new UsageError(`cannot read scenario file ${path} (${code}); check the path`);
+  }
+  const shown = relative(io.cwd, path).startsWith('..') ? path : relative(io.cwd, path);
+  const scenario = parseScenario(shown, text, dirname(path));
+  if (opts.dryRun === true) {
+    io.stdout.write(`${formatPlan(scenario)}\n`);
+    const checks = await checkScenario(scenario, { env: io.env, cwd: io.cwd });
+    io.stdout.write(`checks: ok (${checks.join('; ')})\ndry run: nothing was started\n`);
+    return ExitCode.pass;
+  }
+  const outPath =
+    typeof opts.out === 'string' ? resolve(io.cwd, opts.out) : defaultOutPath(io.cwd, 'scenario');
+  return runScenario(
+    io,
+    scenario,
+    path,
+    outPath,
+    opts.dashboard !== false && io.stdout.isTTY === true,
+  );
+}
+
+/** runScenario runs a parsed scenario through the session, then judges each step and rewrites the results with them. */
+export async function runScenario(
+  io: Io,
+  scenario: Scenario,
+  path: string,
+  outPath: string,
+  dashboard: boolean,
+): Promise<number> {
+  io.stdout.write(`${formatPlan(scenario)}\n\n`);
+  const driver = createScenarioDriver(scenario, {
+    env: io.env,
+    cwd: dirname(path),
+    logDir: dirname(outPath),
+  });
+  const session = await runSession({
+    io,
+    command: 'scenario',
+    mode: 'scenario',
+    params: {
+      file: scenario.file,
+      name: scenario.name,
+      target: paramsOfTarget(scenario),
+      steps: scenario.steps.map((s) => ({
+        label: s.label,
+        line: s.line,
+        ...(s.atMs !== undefined ? { atMs: s.atMs } : {}),
+        action: s.action,
+      })),
+      cooldownMs: scenario.cooldownMs,
+      ...trafficParams(scenario.traffic),
+      thresholds: scenario.thresholds,
+      out: outPath,
+    },
+    traffic: scenario.traffic,
+    driver: (ctx) => driver.driver(ctx),
+    plan: createScenarioPlan(scenario, {
+      driver,
+      env: io.env,
+      cwd: dirname(path),
+      logPrefix: outPath.replace(/\.json$/, '.'),
+    }),
+    outPath,
+    thresholds: scenario.thresholds,
+    dashboard,
+  });
+  const steps = stepVerdicts(session.results, scenario.steps, scenario.thresholds);
+  const runPass = session.results.analysis ? session.results.analysis.verdict.pass : true;
+  const pass = runPass && steps.every((s) => s.pass);
+  session.results.scenario = { name: scenario.name, file: scenario.file, steps, pass };
+  writeResults(outPath, session.results);
+  io.stdout.write(`${formatStepVerdicts(session.results.scenario)}\n`);
+  if (session.exitCode !== ExitCode.pass) return session.exitCode;
+  return pass ? ExitCode.pass : ExitCode.verdictFailed;
+}
+
+/** paramsOfTarget is the target for results meta, with pod environment values left out (they may hold secrets). */
+function paramsOfTarget(s: Scenario): unknown {
+  if (s.target.kind === 'kube') return s.target;
+  const { env, ...settings } = s.target.settings;
+  return { kind: 'local', settings: { ...settings, envKeys: Object.keys(env) } };
 }

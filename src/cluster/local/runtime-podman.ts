@@ -51,6 +51,8 @@ export interface ContainerRuntime extends PodRuntime {
   readonly cli: ContainerCli;
   /** setRevisionImage makes pods of `revision` run `image` (for a rollout to a new image). */
   setRevisionImage(revision: string, image: string): void;
+  /** useImageForNextRevision checks `image` and makes every revision not seen yet run it (an image rollout). */
+  useImageForNextRevision(image: string): Promise<void>;
 }
 
 /**
@@ -69,6 +71,7 @@ export function createContainerRuntime(options: ContainerRuntimeOptions): Contai
   const live = new Map<string, PodHandle>();
   const revisionImages = new Map<string, string>();
   const checkedImages = new Set<string>();
+  let nextImage = options.imageNew ?? options.image;
   let checked: Promise<void> | undefined;
   let exitHook: (() => void) | undefined;
 
@@ -78,7 +81,7 @@ export function createContainerRuntime(options: ContainerRuntimeOptions): Contai
     if (options.imageFor) return options.imageFor(spec);
     let image = revisionImages.get(spec.revision);
     if (!image) {
-      image = revisionImages.size === 0 ? options.image : (options.imageNew ?? options.image);
+      image = revisionImages.size === 0 ? options.image : nextImage;
       revisionImages.set(spec.revision, image);
     }
     return image;
@@ -166,6 +169,10 @@ export function createContainerRuntime(options: ContainerRuntimeOptions): Contai
     check,
     start,
     setRevisionImage: (revision, image) => void revisionImages.set(revision, image),
+    async useImageForNextRevision(image) {
+      await ensureImage(image);
+      nextImage = image;
+    },
     async cleanupAll(): Promise<void> {
       const pending = [...live.values()].map((h) => h.exited);
       await removeContainers(

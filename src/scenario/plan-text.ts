@@ -1,0 +1,83 @@
+import { describeApp } from '../cluster/local/create-pod-runtime.js';
+import type { Thresholds } from '../results/types.js';
+import { formatMs } from './parse-steps.js';
+import type { Scenario, ScenarioTarget } from './types.js';
+
+/**
+ * formatPlan is the `--dry-run` view of a scenario: target, traffic,
+ * thresholds, and each step with the earliest time it can start (after the
+ * warm-up; a waited-for rollout adds time nobody knows in advance, shown as "≥").
+ */
+export function formatPlan(s: Scenario): string {
+  const lines: string[] = [];
+  lines.push(`scenario "${s.name}" (${s.file})`);
+  if (s.description) lines.push(`  ${s.description.trim().replace(/\n/g, '\n  ')}`);
+  lines.push(`target:     ${describeTarget(s.target)}`);
+  const t = s.traffic;
+  const fresh = t.freshPercent > 0 ? ` + ${t.freshPercent}% on fresh connections` : '';
+  const headers = t.headers.length > 0 ? `, headers: ${t.headers.map(([k]) => k).join(', ')}` : '';
+  lines.push(
+    `traffic:    ${t.method} ${t.ratePerSec} req/s, ${t.connections} keep-alive connections${fresh}, warm-up ${formatMs(t.warmupMs)}, timeout ${formatMs(t.timeoutMs)}${headers}`,
+  );
+  lines.push(`thresholds: ${describeThresholds(s.thresholds)} (each step and the whole run)`);
+  lines.push('timeline (from the end of the warm-up):');
+  let atMs = 0;
+  let open = false;
+  for (const step of s.steps) {
+    if (step.atMs !== undefined) {
+      atMs = Math.max(atMs, step.atMs);
+    }
+    const when = `${open ? '≥' : ' '}+${formatMs(atMs)}`;
+    lines.push(
+      `  ${String(step.index + 1).padStart(2)}. ${when.padEnd(9)} ${step.label}${extra(step.action)}   (line ${step.line})`,
+    );
+    if (step.action.kind === 'wait') atMs += step.action.ms;
+    if (step.action.kind === 'rollout' && step.action.wait) open = true;
+    if (step.action.kind === 'cmd') open = true;
+  }
+  lines.push(
+    `  then cooldown ${formatMs(s.cooldownMs)}; the run lasts ${open ? 'at least ' : ''}${formatMs(atMs + s.cooldownMs)} after the warm-up`,
+  );
+  return lines.join('\n');
+}
+
+function extra(a: Scenario['steps'][number]['action']): string {
+  if (a.kind === 'rollout' && a.wait) return ` (waits for it, at most ${formatMs(a.timeoutMs)})`;
+  if (a.kind === 'cmd') return ` (at most ${formatMs(a.timeoutMs)})`;
+  return '';
+}
+
+/** describeTarget is one line about what the scenario runs against. */
+export function describeTarget(target: ScenarioTarget): string {
+  if (target.kind === 'kube') {
+    const where = [
+      target.context ? `context ${target.context}` : '',
+      target.namespace ? `namespace ${target.namespace}` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    return `kube deployment/${target.deployment}${target.service ? ` (service ${target.service})` : ''}${where ? `, ${where}` : ''}; traffic to ${target.url}`;
+  }
+  const s = target.settings;
+  const app =
+    s.runtime === 'process'
+      ? describeApp(s)
+      : `image ${s.container?.image ?? '?'}${s.container?.imageNew ? ` → ${s.container.imageNew}` : ''}, port ${s.container?.port ?? 8080}`;
+  const preStop =
+    s.preStop.kind === 'none'
+      ? 'none'
+      : s.preStop.kind === 'sleep'
+        ? `sleep ${formatMs(s.preStop.ms)}`
+        : `exec "${s.preStop.command}"`;
+  return `local runtime ${s.runtime}, ${app}, ${s.replicas} replicas, grace ${formatMs(s.graceMs)}, preStop ${preStop}, endpoint delay ${formatMs(s.endpointDelayMs)}`;
+}
+
+function describeThresholds(th: Thresholds): string {
+  const parts: string[] = [];
+  if (th.maxErrors !== undefined) parts.push(`max-errors ${th.maxErrors}`);
+  if (th.maxErrorRate !== undefined)
+    parts.push(`max-error-rate ${+(th.maxErrorRate * 100).toPrecision(6)}%`);
+  if (th.maxP99Ms !== undefined) parts.push(`max-p99 ${formatMs(th.maxP99Ms)}`);
+  if (th.maxOutageMs !== undefined) parts.push(`max-outage ${formatMs(th.maxOutageMs)}`);
+  return parts.length > 0 ? parts.join(', ') : 'none';
+}

@@ -1,0 +1,51 @@
+import type { KillPodRequest, RolloutTrigger } from '../cluster/driver.js';
+import type { LocalRuntimeSettings } from '../cluster/local/settings.js';
+import type { Thresholds } from '../results/types.js';
+import type { TrafficSettings } from '../traffic/settings.js';
+
+/** ScenarioTarget is what a scenario runs against: the embedded runtime, or a real Deployment. */
+export type ScenarioTarget =
+  | { kind: 'local'; settings: LocalRuntimeSettings }
+  | {
+      kind: 'kube';
+      deployment: string;
+      url: string;
+      service?: string;
+      namespace?: string;
+      context?: string;
+      kubeconfig?: string;
+    };
+
+/** StepAction is what one step does. */
+export type StepAction =
+  | { kind: 'wait'; ms: number }
+  | { kind: 'rollout'; trigger: RolloutTrigger; wait: boolean; timeoutMs: number }
+  | { kind: 'kill-pod'; request: KillPodRequest }
+  | { kind: 'scale'; replicas: number }
+  | { kind: 'cmd'; command: string; timeoutMs: number };
+
+/** ScenarioStep is one step on the timeline, with where it was written. */
+export interface ScenarioStep {
+  /** index is the step's position (0-based) in `steps`. */
+  index: number;
+  /** label is the short description used in events, the plan and the summary ("kill-pod oldest"). */
+  label: string;
+  /** atMs, when set, delays the step until this long after recording began. */
+  atMs?: number;
+  action: StepAction;
+  /** line is the YAML line the step starts on, for error messages. */
+  line: number;
+}
+
+/** Scenario is a validated scenario file. */
+export interface Scenario {
+  file: string;
+  name: string;
+  description?: string;
+  target: ScenarioTarget;
+  traffic: TrafficSettings;
+  thresholds: Thresholds;
+  steps: ScenarioStep[];
+  /** cooldownMs is steady traffic after the last step. */
+  cooldownMs: number;
+}
