@@ -5,12 +5,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/program.js';
 import { createTestIo } from '../helpers.js';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startLocalBackedCluster } from '../kube-api-server/local-backing.js';
+import { startKubeApiServer } from '../kube-api-server/server.js';
+import { createKubeStore } from '../kube-api-server/store.js';
+import { createKubeModel } from '../kube-api-server/kube-model.js';
+import { createFakeController } from '../kube-api-server/fake-controller.js';
 import type { LocalRuntimeSettings } from '../../src/cluster/local/index.js';
 import type { Results } from '../../src/results/types.js';
 import { analyze } from '../../src/analysis/index.js';
 
-async function runAgainst(t: { after(fn: () => unknown): void }, settings: Partial<LocalRuntimeSettings>) {
+async function runAgainst(t: { after(fn: () => unknown): void }, settings: Partial<LocalRuntimeSettings>, chaos = false) {
   const cluster = await startLocalBackedCluster(settings);
   const dir = mkdtempSync(join(tmpdir(), 'rollcheck-run-'));
   t.after(async () => {
@@ -21,17 +27,30 @@ async function runAgainst(t: { after(fn: () => unknown): void }, settings: Parti
   const out = join(dir, 'run.json');
   const io = createTestIo({ cwd: dir, env: { HOME: dir } });
   const args = ['run', '--kubeconfig', kubeconfig, '--deployment', 'demo', '--url', cluster.proxyUrl, '--rate', '80', '--warmup', '500ms', '--baseline', '1s', '--cooldown', '1s', '--rollout-timeout', '60s', '--no-dashboard', '--out', out];
-  const code = await runCli(args, io);
+  const running = runCli(args, io);
+  const cut: number[] = [];
+  if (chaos) {
+    // Once the rollout has begun, cut every watch, then expire the pods watch's resourceVersion (410).
+    for (let i = 0; i < 400 && cluster.server.patches.length === 0; i += 1) await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, 200));
+    cut.push(cluster.server.dropWatches());
+    for (let i = 0; i < 200 && cluster.server.watchCount('pods') === 0; i += 1) await new Promise((r) => setTimeout(r, 25));
+    cut.push(cluster.server.expireWatches('pods'));
+  }
+  const code = await running;
   const text = readFileSync(out, 'utf8');
   const results = JSON.parse(text) as Results;
   // Until the session wires analysis in, analyse here exactly as it will.
   const wired = results.analysis !== null;
   results.analysis ??= analyze(results, { maxErrors: 0 });
-  return { code, io, results, text, cluster, dir, wired };
+  return { code, io, results, text, cluster, dir, wired, cut };
 }
 
-test('rollcheck run on the shell-entrypoint demo: sigterm-ignored, failures attributed to the SIGKILLed pods', async (t) => {
-  const { code, io, results, text, cluster, dir, wired } = await runAgainst(t, { app: { kind: 'demo', entrypoint: 'shell' }, graceMs: 2000 });
+test('rollcheck run on the shell-entrypoint demo, watches cut and expired mid-run: sigterm-ignored, failures attributed to the SIGKILLed pods', async (t) => {
+  const { code, io, results, text, cluster, dir, wired, cut } = await runAgainst(t, { app: { kind: 'demo', entrypoint: 'shell' }, graceMs: 2000 }, true);
+  assert.ok(cut[0]! >= 4 && cut[1]! >= 1, `watches were cut: ${cut.join(',')}`);
+  assert.ok(results.events.some((e) => e.kind === 'watch-lost'), 'the lost watch is in the results');
+  assert.ok(results.events.some((e) => e.kind === 'watch-resumed' && e.relisted), 'the pods watch relisted after 410');
   assert.match(io.err(), /found deployment demo in default/);
   assert.match(io.err(), /warning: container "app" has no preStop hook/);
   assert.equal(results.meta.mode, 'kube');
@@ -59,4 +78,36 @@ test('rollcheck run on the exec demo with a preStop sleep passes', async (t) => 
   assert.ok(results.events.some((e) => e.kind === 'exited' && e.exitCode === 0));
   assert.equal(code, 0, io.err());
   void wired;
+});
+
+test('Ctrl-C during the rollout stops traffic, writes results, exits 130 and says the rollout was not undone', async (t) => {
+  const store = createKubeStore();
+  const model = createKubeModel({ store, graceSeconds: 1 });
+  const controller = createFakeController(model, { exitCode: 0, stepMs: 400 });
+  controller.seed();
+  const server = await startKubeApiServer({ store, onPatch: () => void controller.rollout() });
+  const app = createHttpServer((_req, res) => res.end('ok'));
+  await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
+  const dir = mkdtempSync(join(tmpdir(), 'rollcheck-run-int-'));
+  t.after(async () => {
+    controller.stop();
+    await server.close();
+    app.closeAllConnections();
+    await new Promise((r) => app.close(r));
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const io = createTestIo({ cwd: dir, env: { HOME: dir } });
+  const out = join(dir, 'int.json');
+  const url = `http://127.0.0.1:${(app.address() as AddressInfo).port}/`;
+  const running = runCli(['run', '--kubeconfig', server.writeKubeconfig(dir), '--deployment', 'demo', '--url', url, '--rate', '50', '--warmup', '0s', '--baseline', '300ms', '--no-dashboard', '--out', out], io);
+  for (let i = 0; i < 200 && server.patches.length === 0; i += 1) await new Promise((r) => setTimeout(r, 25));
+  assert.equal(server.patches.length, 1, 'the rollout was triggered');
+
+  io.abort();
+  const code = await running;
+  assert.equal(code, 130);
+  assert.match(io.err(), /the rollout was NOT undone/);
+  const results = JSON.parse(readFileSync(out, 'utf8')) as Results;
+  assert.ok(results.events.some((e) => e.kind === 'rollout-started'));
+  assert.equal(server.patches.length, 1, 'nothing patched back');
 });
