@@ -41,10 +41,15 @@ export function terminationStartMs(t: PodTimeline): number | null {
   return steps.length ? Math.min(...steps) : null;
 }
 
-/** terminationEndMs is when a pod's termination window closes (exit plus slack; open while it lives). */
+/**
+ * terminationEndMs is when a pod's termination window closes: its exit, or
+ * its endpoint removal when that came later (the Service still sent new
+ * connections to the dead address until then), plus slack; open while it lives.
+ */
 export function terminationEndMs(t: PodTimeline): number {
   const end = t.exitedMs ?? t.sigkillMs;
-  return end === null ? Number.POSITIVE_INFINITY : end + EXIT_SLACK_MS;
+  if (end === null) return Number.POSITIVE_INFINITY;
+  return Math.max(end, t.endpointRemovedMs ?? end) + EXIT_SLACK_MS;
 }
 
 /** inStartupWindow tells whether `atMs` falls between a pod's creation and shortly after it became ready. */

@@ -82,6 +82,19 @@ function group(input: FindingInput, id: FindingId): CauseGroup {
   return { failures, byPod };
 }
 
+// Spread arguments overflow the stack past ~100 000 values; a run can have more failures.
+function minOf(xs: readonly number[]): number {
+  return xs.reduce((m, x) => (x < m ? x : m), Number.POSITIVE_INFINITY);
+}
+
+function maxOf(xs: readonly number[]): number {
+  return xs.reduce((m, x) => (x > m ? x : m), Number.NEGATIVE_INFINITY);
+}
+
+function span(fromMs: number, toMs: number): string {
+  return fromMs === toMs ? `at ${formatAt(fromMs)}` : `between ${formatAt(fromMs)} and ${formatAt(toMs)}`;
+}
+
 /** kindsText writes "3 reset, 1 refused" for a list of failures. */
 export function kindsText(failures: readonly FailureRecord[]): string {
   const counts: KindCounts = {};
@@ -91,8 +104,20 @@ export function kindsText(failures: readonly FailureRecord[]): string {
     .join(', ');
 }
 
+/**
+ * trafficEndMs is when recorded traffic ended: pods stopped after that are the
+ * run's own teardown, not the rollout, and say nothing about it.
+ */
+export function trafficEndMs(results: Results): number {
+  const stopping = results.meta.phases.find((p) => p.phase === 'stopping');
+  if (stopping) return stopping.atMs;
+  const last = results.intervals.at(-1);
+  return last ? last.atMs + results.meta.intervalMs : Number.POSITIVE_INFINITY;
+}
+
 function sigtermIgnored(input: FindingInput): Finding | null {
-  const killed = input.timelines.filter(sigkilledAtGrace);
+  const endMs = trafficEndMs(input.results);
+  const killed = input.timelines.filter((t) => sigkilledAtGrace(t) && (t.sigtermMs ?? 0) < endMs);
   if (killed.length === 0) return null;
   const g = group(input, 'sigterm-ignored');
   const evidence = killed.map((t) => {
@@ -124,9 +149,9 @@ function noPrestopDrain(input: FindingInput): Finding | null {
   const byName = new Map(input.timelines.map((t) => [t.pod, t]));
   const evidence = [...g.byPod].map(([pod, list]) => {
     const t = byName.get(pod);
-    const first = Math.min(...list.map(failureAtMs));
-    const last = Math.max(...list.map(failureAtMs));
-    const parts = [`${pod}: ${plural(list.length, 'request')} on new connections failed (${kindsText(list)}) between ${formatAt(first)} and ${formatAt(last)}`];
+    const first = minOf(list.map(failureAtMs));
+    const last = maxOf(list.map(failureAtMs));
+    const parts = [`${pod}: ${plural(list.length, 'request')} on new connections failed (${kindsText(list)}) ${span(first, last)}`];
     if (t?.sigtermMs != null) {
       const preStop = t.prestopStartMs !== null ? `after a preStop hook of ${formatDuration((t.prestopEndMs ?? t.sigtermMs) - t.prestopStartMs)}` : 'with no preStop hook';
       parts.push(`it got SIGTERM at ${formatAt(t.sigtermMs)} ${preStop}`);
@@ -187,7 +212,7 @@ function notReadyTraffic(input: FindingInput): Finding | null {
   const evidence = [...g.byPod].map(([pod, list]) => {
     const t = byName.get(pod);
     const ready = t?.readyMs != null ? `it was marked ready at ${formatAt(t.readyMs)}` : 'it never became ready';
-    const last = Math.max(...list.map(failureAtMs));
+    const last = maxOf(list.map(failureAtMs));
     return `${pod}: ${plural(list.length, 'request')} failed (${kindsText(list)}) up to ${formatAt(last)}; ${ready}`;
   });
   return {
@@ -209,7 +234,7 @@ function unrelatedErrors(input: FindingInput): Finding | null {
   if (g.failures.length > 0) {
     const times = g.failures.map(failureAtMs);
     evidence.push(
-      `${plural(g.failures.length, 'failure')} (${kindsText(g.failures)}) between ${formatAt(Math.min(...times))} and ${formatAt(Math.max(...times))} ` +
+      `${plural(g.failures.length, 'failure')} (${kindsText(g.failures)}) ${span(minOf(times), maxOf(times))} ` +
         `happened more than ${formatDuration(2000)} away from any pod event: the rollout is not to blame for those.`,
     );
     const samples = [...new Set(g.failures.map((f) => f.errorCode ?? (f.status !== undefined ? `HTTP ${f.status}` : f.message ?? f.kind)))];

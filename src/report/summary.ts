@@ -49,7 +49,7 @@ export function formatSummary(results: Results, options: SummaryOptions): string
   const timeline = failureTimeline(results, options.timelineRows ?? 15, st);
   if (timeline.length) {
     out.push(st.bold('timeline') + st.dim('   failures per second, with the pod events of that second'));
-    out.push(...timeline.map((l) => l.slice(0, width + 40)));
+    out.push(...timeline);
   }
   const a = results.analysis;
   if (a) out.push(...analysisLines(a, width, st));
@@ -113,8 +113,8 @@ function eventsNear(events: ReadonlyArray<Extract<ClusterEvent, { pod: string }>
   const shown = inSecond.filter((e) => ['sigterm', 'sigkill', 'exited', 'pod-terminating', 'endpoint-removed', 'pod-ready', 'prestop-started'].includes(e.kind));
   const byPod = new Map<string, string[]>();
   for (const e of shown) byPod.set(e.pod, [...(byPod.get(e.pod) ?? []), label(e)]);
-  const text = [...byPod].slice(0, 3).map(([pod, labels]) => `${clean(pod)}: ${[...new Set(labels)].join(', ')}`);
-  if (byPod.size > 3) text.push(`+${byPod.size - 3} more pods`);
+  const text = [...byPod].slice(0, 2).map(([pod, labels]) => `${clean(pod)}: ${[...new Set(labels)].join(', ')}`);
+  if (byPod.size > 2) text.push(`+${byPod.size - 2} more pods`);
   return text.join(' · ');
 }
 

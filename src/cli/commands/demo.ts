@@ -1,14 +1,175 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandContext } from '../program.js';
+import type { Io } from '../io.js';
+import { ExitCode } from '../io.js';
 import { UsageError } from '../errors.js';
+import { parseDurationMs } from '../parse.js';
+import { runSession } from '../session.js';
+import { addThresholdOptions, readThresholds } from '../verdict-flags.js';
+import { readLocalRuntimeSettings } from '../local-flags.js';
+import { localParams, localRolloutPlan } from './local.js';
+import { htmlPathFor, writeHtml } from './report.js';
+import { DEMO_VARIANTS, fixFor, judgeVariant, pickVariants, type DemoVariant } from './demo-variants.js';
+import { addTrafficOptions, readTrafficSettings, trafficParams, type TrafficSettings } from '../../traffic/settings.js';
+import { createLocalDriver } from '../../cluster/local/index.js';
+import { analyze } from '../../analysis/index.js';
+import { writeResults } from '../../results/io.js';
+import type { Results, Thresholds } from '../../results/types.js';
+import { formatCompareTable, renderCompareReport, renderReport } from '../../report/index.js';
+import { createTextStyle, wrapText } from '../../report/text-style.js';
 
-/** registerDemo adds `rollcheck demo` (being built: see the open issue). */
-export function registerDemo(program: Command, _ctx: CommandContext): void {
-  program
+const HELP = `
+Runs the bundled demo app on the embedded runtime (real processes, each PID 1
+of its own PID namespace, behind a Service proxy; no cluster) as a ladder of
+variants, each fixing one more shutdown mistake, and rolls each one:
+  shell    entrypoint-shell.sh: sh is PID 1, SIGTERM never reaches the app   → sigterm-ignored
+  exec     exec entrypoint, no preStop: stops accepting while still routed  → no-prestop-drain
+  prestop  exec + preStop sleep, app closes connections at once (DEMO_DRAIN=0) → keepalive-reset
+  drain    exec + preStop sleep + draining app                               → zero failures, PASS
+Each run's results and report, and one compare report, go to
+reports/<timestamp>-demo/. Exit 0 when every variant showed its lesson, 1 when not.
+
+Examples:
+  $ rollcheck demo
+  $ rollcheck demo --variants shell,exec --no-dashboard
+  $ rollcheck demo --rate 200 --replicas 3 --grace-period 4s`;
+
+/** registerDemo adds `rollcheck demo`: the classic shutdown mistakes, one command, no cluster. */
+export function registerDemo(program: Command, ctx: CommandContext): void {
+  const cmd = program
     .command('demo')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UsageError('rollcheck demo is not built yet');
+    .description('show the classic rollout mistakes (shell PID 1, no preStop, no drain) and their fixes, no cluster needed')
+    .option('--variants <list>', `which rungs to run, comma-separated (${DEMO_VARIANTS.map((v) => v.name).join(',')})`)
+    .option('--replicas <n>', 'pods of the demo Deployment', '2')
+    .option('--grace-period <time>', 'terminationGracePeriodSeconds (preStop included)', '3s')
+    .option('--endpoint-delay <time>', 'how long endpoint changes take to reach the Service proxy', '1s')
+    .option('--prestop-sleep <time>', 'the preStop sleep of the variants that have one (longer than --endpoint-delay)', '1500ms')
+    .option('--baseline <time>', 'recorded traffic before each rollout', '1s')
+    .option('--cooldown <time>', 'recorded traffic after each rollout', '1s')
+    .option('--out-dir <dir>', 'where the results and reports go (default: reports/<timestamp>-demo)');
+  addTrafficOptions(cmd, { freshPercent: 20 });
+  addThresholdOptions(cmd)
+    .option('--no-dashboard', 'one progress line per second instead of the live dashboard')
+    .addHelpText('after', HELP)
+    .action(async (opts: Record<string, unknown>) => {
+      // A shorter warm-up than other commands: the demo runs four sessions in about a minute.
+      if (cmd.getOptionValueSource('warmup') === 'default') opts.warmup = '1s';
+      ctx.setExit(await runDemo(ctx.io, opts));
     });
+}
+
+interface DemoPlan {
+  variants: DemoVariant[];
+  traffic: TrafficSettings;
+  thresholds: Thresholds;
+  dir: string;
+  baselineMs: number;
+  cooldownMs: number;
+}
+
+function readPlan(io: Io, opts: Record<string, unknown>): DemoPlan {
+  const variants = pickVariants(typeof opts.variants === 'string' ? opts.variants : undefined);
+  if (typeof variants === 'string') throw new UsageError(variants);
+  const graceMs = parseDurationMs(String(opts.gracePeriod ?? '3s'), '--grace-period');
+  const preStopMs = parseDurationMs(String(opts.prestopSleep ?? '1500ms'), '--prestop-sleep');
+  const endpointMs = parseDurationMs(String(opts.endpointDelay ?? '1s'), '--endpoint-delay');
+  if (preStopMs <= endpointMs && variants.some((v) => v.preStop)) {
+    throw new UsageError(`--prestop-sleep (${preStopMs} ms) must be longer than --endpoint-delay (${endpointMs} ms), or the preStop variants cannot show their fix`);
+  }
+  if (graceMs <= preStopMs && variants.some((v) => v.preStop)) {
+    throw new UsageError(`--grace-period (${graceMs} ms) must be longer than --prestop-sleep (${preStopMs} ms): the grace period covers the preStop hook and the drain`);
+  }
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
+  const dir = typeof opts.outDir === 'string' ? resolve(io.cwd, opts.outDir) : join(io.cwd, 'reports', `${stamp}-demo`);
+  mkdirSync(dir, { recursive: true });
+  return {
+    variants,
+    traffic: readTrafficSettings(opts, io.cwd),
+    thresholds: readThresholds(opts),
+    dir,
+    baselineMs: parseDurationMs(String(opts.baseline ?? '1s'), '--baseline'),
+    cooldownMs: parseDurationMs(String(opts.cooldown ?? '1s'), '--cooldown'),
+  };
+}
+
+async function runDemo(io: Io, opts: Record<string, unknown>): Promise<number> {
+  const plan = readPlan(io, opts);
+  const st = createTextStyle(io.stdout.isTTY === true && io.env.NO_COLOR === undefined);
+  const width = io.stdout.isTTY === true ? Math.max(60, io.stdout.columns ?? 100) : 100;
+  io.stdout.write(
+    st.bold(`rollcheck demo: ${plan.variants.length} variants of the demo app, rolled on the embedded runtime`) +
+      ` (${String(opts.replicas ?? '2')} pods, grace ${String(opts.gracePeriod ?? '3s')}, endpoint delay ${String(opts.endpointDelay ?? '1s')}, ${plan.traffic.ratePerSec} req/s, ${plan.traffic.freshPercent}% on new connections)\n\n`,
+  );
+  const runs: Results[] = [];
+  let allOk = true;
+  for (const [i, v] of plan.variants.entries()) {
+    io.stdout.write(st.bold(`[${i + 1}/${plan.variants.length}] ${v.name}`) + `  ${v.title}\n`);
+    const results = await runVariant(io, opts, plan, v, i);
+    runs.push(results);
+    if (results.meta.interrupted) {
+      io.stdout.write('interrupted: stopping the demo\n');
+      break;
+    }
+    const outcome = judgeVariant(v, results);
+    allOk &&= outcome.ok;
+    io.stdout.write(`      ${outcome.ok ? st.green('✓') : st.red('✗')} ${outcome.headline}\n`);
+    for (const line of wrapText(v.lesson, width, '      lesson: ', '              ')) io.stdout.write(line + '\n');
+    for (const line of wrapText(fixFor(v), width, '      fix:    ', '              ')) io.stdout.write(line + '\n');
+    io.stdout.write(st.dim(`      report: ${htmlPathFor(variantPath(plan, v, i))}`) + '\n\n');
+  }
+  const comparePath = join(plan.dir, 'compare.html');
+  if (runs.length > 0) {
+    const labels = runs.map((_, i) => plan.variants[i]?.name ?? `#${i + 1}`);
+    writeHtml(comparePath, renderCompareReport(runs, { labels }));
+    io.stdout.write(formatCompareTable(runs, { labels, color: io.stdout.isTTY === true && io.env.NO_COLOR === undefined }) + '\n');
+    io.stdout.write(`compare report: ${comparePath}\nresults: ${plan.dir}\n`);
+  }
+  if (runs.some((r) => r.meta.interrupted)) return ExitCode.interrupted;
+  io.stdout.write(allOk ? st.green('every variant showed its lesson (exit 0)\n') : st.red('some variant did not show its lesson (exit 1): see its report\n'));
+  return allOk ? ExitCode.pass : ExitCode.verdictFailed;
+}
+
+function variantPath(plan: DemoPlan, v: DemoVariant, index: number): string {
+  return join(plan.dir, `${index + 1}-${v.name}.json`);
+}
+
+async function runVariant(io: Io, opts: Record<string, unknown>, plan: DemoPlan, v: DemoVariant, index: number): Promise<Results> {
+  const outPath = variantPath(plan, v, index);
+  const settings = readLocalRuntimeSettings(
+    {
+      app: 'demo',
+      entrypoint: v.entrypoint,
+      replicas: opts.replicas ?? '2',
+      gracePeriod: opts.gracePeriod ?? '3s',
+      endpointDelay: opts.endpointDelay ?? '1s',
+      readinessPeriod: '500ms',
+      env: v.drain ? [] : ['DEMO_DRAIN=0'],
+      ...(v.preStop ? { prestopSleep: opts.prestopSleep ?? '1500ms' } : {}),
+    },
+    outPath.replace(/\.json$/, '.pods'),
+  );
+  const times = { baselineMs: plan.baselineMs, cooldownMs: plan.cooldownMs, rolloutTimeoutMs: 120_000 };
+  const session = await runSession({
+    io,
+    command: 'demo',
+    mode: 'local',
+    params: { variant: v.name, ...localParams(settings), ...times, ...trafficParams(plan.traffic), thresholds: plan.thresholds, out: outPath },
+    traffic: plan.traffic,
+    driver: (dctx) => createLocalDriver(settings, dctx, { env: io.env, cwd: io.cwd }),
+    plan: (control) => localRolloutPlan(control, times),
+    outPath,
+    thresholds: plan.thresholds,
+    dashboard: opts.dashboard !== false && io.stdout.isTTY === true,
+    quiet: true,
+  });
+  const results = session.results;
+  // Until the session analyses and renders by itself, the demo does both.
+  if (results.analysis === null) {
+    results.analysis = analyze(results, plan.thresholds);
+    writeResults(outPath, results);
+  }
+  if (session.reportPath === undefined) writeHtml(htmlPathFor(outPath), renderReport(results));
+  return results;
 }

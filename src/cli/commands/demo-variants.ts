@@ -1,0 +1,93 @@
+import type { FindingId, Results } from '../../results/types.js';
+
+/** DemoVariant is one rung of the demo ladder: each fixes one more shutdown mistake. */
+export interface DemoVariant {
+  name: string;
+  title: string;
+  entrypoint: 'shell' | 'exec';
+  preStop: boolean;
+  drain: boolean;
+  /** expect is the finding this rung must show, or 'pass' for the last one. */
+  expect: FindingId | 'pass';
+  lesson: string;
+  fix: string;
+}
+
+/** DEMO_VARIANTS is the ladder of issue 4, in order. */
+export const DEMO_VARIANTS: readonly DemoVariant[] = [
+  {
+    name: 'shell',
+    title: 'entrypoint-shell.sh: sh is PID 1 and runs the app without exec',
+    entrypoint: 'shell',
+    preStop: false,
+    drain: true,
+    expect: 'sigterm-ignored',
+    lesson: 'the shell never passes SIGTERM on, so the app runs on until the SIGKILL at the grace period and its in-flight requests die with it',
+    fix: 'exec the app from the entrypoint (or run tini / dumb-init as PID 1)',
+  },
+  {
+    name: 'exec',
+    title: 'entrypoint-exec.sh, no preStop hook',
+    entrypoint: 'exec',
+    preStop: false,
+    drain: true,
+    expect: 'no-prestop-drain',
+    lesson: 'the app gets SIGTERM at once and stops accepting while the Service still sends it new connections for the endpoint delay',
+    fix: 'a preStop sleep longer than endpoint propagation (lifecycle.preStop.sleep.seconds)',
+  },
+  {
+    name: 'prestop',
+    title: 'exec + preStop sleep, but the app closes every connection at SIGTERM (DEMO_DRAIN=0)',
+    entrypoint: 'exec',
+    preStop: true,
+    drain: false,
+    expect: 'keepalive-reset',
+    lesson: 'no new connections reach the pod any more, but requests on kept-alive connections are cut when the app closes them at SIGTERM',
+    fix: 'drain: answer with Connection: close, close a connection only once idle, finish in-flight requests, then exit',
+  },
+  {
+    name: 'drain',
+    title: 'exec + preStop sleep + draining app',
+    entrypoint: 'exec',
+    preStop: true,
+    drain: true,
+    expect: 'pass',
+    lesson: 'every request answered: the rollout is invisible to clients',
+    fix: 'nothing left to fix',
+  },
+];
+
+/** pickVariants reads `--variants shell,exec,…`; an unknown name is a usage error listing the known ones. */
+export function pickVariants(text: string | undefined): DemoVariant[] | string {
+  if (text === undefined || text.trim() === '') return [...DEMO_VARIANTS];
+  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !DEMO_VARIANTS.some((v) => v.name === n));
+  if (unknown.length) return `--variants: unknown variant ${unknown.join(', ')}; choose from ${DEMO_VARIANTS.map((v) => v.name).join(', ')}`;
+  return DEMO_VARIANTS.filter((v) => names.includes(v.name));
+}
+
+/** VariantOutcome says whether a rung taught its lesson. */
+export interface VariantOutcome {
+  ok: boolean;
+  headline: string;
+}
+
+/** judgeVariant checks a finished run against what its rung must show. */
+export function judgeVariant(v: DemoVariant, r: Results): VariantOutcome {
+  const a = r.analysis;
+  const failed = r.totals.failed;
+  const ids = a?.findings.map((f) => f.id) ?? [];
+  if (v.expect === 'pass') {
+    const ok = a?.verdict.pass === true;
+    return { ok, headline: ok ? `${failed} failed requests, verdict PASS` : `${failed} failed requests (${ids.join(', ') || 'no finding'}), verdict FAIL — expected a clean pass` };
+  }
+  const ok = ids.includes(v.expect);
+  const found = a?.findings.find((f) => f.id === v.expect);
+  const count = found && found.failures > 0 ? `${found.failures} of ${failed} failed requests` : `${failed} failed requests`;
+  return { ok, headline: ok ? `${count} → ${v.expect}` : `${failed} failed requests; expected ${v.expect}, found ${ids.join(', ') || 'nothing'}` };
+}
+
+/** fixFor is the short fix of a rung, for the lesson block (the report carries the full one). */
+export function fixFor(v: DemoVariant): string {
+  return v.fix;
+}
