@@ -82,7 +82,8 @@ export function createScenarioPlan(
           `step ${step.index + 1} (${step.label}) failed: ${outcome.error ?? 'unknown'}`,
         );
       if (outcome.interrupted || control.signal.aborted) return 'interrupted';
-      if (step.action.kind === 'rollout') control.setPhase('scenario');
+      if (step.action.kind === 'rollout' && step !== scenario.steps.at(-1))
+        control.setPhase('scenario');
     }
     control.setPhase('cooldown');
     if (!(await control.sleep(scenario.cooldownMs))) return 'interrupted';

@@ -1,0 +1,222 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseScenario } from '../../src/scenario/index.js';
+import { isUsageError } from '../../src/cli/errors.js';
+
+const BASE = `name: t
+target:
+  local:
+    app: demo
+    entrypoint: shell
+    replicas: 2
+    grace-period: 3s
+    prestop-sleep: 1s
+    max-surge: 1
+    max-unavailable: 0
+    env:
+      DEMO_LATENCY_MS: "100"
+traffic:
+  rate: 150
+  connections: 4
+  fresh: 25%
+  headers:
+    X-Game-Day: "yes"
+thresholds:
+  max-errors: 3
+  max-p99: 400ms
+steps:
+  - wait: 2s
+  - rollout: restart
+  - kill-pod: {which: oldest, signal: TERM, grace: 100ms}
+    name: kill it
+  - kill-pod: {name: demo-abc}
+  - scale: 4
+  - scale: {replicas: 1}
+  - cmd: echo hi
+  - cmd: {run: "sleep 1", timeout: 5s}
+    at: 40s
+cooldown: 1s
+`;
+
+test('a full scenario parses into settings, traffic, thresholds and steps', () => {
+  const s = parseScenario('s.yaml', BASE, '/tmp');
+  assert.equal(s.name, 't');
+  assert.equal(s.target.kind, 'local');
+  if (s.target.kind !== 'local') return;
+  const st = s.target.settings;
+  assert.deepEqual(st.app, { kind: 'demo', entrypoint: 'shell' });
+  assert.equal(st.replicas, 2);
+  assert.equal(st.graceMs, 3000);
+  assert.deepEqual(st.preStop, { kind: 'sleep', ms: 1000 });
+  assert.deepEqual(st.maxSurge, { count: 1 });
+  assert.deepEqual(st.env, { DEMO_LATENCY_MS: '100' });
+  assert.equal(s.traffic.ratePerSec, 150);
+  assert.equal(s.traffic.connections, 4);
+  assert.equal(s.traffic.freshPercent, 25);
+  assert.deepEqual(s.traffic.headers, [['X-Game-Day', 'yes']]);
+  assert.deepEqual(s.thresholds, { maxErrors: 3, maxP99Ms: 400 });
+  assert.equal(s.cooldownMs, 1000);
+  assert.deepEqual(
+    s.steps.map((x) => [x.label, x.line]),
+    [
+      ['wait 2s', 23],
+      ['rollout restart', 24],
+      ['kill it', 25],
+      ['kill-pod demo-abc', 27],
+      ['scale to 4', 28],
+      ['scale to 1', 29],
+      ['cmd "echo hi"', 30],
+      ['cmd "sleep 1"', 31],
+    ],
+  );
+  assert.deepEqual(s.steps[2]?.action, {
+    kind: 'kill-pod',
+    request: { which: 'oldest', signal: 'SIGTERM', graceMs: 100 },
+  });
+  assert.deepEqual(s.steps[7]?.action, { kind: 'cmd', command: 'sleep 1', timeoutMs: 5000 });
+  assert.equal(s.steps[7]?.atMs, 40_000);
+});
+
+test('a kube target and an image rollout', () => {
+  const s = parseScenario(
+    'k.yaml',
+    `target:
+  kube: {deployment: web, url: "http://10.0.0.5:30080/", namespace: shop, context: staging}
+steps:
+  - rollout: {image: registry/web:2, container: app, timeout: 3m}
+  - rollout: {cmd: "helm upgrade web ./chart", wait: false}
+`,
+    '/tmp',
+  );
+  assert.deepEqual(s.target, {
+    kind: 'kube',
+    deployment: 'web',
+    url: 'http://10.0.0.5:30080/',
+    namespace: 'shop',
+    context: 'staging',
+  });
+  assert.deepEqual(s.steps[0]?.action, {
+    kind: 'rollout',
+    trigger: { kind: 'image', image: 'registry/web:2', container: 'app' },
+    wait: true,
+    timeoutMs: 180_000,
+  });
+  assert.deepEqual(s.steps[1]?.action, {
+    kind: 'rollout',
+    trigger: { kind: 'cmd', command: 'helm upgrade web ./chart' },
+    wait: false,
+    timeoutMs: 600_000,
+  });
+});
+
+// Each bad file → the line and the field the message must name.
+const BAD: Array<[string, string, RegExp]> = [
+  ['bad YAML', 'target:\n  local: {app: demo\nsteps: []\n', /^b\.yaml:\d+: not valid YAML/],
+  [
+    'unknown top-level field',
+    'target: {local: {}}\nstepz:\n  - wait: 1s\n',
+    /^b\.yaml:2: stepz: unknown field "stepz"; expected one of: name, description/,
+  ],
+  ['no steps', 'target: {local: {}}\n', /^b\.yaml:1: scenario: the "steps" list is missing/],
+  [
+    'unknown step',
+    'target: {local: {}}\nsteps:\n  - wait: 1s\n  - reboot: now\n',
+    /^b\.yaml:4: steps\[1\]\.reboot: unknown field "reboot"; expected one of: wait, rollout, kill-pod, scale, cmd/,
+  ],
+  [
+    'two actions in one step',
+    'target: {local: {}}\nsteps:\n  - wait: 1s\n    scale: 2\n',
+    /^b\.yaml:3: steps\[0\]: a step does one thing, this one has wait and scale/,
+  ],
+  [
+    'bad duration',
+    'target: {local: {}}\nsteps:\n  - wait: soon\n',
+    /^b\.yaml:3: steps\[0\]\.wait: cannot read "soon" as a duration/,
+  ],
+  [
+    'bad kill which',
+    'target: {local: {}}\nsteps:\n  - kill-pod: youngest\n',
+    /^b\.yaml:3: steps\[0\]\.kill-pod: "youngest" is not one of random, oldest, newest/,
+  ],
+  [
+    'bad signal',
+    'target: {local: {}}\nsteps:\n  - kill-pod:\n      which: oldest\n      signal: HUP\n',
+    /^b\.yaml:5: steps\[0\]\.kill-pod\.signal: "HUP" is not SIGTERM or SIGKILL/,
+  ],
+  [
+    'negative scale',
+    'target: {local: {}}\nsteps:\n  - scale: -1\n',
+    /^b\.yaml:3: steps\[0\]\.scale: expected a whole number of 0 or more/,
+  ],
+  [
+    'rate not a number',
+    'target: {local: {}}\ntraffic:\n  rate: lots\nsteps: [{wait: 1s}]\n',
+    /^b\.yaml:3: traffic\.rate: "lots" must be a number greater than 0/,
+  ],
+  [
+    'bad error rate',
+    'target: {local: {}}\nthresholds:\n  max-error-rate: 200%\nsteps: [{wait: 1s}]\n',
+    /^b\.yaml:3: thresholds\.max-error-rate: cannot read "200%" as a share/,
+  ],
+  [
+    'image on process runtime',
+    'target: {local: {image: x}}\nsteps: [{wait: 1s}]\n',
+    /^b\.yaml:1: target\.local\.image: only container runtimes use it/,
+  ],
+  [
+    'podman without image',
+    'target:\n  local:\n    runtime: podman\nsteps: [{wait: 1s}]\n',
+    /^b\.yaml:3: target\.local: "image" is missing: runtime podman runs each pod from an image/,
+  ],
+  [
+    'image rollout on process runtime',
+    'target: {local: {}}\nsteps:\n  - rollout: {image: web:2}\n',
+    /^b\.yaml:3: steps\[0\]\.rollout\.image: an image rollout needs a container target/,
+  ],
+  [
+    'two targets',
+    'target:\n  local: {}\n  kube: {deployment: w, url: "http://x/"}\nsteps: [{wait: 1s}]\n',
+    /^b\.yaml:2: target: give exactly one of "local" or "kube"/,
+  ],
+  [
+    'kube without url',
+    'target:\n  kube: {deployment: w}\nsteps: [{wait: 1s}]\n',
+    /^b\.yaml:2: target\.kube: "url" is missing/,
+  ],
+  [
+    'at going backwards',
+    'target: {local: {}}\nsteps:\n  - wait: 1s\n    at: 10s\n  - wait: 1s\n    at: 5s\n',
+    /^b\.yaml:6: steps\[1\]\.at: steps run in order/,
+  ],
+  [
+    'bad entrypoint',
+    'target:\n  local:\n    entrypoint: bash\nsteps: [{wait: 1s}]\n',
+    /^b\.yaml:3: target\.local\.entrypoint: "bash" is not shell, exec or tini/,
+  ],
+];
+
+for (const [what, text, want] of BAD) {
+  test(`bad scenario: ${what} → one line naming the line and the field`, () => {
+    assert.throws(
+      () => parseScenario('b.yaml', text, '/tmp'),
+      (e: unknown) => {
+        if (!isUsageError(e)) return false;
+        assert.match(e.message, want);
+        assert.doesNotMatch(e.message, /\n/);
+        return true;
+      },
+    );
+  });
+}
+
+test('every example in manifests/scenarios parses', () => {
+  const dir = join(import.meta.dirname, '../../manifests/scenarios');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
+  assert.ok(files.length >= 4);
+  for (const f of files) {
+    const s = parseScenario(f, readFileSync(join(dir, f), 'utf8'), dir);
+    assert.ok(s.steps.length > 0, f);
+  }
+});

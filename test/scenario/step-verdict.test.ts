@@ -1,0 +1,156 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ClusterEvent } from '../../src/cluster/events.js';
+import { stepVerdicts, formatStepVerdicts } from '../../src/scenario/index.js';
+import type { ScenarioStep } from '../../src/scenario/index.js';
+import { fail, makeResults } from '../analysis/fixtures.js';
+
+// A 10 s run at 100 req/s: wait 1s, rollout at 1 s, wait, kill-pod at 5 s, scale at 8 s (failed).
+const STEPS: ScenarioStep[] = [
+  { index: 0, label: 'wait 1s', action: { kind: 'wait', ms: 1000 }, line: 3 },
+  {
+    index: 1,
+    label: 'rollout restart',
+    action: { kind: 'rollout', trigger: { kind: 'restart' }, wait: true, timeoutMs: 60_000 },
+    line: 4,
+  },
+  { index: 2, label: 'wait 2s', action: { kind: 'wait', ms: 2000 }, line: 5 },
+  {
+    index: 3,
+    label: 'kill-pod oldest',
+    action: { kind: 'kill-pod', request: { which: 'oldest' } },
+    line: 6,
+  },
+  {
+    index: 4,
+    label: 'cmd "false"',
+    action: { kind: 'cmd', command: 'false', timeoutMs: 1000 },
+    line: 7,
+  },
+];
+
+function stepEvents(spans: Array<[number, number, number, boolean, string?]>): ClusterEvent[] {
+  return spans.flatMap(([index, startMs, endMs, ok, error]) => [
+    { kind: 'step-started', index, step: STEPS[index]?.label ?? '', atMs: startMs } as ClusterEvent,
+    {
+      kind: 'step-finished',
+      index,
+      step: STEPS[index]?.label ?? '',
+      ok,
+      ...(error ? { error } : {}),
+      atMs: endMs,
+    } as ClusterEvent,
+  ]);
+}
+
+const EVENTS = stepEvents([
+  [0, 0, 1000, true],
+  [1, 1000, 3000, true],
+  [2, 3000, 5000, true],
+  [3, 5000, 5001, true],
+  [4, 8000, 8010, false, 'exited 1'],
+]);
+
+const TABLE: Array<{
+  name: string;
+  failuresAt: number[];
+  thresholds: { maxErrors?: number; maxErrorRate?: number; maxOutageMs?: number };
+  want: Array<[string, boolean, number]>;
+}> = [
+  {
+    name: 'no failures: the failed cmd step alone fails',
+    failuresAt: [],
+    thresholds: { maxErrors: 0 },
+    want: [
+      ['rollout restart', true, 0],
+      ['kill-pod oldest', true, 0],
+      ['cmd "false"', false, 0],
+    ],
+  },
+  {
+    name: 'failures during the wait after the kill belong to the kill step',
+    failuresAt: [5200, 5300, 6000],
+    thresholds: { maxErrors: 0 },
+    want: [
+      ['rollout restart', true, 0],
+      ['kill-pod oldest', false, 3],
+      ['cmd "false"', false, 0],
+    ],
+  },
+  {
+    name: 'a failure during the rollout, within the allowed count',
+    failuresAt: [2500],
+    thresholds: { maxErrors: 1 },
+    want: [
+      ['rollout restart', true, 1],
+      ['kill-pod oldest', true, 0],
+      ['cmd "false"', false, 0],
+    ],
+  },
+  {
+    name: 'error rate per step: 3 of ~300 in the kill span is 1%, above 0.5%',
+    failuresAt: [5200, 5300, 6000],
+    thresholds: { maxErrorRate: 0.005 },
+    want: [
+      ['rollout restart', true, 0],
+      ['kill-pod oldest', false, 3],
+      ['cmd "false"', false, 0],
+    ],
+  },
+  {
+    name: 'outage within the span: 40 failures in a row at 6.0-6.4 s',
+    failuresAt: Array.from({ length: 40 }, (_, i) => 6000 + i * 10),
+    thresholds: { maxOutageMs: 200 },
+    want: [
+      ['rollout restart', true, 0],
+      ['kill-pod oldest', false, 40],
+      ['cmd "false"', false, 0],
+    ],
+  },
+];
+
+for (const row of TABLE) {
+  test(`step verdicts: ${row.name}`, () => {
+    const results = makeResults({
+      ratePerSec: 100,
+      durationMs: 10_000,
+      failures: row.failuresAt.map((at) => fail(at, 'reset')),
+      events: EVENTS,
+    });
+    const verdicts = stepVerdicts(results, STEPS, row.thresholds);
+    assert.deepEqual(
+      verdicts.map((v) => [v.step, v.pass, v.failures]),
+      row.want,
+    );
+    const kill = verdicts.find((v) => v.step === 'kill-pod oldest');
+    assert.equal(kill?.startMs, 5000);
+    assert.equal(kill?.endMs, 8000, 'a step spans until the next action step starts');
+    const cmd = verdicts.find((v) => v.step === 'cmd "false"');
+    assert.equal(cmd?.endMs, 10_000, 'the last step spans until the end of the run');
+    assert.match(cmd?.reasons[0] ?? '', /the step failed: exited 1/);
+  });
+}
+
+test('a step that never finished (interrupted) fails, and the table says why', () => {
+  const results = makeResults({
+    durationMs: 4000,
+    events: stepEvents([[1, 1000, 3000, true]]).concat([
+      { kind: 'step-started', index: 3, step: 'kill-pod oldest', atMs: 3500 },
+    ]),
+  });
+  const verdicts = stepVerdicts(results, STEPS, { maxErrors: 0 });
+  assert.deepEqual(
+    verdicts.map((v) => [v.step, v.pass]),
+    [
+      ['rollout restart', true],
+      ['kill-pod oldest', false],
+    ],
+  );
+  const text = formatStepVerdicts({ name: 'x', file: 'x.yaml', steps: verdicts, pass: false });
+  assert.match(text, /PASS\s+2\. rollout restart/);
+  assert.match(
+    text,
+    /FAIL\s+4\. kill-pod oldest .*\n\s+- the step failed: the step did not finish \(interrupted\)/,
+  );
+  assert.match(text, /scenario verdict: FAIL$/);
+});
