@@ -44,6 +44,12 @@ export interface SessionControl {
   setPhase(phase: Phase): void;
   /** sleep resolves true after `ms`, false when aborted early. */
   sleep(ms: number): Promise<boolean>;
+  /** sleepUntil resolves true at run-clock time `atMs`, false when aborted early. */
+  sleepUntil(atMs: number): Promise<boolean>;
+  /** recordingFromMs is when counted traffic began (the end of the warm-up), on the run clock. */
+  recordingFromMs: number;
+  /** endTrafficAt bounds the schedule: nothing intended at or after `atMs` is sent (exact request counts). */
+  endTrafficAt(atMs: number): void;
   note(message: string): void;
   emit(event: ClusterEvent): void;
 }
@@ -89,16 +95,18 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   let runner: TrafficRunner | undefined;
   let stopReason = 'completed';
   let inFlightAtStop: number | undefined;
+  let trafficEndMs: number | undefined;
   let stopLive: () => void = () => undefined;
   try {
     driver = o.driver?.({ clock, emit: (e) => recorder.event(e) });
     const url = await startTarget(o, driver, recorder, signal);
     stopLive = startLive(o, recorder);
-    runner = await startTraffic(o, url, clock, recorder);
-    const control = makeControl(clock, driver, signal, recorder);
+    const started = await startTraffic(o, url, clock, recorder);
+    runner = started.runner;
+    const control = makeControl(clock, driver, signal, recorder, started);
     if (o.traffic.warmupMs > 0)
       recorder.note(`first ${o.traffic.warmupMs} ms of traffic were warm-up, not counted`);
-    if (await control.sleep(o.traffic.warmupMs)) {
+    if (await control.sleepUntil(started.recordFromMs)) {
       recorder.setPhase('baseline');
       const reason = await o.plan(control);
       stopReason = signal.aborted ? 'interrupted' : (reason ?? 'completed');
@@ -107,7 +115,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
     }
     recorder.setPhase('stopping');
     const drainMs = signal.aborted ? 200 : Math.min(o.traffic.timeoutMs, 2000);
-    inFlightAtStop = (await runner.stop(drainMs)).inFlightAtStop;
+    ({ inFlightAtStop, scheduleEndMs: trafficEndMs } = await runner.stop(drainMs));
     runner = undefined;
   } finally {
     o.io.interrupt.removeEventListener('abort', onInterrupt);
@@ -116,7 +124,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
     await driver?.stop().catch((e: unknown) => recorder.warn(`driver stop failed: ${String(e)}`));
   }
   const interrupted = signal.aborted;
-  const results = recorder.finish({ stopReason, interrupted, inFlightAtStop });
+  const results = recorder.finish({ stopReason, interrupted, inFlightAtStop, trafficEndMs });
   // ANALYSIS: the lead wires `results.analysis = analyze(results, o.thresholds)` (src/analysis/index.ts) here.
   writeResults(o.outPath, results);
   // REPORT: the lead wires the HTML report next to the JSON (`<out>.html`) here and sets reportPath.
@@ -178,21 +186,18 @@ async function startTraffic(
   url: string,
   clock: Clock,
   recorder: Recorder,
-): Promise<TrafficRunner> {
-  // The schedule starts when the engines do; recording begins one warm-up later.
-  const startAtMs = clock.nowMs();
-  const recordFromMs = startAtMs + o.traffic.warmupMs;
+): Promise<{ runner: TrafficRunner; recordFromMs: number }> {
   const runner = createTrafficRunner({
     url,
     settings: o.traffic,
     clock,
-    recordFromMs,
     sink: (b) => recorder.ingest(b),
   });
+  // The schedule starts when the engines do (workers take a moment); recording begins one warm-up later.
+  const { startAtMs, recordFromMs } = await runner.start(o.traffic.warmupMs);
   recorder.setPhase('warmup', startAtMs);
   recorder.markRecording(recordFromMs);
-  await runner.start();
-  return runner;
+  return { runner, recordFromMs };
 }
 
 function startLive(o: SessionOptions, recorder: Recorder): () => void {
@@ -207,6 +212,7 @@ function makeControl(
   driver: ClusterDriver | undefined,
   signal: AbortSignal,
   recorder: Recorder,
+  traffic: { runner: TrafficRunner; recordFromMs: number },
 ): SessionControl {
   return {
     clock,
@@ -214,6 +220,9 @@ function makeControl(
     signal,
     setPhase: (phase) => recorder.setPhase(phase),
     sleep: (ms) => abortableSleep(ms, signal),
+    sleepUntil: (atMs) => abortableSleep(Math.max(0, atMs - clock.nowMs()), signal),
+    recordingFromMs: traffic.recordFromMs,
+    endTrafficAt: (atMs) => traffic.runner.endAt(atMs),
     note: (message) => {
       recorder.note(message);
       recorder.event({ kind: 'note', atMs: clock.nowMs(), message });

@@ -22,7 +22,9 @@ export function createClock(startEpochMs: number = epochNowMs()): Clock {
 }
 
 /** createFixedClock is a clock that reads what the test sets, for deterministic tests. */
-export function createFixedClock(startEpochMs = 1_700_000_000_000): Clock & { set(ms: number): void } {
+export function createFixedClock(
+  startEpochMs = 1_700_000_000_000,
+): Clock & { set(ms: number): void } {
   let now = 0;
   return { startEpochMs, nowMs: () => now, set: (ms: number) => void (now = ms) };
 }

@@ -39,7 +39,10 @@ export function decodeHistogram(encoded: string): Histogram {
 }
 
 /** mergeEncoded adds encoded histograms into one (into `into` when given). */
-export function mergeEncoded(encoded: Iterable<string>, into: Histogram = createHistogram()): Histogram {
+export function mergeEncoded(
+  encoded: Iterable<string>,
+  into: Histogram = createHistogram(),
+): Histogram {
   for (const e of encoded) if (e !== '') into.add(hdr.decodeFromCompressedBase64(e, 32, false));
   return into;
 }

@@ -38,6 +38,8 @@ export interface FinishOptions {
   interrupted: boolean;
   /** inFlightAtStop as the engine counted it; checked against sent − completed. */
   inFlightAtStop?: number;
+  /** trafficEndMs is where the traffic schedule ended (default: now); the achieved rate is over [recording start, this). */
+  trafficEndMs?: number;
 }
 
 /** Recorder takes traffic, cluster events and phase marks, serves the live view, and builds the Results. */
@@ -89,6 +91,11 @@ export function createRecorder(options: RecorderOptions): Recorder {
   const t = newTotals(options.targetRatePerSec);
   let recordFromMs = options.warmupMs;
   let dirty = true;
+  let changed = true;
+  const touch = (): void => {
+    dirty = true;
+    changed = true;
+  };
   let finished = false;
   let cached: LiveSnapshot | null = null;
 
@@ -124,7 +131,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
       failures.push(f);
       if (f.pod !== undefined) failuresByPod[f.pod] = (failuresByPod[f.pod] ?? 0) + 1;
     }
-    dirty = true;
+    touch();
   };
 
   const foldDirect = (all: boolean): void => {
@@ -180,8 +187,8 @@ export function createRecorder(options: RecorderOptions): Recorder {
 
   const tick = (): void => {
     foldDirect(false);
-    if (!dirty) return;
-    cached = null;
+    if (!changed) return;
+    changed = false;
     for (const l of [...listeners]) l();
   };
   const tickMs = options.tickMs ?? INTERVAL_MS;
@@ -202,22 +209,22 @@ export function createRecorder(options: RecorderOptions): Recorder {
     },
     event(e) {
       events.push(e);
-      dirty = true;
+      touch();
     },
     markRecording(atMs) {
       recordFromMs = atMs;
-      dirty = true;
+      touch();
     },
     setPhase(phase, atMs = clock.nowMs()) {
       phases.push({ phase, atMs: Math.round(atMs * 1000) / 1000 });
-      dirty = true;
+      touch();
     },
     phase: () => phases[phases.length - 1]?.phase ?? 'warmup',
     setTarget(target, facts, warnings) {
       meta.target = target;
       if (facts) Object.assign(meta.facts, facts);
       if (warnings) meta.warnings.push(...warnings);
-      dirty = true;
+      touch();
     },
     note: (message) => void meta.notes.push(message),
     warn: (message) => void meta.warnings.push(message),
@@ -232,9 +239,9 @@ export function createRecorder(options: RecorderOptions): Recorder {
       foldDirect(true);
       if (timer) clearInterval(timer);
       finished = true;
-      dirty = true;
+      touch();
       const endMs = clock.nowMs();
-      const totals = totalsNow(endMs);
+      const totals = totalsNow(fin.trafficEndMs ?? endMs);
       if (fin.inFlightAtStop !== undefined && fin.inFlightAtStop !== totals.inFlightAtStop) {
         meta.warnings.push(
           `in-flight at stop: the engine counted ${fin.inFlightAtStop}, the recorder ${totals.inFlightAtStop} (sent − completed)`,

@@ -43,8 +43,10 @@ export const OUTCOME_MEANING: Record<OutcomeKind, string> = {
   http_5xx: 'the app answered 5xx: look at the app logs of the pod that answered',
   http_4xx: 'the app answered 4xx: the request is wrong for this server (path, auth, headers)',
   refused: 'connection refused: nothing listened at the address (a pod gone or not yet listening)',
-  reset: 'connection reset or closed mid-request: a process died or closed the socket under the request',
-  timeout: 'no answer in time (connect, headers or body): a stalled or SIGSTOPped process, or a black-holed endpoint',
+  reset:
+    'connection reset or closed mid-request: a process died or closed the socket under the request',
+  timeout:
+    'no answer in time (connect, headers or body): a stalled or SIGSTOPped process, or a black-holed endpoint',
   closed_before_response:
     'the server closed a reused keep-alive connection before answering: the app closed idle connections at shutdown without draining',
   dns: 'the host name did not resolve',
@@ -61,7 +63,8 @@ export type Population = 'keepalive' | 'fresh';
 export type KindCounts = Partial<Record<OutcomeKind, number>>;
 
 /** Phase is the part of a run a moment belongs to. */
-export type Phase = 'warmup' | 'baseline' | 'rollout' | 'cooldown' | 'steady' | 'scenario' | 'stopping';
+export type Phase =
+  'warmup' | 'baseline' | 'rollout' | 'cooldown' | 'steady' | 'scenario' | 'stopping';
 
 /** FailureRecord is one failed request, kept individually. Times are ms since run start. */
 export interface FailureRecord {

@@ -15,8 +15,6 @@ export interface EngineOptions {
   ratePerSec: number;
   /** offsetMs shifts this engine's schedule so that workers interleave instead of sending together. */
   offsetMs?: number;
-  /** recordFromMs: requests intended before this run-clock time are warm-up, never counted. */
-  recordFromMs: number;
   /** source numbers this engine in connection ids ("w0:c3") and batches. */
   source?: number;
   /** sink gets a batch of closed intervals about every 100 ms and a last one at stop. */
@@ -27,12 +25,19 @@ export interface EngineOptions {
 export interface EngineStop {
   /** inFlightAtStop counts recorded requests still outstanding when the engine stopped. */
   inFlightAtStop: number;
+  /** scheduleEndMs is where the schedule ended on the run clock (the end set by endAt, or the stop). */
+  scheduleEndMs: number;
 }
 
 /** TrafficEngine sends the open-model schedule; it emits batches and never prints. */
 export interface TrafficEngine {
-  /** start begins the schedule at run-clock time `atMs` (default now; workers share one). */
-  start(atMs?: number): void;
+  /**
+   * start begins the schedule at run-clock time `atMs` (default now; workers share one).
+   * Requests intended before `recordFromMs` (default: from the start) are warm-up, never counted.
+   */
+  start(atMs?: number, recordFromMs?: number): void;
+  /** endAt bounds the schedule: nothing intended at or after `atMs` is sent. */
+  endAt(atMs: number): void;
   /** stop ends the schedule, waits up to `drainMs` for outstanding requests, then closes every connection. */
   stop(drainMs: number): Promise<EngineStop>;
   inFlight(): number;
@@ -43,7 +48,8 @@ const MAX_BATCH = 512;
 
 /** createEngine builds an engine; nothing is sent before start(). */
 export function createEngine(options: EngineOptions): TrafficEngine {
-  const { settings, clock, recordFromMs } = options;
+  const { settings, clock } = options;
+  let recordFromMs = 0;
   const source = options.source ?? 0;
   const url = new URL(options.url);
   const path = url.pathname + url.search;
@@ -72,6 +78,7 @@ export function createEngine(options: EngineOptions): TrafficEngine {
   const freshShare = settings.freshPercent / 100;
   const periodMs = 1000 / options.ratePerSec;
   let t0 = 0;
+  let endAtMs = Infinity;
   let k = 0;
   let running = false;
   let closed = false;
@@ -105,8 +112,13 @@ export function createEngine(options: EngineOptions): TrafficEngine {
         pod: r.pod,
       });
     }
-    if (slot !== null)
-      release(r.population === 'fresh' ? fresh : keepalive, queues[r.population], slot);
+    // Never dispatch from inside undici's own callback (it may be iterating its queue): next microtask.
+    if (slot !== null) {
+      queueMicrotask(() => {
+        if (!closed)
+          release(r.population === 'fresh' ? fresh : keepalive, queues[r.population], slot);
+      });
+    }
     if (inFlight === 0 && onIdle) onIdle();
   };
 
@@ -167,20 +179,25 @@ export function createEngine(options: EngineOptions): TrafficEngine {
     else dispatch(pool, slot, r);
   };
 
-  const loop = (): void => {
-    timer = null;
-    immediate = null;
-    if (!running) return;
-    const nowMs = clock.nowMs();
+  // fireDue sends every request intended up to `limitMs` (before the schedule's end), at most `max`.
+  const fireDue = (limitMs: number, max: number): number => {
     let next = t0 + k * periodMs;
     let n = 0;
-    while (next <= nowMs && n < MAX_BATCH) {
+    while (next <= limitMs && next < endAtMs && n < max) {
       fire(next, k);
       k += 1;
       n += 1;
       next = t0 + k * periodMs;
     }
+    return next;
+  };
+
+  const loop = (): void => {
+    timer = null;
+    immediate = null;
     if (!running) return;
+    const next = fireDue(clock.nowMs(), MAX_BATCH);
+    if (!running || next >= endAtMs) return;
     if (next <= clock.nowMs()) immediate = setImmediate(loop);
     else timer = setTimeout(loop, Math.max(0, Math.floor(next - clock.nowMs())));
   };
@@ -200,14 +217,22 @@ export function createEngine(options: EngineOptions): TrafficEngine {
   };
 
   return {
-    start(atMs) {
+    start(atMs, recordFrom) {
       if (running || closed) return;
       running = true;
-      t0 = (atMs ?? clock.nowMs()) + (options.offsetMs ?? 0);
+      const startAtMs = atMs ?? clock.nowMs();
+      recordFromMs = recordFrom ?? startAtMs;
+      t0 = startAtMs + (options.offsetMs ?? 0);
       flushTimer = setInterval(() => flush(false), INTERVAL_MS);
       loop();
     },
+    endAt(atMs) {
+      endAtMs = atMs;
+    },
     async stop(drainMs) {
+      // Catch up to now (a late timer must not lose the schedule's last requests), then stop.
+      if (running) fireDue(clock.nowMs(), Number.MAX_SAFE_INTEGER);
+      const scheduleEndMs = Math.min(clock.nowMs(), endAtMs);
       running = false;
       if (timer) clearTimeout(timer);
       if (immediate) clearImmediate(immediate);
@@ -225,7 +250,7 @@ export function createEngine(options: EngineOptions): TrafficEngine {
       const inFlightAtStop = countedInFlight;
       flush(true);
       await Promise.all([keepalive.destroy(), fresh.destroy()]);
-      return { inFlightAtStop };
+      return { inFlightAtStop, scheduleEndMs };
     },
     inFlight: () => inFlight,
   };

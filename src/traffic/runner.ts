@@ -9,7 +9,6 @@ export interface RunnerOptions {
   url: string;
   settings: TrafficSettings;
   clock: Clock;
-  recordFromMs: number;
   sink(batch: TrafficBatch): void;
 }
 
@@ -17,9 +16,17 @@ export interface RunnerOptions {
 export interface TrafficRunner {
   /** sources is how many batch sources feed the sink. */
   readonly sources: number;
-  /** start resolves once every engine is sending. */
-  start(): Promise<void>;
+  /** start resolves once every engine is sending; recording begins `warmupMs` after the schedule starts. */
+  start(warmupMs: number): Promise<RunnerStart>;
+  /** endAt bounds the schedule: nothing intended at or after run-clock `atMs` is sent. */
+  endAt(atMs: number): void;
   stop(drainMs: number): Promise<EngineStop>;
+}
+
+/** RunnerStart says when, on the run clock, the schedule started and recording begins. */
+export interface RunnerStart {
+  startAtMs: number;
+  recordFromMs: number;
 }
 
 /** createTrafficRunner picks in-process (workers = 1) or worker threads. */
@@ -28,7 +35,13 @@ export function createTrafficRunner(options: RunnerOptions): TrafficRunner {
   const engine = createEngine({ ...options, ratePerSec: options.settings.ratePerSec, source: 0 });
   return {
     sources: 1,
-    start: async () => engine.start(),
+    start: async (warmupMs) => {
+      const startAtMs = options.clock.nowMs();
+      const recordFromMs = startAtMs + warmupMs;
+      engine.start(startAtMs, recordFromMs);
+      return { startAtMs, recordFromMs };
+    },
+    endAt: (atMs) => engine.endAt(atMs),
     stop: (drainMs) => engine.stop(drainMs),
   };
 }

@@ -15,16 +15,16 @@ const engine = createEngine({
   clock: createClock(init.startEpochMs),
   ratePerSec: init.ratePerSec,
   offsetMs: init.offsetMs,
-  recordFromMs: init.recordFromMs,
   source: init.source,
   sink: (batch) => post({ type: 'batch', batch }),
 });
 port.on('message', (m: WorkerCommand) => {
-  if (m.type === 'start') engine.start(m.atMs);
+  if (m.type === 'start') engine.start(m.atMs, m.recordFromMs);
+  else if (m.type === 'end') engine.endAt(m.atMs);
   else if (m.type === 'stop') {
     engine.stop(m.drainMs).then(
       (r) => {
-        post({ type: 'stopped', inFlightAtStop: r.inFlightAtStop });
+        post({ type: 'stopped', ...r });
         port.close();
       },
       (e: unknown) => post({ type: 'failed', message: e instanceof Error ? e.message : String(e) }),

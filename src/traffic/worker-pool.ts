@@ -3,11 +3,20 @@ import type { EngineStop } from './engine.js';
 import type { RunnerOptions, TrafficRunner } from './runner.js';
 import type { WorkerCommand, WorkerInit, WorkerMessage } from './worker-protocol.js';
 
-// Running from source (tsx) the worker is a .ts file; built, it is .js next to this one.
-const WORKER_URL = new URL(
-  `./worker-main${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
-  import.meta.url,
-);
+// Built, the worker is worker-main.js next to this file. Running from source
+// (tsx), Node 20 does not apply --import hooks to a worker's entry module, so a
+// small eval'd bootstrap registers tsx first and then imports the .ts entry.
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const WORKER_URL = new URL(`./worker-main${FROM_SOURCE ? '.ts' : '.js'}`, import.meta.url);
+
+function spawnWorker(workerData: WorkerInit): Worker {
+  // The test runner's own flags must not reach the worker.
+  const execArgv = process.execArgv.filter((a) => !a.startsWith('--test'));
+  if (!FROM_SOURCE) return new Worker(WORKER_URL, { workerData, execArgv });
+  const api = import.meta.resolve('tsx/esm/api');
+  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
+  return new Worker(code, { eval: true, workerData, execArgv });
+}
 
 /** createWorkerPool runs the traffic on `settings.workers` threads, each sending rate/N, interleaved. */
 export function createWorkerPool(options: RunnerOptions): TrafficRunner {
@@ -15,7 +24,7 @@ export function createWorkerPool(options: RunnerOptions): TrafficRunner {
   const rate = options.settings.ratePerSec;
   const workers: Worker[] = [];
   const ready: Array<Promise<void>> = [];
-  const stopped: Array<Promise<number>> = [];
+  const stopped: Array<Promise<EngineStop>> = [];
   for (let w = 0; w < n; w += 1) {
     const init: WorkerInit = {
       url: options.url,
@@ -23,19 +32,16 @@ export function createWorkerPool(options: RunnerOptions): TrafficRunner {
       startEpochMs: options.clock.startEpochMs,
       ratePerSec: rate / n,
       offsetMs: (w * 1000) / rate,
-      recordFromMs: options.recordFromMs,
       source: w,
     };
-    // Keep loaders such as tsx (--import), drop the test runner's own flags.
-    const execArgv = process.execArgv.filter((a) => !a.startsWith('--test'));
-    const worker = new Worker(WORKER_URL, { workerData: init, execArgv });
+    const worker = spawnWorker(init);
     workers.push(worker);
     let onReady: () => void = () => undefined;
-    let onStopped: (n: number) => void = () => undefined;
+    let onStopped: (s: EngineStop) => void = () => undefined;
     let onFail: (e: Error) => void = () => undefined;
     ready.push(new Promise<void>((resolve, reject) => ((onReady = resolve), (onFail = reject))));
     stopped.push(
-      new Promise<number>((resolve, reject) => {
+      new Promise<EngineStop>((resolve, reject) => {
         onStopped = resolve;
         const prev = onFail;
         onFail = (e) => (prev(e), reject(e));
@@ -45,7 +51,7 @@ export function createWorkerPool(options: RunnerOptions): TrafficRunner {
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'ready') onReady();
       else if (m.type === 'batch') options.sink(m.batch);
-      else if (m.type === 'stopped') onStopped(m.inFlightAtStop);
+      else if (m.type === 'stopped') onStopped(m);
       else onFail(new Error(`traffic worker ${w}: ${m.message}`));
     });
     worker.on('error', (e) => onFail(new Error(`traffic worker ${w} crashed: ${e.message}`)));
@@ -56,16 +62,23 @@ export function createWorkerPool(options: RunnerOptions): TrafficRunner {
   const send = (m: WorkerCommand): void => workers.forEach((w) => w.postMessage(m));
   return {
     sources: n,
-    async start() {
+    async start(warmupMs) {
       await Promise.all(ready);
       // One shared start time a little ahead, so every worker's schedule lines up.
-      send({ type: 'start', atMs: options.clock.nowMs() + 10 });
+      const startAtMs = options.clock.nowMs() + 10;
+      const recordFromMs = startAtMs + warmupMs;
+      send({ type: 'start', atMs: startAtMs, recordFromMs });
+      return { startAtMs, recordFromMs };
     },
+    endAt: (atMs) => send({ type: 'end', atMs }),
     async stop(drainMs): Promise<EngineStop> {
       send({ type: 'stop', drainMs });
       try {
-        const counts = await Promise.all(stopped);
-        return { inFlightAtStop: counts.reduce((a, b) => a + b, 0) };
+        const all = await Promise.all(stopped);
+        return {
+          inFlightAtStop: all.reduce((a, s) => a + s.inFlightAtStop, 0),
+          scheduleEndMs: Math.max(...all.map((s) => s.scheduleEndMs)),
+        };
       } finally {
         await Promise.all(workers.map((w) => w.terminate()));
       }

@@ -8,16 +8,18 @@ export interface WorkerInit {
   startEpochMs: number;
   ratePerSec: number;
   offsetMs: number;
-  recordFromMs: number;
   source: number;
 }
 
 /** WorkerCommand is what the main thread tells a worker. */
-export type WorkerCommand = { type: 'start'; atMs: number } | { type: 'stop'; drainMs: number };
+export type WorkerCommand =
+  | { type: 'start'; atMs: number; recordFromMs: number }
+  | { type: 'end'; atMs: number }
+  | { type: 'stop'; drainMs: number };
 
 /** WorkerMessage is what a worker tells the main thread. */
 export type WorkerMessage =
   | { type: 'ready' }
   | { type: 'batch'; batch: TrafficBatch }
-  | { type: 'stopped'; inFlightAtStop: number }
+  | { type: 'stopped'; inFlightAtStop: number; scheduleEndMs: number }
   | { type: 'failed'; message: string };

@@ -47,7 +47,10 @@ export function registerLoad(program: Command, ctx: CommandContext): void {
         url,
         plan: async (control) => {
           control.setPhase('steady');
-          await control.sleep(traffic.durationMs);
+          // An absolute end: late timers on a busy machine must not lengthen the run.
+          const endAtMs = control.recordingFromMs + traffic.durationMs;
+          control.endTrafficAt(endAtMs);
+          await control.sleepUntil(endAtMs);
         },
         outPath,
         thresholds: {},
