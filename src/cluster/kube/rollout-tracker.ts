@@ -1,0 +1,122 @@
+import type { RolloutOutcome } from '../driver.js';
+import type { ClusterEvent } from '../events.js';
+import type { DeploymentLike } from './rollout-status.js';
+import { rolloutCounts, rolloutState } from './rollout-status.js';
+
+// How long past the longest grace period to wait for terminating pods to disappear.
+const SETTLE_SLACK_MS = 10_000;
+
+/** RolloutTrackerOptions: the clock, the sink, and how many pods are still terminating. */
+export interface RolloutTrackerOptions {
+  nowMs(): number;
+  emit(e: ClusterEvent): void;
+  terminating(): { count: number; maxGraceMs: number };
+}
+
+/** RolloutTracker follows one rollout from the Deployment's status to its outcome. */
+export interface RolloutTracker {
+  /** seen is every Deployment object the watch delivers. */
+  seen(d: DeploymentLike): void;
+  /** begin marks the trigger; `generation` is what the PATCH produced (null: wait for any newer spec). */
+  begin(generation: number | null): void;
+  /** podGone re-checks whether the old pods are all gone. */
+  podGone(): void;
+  fail(reason: string): void;
+  wait(timeoutMs: number, signal?: AbortSignal): Promise<RolloutOutcome>;
+  latest(): DeploymentLike | null;
+  stop(): void;
+}
+
+/**
+ * createRolloutTracker decides the rollout's end as `kubectl rollout status`
+ * does, emits rollout-progress/complete/failed, and then keeps the outcome
+ * back until the old pods are gone (bounded by their grace period): kubectl
+ * calls a rollout complete while old pods are still terminating, and that is
+ * exactly when requests die.
+ */
+export function createRolloutTracker(o: RolloutTrackerOptions): RolloutTracker {
+  let latest: DeploymentLike | null = null;
+  let baseGeneration = 0;
+  let waitGeneration: number | null = null;
+  let triggered = false;
+  let lastCounts = '';
+  let outcome: RolloutOutcome | null = null;
+  let settleTimer: NodeJS.Timeout | null = null;
+  const waiters = new Set<(r: RolloutOutcome) => void>();
+
+  const finish = (r: RolloutOutcome): void => {
+    if (outcome) return;
+    if (settleTimer) clearTimeout(settleTimer);
+    settleTimer = null;
+    outcome = r;
+    for (const w of waiters) w(r);
+    waiters.clear();
+  };
+  const complete = (): void => finish({ status: 'complete', atMs: o.nowMs() });
+  const settleIfDone = (): void => {
+    if (settleTimer && o.terminating().count === 0) complete();
+  };
+
+  const evaluate = (): void => {
+    if (!triggered || outcome || settleTimer || !latest) return;
+    const generation = latest.metadata?.generation ?? 0;
+    if (waitGeneration !== null ? generation < waitGeneration : generation <= baseGeneration) return;
+    const state = rolloutState(latest);
+    if (state.state === 'complete') {
+      const revision = latest.metadata?.annotations?.['deployment.kubernetes.io/revision'] ?? `generation ${generation}`;
+      o.emit({ kind: 'rollout-complete', atMs: o.nowMs(), revision });
+      settleTimer = setTimeout(complete, o.terminating().maxGraceMs + SETTLE_SLACK_MS);
+      settleIfDone();
+    } else if (state.state === 'failed') {
+      o.emit({ kind: 'rollout-failed', atMs: o.nowMs(), reason: state.message });
+      finish({ status: 'failed', atMs: o.nowMs(), reason: state.message });
+    }
+  };
+
+  return {
+    seen(d) {
+      if (!latest) baseGeneration = d.metadata?.generation ?? 0;
+      latest = d;
+      const counts = rolloutCounts(d);
+      const key = JSON.stringify(counts);
+      if (triggered && !outcome && key !== lastCounts) o.emit({ kind: 'rollout-progress', atMs: o.nowMs(), ...counts });
+      lastCounts = key;
+      evaluate();
+    },
+    begin(generation) {
+      waitGeneration = generation;
+      triggered = true;
+      evaluate();
+    },
+    podGone: settleIfDone,
+    fail(reason) {
+      o.emit({ kind: 'rollout-failed', atMs: o.nowMs(), reason });
+      finish({ status: 'failed', atMs: o.nowMs(), reason });
+    },
+    latest: () => latest,
+    wait(timeoutMs, signal) {
+      if (outcome) return Promise.resolve(outcome);
+      return new Promise<RolloutOutcome>((resolve) => {
+        const done = (r: RolloutOutcome): void => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+          waiters.delete(done);
+          resolve(r);
+        };
+        const onAbort = (): void => done({ status: 'aborted', atMs: o.nowMs() });
+        const timer = setTimeout(() => {
+          // kubectl already said complete; only the old pods were slow to go.
+          if (settleTimer) return complete();
+          const state = latest ? rolloutState(latest).message : 'no deployment status seen';
+          const reason = `rollout did not complete within ${Math.round(timeoutMs / 1000)}s (${state})`;
+          o.emit({ kind: 'rollout-failed', atMs: o.nowMs(), reason });
+          finish({ status: 'timeout', atMs: o.nowMs(), reason });
+        }, timeoutMs);
+        waiters.add(done);
+        if (signal?.aborted) onAbort();
+        else signal?.addEventListener('abort', onAbort, { once: true });
+      });
+    },
+    stop: () => finish({ status: 'aborted', atMs: o.nowMs() }),
+  };
+}
