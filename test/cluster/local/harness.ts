@@ -88,10 +88,55 @@ export function processesWithEnv(key: string, value: string): number[] {
       const env = readFileSync(`/proc/${name}/environ`, 'utf8').split('\0');
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
-      if (env.some((kv) => kv === needle || kv.startsWith(`${needle}`))) out.push(Number(name));
+      if (env.includes(needle)) out.push(Number(name));
     } catch {
       // gone, or not ours to read
     }
   }
   return out;
+}
+
+/** processGroupOf reads the process group of a live process (undefined once it is gone). */
+export function processGroupOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** createLeakWatch remembers every pod (name, process group) an event log reports, to check nothing is left. */
+export function createLeakWatch(log: EventLog): { check(): Promise<string[]> } {
+  const groups = new Map<string, number>();
+  const emit = log.emit;
+  log.emit = (e) => {
+    if (e.kind === 'pod-started' && e.pid !== undefined) {
+      const g = processGroupOf(e.pid);
+      if (g !== undefined) groups.set(e.pod, g);
+    }
+    emit(e);
+  };
+  return {
+    /** check lists what is still running (empty = clean), after waiting up to a second for the kernel. */
+    async check() {
+      const { pidsInGroup } = await import('../../../src/cluster/local/proc.js');
+      const names = new Set(log.events.flatMap((e) => (e.kind === 'pod-created' ? [e.pod] : [])));
+      let left: string[] = [];
+      for (let i = 0; i < 50; i += 1) {
+        left = [];
+        for (const name of names) {
+          const byName = processesWithEnv('POD_NAME', name);
+          if (byName.length) left.push(`${name}: pids ${byName.join(',')} (by name)`);
+        }
+        for (const [name, g] of groups) {
+          const byGroup = pidsInGroup(g);
+          if (byGroup.length) left.push(`${name}: group ${g} has ${byGroup.join(',')}`);
+        }
+        if (left.length === 0) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return left;
+    },
+  };
 }
