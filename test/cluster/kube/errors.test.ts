@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../../src/cli/program.js';
+import { createKubeDriver } from '../../../src/cluster/kube/index.js';
+import { createClock } from '../../../src/results/clock.js';
 import { createTestIo } from '../../helpers.js';
 import { startKubeApiServer, kubeconfigText } from '../../kube-api-server/server.js';
 import { createKubeStore } from '../../kube-api-server/store.js';
@@ -99,4 +101,21 @@ test('bad --trigger is a usage error before anything connects', async (t) => {
   const w = await world(t);
   assert.match(await w.run(['--trigger', 'rollback']), /--trigger "rollback" is not one of restart/);
   assert.equal(w.server.requests.length, 0);
+});
+
+test('an API server that accepts but never answers times out as unreachable', async (t) => {
+  const sockets = new Set<import('node:net').Socket>();
+  const silent = createServer((s) => void sockets.add(s));
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  const dir = mkdtempSync(join(tmpdir(), 'rollcheck-kube-silent-'));
+  t.after(async () => {
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((r) => silent.close(() => r()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const kubeconfig = join(dir, 'kubeconfig');
+  writeFileSync(kubeconfig, kubeconfigText(`https://127.0.0.1:${(silent.address() as AddressInfo).port}`, '', TOKEN, 'default', 'test'));
+  const driver = createKubeDriver({ kubeconfig, deployment: 'demo', url: 'http://127.0.0.1:9/', requestTimeoutMs: 300 }, { clock: createClock(), emit: () => undefined });
+  await assert.rejects(driver.start(), (e: Error) => e.name === 'UsageError' && /cannot reach the API server at https:\/\/127\.0\.0\.1:\d+/.test(e.message) && !e.message.includes(TOKEN));
+  await driver.stop();
 });
