@@ -152,17 +152,20 @@ function noPrestopDrain(input: FindingInput): Finding | null {
     const first = minOf(list.map(failureAtMs));
     const last = maxOf(list.map(failureAtMs));
     const parts = [`${pod}: ${plural(list.length, 'request')} on new connections failed (${kindsText(list)}) ${span(first, last)}`];
+    let sigtermPart = -1;
     if (t?.sigtermMs != null) {
       const preStop = t.prestopStartMs !== null ? `after a preStop hook of ${formatDuration((t.prestopEndMs ?? t.sigtermMs) - t.prestopStartMs)}` : 'with no preStop hook';
       parts.push(`it got SIGTERM at ${formatAt(t.sigtermMs)} ${preStop}`);
+      sigtermPart = parts.length - 1;
     }
     if (t?.endpointRemovedMs != null && t.sigtermMs !== null) {
       const lagMs = t.endpointRemovedMs - t.sigtermMs;
-      parts.push(
+      const routed =
         lagMs > 0
-          ? `but stayed in the endpoints until ${formatAt(t.endpointRemovedMs)}, ${formatDuration(lagMs)} after its SIGTERM`
-          : `and left the endpoints at ${formatAt(t.endpointRemovedMs)}`,
-      );
+          ? `, but stayed in the endpoints until ${formatAt(t.endpointRemovedMs)}, ${formatDuration(lagMs)} after its SIGTERM`
+          : ` and left the endpoints at ${formatAt(t.endpointRemovedMs)}`;
+      if (sigtermPart >= 0) parts[sigtermPart] += routed;
+      else parts.push(routed.replace(/^,? ?/, ''));
     } else if (t && t.endpointRemovedMs === null) {
       parts.push('no endpoint removal was recorded');
     }

@@ -168,10 +168,11 @@ export const CLIENT_SCRIPT = String.raw`
   function renderLanes() {
     var lanes = D.lanes;
     if (lanes.length === 0) { $('chart-pods').appendChild(el('p', 'muted', 'No pod events in this run (load mode, or no driver).')); return; }
-    var o = base('Pods', 50 + 26 * lanes.length, 'pods');
+    // A blank label keeps the label's room, so this plot area lines up with the other charts'.
+    var o = base('Pods', 50 + 26 * lanes.length, ' ');
     o.scales.y = { range: [0, lanes.length] };
     o.axes[1] = {
-      label: 'pods', size: AXIS_SIZE, splits: function () { return lanes.map(function (_, i) { return i + 0.5; }); },
+      label: ' ', size: AXIS_SIZE, splits: function () { return lanes.map(function (_, i) { return i + 0.5; }); },
       values: function (u, splits) { return splits.map(function (v) { var l = lanes[lanes.length - 1 - Math.floor(v)]; return l ? (l.pod.length > 22 ? l.pod.slice(0, 21) + '\u2026' : l.pod) : ''; }); },
       grid: { show: false }
     };

@@ -23,6 +23,8 @@ export interface CompareRow {
 /** CompareData is the compare page's data: one row per run and series on one shared time axis. */
 export interface CompareData {
   rows: CompareRow[];
+  /** xLabel says what the shared time axis counts from. */
+  xLabel: string;
   t: number[];
   failed: Array<Array<number | null>>;
   ok: Array<Array<number | null>>;
@@ -55,24 +57,39 @@ export function buildCompareRows(runs: readonly Results[], labels?: readonly str
   }));
 }
 
-/** buildCompareData puts every run on one time axis (s since each run's start) in buckets of a common width. */
+/**
+ * alignOffsets picks each run's zero on the shared axis: its rollout start
+ * when every run has one (runs line up at the moment that matters), else the
+ * start of recorded traffic.
+ */
+function alignOffsets(runs: readonly Results[]): { offsets: number[]; xLabel: string } {
+  const rollouts = runs.map((r) => r.events.find((e) => e.kind === 'rollout-started')?.atMs);
+  if (runs.length > 0 && rollouts.every((x) => x !== undefined)) {
+    return { offsets: rollouts.map((x) => x ?? 0), xLabel: 's since rollout start' };
+  }
+  return { offsets: runs.map((r) => r.meta.recordedFromMs ?? r.intervals[0]?.atMs ?? 0), xLabel: 's since recording start' };
+}
+
+/** buildCompareData puts every run on one time axis (aligned by alignOffsets) in buckets of a common width. */
 export function buildCompareData(runs: readonly Results[], labels?: readonly string[]): CompareData {
+  const { offsets, xLabel } = alignOffsets(runs);
   const longest = runs.reduce((m, r) => Math.max(m, r.intervals.length), 0);
   const intervalMs = runs[0]?.meta.intervalMs || 100;
   const factor = Math.max(1, Math.ceil(longest / MAX_POINTS));
   const bucketMs = intervalMs * factor;
-  const first = runs.reduce((m, r) => Math.min(m, r.intervals[0]?.atMs ?? 0), Number.POSITIVE_INFINITY);
+  const rel = (r: Results, i: number, atMs: number): number => atMs - (offsets[i] ?? 0);
+  const first = runs.reduce((m, r, i) => Math.min(m, rel(r, i, r.intervals[0]?.atMs ?? 0)), Number.POSITIVE_INFINITY);
   const startMs = Number.isFinite(first) ? Math.floor(first / bucketMs) * bucketMs : 0;
-  const last = runs.reduce((m, r) => Math.max(m, (r.intervals.at(-1)?.atMs ?? 0) + intervalMs), startMs + bucketMs);
+  const last = runs.reduce((m, r, i) => Math.max(m, rel(r, i, r.intervals.at(-1)?.atMs ?? 0) + intervalMs), startMs + bucketMs);
   const n = Math.max(1, Math.ceil((last - startMs) / bucketMs));
   const t = Array.from({ length: n }, (_, i) => Math.round((startMs + i * bucketMs) / 10) / 100);
   const perSec = 1000 / bucketMs;
-  const series = runs.map((r) => {
+  const series = runs.map((r, ri) => {
     const failed: Array<number | null> = new Array<number | null>(n).fill(null);
     const ok: Array<number | null> = new Array<number | null>(n).fill(null);
     const p99: Array<number | null> = new Array<number | null>(n).fill(null);
     for (const s of r.intervals) {
-      const i = Math.floor((s.atMs - startMs) / bucketMs);
+      const i = Math.floor((rel(r, ri, s.atMs) - startMs) / bucketMs);
       if (i < 0 || i >= n) continue;
       let f = 0;
       for (const k of FAILURE_KINDS) f += (s.done.new[k] ?? 0) + (s.done.reused[k] ?? 0);
@@ -84,6 +101,7 @@ export function buildCompareData(runs: readonly Results[], labels?: readonly str
   });
   return {
     rows: buildCompareRows(runs, labels),
+    xLabel,
     t,
     failed: series.map((s) => s.failed),
     ok: series.map((s) => s.ok),

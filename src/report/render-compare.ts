@@ -8,7 +8,7 @@ const BODY = `<main>
 <section><h2>Runs side by side</h2>
 <table><thead><tr><th>run</th><th>verdict</th><th>failed</th><th>error rate</th><th>by kind</th><th>longest outage</th><th>p99</th><th>findings</th></tr></thead>
 <tbody id="compare-rows"></tbody></table></section>
-<section><h2>Timeline</h2><p class="muted">Each run on its own clock: seconds since that run's start.</p>
+<section><h2>Timeline</h2><p class="muted" id="x-note"></p>
 <div id="charts"><div id="chart-failed"></div><div id="chart-ok"></div><div id="chart-p99"></div></div></section>
 <section><h2>Findings per run</h2><div id="run-findings"></div></section>
 </main>`;
@@ -23,6 +23,7 @@ const SCRIPT = String.raw`
   function fmtMs(ms) { return ms === null ? '\u2013' : ms < 1000 ? Math.round(ms) + ' ms' : (ms / 1000).toFixed(1) + ' s'; }
   document.title = 'rollcheck compare: ' + D.rows.map(function (r) { return r.label; }).join(' vs ');
   $('subtitle').textContent = D.rows.length + ' runs';
+  $('x-note').textContent = 'Each run on its own clock, lined up at 0 = ' + D.xLabel.replace('s since ', '') + '.';
   var body = $('compare-rows');
   D.rows.forEach(function (r, i) {
     var tr = el('tr');
@@ -33,7 +34,7 @@ const SCRIPT = String.raw`
     tr.appendChild(el('td', 'num', r.failed + ' of ' + r.sent));
     tr.appendChild(el('td', 'num', (r.errorRate * 100).toFixed(3) + '%'));
     tr.appendChild(el('td', null, Object.keys(r.byKind).map(function (k) { return r.byKind[k] + ' ' + k; }).join(', ') || '\u2013'));
-    tr.appendChild(el('td', 'num', fmtMs(r.longestOutageMs)));
+    tr.appendChild(el('td', 'num', r.longestOutageMs === 0 ? 'none' : fmtMs(r.longestOutageMs)));
     tr.appendChild(el('td', 'num', (r.p99Us / 1000).toFixed(1) + ' ms'));
     tr.appendChild(el('td', null, r.findings.map(function (f) { return f.id; }).join(', ') || 'none'));
     tr.setAttribute('data-run', r.label);
@@ -42,7 +43,7 @@ const SCRIPT = String.raw`
   function chart(id, title, yLabel, data) {
     var opts = { title: title, width: Math.max(600, Math.min(1400, $('charts').clientWidth - 10)), height: 220,
       scales: { x: { time: false } }, cursor: { sync: { key: 'compare' } },
-      axes: [{ label: 's since run start' }, { label: yLabel, size: 80 }],
+      axes: [{ label: D.xLabel }, { label: yLabel, size: 80 }],
       series: [{}].concat(D.rows.map(function (r, i) { return { label: r.label, stroke: COLORS[i % COLORS.length], width: 1.5 }; })) };
     new uPlot(opts, [D.t].concat(data), $(id));
   }
