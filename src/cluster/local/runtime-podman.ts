@@ -148,6 +148,9 @@ export function createContainerRuntime(options: ContainerRuntimeOptions): Contai
           containerName,
           address: { host: '127.0.0.1', port: hostPort },
           pid,
+          // A remote engine's PIDs are not ours to signal: only a local podman's.
+          directSignals:
+            cli.engine === 'podman' && !cli.env.CONTAINER_HOST && !cli.env.CONTAINER_CONNECTION,
           logPath: spec.logPath,
           startedEpochMs: epochNowMs(),
           onGone: () => void live.delete(containerName),
