@@ -42,6 +42,8 @@ export interface KubeApiServer {
   store: KubeStore;
   /** requests is every "VERB resource" the server answered, e.g. "watch pods", "patch deployments". */
   requests: string[];
+  /** watches is the query of every watch request, in order (resourceVersion '' when none). */
+  watchLog: Array<{ resource: string; resourceVersion: string; bookmarks: boolean }>;
   /** patches is the Content-Type and body of each PATCH. */
   patches: Array<{ contentType: string; body: unknown }>;
   forbid(verb: string, resource: string): void;
@@ -72,7 +74,8 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
   const watches = new Set<OpenWatch>();
   const requests: string[] = [];
   const patches: Array<{ contentType: string; body: unknown }> = [];
-  const ctx = { store, options, watches, requests, patches, forbidden, token };
+  const watchLog: Array<{ resource: string; resourceVersion: string; bookmarks: boolean }> = [];
+  const ctx = { store, options, watches, requests, patches, forbidden, token, watchLog };
   const server = createServer({ key: certs.keyPem, cert: certs.certPem }, (req, res) => {
     handle(ctx, req, res).catch((e: unknown) => status(res, 500, 'InternalError', String(e)));
   });
@@ -87,6 +90,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
     caPem,
     requests,
     patches,
+    watchLog,
     forbid: (verb, resource) => void forbidden.add(`${verb} ${resource}`),
     dropWatches(resource) {
       const open = pick(resource);
@@ -154,6 +158,7 @@ type Ctx = {
   patches: Array<{ contentType: string; body: unknown }>;
   forbidden: Set<string>;
   token: string;
+  watchLog: Array<{ resource: string; resourceVersion: string; bookmarks: boolean }>;
 };
 
 const PATH = /^(\/api\/v1|\/apis\/[^/]+\/v1)\/namespaces\/([^/]+)\/([a-z]+)(?:\/([^/]+))?$/;
@@ -215,6 +220,7 @@ function openWatch(ctx: Ctx, res: ServerResponse, resource: string, info: { kind
   res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
   const send = (type: string, object: unknown): void => void res.write(JSON.stringify({ type, object }) + '\n');
   const rvParam = url.searchParams.get('resourceVersion');
+  ctx.watchLog.push({ resource, resourceVersion: rvParam ?? '', bookmarks: url.searchParams.get('allowWatchBookmarks') === 'true' });
   if (rvParam) {
     const changes = ctx.store.since(resource, Number(rvParam));
     if (!changes) {

@@ -162,3 +162,20 @@ test('image= trigger patches the named container', async (t) => {
   const d = server.store.get('deployments', 'demo') as unknown as { spec: { template: { spec: { containers: Array<{ image: string }> } } } };
   assert.equal(d.spec.template.spec.containers[0]?.image, 'rollcheck-demo:2');
 });
+
+test('bookmarks move the resourceVersion on, so a reconnect resumes from the bookmark, not from the list', async (t) => {
+  const { driver, server, store } = await setup(t);
+  await driver.start();
+  const first = server.watchLog.find((w) => w.resource === 'pods');
+  assert.ok(first && first.bookmarks && first.resourceVersion !== '', 'watch from the list resourceVersion, bookmarks on');
+  // Changes elsewhere move the store's resourceVersion; the pods watch only hears of them by BOOKMARK.
+  for (let i = 0; i < 5; i += 1) store.put('services', { metadata: { name: `other-${i}`, namespace: 'elsewhere' } });
+  const bookmarked = store.rv;
+  await new Promise((r) => setTimeout(r, 600));
+  assert.ok(server.dropWatches('pods') >= 1);
+  for (let i = 0; i < 100 && server.watchLog.filter((w) => w.resource === 'pods').length < 2; i += 1) await new Promise((r) => setTimeout(r, 25));
+  const again = server.watchLog.filter((w) => w.resource === 'pods')[1];
+  assert.equal(again?.resourceVersion, String(bookmarked));
+  assert.ok(Number(first.resourceVersion) < bookmarked);
+  assert.equal(server.requests.filter((r) => r === 'list pods').length, 1, 'no relist needed');
+});
