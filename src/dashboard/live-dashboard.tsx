@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import type { Clock } from '../results/clock.js';
 import type { LiveView } from '../results/live.js';
 import type { Thresholds } from '../results/types.js';
@@ -6,7 +6,6 @@ import { DashboardScreen } from './dashboard-screen.js';
 import type { DashboardFinal } from './final-info.js';
 import { ColorContext } from './paint.js';
 import { useLiveSnapshot } from './use-live-snapshot.js';
-import { useQuitKeys } from './use-quit-keys.js';
 import { useTerminalSize, type TerminalSize } from './use-terminal-size.js';
 
 /** LiveDashboardProps wires the screen to a live view, the terminal and the keyboard. */
@@ -14,8 +13,9 @@ export interface LiveDashboardProps {
   view: LiveView;
   title: string;
   tickMs: number;
-  onQuit: () => void;
   color: boolean;
+  /** quitting says the user asked to quit (q or Ctrl-C): the run is stopping. */
+  quitting?: boolean;
   thresholds?: Thresholds;
   /** clock keeps elapsed time moving between snapshots (the run clock; a fixed one in tests). */
   clock?: Clock;
@@ -26,16 +26,10 @@ export interface LiveDashboardProps {
 
 /** LiveDashboard is the dashboard's root: it reads the live view on a fixed tick and redraws. */
 export function LiveDashboard(props: LiveDashboardProps) {
-  const { view, tickMs, clock, onQuit } = props;
+  const { view, tickMs, clock } = props;
   const nowMs = useMemo(() => (clock ? () => clock.nowMs() : undefined), [clock]);
   const frame = useLiveSnapshot(view, tickMs, nowMs);
   const size = useTerminalSize(props.size);
-  const [quitting, setQuitting] = useState(false);
-  const quit = useCallback(() => {
-    setQuitting(true);
-    onQuit();
-  }, [onQuit]);
-  useQuitKeys(quit);
   // The final frame shows the finished snapshot, not the one from the last tick.
   const snapshot = props.final ? view.snapshot() : frame.snapshot;
   return (
@@ -47,7 +41,7 @@ export function LiveDashboard(props: LiveDashboardProps) {
         columns={size.columns}
         rows={size.rows}
         thresholds={props.thresholds}
-        quitting={quitting && !props.final}
+        quitting={props.quitting === true && !props.final}
         final={props.final}
       />
     </ColorContext.Provider>

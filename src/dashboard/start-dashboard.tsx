@@ -1,11 +1,12 @@
-import { PassThrough } from 'node:stream';
-import { render, type Instance } from 'ink';
 import type { Io } from '../cli/io.js';
 import type { Clock } from '../results/clock.js';
 import type { LiveView } from '../results/live.js';
 import type { Thresholds } from '../results/types.js';
+import { slimFinal, slimSnapshot } from './dashboard-protocol.js';
+import { startDrawerThread } from './drawer-thread.js';
 import type { DashboardFinal } from './final-info.js';
-import { LiveDashboard, type LiveDashboardProps } from './live-dashboard.js';
+import { listenForQuitKeys } from './quit-keys.js';
+import { renderInk } from './render-ink.js';
 import { colorEnabled } from './should-use-dashboard.js';
 
 /** DashboardOptions start a dashboard over a live view. */
@@ -15,12 +16,17 @@ export interface DashboardOptions {
   title: string;
   /** onQuit is called on `q` or Ctrl-C (each press); the caller aborts the run and later calls stop(). */
   onQuit: () => void;
-  /** tickMs is the redraw period (default 200 ms, clamped to 100–250 ms: 4–10 Hz). */
+  /** tickMs is the redraw period (default 250 ms, clamped to 100–250 ms: 4–10 Hz). */
   tickMs?: number;
   /** thresholds give the running verdict (failures so far against maxErrors). */
   thresholds?: Thresholds;
   /** clock keeps the elapsed time moving between snapshots; pass the run clock. */
   clock?: Clock;
+  /**
+   * thread 'worker' (default) draws in a worker thread so that frames never
+   * hold up the traffic engine; 'main' draws on this thread (for comparison).
+   */
+  thread?: 'worker' | 'main';
 }
 
 /** DashboardHandle stops the dashboard. */
@@ -29,42 +35,92 @@ export interface DashboardHandle {
   stop(final?: DashboardFinal): Promise<void>;
 }
 
-const DEFAULT_TICK_MS = 200;
+const DEFAULT_TICK_MS = 250;
 
-/** startDashboard renders the live dashboard into `io.stdout` until stop() is called. */
+/** startDashboard draws the live dashboard into `io.stdout` until stop() is called; `q` and Ctrl-C call onQuit. */
 export function startDashboard(options: DashboardOptions): DashboardHandle {
-  const { io } = options;
   const tickMs = Math.min(250, Math.max(100, options.tickMs ?? DEFAULT_TICK_MS));
-  // Without a terminal on stdin there are no keys to read; ink still wants a stream.
-  const stdin = io.stdin ?? Object.assign(new PassThrough(), { isTTY: false });
-  const props: LiveDashboardProps = {
-    view: options.view,
-    title: options.title,
-    tickMs,
-    onQuit: options.onQuit,
-    color: colorEnabled(io),
-    thresholds: options.thresholds,
-    clock: options.clock,
-  };
-  const instance: Instance = render(<LiveDashboard {...props} />, {
-    stdout: io.stdout as NodeJS.WriteStream,
-    stderr: io.stderr as NodeJS.WriteStream,
-    stdin: stdin as NodeJS.ReadStream,
-    exitOnCtrlC: false,
-    patchConsole: false,
-    // Ink's own throttle; our tick already limits frames, this bounds resize bursts.
-    maxFps: 10,
+  const draw = options.thread === 'main' ? drawHere(options, tickMs) : drawInWorker(options, tickMs);
+  const restoreKeys = listenForQuitKeys(options.io.stdin, () => {
+    draw.setQuitting();
+    options.onQuit();
   });
   let stopped: Promise<void> | null = null;
   return {
     stop(final) {
-      stopped ??= (async () => {
-        if (final) instance.rerender(<LiveDashboard {...props} final={final} />);
-        const exited = instance.waitUntilExit();
-        instance.unmount();
-        await exited;
-      })();
+      stopped ??= draw.stop(final).finally(restoreKeys);
       return stopped;
+    },
+  };
+}
+
+interface Drawing {
+  setQuitting(): void;
+  stop(final?: DashboardFinal): Promise<void>;
+}
+
+function drawHere(o: DashboardOptions, tickMs: number): Drawing {
+  return renderInk({
+    view: o.view,
+    clock: o.clock,
+    title: o.title,
+    tickMs,
+    color: colorEnabled(o.io),
+    thresholds: o.thresholds,
+    stdout: o.io.stdout,
+    stderr: o.io.stderr,
+  });
+}
+
+/**
+ * drawInWorker keeps only the cheap part here: on each tick, a snapshot when
+ * the view changed (trimmed to what the screen reads) or else just the time.
+ */
+function drawInWorker(o: DashboardOptions, tickMs: number): Drawing {
+  const { io, view } = o;
+  const nowMs = (): number => o.clock?.nowMs() ?? view.snapshot().nowMs;
+  let failed = false;
+  const thread = startDrawerThread(
+    {
+      title: o.title,
+      tickMs,
+      color: colorEnabled(io),
+      thresholds: o.thresholds,
+      columns: io.stdout.columns ?? 80,
+      rows: io.stdout.rows ?? 24,
+      isTTY: io.stdout.isTTY === true,
+      snapshot: slimSnapshot(view.snapshot()),
+      nowMs: nowMs(),
+    },
+    (chunk) => void io.stdout.write(chunk),
+    (message) => {
+      // The run goes on without its dashboard; say so once.
+      if (!failed) io.stderr.write(`rollcheck: the dashboard stopped (${message}); the run goes on\n`);
+      failed = true;
+    },
+  );
+  let dirty = false;
+  const unsubscribe = view.subscribe(() => void (dirty = true));
+  const sendLatest = (): void => {
+    if (dirty) thread.send({ type: 'snapshot', snapshot: slimSnapshot(view.snapshot()), nowMs: nowMs() });
+    else thread.send({ type: 'now', nowMs: nowMs() });
+    dirty = false;
+  };
+  const timer = setInterval(sendLatest, tickMs);
+  timer.unref();
+  const onResize = (): void => thread.send({ type: 'resize', columns: io.stdout.columns ?? 80, rows: io.stdout.rows ?? 24 });
+  io.stdout.on('resize', onResize);
+  return {
+    setQuitting: () => thread.send({ type: 'quitting' }),
+    async stop(final) {
+      clearInterval(timer);
+      unsubscribe();
+      io.stdout.off('resize', onResize);
+      dirty = true;
+      sendLatest();
+      thread.send({ type: 'stop', final: final ? slimFinal(final) : undefined });
+      await thread.stopped;
+      await thread.terminate();
     },
   };
 }

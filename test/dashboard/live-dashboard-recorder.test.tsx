@@ -29,7 +29,7 @@ function setup() {
   recorder.markRecording(0);
   recorder.setPhase('baseline', 0);
   const r = render(
-    <LiveDashboard view={recorder} title="live test" tickMs={TICK_MS} onQuit={() => undefined} color={false} size={{ columns: 80, rows: 30 }} thresholds={{ maxErrors: 0 }} clock={clock} />,
+    <LiveDashboard view={recorder} title="live test" tickMs={TICK_MS} color={false} size={{ columns: 80, rows: 30 }} thresholds={{ maxErrors: 0 }} clock={clock} />,
   );
   return { clock, recorder, r };
 }

@@ -21,7 +21,7 @@ function frame(s: LiveSnapshot, size = { columns: 80, rows: 30 }, final?: Dashbo
       view={f.staticView(s)}
       title="local demo (shell entrypoint)"
       tickMs={200}
-      onQuit={() => undefined}
+     
       color={false}
       size={size}
       thresholds={{ maxErrors: 0 }}
@@ -143,7 +143,7 @@ test('the elapsed time follows the clock between snapshots', async () => {
   const clock = createFixedClock();
   clock.set(2_000);
   const s = f.snapshot({ nowMs: 1_000 });
-  const r = render(<LiveDashboard view={f.staticView(s)} title="t" tickMs={20} onQuit={() => undefined} color={false} size={{ columns: 80, rows: 30 }} clock={clock} />);
+  const r = render(<LiveDashboard view={f.staticView(s)} title="t" tickMs={20} color={false} size={{ columns: 80, rows: 30 }} clock={clock} />);
   try {
     assert.match(r.lastFrame() ?? '', /elapsed 2\.0s/);
     clock.set(7_300);
