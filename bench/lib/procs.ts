@@ -1,0 +1,172 @@
+// Processes the benchmark starts: the target server, rollcheck's CLI, autocannon
+// and wrk, each pinned to its own core with taskset when the machine has two.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Results } from '../../src/results/types.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const HAS_TASKSET = spawnSync('taskset', ['-V']).status === 0 && availableParallelism() >= 2;
+
+/** SERVER_CORE and LOAD_CORE: the server on one core, the load generator on the other. */
+export const SERVER_CORE = 0;
+export const LOAD_CORE = 1;
+
+/** pinned prefixes a command with taskset (when available) so it runs on `core` only. */
+export function pinned(core: number, cmd: string, args: string[]): [string, string[]] {
+  return HAS_TASKSET ? ['taskset', ['-c', String(core), cmd, ...args]] : [cmd, args];
+}
+
+/** pinningNote says how the processes were placed, for the printed table. */
+export function pinningNote(): string {
+  return HAS_TASKSET
+    ? `server pinned to core ${SERVER_CORE}, generator to core ${LOAD_CORE} (taskset)`
+    : 'no taskset or one core: processes not pinned';
+}
+
+/** ServerStats is what the target server counted. */
+export interface ServerStats {
+  windows: Array<[number, number]>;
+  answered: number;
+  requests: number;
+}
+
+/** BenchServer is a running target server process. */
+export interface BenchServer {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  stats(): Promise<ServerStats>;
+  stop(): Promise<void>;
+}
+
+/** startServer starts bench/lib/server.mjs pinned to the server core. */
+export async function startServer(
+  o: { port?: number; failEvery?: number; countFile?: string } = {},
+): Promise<BenchServer> {
+  const script = join(ROOT, 'bench/lib/server.mjs');
+  const args = [script, '--port', String(o.port ?? 0), '--fail-every', String(o.failEvery ?? 0)];
+  if (o.countFile) args.push('--count-file', o.countFile);
+  const [cmd, argv] = pinned(SERVER_CORE, process.execPath, args);
+  const child = spawn(cmd, argv, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const [msg] = (await once(child, 'message')) as [{ type: string; port: number }];
+  const port = msg.port;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    port,
+    child,
+    async stats() {
+      child.send({ type: 'stats' });
+      for (;;) {
+        const [m] = (await once(child, 'message')) as [{ type: string } & ServerStats];
+        if (m.type === 'stats') return m;
+      }
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    },
+  };
+}
+
+/** RollcheckRun is one `rollcheck load` in a child process. */
+export interface RollcheckRun {
+  code: number | null;
+  results: Results;
+  /** rssMaxKb is the largest resident set seen while it ran (sampled every 500 ms). */
+  rssMaxKb: number;
+  stderr: string;
+}
+
+/** runRollcheck runs `rollcheck load URL ...args` from source, pinned to the load core, and reads its results. */
+export async function runRollcheck(
+  url: string,
+  args: string[],
+  during?: (pid: number) => Promise<void>,
+): Promise<RollcheckRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'rollcheck-bench-'));
+  try {
+    const out = join(dir, 'run.json');
+    const entry = join(ROOT, 'bench/lib/rollcheck-cli.ts');
+    const [cmd, argv] = pinned(LOAD_CORE, process.execPath, [
+      '--import',
+      'tsx',
+      entry,
+      'load',
+      url,
+      ...args,
+      '--out',
+      out,
+    ]);
+    const child = spawn(cmd, argv, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => void (stderr += d.toString()));
+    let rssMaxKb = 0;
+    const sampler = setInterval(() => (rssMaxKb = Math.max(rssMaxKb, rssKb(child.pid))), 500);
+    const duringDone = during && child.pid !== undefined ? during(child.pid) : Promise.resolve();
+    const [code] = (await once(child, 'exit')) as [number | null];
+    clearInterval(sampler);
+    await duringDone;
+    statSync(out);
+    const results = JSON.parse(readFileSync(out, 'utf8')) as Results;
+    return { code, results, rssMaxKb, stderr };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** rssKb reads a process's resident set size (0 when gone). */
+export function rssKb(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return Number(m?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** AutocannonResult is the part of autocannon's --json output the bench reads. */
+export interface AutocannonResult {
+  duration: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  requests: { average: number; total: number; sent: number };
+  '2xx': number;
+}
+
+/** runAutocannon runs autocannon (the devDependency) pinned to the load core. */
+export async function runAutocannon(args: string[]): Promise<AutocannonResult> {
+  const bin = join(ROOT, 'node_modules/autocannon/autocannon.js');
+  const [cmd, argv] = pinned(LOAD_CORE, process.execPath, [bin, '-j', ...args]);
+  const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'ignore'] });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => void (out += d.toString()));
+  await once(child, 'exit');
+  return JSON.parse(out) as AutocannonResult;
+}
+
+/** hasWrk tells whether wrk is installed. */
+export function hasWrk(): boolean {
+  return spawnSync('wrk', ['--version']).error === undefined;
+}
+
+/** runWrk runs wrk pinned to the load core and returns its requests per second. */
+export async function runWrk(args: string[]): Promise<number> {
+  const [cmd, argv] = pinned(LOAD_CORE, 'wrk', args);
+  const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'ignore'] });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => void (out += d.toString()));
+  await once(child, 'exit');
+  return Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
+}
+
+/** sleep waits `ms`. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,64 @@
+// Max throughput with one worker on one core: rollcheck vs autocannon (and wrk
+// where installed), 10 keep-alive connections against the same server.
+import { hasWrk, runAutocannon, runRollcheck, runWrk, startServer } from './lib/procs.js';
+import type { BenchOptions, BenchRow } from './lib/table.js';
+
+/** run measures max req/s of each generator (mean of the rounds) and the ratio to autocannon. */
+export async function run(o: BenchOptions): Promise<BenchRow[]> {
+  const seconds = o.quick ? 3 : 10;
+  const rounds = o.quick ? 1 : 2;
+  const server = await startServer();
+  const got: Record<string, number[]> = { rollcheck: [], autocannon: [], wrk: [] };
+  try {
+    for (let i = 0; i < rounds; i += 1) {
+      const ac = await runAutocannon(['-c', '10', '-d', String(seconds), server.url]);
+      got.autocannon?.push(ac.requests.total / ac.duration);
+      // Far more than the server can take, with a small cap on outstanding requests: the
+      // excess is counted as dropped and the keep-alive pool stays busy.
+      const rc = await runRollcheck(server.url, [
+        '-r',
+        '200000',
+        '-d',
+        `${seconds}s`,
+        '--warmup',
+        '2s',
+        '-c',
+        '10',
+        '--max-in-flight',
+        '20',
+      ]);
+      const t = rc.results.totals;
+      got.rollcheck?.push(t.sent > 0 ? (t.ok * t.achievedRatePerSec) / t.sent : 0);
+      if (hasWrk()) got.wrk?.push(await runWrk(['-t1', '-c10', `-d${seconds}s`, server.url]));
+    }
+  } finally {
+    await server.stop();
+  }
+  const mean = (xs: number[] = []): number =>
+    xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
+  const ac = mean(got.autocannon);
+  const rows: BenchRow[] = [];
+  const each = (xs: number[] = []): string => xs.map((x) => Math.round(x)).join(', ');
+  rows.push({
+    case: 'max throughput (1 core, 10 conns)',
+    tool: 'autocannon',
+    value: `${Math.round(ac)} req/s`,
+    note: `rounds: ${each(got.autocannon)}`,
+  });
+  const rc = mean(got.rollcheck);
+  rows.push({
+    case: 'max throughput (1 core, 10 conns)',
+    tool: 'rollcheck',
+    value: `${Math.round(rc)} req/s = ${(rc / ac).toFixed(2)}x autocannon`,
+    target: '>= 1.0x autocannon',
+    note: `rounds: ${each(got.rollcheck)}`,
+  });
+  if (got.wrk?.length)
+    rows.push({
+      case: 'max throughput (1 core, 10 conns)',
+      tool: 'wrk',
+      value: `${Math.round(mean(got.wrk))} req/s`,
+      note: `rounds: ${each(got.wrk)}`,
+    });
+  return rows;
+}
