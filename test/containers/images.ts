@@ -55,14 +55,34 @@ export function createTestImages(name: string): TestImages {
     execFileSync('podman', args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const made: string[] = [];
 
-  const importRootfs = (rootfs: string, tag: string, changes: string[]): string => {
+  const importTar = (tar: string, tag: string, changes: string[]): string => {
     const image = `localhost/${prefix}-${tag}:test`;
-    const tar = `${rootfs}.tar`;
-    execFileSync('tar', ['-C', rootfs, '-cf', tar, '.']);
     podman(['import', ...changes.flatMap((c) => ['--change', c]), tar, image]);
     made.push(image);
+    return image;
+  };
+  const importRootfs = (rootfs: string, tag: string, changes: string[]): string => {
+    const tar = `${rootfs}.tar`;
+    execFileSync('tar', ['-C', rootfs, '-cf', tar, '.']);
+    const image = importTar(tar, tag, changes);
     rmSync(tar, { force: true });
     return image;
+  };
+  // The demo rootfs (node and its libraries, ~100 MB) is packed once per file; images differ only in CMD.
+  let demoTar: string | undefined;
+  const demoRootfsTar = (): string => {
+    if (demoTar) return demoTar;
+    const rootfs = join(dir, 'rootfs-demo');
+    addBusybox(rootfs);
+    for (const bin of ['node', 'tini']) {
+      const path = findExecutable(bin, process.env.PATH);
+      if (path) addBinary(rootfs, path, `/usr/bin/${bin}`);
+    }
+    cpSync(join(REPO, 'manifests', 'demo'), join(rootfs, 'app'), { recursive: true });
+    demoTar = `${rootfs}.tar`;
+    execFileSync('tar', ['-C', rootfs, '-cf', demoTar, '.']);
+    rmSync(rootfs, { recursive: true, force: true });
+    return demoTar;
   };
 
   return {
@@ -85,14 +105,7 @@ export function createTestImages(name: string): TestImages {
       return importRootfs(rootfs, tag, [`CMD ${JSON.stringify(cmd)}`, `EXPOSE ${port}`]);
     },
     demo(tag, cmd) {
-      const rootfs = join(dir, `rootfs-${tag}`);
-      addBusybox(rootfs);
-      for (const bin of ['node', 'tini']) {
-        const path = findExecutable(bin, process.env.PATH);
-        if (path) addBinary(rootfs, path, `/usr/bin/${bin}`);
-      }
-      cpSync(join(REPO, 'manifests', 'demo'), join(rootfs, 'app'), { recursive: true });
-      return importRootfs(rootfs, tag, [
+      return importTar(demoRootfsTar(), tag, [
         `CMD ${JSON.stringify(cmd)}`,
         'EXPOSE 8080',
         'ENV PATH=/usr/bin:/bin',
