@@ -109,6 +109,9 @@ function runCommand(
 
 /** firstLine is the most telling line of an engine's error output (podman prefixes it with "Error: "). */
 export function firstLine(text: string): string {
+  // logrus-style lines (time=… level=error msg="…") carry the message in msg.
+  const logged = /level=(?:error|fatal) msg="((?:[^"\\]|\\.)*)"/.exec(text);
+  if (logged?.[1]) return logged[1].replace(/\\"/g, '"');
   const lines = text
     .split('\n')
     .map((l) => l.trim())

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { findExecutable } from './runtime-container-cli.js';
 
 /**
  * CONTAINERS_CONF_TEXT is the podman configuration that works on hosts with
@@ -44,7 +45,11 @@ export function prepareContainersConf(options: ContainersConfOptions): PreparedC
   if (env.ROLLCHECK_CONTAINERS_CONF === 'none') return { env, confPath: null, generated: false };
   mkdirSync(options.dir, { recursive: true });
   const confPath = join(options.dir, 'containers.conf');
-  writeFileSync(confPath, CONTAINERS_CONF_TEXT);
+  // runc is what works on cgroup v1; without it, leave podman's own runtime choice (crun) alone.
+  const text = findExecutable('runc', env.PATH)
+    ? CONTAINERS_CONF_TEXT
+    : CONTAINERS_CONF_TEXT.replace(/^runtime = .*\n/m, '');
+  writeFileSync(confPath, text);
   env.CONTAINERS_CONF = confPath;
   return { env, confPath, generated: true };
 }
