@@ -29,6 +29,7 @@ export function analyze(results: Results, thresholds: Thresholds): Analysis {
   const windows = findOutageWindows(results.failures, results.intervals, {
     ratePerSec,
     intervalMs: results.meta.intervalMs || undefined,
+    lagMs: results.totals.lag.p99Us / 1000,
   });
   const timelines = buildPodTimelines(results.events);
   const pods = createPodIndex(results.events, timelines);

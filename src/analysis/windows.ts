@@ -17,6 +17,13 @@ export interface WindowOptions {
   /** ratePerSec is the total request rate (both populations); it sets the time one request stands for. */
   ratePerSec: number;
   intervalMs?: number;
+  /**
+   * lagMs is the sender's own scheduling lag (p99 of actual − intended send
+   * time). A busy sender sends in bursts, so failures arrive in clumps with
+   * gaps in which nothing at all was sent; such a gap is no evidence of
+   * recovery and must not split an outage.
+   */
+  lagMs?: number;
 }
 
 /**
@@ -24,10 +31,12 @@ export interface WindowOptions {
  *
  * Definition (the one the report and the verdict use):
  * 1. Failures are placed at `failureAtMs` and cut into *runs*: consecutive
- *    failures at most 2.5 request spacings apart (one spacing = 1000 / rate ms;
- *    during a full outage every request fails, so failures follow each other
- *    one spacing apart; 2.5 tolerates a success-free gap of a request or two
- *    of scheduling jitter).
+ *    failures belong to one run when they are at most max(2.5 request
+ *    spacings, 1.5 × the sender's p99 scheduling lag) apart (one spacing =
+ *    1000 / rate ms; during a full outage every request fails, so failures
+ *    follow each other one spacing apart, or in clumps when the sender lags),
+ *    or when the 100 ms interval counts say that no ok response (< 1,
+ *    estimated pro rata) completed between them.
  * 2. A run spans [first failure, last failure + one spacing]: each failure
  *    stands for the slot until the next request was due. A server stopped for
  *    L ms is so measured as L ± one spacing (plus scheduling jitter): the edges
@@ -48,7 +57,7 @@ export function findOutageWindows(
   if (failures.length < 2) return [];
   const intervalMs = options.intervalMs ?? INTERVAL_MS;
   const spacingMs = options.ratePerSec > 0 ? 1000 / options.ratePerSec : intervalMs;
-  const joinGapMs = 2.5 * spacingMs;
+  const joinGapMs = Math.max(2.5 * spacingMs, 1.5 * (options.lagMs ?? 0));
   const sorted = failures.map((f) => ({ f, atMs: failureAtMs(f) })).sort((a, b) => a.atMs - b.atMs);
   const okIn = okByInterval(intervals, intervalMs);
   const windows: OutageWindow[] = [];
@@ -56,7 +65,7 @@ export function findOutageWindows(
   for (let i = 1; i <= sorted.length; i += 1) {
     const prev = sorted[i - 1];
     const cur = sorted[i];
-    if (cur && prev && cur.atMs - prev.atMs <= joinGapMs) continue;
+    if (cur && prev && (cur.atMs - prev.atMs <= joinGapMs || okWithin(okIn, prev.atMs, cur.atMs, intervalMs) < 1)) continue;
     const run = sorted.slice(first, i);
     first = i;
     if (run.length < 2) continue;
