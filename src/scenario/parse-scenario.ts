@@ -29,6 +29,7 @@ const LOCAL_KEYS = [
   'min-ready',
   'endpoint-delay',
   'readiness-path',
+  'readiness-period',
   'env',
   'start-timeout',
 ];
@@ -180,6 +181,7 @@ function parseLocal(r: YamlReader, f: Field): LocalRuntimeSettings {
   s.endpointDelayMs = ms('endpoint-delay') ?? s.endpointDelayMs;
   s.startTimeoutMs = ms('start-timeout') ?? s.startTimeoutMs;
   s.readinessPath = str('readiness-path') ?? s.readinessPath;
+  s.readinessPeriodMs = ms('readiness-period') ?? s.readinessPeriodMs;
   if (!s.readinessPath.startsWith('/'))
     r.fail(m.get('readiness-path') as Field, 'must start with "/", e.g. /healthz');
   const env = m.get('env');
