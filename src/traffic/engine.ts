@@ -3,6 +3,7 @@ import type { Clock } from '../results/clock.js';
 import type { TrafficBatch } from '../results/partial.js';
 import { INTERVAL_MS, type OutcomeKind, type Population } from '../results/types.js';
 import { createConnectionPool, type ConnectionPool, type Slot } from './connection-pool.js';
+import { Fifo } from './fifo.js';
 import { InFlightRequest } from './request.js';
 import type { TrafficSettings } from './settings.js';
 
@@ -74,7 +75,10 @@ export function createEngine(options: EngineOptions): TrafficEngine {
     grow: true,
     nextConnId,
   });
-  const queues: Record<Population, InFlightRequest[]> = { keepalive: [], fresh: [] };
+  const queues: Record<Population, Fifo<InFlightRequest>> = {
+    keepalive: new Fifo(),
+    fresh: new Fifo(),
+  };
   const freshShare = settings.freshPercent / 100;
   const periodMs = 1000 / options.ratePerSec;
   let t0 = 0;
@@ -138,7 +142,7 @@ export function createEngine(options: EngineOptions): TrafficEngine {
     );
   };
 
-  const release = (pool: ConnectionPool, queue: InFlightRequest[], slot: Slot): void => {
+  const release = (pool: ConnectionPool, queue: Fifo<InFlightRequest>, slot: Slot): void => {
     expire(queue);
     const next = queue.shift();
     if (next === undefined) pool.release(slot);
@@ -146,9 +150,9 @@ export function createEngine(options: EngineOptions): TrafficEngine {
   };
 
   // A request that waited --timeout for a free connection has failed as a client would see it.
-  const expire = (queue: InFlightRequest[]): void => {
+  const expire = (queue: Fifo<InFlightRequest>): void => {
     const oldest = clock.nowMs() - settings.timeoutMs;
-    while (queue.length > 0 && (queue[0] as InFlightRequest).intendedAtMs < oldest) {
+    while (queue.length > 0 && (queue.peek() as InFlightRequest).intendedAtMs < oldest) {
       const r = queue.shift() as InFlightRequest;
       settle(
         r,

@@ -52,7 +52,11 @@ export function addTrafficOptions(cmd: Command, defaults: TrafficDefaults): Comm
       durationText,
     )
     .option('--warmup <time>', 'traffic before recording starts, not counted (JIT warm-up)', '2s')
-    .option('-c, --connections <n>', 'long-lived keep-alive connections', '10')
+    .option(
+      '-c, --connections <n>',
+      'long-lived keep-alive connections (in total, split across workers)',
+      '10',
+    )
     .option('--no-keepalive', 'send every request on a new connection')
     .option(
       '--fresh-connections <pct>',

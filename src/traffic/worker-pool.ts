@@ -28,7 +28,12 @@ export function createWorkerPool(options: RunnerOptions): TrafficRunner {
   for (let w = 0; w < n; w += 1) {
     const init: WorkerInit = {
       url: options.url,
-      settings: options.settings,
+      // --connections and --max-in-flight are totals: each worker gets its share.
+      settings: {
+        ...options.settings,
+        connections: share(options.settings.connections, n, w),
+        maxInFlight: share(options.settings.maxInFlight, n, w),
+      },
       startEpochMs: options.clock.startEpochMs,
       ratePerSec: rate / n,
       offsetMs: (w * 1000) / rate,
@@ -84,4 +89,9 @@ export function createWorkerPool(options: RunnerOptions): TrafficRunner {
       }
     },
   };
+}
+
+/** share splits `total` over `n` workers as evenly as possible, at least 1 each. */
+function share(total: number, n: number, w: number): number {
+  return Math.max(1, Math.floor(total / n) + (w < total % n ? 1 : 0));
 }

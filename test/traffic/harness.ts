@@ -20,7 +20,7 @@ export function settingsFor(overrides: Partial<TrafficSettings> = {}): TrafficSe
     freshPercent: 0,
     method: 'GET',
     headers: [],
-    timeoutMs: 2000,
+    timeoutMs: 5000,
     maxInFlight: 10_000,
     podHeader: 'x-pod-name',
     workers: 1,
@@ -127,7 +127,7 @@ export async function runTraffic(
   const during = o.during?.(clock) ?? Promise.resolve();
   await new Promise((r) => setTimeout(r, Math.max(0, recordFromMs + o.durationMs - clock.nowMs())));
   await during;
-  const stop = await runner.stop(o.drainMs ?? 3000);
+  const stop = await runner.stop(o.drainMs ?? 6000);
   return recorder.finish({
     stopReason: 'completed',
     interrupted: false,

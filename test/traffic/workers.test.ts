@@ -8,13 +8,19 @@ test('two worker threads send rate/2 each; their intervals, histograms and failu
     answer(res, counts, n % 4 === 0 ? 503 : 200),
   );
   try {
-    const r = await runTraffic(server.url, settingsFor({ ratePerSec: 400, workers: 2 }), {
-      durationMs: 2000,
-    });
+    // A generous timeout: on a busy shared machine, two tsx worker threads start slowly.
+    const r = await runTraffic(
+      server.url,
+      settingsFor({ ratePerSec: 200, workers: 2, timeoutMs: 10_000 }),
+      {
+        durationMs: 2000,
+        drainMs: 10_000,
+      },
+    );
     const t = r.totals;
     assert.equal(t.sent, t.ok + t.failed + t.inFlightAtStop);
     assert.equal(t.inFlightAtStop, 0);
-    assert.ok(Math.abs(t.sent - 800) <= 24, `sent ${t.sent}`);
+    assert.ok(Math.abs(t.sent - 400) <= 12, `sent ${t.sent}`);
     assert.equal(t.sent, server.counts.requests);
     assert.equal(t.byKind.http_5xx, server.counts.status[503]);
     assert.equal(t.ok, server.counts.status[200]);

@@ -29,7 +29,7 @@ export function registerLoad(program: Command, ctx: CommandContext): void {
   addTrafficOptions(cmd, { freshPercent: 0 });
   cmd
     .option('-o, --out <file>', 'results JSON file (default: reports/<timestamp>-load.json)')
-    .option('--dashboard', 'live terminal dashboard instead of one progress line per second')
+    .option('--no-dashboard', 'one progress line per second instead of the live dashboard')
     .addHelpText('after', HELP)
     .action(async (urlText: string, opts: Record<string, unknown>) => {
       const url = parseUrl(urlText).toString();
@@ -54,7 +54,7 @@ export function registerLoad(program: Command, ctx: CommandContext): void {
         },
         outPath,
         thresholds: {},
-        dashboard: opts.dashboard === true && ctx.io.stdout.isTTY === true,
+        dashboard: opts.dashboard !== false && ctx.io.stdout.isTTY === true,
       });
       ctx.setExit(session.exitCode);
     });
