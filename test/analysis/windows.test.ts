@@ -87,3 +87,21 @@ test('windows: failures before the run clock zero (negative times) are handled',
   assert.equal(windows.length, 1);
   assert.ok(windows[0]!.startMs < 0);
 });
+
+test('windows: a lagging sender sends in clumps; the gaps between clumps do not split the outage', () => {
+  // 200 req/s, but the sender wakes every 25 ms and sends five at once (lag up to 20 ms).
+  const failures: FailureRecord[] = [];
+  for (let t = 2000; t < 2600; t += 25) for (let k = 0; k < 5; k += 1) failures.push(fail(t + k * 0.1, 'refused'));
+  const r = makeResults({ ratePerSec: 200, failures });
+  const withLag = findOutageWindows(r.failures, r.intervals, { ratePerSec: 200, lagMs: 20 });
+  assert.equal(withLag.length, 1);
+  assert.ok(Math.abs(withLag[0]!.durationMs - 580) < 10, JSON.stringify(withLag[0]));
+  // Without the lag figure the intervals still show no success in the gaps: one window too.
+  assert.equal(findOutageWindows(r.failures, r.intervals, { ratePerSec: 200 }).length, 1);
+});
+
+test('windows: a gap in which successes completed splits two outages', () => {
+  const failures = [...outage(1000, 200, 100), ...outage(1500, 200, 100)];
+  const r = makeResults({ ratePerSec: 100, failures });
+  assert.equal(findOutageWindows(r.failures, r.intervals, { ratePerSec: 100, lagMs: 5 }).length, 2);
+});
