@@ -21,6 +21,7 @@ export interface KubeAccess {
   kc: k8s.KubeConfig;
   context: string;
   namespace: string;
+  /** The API server URL for facts and messages (any user:password part removed). */
   server: string;
   /** Where the config came from, for messages ("--kubeconfig /x", "in-cluster"). */
   source: string;
@@ -103,7 +104,20 @@ function pickContext(kc: k8s.KubeConfig, settings: KubeConfigSettings, source: s
     throw new UsageError(`kubeconfig ${source}: context "${context}" names user "${ctxObject.user}", which is not defined; fix the kubeconfig`);
   }
   const namespace = settings.namespace || ctxObject.namespace || 'default';
-  return { kc, context, namespace, server: cluster.server, source };
+  return { kc, context, namespace, server: withoutUserinfo(cluster.server), source };
+}
+
+// A server URL may carry user:password; it is shown in facts and messages, so drop that part.
+function withoutUserinfo(server: string): string {
+  try {
+    const u = new URL(server);
+    if (!u.username && !u.password) return server;
+    u.username = '';
+    u.password = '';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return server.replace(/\/\/[^/@]*@/, '//');
+  }
 }
 
 function loadFile(kc: k8s.KubeConfig, file: string, label: string): void {

@@ -29,3 +29,11 @@ test('kubeconfig comes from --kubeconfig, else KUBECONFIG, else ~/.kube/config; 
   assert.throws(() => loadKubeAccess({ env: { HOME: join(dir, 'nohome') } }), /no kubeconfig found .*pass --kubeconfig FILE/);
   assert.throws(() => loadKubeAccess({ env: { KUBECONFIG: join(dir, 'nope') } }), /KUBECONFIG=.* names no existing file/);
 });
+
+test('a user:password in the server URL never reaches facts or messages', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'rollcheck-kc-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const p = join(dir, 'kc');
+  writeFileSync(p, kubeconfigText('https://admin:hunter2@10.0.0.9:6443', '', 'tok', 'ns', 'c'));
+  assert.equal(loadKubeAccess({ kubeconfig: p }).server, 'https://10.0.0.9:6443');
+});
