@@ -74,6 +74,8 @@ export function createContainerRuntime(options: ContainerRuntimeOptions): Contai
   let nextImage = options.imageNew ?? options.image;
   let checked: Promise<void> | undefined;
   let exitHook: (() => void) | undefined;
+  // Set once cleanupAll began: a `run` still in flight then must not leave its container behind.
+  let closed = false;
 
   const imageOf = (spec: PodSpec): string => {
     const own = (spec as PodSpec & { image?: string }).image;
@@ -140,6 +142,11 @@ export function createContainerRuntime(options: ContainerRuntimeOptions): Contai
       armExitHook();
       live.set(containerName, placeholder(spec.name, hostPort));
       const r = await cli.run(args, { timeoutMs: 120_000 });
+      if (r.code === 0 && closed) {
+        await removeContainers(cli, [containerName]);
+        live.delete(containerName);
+        throw new UsageError('interrupted while starting pods; nothing was recorded');
+      }
       if (r.code === 0) {
         const pid = await hostPidOf(cli, containerName);
         const handle = createContainerPod({
@@ -177,6 +184,7 @@ export function createContainerRuntime(options: ContainerRuntimeOptions): Contai
       nextImage = image;
     },
     async cleanupAll(): Promise<void> {
+      closed = true;
       const pending = [...live.values()].map((h) => h.exited);
       await removeContainers(
         cli,

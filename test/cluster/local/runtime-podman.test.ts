@@ -1,9 +1,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createContainerRuntime, LABEL_RUN } from '../../../src/cluster/local/runtime-podman.js';
+import {
+  createContainerRuntime,
+  LABEL_OWNER,
+  LABEL_RUN,
+} from '../../../src/cluster/local/runtime-podman.js';
 import type { ContainerRuntime } from '../../../src/cluster/local/runtime-podman.js';
 import type { PodSpec } from '../../../src/cluster/local/pod-runtime.js';
 import { isUsageError } from '../../../src/cli/errors.js';
@@ -206,6 +211,31 @@ async function readLog(name: string, want: RegExp): Promise<string> {
   }
   return text;
 }
+
+test(
+  'containers left by a rollcheck that died (owner PID gone) are swept at the next check; live owners are left alone',
+  { skip },
+  async () => {
+    const dead = spawnSync('true').pid ?? 999_999;
+    const orphan = `${images.prefix}-orphan`;
+    const alive = `${images.prefix}-alive`;
+    images.podman(['run', '-d', '--name', orphan, '--label', `${LABEL_OWNER}=${dead}`, httpdImage]);
+    images.podman([
+      'run',
+      '-d',
+      '--name',
+      alive,
+      '--label',
+      `${LABEL_OWNER}=${process.pid}`,
+      httpdImage,
+    ]);
+    await runtime(httpdImage).check();
+    const names = images.podman(['ps', '-a', '--format', '{{.Names}}']).split('\n');
+    assert.ok(!names.includes(orphan), 'the orphan was removed');
+    assert.ok(names.includes(alive), 'a container of a live rollcheck stays');
+    images.podman(['rm', '-f', '-t', '0', alive]);
+  },
+);
 
 async function fetchWithRetry(url: string): Promise<string> {
   for (let i = 0; ; i++) {
