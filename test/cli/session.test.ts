@@ -7,6 +7,9 @@ import type { ClusterDriver, DriverContext, DriverTarget } from '../../src/clust
 import { UsageError } from '../../src/cli/errors.js';
 import { runSession, type SessionOptions } from '../../src/cli/session.js';
 import { loadResults } from '../../src/results/io.js';
+import { createFixedClock } from '../../src/results/clock.js';
+import { createRecorder } from '../../src/results/recorder.js';
+import { formatProgressLine } from '../../src/cli/progress.js';
 import { createTestIo } from '../helpers.js';
 import { answer, freePort, settingsFor, startServer, type TestServer } from '../traffic/harness.js';
 
@@ -152,4 +155,41 @@ test('runSession: an interrupt during the plan ends it, writes results, exit 130
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the progress line: elapsed, phase, achieved/target rate, ok, failed by kind, in flight, p99 of the last second', () => {
+  const clock = createFixedClock();
+  const rec = createRecorder({
+    clock,
+    command: 'load',
+    mode: 'load',
+    target: 'x',
+    params: {},
+    targetRatePerSec: 10,
+    warmupMs: 0,
+    tickMs: 0,
+  });
+  assert.match(formatProgressLine(rec.snapshot()) ?? '', /warming up \(not counted\)/);
+  rec.markRecording(0);
+  rec.setPhase('rollout', 0);
+  for (let i = 0; i < 12; i += 1) rec.recordSent(i * 100, 'keepalive');
+  for (let i = 0; i < 10; i += 1) {
+    const kind = i === 3 ? 'reset' : i === 4 ? 'refused' : 'ok';
+    rec.recordOutcome({
+      intendedAtMs: i * 100,
+      startAtMs: i * 100,
+      endAtMs: i * 100 + 4,
+      kind,
+      connId: 'w0:c1',
+      reused: true,
+      population: 'keepalive',
+    });
+  }
+  clock.set(1250);
+  rec.tick();
+  const line = formatProgressLine(rec.snapshot()) ?? '';
+  assert.match(
+    line,
+    /^ +1\.3s {2}rollout {3}rate 10\/10\/s {2}ok 6 {2}failed 2 \(reset 1, refused 1\) {2}in-flight 2 {2}p99 4\.0ms$/,
+  );
 });
