@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { runCli } from '../../src/cli/program.js';
 import type { Results } from '../../src/results/types.js';
 import { createTestIo } from '../helpers.js';
+import { kubeconfigText } from '../kube-api-server/server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rollcheck-scenario-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -87,6 +88,30 @@ test('bad input is one line and exit 2: missing file, bad YAML, unknown step', a
     assert.match(io.err(), want);
     assert.equal(io.err().trim().split('\n').length, 1);
   }
+});
+
+test('--dry-run of a kube target loads the kubeconfig without contacting the cluster; an unknown context is exit 2', async () => {
+  const kubeconfig = write(
+    'kubeconfig',
+    kubeconfigText('https://127.0.0.1:9', '', 'secret-token', 'shop', 'staging'),
+  );
+  const scenario = (context: string): string =>
+    write(
+      `kube-${context}.yaml`,
+      `target:\n  kube: {deployment: web, url: "http://127.0.0.1:9/", kubeconfig: ${kubeconfig}, context: ${context}}\nsteps:\n  - rollout: restart\n  - kill-pod: random\n`,
+    );
+  const io = createTestIo({ cwd: dir, env: { HOME: dir } });
+  assert.equal(await runCli(['scenario', scenario('staging'), '--dry-run'], io), 0, io.err());
+  assert.match(io.out(), /target: +kube deployment\/web, context staging/);
+  assert.match(
+    io.out(),
+    /checks: ok \(kubeconfig .* has context staging, namespace shop, server https:\/\/127\.0\.0\.1:9; the cluster itself is not contacted\)/,
+  );
+  assert.doesNotMatch(io.out(), /secret-token/);
+  const bad = createTestIo({ cwd: dir, env: { HOME: dir } });
+  assert.equal(await runCli(['scenario', scenario('prod'), '--dry-run'], bad), 2);
+  assert.match(bad.err(), /^rollcheck: .*prod/);
+  assert.equal(bad.err().trim().split('\n').length, 1);
 });
 
 test('a step for a pod that does not exist: one line, exit 2, no pod left running', async () => {
