@@ -20,8 +20,10 @@ export interface PodRuntimeFactoryOptions {
  */
 export function createPodRuntime(kind: PodRuntimeKind, options: PodRuntimeFactoryOptions): PodRuntime {
   switch (kind) {
-    case 'process':
-      return createProcessRuntime({ argv: processArgv(options), cwd: options.cwd, inheritEnv: options.env });
+    case 'process': {
+      const inheritEnv = { ...options.env, PATH: podPath(options.env.PATH) };
+      return createProcessRuntime({ argv: processArgv({ ...options, env: inheritEnv }), cwd: options.cwd, inheritEnv });
+    }
     case 'podman':
     case 'docker':
       return createContainerRuntimeFor(kind, options);
@@ -46,6 +48,16 @@ export function demoDir(): string {
     dir = dirname(dir);
   }
   throw new UsageError('cannot find the bundled demo app (manifests/demo/app.mjs); reinstall rollcheck or use --cmd');
+}
+
+// What a container's PATH usually is, when the caller's environment has none.
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** podPath is the pods' PATH: the caller's (or a container's default), with the running Node's folder first so the demo app finds `node`. */
+function podPath(path: string | undefined): string {
+  const nodeDir = dirname(process.execPath);
+  const rest = (path || DEFAULT_PATH).split(delimiter).filter((d) => d && d !== nodeDir);
+  return [nodeDir, ...rest].join(delimiter);
 }
 
 /** processArgv is PID 1's command line for the process runtime. */
