@@ -4,7 +4,9 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { renderReport } from '../../src/report/index.js';
+import { renderCompareReport, renderReport } from '../../src/report/index.js';
+import { analyze } from '../../src/analysis/index.js';
+import { makeResults } from '../analysis/fixtures.js';
 import { sampleResults } from './sample-results.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -90,5 +92,26 @@ test('report: a hostile results file renders its markup as text', { skip: !exist
     assert.match(await page.locator('#figures').innerText(), /<script>window.__pwned=1<\/script>/);
     mkdirSync(SHOT_DIR, { recursive: true });
     await page.screenshot({ path: join(SHOT_DIR, 'hostile.png'), fullPage: true });
+  });
+});
+
+test('compare report and a clean load-mode report draw without errors', { skip: !existsSync(CHROMIUM) && 'no chromium' }, async () => {
+  const clean = makeResults({ ratePerSec: 100, durationMs: 20_000 });
+  clean.analysis = analyze(clean, { maxErrors: 0 });
+  await withPage(renderCompareReport([sampleResults(), clean], { labels: ['shell', 'exec'] }), 'compare', async (page, errors, requests) => {
+    assert.deepEqual(errors, []);
+    assert.deepEqual(requests, []);
+    assert.equal(await page.locator('#charts canvas').count(), 3);
+    assert.deepEqual(await page.evaluate(`[...document.querySelectorAll('[data-run]')].map((e) => e.getAttribute('data-run'))`), ['shell', 'exec']);
+    assert.match(await page.locator('#compare-rows').innerText(), /FAIL[\s\S]*PASS/);
+    mkdirSync(SHOT_DIR, { recursive: true });
+    await page.screenshot({ path: join(SHOT_DIR, 'compare.png'), fullPage: true });
+  });
+  await withPage(renderReport(clean), 'clean', async (page, errors) => {
+    assert.deepEqual(errors, []);
+    assert.match(await page.locator('#verdict').innerText(), /PASS/);
+    assert.match(await page.locator('#findings').innerText(), /No findings/);
+    assert.match(await page.locator('#chart-pods').innerText(), /No pod events/);
+    assert.match(await page.locator('#failure-count').innerText(), /^0 of 0 failures shown/);
   });
 });
