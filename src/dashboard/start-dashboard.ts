@@ -6,7 +6,7 @@ import { slimFinal, slimSnapshot } from './dashboard-protocol.js';
 import { startDrawerThread } from './drawer-thread.js';
 import type { DashboardFinal } from './final-info.js';
 import { listenForQuitKeys } from './quit-keys.js';
-import { renderInk } from './render-ink.js';
+import type { InkDashboard } from './render-ink.js';
 import { colorEnabled } from './should-use-dashboard.js';
 
 /** DashboardOptions start a dashboard over a live view. */
@@ -59,17 +59,24 @@ interface Drawing {
   stop(final?: DashboardFinal): Promise<void>;
 }
 
+/** drawHere draws on this thread; ink and React load only now, so that commands without a dashboard never load them. */
 function drawHere(o: DashboardOptions, tickMs: number): Drawing {
-  return renderInk({
-    view: o.view,
-    clock: o.clock,
-    title: o.title,
-    tickMs,
-    color: colorEnabled(o.io),
-    thresholds: o.thresholds,
-    stdout: o.io.stdout,
-    stderr: o.io.stderr,
-  });
+  const mounted: Promise<InkDashboard> = import('./render-ink.js').then(({ renderInk }) =>
+    renderInk({
+      view: o.view,
+      clock: o.clock,
+      title: o.title,
+      tickMs,
+      color: colorEnabled(o.io),
+      thresholds: o.thresholds,
+      stdout: o.io.stdout,
+      stderr: o.io.stderr,
+    }),
+  );
+  return {
+    setQuitting: () => void mounted.then((ink) => ink.setQuitting()),
+    stop: async (final) => (await mounted).stop(final),
+  };
 }
 
 /**
