@@ -29,6 +29,8 @@ export interface KubeApiServerOptions {
   token?: string;
   /** How often an open watch gets a BOOKMARK (ms). */
   bookmarkMs?: number;
+  /** End every watch cleanly after this long, as a real server does at its watch timeout. */
+  watchLifetimeMs?: number;
   /** onPatch lets the model react to a Deployment PATCH (start a rollout, scale). */
   onPatch?(name: string, before: KubeObject, after: KubeObject): void;
   /** onDeletePod lets the model terminate a pod (graceSeconds from the request, if any). */
@@ -239,12 +241,14 @@ function openWatch(ctx: Ctx, res: ServerResponse, resource: string, info: { kind
     url.searchParams.get('allowWatchBookmarks') === 'true'
       ? setInterval(() => send('BOOKMARK', { kind: info.kind, apiVersion: info.apiVersion, metadata: { resourceVersion: String(ctx.store.rv) } }), ctx.options.bookmarkMs ?? 1000)
       : null;
+  const lifetime = ctx.options.watchLifetimeMs ? setTimeout(() => (w.close(), res.end()), ctx.options.watchLifetimeMs) : null;
   const w: OpenWatch = {
     resource,
     res,
     close: () => {
       unsubscribe();
       if (bookmarks) clearInterval(bookmarks);
+      if (lifetime) clearTimeout(lifetime);
       ctx.watches.delete(w);
     },
   };

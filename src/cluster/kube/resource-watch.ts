@@ -33,6 +33,7 @@ export interface ResourceWatch {
 
 interface Attempt {
   connected: boolean;
+  connectedAtMs: number;
   expired: boolean;
   ended: boolean;
   error: unknown;
@@ -84,7 +85,7 @@ export function createResourceWatch<T extends WatchedObject>(options: ResourceWa
 
   // connect opens one watch from `rv`; it reports failure instead of throwing.
   const connect = async (): Promise<Attempt> => {
-    const attempt: Attempt = { connected: false, expired: false, ended: false, error: undefined };
+    const attempt: Attempt = { connected: false, connectedAtMs: 0, expired: false, ended: false, error: undefined };
     current = attempt;
     const params: Record<string, string | boolean> = { allowWatchBookmarks: true, ...options.query };
     if (rv) params.resourceVersion = rv;
@@ -95,7 +96,10 @@ export function createResourceWatch<T extends WatchedObject>(options: ResourceWa
       attempt.ended = true;
     }
     if (stopped) abort?.abort();
-    if (!attempt.ended) attempt.connected = true;
+    if (!attempt.ended) {
+      attempt.connected = true;
+      attempt.connectedAtMs = Date.now();
+    }
     return attempt;
   };
 
@@ -110,6 +114,9 @@ export function createResourceWatch<T extends WatchedObject>(options: ResourceWa
     if (dropped.error || dropped.expired) {
       options.onLost(describe(dropped));
       announced = true;
+    } else if (Date.now() - dropped.connectedAtMs < 1000) {
+      // A server that ends every watch at once must not be hammered in a tight loop.
+      await new Promise<void>((r) => (timer = setTimeout(r, backoff[0] ?? 200)));
     }
     for (let i = 0; !stopped; i += 1) {
       try {
@@ -131,7 +138,7 @@ export function createResourceWatch<T extends WatchedObject>(options: ResourceWa
         lastError = e;
       }
       if (!announced) {
-        options.onLost(describe({ connected: false, expired: needRelist, ended: true, error: lastError }));
+        options.onLost(describe({ connected: false, connectedAtMs: 0, expired: needRelist, ended: true, error: lastError }));
         announced = true;
       }
       await new Promise<void>((r) => (timer = setTimeout(r, backoff[Math.min(i, backoff.length - 1)])));

@@ -13,7 +13,7 @@ import { createKubeModel } from '../../kube-api-server/kube-model.js';
 import { createFakeController } from '../../kube-api-server/fake-controller.js';
 import type { FakeControllerOptions } from '../../kube-api-server/fake-controller.js';
 
-async function setup(t: { after(fn: () => unknown): void }, o: Partial<FakeControllerOptions> & { preStop?: string[]; graceSeconds?: number } = {}) {
+async function setup(t: { after(fn: () => unknown): void }, o: Partial<FakeControllerOptions> & { preStop?: string[]; graceSeconds?: number; watchLifetimeMs?: number } = {}) {
   const store = createKubeStore();
   const model = createKubeModel({ store, preStop: o.preStop, graceSeconds: o.graceSeconds ?? 1 });
   const controller = createFakeController(model, { exitCode: o.exitCode ?? 137, stepMs: o.stepMs, onStep: o.onStep });
@@ -21,6 +21,7 @@ async function setup(t: { after(fn: () => unknown): void }, o: Partial<FakeContr
   const server: KubeApiServer = await startKubeApiServer({
     store,
     bookmarkMs: 200,
+    watchLifetimeMs: o.watchLifetimeMs,
     onPatch: (_name, before, after) => {
       if (JSON.stringify(before.spec) !== JSON.stringify(after.spec)) void controller.rollout();
     },
@@ -182,4 +183,17 @@ test('bookmarks move the resourceVersion on, so a reconnect resumes from the boo
   assert.equal(again?.resourceVersion, String(bookmarked));
   assert.ok(Number(first.resourceVersion) < bookmarked);
   assert.equal(server.requests.filter((r) => r === 'list pods').length, 1, 'no relist needed');
+});
+
+test('watches the server ends at its timeout are resumed quietly, without a gap', async (t) => {
+  const { driver, events, server } = await setup(t, { watchLifetimeMs: 150, stepMs: 60 });
+  await driver.start();
+  await driver.triggerRollout({ kind: 'restart' });
+  assert.equal((await driver.waitForRollout(20_000)).status, 'complete');
+  const podWatches = server.watchLog.filter((w) => w.resource === 'pods');
+  assert.ok(podWatches.length >= 3, `the pods watch was ended and resumed (${podWatches.length})`);
+  assert.ok(podWatches.every((w) => w.resourceVersion !== ''), 'every resume names a resourceVersion');
+  assert.equal(events.filter((e) => e.kind === 'watch-lost').length, 0, 'a routine end is not a lost watch');
+  assert.equal(events.filter((e) => e.kind === 'pod-deleted').length, 2);
+  assert.equal(events.filter((e) => e.kind === 'exited').length, 2);
 });
