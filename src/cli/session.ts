@@ -1,5 +1,8 @@
-import { mkdirSync, existsSync } from 'node:fs';
+import { mkdirSync, existsSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { analyze } from '../analysis/index.js';
+import { colorEnabled, shouldUseDashboard, startDashboard } from '../dashboard/index.js';
+import { formatSummary, renderReport } from '../report/index.js';
 import type { ClusterDriver, DriverContext } from '../cluster/driver.js';
 import type { ClusterEvent } from '../cluster/events.js';
 import { createClock, type Clock } from '../results/clock.js';
@@ -9,10 +12,10 @@ import type { Phase, Results, RunMeta, Thresholds } from '../results/types.js';
 import { probe } from '../traffic/probe.js';
 import { createTrafficRunner, type TrafficRunner } from '../traffic/runner.js';
 import type { TrafficSettings } from '../traffic/settings.js';
+import type { DashboardFinal } from '../dashboard/index.js';
 import { UsageError } from './errors.js';
 import { ExitCode, type Io } from './io.js';
 import { createProgressPrinter } from './progress.js';
-import { formatQuickSummary } from './quick-summary.js';
 
 /** SessionOptions is one traffic-sending command's run, as every such command describes it. */
 export interface SessionOptions {
@@ -96,11 +99,12 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   let stopReason = 'completed';
   let inFlightAtStop: number | undefined;
   let trafficEndMs: number | undefined;
-  let stopLive: () => void = () => undefined;
+  let live: LiveDisplay = { stop: () => Promise.resolve(), usesScreen: false };
+  let finished = false;
   try {
     driver = o.driver?.({ clock, emit: (e) => recorder.event(e) });
     const url = await startTarget(o, driver, recorder, signal);
-    stopLive = startLive(o, recorder);
+    live = startLive(o, recorder, clock, () => aborter.abort(new Error('quit')));
     const started = await startTraffic(o, url, clock, recorder);
     runner = started.runner;
     const control = makeControl(clock, driver, signal, recorder, started);
@@ -117,21 +121,29 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
     const drainMs = signal.aborted ? 200 : Math.min(o.traffic.timeoutMs, 2000);
     ({ inFlightAtStop, scheduleEndMs: trafficEndMs } = await runner.stop(drainMs));
     runner = undefined;
+    finished = true;
   } finally {
     o.io.interrupt.removeEventListener('abort', onInterrupt);
-    stopLive();
+    // On an error the screen is given back at once; after a normal end the dashboard keeps it for the final frame.
+    if (!finished || !live.usesScreen) await live.stop();
     await runner?.stop(0).catch(() => undefined);
     await driver?.stop().catch((e: unknown) => recorder.warn(`driver stop failed: ${String(e)}`));
   }
   const interrupted = signal.aborted;
   const results = recorder.finish({ stopReason, interrupted, inFlightAtStop, trafficEndMs });
-  // ANALYSIS: the lead wires `results.analysis = analyze(results, o.thresholds)` (src/analysis/index.ts) here.
-  writeResults(o.outPath, results);
-  // REPORT: the lead wires the HTML report next to the JSON (`<out>.html`) here and sets reportPath.
-  const reportPath: string | undefined = undefined;
-  if (!o.quiet) {
-    // SUMMARY: the lead swaps in `formatSummary(results, options)` from src/report/summary.ts here.
-    o.io.stdout.write(formatQuickSummary(results) + `\nresults: ${o.outPath}\n`);
+  const reportPath = htmlPathFor(o.outPath);
+  try {
+    results.analysis = analyze(results, o.thresholds);
+    writeResults(o.outPath, results);
+    writeFileSync(reportPath, renderReport(results));
+  } finally {
+    // The dashboard's final frame shows the summary and the paths; stop() restores the terminal either way.
+    if (live.usesScreen) await live.stop({ results, resultsPath: o.outPath, reportPath });
+  }
+  if (!live.usesScreen && !o.quiet) {
+    const width = o.io.stdout.columns ?? 100;
+    o.io.stdout.write(formatSummary(results, { color: o.io.stdout.isTTY === true && colorEnabled(o.io), width }) + '\n');
+    o.io.stdout.write(`results: ${o.outPath}\nreport:  ${reportPath}\n`);
   }
   const verdictFailed = results.analysis !== null && !results.analysis.verdict.pass;
   const exitCode = interrupted
@@ -139,7 +151,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
     : verdictFailed
       ? ExitCode.verdictFailed
       : ExitCode.pass;
-  return { results, exitCode, outPath: o.outPath, ...(reportPath ? { reportPath } : {}) };
+  return { results, exitCode, outPath: o.outPath, reportPath };
 }
 
 /** checkOutPath fails early, before any traffic, when the results cannot be written. */
@@ -200,11 +212,26 @@ async function startTraffic(
   return { runner, recordFromMs };
 }
 
-function startLive(o: SessionOptions, recorder: Recorder): () => void {
-  if (o.quiet) return () => undefined;
-  // DASHBOARD: when `o.dashboard`, the lead wires `startDashboard(...)` (src/dashboard/index.ts) here.
+/** htmlPathFor is where the HTML report of a results file goes: run.json → run.html. */
+export function htmlPathFor(outPath: string): string {
+  return outPath.replace(/\.json$/i, '') + '.html';
+}
+
+/** LiveDisplay is what shows the run while it goes: the dashboard, or progress lines. */
+interface LiveDisplay {
+  usesScreen: boolean;
+  stop(final?: DashboardFinal): Promise<void>;
+}
+
+function startLive(o: SessionOptions, recorder: Recorder, clock: Clock, onQuit: () => void): LiveDisplay {
+  if (o.dashboard && shouldUseDashboard(o.io, true)) {
+    const title = `rollcheck ${o.command}`;
+    const handle = startDashboard({ view: recorder, io: o.io, title, onQuit, thresholds: o.thresholds, clock });
+    return { usesScreen: true, stop: (final) => handle.stop(final) };
+  }
+  if (o.quiet) return { usesScreen: false, stop: () => Promise.resolve() };
   const printer = createProgressPrinter({ live: recorder, out: o.io.stderr });
-  return () => printer.stop();
+  return { usesScreen: false, stop: () => Promise.resolve(printer.stop()) };
 }
 
 function makeControl(

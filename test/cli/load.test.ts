@@ -40,7 +40,7 @@ test('rollcheck load writes a valid results file and prints the summary', async 
     assert.match(out, /achieved of 200\/s target/);
     assert.match(out, /http_5xx/);
     assert.match(out, /p50 .* p90 .* p99 .* max/);
-    assert.match(out, /failures per second:/);
+    assert.match(out, /failures per second/);
     assert.match(io.err(), /steady +rate \d+\/200\/s/, 'one progress line per second');
   } finally {
     await server.close();
@@ -55,9 +55,10 @@ test('without --out the results go to reports/<timestamp>-load.json under the wo
     const io = createTestIo({ cwd: tmp.dir });
     const code = await runCli(['load', server.url, '-r', '50', '-d', '300ms', '--warmup', '0'], io);
     assert.equal(code, 0, io.err());
-    const files = readdirSync(join(tmp.dir, 'reports'));
-    assert.equal(files.length, 1);
-    assert.match(files[0] ?? '', /^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ-load\.json$/);
+    const files = readdirSync(join(tmp.dir, 'reports')).sort();
+    assert.equal(files.length, 2, 'the results JSON and its HTML report');
+    assert.match(files[0] ?? '', /^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ-load\.html$/);
+    assert.equal(files[1], (files[0] ?? '').replace(/\.html$/, '.json'));
   } finally {
     await server.close();
     tmp[Symbol.dispose]();
