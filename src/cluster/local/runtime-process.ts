@@ -44,7 +44,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): PodRuntime
   return {
     kind: 'process',
     async check() {
-      const { code, stderr, spawnError } = await runQuiet('setpriv', [...nsArgs(), 'true']);
+      const { code, stderr, spawnError } = await runQuiet('setpriv', [...nsArgs(), 'true'], { PATH: options.inheritEnv.PATH ?? '' });
       if (spawnError === 'ENOENT') {
         throw new UsageError('the process runtime needs setpriv and unshare (util-linux); install util-linux or use --runtime podman');
       }
@@ -182,9 +182,9 @@ async function findPid1(unsharePid: number, exited: Promise<unknown>): Promise<n
 }
 
 /** runQuiet runs a short command and collects its exit code and stderr. */
-function runQuiet(cmd: string, args: string[]): Promise<{ code: number | null; stderr: string; spawnError?: string }> {
+function runQuiet(cmd: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string; spawnError?: string }> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.once('error', (err: NodeJS.ErrnoException) => resolve({ code: null, stderr, spawnError: err.code ?? err.message }));

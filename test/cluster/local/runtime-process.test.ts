@@ -136,3 +136,46 @@ setInterval(() => {}, 1000);
   assert.deepEqual(processesWithEnv('POD_NAME', name), []);
   assert.deepEqual(pidsInGroup(pids[0] ?? -1), []);
 });
+
+test('process runtime: without setpriv/unshare on PATH, check() is a one-line usage error', async () => {
+  const { isUsageError } = await import('../../../src/cli/errors.js');
+  const rt = createProcessRuntime({ argv: ['true'], cwd: tmpdir(), inheritEnv: { PATH: '/nonexistent' } });
+  await assert.rejects(rt.check(), (e: unknown) => isUsageError(e) && /needs setpriv and unshare \(util-linux\); install util-linux or use --runtime podman/.test(e.message));
+});
+
+test('process runtime: as a non-root user, pods run in a user namespace; without one, check() says how to fix it', { skip: process.getuid?.() !== 0 && 'needs root to switch to an unprivileged user' }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'rollcheck-rt-nobody-'));
+  const { chmodSync, writeFileSync } = await import('node:fs');
+  chmodSync(dir, 0o777);
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const runtimeUrl = new URL('../../../src/cluster/local/runtime-process.ts', import.meta.url).href;
+  const script = join(dir, 'nobody.mts');
+  writeFileSync(
+    script,
+    `import { createProcessRuntime } from ${JSON.stringify(runtimeUrl)};
+for (const userNamespace of [undefined, false]) {
+  const rt = createProcessRuntime({ argv: ['/bin/sh', '-c', 'echo "uid=$(id -u) pid=$$"; exec sleep 30'], cwd: ${JSON.stringify(dir)}, inheritEnv: process.env, userNamespace });
+  try {
+    await rt.check();
+    const h = await rt.start({ name: 'rt-nobody-${process.pid}', revision: 'r', hostIp: '127.0.79.1', env: {}, logPath: ${JSON.stringify(join(dir, 'pod.log'))} });
+    await new Promise((r) => setTimeout(r, 300));
+    h.signal('SIGKILL');
+    console.log(JSON.stringify({ userNamespace, exit: (await h.exited).exitCode }));
+  } catch (e) {
+    console.log(JSON.stringify({ userNamespace, error: e.message }));
+  }
+}
+`,
+  );
+  const child = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', script], {
+    env: { ...process.env, HOME: dir },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  await new Promise((r) => child.once('close', r));
+  const [withUserNs, without] = out.trim().split('\n').map((l) => JSON.parse(l) as { exit?: number; error?: string });
+  assert.equal(withUserNs?.exit, 137, out);
+  assert.match(readFileSync(join(dir, 'pod.log'), 'utf8'), /uid=0 pid=1/);
+  assert.match(without?.error ?? '', /^cannot create a PID namespace \(unshare: unshare failed: Operation not permitted\); run as root or allow unprivileged user namespaces/);
+});
