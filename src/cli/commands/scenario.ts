@@ -7,6 +7,7 @@ import { ExitCode } from '../io.js';
 import { UsageError } from '../errors.js';
 import { defaultOutPath, runSession } from '../session.js';
 import { writeResults } from '../../results/io.js';
+import { podLogDir } from './local.js';
 import { trafficParams } from '../../traffic/settings.js';
 import {
   checkScenario,
@@ -104,6 +105,8 @@ export async function runScenario(
   dashboard: boolean,
 ): Promise<number> {
   io.stdout.write(`${formatPlan(scenario)}\n\n`);
+  // Pod logs go next to the results, as with `rollcheck local`.
+  if (scenario.target.kind === 'local') scenario.target.settings.logDir ??= podLogDir(outPath);
   const driver = createScenarioDriver(scenario, {
     env: io.env,
     cwd: dirname(path),
