@@ -123,3 +123,26 @@ test('rollcheck local: bad input is one line and exit 2, with nothing left runni
   }
   assert.deepEqual(processesWithEnv('HOST', '127.0.0.1'), []);
 });
+
+test('local runtime flags: defaults mirror Kubernetes, and every flag lands in the settings', async () => {
+  const { Command } = await import('commander');
+  const { addLocalRuntimeOptions, readLocalRuntimeSettings } = await import('../../src/cli/local-flags.js');
+  const read = (args: string[]): ReturnType<typeof readLocalRuntimeSettings> => {
+    const cmd = addLocalRuntimeOptions(new Command('x').exitOverride());
+    cmd.parse(args, { from: 'user' });
+    return readLocalRuntimeSettings(cmd.opts(), '/tmp/logs');
+  };
+  const d = read([]);
+  assert.deepEqual(
+    [d.runtime, d.app, d.replicas, d.maxSurge, d.maxUnavailable, d.minReadyMs, d.graceMs, d.preStop, d.endpointDelayMs, d.readinessPath, d.readinessPeriodMs, d.servicePort, d.logDir],
+    ['process', { kind: 'demo', entrypoint: 'exec' }, 3, { percent: 25 }, { percent: 25 }, 0, 30_000, { kind: 'none' }, 1000, '/healthz', 1000, 0, '/tmp/logs'],
+  );
+  const s = read(['--cmd', 'exec ./server', '--replicas', '5', '--max-surge', '2', '--max-unavailable', '40%', '--min-ready', '2s', '--grace-period', '45s', '--prestop-cmd', 'sleep 3', '--endpoint-delay', '250ms', '--readiness-path', '/ready', '--readiness-period', '500ms', '--service-port', '18080', '--env', 'A=1', '--env', 'B=x=y']);
+  assert.deepEqual(s.app, { kind: 'cmd', command: 'exec ./server' });
+  assert.deepEqual([s.replicas, s.maxSurge, s.maxUnavailable, s.minReadyMs, s.graceMs], [5, { count: 2 }, { percent: 40 }, 2000, 45_000]);
+  assert.deepEqual(s.preStop, { kind: 'exec', command: 'sleep 3' });
+  assert.deepEqual([s.endpointDelayMs, s.readinessPath, s.readinessPeriodMs, s.servicePort], [250, '/ready', 500, 18080]);
+  assert.deepEqual(s.env, { A: '1', B: 'x=y' });
+  assert.deepEqual(read(['--prestop-sleep', '5s', '--entrypoint', 'shell']).preStop, { kind: 'sleep', ms: 5000 });
+  assert.throws(() => read(['--image', 'web:1']), /--image\/--image-new need a container runtime/);
+});

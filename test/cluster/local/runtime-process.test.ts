@@ -91,8 +91,8 @@ test('process runtime: the shell entrypoint ignores SIGTERM (as PID 1 in a conta
   assert.ok(exit.epochMs >= killedAt);
 });
 
-test('process runtime: the exec entrypoint makes the app PID 1; it drains on SIGTERM and exits 0', async (t) => {
-  const s = setup(t, [join(demoDir(), 'entrypoint-exec.sh')]);
+for (const entrypoint of ['exec', 'tini'] as const) test(`process runtime: the ${entrypoint} entrypoint gets SIGTERM to the app; it drains and exits 0`, async (t) => {
+  const s = setup(t, [join(demoDir(), `entrypoint-${entrypoint}.sh`)]);
   const h = await s.start();
   await waitAnswering(h);
   const sentAt = performance.timeOrigin + performance.now();
