@@ -126,3 +126,36 @@ steps:
     assert.deepEqual(listLeftovers(images.env, `${LABEL_OWNER}=${process.pid}`), []);
   },
 );
+
+test(
+  'container scenario --dry-run checks the engine and every image a step names',
+  { skip },
+  async () => {
+    const scenario = (next: string): string => {
+      const file = join(images.dir, `dry-${next.length}.yaml`);
+      writeFileSync(
+        file,
+        `target:\n  local: {runtime: podman, image: ${execImage}}\nsteps:\n  - wait: 1s\n  - rollout: {image: ${next}}\n`,
+      );
+      return file;
+    };
+    const ok = createTestIo({ cwd: images.dir, env: images.env });
+    assert.equal(await runCli(['scenario', scenario(shellImage), '--dry-run'], ok), 0, ok.err());
+    assert.match(
+      ok.out(),
+      new RegExp(
+        `checks: ok \\(podman is reachable; images ${execImage}, ${shellImage} found \\(port 8080\\)\\)`,
+      ),
+    );
+    const missing = `localhost/${images.prefix}-never-built:test`;
+    const bad = createTestIo({ cwd: images.dir, env: images.env });
+    assert.equal(await runCli(['scenario', scenario(missing), '--dry-run'], bad), 2);
+    assert.match(
+      bad.err(),
+      new RegExp(
+        `^rollcheck: step 2 \\(line 5\\) image: image "${missing}" is not on this machine`,
+      ),
+    );
+    assert.deepEqual(listLeftovers(images.env, `${LABEL_OWNER}=${process.pid}`), []);
+  },
+);
