@@ -8,8 +8,10 @@ import { INTERVAL_MS, type Population } from './types.js';
  * are closed by `flush(nowMs)`; their histograms are encoded then and reused.
  */
 export interface Aggregator {
-  /** sent counts one request scheduled at `atMs` (its scheduling lag in ms). */
-  sent(atMs: number, population: Population, lagMs: number): void;
+  /** sent counts one request scheduled at `atMs` (and records its scheduling lag when given). */
+  sent(atMs: number, population: Population, lagMs?: number): void;
+  /** started records the scheduling lag (actual start − intended, queue wait included) of a request handed to a connection at `atMs`. */
+  started(atMs: number, lagMs: number): void;
   /** dropped counts one request not sent because --max-in-flight was reached. */
   dropped(atMs: number): void;
   /** done records one finished request. */
@@ -57,6 +59,10 @@ export function createAggregator(): Aggregator {
     sent(atMs, population, lagMs) {
       const o = at(atMs);
       o.partial.sent[population] += 1;
+      if (lagMs !== undefined) recordUs((o.lag ??= take()), lagMs * 1000);
+    },
+    started(atMs, lagMs) {
+      const o = at(atMs);
       recordUs((o.lag ??= take()), lagMs * 1000);
     },
     dropped(atMs) {

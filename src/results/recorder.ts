@@ -264,6 +264,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
           durationMs: Math.round(endMs),
           warmupMs: options.warmupMs,
           recordedFromMs: Math.round(recordFromMs),
+          recordedToMs: Math.round(fin.trafficEndMs ?? endMs),
           intervalMs: INTERVAL_MS,
           phases: [...phases],
           interrupted: fin.interrupted,

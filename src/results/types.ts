@@ -162,6 +162,8 @@ export interface RunMeta {
   warmupMs: number;
   /** recordedFromMs is when counted traffic began (the end of the warm-up), ms since start. */
   recordedFromMs?: number;
+  /** recordedToMs is where the traffic schedule ended (before in-flight requests drained), ms since start. */
+  recordedToMs?: number;
   intervalMs: number;
   phases: PhaseMark[];
   interrupted: boolean;

@@ -129,6 +129,7 @@ export function createEngine(options: EngineOptions): TrafficEngine {
   const dispatch = (pool: ConnectionPool, slot: Slot, r: InFlightRequest): void => {
     r.slot = slot;
     r.startAtMs = clock.nowMs();
+    if (r.counted) agg.started(r.startAtMs, r.startAtMs - r.intendedAtMs);
     r.connId = pool.connectionFor(slot);
     slot.client.dispatch(
       {
@@ -174,7 +175,7 @@ export function createEngine(options: EngineOptions): TrafficEngine {
     inFlight += 1;
     if (counted) {
       countedInFlight += 1;
-      agg.sent(nowMs, population, nowMs - intendedAtMs);
+      agg.sent(nowMs, population);
     }
     const r = new InFlightRequest(intendedAtMs, population, counted, podHeader, settle);
     const pool = population === 'fresh' ? fresh : keepalive;

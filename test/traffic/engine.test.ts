@@ -233,3 +233,27 @@ test('warm-up traffic reaches the server but is not counted', async () => {
     await server.close();
   }
 });
+
+test('scheduling lag includes the wait for a free connection; latency counts from the intended time', async () => {
+  // One connection, 30 ms per answer, a request every 20 ms: a queue builds up.
+  const server = await startServer((_n, _req, res, counts) => {
+    setTimeout(() => answer(res, counts), 30);
+  });
+  try {
+    const r = await runTraffic(server.url, settingsFor({ ratePerSec: 50, connections: 1 }), {
+      durationMs: 1000,
+      drainMs: 5000,
+    });
+    assertInvariant(r);
+    const t = r.totals;
+    assert.equal(t.ok, t.sent);
+    assert.ok(t.lag.p90Us > 100_000, `lag p90 ${t.lag.p90Us} µs includes the queue`);
+    assert.ok(
+      t.service?.p50Us !== undefined && t.service.p50Us < 200_000,
+      'service time excludes it',
+    );
+    assert.ok(t.latency.maxUs >= t.lag.maxUs, 'latency from the intended time covers the lag');
+  } finally {
+    await server.close();
+  }
+});
