@@ -18,12 +18,19 @@ async function setup(t: { after(fn: () => unknown): void }, o: Partial<FakeContr
   const model = createKubeModel({ store, preStop: o.preStop, graceSeconds: o.graceSeconds ?? 1 });
   const controller = createFakeController(model, { exitCode: o.exitCode ?? 137, stepMs: o.stepMs, onStep: o.onStep });
   controller.seed();
+  const deletes: Array<{ name: string; grace: number | undefined }> = [];
   const server: KubeApiServer = await startKubeApiServer({
     store,
+    onDeletePod: (name, grace) => {
+      deletes.push({ name, grace });
+      model.terminatePod(name, grace);
+      return true;
+    },
     bookmarkMs: 200,
     watchLifetimeMs: o.watchLifetimeMs,
     onPatch: (_name, before, after) => {
-      if (JSON.stringify(before.spec) !== JSON.stringify(after.spec)) void controller.rollout();
+      const template = (o: typeof before) => JSON.stringify((o.spec as { template?: unknown }).template);
+      if (template(before) !== template(after)) void controller.rollout();
     },
   });
   const dir = mkdtempSync(join(tmpdir(), 'rollcheck-kube-'));
@@ -39,7 +46,7 @@ async function setup(t: { after(fn: () => unknown): void }, o: Partial<FakeContr
     await server.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  return { store, model, controller, server, driver, events, dir, kubeconfig };
+  return { store, model, controller, server, driver, events, dir, kubeconfig, deletes };
 }
 
 const kinds = (events: ClusterEvent[], pod: string) => events.filter((e) => 'pod' in e && e.pod === pod).map((e) => e.kind);
@@ -196,4 +203,19 @@ test('watches the server ends at its timeout are resumed quietly, without a gap'
   assert.equal(events.filter((e) => e.kind === 'watch-lost').length, 0, 'a routine end is not a lost watch');
   assert.equal(events.filter((e) => e.kind === 'pod-deleted').length, 2);
   assert.equal(events.filter((e) => e.kind === 'exited').length, 2);
+});
+
+test('PodKiller deletes a pod through the API (grace from the request); Scaler patches replicas', async (t) => {
+  const { driver, server, deletes, events } = await setup(t);
+  await driver.start();
+  const oldest = events.find((e) => e.kind === 'pod-created') as { pod: string };
+  assert.equal(await driver.killPod({ which: 'oldest', graceMs: 2000 }), oldest.pod);
+  assert.deepEqual(deletes, [{ name: oldest.pod, grace: 2 }]);
+  for (let i = 0; i < 100 && !events.some((e) => e.kind === 'pod-terminating'); i += 1) await new Promise((r) => setTimeout(r, 20));
+  const term = events.find((e) => e.kind === 'pod-terminating');
+  assert.ok(term?.kind === 'pod-terminating' && term.pod === oldest.pod && term.graceMs === 2000);
+  await assert.rejects(driver.killPod({ which: { name: 'ghost' } }), /no running pod to kill named "ghost"/);
+  await driver.scale(5);
+  assert.deepEqual(server.patches.at(-1)?.body, { spec: { replicas: 5 } });
+  assert.equal((server.store.get('deployments', 'demo') as unknown as { spec: { replicas: number } }).spec.replicas, 5);
 });
