@@ -149,6 +149,11 @@ export async function runScenario(
   session.results.scenario = { name: scenario.name, file: scenario.file, steps, pass };
   writeResults(outPath, session.results);
   io.stdout.write(`${formatStepVerdicts(session.results.scenario)}\n`);
+  if (session.exitCode === ExitCode.interrupted && scenario.target.kind === 'kube') {
+    io.stderr.write(
+      `rollcheck: interrupted: a rollout, kill or scale already sent to the cluster was NOT undone (kubectl rollout status deployment/${scenario.target.deployment})\n`,
+    );
+  }
   if (session.exitCode !== ExitCode.pass) return session.exitCode;
   return pass ? ExitCode.pass : ExitCode.verdictFailed;
 }
