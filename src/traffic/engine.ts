@@ -155,6 +155,7 @@ export function createEngine(options: EngineOptions): TrafficEngine {
     const oldest = clock.nowMs() - settings.timeoutMs;
     while (queue.length > 0 && (queue.peek() as InFlightRequest).intendedAtMs < oldest) {
       const r = queue.shift() as InFlightRequest;
+      r.connId = `w${source}:none`; // it never got a connection
       settle(
         r,
         'timeout',

@@ -137,6 +137,14 @@ test('a stalled server: every request times out (in undici or waiting for a conn
     assert.deepEqual(failedOf(r), { timeout: r.totals.sent });
     const codes = new Set(r.failures.map((f) => f.errorCode));
     assert.ok(codes.has('UND_ERR_HEADERS_TIMEOUT'), [...codes].join());
+    assert.ok(
+      codes.has('ROLLCHECK_QUEUE_TIMEOUT'),
+      'requests that waited --timeout for a connection',
+    );
+    for (const f of r.failures) {
+      if (f.errorCode === 'ROLLCHECK_QUEUE_TIMEOUT') assert.equal(f.connId, 'w0:none');
+      else assert.match(f.connId, /^w0:c\d+$/);
+    }
     for (const f of r.failures) assert.ok(f.latencyMs >= 290, `timed out after ${f.latencyMs} ms`);
   } finally {
     await server.close();
