@@ -7,7 +7,7 @@ import type { Thresholds } from '../results/types.js';
 import { readTrafficSettings } from '../traffic/settings.js';
 import type { TrafficSettings } from '../traffic/settings.js';
 import { parseSteps } from './parse-steps.js';
-import type { Scenario, ScenarioTarget } from './types.js';
+import type { Scenario, ScenarioStep, ScenarioTarget } from './types.js';
 import type { Field, YamlReader } from './yaml-reader.js';
 import { readYaml } from './yaml-reader.js';
 
@@ -70,16 +70,31 @@ export function parseScenario(file: string, text: string, cwd: string): Scenario
   const name = top.get('name');
   const description = top.get('description');
   const cooldown = top.get('cooldown');
+  const steps = parseSteps(r, stepsField, target);
+  const cooldownMs = cooldown ? r.durationMs(cooldown) : 5_000;
+  const settings = parseTraffic(r, traffic, cwd);
+  // The steps decide how long traffic runs; durationMs records the planned minimum for the results' params.
+  settings.durationMs = Math.max(1, plannedMs(steps) + cooldownMs);
   return {
     file,
     name: name ? r.str(name) : file.replace(/^.*\//, '').replace(/\.ya?ml$/, ''),
     ...(description ? { description: r.str(description) } : {}),
     target,
-    traffic: parseTraffic(r, traffic, cwd),
+    traffic: settings,
     thresholds: parseThresholds(r, thresholds),
-    steps: parseSteps(r, stepsField, target),
-    cooldownMs: cooldown ? r.durationMs(cooldown) : 5_000,
+    steps,
+    cooldownMs,
   };
+}
+
+/** plannedMs is the least time the steps take after the warm-up: waits and "at" times (rollouts add more). */
+export function plannedMs(steps: readonly ScenarioStep[]): number {
+  let atMs = 0;
+  for (const step of steps) {
+    if (step.atMs !== undefined) atMs = Math.max(atMs, step.atMs);
+    if (step.action.kind === 'wait') atMs += step.action.ms;
+  }
+  return atMs;
 }
 
 function parseTarget(r: YamlReader, f: Field): ScenarioTarget {
