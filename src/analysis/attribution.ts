@@ -21,6 +21,10 @@ export interface PodIndex {
   eventsByPod: Map<string, PodEvent[]>;
   /** every pod event, sorted by time. */
   podEvents: PodEvent[];
+  /** each pod's termination window, computed once (attribution looks it up per failure). */
+  termWindows: Array<{ pod: string; startMs: number; endMs: number }>;
+  /** each pod's startup window (see inStartupWindow), computed once; endMs is exclusive. */
+  startWindows: Array<{ pod: string; startMs: number; endMs: number }>;
 }
 
 /** createPodIndex arranges events and timelines for attribution. */
@@ -32,7 +36,17 @@ export function createPodIndex(events: readonly ClusterEvent[], timelines: reado
     list.push(e);
     eventsByPod.set(e.pod, list);
   }
-  return { timelines: new Map(timelines.map((t) => [t.pod, t])), eventsByPod, podEvents };
+  const termWindows = timelines.flatMap((t) => {
+    const startMs = terminationStartMs(t);
+    return startMs === null ? [] : [{ pod: t.pod, startMs, endMs: terminationEndMs(t) }];
+  });
+  const startWindows = timelines.flatMap((t) => {
+    if (t.createdMs === null) return [];
+    const term = terminationStartMs(t) ?? Number.POSITIVE_INFINITY;
+    const ready = t.readyMs === null ? Number.POSITIVE_INFINITY : t.readyMs + READY_SLACK_MS + 1e-9;
+    return [{ pod: t.pod, startMs: t.createdMs, endMs: Math.min(term, ready) }];
+  });
+  return { timelines: new Map(timelines.map((t) => [t.pod, t])), eventsByPod, podEvents, termWindows, startWindows };
 }
 
 /** terminationStartMs is when a pod began to go away (the earliest termination step seen). */
@@ -83,20 +97,21 @@ export function nearestEvent<E extends { atMs: number }>(sorted: readonly E[], a
  * termination step .. exit + EXIT_SLACK_MS) contains it, the one with the
  * nearest event when several overlap; else a pod still starting up. The text
  * names the nearest lifecycle event of that pod and, when it is not the
- * SIGTERM, the distance to the SIGTERM too.
+ * SIGTERM, the distance to the SIGTERM too. Without `withText` the text is
+ * left empty (runs with many failures store only the first ones' texts).
  */
-export function attributeFailure(f: FailureRecord, index: number, pods: PodIndex): Attribution {
+export function attributeFailure(f: FailureRecord, index: number, pods: PodIndex, withText = true): Attribution {
   const atMs = failureAtMs(f);
-  const noun = failureNoun(f);
-  if (f.pod !== undefined) return describe(f.pod, 'connection', atMs, noun, index, pods);
-  const terminating = candidates(pods, (t) => {
-    const start = terminationStartMs(t);
-    return start !== null && atMs >= start && atMs <= terminationEndMs(t);
-  });
+  const noun = withText ? failureNoun(f) : '';
+  if (f.pod !== undefined) return describe(f.pod, 'connection', atMs, noun, index, pods, withText);
+  const terminating: string[] = [];
+  for (const w of pods.termWindows) if (atMs >= w.startMs && atMs <= w.endMs) terminating.push(w.pod);
   const pick = closest(terminating, atMs, pods);
-  if (pick) return describe(pick, 'termination-window', atMs, noun, index, pods);
-  const starting = closest(candidates(pods, (t) => inStartupWindow(t, atMs)), atMs, pods);
-  if (starting) return describe(starting, 'startup-window', atMs, noun, index, pods);
+  if (pick) return describe(pick, 'termination-window', atMs, noun, index, pods, withText);
+  const startingPods: string[] = [];
+  for (const w of pods.startWindows) if (atMs >= w.startMs && atMs < w.endMs) startingPods.push(w.pod);
+  const starting = closest(startingPods, atMs, pods);
+  if (starting) return describe(starting, 'startup-window', atMs, noun, index, pods, withText);
   const near = nearestEvent(pods.podEvents, atMs);
   if (near && Math.abs(atMs - near.atMs) <= NEAR_EVENT_MS) {
     const deltaMs = atMs - near.atMs;
@@ -105,20 +120,14 @@ export function attributeFailure(f: FailureRecord, index: number, pods: PodIndex
       how: 'none',
       event: { kind: near.kind, pod: near.pod, atMs: near.atMs },
       deltaMs,
-      text: `${noun} ${relation(deltaMs)} ${near.pod} ${eventPredicate(near.kind)}; no pod was on that connection or terminating then`,
+      text: withText ? `${noun} ${relation(deltaMs)} ${near.pod} ${eventPredicate(near.kind)}; no pod was on that connection or terminating then` : '',
     };
   }
   return {
     failure: index,
     how: 'none',
-    text: `${noun}; no pod event within ${formatDuration(NEAR_EVENT_MS)}: not explained by the rollout`,
+    text: withText ? `${noun}; no pod event within ${formatDuration(NEAR_EVENT_MS)}: not explained by the rollout` : '',
   };
-}
-
-function candidates(pods: PodIndex, keep: (t: PodTimeline) => boolean): string[] {
-  const out: string[] = [];
-  for (const t of pods.timelines.values()) if (keep(t)) out.push(t.pod);
-  return out;
 }
 
 function closest(names: readonly string[], atMs: number, pods: PodIndex): string | undefined {
@@ -142,13 +151,15 @@ function describe(
   noun: string,
   index: number,
   pods: PodIndex,
+  withText: boolean,
 ): Attribution {
   const event = nearestEvent(pods.eventsByPod.get(pod) ?? [], atMs);
   const via = how === 'connection' ? ` (on a connection last answered by ${pod})` : '';
   if (!event) {
-    return { failure: index, pod, how, text: `${noun}${via}; no lifecycle event of ${pod} was recorded` };
+    return { failure: index, pod, how, text: withText ? `${noun}${via}; no lifecycle event of ${pod} was recorded` : '' };
   }
   const deltaMs = atMs - event.atMs;
+  if (!withText) return { failure: index, pod, how, event: { kind: event.kind, pod, atMs: event.atMs }, deltaMs, text: '' };
   let text = `${noun} ${relation(deltaMs)} ${pod} ${predicateOf(event)}`;
   const sigtermMs = pods.timelines.get(pod)?.sigtermMs ?? null;
   if (sigtermMs !== null && event.kind !== 'sigterm') text += `, ${relation(atMs - sigtermMs)} its SIGTERM`;

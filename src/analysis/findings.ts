@@ -244,7 +244,9 @@ function unrelatedErrors(input: FindingInput): Finding | null {
     evidence.push(`Errors seen: ${samples.slice(0, 5).join(', ')}${samples.length > 5 ? ` and ${samples.length - 5} more` : ''}`);
   }
   if (unexplained > 0) {
-    evidence.push(`${plural(unexplained, 'failure')} happened near pod events but match no known shutdown pattern (e.g. HTTP errors from the app itself): see the failure table.`);
+    evidence.push(
+      `${plural(unexplained, 'failure')} happened near pod events but ${unexplained === 1 ? 'matches' : 'match'} no known shutdown pattern (e.g. HTTP errors from the app itself): see the failure table.`,
+    );
   }
   return {
     id: 'unrelated-errors',

@@ -3,7 +3,7 @@
 // Pure functions only: it must not do I/O and must not import from cli/,
 // traffic/, cluster/ implementations, report/ or dashboard/ (types from
 // cluster/events.ts and results/ only).
-import type { Analysis, Attribution, FindingId, Results, Thresholds } from '../results/types.js';
+import type { Analysis, Attribution, FailureRecord, FindingId, OutageWindow, Results, Thresholds } from '../results/types.js';
 import { attributeFailure, createPodIndex } from './attribution.js';
 import { causeOf } from './causes.js';
 import { buildFindings } from './findings.js';
@@ -37,22 +37,14 @@ export function analyze(results: Results, thresholds: Thresholds): Analysis {
   const causes: Array<FindingId | undefined> = [];
   const podOf: Array<string | undefined> = [];
   results.failures.forEach((f, i) => {
-    const a = attributeFailure(f, i, pods);
+    const a = attributeFailure(f, i, pods, i < ATTRIBUTION_CAP);
     const cause = causeOf(f, a, pods);
     if (cause) a.cause = cause;
     causes.push(cause);
     podOf.push(a.pod);
     if (i < ATTRIBUTION_CAP) attributions.push(a);
   });
-  for (const w of windows) {
-    const inside = new Set<string>();
-    results.failures.forEach((f, i) => {
-      const at = failureAtMs(f);
-      const pod = podOf[i];
-      if (pod !== undefined && at >= w.startMs && at <= w.endMs) inside.add(pod);
-    });
-    if (inside.size) w.pods = [...inside].sort();
-  }
+  addWindowPods(windows, results.failures, podOf);
   const findings = buildFindings({ results, timelines, causes, pods: podOf });
   const longestOutageMs = windows.reduce((m, w) => Math.max(m, w.durationMs), 0);
   const totalOutageMs = Math.round(windows.reduce((s, w) => s + w.durationMs, 0) * 1000) / 1000;
@@ -60,4 +52,28 @@ export function analyze(results: Results, thresholds: Thresholds): Analysis {
   const analysis: Analysis = { windows, totalOutageMs, longestOutageMs, attributions, findings, verdict };
   if (results.failures.length > ATTRIBUTION_CAP) analysis.attributionsOmitted = results.failures.length - ATTRIBUTION_CAP;
   return analysis;
+}
+
+// Each failure is looked up by binary search: runs can have many failures and many windows.
+function addWindowPods(windows: OutageWindow[], failures: readonly FailureRecord[], podOf: ReadonlyArray<string | undefined>): void {
+  if (windows.length === 0) return;
+  const pods = windows.map(() => new Set<string>());
+  failures.forEach((f, i) => {
+    const pod = podOf[i];
+    if (pod === undefined) return;
+    const at = failureAtMs(f);
+    let lo = 0;
+    let hi = windows.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((windows[mid]?.startMs ?? 0) <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    const w = windows[lo];
+    if (w && at >= w.startMs && at <= w.endMs) pods[lo]?.add(pod);
+  });
+  windows.forEach((w, i) => {
+    const set = pods[i];
+    if (set && set.size) w.pods = [...set].sort();
+  });
 }

@@ -66,9 +66,12 @@ export function findOutageWindows(
     const prev = sorted[i - 1];
     const cur = sorted[i];
     if (cur && prev && (cur.atMs - prev.atMs <= joinGapMs || okWithin(okIn, prev.atMs, cur.atMs, intervalMs) < 1)) continue;
+    if (i - first < 2) {
+      first = i;
+      continue;
+    }
     const run = sorted.slice(first, i);
     first = i;
-    if (run.length < 2) continue;
     const startMs = run[0]?.atMs ?? 0;
     const endMs = (run[run.length - 1]?.atMs ?? 0) + spacingMs;
     if (run.length > okWithin(okIn, startMs, endMs, intervalMs)) {

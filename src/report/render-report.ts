@@ -31,6 +31,8 @@ ul.legend { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 4
 #charts > div { margin-bottom: 8px; background: #fff; }
 table { border-collapse: collapse; width: 100%; background: #fff; font-size: 12px; }
 th, td { border-bottom: 1px solid #eee; padding: 3px 6px; text-align: left; vertical-align: top; word-break: break-word; }
+#failure-rows td:nth-child(2), #failure-rows td:nth-child(5), #failure-rows td:nth-child(6) { white-space: nowrap; }
+#failure-rows td:nth-child(8) { min-width: 40%; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .filters { margin: 6px 0; display: flex; gap: 12px; align-items: center; }
 `;

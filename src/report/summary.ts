@@ -131,7 +131,7 @@ function analysisLines(a: Analysis, width: number, st: TextStyle): string[] {
   } else {
     out.push(`${st.bold('outages'.padEnd(LABEL))}${a.windows.length} window${a.windows.length === 1 ? '' : 's'}, longest ${formatDuration(a.longestOutageMs)}, total ${formatDuration(a.totalOutageMs)}`);
     for (const w of a.windows.slice(0, 8)) {
-      out.push(`${pad}${formatAt(w.startMs)} – ${formatAt(w.endMs)}  ${formatDuration(w.durationMs).padStart(7)}  ${w.failures} failures${w.pods?.length ? `  (${clean(w.pods.join(', '))})` : ''}`);
+      out.push(`${pad}${formatAt(w.startMs).padStart(8)} – ${formatAt(w.endMs).padStart(8)}  ${formatDuration(w.durationMs).padStart(7)}  ${w.failures} failures${w.pods?.length ? `  (${clean(w.pods.join(', '))})` : ''}`);
     }
     if (a.windows.length > 8) out.push(st.dim(`${pad}… ${a.windows.length - 8} more`));
   }
