@@ -16,7 +16,7 @@ test('summary: rate, outcomes split by connection, timeline with pod events, out
   // The burst at 7 s sits next to the SIGKILL of the pod that caused it.
   assert.match(text, /\n\s+7 s\s+█+\s+3\s+3 reset\s+demo-5d8f-a1b2c: SIGKILL, exit 137/);
   assert.match(text, /outages\s+4 windows, longest 300 ms/);
-  assert.match(text, /\n\s+7\.00 s – 7\.01 s\s+\d+ ms\s+3 failures\s+\(demo-5d8f-a1b2c\)/);
+  assert.match(text, /\n\s+7\.00 s –\s+7\.02 s\s+11 ms\s+3 failures\s+\(demo-5d8f-a1b2c\)/);
   assert.match(text, /✖ critical sigterm-ignored: 3 pods ignored SIGTERM/);
   assert.match(text, /fix: Make the app PID 1/);
   assert.match(text, /verdict\s+FAIL\n\s+· 39 failed requests, more than the 0 allowed \(--max-errors\)\n\s+exit 1/);
