@@ -3,6 +3,9 @@
 // starts the local rolling update, a DELETE of a pod terminates a local pod, and
 // every step the local runtime takes is written into the store as the API
 // server would show it. Traffic goes to the local Service proxy.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createLocalDriver, DEFAULT_LOCAL_SETTINGS } from '../../src/cluster/local/index.js';
 import type { LocalDriver, LocalRuntimeSettings } from '../../src/cluster/local/index.js';
 import type { ClusterEvent } from '../../src/cluster/events.js';
@@ -32,7 +35,8 @@ export async function startLocalBackedCluster(
   overrides: Partial<LocalRuntimeSettings> = {},
   options: { namespace?: string; token?: string } = {},
 ): Promise<LocalBackedCluster> {
-  const settings: LocalRuntimeSettings = { ...DEFAULT_LOCAL_SETTINGS, replicas: 2, readinessPeriodMs: 200, endpointDelayMs: 200, ...overrides };
+  const logDir = mkdtempSync(join(tmpdir(), 'rollcheck-kube-pods-'));
+  const settings: LocalRuntimeSettings = { ...DEFAULT_LOCAL_SETTINGS, replicas: 2, readinessPeriodMs: 200, endpointDelayMs: 200, logDir, ...overrides };
   const store = createKubeStore();
   const preStop = settings.preStop.kind === 'sleep' ? ['sleep', String(settings.preStop.ms / 1000)] : settings.preStop.kind === 'exec' ? ['sh', '-c', settings.preStop.command] : undefined;
   const model = createKubeModel({
@@ -73,11 +77,13 @@ export async function startLocalBackedCluster(
       async close() {
         await local.stop();
         await server.close();
+        rmSync(logDir, { recursive: true, force: true });
       },
     };
   } catch (e) {
     await local.stop().catch(() => undefined);
     await server.close();
+    rmSync(logDir, { recursive: true, force: true });
     throw e;
   }
 }
