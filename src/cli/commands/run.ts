@@ -92,6 +92,7 @@ async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
     env: io.env,
     cwd: io.cwd,
     logDir: resolve(outPath, '..'),
+    trigger,
   };
   warnIfLoopback(io, url);
   let namespace = settings.namespace ?? '';

@@ -12,7 +12,7 @@ import { createPodTracker } from './pod-tracker.js';
 import { createEndpointTracker } from './endpoint-tracker.js';
 import type { ResourceWatch } from './resource-watch.js';
 import { startKubeWatches } from './kube-watches.js';
-import { startTrigger } from './triggers.js';
+import { checkTrigger, startTrigger } from './triggers.js';
 
 /** KubeDriverSettings is everything `rollcheck run` tells the Kubernetes driver. */
 export interface KubeDriverSettings extends KubeConfigSettings {
@@ -26,6 +26,8 @@ export interface KubeDriverSettings extends KubeConfigSettings {
   requestTimeoutMs?: number;
   /** Delays between watch reconnect attempts. */
   watchBackoffMs?: number[];
+  /** The trigger the run will use, checked in start() so a bad one fails before any traffic. */
+  trigger?: RolloutTrigger;
 }
 
 /** KubeDriver is the Kubernetes ClusterDriver with its optional abilities. */
@@ -63,6 +65,7 @@ export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContex
       const access = loadKubeAccess(settings);
       api = createKubeApi(access, settings.requestTimeoutMs);
       const pre = await runPreflight(api, settings.deployment, settings.service);
+      if (settings.trigger) checkTrigger(pre.deployment, settings.trigger);
       rollout.seen(pre.deployment);
       watches = await startKubeWatches({
         api,

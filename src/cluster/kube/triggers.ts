@@ -35,22 +35,15 @@ export async function startTrigger(
   options: TriggerOptions,
 ): Promise<TriggerStarted> {
   const name = deployment.metadata?.name ?? '';
+  checkTrigger(deployment, trigger);
   switch (trigger.kind) {
     case 'restart': {
-      if (deployment.spec?.paused) {
-        throw new UsageError(`deployment "${name}" is paused, so a restart would not roll; run \`kubectl rollout resume deployment/${name}\` first`);
-      }
       const body = { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': new Date().toISOString() } } } } };
       const patched = await patch(api, name, body);
       return { generation: patched.metadata?.generation ?? null, description: 'restart (kubectl.kubernetes.io/restartedAt)' };
     }
     case 'image': {
-      const containers = ((deployment.spec?.template?.spec ?? {}) as { containers?: ContainerLike[] }).containers ?? [];
-      const names = containers.map((c) => c.name ?? '');
-      const container = trigger.container ?? (names.length === 1 ? names[0] : undefined);
-      if (!container || !names.includes(container)) {
-        throw new UsageError(`--trigger image=CONTAINER=IMAGE: name one of the containers of "${name}": ${names.join(', ')}`);
-      }
+      const container = imageContainer(deployment, trigger);
       const body = { spec: { template: { spec: { containers: [{ name: container, image: trigger.image }] } } } };
       const patched = await patch(api, name, body);
       return { generation: patched.metadata?.generation ?? null, description: `image ${container}=${trigger.image}` };
@@ -60,6 +53,27 @@ export async function startTrigger(
     case 'none':
       return { generation: null, description: 'none (watching for a rollout started elsewhere)' };
   }
+}
+
+/** checkTrigger refuses, before any traffic, a trigger that cannot roll this Deployment. */
+export function checkTrigger(deployment: DeploymentLike, trigger: RolloutTrigger): void {
+  const name = deployment.metadata?.name ?? '';
+  if ((trigger.kind === 'restart' || trigger.kind === 'image') && deployment.spec?.paused) {
+    throw new UsageError(`deployment "${name}" is paused, so it would not roll; run \`kubectl rollout resume deployment/${name}\` first`);
+  }
+  if (trigger.kind === 'image') imageContainer(deployment, trigger);
+}
+
+function imageContainer(deployment: DeploymentLike, trigger: { container?: string }): string {
+  const containers = ((deployment.spec?.template?.spec ?? {}) as { containers?: ContainerLike[] }).containers ?? [];
+  const names = containers.map((c) => c.name ?? '');
+  const container = trigger.container ?? (names.length === 1 ? names[0] : undefined);
+  if (!container || !names.includes(container)) {
+    throw new UsageError(
+      `--trigger image=CONTAINER=IMAGE: name one of the containers of deployment "${deployment.metadata?.name ?? ''}": ${names.join(', ')}`,
+    );
+  }
+  return container;
 }
 
 async function patch(api: KubeApi, name: string, body: object): Promise<DeploymentLike> {

@@ -119,3 +119,12 @@ test('an API server that accepts but never answers times out as unreachable', as
   await assert.rejects(driver.start(), (e: Error) => e.name === 'UsageError' && /cannot reach the API server at https:\/\/127\.0\.0\.1:\d+/.test(e.message) && !e.message.includes(TOKEN));
   await driver.stop();
 });
+
+test('a trigger that cannot roll this Deployment fails before any traffic (unknown container, paused)', async (t) => {
+  const w = await world(t);
+  assert.match(await w.run(['--trigger', 'image=sidecar=web:2']), /name one of the containers of deployment "demo": app/);
+  const d = w.server.store.get('deployments', 'demo');
+  if (d) w.server.store.put('deployments', { ...d, spec: { ...(d.spec as object), paused: true } });
+  assert.match(await w.run([]), /deployment "demo" is paused, so it would not roll; run `kubectl rollout resume deployment\/demo` first/);
+  assert.equal(w.server.patches.length, 0);
+});
