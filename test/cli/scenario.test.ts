@@ -23,6 +23,18 @@ function newChildren(): string[] {
   return childrenOf(process.pid).filter((c) => !BEFORE.has(c));
 }
 
+/** processesRunning lists PIDs whose command line contains `text`. */
+function processesRunning(text: string): string[] {
+  return readdirSync('/proc').filter((p) => {
+    if (!/^\d+$/.test(p)) return false;
+    try {
+      return readFileSync(`/proc/${p}/cmdline`, 'utf8').replace(/\0/g, ' ').includes(text);
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** childrenOf lists live processes whose parent is `pid` (tsx's esbuild service is one). */
 function childrenOf(pid: number): string[] {
   const out: string[] = [];
@@ -154,6 +166,8 @@ steps:
   - cmd: echo "step ran in $(basename $(pwd))"
   - cmd: exit 3
     name: a failing command
+  - cmd: {run: "sleep 31.25 | cat", timeout: 300ms}
+    name: a hung command
 cooldown: 300ms
 `,
   );
@@ -172,6 +186,7 @@ cooldown: 300ms
     'wait 1s',
     'cmd "echo "step ran in $(basename $(pwd))""',
     'a failing command',
+    'a hung command',
   ]);
   assert.ok(results.events.some((e) => e.kind === 'rollout-complete'));
   const verdicts = results.scenario?.steps ?? [];
@@ -182,7 +197,14 @@ cooldown: 300ms
       ['scale to 3', true, true],
       ['cmd "echo "step ran in $(basename $(pwd))""', true, true],
       ['a failing command', false, false],
+      ['a hung command', false, false],
     ],
+  );
+  assert.match(verdicts[4]?.error ?? '', /^timed out after 0\.3s/);
+  assert.deepEqual(
+    processesRunning('sleep 31.25'),
+    [],
+    'the whole pipeline was killed, not only sh',
   );
   assert.equal(results.scenario?.pass, false);
   const logPath = out.replace(/\.json$/, '.step-5.log');
