@@ -45,7 +45,8 @@ export const CLIENT_SCRIPT = String.raw`
     a.verdict.reasons.forEach(function (r) { ul.appendChild(el('li', null, r)); });
     if (a.verdict.reasons.length === 0) ul.appendChild(el('li', null, 'no thresholds were set'));
     box.appendChild(ul);
-    box.appendChild(el('div', 'muted', 'exit code ' + (a.verdict.pass ? 0 : 1) + ' (0 pass, 1 verdict failed, 2 usage or environment error, 130 interrupted)'));
+    if (D.meta.interrupted) box.appendChild(el('div', null, 'The run was interrupted (Ctrl-C): the figures cover only the part that ran.'));
+    box.appendChild(el('div', 'muted', 'exit code ' + (D.meta.interrupted ? 130 : a.verdict.pass ? 0 : 1) + ' (0 pass, 1 verdict failed, 2 usage or environment error, 130 interrupted)'));
   }
 
   function renderFigures() {

@@ -52,7 +52,7 @@ export function formatSummary(results: Results, options: SummaryOptions): string
     out.push(...timeline);
   }
   const a = results.analysis;
-  if (a) out.push(...analysisLines(a, width, st));
+  if (a) out.push(...analysisLines(a, width, st, m.interrupted));
   for (const w of m.warnings) row('warning', w);
   return out.join('\n') + '\n';
 }
@@ -123,7 +123,7 @@ function label(e: Extract<ClusterEvent, { pod: string }>): string {
   return { sigterm: 'SIGTERM', sigkill: 'SIGKILL', 'pod-terminating': 'terminating', 'endpoint-removed': 'endpoint removed', 'pod-ready': 'ready', 'prestop-started': 'preStop' }[e.kind as string] ?? e.kind;
 }
 
-function analysisLines(a: Analysis, width: number, st: TextStyle): string[] {
+function analysisLines(a: Analysis, width: number, st: TextStyle, interrupted: boolean): string[] {
   const out: string[] = [];
   const pad = ' '.repeat(LABEL);
   if (a.windows.length === 0) {
@@ -146,6 +146,7 @@ function analysisLines(a: Analysis, width: number, st: TextStyle): string[] {
   const head = v.pass ? st.green(st.bold('PASS')) : st.red(st.bold('FAIL'));
   out.push(`${st.bold('verdict'.padEnd(LABEL))}${head}${v.reasons.length ? '' : ' (no thresholds set)'}`);
   for (const r of v.reasons) out.push(...wrapText(clean(r), width, `${pad}· `, `${pad}  `));
-  out.push(st.dim(`${pad}exit ${v.pass ? 0 : 1}  (0 pass, 1 verdict failed, 2 usage or environment error, 130 interrupted)`));
+  const code = interrupted ? 130 : v.pass ? 0 : 1;
+  out.push(st.dim(`${pad}exit ${code}  (0 pass, 1 verdict failed, 2 usage or environment error, 130 interrupted)`));
   return out;
 }

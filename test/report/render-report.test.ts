@@ -25,6 +25,11 @@ test('report: golden HTML of the seeded run (UPDATE_GOLDEN=1 rewrites it)', () =
   assert.equal(html, readFileSync(GOLDEN, 'utf8'));
 });
 
+test('report: scenario steps and rollout events become markers on the time axis', () => {
+  const html = renderReport(sampleResults());
+  assert.match(html, /"marks":\[\{"t":2\.99,"label":"step 1: rollout restart","kind":"step"\},\{"t":3,"label":"rollout started \(restart\)","kind":"rollout"\}/);
+});
+
 test('report: the page inlines uPlot and fetches nothing', () => {
   const html = renderReport(sampleResults());
   assert.match(html, /Content-Security-Policy" content="default-src 'none'/);

@@ -24,7 +24,10 @@ export function sampleResults(options: { hostile?: boolean } = {}): Results {
   const h = options.hostile ? '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">' : '';
   const oldPods = ['demo-5d8f-a1b2c', 'demo-5d8f-d3e4f', 'demo-5d8f-g5h6i'].map((p) => p + h);
   const newPods = ['demo-7f9c-x2k4q', 'demo-7f9c-m8n9p', 'demo-7f9c-r4s5t'].map((p) => p + h);
-  const events: ClusterEvent[] = [{ kind: 'rollout-started', revision: 'r2', trigger: 'restart' + h, atMs: 3000 }];
+  const events: ClusterEvent[] = [
+    { kind: 'step-started', index: 0, step: 'rollout restart' + h, atMs: 2990 },
+    { kind: 'rollout-started', revision: 'r2', trigger: 'restart' + h, atMs: 3000 },
+  ];
   const failures: FailureRecord[] = [];
   oldPods.forEach((pod) => {
     events.push({ kind: 'pod-created', pod, revision: 'r1', atMs: -4000 }, { kind: 'pod-ready', pod, atMs: -3000 });

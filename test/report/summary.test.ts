@@ -35,6 +35,12 @@ test('summary: a clean run passes and says so; colour codes only when asked', ()
   assert.ok(formatSummary(r, { color: true, width: 80 }).includes('\u001b[32m'));
 });
 
+test('summary: an interrupted run says exit 130', () => {
+  const r = sampleResults();
+  r.meta.interrupted = true;
+  assert.match(formatSummary(r, { color: false, width: 100 }), /exit 130/);
+});
+
 test('summary: control characters from a hostile results file are neutralised', () => {
   const r = sampleResults();
   r.meta.target = 'http://x/\u001b[2J\u001b]0;pwned\u0007';
