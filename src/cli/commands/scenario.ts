@@ -25,6 +25,7 @@ A scenario file scripts a game day: a target, steady traffic, thresholds, and
 steps on a timeline. Steps run in order after the warm-up:
   - wait: 10s                               steady traffic, nothing happens
   - rollout: restart                        or {image: IMAGE, wait: true, timeout: 5m}
+  - rollout: {cmd: "helm upgrade web ./chart"}   kube targets: any command that rolls out
   - kill-pod: oldest                        or {which: random|oldest|newest, signal: SIGTERM|SIGKILL, grace: 2s}
   - kill-pod: {name: web-7f9c-abcde}        one pod by name
   - scale: 5                                change the replica count
@@ -40,7 +41,14 @@ Examples:
   $ rollcheck scenario manifests/scenarios/shell-vs-exec.yaml --no-dashboard -o reports/game-day.json
   $ rollcheck scenario manifests/scenarios/container-rollout.yaml     # needs podman and the image
 
-Target, traffic and thresholds use the flag names of "rollcheck local" and
+The smallest file:
+  target: {local: {app: demo, entrypoint: shell}}
+  steps: [{wait: 5s}, {rollout: restart}]
+
+Target (local: runtime, app/command, entrypoint, image, image-new, port,
+replicas, ... | kube: deployment, url, service, namespace, context, kubeconfig),
+traffic (rate, connections, fresh, headers, warmup, timeout, ...) and
+thresholds use the flag names of "rollcheck local" and
 "rollcheck run" as keys (grace-period, prestop-sleep, max-errors, …); see the
 examples in manifests/scenarios/.`;
 
