@@ -27,11 +27,21 @@ interface OpenInterval {
   service: Histogram | null;
 }
 
+/** AggregatorOptions say where the partials go. */
+export interface AggregatorOptions {
+  /**
+   * wire: the partials cross a thread (worker → main), so every histogram is
+   * encoded and none is attached live. Otherwise the service histogram is not
+   * encoded (results keep only its total) and all three ride along live.
+   */
+  wire?: boolean;
+}
+
 /** createAggregator makes an empty aggregator. */
-export function createAggregator(): Aggregator {
+export function createAggregator(options: AggregatorOptions = {}): Aggregator {
+  const wire = options.wire === true;
   const open = new Map<number, OpenInterval>();
-  const spare: Histogram[] = [];
-  const take = (): Histogram => spare.pop() ?? createHistogram();
+  const take = (): Histogram => createHistogram();
   const at = (ms: number): OpenInterval => {
     const index = Math.floor(ms / INTERVAL_MS);
     let o = open.get(index);
@@ -41,17 +51,15 @@ export function createAggregator(): Aggregator {
     }
     return o;
   };
+  // Encoding walks the whole counts array: done once per interval, only where a string is needed.
   const close = (o: OpenInterval): TrafficPartial => {
     const p = o.partial;
-    for (const key of ['latency', 'lag', 'service'] as const) {
-      const h = o[key];
-      if (h === null) continue;
-      const encoded = encodeHistogram(h);
-      if (key === 'latency') p.histogram = encoded;
-      else if (key === 'lag') p.lagHistogram = encoded;
-      else p.serviceHistogram = encoded;
-      h.reset();
-      spare.push(h);
+    if (o.latency) p.histogram = encodeHistogram(o.latency);
+    if (o.lag) p.lagHistogram = encodeHistogram(o.lag);
+    if (wire) {
+      if (o.service) p.serviceHistogram = encodeHistogram(o.service);
+    } else {
+      p.live = { latency: o.latency, lag: o.lag, service: o.service };
     }
     return p;
   };
@@ -59,11 +67,15 @@ export function createAggregator(): Aggregator {
     sent(atMs, population, lagMs) {
       const o = at(atMs);
       o.partial.sent[population] += 1;
-      if (lagMs !== undefined) recordUs((o.lag ??= take()), lagMs * 1000);
+      if (lagMs !== undefined) {
+        recordUs((o.lag ??= take()), lagMs * 1000);
+        o.partial.sums.lagUs += Math.max(1, Math.round(lagMs * 1000));
+      }
     },
     started(atMs, lagMs) {
       const o = at(atMs);
       recordUs((o.lag ??= take()), lagMs * 1000);
+      o.partial.sums.lagUs += Math.max(1, Math.round(lagMs * 1000));
     },
     dropped(atMs) {
       at(atMs).partial.dropped += 1;
@@ -75,8 +87,12 @@ export function createAggregator(): Aggregator {
       counts[r.kind] = (counts[r.kind] ?? 0) + 1;
       if (r.kind === 'ok') {
         p.donePop[r.population].ok += 1;
-        recordUs((o.latency ??= take()), (r.endAtMs - r.intendedAtMs) * 1000);
-        recordUs((o.service ??= take()), (r.endAtMs - r.startAtMs) * 1000);
+        const latencyUs = Math.max(1, Math.round((r.endAtMs - r.intendedAtMs) * 1000));
+        const serviceUs = Math.max(1, Math.round((r.endAtMs - r.startAtMs) * 1000));
+        recordUs((o.latency ??= take()), latencyUs);
+        recordUs((o.service ??= take()), serviceUs);
+        p.sums.latencyUs += latencyUs;
+        p.sums.serviceUs += serviceUs;
         if (r.pod !== undefined) p.okByPod[r.pod] = (p.okByPod[r.pod] ?? 0) + 1;
         return;
       }

@@ -1,12 +1,13 @@
-import {
-  EMPTY_SUMMARY,
-  decodeHistogram,
-  encodeHistogram,
-  mergeEncoded,
-  summarize,
-} from './histogram.js';
+import { EMPTY_SUMMARY, decodeHistogram, encodeHistogram, mergeEncoded } from './histogram.js';
+import { summarizeWithSum } from './latency.js';
 import type { TrafficPartial } from './partial.js';
-import { INTERVAL_MS, type ConnUse, type IntervalSample, type KindCounts } from './types.js';
+import {
+  INTERVAL_MS,
+  type ConnUse,
+  type IntervalSample,
+  type KindCounts,
+  type LatencySummary,
+} from './types.js';
 
 interface IntervalRec {
   index: number;
@@ -17,6 +18,9 @@ interface IntervalRec {
   histParts: string[];
   lagParts: string[];
   okByPod: Record<string, number>;
+  latencySumUs: number;
+  /** latency is the summary read from a single live histogram at add time (null: decode on build). */
+  latency: LatencySummary | null;
   /** sample is the built IntervalSample without inFlight, dropped when a late partial arrives. */
   sample: Omit<IntervalSample, 'inFlight'> | null;
 }
@@ -54,6 +58,8 @@ export function createIntervalStore(): IntervalStore {
         histParts: [],
         lagParts: [],
         okByPod: {},
+        latencySumUs: 0,
+        latency: null,
         sample: null,
       };
       recs.set(index, r);
@@ -72,7 +78,10 @@ export function createIntervalStore(): IntervalStore {
       sent: r.sent,
       dropped: r.dropped,
       done: { new: { ...r.done.new }, reused: { ...r.done.reused } },
-      latency: histogram === '' ? { ...EMPTY_SUMMARY } : summarize(decodeHistogram(histogram)),
+      latency:
+        histogram === ''
+          ? { ...EMPTY_SUMMARY }
+          : (r.latency ?? summarizeWithSum(decodeHistogram(histogram), r.latencySumUs)),
       histogram,
       lagHistogram,
       okByPod: { ...r.okByPod },
@@ -91,7 +100,14 @@ export function createIntervalStore(): IntervalStore {
           r.completed += n;
         }
       }
-      if (p.histogram !== '') r.histParts.push(p.histogram);
+      if (p.histogram !== '') {
+        r.histParts.push(p.histogram);
+        // One part with its live histogram: summarize now and keep no histogram object around.
+        const live = p.live?.latency;
+        r.latency =
+          r.histParts.length === 1 && live ? summarizeWithSum(live, p.sums.latencyUs) : null;
+      }
+      r.latencySumUs += p.sums.latencyUs;
       if (p.lagHistogram !== '') r.lagParts.push(p.lagHistogram);
       for (const [pod, n] of Object.entries(p.okByPod)) r.okByPod[pod] = (r.okByPod[pod] ?? 0) + n;
       r.sample = null;

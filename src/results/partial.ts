@@ -1,3 +1,4 @@
+import type { Histogram } from './histogram.js';
 import type { ConnUse, FailureRecord, KindCounts, OutcomeKind, Population } from './types.js';
 
 /**
@@ -21,6 +22,14 @@ export interface TrafficPartial {
   lagHistogram: string;
   /** serviceHistogram is the encoded µs histogram of ok service time (end − start). */
   serviceHistogram: string;
+  /** sums of the recorded values (µs) of the three histograms, for exact means without iterating them. */
+  sums: { latencyUs: number; lagUs: number; serviceUs: number };
+  /**
+   * live holds the histograms themselves when the partial stays in the thread
+   * that made it: the recorder then adds them without decoding. Never sent
+   * across threads (a worker's partials carry the encoded strings only).
+   */
+  live?: { latency: Histogram | null; lag: Histogram | null; service: Histogram | null };
   okByPod: Record<string, number>;
   failures: FailureRecord[];
 }
@@ -59,6 +68,7 @@ export function emptyPartial(index: number): TrafficPartial {
     histogram: '',
     lagHistogram: '',
     serviceHistogram: '',
+    sums: { latencyUs: 0, lagUs: 0, serviceUs: 0 },
     okByPod: {},
     failures: [],
   };

@@ -2,7 +2,8 @@ import type { ClusterEvent } from '../cluster/events.js';
 import { VERSION } from '../version.js';
 import { createAggregator } from './aggregator.js';
 import type { Clock } from './clock.js';
-import { createHistogram, decodeHistogram, summarize } from './histogram.js';
+import { createHistogram, decodeHistogram, type Histogram } from './histogram.js';
+import { summarizeWithSum } from './latency.js';
 import { createIntervalStore } from './interval-store.js';
 import type { LiveSnapshot, LiveView } from './live.js';
 import type { RequestOutcome, TrafficBatch, TrafficPartial } from './partial.js';
@@ -79,6 +80,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
   const latency = createHistogram();
   const lag = createHistogram();
   const service = createHistogram();
+  const sums = { latencyUs: 0, lagUs: 0, serviceUs: 0 };
   const failuresByPod: Record<string, number> = {};
   const okByPod: Record<string, number> = {};
   const meta = {
@@ -123,9 +125,13 @@ export function createRecorder(options: RecorderOptions): Recorder {
         }
       }
     }
-    if (p.histogram !== '') latency.add(decodeHistogram(p.histogram));
-    if (p.lagHistogram !== '') lag.add(decodeHistogram(p.lagHistogram));
-    if (p.serviceHistogram !== '') service.add(decodeHistogram(p.serviceHistogram));
+    // Same-thread partials bring their histograms along: adding beats decoding by far.
+    addInto(latency, p.live?.latency, p.histogram);
+    addInto(lag, p.live?.lag, p.lagHistogram);
+    addInto(service, p.live?.service, p.serviceHistogram);
+    sums.latencyUs += p.sums.latencyUs;
+    sums.lagUs += p.sums.lagUs;
+    sums.serviceUs += p.sums.serviceUs;
     for (const [pod, n] of Object.entries(p.okByPod)) okByPod[pod] = (okByPod[pod] ?? 0) + n;
     for (const f of p.failures) {
       failures.push(f);
@@ -154,9 +160,9 @@ export function createRecorder(options: RecorderOptions): Recorder {
       },
       inFlightAtStop: t.sent - t.ok - t.failed,
       achievedRatePerSec: Math.round((t.sent / seconds) * 10) / 10,
-      latency: summarize(latency),
-      lag: summarize(lag),
-      service: summarize(service),
+      latency: summarizeWithSum(latency, sums.latencyUs),
+      lag: summarizeWithSum(lag, sums.lagUs),
+      service: summarizeWithSum(service, sums.serviceUs),
     };
   };
 
@@ -306,4 +312,9 @@ function newTotals(
     },
     targetRatePerSec,
   };
+}
+
+function addInto(total: Histogram, live: Histogram | null | undefined, encoded: string): void {
+  if (live) total.add(live);
+  else if (encoded !== '') total.add(decodeHistogram(encoded));
 }

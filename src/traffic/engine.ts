@@ -18,6 +18,8 @@ export interface EngineOptions {
   offsetMs?: number;
   /** source numbers this engine in connection ids ("w0:c3") and batches. */
   source?: number;
+  /** wire: the batches cross to another thread (encode every histogram, attach none live). */
+  wire?: boolean;
   /** sink gets a batch of closed intervals about every 100 ms and a last one at stop. */
   sink(batch: TrafficBatch): void;
 }
@@ -58,7 +60,7 @@ export function createEngine(options: EngineOptions): TrafficEngine {
   for (const [k, v] of settings.headers) headers[k] = v;
   const body = settings.body ? Buffer.from(settings.body) : null;
   const podHeader = Buffer.from(settings.podHeader, 'latin1');
-  const agg = createAggregator();
+  const agg = createAggregator({ wire: options.wire === true });
   let connCounter = 0;
   const nextConnId = (): string => `w${source}:c${(connCounter += 1)}`;
   const keepalive = createConnectionPool({

@@ -16,6 +16,7 @@ const engine = createEngine({
   ratePerSec: init.ratePerSec,
   offsetMs: init.offsetMs,
   source: init.source,
+  wire: true,
   sink: (batch) => post({ type: 'batch', batch }),
 });
 port.on('message', (m: WorkerCommand) => {

@@ -81,6 +81,9 @@ test('single outcomes become intervals, totals and kept failures; the invariant 
   assert.equal(r.intervals[0]?.okByPod.a, 1);
   assert.equal(decodeHistogram(r.intervals[0]?.histogram ?? '').totalCount, 1);
   assert.equal(t.latency.count, 2);
+  assert.equal(t.latency.meanUs, 2000, 'the mean from tracked sums is exact');
+  assert.equal(t.service?.meanUs, 1000);
+  assert.equal(r.intervals[0]?.latency.meanUs, 2000);
   assert.deepEqual(r.meta.warnings, []);
   assert.equal(r.analysis, null);
 });
