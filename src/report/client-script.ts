@@ -116,11 +116,18 @@ export const CLIENT_SCRIPT = String.raw`
     ctx.font = (11 * devicePixelRatio) + 'px sans-serif';
     ctx.textAlign = 'left';
     ctx.textBaseline = 'top';
+    // Labels that would overlap move down a row.
+    var rowEnds = [];
     D.marks.forEach(function (m) {
       var x = u.valToPos(m.t, 'x', true);
       ctx.strokeStyle = m.kind === 'failed' ? '#a50f15' : m.kind === 'step' ? '#3182bd' : '#636363';
       ctx.beginPath(); ctx.moveTo(x, b.top); ctx.lineTo(x, b.top + b.height); ctx.stroke();
-      if (u.__labels) { ctx.fillStyle = ctx.strokeStyle; ctx.fillText(m.label, x + 3, b.top + 2 * devicePixelRatio); }
+      if (!u.__labels) return;
+      var row = 0;
+      while (rowEnds[row] !== undefined && rowEnds[row] > x) row++;
+      rowEnds[row] = x + ctx.measureText(m.label).width + 10 * devicePixelRatio;
+      ctx.fillStyle = ctx.strokeStyle;
+      ctx.fillText(m.label, x + 3, b.top + (2 + row * 13) * devicePixelRatio);
     });
     ctx.restore();
   }
