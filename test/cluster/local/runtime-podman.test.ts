@@ -237,6 +237,27 @@ test(
   },
 );
 
+test(
+  'a rollcheck process that exits without cleaning up still removes its containers on the way out',
+  { skip },
+  async () => {
+    const runId = `${images.prefix}-crash`;
+    const fixture = join(import.meta.dirname, '../../containers/exit-without-cleanup.ts');
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', fixture, httpdImage, runId, join(dir, 'crash.log')],
+      {
+        env: images.env,
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    assert.equal(child.status, 7, child.stderr);
+    assert.match(child.stdout, /started/);
+    assert.deepEqual(listLeftovers(images.env, `${LABEL_RUN}=${runId}`), []);
+  },
+);
+
 async function fetchWithRetry(url: string): Promise<string> {
   for (let i = 0; ; i++) {
     try {
