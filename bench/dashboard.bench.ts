@@ -34,6 +34,8 @@ interface BenchRow {
   latencyP99Ms: number;
   failed: number;
   frames: number;
+  /** cpuMs is the process's CPU time (every thread, so the drawer's too) over the recorded seconds. */
+  cpuMs: number;
 }
 
 /** run measures the dashboard off and on and prints both rows. */
@@ -42,8 +44,10 @@ export async function run(): Promise<void> {
   const server = await startServer();
   try {
     const rows: BenchRow[] = [];
-    for (const dashboard of ['off', 'on', 'off', 'on'] as const)
-      rows.push(await measure(server.url, dashboard, seconds * 1000));
+    const rounds = Number(process.env['BENCH_DASHBOARD_ROUNDS'] ?? '2');
+    for (let i = 0; i < rounds; i++) {
+      for (const mode of MODES) rows.push(await measure(server.url, mode, seconds * 1000));
+    }
     console.log(
       `dashboard bench: ${RATE_PER_SEC} req/s, ${seconds} s recorded per run, server in a child process`,
     );
@@ -53,7 +57,7 @@ export async function run(): Promise<void> {
       const mean = (f: (r: BenchRow) => number): string =>
         (mine.reduce((a, r) => a + f(r), 0) / mine.length).toFixed(2);
       console.log(
-        `dashboard ${d}: achieved ${mean((r) => r.achievedRatePerSec)} req/s, lag p99 ${mean((r) => r.lagP99Ms)} ms (mean of ${mine.length} runs)`,
+        `dashboard ${d}: achieved ${mean((r) => r.achievedRatePerSec)} req/s, lag p99 ${mean((r) => r.lagP99Ms)} ms, CPU ${mean((r) => r.cpuMs)} ms (mean of ${mine.length} runs)`,
       );
     }
     if (process.env['CI'])
@@ -64,11 +68,7 @@ export async function run(): Promise<void> {
   }
 }
 
-async function measure(
-  url: string,
-  dashboard: 'off' | 'on',
-  durationMs: number,
-): Promise<BenchRow> {
+async function measure(url: string, dashboard: Mode, durationMs: number): Promise<BenchRow> {
   const clock = createClock();
   const settings: TrafficSettings = {
     ratePerSec: RATE_PER_SEC,
@@ -106,17 +106,29 @@ async function measure(
     cwd: process.cwd(),
     interrupt: new AbortController().signal,
   };
+  const thread = dashboard === 'on-main-thread' ? 'main' : 'worker';
   const dash =
-    dashboard === 'on'
-      ? startDashboard({ view: recorder, io, title: 'bench', onQuit: () => undefined, clock })
-      : null;
+    dashboard === 'off'
+      ? null
+      : startDashboard({
+          view: recorder,
+          io,
+          title: 'bench',
+          onQuit: () => undefined,
+          clock,
+          thread,
+        });
+  // Loading React and ink is a one-off; the question is what drawing costs while traffic runs.
+  while (dash && frames() === 0) await sleep(50);
   const runner = createTrafficRunner({ url, settings, clock, sink: (b) => recorder.ingest(b) });
   const started = await runner.start(WARMUP_MS);
   recorder.setPhase('warmup', started.startAtMs);
   recorder.markRecording(started.recordFromMs);
   await sleep(Math.max(0, started.recordFromMs - clock.nowMs()));
+  const cpuBefore = process.cpuUsage();
   recorder.setPhase('steady');
   await sleep(durationMs);
+  const cpu = process.cpuUsage(cpuBefore);
   const stop = await runner.stop(2000);
   const results = recorder.finish({
     stopReason: 'completed',
@@ -132,6 +144,7 @@ async function measure(
     latencyP99Ms: results.totals.latency.p99Us / 1000,
     failed: results.totals.failed,
     frames: frames(),
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
   };
 }
 

@@ -24,7 +24,8 @@ export type ToDrawer =
   | { type: 'stop'; final?: DashboardFinal };
 
 /** FromDrawer is what the drawing thread tells the main thread. */
-export type FromDrawer = { type: 'write'; chunk: string } | { type: 'stopped' } | { type: 'failed'; message: string };
+export type FromDrawer =
+  { type: 'write'; chunk: string } | { type: 'stopped' } | { type: 'failed'; message: string };
 
 // The traffic panel reads histograms of the last second only (model/traffic-now.ts).
 const HISTOGRAMS_KEPT = 10;
@@ -32,9 +33,12 @@ const HISTOGRAMS_KEPT = 10;
 /** slimSnapshot drops what the screen never reads (older histograms, lag histograms), so the copy to the drawer is small. */
 export function slimSnapshot(s: LiveSnapshot): LiveSnapshot {
   const keepFrom = s.recent.length - HISTOGRAMS_KEPT;
-  const recent = s.recent.map(
-    (i, n): IntervalSample => ({ ...i, histogram: n >= keepFrom ? i.histogram : '', lagHistogram: '', okByPod: {} }),
-  );
+  const recent = s.recent.map((i, n): IntervalSample => ({
+    ...i,
+    histogram: n >= keepFrom ? i.histogram : '',
+    lagHistogram: '',
+    okByPod: {},
+  }));
   return { ...s, recent };
 }
 

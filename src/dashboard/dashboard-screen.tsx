@@ -73,7 +73,10 @@ export function DashboardScreen(props: DashboardScreenProps) {
         {final ? (
           <FinalSummary final={final} columns={columns} />
         ) : (
-          <EventLog lines={logLines(s.events, s.recentFailures, layout.logLines, podWidth, capped)} columns={columns} />
+          <EventLog
+            lines={logLines(s.events, s.recentFailures, layout.logLines, podWidth, capped)}
+            columns={columns}
+          />
         )}
       </Box>
     </Box>

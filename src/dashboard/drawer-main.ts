@@ -23,8 +23,18 @@ const view: LiveView = {
   },
   snapshot: () => latest,
 };
-const stdout = createRelayTty({ columns: init.columns, rows: init.rows, isTTY: init.isTTY, send: (chunk) => post({ type: 'write', chunk }) });
-const stderr = createRelayTty({ columns: init.columns, rows: init.rows, isTTY: false, send: () => undefined });
+const stdout = createRelayTty({
+  columns: init.columns,
+  rows: init.rows,
+  isTTY: init.isTTY,
+  send: (chunk) => post({ type: 'write', chunk }),
+});
+const stderr = createRelayTty({
+  columns: init.columns,
+  rows: init.rows,
+  isTTY: false,
+  send: () => undefined,
+});
 const ink = renderInk({
   view,
   clock: { startEpochMs: init.snapshot.startEpochMs, nowMs: () => nowMs },

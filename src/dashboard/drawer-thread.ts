@@ -16,7 +16,11 @@ export interface DrawerThread {
 }
 
 /** startDrawerThread spawns the drawing thread; what it writes goes to `write`, a failure to `fail`. */
-export function startDrawerThread(init: DashboardInit, write: (chunk: string) => void, fail: (message: string) => void): DrawerThread {
+export function startDrawerThread(
+  init: DashboardInit,
+  write: (chunk: string) => void,
+  fail: (message: string) => void,
+): DrawerThread {
   // The test runner's own flags must not reach the worker.
   const execArgv = process.execArgv.filter((a) => !a.startsWith('--test'));
   let worker: Worker;

@@ -12,13 +12,15 @@ export function EventLog({ lines, columns }: { lines: LogLine[]; columns: number
       </Text>
       {lines.length === 0 ? (
         <Text>
-          <Paint tone="dim">  nothing yet</Paint>
+          <Paint tone="dim"> nothing yet</Paint>
         </Text>
       ) : null}
       {lines.map((l, i) => (
         <Text key={`${i}:${l.atMs}`} wrap="truncate-end">
           <Paint tone="dim">{`${formatClock(l.atMs).padStart(8)}  `}</Paint>
-          <Paint tone={l.tone === 'failure' ? 'bad' : l.tone === 'warn' ? 'warn' : 'plain'}>{l.text}</Paint>
+          <Paint tone={l.tone === 'failure' ? 'bad' : l.tone === 'warn' ? 'warn' : 'plain'}>
+            {l.text}
+          </Paint>
         </Text>
       ))}
     </Box>

@@ -28,13 +28,33 @@ const PHASE_LABEL: Record<Phase, string> = {
 };
 
 /** Header shows the run at a glance: what, where, how long, which phase, and the verdict so far. */
-export function Header({ title, snapshot, nowMs, thresholds, columns, quitting, final }: HeaderProps) {
+export function Header({
+  title,
+  snapshot,
+  nowMs,
+  thresholds,
+  columns,
+  quitting,
+  final,
+}: HeaderProps) {
   const elapsedMs = final ? final.results.meta.durationMs : nowMs;
-  const phase = final ? (final.results.meta.interrupted ? 'interrupted' : 'finished') : quitting ? 'stopping (quit)' : PHASE_LABEL[snapshot.phase];
+  const phase = final
+    ? final.results.meta.interrupted
+      ? 'interrupted'
+      : 'finished'
+    : quitting
+      ? 'stopping (quit)'
+      : PHASE_LABEL[snapshot.phase];
   const right = `elapsed ${formatSpan(elapsedMs)}`;
-  const left = ellipsize(`rollcheck · ${title}`, columns - right.length - 2);
+  const left = ellipsize(
+    title.startsWith('rollcheck') ? title : `rollcheck · ${title}`,
+    columns - right.length - 2,
+  );
   const fixed = `  mode ${snapshot.mode}  phase ${phase}`;
-  const target = ellipsize(snapshot.target, Math.max(10, columns - fixed.length - 'target '.length));
+  const target = ellipsize(
+    snapshot.target,
+    Math.max(10, columns - fixed.length - 'target '.length),
+  );
   return (
     <Box flexDirection="column" width={columns}>
       <Box justifyContent="space-between" width={columns}>
@@ -49,17 +69,29 @@ export function Header({ title, snapshot, nowMs, thresholds, columns, quitting, 
         <Paint tone="dim">{'  phase '}</Paint>
         <Paint tone={quitting || final ? 'warn' : 'accent'}>{phase}</Paint>
       </Text>
-      {final ? <FinalVerdict final={final} /> : <RunningVerdict snapshot={snapshot} thresholds={thresholds} />}
+      {final ? (
+        <FinalVerdict final={final} />
+      ) : (
+        <RunningVerdict snapshot={snapshot} thresholds={thresholds} />
+      )}
     </Box>
   );
 }
 
-function RunningVerdict({ snapshot, thresholds }: { snapshot: LiveSnapshot; thresholds?: Thresholds }) {
+function RunningVerdict({
+  snapshot,
+  thresholds,
+}: {
+  snapshot: LiveSnapshot;
+  thresholds?: Thresholds;
+}) {
   const v = verdictSoFar(snapshot.totals, thresholds);
   return (
     <Text wrap="truncate-end">
       <Paint tone="dim">verdict so far </Paint>
-      <Paint tone={v.failing ? 'bad' : snapshot.totals.failed > 0 ? 'warn' : 'good'}>{v.text}</Paint>
+      <Paint tone={v.failing ? 'bad' : snapshot.totals.failed > 0 ? 'warn' : 'good'}>
+        {v.text}
+      </Paint>
     </Text>
   );
 }

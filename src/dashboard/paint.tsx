@@ -20,17 +20,37 @@ export function Paint({ tone = 'plain', dim = false, children }: PaintProps) {
   if (!color) return <Text>{children}</Text>;
   switch (tone) {
     case 'good':
-      return <Text color="green" dimColor={dim}>{children}</Text>;
+      return (
+        <Text color="green" dimColor={dim}>
+          {children}
+        </Text>
+      );
     case 'warn':
-      return <Text color="yellow" dimColor={dim}>{children}</Text>;
+      return (
+        <Text color="yellow" dimColor={dim}>
+          {children}
+        </Text>
+      );
     case 'bad':
-      return <Text color="red" dimColor={dim}>{children}</Text>;
+      return (
+        <Text color="red" dimColor={dim}>
+          {children}
+        </Text>
+      );
     case 'dim':
       return <Text dimColor>{children}</Text>;
     case 'strong':
-      return <Text bold dimColor={dim}>{children}</Text>;
+      return (
+        <Text bold dimColor={dim}>
+          {children}
+        </Text>
+      );
     case 'accent':
-      return <Text color="cyan" dimColor={dim}>{children}</Text>;
+      return (
+        <Text color="cyan" dimColor={dim}>
+          {children}
+        </Text>
+      );
     default:
       return <Text dimColor={dim}>{children}</Text>;
   }

@@ -44,15 +44,24 @@ export function PodsPanel({ rows, hidden, columns }: PodsPanelProps) {
 }
 
 function PodLine({ row, nameWidth }: { row: PodRow; nameWidth: number }) {
-  const stateTone = row.tone === 'gone' ? (row.state.startsWith('exited 0') ? 'dim' : 'bad') : row.tone;
+  const stateTone =
+    row.tone === 'gone' ? (row.state.startsWith('exited 0') ? 'dim' : 'bad') : row.tone;
   return (
     <Text wrap="truncate-end">
       <Paint dim={row.gone}>{fit(row.pod, nameWidth)}</Paint>
-      <Paint tone={row.revision === 'new' ? 'accent' : 'plain'} dim={row.gone}>{` ${fit(row.revision, 4)}`}</Paint>
+      <Paint
+        tone={row.revision === 'new' ? 'accent' : 'plain'}
+        dim={row.gone}
+      >{` ${fit(row.revision, 4)}`}</Paint>
       <Paint tone={stateTone} dim={row.gone}>{` ${fit(row.state, 14)}`}</Paint>
-      <Paint dim={row.gone}>{` ${fit(row.inStateMs < 0 ? '-' : formatSpan(row.inStateMs), 7, true)}`}</Paint>
+      <Paint
+        dim={row.gone}
+      >{` ${fit(row.inStateMs < 0 ? '-' : formatSpan(row.inStateMs), 7, true)}`}</Paint>
       <Paint dim={row.gone}>{` ${fit(formatCount(row.ok), 8, true)}`}</Paint>
-      <Paint tone={row.failures > 0 ? 'bad' : 'plain'} dim={row.gone}>{` ${fit(formatCount(row.failures), 7, true)}`}</Paint>
+      <Paint
+        tone={row.failures > 0 ? 'bad' : 'plain'}
+        dim={row.gone}
+      >{` ${fit(formatCount(row.failures), 7, true)}`}</Paint>
     </Text>
   );
 }

@@ -9,7 +9,8 @@ const CTRL_C = '\u0003';
  * a terminal on stdin it does nothing (Ctrl-C is then a plain SIGINT).
  */
 export function listenForQuitKeys(stdin: Io['stdin'], onQuit: () => void): () => void {
-  if (!stdin || stdin.isTTY !== true || typeof stdin.setRawMode !== 'function') return () => undefined;
+  if (!stdin || stdin.isTTY !== true || typeof stdin.setRawMode !== 'function')
+    return () => undefined;
   const setRawMode = stdin.setRawMode.bind(stdin);
   const onData = (data: Buffer | string): void => {
     const text = typeof data === 'string' ? data : data.toString('utf8');

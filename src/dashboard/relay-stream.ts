@@ -10,7 +10,12 @@ export interface RelayTty extends Writable {
 }
 
 /** createRelayTty makes a RelayTty of the given size. */
-export function createRelayTty(options: { columns: number; rows: number; isTTY: boolean; send: (chunk: string) => void }): RelayTty {
+export function createRelayTty(options: {
+  columns: number;
+  rows: number;
+  isTTY: boolean;
+  send: (chunk: string) => void;
+}): RelayTty {
   const stream = new Writable({
     decodeStrings: false,
     write(chunk: Buffer | string, _enc, cb) {

@@ -16,13 +16,16 @@ export function RolloutLine({ rollout }: { rollout: RolloutState }) {
   }
   const c = rollout.counts;
   const status = rollout.status === 'failed' ? `FAILED: ${rollout.reason ?? ''}` : rollout.status;
-  const tone = rollout.status === 'failed' ? 'bad' : rollout.status === 'complete' ? 'good' : 'accent';
+  const tone =
+    rollout.status === 'failed' ? 'bad' : rollout.status === 'complete' ? 'good' : 'accent';
   return (
     <Text wrap="truncate-end">
       {label}
       <Paint tone={tone}>{status}</Paint>
       {rollout.revision !== undefined ? ` → ${rollout.revision}` : ''}
-      {c ? `  ${bar(c.updated, c.replicas, 10)} updated ${c.updated}/${c.replicas} ready ${c.ready} available ${c.available}` : ''}
+      {c
+        ? `  ${bar(c.updated, c.replicas, 10)} updated ${c.updated}/${c.replicas} ready ${c.ready} available ${c.available}`
+        : ''}
     </Text>
   );
 }

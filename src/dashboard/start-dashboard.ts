@@ -36,11 +36,14 @@ export interface DashboardHandle {
 }
 
 const DEFAULT_TICK_MS = 250;
+// Erase the screen, cursor to the top left.
+const CLEAR_SCREEN = '\u001B[2J\u001B[H';
 
 /** startDashboard draws the live dashboard into `io.stdout` until stop() is called; `q` and Ctrl-C call onQuit. */
 export function startDashboard(options: DashboardOptions): DashboardHandle {
   const tickMs = Math.min(250, Math.max(100, options.tickMs ?? DEFAULT_TICK_MS));
-  const draw = options.thread === 'main' ? drawHere(options, tickMs) : drawInWorker(options, tickMs);
+  const draw =
+    options.thread === 'main' ? drawHere(options, tickMs) : drawInWorker(options, tickMs);
   const restoreKeys = listenForQuitKeys(options.io.stdin, () => {
     draw.setQuitting();
     options.onQuit();
@@ -102,20 +105,27 @@ function drawInWorker(o: DashboardOptions, tickMs: number): Drawing {
     (chunk) => void io.stdout.write(chunk),
     (message) => {
       // The run goes on without its dashboard; say so once.
-      if (!failed) io.stderr.write(`rollcheck: the dashboard stopped (${message}); the run goes on\n`);
+      if (!failed)
+        io.stderr.write(`rollcheck: the dashboard stopped (${message}); the run goes on\n`);
       failed = true;
     },
   );
   let dirty = false;
   const unsubscribe = view.subscribe(() => void (dirty = true));
   const sendLatest = (): void => {
-    if (dirty) thread.send({ type: 'snapshot', snapshot: slimSnapshot(view.snapshot()), nowMs: nowMs() });
+    if (dirty)
+      thread.send({ type: 'snapshot', snapshot: slimSnapshot(view.snapshot()), nowMs: nowMs() });
     else thread.send({ type: 'now', nowMs: nowMs() });
     dirty = false;
   };
   const timer = setInterval(sendLatest, tickMs);
   timer.unref();
-  const onResize = (): void => thread.send({ type: 'resize', columns: io.stdout.columns ?? 80, rows: io.stdout.rows ?? 24 });
+  const onResize = (): void => {
+    // The terminal rewraps the old frame to the new width, so ink's erase-the-last-N-lines
+    // would leave pieces of it behind: clear the screen and let the next frame start at the top.
+    if (io.stdout.isTTY === true) io.stdout.write(CLEAR_SCREEN);
+    thread.send({ type: 'resize', columns: io.stdout.columns ?? 80, rows: io.stdout.rows ?? 24 });
+  };
   io.stdout.on('resize', onResize);
   return {
     setQuitting: () => thread.send({ type: 'quitting' }),

@@ -27,7 +27,9 @@ export function TrafficPanel({ now, series, columns, maxSeries }: TrafficPanelPr
         <Paint tone="dim">{'   this second  '}</Paint>
         <Paint tone="good">{`ok ${formatCount(now.okThisSec)}`}</Paint>
         {'  '}
-        <Paint tone={now.failedThisSec > 0 ? 'bad' : 'plain'}>{`failed ${formatCount(now.failedThisSec)}`}</Paint>
+        <Paint
+          tone={now.failedThisSec > 0 ? 'bad' : 'plain'}
+        >{`failed ${formatCount(now.failedThisSec)}`}</Paint>
       </Text>
       <Text wrap="truncate-end">
         <Paint tone="dim">{fit('latency', LABEL_WIDTH)}</Paint>
@@ -35,14 +37,24 @@ export function TrafficPanel({ now, series, columns, maxSeries }: TrafficPanelPr
         <Paint tone="dim">{'   in-flight '}</Paint>
         {formatCount(now.inFlight)}
         <Paint tone="dim">{'  dropped '}</Paint>
-        <Paint tone={now.droppedTotal > 0 ? 'warn' : 'plain'}>{`${formatCount(now.droppedThisSec)}/s, ${formatCount(now.droppedTotal)} total`}</Paint>
+        <Paint
+          tone={now.droppedTotal > 0 ? 'warn' : 'plain'}
+        >{`${formatCount(now.droppedThisSec)}/s, ${formatCount(now.droppedTotal)} total`}</Paint>
       </Text>
       <FailureSparks series={series} columns={columns} maxSeries={maxSeries} />
     </Box>
   );
 }
 
-function FailureSparks({ series, columns, maxSeries }: { series: FailureSeries[]; columns: number; maxSeries: number }) {
+function FailureSparks({
+  series,
+  columns,
+  maxSeries,
+}: {
+  series: FailureSeries[];
+  columns: number;
+  maxSeries: number;
+}) {
   if (series.length === 0) {
     return (
       <Text wrap="truncate-end">
@@ -66,7 +78,9 @@ function FailureSparks({ series, columns, maxSeries }: { series: FailureSeries[]
       ))}
       <Text wrap="truncate-end">
         <Paint tone="dim">{`${' '.repeat(LABEL_WIDTH)}failures/s over the last ${width} s, peak ${formatCount(peak)}/s`}</Paint>
-        {series.length > shown.length ? <Paint tone="dim">{`, +${series.length - shown.length} more kinds`}</Paint> : null}
+        {series.length > shown.length ? (
+          <Paint tone="dim">{`, +${series.length - shown.length} more kinds`}</Paint>
+        ) : null}
       </Text>
     </Box>
   );

@@ -12,7 +12,8 @@ const FALLBACK: TerminalSize = { columns: 80, rows: 24 };
 /** useTerminalSize follows the output stream's size through its 'resize' events (`fixed` overrides it, for tests). */
 export function useTerminalSize(fixed?: TerminalSize): TerminalSize {
   const { stdout } = useStdout();
-  const read = (): TerminalSize => fixed ?? { columns: stdout.columns || FALLBACK.columns, rows: stdout.rows || FALLBACK.rows };
+  const read = (): TerminalSize =>
+    fixed ?? { columns: stdout.columns || FALLBACK.columns, rows: stdout.rows || FALLBACK.rows };
   const [size, setSize] = useState<TerminalSize>(read);
   useEffect(() => {
     if (fixed) return undefined;

@@ -23,7 +23,11 @@ export class FakeTty extends Writable {
     this.columns = columns;
     this.rows = rows;
   }
-  override _write(chunk: Buffer | string, _enc: BufferEncoding, cb: (error?: Error | null) => void): void {
+  override _write(
+    chunk: Buffer | string,
+    _enc: BufferEncoding,
+    cb: (error?: Error | null) => void,
+  ): void {
     this.writes.push(chunk.toString());
     cb();
   }

@@ -16,7 +16,13 @@ import {
 const EMPTY_LATENCY = { count: 0, p50Us: 0, p90Us: 0, p99Us: 0, p999Us: 0, maxUs: 0, meanUs: 0 };
 
 /** interval builds one 100 ms sample: `ok` answers at `latencyUs`, plus failures by kind. */
-export function interval(atMs: number, ok: number, failed: KindCounts = {}, latencyUs = 2000, okByPod: Record<string, number> = {}): IntervalSample {
+export function interval(
+  atMs: number,
+  ok: number,
+  failed: KindCounts = {},
+  latencyUs = 2000,
+  okByPod: Record<string, number> = {},
+): IntervalSample {
   const h = createHistogram();
   for (let i = 0; i < ok; i++) recordUs(h, latencyUs + i * 10);
   const fails = Object.values(failed).reduce((a, b) => a + (b ?? 0), 0);
@@ -34,15 +40,30 @@ export function interval(atMs: number, ok: number, failed: KindCounts = {}, late
 }
 
 /** steady makes `seconds` of intervals at 20 ok per 100 ms (200 req/s) ending at `endMs`. */
-export function steady(endMs: number, seconds: number, failedAt: (atMs: number) => KindCounts = () => ({})): IntervalSample[] {
+export function steady(
+  endMs: number,
+  seconds: number,
+  failedAt: (atMs: number) => KindCounts = () => ({}),
+): IntervalSample[] {
   const out: IntervalSample[] = [];
-  for (let at = endMs - seconds * 1000; at < endMs; at += 100) out.push(interval(at, 20, failedAt(at)));
+  for (let at = endMs - seconds * 1000; at < endMs; at += 100)
+    out.push(interval(at, 20, failedAt(at)));
   return out;
 }
 
 /** failure makes one failure record ending at `atMs`. */
 export function failure(atMs: number, kind: FailureKind, pod?: string): FailureRecord {
-  return { intendedAtMs: atMs - 5, startAtMs: atMs - 5, endAtMs: atMs, latencyMs: 5, kind, connId: 'w0:c1', reused: true, population: 'keepalive', pod };
+  return {
+    intendedAtMs: atMs - 5,
+    startAtMs: atMs - 5,
+    endAtMs: atMs,
+    latencyMs: 5,
+    kind,
+    connId: 'w0:c1',
+    reused: true,
+    population: 'keepalive',
+    pod,
+  };
 }
 
 /** totals makes run totals with `ok` and failures by kind. */
@@ -57,7 +78,10 @@ export function totals(ok: number, byKind: KindCounts = {}): Totals {
     dropped: 0,
     byKind: { ok, ...byKind },
     byConn: { new: { completed: 0, ok: 0, failed: 0, byKind: {} }, reused: conn },
-    byPopulation: { keepalive: { sent: ok + failed, ok, failed }, fresh: { sent: 0, ok: 0, failed: 0 } },
+    byPopulation: {
+      keepalive: { sent: ok + failed, ok, failed },
+      fresh: { sent: 0, ok: 0, failed: 0 },
+    },
     targetRatePerSec: 200,
     achievedRatePerSec: 200,
     latency: { ...EMPTY_LATENCY, p99Us: 4200 },
@@ -127,7 +151,14 @@ export function killedEvents(): ClusterEvent[] {
   return [
     ...rollingEvents(),
     { kind: 'sigkill', pod: OLD_A, atMs: 14_200 },
-    { kind: 'exited', pod: OLD_A, atMs: 14_210, exitCode: 137, signal: 'SIGKILL', afterSigtermMs: 3010 },
+    {
+      kind: 'exited',
+      pod: OLD_A,
+      atMs: 14_210,
+      exitCode: 137,
+      signal: 'SIGKILL',
+      afterSigtermMs: 3010,
+    },
   ];
 }
 
@@ -160,7 +191,9 @@ export function finishedResults(s: LiveSnapshot): Results {
     failures: s.recentFailures,
     events: s.events,
     analysis: {
-      windows: [{ startMs: 14_200, endMs: 14_600, durationMs: 400, failures: 12, byKind: { reset: 12 } }],
+      windows: [
+        { startMs: 14_200, endMs: 14_600, durationMs: 400, failures: 12, byKind: { reset: 12 } },
+      ],
       totalOutageMs: 400,
       longestOutageMs: 400,
       attributions: [],
@@ -175,7 +208,11 @@ export function finishedResults(s: LiveSnapshot): Results {
           failures: 12,
         },
       ],
-      verdict: { pass: false, reasons: ['12 failed requests > max 0'], thresholds: { maxErrors: 0 } },
+      verdict: {
+        pass: false,
+        reasons: ['12 failed requests > max 0'],
+        thresholds: { maxErrors: 0 },
+      },
     },
   };
 }

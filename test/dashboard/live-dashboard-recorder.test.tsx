@@ -29,20 +29,47 @@ function setup() {
   recorder.markRecording(0);
   recorder.setPhase('baseline', 0);
   const r = render(
-    <LiveDashboard view={recorder} title="live test" tickMs={TICK_MS} color={false} size={{ columns: 80, rows: 30 }} thresholds={{ maxErrors: 0 }} clock={clock} />,
+    <LiveDashboard
+      view={recorder}
+      title="live test"
+      tickMs={TICK_MS}
+      color={false}
+      size={{ columns: 80, rows: 30 }}
+      thresholds={{ maxErrors: 0 }}
+      clock={clock}
+    />,
   );
   return { clock, recorder, r };
 }
 
 /** traffic sends 20 requests per 100 ms from `fromMs` to `toMs`, answered by `pod` with `kind`. */
-function traffic(rec: Recorder, fromMs: number, toMs: number, pod: string, kind: OutcomeKind = 'ok'): void {
+function traffic(
+  rec: Recorder,
+  fromMs: number,
+  toMs: number,
+  pod: string,
+  kind: OutcomeKind = 'ok',
+): void {
   for (let at = fromMs; at < toMs; at += 5) {
     rec.recordSent(at, 'keepalive', 0.1);
-    rec.recordOutcome({ intendedAtMs: at, startAtMs: at, endAtMs: at + 2, kind, connId: `w0:c${at % 7}`, reused: true, population: 'keepalive', pod });
+    rec.recordOutcome({
+      intendedAtMs: at,
+      startAtMs: at,
+      endAtMs: at + 2,
+      kind,
+      connId: `w0:c${at % 7}`,
+      reused: true,
+      population: 'keepalive',
+      pod,
+    });
   }
 }
 
-async function waitForFrame(r: ReturnType<typeof render>, ok: (frame: string) => boolean, what: string): Promise<string> {
+async function waitForFrame(
+  r: ReturnType<typeof render>,
+  ok: (frame: string) => boolean,
+  what: string,
+): Promise<string> {
   const until = Date.now() + 5000;
   for (;;) {
     const frame = r.lastFrame() ?? '';
@@ -57,7 +84,10 @@ test('successive frames follow the recorder: pods appear, answer, get killed, fa
   try {
     assert.match(r.lastFrame() ?? '', /no pods yet/);
 
-    for (const [pod, at] of [[OLD_A, 100], [OLD_B, 120]] as const) {
+    for (const [pod, at] of [
+      [OLD_A, 100],
+      [OLD_B, 120],
+    ] as const) {
       recorder.event({ kind: 'pod-created', pod, atMs: at, revision: 'rev-1' });
       recorder.event({ kind: 'pod-ready', pod, atMs: at + 300 });
     }
@@ -65,7 +95,11 @@ test('successive frames follow the recorder: pods appear, answer, get killed, fa
     traffic(recorder, 502, 1500, OLD_B);
     clock.set(1550);
     recorder.tick();
-    const second = await waitForFrame(r, (f) => f.includes(OLD_B) && /this second\s+ok 400/.test(f), 'two ready pods answering');
+    const second = await waitForFrame(
+      r,
+      (f) => f.includes(OLD_B) && /this second\s+ok 400/.test(f),
+      'two ready pods answering',
+    );
     assert.match(second, new RegExp(`${OLD_A}\\s+cur\\s+ready\\s+1\\.1s\\s+200\\s+0`));
     assert.match(second, /req\/s\s+400 \/ 200 target/);
     assert.match(second, /verdict so far passing: 0 failed, max 0/);
@@ -74,11 +108,25 @@ test('successive frames follow the recorder: pods appear, answer, get killed, fa
     recorder.event({ kind: 'rollout-started', atMs: 1600, revision: 'rev-2', trigger: 'restart' });
     recorder.event({ kind: 'pod-created', pod: NEW_A, atMs: 1650, revision: 'rev-2' });
     recorder.event({ kind: 'pod-ready', pod: NEW_A, atMs: 1900 });
-    recorder.event({ kind: 'rollout-progress', atMs: 1900, replicas: 2, updated: 1, ready: 3, available: 2 });
+    recorder.event({
+      kind: 'rollout-progress',
+      atMs: 1900,
+      replicas: 2,
+      updated: 1,
+      ready: 3,
+      available: 2,
+    });
     recorder.event({ kind: 'pod-terminating', pod: OLD_A, atMs: 2000, graceMs: 300 });
     recorder.event({ kind: 'sigterm', pod: OLD_A, atMs: 2000 });
     recorder.event({ kind: 'sigkill', pod: OLD_A, atMs: 2300 });
-    recorder.event({ kind: 'exited', pod: OLD_A, atMs: 2301, exitCode: 137, signal: 'SIGKILL', afterSigtermMs: 301 });
+    recorder.event({
+      kind: 'exited',
+      pod: OLD_A,
+      atMs: 2301,
+      exitCode: 137,
+      signal: 'SIGKILL',
+      afterSigtermMs: 301,
+    });
     traffic(recorder, 1500, 2300, OLD_A);
     traffic(recorder, 2300, 2340, OLD_A, 'reset');
     traffic(recorder, 1502, 2600, NEW_A);
@@ -118,7 +166,10 @@ test('a storm of events and ticks redraws on the fixed tick, not once per event'
     const elapsedMs = Date.now() - startedAt;
     const redraws = r.frames.length - before;
     // One redraw per tick at most (plus one for slack), however many notifications arrived.
-    assert.ok(redraws <= Math.ceil(elapsedMs / TICK_MS) + 1, `${redraws} redraws in ${elapsedMs} ms at a ${TICK_MS} ms tick`);
+    assert.ok(
+      redraws <= Math.ceil(elapsedMs / TICK_MS) + 1,
+      `${redraws} redraws in ${elapsedMs} ms at a ${TICK_MS} ms tick`,
+    );
     assert.ok(redraws < 200, `${redraws} redraws for 2000 notifications`);
   } finally {
     r.unmount();

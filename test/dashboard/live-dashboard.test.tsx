@@ -21,7 +21,7 @@ function frame(s: LiveSnapshot, size = { columns: 80, rows: 30 }, final?: Dashbo
       view={f.staticView(s)}
       title="local demo (shell entrypoint)"
       tickMs={200}
-     
+
       color={false}
       size={size}
       thresholds={{ maxErrors: 0 }}
@@ -64,7 +64,13 @@ const killed = (): LiveSnapshot =>
     nowMs: 15_000,
     phase: 'rollout',
     events: f.killedEvents(),
-    recent: f.steady(15_000, 14, (at) => (at >= 14_200 && at < 14_600 ? { reset: 3 } : at >= 14_600 && at < 14_700 ? { refused: 2 } : {})),
+    recent: f.steady(15_000, 14, (at) =>
+      at >= 14_200 && at < 14_600
+        ? { reset: 3 }
+        : at >= 14_600 && at < 14_700
+          ? { refused: 2 }
+          : {},
+    ),
     totals: f.totals(2780, { reset: 12, refused: 2 }),
     recentFailures: [
       ...Array.from({ length: 12 }, (_, i) => f.failure(14_600 + i * 10, 'reset', f.PODS.OLD_A)),
@@ -95,7 +101,10 @@ test('rolling: old and new pods, SIGTERM sent, rollout progress, events in order
   assert.match(text, new RegExp(`${f.PODS.NEW_A}\\s+new\\s+ready\\s+1\\.0s\\s+10\\s+0`));
   assert.match(text, /progressing → rev-2 .* updated 1\/2 ready 3 available 2/);
   const log = text.slice(text.indexOf('events'));
-  assert.ok(log.indexOf('rollout started') < log.indexOf(`${f.PODS.OLD_A} SIGTERM`), 'log is oldest first');
+  assert.ok(
+    log.indexOf('rollout started') < log.indexOf(`${f.PODS.OLD_A} SIGTERM`),
+    'log is oldest first',
+  );
 });
 
 test('SIGKILL with failures: verdict failing, exited 137 row, sparkline, bursts told against the kill', () => {
@@ -114,7 +123,11 @@ test('SIGKILL with failures: verdict failing, exited 137 row, sparkline, bursts 
 
 test('finished: verdict, summary, findings and file paths replace the event log', () => {
   const s = { ...killed(), finished: true };
-  const text = frame(s, undefined, { results: f.finishedResults(s), resultsPath: 'reports/run.json', reportPath: 'reports/run.html' });
+  const text = frame(s, undefined, {
+    results: f.finishedResults(s),
+    resultsPath: 'reports/run.json',
+    reportPath: 'reports/run.html',
+  });
   golden('finished', text);
   assertFits(text, 80, 30);
   assert.match(text, /phase finished/);
@@ -130,10 +143,19 @@ test('finished: verdict, summary, findings and file paths replace the event log'
 test('wider terminals get wider rows; a short one keeps the frame inside its height', () => {
   const wide = frame(killed(), { columns: 140, rows: 40 });
   assertFits(wide, 140, 40);
-  assert.ok(wide.split('\n').some((l) => l.length > 80), 'uses the extra width');
+  assert.ok(
+    wide.split('\n').some((l) => l.length > 80),
+    'uses the extra width',
+  );
   const many = killed();
   const events = [...many.events];
-  for (let i = 0; i < 30; i++) events.push({ kind: 'pod-created', pod: `extra-${String(i).padStart(2, '0')}`, atMs: 20 + i, revision: 'rev-1' });
+  for (let i = 0; i < 30; i++)
+    events.push({
+      kind: 'pod-created',
+      pod: `extra-${String(i).padStart(2, '0')}`,
+      atMs: 20 + i,
+      revision: 'rev-1',
+    });
   const short = frame({ ...many, events }, { columns: 80, rows: 24 });
   assertFits(short, 80, 24);
   assert.match(short, /\+\d+ more pods/);
@@ -143,7 +165,16 @@ test('the elapsed time follows the clock between snapshots', async () => {
   const clock = createFixedClock();
   clock.set(2_000);
   const s = f.snapshot({ nowMs: 1_000 });
-  const r = render(<LiveDashboard view={f.staticView(s)} title="t" tickMs={20} color={false} size={{ columns: 80, rows: 30 }} clock={clock} />);
+  const r = render(
+    <LiveDashboard
+      view={f.staticView(s)}
+      title="t"
+      tickMs={20}
+      color={false}
+      size={{ columns: 80, rows: 30 }}
+      clock={clock}
+    />,
+  );
   try {
     assert.match(r.lastFrame() ?? '', /elapsed 2\.0s/);
     clock.set(7_300);

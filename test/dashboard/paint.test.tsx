@@ -14,9 +14,30 @@ const { startDashboard } = await import('../../src/dashboard/index.js');
 const { FakeTty } = await import('./fake-tty.js');
 
 test('colour on: escape codes; colour off (NO_COLOR): none, and the same text', () => {
-  const s = f.snapshot({ nowMs: 15_000, events: f.killedEvents(), totals: f.totals(100, { reset: 3 }), failuresByPod: { [f.PODS.OLD_A]: 3 } });
-  const colored = render(<LiveDashboard view={f.staticView(s)} title="t" tickMs={200} color size={{ columns: 80, rows: 30 }} />);
-  const plain = render(<LiveDashboard view={f.staticView(s)} title="t" tickMs={200} color={false} size={{ columns: 80, rows: 30 }} />);
+  const s = f.snapshot({
+    nowMs: 15_000,
+    events: f.killedEvents(),
+    totals: f.totals(100, { reset: 3 }),
+    failuresByPod: { [f.PODS.OLD_A]: 3 },
+  });
+  const colored = render(
+    <LiveDashboard
+      view={f.staticView(s)}
+      title="t"
+      tickMs={200}
+      color
+      size={{ columns: 80, rows: 30 }}
+    />,
+  );
+  const plain = render(
+    <LiveDashboard
+      view={f.staticView(s)}
+      title="t"
+      tickMs={200}
+      color={false}
+      size={{ columns: 80, rows: 30 }}
+    />,
+  );
   try {
     const c = colored.lastFrame() ?? '';
     const p = plain.lastFrame() ?? '';
@@ -30,11 +51,28 @@ test('colour on: escape codes; colour off (NO_COLOR): none, and the same text', 
 });
 
 test('startDashboard colours by default and not under NO_COLOR', async () => {
-  const s = f.snapshot({ nowMs: 15_000, events: f.killedEvents(), totals: f.totals(100, { reset: 3 }), failuresByPod: { [f.PODS.OLD_A]: 3 } });
+  const s = f.snapshot({
+    nowMs: 15_000,
+    events: f.killedEvents(),
+    totals: f.totals(100, { reset: 3 }),
+    failuresByPod: { [f.PODS.OLD_A]: 3 },
+  });
   const draw = async (env: Record<string, string>, thread: 'worker' | 'main'): Promise<string> => {
     const stdout = new FakeTty(80, 30);
-    const io = { stdout, stderr: new FakeTty(), env, cwd: process.cwd(), interrupt: new AbortController().signal };
-    await startDashboard({ view: f.staticView(s), io, title: 't', onQuit: () => undefined, thread }).stop();
+    const io = {
+      stdout,
+      stderr: new FakeTty(),
+      env,
+      cwd: process.cwd(),
+      interrupt: new AbortController().signal,
+    };
+    await startDashboard({
+      view: f.staticView(s),
+      io,
+      title: 't',
+      onQuit: () => undefined,
+      thread,
+    }).stop();
     return stdout.writes.join('');
   };
   // The drawer thread gets its colour setting from this thread's io.env, like the main-thread drawing.

@@ -22,6 +22,10 @@ test('shouldUseDashboard: asked for, a terminal, not CI, not a dumb terminal', (
     [true, true, { TERM: 'xterm-256color', NO_COLOR: '1' }, true],
   ];
   for (const [requested, tty, env, want] of cases) {
-    assert.equal(shouldUseDashboard(io(tty, env), requested), want, JSON.stringify({ requested, tty, env }));
+    assert.equal(
+      shouldUseDashboard(io(tty, env), requested),
+      want,
+      JSON.stringify({ requested, tty, env }),
+    );
   }
 });

@@ -10,7 +10,9 @@ import { FakeStdin, FakeTty } from './fake-tty.js';
 import * as f from './fixtures.js';
 
 // Under CI ink draws only the last frame, at unmount; intermediate frames are checked elsewhere then.
-const INK_IN_CI = ['CI', 'CONTINUOUS_INTEGRATION'].some((k) => process.env[k] !== undefined && process.env[k] !== '0' && process.env[k] !== 'false');
+const INK_IN_CI = ['CI', 'CONTINUOUS_INTEGRATION'].some(
+  (k) => process.env[k] !== undefined && process.env[k] !== '0' && process.env[k] !== 'false',
+);
 
 function fakeIo(env: Record<string, string> = {}) {
   const stdout = new FakeTty(80, 30);
@@ -31,13 +33,25 @@ async function until(ok: () => boolean, what: string): Promise<void> {
 }
 
 const killed = () =>
-  f.snapshot({ nowMs: 15_000, phase: 'rollout', events: f.killedEvents(), totals: f.totals(2780, { reset: 12 }), failuresByPod: { [f.PODS.OLD_A]: 12 } });
+  f.snapshot({
+    nowMs: 15_000,
+    phase: 'rollout',
+    events: f.killedEvents(),
+    totals: f.totals(2780, { reset: 12 }),
+    failuresByPod: { [f.PODS.OLD_A]: 12 },
+  });
 
 test('q and Ctrl-C call onQuit; stop(final) leaves summary and paths on screen and restores the terminal', async () => {
   const { io, stdout, stderr, stdin } = fakeIo();
   const s = killed();
   let quits = 0;
-  const dash = startDashboard({ view: f.staticView(s), io, title: 'local demo', onQuit: () => void quits++, thresholds: { maxErrors: 0 } });
+  const dash = startDashboard({
+    view: f.staticView(s),
+    io,
+    title: 'local demo',
+    onQuit: () => void quits++,
+    thresholds: { maxErrors: 0 },
+  });
   try {
     await until(() => stdin.isRaw, 'raw mode on');
     if (!INK_IN_CI) await until(() => stdout.lastFrame().includes('exited 137'), 'a first frame');
@@ -46,9 +60,17 @@ test('q and Ctrl-C call onQuit; stop(final) leaves summary and paths on screen a
     stdin.press('\u0003');
     await until(() => quits === 2, 'onQuit after Ctrl-C');
     stdin.press('x');
-    if (!INK_IN_CI) await until(() => stdout.lastFrame().includes('stopping (quit)'), 'the header to say it is stopping');
+    if (!INK_IN_CI)
+      await until(
+        () => stdout.lastFrame().includes('stopping (quit)'),
+        'the header to say it is stopping',
+      );
   } finally {
-    await dash.stop({ results: f.finishedResults(s), resultsPath: '/tmp/r/run.json', reportPath: '/tmp/r/run.html' });
+    await dash.stop({
+      results: f.finishedResults(s),
+      resultsPath: '/tmp/r/run.json',
+      reportPath: '/tmp/r/run.html',
+    });
   }
   assert.equal(quits, 2, 'other keys do nothing');
   const last = stdout.lastFrame();
@@ -66,7 +88,13 @@ test('q and Ctrl-C call onQuit; stop(final) leaves summary and paths on screen a
 
 test('stop() without results just ends the dashboard', async () => {
   const { io, stdin } = fakeIo();
-  const dash = startDashboard({ view: f.staticView(f.snapshot({})), io, title: 't', onQuit: () => undefined, thread: 'main' });
+  const dash = startDashboard({
+    view: f.staticView(f.snapshot({})),
+    io,
+    title: 't',
+    onQuit: () => undefined,
+    thread: 'main',
+  });
   await until(() => stdin.isRaw, 'raw mode on');
   await dash.stop();
   assert.equal(stdin.isRaw, false);
@@ -74,24 +102,51 @@ test('stop() without results just ends the dashboard', async () => {
 
 test('without a terminal on stdin there are no keys, and no raw mode error', async () => {
   const { io, stdout } = fakeIo();
-  const dash = startDashboard({ view: f.staticView(killed()), io: { ...io, stdin: undefined }, title: 't', onQuit: () => undefined, thread: 'main' });
+  const dash = startDashboard({
+    view: f.staticView(killed()),
+    io: { ...io, stdin: undefined },
+    title: 't',
+    onQuit: () => undefined,
+    thread: 'main',
+  });
   await dash.stop();
   assert.match(stdout.lastFrame(), /exited 137/);
 });
 
-test('a resize is followed: a wider terminal gets a wider frame', { skip: INK_IN_CI && 'ink draws only the last frame under CI' }, async () => {
-  const { io, stdout } = fakeIo();
-  const clock = createFixedClock();
-  const dash = startDashboard({ view: f.staticView(killed()), io, title: 't', onQuit: () => undefined, clock, tickMs: 100 });
-  try {
-    await until(() => stdout.lastFrame().includes('exited 137'), 'a first frame');
-    const widest = (): number => Math.max(...stdout.lastFrame().split('\n').map((l) => l.length));
-    assert.ok(widest() <= 80);
-    stdout.resize(130, 40);
-    clock.set(1000); // the next tick has something new to draw
-    await until(() => widest() > 80, 'a frame wider than 80 columns');
-    assert.ok(widest() <= 130);
-  } finally {
-    await dash.stop();
-  }
-});
+test(
+  'a resize is followed: a wider terminal gets a wider frame',
+  { skip: INK_IN_CI && 'ink draws only the last frame under CI' },
+  async () => {
+    const { io, stdout } = fakeIo();
+    const clock = createFixedClock();
+    const dash = startDashboard({
+      view: f.staticView(killed()),
+      io,
+      title: 't',
+      onQuit: () => undefined,
+      clock,
+      tickMs: 100,
+    });
+    try {
+      await until(() => stdout.lastFrame().includes('exited 137'), 'a first frame');
+      const widest = (): number =>
+        Math.max(
+          ...stdout
+            .lastFrame()
+            .split('\n')
+            .map((l) => l.length),
+        );
+      assert.ok(widest() <= 80);
+      stdout.resize(130, 40);
+      assert.ok(
+        stdout.writes.at(-1)?.includes('\u001B[2J'),
+        'the screen is cleared: the terminal rewrapped the old frame',
+      );
+      clock.set(1000); // the next tick has something new to draw
+      await until(() => widest() > 80, 'a frame wider than 80 columns');
+      assert.ok(widest() <= 130);
+    } finally {
+      await dash.stop();
+    }
+  },
+);

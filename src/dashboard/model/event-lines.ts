@@ -39,7 +39,12 @@ const CAUSE_NOUN: Partial<Record<ClusterEvent['kind'], string>> = {
   exited: 'exit',
 };
 // The log skips steps that are noise at a glance (progress has its own line).
-const QUIET = new Set<ClusterEvent['kind']>(['rollout-progress', 'pod-started', 'endpoint-added', 'endpoint-not-ready']);
+const QUIET = new Set<ClusterEvent['kind']>([
+  'rollout-progress',
+  'pod-started',
+  'endpoint-added',
+  'endpoint-not-ready',
+]);
 
 /** failureBursts groups failures (any order) into bursts by kind and pod, oldest first. */
 export function failureBursts(failures: readonly FailureRecord[]): FailureBurst[] {
@@ -62,18 +67,28 @@ export function failureBursts(failures: readonly FailureRecord[]): FailureBurst[
 }
 
 /** describeBurst words a burst against the pod step just before it: "12 reset, demo-7f…: 0.4s after SIGKILL". */
-export function describeBurst(b: FailureBurst, events: readonly ClusterEvent[], podWidth: number, capped: boolean): string {
+export function describeBurst(
+  b: FailureBurst,
+  events: readonly ClusterEvent[],
+  podWidth: number,
+  capped: boolean,
+): string {
   const count = `${b.count}${capped ? '+' : ''} ${KIND_SHORT[b.kind]}`;
   const cause = causeBefore(b, events);
   if (b.pod !== undefined) {
     const head = `${count}, ${ellipsize(b.pod, podWidth)}`;
-    return cause ? `${head}: ${formatSpan(b.startMs - cause.atMs)} after ${CAUSE_NOUN[cause.kind] ?? cause.kind}` : head;
+    return cause
+      ? `${head}: ${formatSpan(b.startMs - cause.atMs)} after ${CAUSE_NOUN[cause.kind] ?? cause.kind}`
+      : head;
   }
   if (!cause) return count;
   return `${count}: ${formatSpan(b.startMs - cause.atMs)} after ${CAUSE_NOUN[cause.kind] ?? cause.kind} of ${ellipsize(cause.pod, podWidth)}`;
 }
 
-function causeBefore(b: FailureBurst, events: readonly ClusterEvent[]): Extract<ClusterEvent, { pod: string }> | undefined {
+function causeBefore(
+  b: FailureBurst,
+  events: readonly ClusterEvent[],
+): Extract<ClusterEvent, { pod: string }> | undefined {
   let best: Extract<ClusterEvent, { pod: string }> | undefined;
   for (const e of events) {
     if (!isPodEvent(e) || CAUSE_NOUN[e.kind] === undefined || e.atMs > b.startMs) continue;
@@ -83,7 +98,13 @@ function causeBefore(b: FailureBurst, events: readonly ClusterEvent[]): Extract<
   // An exit right after a SIGKILL is the kill's doing: name the kill.
   if (best?.kind === 'exited') {
     const exit = best;
-    const kill = events.find((e) => e.kind === 'sigkill' && e.pod === exit.pod && exit.atMs - e.atMs >= 0 && exit.atMs - e.atMs <= KILL_EXIT_MS);
+    const kill = events.find(
+      (e) =>
+        e.kind === 'sigkill' &&
+        e.pod === exit.pod &&
+        exit.atMs - e.atMs >= 0 &&
+        exit.atMs - e.atMs <= KILL_EXIT_MS,
+    );
     if (kill && isPodEvent(kill)) return kill;
   }
   return best;
@@ -95,8 +116,9 @@ export function describeEvent(e: ClusterEvent, podWidth: number): string | null 
   const label = EVENT_LABEL[e.kind];
   switch (e.kind) {
     case 'exited': {
-      const how = e.exitCode !== null ? `code ${e.exitCode}` : e.signal ?? '';
-      const after = e.afterSigtermMs !== null ? `, ${formatSpan(e.afterSigtermMs)} after SIGTERM` : '';
+      const how = e.exitCode !== null ? `code ${e.exitCode}` : (e.signal ?? '');
+      const after =
+        e.afterSigtermMs !== null ? `, ${formatSpan(e.afterSigtermMs)} after SIGTERM` : '';
       return `${ellipsize(e.pod, podWidth)} exited ${how}${after}`.trimEnd();
     }
     case 'pod-terminating':
@@ -141,7 +163,11 @@ export function logLines(
   bursts.forEach((b, i) => {
     // The oldest burst may have begun before the kept failures did.
     const capped = failuresCapped && i === 0;
-    lines.push({ atMs: b.startMs, text: describeBurst(b, events, podWidth, capped), tone: 'failure' });
+    lines.push({
+      atMs: b.startMs,
+      text: describeBurst(b, events, podWidth, capped),
+      tone: 'failure',
+    });
   });
   return lines.sort((a, b) => a.atMs - b.atMs).slice(-max);
 }

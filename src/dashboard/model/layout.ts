@@ -31,6 +31,9 @@ export function planLayout(input: LayoutInput): Layout {
   // When pods overflow, one row says how many are hidden.
   const maxPods = input.pods <= forPods ? input.pods : Math.max(1, forPods - 1);
   const podLines = Math.max(1, input.pods <= forPods ? input.pods : maxPods + 1);
-  const logLines = input.summaryRows !== undefined ? 0 : Math.max(MIN_LOG, Math.min(MAX_LOG, budget - fixed - podLines));
+  const logLines =
+    input.summaryRows !== undefined
+      ? 0
+      : Math.max(MIN_LOG, Math.min(MAX_LOG, budget - fixed - podLines));
   return { maxPods, logLines };
 }

@@ -27,16 +27,39 @@ export function podRows(s: LiveSnapshot, nowMs: number): PodRow[] {
   const rows = timelines.map((t) => timelineRow(t, newRevision, s, nowMs));
   // In load mode there are no cluster events; pods that answered still deserve a row.
   const known = new Set(rows.map((r) => r.pod));
-  const extra = new Set([...Object.keys(s.okByPod), ...Object.keys(s.failuresByPod)].filter((p) => !known.has(p)));
+  const extra = new Set(
+    [...Object.keys(s.okByPod), ...Object.keys(s.failuresByPod)].filter((p) => !known.has(p)),
+  );
   for (const pod of [...extra].sort()) {
-    rows.push({ pod, revision: '-', state: 'answering', tone: 'plain', inStateMs: -1, ok: s.okByPod[pod] ?? 0, failures: s.failuresByPod[pod] ?? 0, gone: false });
+    rows.push({
+      pod,
+      revision: '-',
+      state: 'answering',
+      tone: 'plain',
+      inStateMs: -1,
+      ok: s.okByPod[pod] ?? 0,
+      failures: s.failuresByPod[pod] ?? 0,
+      gone: false,
+    });
   }
   return rows;
 }
 
-function timelineRow(t: PodTimeline, newRevision: string | null, s: LiveSnapshot, nowMs: number): PodRow {
+function timelineRow(
+  t: PodTimeline,
+  newRevision: string | null,
+  s: LiveSnapshot,
+  nowMs: number,
+): PodRow {
   const span = t.spans[t.spans.length - 1];
-  const revision = t.revision === null ? '-' : newRevision === null ? 'cur' : t.revision === newRevision ? 'new' : 'old';
+  const revision =
+    t.revision === null
+      ? '-'
+      : newRevision === null
+        ? 'cur'
+        : t.revision === newRevision
+          ? 'new'
+          : 'old';
   return {
     pod: t.pod,
     revision,
@@ -87,13 +110,17 @@ export function stateLabel(t: PodTimeline): string {
 export function latestRolloutRevision(events: readonly ClusterEvent[]): string | null {
   let latest: { atMs: number; revision: string } | null = null;
   for (const e of events) {
-    if (e.kind === 'rollout-started' && (latest === null || e.atMs >= latest.atMs)) latest = { atMs: e.atMs, revision: e.revision };
+    if (e.kind === 'rollout-started' && (latest === null || e.atMs >= latest.atMs))
+      latest = { atMs: e.atMs, revision: e.revision };
   }
   return latest?.revision ?? null;
 }
 
 /** pickRows keeps at most `max` rows: live pods first, then the most recently created exited ones; says how many it hid. */
-export function pickRows(rows: readonly PodRow[], max: number): { shown: PodRow[]; hidden: number } {
+export function pickRows(
+  rows: readonly PodRow[],
+  max: number,
+): { shown: PodRow[]; hidden: number } {
   if (rows.length <= max) return { shown: [...rows], hidden: 0 };
   const keep = new Set<PodRow>(rows.filter((r) => !r.gone).slice(-max));
   for (let i = rows.length - 1; i >= 0 && keep.size < max; i--) {

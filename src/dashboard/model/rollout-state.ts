@@ -13,14 +13,29 @@ export interface RolloutState {
 /** rolloutState reads the latest rollout-* events (the newest rollout wins). */
 export function rolloutState(events: readonly ClusterEvent[]): RolloutState {
   let state: RolloutState = { status: 'none' };
-  const sorted = events.filter((e) => e.kind.startsWith('rollout-')).sort((a, b) => a.atMs - b.atMs);
+  const sorted = events
+    .filter((e) => e.kind.startsWith('rollout-'))
+    .sort((a, b) => a.atMs - b.atMs);
   for (const e of sorted) {
     switch (e.kind) {
       case 'rollout-started':
-        state = { status: 'progressing', revision: e.revision, trigger: e.trigger, sinceMs: e.atMs };
+        state = {
+          status: 'progressing',
+          revision: e.revision,
+          trigger: e.trigger,
+          sinceMs: e.atMs,
+        };
         break;
       case 'rollout-progress':
-        state = { ...state, counts: { replicas: e.replicas, updated: e.updated, ready: e.ready, available: e.available } };
+        state = {
+          ...state,
+          counts: {
+            replicas: e.replicas,
+            updated: e.updated,
+            ready: e.ready,
+            available: e.available,
+          },
+        };
         if (state.status === 'none') state.status = 'progressing';
         break;
       case 'rollout-complete':

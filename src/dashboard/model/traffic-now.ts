@@ -1,6 +1,12 @@
 import { mergeEncoded } from '../../results/histogram.js';
 import type { LiveSnapshot } from '../../results/live.js';
-import { FAILURE_KINDS, INTERVAL_MS, type FailureKind, type IntervalSample, type KindCounts } from '../../results/types.js';
+import {
+  FAILURE_KINDS,
+  INTERVAL_MS,
+  type FailureKind,
+  type IntervalSample,
+  type KindCounts,
+} from '../../results/types.js';
 
 /** TrafficNow is the traffic of the last second, as the traffic panel shows it. */
 export interface TrafficNow {
@@ -78,7 +84,12 @@ export function failureSeries(recent: readonly IntervalSample[], seconds = 60): 
   return series.sort((a, b) => b.total - a.total);
 }
 
-function addFailures(byKind: Map<FailureKind, number[]>, counts: KindCounts, bin: number, seconds: number): void {
+function addFailures(
+  byKind: Map<FailureKind, number[]>,
+  counts: KindCounts,
+  bin: number,
+  seconds: number,
+): void {
   for (const [kind, n] of Object.entries(counts) as Array<[keyof KindCounts, number]>) {
     if (kind === 'ok' || n <= 0) continue;
     let perSec = byKind.get(kind);

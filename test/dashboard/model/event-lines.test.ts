@@ -1,7 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ClusterEvent } from '../../../src/cluster/events.js';
-import { describeBurst, failureBursts, logLines } from '../../../src/dashboard/model/event-lines.js';
+import {
+  describeBurst,
+  failureBursts,
+  logLines,
+} from '../../../src/dashboard/model/event-lines.js';
 import { failure } from '../fixtures.js';
 
 const A = 'demo-7f9c-aaaaa';
@@ -37,19 +41,52 @@ const events: ClusterEvent[] = [
 
 test('describeBurst tells a burst against the step of its pod just before it', () => {
   const cases: Array<[string, ReturnType<typeof failureBursts>[number], string]> = [
-    ['after SIGKILL, not the exit 5 ms later', { kind: 'reset', pod: A, count: 12, startMs: 7400, endMs: 7500 }, `12 reset, ${A}: 400ms after SIGKILL`],
-    ['after SIGTERM', { kind: 'http_5xx', pod: A, count: 3, startMs: 4200, endMs: 4300 }, `3 5xx, ${A}: 200ms after SIGTERM`],
-    ['no pod: the nearest pod step within 5 s', { kind: 'refused', count: 2, startMs: 9300, endMs: 9300 }, `2 refused: 300ms after SIGTERM of ${B}`],
-    ['no pod, nothing near', { kind: 'timeout', count: 1, startMs: 20_000, endMs: 20_000 }, '1 timeout'],
-    ['pod without events', { kind: 'reset', pod: 'other', count: 1, startMs: 100, endMs: 100 }, '1 reset, other'],
+    [
+      'after SIGKILL, not the exit 5 ms later',
+      { kind: 'reset', pod: A, count: 12, startMs: 7400, endMs: 7500 },
+      `12 reset, ${A}: 400ms after SIGKILL`,
+    ],
+    [
+      'after SIGTERM',
+      { kind: 'http_5xx', pod: A, count: 3, startMs: 4200, endMs: 4300 },
+      `3 5xx, ${A}: 200ms after SIGTERM`,
+    ],
+    [
+      'no pod: the nearest pod step within 5 s',
+      { kind: 'refused', count: 2, startMs: 9300, endMs: 9300 },
+      `2 refused: 300ms after SIGTERM of ${B}`,
+    ],
+    [
+      'no pod, nothing near',
+      { kind: 'timeout', count: 1, startMs: 20_000, endMs: 20_000 },
+      '1 timeout',
+    ],
+    [
+      'pod without events',
+      { kind: 'reset', pod: 'other', count: 1, startMs: 100, endMs: 100 },
+      '1 reset, other',
+    ],
   ];
-  for (const [name, burst, want] of cases) assert.equal(describeBurst(burst, events, 40, false), want, name);
-  assert.equal(describeBurst({ kind: 'reset', pod: A, count: 200, startMs: 7400, endMs: 7400 }, events, 8, true), '200+ reset, demo-7f…: 400ms after SIGKILL');
+  for (const [name, burst, want] of cases)
+    assert.equal(describeBurst(burst, events, 40, false), want, name);
+  assert.equal(
+    describeBurst(
+      { kind: 'reset', pod: A, count: 200, startMs: 7400, endMs: 7400 },
+      events,
+      8,
+      true,
+    ),
+    '200+ reset, demo-7f…: 400ms after SIGKILL',
+  );
 });
 
 test('logLines merges events and bursts oldest first, keeps the last N, leaves out noise', () => {
   const lines = logLines(
-    [...events, { kind: 'rollout-progress', atMs: 5000, replicas: 2, updated: 1, ready: 2, available: 2 }, { kind: 'endpoint-added', pod: B, atMs: 150 }],
+    [
+      ...events,
+      { kind: 'rollout-progress', atMs: 5000, replicas: 2, updated: 1, ready: 2, available: 2 },
+      { kind: 'endpoint-added', pod: B, atMs: 150 },
+    ],
     [failure(7400, 'reset', A)],
     4,
     40,

@@ -5,7 +5,8 @@ import { interval, snapshot, totals } from '../fixtures.js';
 
 test('trafficNow sums the last second and reads latency from the merged histograms', () => {
   const recent = [interval(0, 99)]; // older than the last second: left out
-  for (let at = 100; at <= 1000; at += 100) recent.push(interval(at, 10, at === 1000 ? { reset: 4 } : {}, at === 1000 ? 50_000 : 1000));
+  for (let at = 100; at <= 1000; at += 100)
+    recent.push(interval(at, 10, at === 1000 ? { reset: 4 } : {}, at === 1000 ? 50_000 : 1000));
   const now = trafficNow(snapshot({ recent, totals: { ...totals(0), dropped: 7 } }));
   assert.equal(now.achievedRatePerSec, 104);
   assert.equal(now.okThisSec, 100);
@@ -18,7 +19,12 @@ test('trafficNow sums the last second and reads latency from the merged histogra
 });
 
 test('failureSeries bins failures per second per kind over the last minute, busiest first', () => {
-  const recent = [interval(500, 1, { refused: 9 }), interval(30_000, 1, { reset: 2 }), interval(30_100, 1, { reset: 3, refused: 1 }), interval(61_900, 1)];
+  const recent = [
+    interval(500, 1, { refused: 9 }),
+    interval(30_000, 1, { reset: 2 }),
+    interval(30_100, 1, { reset: 3, refused: 1 }),
+    interval(61_900, 1),
+  ];
   const series = failureSeries(recent, 60);
   assert.deepEqual(
     series.map((s) => [s.kind, s.total, s.perSec.length, s.perSec.findIndex((n) => n > 0)]),

@@ -1,0 +1,109 @@
+// The dashboard in a real terminal: the built CLI runs `rollcheck local` with a
+// shell entrypoint (which ignores SIGTERM) inside tmux, and the captured screens
+// must show the pods, their SIGTERM and their exit 137 while the run goes on,
+// then the final summary with the results path.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const MAIN_JS = join(ROOT, 'dist/cli/main.js');
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+// Until src/cli/session.ts starts the dashboard there is nothing to see in a terminal.
+const wired = readFileSync(join(ROOT, 'src/cli/session.ts'), 'utf8').includes('startDashboard');
+const skip = !hasTmux
+  ? 'tmux is not installed'
+  : !wired
+    ? 'src/cli/session.ts does not start the dashboard yet'
+    : false;
+
+function newestMtimeMs(dir: string): number {
+  let newest = 0;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const st = statSync(path);
+    newest = Math.max(newest, st.isDirectory() ? newestMtimeMs(path) : st.mtimeMs);
+  }
+  return newest;
+}
+
+/** buildIfStale runs `npm run build` when any source is newer than the built CLI. */
+function buildIfStale(): void {
+  if (existsSync(MAIN_JS) && statSync(MAIN_JS).mtimeMs >= newestMtimeMs(join(ROOT, 'src'))) return;
+  // tsc writes the files even when another module in progress has type errors; what matters is the output.
+  spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+  assert.ok(
+    existsSync(MAIN_JS) && existsSync(join(ROOT, 'dist/dashboard/drawer-main.js')),
+    'npm run build produced the CLI',
+  );
+}
+
+test(
+  'rollcheck local under tmux shows pods, SIGTERM and exit 137 live, then the summary',
+  { skip, timeout: 170_000 },
+  async (t) => {
+    buildIfStale();
+    const dir = mkdtempSync(join(tmpdir(), 'rollcheck-tmux-'));
+    const socket = `rollcheck-dash-${process.pid}`;
+    const tmux = (...args: string[]): string =>
+      execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+    const out = join(dir, 'run.json');
+    const command = [
+      `cd ${dir} &&`,
+      `env -u CI -u CONTINUOUS_INTEGRATION NO_COLOR=1 node ${join(ROOT, 'bin/rollcheck')} local`,
+      '--app demo --entrypoint shell --replicas 2 --grace-period 3s --baseline 1s --cooldown 2s --rate 50',
+      `--out ${out}; echo ROLLCHECK_EXIT=$?; sleep 600`,
+    ].join(' ');
+    const screens: string[] = [];
+    try {
+      tmux('new-session', '-d', '-s', 'dash', '-x', '100', '-y', '30', command);
+      const until = Date.now() + 150_000;
+      while (Date.now() < until) {
+        const screen = tmux('capture-pane', '-p', '-t', 'dash');
+        if (screen !== screens[screens.length - 1]) screens.push(screen);
+        if (screen.includes('ROLLCHECK_EXIT=')) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      writeFileSync(join(dir, 'screens.txt'), screens.join('\n' + '-'.repeat(100) + '\n'));
+      const last = screens[screens.length - 1] ?? '';
+      assert.match(
+        last,
+        /ROLLCHECK_EXIT=[01]\b/,
+        `the run ended with a verdict; last screen:\n${last}`,
+      );
+      const during = screens
+        .slice(0, -1)
+        .filter((s) => /^POD\s+REV\s+STATE/m.test(s) && !/^summary$/m.test(s));
+      assert.ok(during.length >= 3, `the dashboard drew during the run (${during.length} screens)`);
+      const termed = during.find((s) => /SIGTERM sent/.test(s) && /\bSIGTERM$/m.test(s));
+      assert.ok(termed, 'a pod row says "SIGTERM sent" and the log shows the SIGTERM');
+      const killed = during.find(
+        (s) => /(exited 137|deleted \(137\))/.test(s) && /exited code 137/.test(s),
+      );
+      assert.ok(killed, 'a pod row shows exit 137 while the run goes on');
+      t.diagnostic(`a screen during the run:\n${killed}`);
+      assert.match(last, /^summary$/m);
+      assert.match(
+        last,
+        new RegExp(`^results\\s+${out.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`, 'm'),
+      );
+      for (const s of screens) for (const line of s.split('\n')) assert.ok(line.length <= 100);
+      assert.ok(existsSync(out), 'the results file was written');
+    } finally {
+      spawnSync('tmux', ['-L', socket, 'kill-server']);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
