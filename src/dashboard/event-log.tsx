@@ -12,7 +12,7 @@ export function EventLog({ lines, columns }: { lines: LogLine[]; columns: number
       </Text>
       {lines.length === 0 ? (
         <Text>
-          <Paint tone="dim"> nothing yet</Paint>
+          <Paint tone="dim">{'  nothing yet'}</Paint>
         </Text>
       ) : null}
       {lines.map((l, i) => (

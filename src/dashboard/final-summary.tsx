@@ -35,13 +35,13 @@ export function FinalSummary({ final, columns }: { final: DashboardFinal; column
       <Text wrap="truncate-end">{totalsLine(results)}</Text>
       {results.meta.stopReason ? (
         <Text wrap="truncate-end">
-          <Paint tone="dim">stopped </Paint>
+          <Paint tone="dim">{'stopped   '}</Paint>
           {results.meta.stopReason}
         </Text>
       ) : null}
       {a ? (
         <Text wrap="truncate-end">
-          <Paint tone="dim">outage </Paint>
+          <Paint tone="dim">{'outage    '}</Paint>
           <Paint tone={a.totalOutageMs > 0 ? 'bad' : 'good'}>
             {a.windows.length === 0
               ? 'none'
@@ -61,12 +61,12 @@ export function FinalSummary({ final, columns }: { final: DashboardFinal; column
         <Paint tone="dim">{`          +${a.findings.length - MAX_FINDINGS} more findings in the report`}</Paint>
       ) : null}
       <Text wrap="truncate-end">
-        <Paint tone="dim">results </Paint>
+        <Paint tone="dim">{'results   '}</Paint>
         {final.resultsPath}
       </Text>
       {final.reportPath ? (
         <Text wrap="truncate-end">
-          <Paint tone="dim">report </Paint>
+          <Paint tone="dim">{'report    '}</Paint>
           {final.reportPath}
         </Text>
       ) : null}
