@@ -50,12 +50,14 @@ export function registerDemo(program: Command, ctx: CommandContext): void {
     .option('--cooldown <time>', 'recorded traffic after each rollout', '1s')
     .option('--out-dir <dir>', 'where the results and reports go (default: reports/<timestamp>-demo)');
   addTrafficOptions(cmd, { freshPercent: 20 });
+  // Each rung lasts as long as its rollout: a duration means nothing here.
+  cmd.options.find((o) => o.long === '--duration')?.hideHelp();
+  const warmup = cmd.options.find((o) => o.long === '--warmup');
+  if (warmup) warmup.defaultValue = '1s';
   addThresholdOptions(cmd)
     .option('--no-dashboard', 'one progress line per second instead of the live dashboard')
     .addHelpText('after', HELP)
     .action(async (opts: Record<string, unknown>) => {
-      // A shorter warm-up than other commands: the demo runs four sessions in about a minute.
-      if (cmd.getOptionValueSource('warmup') === 'default') opts.warmup = '1s';
       ctx.setExit(await runDemo(ctx.io, opts));
     });
 }
