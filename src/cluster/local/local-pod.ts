@@ -177,6 +177,8 @@ export async function terminatePod(env: PodEnv, pod: LocalPod, options: Terminat
   await pod.done;
   clearTimeout(graceTimer);
   clearTimeout(killTimer);
+  // A pod that died during its preStop hook must not leave the hook (or its timer) behind.
+  cutPreStop.abort();
 }
 
 /** runPreStop runs a sleep or exec preStop hook, cut short when `signal` aborts. */

@@ -132,7 +132,10 @@ export function createRolloutController(options: RolloutControllerOptions): Roll
     pods.set(name, pod);
     const started = startPod(env, pod).catch((err: unknown) => {
       pods.delete(name);
-      options.onPodError(err);
+      // During a rollout a pod that cannot even start fails the rollout; before it, the start.
+      if (rollout && !rollout.outcome) failRollout(err instanceof Error ? err.message : String(err), 'failed');
+      else options.onPodError(err);
+      schedule();
     });
     starting.add(started);
     void started.finally(() => starting.delete(started));

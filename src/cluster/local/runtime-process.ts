@@ -79,15 +79,21 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): PodRuntime
       const pid1 = await findPid1(pgid, exited);
       if (pid1 === undefined) {
         const exit = await exited;
-        throw new UsageError(`cannot start pod ${spec.name}: unshare failed (${exit.launcherError || `exit ${exit.exitCode}`}); run as root or use --runtime podman`);
+        // No word from unshare: its child ran and exited before we saw it (an app that dies at once).
+        if (exit.launcherError) {
+          throw new UsageError(`cannot start pod ${spec.name}: unshare failed (${exit.launcherError}); run as root or use --runtime podman`);
+        }
       }
       const handle: PodHandle = {
         name: spec.name,
         address: { host: spec.hostIp, port },
         pid: pid1,
-        signal: (sig) => signalPid(pid1, sig),
+        signal: (sig) => {
+          if (pid1 !== undefined) signalPid(pid1, sig);
+        },
         exited: exited.then(({ launcherError: _l, ...exit }) => exit),
-        execPreStop: (command, signal) => execInPod(pid1, command, env, spec.logPath, signal),
+        execPreStop: (command, signal) =>
+          pid1 === undefined ? Promise.resolve({ ok: false, error: 'the pod is not running' }) : execInPod(pid1, command, env, spec.logPath, signal),
         pids: () => pidsInGroup(pgid),
       };
       live.set(pgid, { handle, pgid });

@@ -1,29 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createLocalDriver, type LocalDriver } from '../../../src/cluster/local/local-driver.js';
-import { DEFAULT_LOCAL_SETTINGS, type LocalRuntimeSettings } from '../../../src/cluster/local/settings.js';
 import type { ClusterEvent } from '../../../src/cluster/events.js';
-import { isUsageError } from '../../../src/cli/errors.js';
-import { createEventLog, createLeakWatch, runTraffic, type EventLog } from './harness.js';
-
-type T = { after(fn: () => Promise<void> | void): void };
-
-/** setup makes a driver over a fresh log dir; after the test it is stopped and checked for leftovers. */
-function setup(t: T, overrides: Partial<LocalRuntimeSettings>): { driver: LocalDriver; log: EventLog } {
-  const logDir = mkdtempSync(join(tmpdir(), 'rollcheck-driver-test-'));
-  const log = createEventLog();
-  const leaks = createLeakWatch(log);
-  const driver = createLocalDriver({ ...DEFAULT_LOCAL_SETTINGS, logDir, ...overrides }, log);
-  t.after(async () => {
-    await driver.stop();
-    assert.deepEqual(await leaks.check(), [], 'processes left after the test');
-    rmSync(logDir, { recursive: true, force: true });
-  });
-  return { driver, log };
-}
+import { runTraffic, setupDriver as setup, type EventLog } from './harness.js';
 
 const at = (log: EventLog, kind: ClusterEvent['kind'], pod: string): number => {
   const e = log.of(kind, pod)[0];
@@ -174,23 +152,4 @@ test('stop() in the middle of a slow termination hurries it: nothing is left and
   const tookMs = performance.now() - t0;
   assert.ok(tookMs < 5000, `stop took ${tookMs} ms`);
   assert.equal(log.of('exited').length, log.of('pod-started').length);
-});
-
-test('an app that exits at once is a one-line usage error naming the pod, its exit code and its log', async (t) => {
-  const { driver } = setup(t, { replicas: 2, app: { kind: 'cmd', command: 'echo "listen failed: no config"; exit 3' } });
-  await assert.rejects(driver.start(), (e: unknown) => {
-    assert.ok(isUsageError(e));
-    assert.match(e.message, /^pod app-\w+-\w+ exited with code 3 before it became ready; see its log: \/.*\.log \(last log line: "listen failed: no config"\)/);
-    assert.doesNotMatch(e.message, /\n/);
-    return true;
-  });
-});
-
-test('readiness that never passes is a usage error naming the pod, the last probe error and its log', async (t) => {
-  const { driver } = setup(t, { replicas: 1, startTimeoutMs: 1500, readinessPeriodMs: 200, app: { kind: 'cmd', command: 'exec sleep 30' } });
-  await assert.rejects(driver.start(), (e: unknown) => {
-    assert.ok(isUsageError(e));
-    assert.match(e.message, /^pod app-\w+-\w+ never became ready within 1.5s: GET \/healthz on 127\.0\.\d+\.\d+ failed \(ECONNREFUSED\); log: \/\S+\.log; check --readiness-path/);
-    return true;
-  });
 });
