@@ -125,6 +125,32 @@ const cases: Case[] = [
     findings: { 'sigterm-ignored': 1 },
     pass: false,
   },
+  {
+    name: 'kube driver: no SIGKILL seen, but exit 137 one grace period after the (inferred) SIGTERM',
+    failures: [fail(32_010, 'reset', { pod: POD, reused: true })],
+    events: [
+      { kind: 'pod-created', pod: POD, revision: 'r1', atMs: -9000 },
+      { kind: 'pod-ready', pod: POD, atMs: -8000 },
+      { kind: 'pod-terminating', pod: POD, graceMs: 30_000, atMs: 2000 },
+      { kind: 'sigterm', pod: POD, atMs: 2000, inferred: true },
+      { kind: 'exited', pod: POD, exitCode: 137, signal: null, afterSigtermMs: 30_005, atMs: 32_005 },
+    ],
+    findings: { 'sigterm-ignored': 1 },
+    pass: false,
+    texts: [`reset 5 ms after ${POD} exited with code 137, 30 s after its SIGTERM`],
+  },
+  {
+    name: 'exit 137 long before the grace period (OOM kill) is not an ignored SIGTERM',
+    failures: [fail(5010, 'reset', { pod: POD, reused: true })],
+    events: [
+      { kind: 'pod-created', pod: POD, revision: 'r1', atMs: -9000 },
+      { kind: 'pod-terminating', pod: POD, graceMs: 30_000, atMs: 2000 },
+      { kind: 'sigterm', pod: POD, atMs: 2000, inferred: true },
+      { kind: 'exited', pod: POD, exitCode: 137, signal: null, afterSigtermMs: 3000, atMs: 5000 },
+    ],
+    findings: { 'keepalive-reset': 1 },
+    pass: false,
+  },
 ];
 
 for (const c of cases) {
