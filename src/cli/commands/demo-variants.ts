@@ -84,7 +84,9 @@ export function judgeVariant(v: DemoVariant, r: Results): VariantOutcome {
   const ok = ids.includes(v.expect);
   const found = a?.findings.find((f) => f.id === v.expect);
   const count = found && found.failures > 0 ? `${found.failures} of ${failed} failed requests` : `${failed} failed requests`;
-  return { ok, headline: ok ? `${count} → ${v.expect}` : `${failed} failed requests; expected ${v.expect}, found ${ids.join(', ') || 'nothing'}` };
+  const hidden = found?.data?.hiddenByRetry;
+  const retry = typeof hidden === 'number' ? ` (a client that retries idempotent requests would have hidden ${hidden}; undici and scripts see them all)` : '';
+  return { ok, headline: ok ? `${count} → ${v.expect}${retry}` : `${failed} failed requests; expected ${v.expect}, found ${ids.join(', ') || 'nothing'}` };
 }
 
 /** fixFor is the short fix of a rung, for the lesson block (the report carries the full one). */
