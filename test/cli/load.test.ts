@@ -21,7 +21,20 @@ test('rollcheck load writes a valid results file and prints the summary', async 
   try {
     const io = createTestIo({ cwd: tmp.dir });
     const code = await runCli(
-      ['load', server.url, '-r', '200', '-d', '1s', '--warmup', '200ms', '--out', 'run.json'],
+      [
+        'load',
+        server.url,
+        '-r',
+        '200',
+        '-d',
+        '1s',
+        '--warmup',
+        '200ms',
+        '--out',
+        'run.json',
+        '--max-errors',
+        '1000',
+      ],
       io,
     );
     assert.equal(code, 0, io.err());
@@ -65,6 +78,27 @@ test('without --out the results go to reports/<timestamp>-load.json under the wo
   }
 });
 
+test('a failed verdict exits 1 (--max-errors defaults to 0)', async () => {
+  const server = await startServer((n, _req, res, counts) =>
+    answer(res, counts, n % 5 === 0 ? 503 : 200),
+  );
+  const tmp = tempDir();
+  try {
+    const io = createTestIo({ cwd: tmp.dir });
+    const code = await runCli(
+      ['load', server.url, '-r', '100', '-d', '500ms', '--warmup', '0', '-o', 'r.json'],
+      io,
+    );
+    assert.equal(code, 1, io.err());
+    const r = loadResults(join(tmp.dir, 'r.json'));
+    assert.equal(r.analysis?.verdict.pass, false);
+    assert.equal(r.meta.params.thresholds !== undefined, true);
+  } finally {
+    await server.close();
+    tmp[Symbol.dispose]();
+  }
+});
+
 test('Ctrl-C stops the traffic, still writes the results, and exits 130', async () => {
   const server = await startServer((_n, _req, res, counts) => answer(res, counts));
   const tmp = tempDir();
@@ -97,6 +131,8 @@ test('bad input: one line naming the problem, exit 2, no stack trace', async () 
       [['load', 'not a url'], /not a URL/],
       [['load', 'ftp://127.0.0.1/'], /http:\/\//],
       [['load', url, '--rate', '0'], /--rate/],
+      [['load', 'http://user:secret@127.0.0.1:1/'], /credentials in the URL/],
+      [['load', url, '--max-errors', '-1'], /--max-errors/],
       [['load', url, '--rate', '-5'], /--rate/],
       [['load', url, '--duration', 'forever'], /--duration/],
       [['load', url, '--nope'], /unknown option/],

@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandContext } from '../program.js';
+import { UsageError } from '../errors.js';
 import { parseUrl } from '../parse.js';
+import { addThresholdOptions, readThresholds } from '../verdict-flags.js';
 import { defaultOutPath, runSession } from '../session.js';
 import { addTrafficOptions, readTrafficSettings, trafficParams } from '../../traffic/settings.js';
 
@@ -17,8 +19,11 @@ Examples:
   $ rollcheck load http://127.0.0.1:8080/ --fresh-connections 20 --pod-header x-pod-name
   $ rollcheck load http://127.0.0.1:8080/api -m POST -H 'content-type: application/json' --body '{"a":1}'
   $ rollcheck load http://127.0.0.1:8080/ --out reports/before.json
+  $ rollcheck load http://127.0.0.1:8080/ -d 2m --max-errors 0 --max-p99 250ms   # CI: exit 1 on a failed verdict
 
-Ctrl-C stops the traffic, writes the results and exits 130.`;
+Exit codes: 0 verdict passed, 1 verdict failed (--max-errors defaults to 0),
+2 usage error or nothing answers at URL, 130 interrupted (Ctrl-C stops the
+traffic, writes the results and exits 130).`;
 
 /** registerLoad adds `rollcheck load URL`: steady traffic at one URL, every failure kept. */
 export function registerLoad(program: Command, ctx: CommandContext): void {
@@ -27,13 +32,22 @@ export function registerLoad(program: Command, ctx: CommandContext): void {
     .description('send steady traffic at a URL and record every failed request')
     .argument('<url>', 'http:// or https:// URL to send requests to');
   addTrafficOptions(cmd, { freshPercent: 0 });
+  addThresholdOptions(cmd);
   cmd
     .option('-o, --out <file>', 'results JSON file (default: reports/<timestamp>-load.json)')
     .option('--no-dashboard', 'one progress line per second instead of the live dashboard')
     .addHelpText('after', HELP)
     .action(async (urlText: string, opts: Record<string, unknown>) => {
-      const url = parseUrl(urlText).toString();
+      const parsed = parseUrl(urlText);
+      if (parsed.username !== '' || parsed.password !== '') {
+        // Results and reports must never hold a credential.
+        throw new UsageError(
+          `URL: credentials in the URL are not sent or stored; use -H 'authorization: ...' instead`,
+        );
+      }
+      const url = parsed.toString();
       const traffic = readTrafficSettings(opts, ctx.io.cwd);
+      const thresholds = readThresholds(opts);
       const outPath =
         typeof opts.out === 'string'
           ? resolve(ctx.io.cwd, opts.out)
@@ -42,7 +56,7 @@ export function registerLoad(program: Command, ctx: CommandContext): void {
         io: ctx.io,
         command: 'load',
         mode: 'load',
-        params: { url, ...trafficParams(traffic), out: outPath },
+        params: { url, ...trafficParams(traffic), thresholds, out: outPath },
         traffic,
         url,
         plan: async (control) => {
@@ -53,7 +67,7 @@ export function registerLoad(program: Command, ctx: CommandContext): void {
           await control.sleepUntil(endAtMs);
         },
         outPath,
-        thresholds: {},
+        thresholds,
         dashboard: opts.dashboard !== false && ctx.io.stdout.isTTY === true,
       });
       ctx.setExit(session.exitCode);
