@@ -84,6 +84,12 @@ export function createRolloutTracker(o: RolloutTrackerOptions): RolloutTracker {
       evaluate();
     },
     begin(generation) {
+      // A scenario may roll the same Deployment again: each begin() tracks a new rollout from here.
+      if (settleTimer) clearTimeout(settleTimer);
+      settleTimer = null;
+      outcome = null;
+      baseGeneration = latest?.metadata?.generation ?? baseGeneration;
+      lastCounts = '';
       waitGeneration = generation;
       triggered = true;
       evaluate();

@@ -1,0 +1,50 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRolloutTracker } from '../../../src/cluster/kube/rollout-tracker.js';
+import type { DeploymentLike } from '../../../src/cluster/kube/rollout-status.js';
+import type { ClusterEvent } from '../../../src/cluster/events.js';
+
+function deployment(generation: number, done: boolean): DeploymentLike {
+  const updated = done ? 2 : 1;
+  return {
+    metadata: { name: 'web', generation },
+    spec: { replicas: 2 },
+    status: {
+      observedGeneration: generation,
+      replicas: done ? 2 : 3,
+      updatedReplicas: updated,
+      readyReplicas: 2,
+      availableReplicas: done ? 2 : 1,
+      conditions: [{ type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated' }],
+    },
+  } as DeploymentLike;
+}
+
+test('a second rollout in the same run is tracked anew, not answered with the first one’s outcome', async () => {
+  let now = 0;
+  const events: ClusterEvent[] = [];
+  const tracker = createRolloutTracker({
+    nowMs: () => now,
+    emit: (e) => events.push(e),
+    terminating: () => ({ count: 0, maxGraceMs: 0 }),
+  });
+  tracker.seen(deployment(1, true));
+  tracker.begin(2);
+  tracker.seen(deployment(2, false));
+  now = 100;
+  tracker.seen(deployment(2, true));
+  assert.equal((await tracker.wait(1000)).status, 'complete');
+
+  tracker.begin(3);
+  let second: string | null = null;
+  const waiting = tracker.wait(5000).then((r) => (second = r.status));
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(second, null, 'the second rollout has not completed yet');
+  now = 200;
+  tracker.seen(deployment(3, false));
+  tracker.seen(deployment(3, true));
+  await waiting;
+  assert.equal(second, 'complete');
+  assert.equal(events.filter((e) => e.kind === 'rollout-complete').length, 2);
+  tracker.stop();
+});
