@@ -153,3 +153,34 @@ test('stop() in the middle of a slow termination hurries it: nothing is left and
   assert.ok(tookMs < 5000, `stop took ${tookMs} ms`);
   assert.equal(log.of('exited').length, log.of('pod-started').length);
 });
+
+test('a pod that fails readiness leaves the Service after the endpoint delay, and comes back when it passes again', async (t) => {
+  const { mkdtempSync, rmSync, writeFileSync, unlinkSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'rollcheck-ready-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'ready'), 'ok');
+  // busybox httpd serves the folder: /ready answers 200 while the file exists, 404 once it is gone.
+  const { driver, log } = setup(t, {
+    replicas: 1,
+    readinessPath: '/ready',
+    readinessPeriodMs: 100,
+    endpointDelayMs: 300,
+    app: { kind: 'cmd', command: `exec busybox httpd -f -p $HOST:$PORT -h ${dir}` },
+  });
+  await driver.start();
+  const [pod] = driver.pods().map((p) => p.name);
+  assert.ok(pod);
+  unlinkSync(join(dir, 'ready'));
+  for (let i = 0; i < 150 && log.of('endpoint-removed', pod).length === 0; i += 1) await new Promise((r) => setTimeout(r, 20));
+  const notReady = log.of('pod-not-ready', pod)[0];
+  assert.equal(notReady?.reason, 'HTTP 404');
+  assert.deepEqual(log.of('endpoint-not-ready', pod).map((e) => e.terminating), [false]);
+  const delayMs = at(log, 'endpoint-removed', pod) - at(log, 'endpoint-not-ready', pod);
+  assert.ok(delayMs >= 290 && delayMs < 1000, `removed ${delayMs} ms after not-ready`);
+  writeFileSync(join(dir, 'ready'), 'ok');
+  for (let i = 0; i < 150 && log.of('endpoint-added', pod).length < 2; i += 1) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(log.of('pod-ready', pod).length, 2);
+  assert.equal(log.of('endpoint-added', pod).length, 2);
+});
