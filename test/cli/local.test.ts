@@ -146,3 +146,18 @@ test('local runtime flags: defaults mirror Kubernetes, and every flag lands in t
   assert.deepEqual(read(['--prestop-sleep', '5s', '--entrypoint', 'shell']).preStop, { kind: 'sleep', ms: 5000 });
   assert.throws(() => read(['--image', 'web:1']), /--image\/--image-new need a container runtime/);
 });
+
+test('rollcheck local: Ctrl-C while the pods are starting exits 130 and leaves nothing running', async (t) => {
+  const { readdirSync } = await import('node:fs');
+  const dir = tempDir(t);
+  const io = createTestIo({ cwd: dir });
+  const run = runCli(['local', '--cmd', 'exec sleep 30', '--replicas', '2', '--out', join(dir, 'run.json'), '--no-dashboard'], io);
+  for (let i = 0; i < 200 && !existsSync(join(dir, 'run.pods')); i += 1) await new Promise((r) => setTimeout(r, 25));
+  await new Promise((r) => setTimeout(r, 500));
+  io.abort();
+  assert.equal(await run, 130);
+  assert.match(io.err(), /interrupted while the pods were starting/);
+  const pods = readdirSync(join(dir, 'run.pods')).map((f) => f.replace(/\.log$/, ''));
+  assert.equal(pods.length, 2);
+  for (const pod of pods) assert.deepEqual(processesWithEnv('POD_NAME', pod), [], `processes of ${pod} left`);
+});

@@ -97,7 +97,7 @@ export function createLocalDriver(settings: LocalRuntimeSettings, ctx: DriverCon
     for (;;) {
       if (podError) throw podError;
       if (c.startFailure) throw new UsageError(`${c.startFailure.message}${lastLogLine(c.startFailure.pod.logPath)}; check the command and that the app listens on $HOST:$PORT`);
-      if (signal?.aborted) throw new UsageError('interrupted while starting pods; nothing was recorded');
+      if (signal?.aborted) throw new UsageError('interrupted while the pods were starting; nothing was recorded', 130);
       const live = [...c.pods.values()];
       if (live.length === c.replicas && live.every((pod) => pod.ready) && p.endpoints().length === c.replicas) return;
       if (Date.now() > deadline) {
@@ -187,6 +187,7 @@ export function createLocalDriver(settings: LocalRuntimeSettings, ctx: DriverCon
     stop,
     killPod,
     async scale(replicas) {
+      if (!Number.isInteger(replicas) || replicas < 0) throw new UsageError(`scale: ${replicas} is not a replica count; use a whole number of 0 or more`);
       requireController('scale').scale(replicas);
     },
     pods: () =>
