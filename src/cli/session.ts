@@ -36,6 +36,8 @@ export interface SessionOptions {
   dashboard: boolean;
   /** quiet skips the summary print (demo runs several sessions). */
   quiet?: boolean;
+  /** finishResults adds to the analysed results before the JSON and the HTML report are written (scenario verdicts). */
+  finishResults?: (results: Results) => void;
 }
 
 /** SessionControl is what a plan can do while traffic runs. */
@@ -134,6 +136,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   const reportPath = htmlPathFor(o.outPath);
   try {
     results.analysis = analyze(results, o.thresholds);
+    o.finishResults?.(results);
     writeResults(o.outPath, results);
     writeFileSync(reportPath, renderReport(results));
   } finally {

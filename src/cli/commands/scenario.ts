@@ -6,7 +6,6 @@ import type { Io } from '../io.js';
 import { ExitCode } from '../io.js';
 import { UsageError } from '../errors.js';
 import { defaultOutPath, runSession } from '../session.js';
-import { writeResults } from '../../results/io.js';
 import { podLogDir } from './local.js';
 import { trafficParams } from '../../traffic/settings.js';
 import {
@@ -150,13 +149,15 @@ export async function runScenario(
     outPath,
     thresholds: scenario.thresholds,
     dashboard,
+    finishResults: (results) => {
+      const steps = stepVerdicts(results, scenario.steps, scenario.thresholds);
+      const runPass = results.analysis ? results.analysis.verdict.pass : true;
+      results.scenario = { name: scenario.name, file: scenario.file, steps, pass: runPass && steps.every((s) => s.pass) };
+    },
   });
-  const steps = stepVerdicts(session.results, scenario.steps, scenario.thresholds);
-  const runPass = session.results.analysis ? session.results.analysis.verdict.pass : true;
-  const pass = runPass && steps.every((s) => s.pass);
-  session.results.scenario = { name: scenario.name, file: scenario.file, steps, pass };
-  writeResults(outPath, session.results);
-  io.stdout.write(`${formatStepVerdicts(session.results.scenario)}\n`);
+  const outcome = session.results.scenario;
+  const pass = outcome?.pass ?? false;
+  if (outcome) io.stdout.write(`${formatStepVerdicts(outcome)}\n`);
   if (session.exitCode === ExitCode.interrupted && scenario.target.kind === 'kube') {
     io.stderr.write(
       `rollcheck: interrupted: a rollout, kill or scale already sent to the cluster was NOT undone (kubectl rollout status deployment/${scenario.target.deployment})\n`,
