@@ -30,16 +30,26 @@ export type FromDrawer =
 // The traffic panel reads histograms of the last second only (model/traffic-now.ts).
 const HISTOGRAMS_KEPT = 10;
 
-/** slimSnapshot drops what the screen never reads (older histograms, lag histograms), so the copy to the drawer is small. */
+/**
+ * slimSnapshot keeps what the screen reads, so the copy to the drawer stays
+ * small: the last second in full (rates, latency), and of the older intervals
+ * only those with failures, without histograms (the failure sparklines).
+ */
 export function slimSnapshot(s: LiveSnapshot): LiveSnapshot {
   const keepFrom = s.recent.length - HISTOGRAMS_KEPT;
-  const recent = s.recent.map((i, n): IntervalSample => ({
-    ...i,
-    histogram: n >= keepFrom ? i.histogram : '',
-    lagHistogram: '',
-    okByPod: {},
-  }));
+  const recent: IntervalSample[] = [];
+  s.recent.forEach((i, n) => {
+    if (n >= keepFrom) recent.push({ ...i, lagHistogram: '', okByPod: {} });
+    else if (hasFailures(i)) recent.push({ ...i, histogram: '', lagHistogram: '', okByPod: {} });
+  });
   return { ...s, recent };
+}
+
+function hasFailures(i: IntervalSample): boolean {
+  for (const counts of [i.done.new, i.done.reused]) {
+    for (const [kind, n] of Object.entries(counts)) if (kind !== 'ok' && (n ?? 0) > 0) return true;
+  }
+  return false;
 }
 
 /** slimFinal keeps what the final frame shows: meta, totals, windows, findings and verdict. */
