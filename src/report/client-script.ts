@@ -264,8 +264,32 @@ export const CLIENT_SCRIPT = String.raw`
     box.appendChild(ul);
   }
 
+  function renderSteps() {
+    var sc = D.scenario;
+    if (!sc || !sc.steps || sc.steps.length === 0) return;
+    $('scenario-section').hidden = false;
+    var box = $('scenario-steps');
+    box.appendChild(el('p', null, sc.name + ': ' + (sc.pass ? 'every step passed' : 'a step failed')));
+    var table = el('table');
+    var head = el('tr');
+    ['#', 'step', 'span (s)', 'failed / completed', 'verdict', 'why'].forEach(function (h) { head.appendChild(el('th', null, h)); });
+    table.appendChild(head);
+    sc.steps.forEach(function (st) {
+      var tr = el('tr');
+      tr.appendChild(el('td', 'num', String(st.index + 1)));
+      tr.appendChild(el('td', null, st.step));
+      tr.appendChild(el('td', 'num', (st.startMs / 1000).toFixed(1) + ' \u2013 ' + (st.endMs / 1000).toFixed(1)));
+      tr.appendChild(el('td', 'num', st.failures + ' / ' + st.completed));
+      tr.appendChild(el('td', null, st.pass ? 'pass' : 'FAIL'));
+      tr.appendChild(el('td', null, (st.error ? st.error + '; ' : '') + st.reasons.join('; ')));
+      table.appendChild(tr);
+    });
+    box.appendChild(table);
+  }
+
   renderVerdict();
   renderFigures();
+  renderSteps();
   renderFindings();
   renderWindows();
   renderCharts();

@@ -46,6 +46,8 @@ export interface ReportData {
   analysis: Analysis | null;
   kinds: Array<{ kind: FailureKind; meaning: string }>;
   table: { rows: FailureRow[]; total: number };
+  /** scenario is the per-step verdicts of a `rollcheck scenario` run (null for other commands). */
+  scenario: Results['scenario'] | null;
 }
 
 /** buildReportData reduces a results object to what the report draws: intervals, not every success. */
@@ -79,6 +81,7 @@ export function buildReportData(r: Results): ReportData {
       meaning: OUTCOME_MEANING[kind],
     })),
     table: buildTable(r),
+    scenario: r.scenario ?? null,
   };
 }
 

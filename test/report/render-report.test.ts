@@ -62,3 +62,20 @@ test('compare report: rows for each run, escaped labels', () => {
   assert.match(html, /"label":"a"/);
   assert.match(html, /"label":"\\u003cb\\u003e"/);
 });
+
+test('report: a scenario run carries its per-step verdicts, escaped', () => {
+  const r = sampleResults();
+  r.scenario = {
+    name: 'game <day>',
+    file: 'g.yaml',
+    pass: false,
+    steps: [
+      { index: 0, step: 'kill-pod <img src=x onerror=alert(1)>', startMs: 1000, endMs: 4000, ok: true, failures: 3, completed: 300, pass: false, reasons: ['3 failed requests, more than the 0 allowed'] },
+    ],
+  };
+  const html = renderReport(r);
+  const data = html.slice(html.indexOf('id="rollcheck-data">'), html.indexOf('</script>', html.indexOf('id="rollcheck-data">')));
+  assert.ok(data.includes('"scenario":{"name":"game \\u003cday\\u003e"'), 'the steps reach the page as data');
+  assert.ok(data.includes('kill-pod \\u003cimg src=x onerror=alert(1)\\u003e'));
+  assert.ok(!renderReport(sampleResults()).includes('"scenario":{'), 'no steps section data for other runs');
+});
