@@ -77,8 +77,10 @@ export async function startServer(
 export interface RollcheckRun {
   code: number | null;
   results: Results;
-  /** rssMaxKb is the largest resident set seen while it ran (sampled every 500 ms). */
+  /** rssMaxKb is the largest resident set seen while it ran (sampled every 500 ms), writing the results included. */
   rssMaxKb: number;
+  /** rssTrafficKb is the resident set at its last progress line, i.e. while traffic still ran. */
+  rssTrafficKb: number;
   stderr: string;
 }
 
@@ -91,11 +93,13 @@ export async function runRollcheck(
   const dir = mkdtempSync(join(tmpdir(), 'rollcheck-bench-'));
   try {
     const out = join(dir, 'run.json');
-    const entry = join(ROOT, 'bench/lib/rollcheck-cli.ts');
+    // BENCH_CLI=dist runs the built CLI (what `npm ci` installs); the default runs from source through tsx.
+    const entry =
+      process.env['BENCH_CLI'] === 'dist'
+        ? [join(ROOT, 'bin/rollcheck')]
+        : ['--import', 'tsx', join(ROOT, 'bench/lib/rollcheck-cli.ts')];
     const [cmd, argv] = pinned(LOAD_CORE, process.execPath, [
-      '--import',
-      'tsx',
-      entry,
+      ...entry,
       'load',
       url,
       ...args,
@@ -104,7 +108,13 @@ export async function runRollcheck(
     ]);
     const child = spawn(cmd, argv, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => void (stderr += d.toString()));
+    let rssTrafficKb = 0;
+    child.stderr?.on('data', (d: Buffer) => {
+      const text = d.toString();
+      stderr += text;
+      // A progress line means the traffic is still running: sample the RSS then.
+      if (/ rate \d+\//.test(text)) rssTrafficKb = rssKb(child.pid);
+    });
     let rssMaxKb = 0;
     const sampler = setInterval(() => (rssMaxKb = Math.max(rssMaxKb, rssKb(child.pid))), 500);
     const duringDone = during && child.pid !== undefined ? during(child.pid) : Promise.resolve();
@@ -113,7 +123,7 @@ export async function runRollcheck(
     await duringDone;
     statSync(out);
     const results = JSON.parse(readFileSync(out, 'utf8')) as Results;
-    return { code, results, rssMaxKb, stderr };
+    return { code, results, rssMaxKb, rssTrafficKb, stderr };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
