@@ -215,6 +215,8 @@ export function createRecorder(options: RecorderOptions): Recorder {
     },
     event(e) {
       events.push(e);
+      // A driver names each pod's log file when it creates the pod; the results meta lists them.
+      if (e.kind === 'pod-created' && e.logPath !== undefined) podLogs[e.pod] = e.logPath;
       touch();
     },
     markRecording(atMs) {

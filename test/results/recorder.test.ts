@@ -145,3 +145,12 @@ test('live listeners are told at most once per tick, and only when something cha
   rec.tick();
   assert.equal(told, 3, 'unsubscribed');
 });
+
+test('each pod-created event with a log path lands in meta.podLogs', () => {
+  const { rec, clock } = recorder();
+  rec.event({ kind: 'pod-created', pod: 'demo-a', revision: 'r1', logPath: '/tmp/x/demo-a.log', atMs: 1 });
+  rec.event({ kind: 'pod-created', pod: 'demo-b', revision: 'r1', atMs: 2 });
+  clock.set(100);
+  const r = rec.finish({ stopReason: 'completed', interrupted: false, inFlightAtStop: 0 });
+  assert.deepEqual(r.meta.podLogs, { 'demo-a': '/tmp/x/demo-a.log' });
+});
