@@ -48,7 +48,7 @@ export const OUTCOME_MEANING: Record<OutcomeKind, string> = {
   timeout:
     'no answer in time (connect, headers or body): a stalled or SIGSTOPped process, or a black-holed endpoint',
   closed_before_response:
-    'the server closed a reused keep-alive connection before answering: the app closed idle connections at shutdown without draining',
+    'the server closed a reused keep-alive connection before answering: an app closing idle connections at shutdown without draining, or a process killed with the connection open',
   dns: 'the host name did not resolve',
   other: 'an error rollcheck does not classify: see the error code and message',
 };
