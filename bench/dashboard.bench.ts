@@ -8,14 +8,19 @@
 // BENCH_DASHBOARD_ROUNDS=2 how many times the three modes run, interleaved).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import type { Io } from '../src/cli/io.js';
 import { startDashboard } from '../src/dashboard/index.js';
-import { createClock } from '../src/results/clock.js';
+import { createClock, epochNowMs } from '../src/results/clock.js';
+import { createHistogram, encodeHistogram, recordUs } from '../src/results/histogram.js';
+import { emptyPartial } from '../src/results/partial.js';
 import { createRecorder } from '../src/results/recorder.js';
 import { createTrafficRunner } from '../src/traffic/runner.js';
 import type { TrafficSettings } from '../src/traffic/settings.js';
+import { pinned, pinningNote, SERVER_CORE } from './lib/procs.js';
+import type { BenchOptions, BenchRow } from './lib/table.js';
 
 const RATE_PER_SEC = 2000;
 const WARMUP_MS = 1000;
@@ -25,8 +30,8 @@ const PODS = ['bench-1111-aaaaa', 'bench-1111-bbbbb', 'bench-2222-ccccc'];
 type Mode = 'off' | 'on' | 'on-main-thread';
 const MODES: readonly Mode[] = ['off', 'on', 'on-main-thread'];
 
-/** BenchRow is one run's figures. */
-interface BenchRow {
+/** RunFigures is one run's figures. */
+interface RunFigures {
   dashboard: Mode;
   achievedRatePerSec: number;
   lagP99Ms: number;
@@ -38,37 +43,166 @@ interface BenchRow {
   cpuMs: number;
 }
 
-/** run measures the dashboard off and on and prints both rows. */
-export async function run(): Promise<void> {
-  const seconds = Number(process.env['BENCH_DASHBOARD_SECONDS'] ?? '8');
+/** run measures the dashboard off and on (both threads), prints its own table, and returns one row per mode for bench/run.ts. */
+export async function run(options: BenchOptions = { quick: false }): Promise<BenchRow[]> {
+  const seconds = Number(process.env['BENCH_DASHBOARD_SECONDS'] ?? (options.quick ? '2' : '8'));
+  const rounds = Number(process.env['BENCH_DASHBOARD_ROUNDS'] ?? (options.quick ? '1' : '2'));
   const server = await startServer();
   try {
-    const rows: BenchRow[] = [];
-    const rounds = Number(process.env['BENCH_DASHBOARD_ROUNDS'] ?? '2');
+    const runs: RunFigures[] = [];
     for (let i = 0; i < rounds; i++) {
-      for (const mode of MODES) rows.push(await measure(server.url, mode, seconds * 1000));
+      for (const mode of MODES) runs.push(await measure(server.url, mode, seconds * 1000));
     }
     console.log(
-      `dashboard bench: ${RATE_PER_SEC} req/s, ${seconds} s recorded per run, server in a child process`,
+      `dashboard bench: ${RATE_PER_SEC} req/s, ${seconds} s recorded per run, ${pinningNote()}`,
     );
-    console.table(rows);
-    for (const d of MODES) {
-      const mine = rows.filter((r) => r.dashboard === d);
-      const mean = (f: (r: BenchRow) => number): string =>
-        (mine.reduce((a, r) => a + f(r), 0) / mine.length).toFixed(2);
-      console.log(
-        `dashboard ${d}: achieved ${mean((r) => r.achievedRatePerSec)} req/s, lag p99 ${mean((r) => r.lagP99Ms)} ms, CPU ${mean((r) => r.cpuMs)} ms (mean of ${mine.length} runs)`,
-      );
-    }
+    console.table(runs);
     if (process.env['CI'])
       console.log('note: CI is set, so ink draws only at exit; the "on" rows understate the cost');
+    const loops: LoopFigures[] = [];
+    for (let i = 0; i < rounds; i++)
+      for (const mode of MODES) loops.push(await loopDelay(mode, seconds * 1000));
+    console.log(
+      'event-loop delay of the main thread, recorder with 60 s of history fed 2000 outcomes/s, no sockets:',
+    );
+    console.table(loops);
+    return MODES.flatMap((mode) => [
+      summaryRow(
+        mode,
+        runs.filter((r) => r.dashboard === mode),
+      ),
+      loopRow(
+        mode,
+        loops.filter((r) => r.dashboard === mode),
+      ),
+    ]);
   } finally {
     server.child.kill('SIGKILL');
     await once(server.child, 'exit').catch(() => undefined);
   }
 }
 
-async function measure(url: string, dashboard: Mode, durationMs: number): Promise<BenchRow> {
+function summaryRow(mode: Mode, mine: RunFigures[]): BenchRow {
+  // Best of the rounds (highest rate, lowest lag and CPU): the least disturbed run on a shared machine.
+  const best = (f: (r: RunFigures) => number, pick: (...v: number[]) => number): string =>
+    pick(...mine.map(f)).toFixed(1);
+  return {
+    case: `dashboard ${mode} @${RATE_PER_SEC}/s`,
+    tool: 'rollcheck',
+    value: `achieved ${best((r) => r.achievedRatePerSec, Math.max)}/s, lag p99 ${best((r) => r.lagP99Ms, Math.min)} ms, CPU ${best((r) => r.cpuMs, Math.min)} ms`,
+    target: mode === 'off' ? undefined : 'within noise of off',
+    note: `best of ${mine.length} run(s), ${mine[0]?.frames ?? 0} frames`,
+  };
+}
+
+/** LoopFigures is the main thread's event-loop delay over one run. */
+interface LoopFigures {
+  dashboard: Mode;
+  delayP99Ms: number;
+  delayMaxMs: number;
+  frames: number;
+}
+
+function loopRow(mode: Mode, mine: LoopFigures[]): BenchRow {
+  // Best of the rounds: on a shared machine the smallest figure is the least disturbed one.
+  const best = (f: (r: LoopFigures) => number): string => Math.min(...mine.map(f)).toFixed(1);
+  return {
+    case: `dashboard ${mode}: main-thread loop delay`,
+    tool: 'rollcheck',
+    value: `p99 ${best((r) => r.delayP99Ms)} ms, max ${best((r) => r.delayMaxMs)} ms`,
+    target: mode === 'off' ? undefined : 'within noise of off',
+    note: `best of ${mine.length} run(s)`,
+  };
+}
+
+/**
+ * loopDelay isolates what the dashboard costs the thread that sends traffic:
+ * a recorder with a minute of history, fed 2000 outcomes/s on this thread,
+ * and the event-loop delay measured with the dashboard off and on.
+ */
+async function loopDelay(dashboard: Mode, durationMs: number): Promise<LoopFigures> {
+  const historyMs = 60_000;
+  const clock = createClock(epochNowMs() - historyMs);
+  const recorder = createRecorder({
+    clock,
+    command: 'bench',
+    mode: 'load',
+    target: 'synthetic',
+    params: {},
+    targetRatePerSec: RATE_PER_SEC,
+    warmupMs: 0,
+  });
+  recorder.markRecording(0);
+  const h = createHistogram();
+  for (let i = 0; i < 200; i++) recordUs(h, 800 + i * 5);
+  const histogram = encodeHistogram(h);
+  const partials = [];
+  for (let index = 0; index < historyMs / 100; index++) {
+    const p = emptyPartial(index);
+    p.sent.keepalive = 200;
+    p.done.reused = { ok: 200 };
+    p.donePop.keepalive.ok = 200;
+    p.histogram = histogram;
+    p.okByPod = { [PODS[index % 3] ?? 'p']: 200 };
+    partials.push(p);
+  }
+  recorder.ingest({ source: 0, partials, closedBefore: partials.length });
+  PODS.forEach((pod, i) =>
+    recorder.event({ kind: 'pod-created', pod, atMs: i, revision: 'rev-1' }),
+  );
+  const { stream, frames } = createCountingTty(100, 30);
+  const io: Io = {
+    stdout: stream,
+    stderr: stream,
+    env: {},
+    cwd: process.cwd(),
+    interrupt: new AbortController().signal,
+  };
+  const thread = dashboard === 'on-main-thread' ? 'main' : 'worker';
+  const dash =
+    dashboard === 'off'
+      ? null
+      : startDashboard({
+          view: recorder,
+          io,
+          title: 'bench',
+          onQuit: () => undefined,
+          clock,
+          thread,
+        });
+  while (dash && frames() === 0) await sleep(50);
+  let n = 0;
+  const feed = setInterval(() => {
+    const at = clock.nowMs();
+    for (let i = 0; i < 10; i++, n++) {
+      recorder.recordSent(at, 'keepalive', 0.05);
+      recorder.recordOutcome({
+        intendedAtMs: at,
+        startAtMs: at,
+        endAtMs: at + 1,
+        kind: 'ok',
+        connId: `c${n % 16}`,
+        reused: true,
+        population: 'keepalive',
+        pod: PODS[n % 3],
+      });
+    }
+  }, 5);
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  await sleep(durationMs);
+  delay.disable();
+  clearInterval(feed);
+  await dash?.stop();
+  return {
+    dashboard,
+    delayP99Ms: delay.percentile(99) / 1e6,
+    delayMaxMs: delay.max / 1e6,
+    frames: frames(),
+  };
+}
+
+async function measure(url: string, dashboard: Mode, durationMs: number): Promise<RunFigures> {
   const clock = createClock();
   const settings: TrafficSettings = {
     ratePerSec: RATE_PER_SEC,
@@ -175,7 +309,8 @@ server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address()
 `;
 
 async function startServer(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [cmd, args] = pinned(SERVER_CORE, process.execPath, ['-e', SERVER]);
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
   return { url: `http://127.0.0.1:${chunk.toString().trim()}/`, child };
 }
