@@ -52,7 +52,7 @@ export function DashboardScreen(props: DashboardScreenProps) {
   const podWidth = Math.min(24, podNameWidth(columns));
   const capped = s.recentFailures.length >= RECENT_FAILURES_CAP;
   return (
-    <Box flexDirection="column" width={columns}>
+    <Box flexDirection="column">
       <Header
         title={props.title}
         snapshot={s}
@@ -62,20 +62,19 @@ export function DashboardScreen(props: DashboardScreenProps) {
         quitting={props.quitting === true}
         final={final}
       />
-      <Box marginTop={1}>
+      <Box marginTop={1} flexDirection="column">
         <TrafficPanel now={traffic} series={series} columns={columns} maxSeries={MAX_SERIES} />
       </Box>
       <Box marginTop={1} flexDirection="column">
         <PodsPanel rows={shown} hidden={hidden} columns={columns} />
         {showRollout ? <RolloutLine rollout={rollout} /> : null}
       </Box>
-      <Box marginTop={1}>
+      <Box marginTop={1} flexDirection="column">
         {final ? (
-          <FinalSummary final={final} columns={columns} />
+          <FinalSummary final={final} />
         ) : (
           <EventLog
             lines={logLines(s.events, s.recentFailures, layout.logLines, podWidth, capped)}
-            columns={columns}
           />
         )}
       </Box>

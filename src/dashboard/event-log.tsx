@@ -4,9 +4,9 @@ import { formatClock } from './model/format.js';
 import { Paint } from './paint.js';
 
 /** EventLog shows the last few cluster events and failure bursts, newest at the bottom. */
-export function EventLog({ lines, columns }: { lines: LogLine[]; columns: number }) {
+export function EventLog({ lines }: { lines: LogLine[] }) {
   return (
-    <Box flexDirection="column" width={columns}>
+    <Box flexDirection="column">
       <Text>
         <Paint tone="dim">events</Paint>
       </Text>

@@ -24,11 +24,11 @@ export function summaryRowCount(final: DashboardFinal): number {
 }
 
 /** FinalSummary stays on screen after the run: totals, outage, findings, and where the files are. */
-export function FinalSummary({ final, columns }: { final: DashboardFinal; columns: number }) {
+export function FinalSummary({ final }: { final: DashboardFinal }) {
   const { results } = final;
   const a = results.analysis;
   return (
-    <Box flexDirection="column" width={columns}>
+    <Box flexDirection="column">
       <Text>
         <Paint tone="strong">summary</Paint>
       </Text>

@@ -56,9 +56,11 @@ export function Header({
     Math.max(10, columns - fixed.length - 'target '.length),
   );
   return (
-    <Box flexDirection="column" width={columns}>
-      <Box justifyContent="space-between" width={columns}>
-        <Paint tone="strong">{left}</Paint>
+    <Box flexDirection="column">
+      <Box justifyContent="space-between">
+        <Text wrap="truncate-end">
+          <Paint tone="strong">{left}</Paint>
+        </Text>
         <Text>{right}</Text>
       </Box>
       <Text wrap="truncate-end">

@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { Box } from 'ink';
 import type { Clock } from '../results/clock.js';
 import type { LiveView } from '../results/live.js';
 import type { Thresholds } from '../results/types.js';
@@ -34,16 +35,20 @@ export function LiveDashboard(props: LiveDashboardProps) {
   const snapshot = props.final ? view.snapshot() : frame.snapshot;
   return (
     <ColorContext.Provider value={props.color}>
-      <DashboardScreen
-        title={props.title}
-        snapshot={snapshot}
-        nowMs={props.final ? snapshot.nowMs : frame.nowMs}
-        columns={size.columns}
-        rows={size.rows}
-        thresholds={props.thresholds}
-        quitting={props.quitting === true && !props.final}
-        final={props.final}
-      />
+      {/* No fixed width unless asked: right after a resize ink lays out the old tree at the
+          new width, and lines bounded by the terminal truncate instead of wrapping. */}
+      <Box flexDirection="column" width={props.size?.columns}>
+        <DashboardScreen
+          title={props.title}
+          snapshot={snapshot}
+          nowMs={props.final ? snapshot.nowMs : frame.nowMs}
+          columns={size.columns}
+          rows={size.rows}
+          thresholds={props.thresholds}
+          quitting={props.quitting === true && !props.final}
+          final={props.final}
+        />
+      </Box>
     </ColorContext.Provider>
   );
 }

@@ -22,7 +22,7 @@ export function podNameWidth(columns: number): number {
 export function PodsPanel({ rows, hidden, columns }: PodsPanelProps) {
   const nameWidth = podNameWidth(columns);
   return (
-    <Box flexDirection="column" width={columns}>
+    <Box flexDirection="column">
       <Text wrap="truncate-end">
         <Paint tone="dim">{`${fit('POD', nameWidth)} ${fit('REV', 4)} ${fit('STATE', 14)} ${fit('FOR', 7, true)} ${fit('OK', 8, true)} ${fit('FAILED', 7, true)}`}</Paint>
       </Text>

@@ -19,7 +19,7 @@ const LABEL_WIDTH = 10;
 export function TrafficPanel({ now, series, columns, maxSeries }: TrafficPanelProps) {
   const short = now.achievedRatePerSec < now.targetRatePerSec * 0.9;
   return (
-    <Box flexDirection="column" width={columns}>
+    <Box flexDirection="column">
       <Text wrap="truncate-end">
         <Paint tone="dim">{fit('req/s', LABEL_WIDTH)}</Paint>
         <Paint tone={short ? 'warn' : 'plain'}>{formatRate(now.achievedRatePerSec)}</Paint>

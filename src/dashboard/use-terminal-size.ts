@@ -18,11 +18,12 @@ export function useTerminalSize(fixed?: TerminalSize): TerminalSize {
   useEffect(() => {
     if (fixed) return undefined;
     const onResize = (): void => setSize(read());
-    stdout.on('resize', onResize);
+    // Ahead of ink's own listener: ink redraws at once on a resize, and a frame still laid
+    // out for the old, wider size would wrap in the terminal and leave lines behind.
+    stdout.prependListener('resize', onResize);
     return () => {
       stdout.off('resize', onResize);
     };
-    // read() depends only on stdout and fixed.
   }, [stdout, fixed]);
   return fixed ?? size;
 }
