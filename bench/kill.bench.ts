@@ -40,7 +40,7 @@ export async function run(o: BenchOptions): Promise<BenchRow[]> {
       rows.push({
         case: `SIGKILL + restart at ${RATE}/s`,
         tool: 'rollcheck',
-        value: `lost ${lost}, reported ${t.failed} failed + ${t.inFlightAtStop} in flight at stop${lost === reported ? ' (exact)' : ` (off by ${reported - lost}: answers the server finished but the kill's RST discarded)`}`,
+        value: `lost ${lost}, reported ${t.failed} failed + ${t.inFlightAtStop} in flight at stop${lost === reported ? ' (exact)' : ` (off by ${reported - lost}: responses in flight at the kill instant, counted by the server or the client only)`}`,
         target: 'reported = lost, exactly',
         note: `${kinds(t.byKind)}; sent ${t.sent}, ok ${t.ok}, server answered ${answered}`,
       });
