@@ -67,12 +67,22 @@ test(
       `--out ${out}; echo ROLLCHECK_EXIT=$?; sleep 600`,
     ].join(' ');
     const screens: string[] = [];
+    const capturedAt: number[] = [];
+    let resizedAt = -1;
     try {
       tmux('new-session', '-d', '-s', 'dash', '-x', '100', '-y', '30', command);
       const until = Date.now() + 150_000;
       while (Date.now() < until) {
         const screen = tmux('capture-pane', '-p', '-t', 'dash');
-        if (screen !== screens[screens.length - 1]) screens.push(screen);
+        if (screen !== screens[screens.length - 1]) {
+          screens.push(screen);
+          capturedAt.push(Date.now());
+        }
+        // Once the dashboard is up, narrow the terminal: later frames must redraw cleanly from the top.
+        if (resizedAt < 0 && /^POD\s+REV/m.test(screen)) {
+          tmux('resize-window', '-t', 'dash', '-x', '90', '-y', '30');
+          resizedAt = Date.now();
+        }
         if (screen.includes('ROLLCHECK_EXIT=')) break;
         await new Promise((r) => setTimeout(r, 250));
       }
@@ -100,6 +110,21 @@ test(
         new RegExp(`^results\\s+${out.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`, 'm'),
       );
       for (const s of screens) for (const line of s.split('\n')) assert.ok(line.length <= 100);
+      assert.ok(resizedAt > 0, 'the terminal was narrowed during the run');
+      // A second to settle, then every frame starts with the header and fits 90 columns.
+      const afterResize = screens
+        .slice(0, -1)
+        .filter((s, i) => (capturedAt[i] ?? 0) > resizedAt + 1000 && /^POD\s+REV/m.test(s));
+      assert.ok(afterResize.length > 0, 'frames were drawn after the resize');
+      for (const s of afterResize) {
+        assert.match(
+          s.split('\n')[0] ?? '',
+          /^rollcheck local\s+elapsed /,
+          `no leftovers above the header:\n${s}`,
+        );
+        for (const line of s.split('\n'))
+          assert.ok(line.length <= 90, `"${line}" is wider than 90`);
+      }
       assert.ok(existsSync(out), 'the results file was written');
     } finally {
       spawnSync('tmux', ['-L', socket, 'kill-server']);
