@@ -134,6 +134,8 @@ setInterval(() => {}, 1000);
   parent.kill('SIGKILL');
   for (let i = 0; i < 100 && processesWithEnv('POD_NAME', name).length > 0; i += 1) await sleep(20);
   assert.deepEqual(processesWithEnv('POD_NAME', name), []);
+  // The group's leader (unshare) exits just after its namespace empties: give it the same bounded wait.
+  for (let i = 0; i < 100 && pidsInGroup(pids[0] ?? -1).length > 0; i += 1) await sleep(20);
   assert.deepEqual(pidsInGroup(pids[0] ?? -1), []);
 });
 
