@@ -30,6 +30,7 @@ export interface TrafficSettings {
 /** TrafficDefaults are the per-command defaults of the shared traffic flags. */
 export interface TrafficDefaults {
   freshPercent: number;
+  /** durationMs adds `--duration` with this default; rollout commands leave it out (the rollout decides how long). */
   durationMs?: number;
 }
 
@@ -39,18 +40,19 @@ const MAX_WORKERS = 64;
 
 /** addTrafficOptions adds the traffic flags shared by load/local/run/demo/scenario to `cmd`. */
 export function addTrafficOptions(cmd: Command, defaults: TrafficDefaults): Command {
-  const durationText = `${(defaults.durationMs ?? DEFAULT_DURATION_MS) / 1000}s`;
-  return cmd
-    .option(
-      '-r, --rate <n>',
-      'requests per second, open model (sent on schedule even when the server is slow)',
-      String(DEFAULT_RATE),
-    )
-    .option(
+  cmd.option(
+    '-r, --rate <n>',
+    'requests per second, open model (sent on schedule even when the server is slow)',
+    String(DEFAULT_RATE),
+  );
+  if (defaults.durationMs !== undefined) {
+    cmd.option(
       '-d, --duration <time>',
       'how long to send after the warm-up (500ms, 30s, 2m)',
-      durationText,
-    )
+      `${defaults.durationMs / 1000}s`,
+    );
+  }
+  return cmd
     .option('--warmup <time>', 'traffic before recording starts, not counted (JIT warm-up)', '2s')
     .option(
       '-c, --connections <n>',
@@ -95,7 +97,7 @@ export function readTrafficSettings(
     return v === undefined || v === null ? fallback : String(v);
   };
   const ratePerSec = parsePositive(text('rate', String(DEFAULT_RATE)), '--rate');
-  const durationMs = parseDurationMs(text('duration', '30s'), '--duration');
+  const durationMs = parseDurationMs(text('duration', `${DEFAULT_DURATION_MS / 1000}s`), '--duration');
   if (durationMs <= 0) throw new UsageError('--duration: must be longer than 0; use e.g. 30s');
   const warmupMs = parseDurationMs(text('warmup', '2s'), '--warmup');
   const connections = parsePositive(text('connections', '10'), '--connections', true);

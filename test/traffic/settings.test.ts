@@ -128,3 +128,11 @@ test('bad values are one-line usage errors naming the flag', () => {
     );
   }
 });
+
+test('rollout commands (no duration default) have no --duration flag: the rollout decides how long traffic runs', () => {
+  const cmd = addTrafficOptions(new Command('x').exitOverride().configureOutput({ writeErr: () => undefined }), {
+    freshPercent: 20,
+  });
+  assert.equal(cmd.options.some((o) => o.long === '--duration'), false);
+  assert.throws(() => cmd.parse(['--duration', '10s'], { from: 'user' }), /unknown option/);
+});

@@ -31,7 +31,7 @@ export function registerLoad(program: Command, ctx: CommandContext): void {
     .command('load')
     .description('send steady traffic at a URL and record every failed request')
     .argument('<url>', 'http:// or https:// URL to send requests to');
-  addTrafficOptions(cmd, { freshPercent: 0 });
+  addTrafficOptions(cmd, { freshPercent: 0, durationMs: 30_000 });
   addThresholdOptions(cmd);
   cmd
     .option('-o, --out <file>', 'results JSON file (default: reports/<timestamp>-load.json)')
