@@ -66,11 +66,13 @@ test(
       '--app demo --entrypoint shell --replicas 2 --grace-period 3s --baseline 1s --cooldown 2s --rate 50',
       `--out ${out}; echo ROLLCHECK_EXIT=$?; sleep 600`,
     ].join(' ');
+    let socketPath = '';
     const screens: string[] = [];
     const capturedAt: number[] = [];
     let resizedAt = -1;
     try {
       tmux('new-session', '-d', '-s', 'dash', '-x', '100', '-y', '30', command);
+      socketPath = tmux('display-message', '-p', '#{socket_path}').trim();
       const until = Date.now() + 150_000;
       while (Date.now() < until) {
         const screen = tmux('capture-pane', '-p', '-t', 'dash');
@@ -128,6 +130,8 @@ test(
       assert.ok(existsSync(out), 'the results file was written');
     } finally {
       spawnSync('tmux', ['-L', socket, 'kill-server']);
+      // tmux leaves its socket file behind.
+      if (socketPath !== '') rmSync(socketPath, { force: true });
       rmSync(dir, { recursive: true, force: true });
     }
   },
