@@ -32,7 +32,7 @@ export function formatSummary(results: Results, options: SummaryOptions): string
   const row = (label: string, text: string): void => {
     out.push(...wrapText(clean(text), width, st.bold(label.padEnd(LABEL)), ' '.repeat(LABEL)));
   };
-  out.push(st.bold(`rollcheck ${clean(m.command)} → ${clean(m.target)}`) + st.dim(`  (${formatDuration(m.durationMs - (m.recordedFromMs ?? m.warmupMs))} recorded, ${clean(m.stopReason)})`));
+  out.push(st.bold(`rollcheck ${clean(m.command)} → ${clean(m.target)}`) + st.dim(`  (${formatDuration((m.recordedToMs ?? m.durationMs) - (m.recordedFromMs ?? m.warmupMs))} recorded, ${clean(m.stopReason)})`));
   row('rate', `${round1(t.achievedRatePerSec)}/s achieved of ${round1(t.targetRatePerSec)}/s target · sent ${t.sent} · dropped ${t.dropped} · in flight at stop ${t.inFlightAtStop}`);
   const rate = t.ok + t.failed > 0 ? t.failed / (t.ok + t.failed) : 0;
   const failedText = t.failed > 0 ? st.red(`failed ${t.failed}`) : st.green('failed 0');

@@ -54,6 +54,7 @@ test('rollcheck load writes a valid results file and prints the summary', async 
     assert.match(out, /http_5xx/);
     assert.match(out, /p50 .* p90 .* p99 .* max/);
     assert.match(out, /failures per second/);
+    assert.match(out, /\(1\.0 s recorded, completed\)/, 'the recorded span is the schedule, not the drain after it');
     assert.match(io.err(), /steady +rate \d+\/200\/s/, 'one progress line per second');
   } finally {
     await server.close();
