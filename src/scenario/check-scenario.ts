@@ -1,4 +1,3 @@
-import { loadKubeAccess } from '../cluster/kube/index.js';
 import { createPodRuntime } from '../cluster/local/create-pod-runtime.js';
 import { checkImage } from '../cluster/local/runtime-container-check.js';
 import { createContainerRuntimeFor } from '../cluster/local/runtime-podman.js';
@@ -19,6 +18,7 @@ export interface CheckOptions {
 export async function checkScenario(s: Scenario, o: CheckOptions): Promise<string[]> {
   const target = s.target;
   if (target.kind === 'kube') {
+    const { loadKubeAccess } = await import('../cluster/kube/index.js');
     const access = loadKubeAccess({ ...pick(target), env: o.env, cwd: o.cwd });
     return [
       `kubeconfig (${access.source}) has context ${access.context}, namespace ${access.namespace}, server ${access.server}; the cluster itself is not contacted`,

@@ -1,5 +1,4 @@
 import type { ClusterDriver, DriverContext, RolloutTrigger } from '../cluster/driver.js';
-import { createKubeDriver } from '../cluster/kube/index.js';
 import { createLocalDriver } from '../cluster/local/index.js';
 import type { PodRuntime } from '../cluster/local/pod-runtime.js';
 import { createContainerRuntimeFor } from '../cluster/local/runtime-podman.js';
@@ -24,11 +23,15 @@ export interface ScenarioDriverOptions {
   logDir: string;
 }
 
-/** createScenarioDriver makes the driver factory for the scenario's target (local runtime or kube). */
-export function createScenarioDriver(scenario: Scenario, o: ScenarioDriverOptions): ScenarioDriver {
+/**
+ * createScenarioDriver makes the driver factory for the scenario's target (local runtime or kube).
+ * The Kubernetes client is loaded only for a kube target: it is large, and local runs never need it.
+ */
+export async function createScenarioDriver(scenario: Scenario, o: ScenarioDriverOptions): Promise<ScenarioDriver> {
   const target = scenario.target;
   if (target.kind === 'kube') {
     const { kind: _kind, ...settings } = target;
+    const { createKubeDriver } = await import('../cluster/kube/index.js');
     return {
       driver: (ctx) =>
         createKubeDriver({ ...settings, env: o.env, cwd: o.cwd, logDir: o.logDir }, ctx),

@@ -10,7 +10,7 @@ import type { SessionControl } from '../session.js';
 import { addThresholdOptions, readThresholds } from '../verdict-flags.js';
 import { addTrafficOptions, readTrafficSettings, trafficParams } from '../../traffic/settings.js';
 import type { ClusterDriver, DriverContext, DriverTarget, RolloutTrigger } from '../../cluster/driver.js';
-import { createKubeDriver, parseTrigger } from '../../cluster/kube/index.js';
+import { parseTrigger } from '../../cluster/kube/parse-trigger.js';
 import type { KubeDriverSettings } from '../../cluster/kube/index.js';
 
 const HELP = `
@@ -74,6 +74,8 @@ export function registerRun(program: Command, ctx: CommandContext): void {
 async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
   const url = parseUrl(String(opts.url), '--url').toString();
   const trigger = parseTrigger(String(opts.trigger ?? 'restart'));
+  // Loaded here, not at start-up: the Kubernetes client is large and only `run` (and kube scenarios) need it.
+  const { createKubeDriver } = await import('../../cluster/kube/index.js');
   const baselineMs = parseDurationMs(String(opts.baseline), '--baseline');
   const cooldownMs = parseDurationMs(String(opts.cooldown), '--cooldown');
   const rolloutTimeoutMs = parseDurationMs(String(opts.rolloutTimeout), '--rollout-timeout');

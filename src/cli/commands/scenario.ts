@@ -114,7 +114,7 @@ export async function runScenario(
   io.stdout.write(`${formatPlan(scenario)}\n\n`);
   // Pod logs go next to the results, as with `rollcheck local`.
   if (scenario.target.kind === 'local') scenario.target.settings.logDir ??= podLogDir(outPath);
-  const driver = createScenarioDriver(scenario, {
+  const driver = await createScenarioDriver(scenario, {
     env: io.env,
     cwd: dirname(path),
     logDir: dirname(outPath),
