@@ -12,8 +12,8 @@ export interface Aggregator {
   sent(atMs: number, population: Population, lagMs?: number): void;
   /** started records the scheduling lag (actual start − intended, queue wait included) of a request handed to a connection at `atMs`. */
   started(atMs: number, lagMs: number): void;
-  /** dropped counts one request not sent because --max-in-flight was reached. */
-  dropped(atMs: number): void;
+  /** dropped counts `count` (default 1) requests not sent because --max-in-flight was reached. */
+  dropped(atMs: number, count?: number): void;
   /** done records one finished request. */
   done(o: RequestOutcome): void;
   /** flush closes and returns every interval that ended at or before `nowMs` (every one when `all`). */
@@ -42,13 +42,19 @@ export function createAggregator(options: AggregatorOptions = {}): Aggregator {
   const wire = options.wire === true;
   const open = new Map<number, OpenInterval>();
   const take = (): Histogram => createHistogram();
+  // Nearly every call lands in the interval of the call before: skip the map lookup then.
+  let lastIndex = -1;
+  let last: OpenInterval | null = null;
   const at = (ms: number): OpenInterval => {
     const index = Math.floor(ms / INTERVAL_MS);
+    if (index === lastIndex && last !== null) return last;
     let o = open.get(index);
     if (o === undefined) {
       o = { partial: emptyPartial(index), latency: null, lag: null, service: null };
       open.set(index, o);
     }
+    lastIndex = index;
+    last = o;
     return o;
   };
   // Encoding walks the whole counts array: done once per interval, only where a string is needed.
@@ -74,11 +80,13 @@ export function createAggregator(options: AggregatorOptions = {}): Aggregator {
     },
     started(atMs, lagMs) {
       const o = at(atMs);
-      recordUs((o.lag ??= take()), lagMs * 1000);
-      o.partial.sums.lagUs += Math.max(1, Math.round(lagMs * 1000));
+      // recordUs's clamp, done once here: the value recorded and the value summed are the same.
+      const lagUs = Math.max(1, Math.round(lagMs * 1000));
+      (o.lag ??= take()).recordValue(lagUs);
+      o.partial.sums.lagUs += lagUs;
     },
-    dropped(atMs) {
-      at(atMs).partial.dropped += 1;
+    dropped(atMs, count = 1) {
+      at(atMs).partial.dropped += count;
     },
     done(r) {
       const o = at(r.endAtMs);
@@ -89,8 +97,8 @@ export function createAggregator(options: AggregatorOptions = {}): Aggregator {
         p.donePop[r.population].ok += 1;
         const latencyUs = Math.max(1, Math.round((r.endAtMs - r.intendedAtMs) * 1000));
         const serviceUs = Math.max(1, Math.round((r.endAtMs - r.startAtMs) * 1000));
-        recordUs((o.latency ??= take()), latencyUs);
-        recordUs((o.service ??= take()), serviceUs);
+        (o.latency ??= take()).recordValue(latencyUs);
+        (o.service ??= take()).recordValue(serviceUs);
         p.sums.latencyUs += latencyUs;
         p.sums.serviceUs += serviceUs;
         if (r.pod !== undefined) p.okByPod[r.pod] = (p.okByPod[r.pod] ?? 0) + 1;
@@ -121,6 +129,7 @@ export function createAggregator(options: AggregatorOptions = {}): Aggregator {
         if (index >= limit) continue;
         out.push(close(o));
         open.delete(index);
+        if (index === lastIndex) last = null;
       }
       return out.sort((a, b) => a.index - b.index);
     },

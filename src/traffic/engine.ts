@@ -59,6 +59,14 @@ export function createEngine(options: EngineOptions): TrafficEngine {
   const headers: Record<string, string> = {};
   for (const [k, v] of settings.headers) headers[k] = v;
   const body = settings.body ? Buffer.from(settings.body) : null;
+  // undici reads the options and keeps nothing of them: one object per population, not one per request.
+  const keepaliveOpts = {
+    path,
+    method: settings.method,
+    headers: settings.headers.length > 0 ? headers : null,
+    body,
+  };
+  const freshOpts = { ...keepaliveOpts, reset: true };
   const podHeader = Buffer.from(settings.podHeader, 'latin1');
   const agg = createAggregator({ wire: options.wire === true });
   let connCounter = 0;
@@ -94,6 +102,11 @@ export function createEngine(options: EngineOptions): TrafficEngine {
   let immediate: NodeJS.Immediate | null = null;
   let flushTimer: NodeJS.Timeout | null = null;
   let onIdle: (() => void) | null = null;
+  // Settled requests whose connection goes back to the pool in one microtask per batch
+  // (queueMicrotask costs an AsyncResource per call; a resolved promise's then does not).
+  const toRelease: InFlightRequest[] = [];
+  let releaseQueued = false;
+  const resolved = Promise.resolve();
 
   const settle = (r: InFlightRequest, kind: OutcomeKind, code?: string, message?: string): void => {
     if (r.settled) return;
@@ -104,57 +117,63 @@ export function createEngine(options: EngineOptions): TrafficEngine {
     if (closed) return;
     r.endAtMs = clock.nowMs();
     if (r.counted) {
-      agg.done({
-        intendedAtMs: r.intendedAtMs,
-        startAtMs: r.startAtMs || r.endAtMs,
-        endAtMs: r.endAtMs,
-        kind,
-        status: r.status,
-        errorCode: code,
-        message,
-        connId: r.connId,
-        reused: r.reused,
-        population: r.population,
-        pod: r.pod,
-      });
+      // The request is its own outcome record (RequestOutcome's shape): no object per request.
+      if (r.startAtMs === 0) r.startAtMs = r.endAtMs;
+      r.kind = kind;
+      r.errorCode = code;
+      r.message = message;
+      agg.done(r);
     }
     // Never dispatch from inside undici's own callback (it may be iterating its queue): next microtask.
     if (slot !== null) {
-      queueMicrotask(() => {
-        if (!closed)
-          release(r.population === 'fresh' ? fresh : keepalive, queues[r.population], slot);
-      });
+      toRelease.push(r);
+      if (!releaseQueued) {
+        releaseQueued = true;
+        void resolved.then(releaseAll);
+      }
     }
     if (inFlight === 0 && onIdle) onIdle();
   };
 
-  const dispatch = (pool: ConnectionPool, slot: Slot, r: InFlightRequest): void => {
+  const releaseAll = (): void => {
+    releaseQueued = false;
+    // Walks the live length: a dispatch that fails synchronously adds to the list while it runs.
+    for (let i = 0; i < toRelease.length && !closed; i += 1) {
+      const r = toRelease[i] as InFlightRequest;
+      const fromFresh = r.population === 'fresh';
+      release(
+        fromFresh ? fresh : keepalive,
+        fromFresh ? queues.fresh : queues.keepalive,
+        r.slot as Slot,
+      );
+    }
+    toRelease.length = 0;
+  };
+
+  // nowMs: the caller's clock reading taken just before (one reading per request, not one per step).
+  const dispatch = (pool: ConnectionPool, slot: Slot, r: InFlightRequest, nowMs: number): void => {
     r.slot = slot;
-    r.startAtMs = clock.nowMs();
-    if (r.counted) agg.started(r.startAtMs, r.startAtMs - r.intendedAtMs);
+    r.startAtMs = nowMs;
+    if (r.counted) agg.started(nowMs, nowMs - r.intendedAtMs);
     r.connId = pool.connectionFor(slot);
-    slot.client.dispatch(
-      {
-        path,
-        method: settings.method,
-        headers,
-        body,
-        reset: r.population === 'fresh' ? true : undefined,
-      },
-      r,
-    );
+    slot.client.dispatch(r.population === 'fresh' ? freshOpts : keepaliveOpts, r);
   };
 
   const release = (pool: ConnectionPool, queue: Fifo<InFlightRequest>, slot: Slot): void => {
-    expire(queue);
+    if (queue.length === 0) {
+      pool.release(slot);
+      return;
+    }
+    const nowMs = clock.nowMs();
+    expire(queue, nowMs);
     const next = queue.shift();
     if (next === undefined) pool.release(slot);
-    else dispatch(pool, slot, next);
+    else dispatch(pool, slot, next, nowMs);
   };
 
   // A request that waited --timeout for a free connection has failed as a client would see it.
-  const expire = (queue: Fifo<InFlightRequest>): void => {
-    const oldest = clock.nowMs() - settings.timeoutMs;
+  const expire = (queue: Fifo<InFlightRequest>, nowMs: number): void => {
+    const oldest = nowMs - settings.timeoutMs;
     while (queue.length > 0 && (queue.peek() as InFlightRequest).intendedAtMs < oldest) {
       const r = queue.shift() as InFlightRequest;
       r.connId = `w${source}:none`; // it never got a connection
@@ -184,7 +203,7 @@ export function createEngine(options: EngineOptions): TrafficEngine {
     const pool = population === 'fresh' ? fresh : keepalive;
     const slot = pool.acquire();
     if (slot === null) queues[population].push(r);
-    else dispatch(pool, slot, r);
+    else dispatch(pool, slot, r, nowMs);
   };
 
   // fireDue sends every request intended up to `limitMs` (before the schedule's end), at most `max`.
@@ -192,6 +211,19 @@ export function createEngine(options: EngineOptions): TrafficEngine {
     let next = t0 + k * periodMs;
     let n = 0;
     while (next <= limitMs && next < endAtMs && n < max) {
+      if (inFlight >= settings.maxInFlight) {
+        // Nothing settles while this pass runs without sending: every request still due in
+        // it is dropped too. Count them in one go instead of one aggregator call each.
+        let counted = 0;
+        while (next <= limitMs && next < endAtMs && n < max) {
+          if (next >= recordFromMs) counted += 1;
+          k += 1;
+          n += 1;
+          next = t0 + k * periodMs;
+        }
+        if (counted > 0) agg.dropped(clock.nowMs(), counted);
+        break;
+      }
       fire(next, k);
       k += 1;
       n += 1;
@@ -213,8 +245,8 @@ export function createEngine(options: EngineOptions): TrafficEngine {
   const flush = (all: boolean): void => {
     const nowMs = clock.nowMs();
     if (!all) {
-      expire(queues.keepalive);
-      expire(queues.fresh);
+      expire(queues.keepalive, nowMs);
+      expire(queues.fresh, nowMs);
     }
     const partials = agg.flush(nowMs, all);
     options.sink({

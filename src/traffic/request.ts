@@ -25,6 +25,10 @@ export class InFlightRequest implements Dispatcher.DispatchHandler {
   settled = false;
   /** pod is the pod last seen on this request's connection (when it was written, or its own answer). */
   pod: string | undefined = undefined;
+  /** kind, errorCode and message are set when it settles: the request is its own RequestOutcome. */
+  kind: OutcomeKind = 'ok';
+  errorCode: string | undefined = undefined;
+  message: string | undefined = undefined;
   private responseStarted = false;
 
   constructor(
@@ -57,12 +61,12 @@ export class InFlightRequest implements Dispatcher.DispatchHandler {
     if (slot !== null) {
       const want = this.podHeader;
       for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-        const name = rawHeaders[i] as Buffer;
-        if (
-          name.length === want.length &&
-          name.toString('latin1').toLowerCase() === want.toString('latin1')
-        ) {
-          slot.pod = this.pod = (rawHeaders[i + 1] as Buffer).toString('latin1');
+        if (sameNameIgnoringCase(rawHeaders[i] as Buffer, want)) {
+          const value = rawHeaders[i + 1] as Buffer;
+          // The same pod answers a connection again and again: keep its string, don't decode anew.
+          const last = slot.pod;
+          slot.pod = this.pod =
+            last !== undefined && sameLatin1(value, last) ? last : value.toString('latin1');
           break;
         }
       }
@@ -89,4 +93,23 @@ export class InFlightRequest implements Dispatcher.DispatchHandler {
     });
     this.settle(this, kind, code ?? err.name, err.message);
   }
+}
+
+/** sameNameIgnoringCase compares a header name with a lower-case one, ASCII case-insensitively, without a string. */
+function sameNameIgnoringCase(name: Buffer, lower: Buffer): boolean {
+  const n = lower.length;
+  if (name.length !== n) return false;
+  for (let i = 0; i < n; i += 1) {
+    const c = name[i] as number;
+    if ((c >= 0x41 && c <= 0x5a ? c + 0x20 : c) !== lower[i]) return false;
+  }
+  return true;
+}
+
+/** sameLatin1 says whether `bytes` read as latin1 is `text`. */
+function sameLatin1(bytes: Buffer, text: string): boolean {
+  const n = bytes.length;
+  if (text.length !== n) return false;
+  for (let i = 0; i < n; i += 1) if (bytes[i] !== text.charCodeAt(i)) return false;
+  return true;
 }
