@@ -81,6 +81,10 @@ export interface RollcheckRun {
   rssMaxKb: number;
   /** rssTrafficKb is the resident set at its last progress line, i.e. while traffic still ran. */
   rssTrafficKb: number;
+  /** cpuShare is the share of one core it used while it recorded (after the warm-up, before the stop). */
+  cpuShare: number;
+  /** cpuUsPerOk is its CPU time per ok request while it recorded (µs). */
+  cpuUsPerOk: number;
   stderr: string;
 }
 
@@ -117,13 +121,21 @@ export async function runRollcheck(
     });
     let rssMaxKb = 0;
     const sampler = setInterval(() => (rssMaxKb = Math.max(rssMaxKb, rssKb(child.pid))), 500);
+    const cpu = traceCpu(child.pid);
     const duringDone = during && child.pid !== undefined ? during(child.pid) : Promise.resolve();
     const [code] = (await once(child, 'exit')) as [number | null];
     clearInterval(sampler);
+    cpu.stop();
     await duringDone;
     statSync(out);
     const results = JSON.parse(readFileSync(out, 'utf8')) as Results;
-    return { code, results, rssMaxKb, rssTrafficKb, stderr };
+    const m = results.meta;
+    const fromMs = m.startEpochMs + (m.recordedFromMs ?? 0);
+    const toMs = m.startEpochMs + (m.recordedToMs ?? m.durationMs);
+    const cpuShare = cpu.between(fromMs, toMs) / Math.max(1, toMs - fromMs);
+    const okPerSec = (results.totals.ok * 1000) / Math.max(1, toMs - fromMs);
+    const cpuUsPerOk = (cpuShare * 1e6) / okPerSec;
+    return { code, results, rssMaxKb, rssTrafficKb, cpuShare, cpuUsPerOk, stderr };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -140,6 +152,54 @@ export function rssKb(pid: number | undefined): number {
   }
 }
 
+const TICK_MS = 1000 / Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim() || 100);
+
+/** cpuMs reads a process's CPU time so far (user + system, ms; NaN when gone). */
+export function cpuMs(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the ")" that ends the command name: state is field 3, utime 14, stime 15.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * TICK_MS;
+  } catch {
+    return NaN;
+  }
+}
+
+/** CpuTrace is a process's CPU time sampled against the epoch clock. */
+export interface CpuTrace {
+  samples: Array<[epochMs: number, cpuMs: number]>;
+  stop(): void;
+  /** between is the CPU time spent in [fromEpochMs, toEpochMs] (linear between samples; NaN if not covered). */
+  between(fromEpochMs: number, toEpochMs: number): number;
+}
+
+/** traceCpu samples `pid`'s CPU time every `everyMs` until stopped or the process is gone. */
+export function traceCpu(pid: number | undefined, everyMs = 100): CpuTrace {
+  const samples: Array<[number, number]> = [];
+  const take = (): void => {
+    const c = cpuMs(pid);
+    if (!Number.isNaN(c)) samples.push([Date.now(), c]);
+  };
+  take();
+  const timer = setInterval(take, everyMs);
+  const at = (t: number): number => {
+    for (let i = 1; i < samples.length; i += 1) {
+      const [t1, c1] = samples[i] as [number, number];
+      if (t1 < t) continue;
+      const [t0, c0] = samples[i - 1] as [number, number];
+      return t0 > t ? NaN : c0 + ((c1 - c0) * (t - t0)) / Math.max(1, t1 - t0);
+    }
+    return NaN;
+  };
+  return {
+    samples,
+    stop: () => clearInterval(timer),
+    between: (from, to) => at(to) - at(from),
+  };
+}
+
 /** AutocannonResult is the part of autocannon's --json output the bench reads. */
 export interface AutocannonResult {
   duration: number;
@@ -148,17 +208,32 @@ export interface AutocannonResult {
   non2xx: number;
   requests: { average: number; total: number; sent: number };
   '2xx': number;
+  /** cpuShare is the share of one core it used in its steady middle (measured here, not by autocannon). */
+  cpuShare?: number;
+  /** cpuUsPerRequest is its CPU time per request there (µs). */
+  cpuUsPerRequest?: number;
 }
 
 /** runAutocannon runs autocannon (the devDependency) pinned to the load core. */
 export async function runAutocannon(args: string[]): Promise<AutocannonResult> {
   const bin = join(ROOT, 'node_modules/autocannon/autocannon.js');
   const [cmd, argv] = pinned(LOAD_CORE, process.execPath, [bin, '-j', ...args]);
+  const startedEpochMs = Date.now();
   const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'ignore'] });
+  const cpu = traceCpu(child.pid);
   let out = '';
   child.stdout?.on('data', (d: Buffer) => void (out += d.toString()));
   await once(child, 'exit');
-  return JSON.parse(out) as AutocannonResult;
+  cpu.stop();
+  const result = JSON.parse(out) as AutocannonResult;
+  // Its steady middle: from 1 s after the start to 1 s before the end of its -d seconds.
+  const last = cpu.samples[cpu.samples.length - 1];
+  const fromMs = startedEpochMs + 1000;
+  const toMs = Math.min(fromMs + (result.duration - 2) * 1000, last ? last[0] : fromMs);
+  const busy = cpu.between(fromMs, toMs);
+  result.cpuShare = busy / Math.max(1, toMs - fromMs);
+  result.cpuUsPerRequest = (result.cpuShare * 1e6) / result.requests.average;
+  return result;
 }
 
 /** hasWrk tells whether wrk is installed. */
