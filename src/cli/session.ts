@@ -250,7 +250,13 @@ function makeControl(
     signal,
     setPhase: (phase) => recorder.setPhase(phase),
     sleep: (ms) => abortableSleep(ms, signal),
-    sleepUntil: (atMs) => abortableSleep(Math.max(0, atMs - clock.nowMs()), signal),
+    sleepUntil: async (atMs) => {
+      // Node's timers may fire a fraction of a millisecond before the high-resolution clock reaches atMs.
+      while (clock.nowMs() < atMs) {
+        if (!(await abortableSleep(Math.max(1, Math.ceil(atMs - clock.nowMs())), signal))) return false;
+      }
+      return !signal.aborted;
+    },
     recordingFromMs: traffic.recordFromMs,
     endTrafficAt: (atMs) => traffic.runner.endAt(atMs),
     note: (message) => {
