@@ -132,7 +132,7 @@ export async function runRollcheck(
     const m = results.meta;
     const fromMs = m.startEpochMs + (m.recordedFromMs ?? 0);
     const toMs = m.startEpochMs + (m.recordedToMs ?? m.durationMs);
-    const cpuShare = cpu.between(fromMs, toMs) / Math.max(1, toMs - fromMs);
+    const cpuShare = cpu.share(fromMs, toMs);
     const okPerSec = (results.totals.ok * 1000) / Math.max(1, toMs - fromMs);
     const cpuUsPerOk = (cpuShare * 1e6) / okPerSec;
     return { code, results, rssMaxKb, rssTrafficKb, cpuShare, cpuUsPerOk, stderr };
@@ -171,8 +171,11 @@ export function cpuMs(pid: number | undefined): number {
 export interface CpuTrace {
   samples: Array<[epochMs: number, cpuMs: number]>;
   stop(): void;
-  /** between is the CPU time spent in [fromEpochMs, toEpochMs] (linear between samples; NaN if not covered). */
-  between(fromEpochMs: number, toEpochMs: number): number;
+  /**
+   * share is the share of one core used in [fromEpochMs, toEpochMs] (linear between samples),
+   * over the part the samples cover: a process may exit a few ms after the window ends.
+   */
+  share(fromEpochMs: number, toEpochMs: number): number;
 }
 
 /** traceCpu samples `pid`'s CPU time every `everyMs` until stopped or the process is gone. */
@@ -184,6 +187,7 @@ export function traceCpu(pid: number | undefined, everyMs = 100): CpuTrace {
   };
   take();
   const timer = setInterval(take, everyMs);
+  timer.unref();
   const at = (t: number): number => {
     for (let i = 1; i < samples.length; i += 1) {
       const [t1, c1] = samples[i] as [number, number];
@@ -196,7 +200,13 @@ export function traceCpu(pid: number | undefined, everyMs = 100): CpuTrace {
   return {
     samples,
     stop: () => clearInterval(timer),
-    between: (from, to) => at(to) - at(from),
+    share: (from, to) => {
+      const first = samples[0]?.[0] ?? Infinity;
+      const last = samples[samples.length - 1]?.[0] ?? -Infinity;
+      const a = Math.max(from, first);
+      const b = Math.min(to, last);
+      return b > a ? (at(b) - at(a)) / (b - a) : NaN;
+    },
   };
 }
 
@@ -230,8 +240,7 @@ export async function runAutocannon(args: string[]): Promise<AutocannonResult> {
   const last = cpu.samples[cpu.samples.length - 1];
   const fromMs = startedEpochMs + 1000;
   const toMs = Math.min(fromMs + (result.duration - 2) * 1000, last ? last[0] : fromMs);
-  const busy = cpu.between(fromMs, toMs);
-  result.cpuShare = busy / Math.max(1, toMs - fromMs);
+  result.cpuShare = cpu.share(fromMs, toMs);
   result.cpuUsPerRequest = (result.cpuShare * 1e6) / result.requests.average;
   return result;
 }
