@@ -2,8 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandContext } from '../program.js';
 import type { Io } from '../io.js';
-import { UsageError } from '../errors.js';
-import { parseDurationMs } from '../parse.js';
+import { addRolloutPhaseOptions, readRolloutPhases, type RolloutPhases } from '../rollout-flags.js';
 import { defaultOutPath, runSession, type SessionControl } from '../session.js';
 import { addThresholdOptions, readThresholds } from '../verdict-flags.js';
 import { addLocalRuntimeOptions, readLocalRuntimeSettings } from '../local-flags.js';
@@ -36,10 +35,7 @@ export function registerLocal(program: Command, ctx: CommandContext): void {
     .command('local')
     .description('roll a Deployment of real local pods (no cluster) and prove whether it drops requests');
   addLocalRuntimeOptions(cmd);
-  cmd
-    .option('--baseline <time>', 'recorded traffic before the rollout starts', '1s')
-    .option('--cooldown <time>', 'recorded traffic after the rollout completed', '3s')
-    .option('--rollout-timeout <time>', 'give up waiting for the rollout after this long (fails the verdict)', '5m');
+  addRolloutPhaseOptions(cmd, { baseline: '1s', cooldown: '3s', rolloutTimeout: '5m' });
   addTrafficOptions(cmd, { freshPercent: 20 });
   addThresholdOptions(cmd);
   cmd
@@ -52,19 +48,10 @@ export function registerLocal(program: Command, ctx: CommandContext): void {
 }
 
 /** LocalTimes are the plan's phases. */
-interface LocalTimes {
-  baselineMs: number;
-  cooldownMs: number;
-  rolloutTimeoutMs: number;
-}
+type LocalTimes = RolloutPhases;
 
 async function runLocal(io: Io, opts: Record<string, unknown>): Promise<number> {
-  const times: LocalTimes = {
-    baselineMs: parseDurationMs(String(opts.baseline ?? '1s'), '--baseline'),
-    cooldownMs: parseDurationMs(String(opts.cooldown ?? '3s'), '--cooldown'),
-    rolloutTimeoutMs: parseDurationMs(String(opts.rolloutTimeout ?? '5m'), '--rollout-timeout'),
-  };
-  if (times.rolloutTimeoutMs <= 0) throw new UsageError('--rollout-timeout: must be longer than 0; use e.g. 5m');
+  const times: LocalTimes = readRolloutPhases(opts);
   const traffic = readTrafficSettings(opts, io.cwd);
   const thresholds = readThresholds(opts);
   const outPath = typeof opts.out === 'string' ? resolve(io.cwd, opts.out) : defaultOutPath(io.cwd, 'local');

@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../program.js';
 import type { Io } from '../io.js';
 import { ExitCode } from '../io.js';
-import { UsageError } from '../errors.js';
-import { parseDurationMs, parseUrl } from '../parse.js';
+import { addRolloutPhaseOptions, readRolloutPhases } from '../rollout-flags.js';
+import { parseUrl } from '../parse.js';
 import { defaultOutPath, runSession } from '../session.js';
 import type { SessionControl } from '../session.js';
 import { addThresholdOptions, readThresholds } from '../verdict-flags.js';
@@ -39,7 +39,7 @@ Examples:
   $ kubectl rollcheck run --deployment web --url https://staging.example.com/ --max-errors 0
 
 A run lasts --baseline, then the rollout (until kubectl would call it complete
-and the old pods are gone), then --cooldown; --duration is not used by run.
+and the old pods are gone), then --cooldown.
 
 RBAC: the verbs it needs are in manifests/rbac.yaml. No credential is ever
 written to the output, the results or the report.
@@ -56,10 +56,8 @@ export function registerRun(program: Command, ctx: CommandContext): void {
     .option('-n, --namespace <ns>', "namespace (default: the context's)")
     .option('--context <name>', 'kubeconfig context (default: the current one)')
     .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, ~/.kube/config, or in-cluster)')
-    .option('--trigger <how>', 'restart | image=CONTAINER=IMAGE | cmd=COMMAND | none', 'restart')
-    .option('--baseline <time>', 'steady traffic before the rollout starts', '10s')
-    .option('--cooldown <time>', 'traffic after the rollout completed', '10s')
-    .option('--rollout-timeout <time>', 'give up waiting for the rollout after this long (fails the verdict)', '10m');
+    .option('--trigger <how>', 'restart | image=CONTAINER=IMAGE | cmd=COMMAND | none', 'restart');
+  addRolloutPhaseOptions(cmd, { baseline: '10s', cooldown: '10s', rolloutTimeout: '10m' });
   addTrafficOptions(cmd, { freshPercent: 20 });
   addThresholdOptions(cmd);
   cmd
@@ -76,10 +74,7 @@ async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
   const trigger = parseTrigger(String(opts.trigger ?? 'restart'));
   // Loaded here, not at start-up: the Kubernetes client is large and only `run` (and kube scenarios) need it.
   const { createKubeDriver } = await import('../../cluster/kube/index.js');
-  const baselineMs = parseDurationMs(String(opts.baseline), '--baseline');
-  const cooldownMs = parseDurationMs(String(opts.cooldown), '--cooldown');
-  const rolloutTimeoutMs = parseDurationMs(String(opts.rolloutTimeout), '--rollout-timeout');
-  if (rolloutTimeoutMs <= 0) throw new UsageError('--rollout-timeout: must be longer than 0; use e.g. 10m');
+  const { baselineMs, cooldownMs, rolloutTimeoutMs } = readRolloutPhases(opts);
   const traffic = readTrafficSettings(opts, io.cwd);
   const thresholds = readThresholds(opts);
   const outPath = typeof opts.out === 'string' ? resolve(io.cwd, opts.out) : defaultOutPath(io.cwd, 'run');
