@@ -6,18 +6,16 @@ import type { Io } from '../io.js';
 import { ExitCode } from '../io.js';
 import { UsageError } from '../errors.js';
 import { parseDurationMs } from '../parse.js';
-import { runSession } from '../session.js';
+import { htmlPathFor, runSession } from '../session.js';
 import { addThresholdOptions, readThresholds } from '../verdict-flags.js';
 import { readLocalRuntimeSettings } from '../local-flags.js';
 import { localParams, localRolloutPlan } from './local.js';
-import { htmlPathFor, writeHtml } from './report.js';
+import { writeHtml } from './report.js';
 import { DEMO_VARIANTS, fixFor, judgeVariant, pickVariants, type DemoVariant } from './demo-variants.js';
 import { addTrafficOptions, readTrafficSettings, trafficParams, type TrafficSettings } from '../../traffic/settings.js';
 import { createLocalDriver } from '../../cluster/local/index.js';
-import { analyze } from '../../analysis/index.js';
-import { writeResults } from '../../results/io.js';
 import type { Results, Thresholds } from '../../results/types.js';
-import { formatCompareTable, renderCompareReport, renderReport } from '../../report/index.js';
+import { formatCompareTable, renderCompareReport } from '../../report/index.js';
 import { createTextStyle, wrapText } from '../../report/text-style.js';
 
 const HELP = `
@@ -166,12 +164,6 @@ async function runVariant(io: Io, opts: Record<string, unknown>, plan: DemoPlan,
     dashboard: opts.dashboard !== false && io.stdout.isTTY === true,
     quiet: true,
   });
-  const results = session.results;
-  // Until the session analyses and renders by itself, the demo does both.
-  if (results.analysis === null) {
-    results.analysis = analyze(results, plan.thresholds);
-    writeResults(outPath, results);
-  }
-  if (session.reportPath === undefined) writeHtml(htmlPathFor(outPath), renderReport(results));
-  return results;
+  // The session has analysed the run and written its JSON and HTML report.
+  return session.results;
 }

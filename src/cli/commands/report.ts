@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../program.js';
 import { UsageError } from '../errors.js';
 import { addThresholdOptions, readThresholds } from '../verdict-flags.js';
+import { htmlPathFor } from '../session.js';
 import { analyze } from '../../analysis/index.js';
 import { loadResults } from '../../results/io.js';
 import type { Results } from '../../results/types.js';
@@ -42,11 +43,6 @@ export function registerReport(program: Command, ctx: CommandContext): void {
       if (opts.summary === true) ctx.io.stdout.write(formatSummary(results, summaryOptions(ctx)) + '\n');
       ctx.io.stdout.write(`report: ${outPath}\n`);
     });
-}
-
-/** htmlPathFor is the report path next to a results file: run.json → run.html. */
-export function htmlPathFor(resultsPath: string): string {
-  return resultsPath.endsWith('.json') ? `${resultsPath.slice(0, -'.json'.length)}.html` : `${resultsPath}.html`;
 }
 
 /** writeHtml writes a report, with a one-line error when the folder is missing or not writable. */
