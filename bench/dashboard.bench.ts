@@ -11,7 +11,7 @@ import { once } from 'node:events';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import type { Io } from '../src/cli/io.js';
+import type { Io } from '../src/io.js';
 import { startDashboard } from '../src/dashboard/index.js';
 import { createClock, epochNowMs } from '../src/results/clock.js';
 import { createHistogram, encodeHistogram, recordUs } from '../src/results/histogram.js';

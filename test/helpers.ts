@@ -1,6 +1,6 @@
 // Shared test helpers: an in-memory Io whose output the test can read.
 import { Writable } from 'node:stream';
-import type { Io } from '../src/cli/io.js';
+import type { Io } from '../src/io.js';
 
 /** TestIo is an Io that captures stdout and stderr as strings. */
 export interface TestIo extends Io {

@@ -1,5 +1,5 @@
-import type { ClusterEvent } from '../cluster/events.js';
-import { isPodEvent } from '../cluster/events.js';
+import type { ClusterEvent } from '../results/events.js';
+import { isPodEvent } from '../results/events.js';
 import type { Attribution, FailureRecord } from '../results/types.js';
 import type { PodTimeline } from './pod-timeline.js';
 import { eventPredicate, failureNoun, formatDuration, relation } from './format.js';

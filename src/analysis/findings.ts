@@ -1,4 +1,4 @@
-import type { ClusterEvent } from '../cluster/events.js';
+import type { ClusterEvent } from '../results/events.js';
 import type { FailureRecord, Finding, FindingId, KindCounts, Results } from '../results/types.js';
 import { FAILURE_KINDS } from '../results/types.js';
 import type { PodTimeline } from './pod-timeline.js';

@@ -1,4 +1,4 @@
-import type { ClusterEventKind } from '../cluster/events.js';
+import type { ClusterEventKind } from '../results/events.js';
 import type { FailureRecord, OutcomeKind } from '../results/types.js';
 
 /** formatDuration writes a span for people: "3 ms", "3.0 s", "42 s", "2m05s". */

@@ -1,5 +1,5 @@
-import type { ClusterEvent } from '../cluster/events.js';
-import { isPodEvent } from '../cluster/events.js';
+import type { ClusterEvent } from '../results/events.js';
+import { isPodEvent } from '../results/events.js';
 
 /** PodState is what a pod is doing at a moment, in lifecycle order. */
 export type PodState =

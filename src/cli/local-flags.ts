@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { UsageError } from './errors.js';
-import { parseCountOrPercent, parseDurationMs, parseNonNegative, parsePositive } from './parse.js';
+import { UsageError } from '../errors.js';
+import { parseCountOrPercent, parseDurationMs, parseNonNegative, parsePositive } from '../parse.js';
 import { DEFAULT_LOCAL_SETTINGS, type LocalApp, type LocalRuntimeSettings, type PreStopHook } from '../cluster/local/settings.js';
 import type { PodRuntimeKind } from '../cluster/local/pod-runtime.js';
 

@@ -1,4 +1,4 @@
-import { createProcessIo } from './io.js';
+import { createProcessIo } from '../io.js';
 import { runCli } from './program.js';
 
 /** main is the executable's entry: it runs the command line and exits with its code. */

@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
-import type { Io } from './io.js';
-import { ExitCode } from './io.js';
-import { isUsageError } from './errors.js';
+import type { Io } from '../io.js';
+import { ExitCode } from '../io.js';
+import { isUsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { registerLoad } from './commands/load.js';
 import { registerLocal } from './commands/local.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { UsageError } from './errors.js';
-import { parseDurationMs } from './parse.js';
+import { UsageError } from '../errors.js';
+import { parseDurationMs } from '../parse.js';
 
 /** RolloutPhases are how long a rollout command records around the rollout, and how long it waits for it. */
 export interface RolloutPhases {

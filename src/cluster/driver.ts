@@ -1,5 +1,5 @@
 import type { Clock } from '../results/clock.js';
-import type { ClusterEvent } from './events.js';
+import type { ClusterEvent } from '../results/events.js';
 
 /**
  * ClusterDriver is the seam between rollcheck and whatever runs the pods: the

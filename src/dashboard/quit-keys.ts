@@ -1,4 +1,4 @@
-import type { Io } from '../cli/io.js';
+import type { Io } from '../io.js';
 
 // Ctrl-C arrives as this byte once the terminal is in raw mode (no SIGINT then).
 const CTRL_C = '\u0003';

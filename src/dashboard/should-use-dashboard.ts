@@ -1,4 +1,4 @@
-import type { Io } from '../cli/io.js';
+import type { Io } from '../io.js';
 
 /**
  * shouldUseDashboard says whether to draw the live dashboard: only when asked

@@ -1,4 +1,4 @@
-import type { Io } from '../cli/io.js';
+import type { Io } from '../io.js';
 import type { Clock } from '../results/clock.js';
 import type { LiveView } from '../results/live.js';
 import type { Thresholds } from '../results/types.js';

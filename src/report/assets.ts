@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 
 /** ReportAssets is the charting library, inlined into every report so nothing is fetched at view time. */
 export interface ReportAssets {

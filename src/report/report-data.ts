@@ -1,4 +1,4 @@
-import { isPodEvent } from '../cluster/events.js';
+import { isPodEvent } from '../results/events.js';
 import { buildPodTimelines } from '../analysis/pod-timeline.js';
 import { failureAtMs } from '../analysis/windows.js';
 import { errorRate } from '../analysis/verdict.js';

@@ -1,4 +1,4 @@
-import { isPodEvent, type ClusterEvent } from '../cluster/events.js';
+import { isPodEvent, type ClusterEvent } from '../results/events.js';
 import { failureAtMs } from '../analysis/windows.js';
 import { formatAt, formatDuration, KIND_NOUN } from '../analysis/format.js';
 import { formatRate } from '../analysis/verdict.js';

@@ -1,4 +1,4 @@
-import type { ClusterEvent } from '../cluster/events.js';
+import type { ClusterEvent } from './events.js';
 import type { FailureRecord, IntervalSample, Phase, Totals } from './types.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { ClusterEvent } from '../cluster/events.js';
+import type { ClusterEvent } from './events.js';
 import { VERSION } from '../version.js';
 import { createAggregator } from './aggregator.js';
 import type { Clock } from './clock.js';

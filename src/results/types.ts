@@ -1,4 +1,4 @@
-import type { ClusterEvent } from '../cluster/events.js';
+import type { ClusterEvent } from './events.js';
 
 /** RESULTS_SCHEMA is the schema id and major version every results file carries. */
 export const RESULTS_SCHEMA = 'rollcheck.results/v1';

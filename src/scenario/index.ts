@@ -8,11 +8,7 @@ export { parseScenario } from './parse-scenario.js';
 export { STEP_KINDS, describeAction, formatMs } from './parse-steps.js';
 export { formatPlan, describeTarget } from './plan-text.js';
 export { checkScenario, type CheckOptions } from './check-scenario.js';
-export {
-  createScenarioDriver,
-  type ScenarioDriver,
-  type ScenarioDriverOptions,
-} from './scenario-driver.js';
+export { createScenarioDriver, type ScenarioDriverOptions } from './scenario-driver.js';
 export { createScenarioPlan, type ScenarioPlanOptions } from './run-steps.js';
 export { stepVerdicts } from './step-verdict.js';
 export { formatStepVerdicts } from './format-steps.js';

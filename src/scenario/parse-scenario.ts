@@ -1,6 +1,6 @@
-import { isUsageError } from '../cli/errors.js';
-import { parseCountOrPercent, parsePercent, parseUrl } from '../cli/parse.js';
-import { readThresholds } from '../cli/verdict-flags.js';
+import { isUsageError } from '../errors.js';
+import { parseCountOrPercent, parsePercent, parseUrl } from '../parse.js';
+import { readThresholds } from '../results/thresholds.js';
 import { DEFAULT_LOCAL_SETTINGS } from '../cluster/local/settings.js';
 import type { LocalRuntimeSettings } from '../cluster/local/settings.js';
 import type { Thresholds } from '../results/types.js';

@@ -1,4 +1,4 @@
-import { describeApp } from '../cluster/local/create-pod-runtime.js';
+import { describeApp } from '../cluster/local/settings.js';
 import type { Thresholds } from '../results/types.js';
 import { formatMs } from './parse-steps.js';
 import type { Scenario, ScenarioTarget } from './types.js';

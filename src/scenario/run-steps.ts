@@ -1,15 +1,14 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { UsageError, isUsageError } from '../cli/errors.js';
-import type { SessionControl } from '../cli/session.js';
+import { UsageError, isUsageError } from '../errors.js';
+import type { SessionControl } from '../run/session.js';
+import { rolloutStep } from '../run/rollout-plan.js';
 import type { ClusterDriver } from '../cluster/driver.js';
 import { hasPodKiller, hasScaler } from '../cluster/driver.js';
-import type { ScenarioDriver } from './scenario-driver.js';
 import type { Scenario, ScenarioStep } from './types.js';
 
-/** ScenarioPlanOptions: how rollouts reach the driver, and where `cmd` steps run and log. */
+/** ScenarioPlanOptions: where `cmd` steps run and log. */
 export interface ScenarioPlanOptions {
-  driver: Pick<ScenarioDriver, 'prepareRollout'>;
   env: Record<string, string | undefined>;
   /** cwd is where `cmd` steps run (the scenario file's folder). */
   cwd: string;
@@ -104,13 +103,11 @@ async function runStep(
         ? { ok: true }
         : { ok: false, error: 'interrupted', interrupted: true };
     case 'rollout': {
-      await driver.triggerRollout(await o.driver.prepareRollout(a.trigger));
-      if (!a.wait) return { ok: true };
-      const outcome = await driver.waitForRollout(a.timeoutMs, control.signal);
-      if (outcome.status === 'complete') return { ok: true };
-      if (outcome.status === 'aborted')
+      const outcome = await rolloutStep(control, a.trigger, a.timeoutMs, a.wait);
+      if (outcome.status === 'interrupted')
         return { ok: false, error: 'interrupted during the rollout', interrupted: true };
-      return { ok: false, error: `rollout ${outcome.status}: ${outcome.reason}` };
+      if (outcome.status === 'failed') return { ok: false, error: outcome.reason };
+      return { ok: true };
     }
     case 'kill-pod': {
       if (!hasPodKiller(driver))

@@ -1,6 +1,6 @@
 import { decideVerdict } from '../analysis/verdict.js';
 import { failureAtMs, findOutageWindows } from '../analysis/windows.js';
-import type { ClusterEvent } from '../cluster/events.js';
+import type { ClusterEvent } from '../results/events.js';
 import { EMPTY_SUMMARY, mergeEncoded, summarize } from '../results/histogram.js';
 import type { OutageWindow, Results, StepVerdict, Thresholds, Totals } from '../results/types.js';
 import type { ScenarioStep } from './types.js';

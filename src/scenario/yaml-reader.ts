@@ -1,7 +1,7 @@
 import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Node, Pair } from 'yaml';
-import { UsageError } from '../cli/errors.js';
-import { parseDurationMs } from '../cli/parse.js';
+import { UsageError } from '../errors.js';
+import { parseDurationMs } from '../parse.js';
 
 /**
  * Field is one value of the scenario file with its dotted path and its line,

@@ -4,11 +4,9 @@
 // and must not import cluster/, analysis/, report/ or dashboard/ (it knows nothing of pods
 // beyond the --pod-header value).
 export {
-  addTrafficOptions,
   readTrafficSettings,
   trafficParams,
   type TrafficSettings,
-  type TrafficDefaults,
 } from './settings.js';
 export { createEngine, type TrafficEngine, type EngineOptions, type EngineStop } from './engine.js';
 export { createTrafficRunner, type TrafficRunner, type RunnerOptions } from './runner.js';

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Option, type Command } from 'commander';
-import { UsageError } from '../cli/errors.js';
-import { parseDurationMs, parseHeader, parsePercent, parsePositive } from '../cli/parse.js';
+import { UsageError } from '../errors.js';
+import { parseDurationMs, parseHeader, parsePercent, parsePositive } from '../parse.js';
 
 /** TrafficSettings is everything the load engine needs besides the URL; plain data, so it crosses to worker threads. */
 export interface TrafficSettings {
@@ -27,65 +26,9 @@ export interface TrafficSettings {
   workers: number;
 }
 
-/** TrafficDefaults are the per-command defaults of the shared traffic flags. */
-export interface TrafficDefaults {
-  freshPercent: number;
-  /** durationMs adds `--duration` with this default; rollout commands leave it out (the rollout decides how long). */
-  durationMs?: number;
-}
-
 const DEFAULT_RATE = 100;
 const DEFAULT_DURATION_MS = 30_000;
 const MAX_WORKERS = 64;
-
-/** addTrafficOptions adds the traffic flags shared by load/local/run/demo/scenario to `cmd`. */
-export function addTrafficOptions(cmd: Command, defaults: TrafficDefaults): Command {
-  cmd.option(
-    '-r, --rate <n>',
-    'requests per second, open model (sent on schedule even when the server is slow)',
-    String(DEFAULT_RATE),
-  );
-  if (defaults.durationMs !== undefined) {
-    cmd.option(
-      '-d, --duration <time>',
-      'how long to send after the warm-up (500ms, 30s, 2m)',
-      `${defaults.durationMs / 1000}s`,
-    );
-  }
-  return cmd
-    .option('--warmup <time>', 'traffic before recording starts, not counted (JIT warm-up)', '2s')
-    .option(
-      '-c, --connections <n>',
-      'long-lived keep-alive connections (in total, split across workers)',
-      '10',
-    )
-    .option('--no-keepalive', 'send every request on a new connection')
-    .option(
-      '--fresh-connections <pct>',
-      'share of the rate sent each on a new connection (separate pool)',
-      String(defaults.freshPercent),
-    )
-    .option('-m, --method <method>', 'HTTP method', 'GET')
-    .option(
-      '-H, --header <header>',
-      'request header "Name: value" (repeatable)',
-      collect,
-      [] as string[],
-    )
-    .option('--body <text>', 'request body')
-    .option('--body-file <path>', 'request body read from a file')
-    .option('--timeout <time>', 'limit for connect, for headers and for body (each)', '5s')
-    .option(
-      '--max-in-flight <n>',
-      'cap on outstanding requests; the excess is counted as dropped (default: rate x timeout, at least 1000)',
-    )
-    .option('--pod-header <name>', 'response header that names the pod that answered', 'x-pod-name')
-    .addOption(new Option('--workers <n>', 'worker threads, each sending rate/N').default('1'));
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
 
 /** readTrafficSettings validates the traffic flags from commander's `opts()`; `cwd` resolves --body-file. */
 export function readTrafficSettings(

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../src/analysis/index.js';
-import type { ClusterEvent } from '../../src/cluster/events.js';
+import type { ClusterEvent } from '../../src/results/events.js';
 import type { FailureRecord, FindingId, Thresholds } from '../../src/results/types.js';
 import { fail, gracefulPodEvents, makeResults, shellPodEvents } from './fixtures.js';
 

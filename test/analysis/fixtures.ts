@@ -1,6 +1,6 @@
 // Builders for results objects in analysis and report tests: steady traffic at a
 // fixed rate with chosen failures and cluster events, no clock involved.
-import type { ClusterEvent } from '../../src/cluster/events.js';
+import type { ClusterEvent } from '../../src/results/events.js';
 import type {
   FailureKind,
   FailureRecord,

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildPodTimelines } from '../../src/analysis/pod-timeline.js';
-import type { ClusterEvent } from '../../src/cluster/events.js';
+import type { ClusterEvent } from '../../src/results/events.js';
 
 test('a shell-entrypoint pod: SIGTERM, then SIGKILL and exit 137 at the grace period', () => {
   const events: ClusterEvent[] = [

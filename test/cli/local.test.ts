@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { runCli } from '../../src/cli/program.js';
 import { createTestIo } from '../helpers.js';
 import type { Results } from '../../src/results/types.js';
-import type { ClusterEvent } from '../../src/cluster/events.js';
+import type { ClusterEvent } from '../../src/results/events.js';
 import { processesWithEnv } from '../cluster/local/harness.js';
 
 type T = { after(fn: () => void | Promise<void>): void };

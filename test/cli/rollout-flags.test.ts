@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Command } from 'commander';
 import { addRolloutPhaseOptions, readRolloutPhases } from '../../src/cli/rollout-flags.js';
-import { UsageError } from '../../src/cli/errors.js';
+import { UsageError } from '../../src/errors.js';
 
 function parse(args: string[]) {
   const cmd = addRolloutPhaseOptions(new Command('x').exitOverride(), { baseline: '1s', cooldown: '3s', rolloutTimeout: '5m' });

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Command } from 'commander';
-import { addThresholdOptions, parseErrorRate, readThresholds } from '../../src/cli/verdict-flags.js';
-import { UsageError } from '../../src/cli/errors.js';
+import { addThresholdOptions } from '../../src/cli/verdict-flags.js';
+import { parseErrorRate, readThresholds } from '../../src/results/thresholds.js';
+import { UsageError } from '../../src/errors.js';
 
 function parse(args: string[]): Record<string, unknown> {
   const cmd = addThresholdOptions(new Command('x').exitOverride());

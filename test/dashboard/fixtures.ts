@@ -1,6 +1,6 @@
 // Hand-made LiveSnapshots for the dashboard's frame tests: each state of a run
 // (no pods yet, rolling, SIGKILL with failures, finished) on a fixed clock.
-import type { ClusterEvent } from '../../src/cluster/events.js';
+import type { ClusterEvent } from '../../src/results/events.js';
 import { createHistogram, encodeHistogram, recordUs } from '../../src/results/histogram.js';
 import type { LiveSnapshot, LiveView } from '../../src/results/live.js';
 import {

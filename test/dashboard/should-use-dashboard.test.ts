@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { shouldUseDashboard } from '../../src/dashboard/index.js';
-import type { Io } from '../../src/cli/io.js';
+import type { Io } from '../../src/io.js';
 
 function io(isTTY: boolean, env: Record<string, string>): Io {
   const stdout = Object.assign(new Writable({ write: (_c, _e, cb) => cb() }), { isTTY });

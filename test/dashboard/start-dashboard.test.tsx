@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDashboard } from '../../src/dashboard/index.js';
-import type { Io } from '../../src/cli/io.js';
+import type { Io } from '../../src/io.js';
 import { createFixedClock } from '../../src/results/clock.js';
 import { FakeStdin, FakeTty } from './fake-tty.js';
 import * as f from './fixtures.js';

@@ -21,12 +21,12 @@ import { fileURLToPath } from 'node:url';
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const MAIN_JS = join(ROOT, 'dist/cli/main.js');
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-// Until src/cli/session.ts starts the dashboard there is nothing to see in a terminal.
-const wired = readFileSync(join(ROOT, 'src/cli/session.ts'), 'utf8').includes('startDashboard');
+// Until src/run/session.ts starts the dashboard there is nothing to see in a terminal.
+const wired = readFileSync(join(ROOT, 'src/run/session.ts'), 'utf8').includes('startDashboard');
 const skip = !hasTmux
   ? 'tmux is not installed'
   : !wired
-    ? 'src/cli/session.ts does not start the dashboard yet'
+    ? 'src/run/session.ts does not start the dashboard yet'
     : false;
 
 function newestMtimeMs(dir: string): number {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalDriver, DEFAULT_LOCAL_SETTINGS } from '../../src/cluster/local/index.js';
 import type { LocalDriver, LocalRuntimeSettings } from '../../src/cluster/local/index.js';
-import type { ClusterEvent } from '../../src/cluster/events.js';
+import type { ClusterEvent } from '../../src/results/events.js';
 import { createClock } from '../../src/results/clock.js';
 import { createKubeStore } from './store.js';
 import { createKubeModel } from './kube-model.js';

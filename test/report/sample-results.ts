@@ -2,7 +2,7 @@
 // in which three shell-entrypoint pods are replaced one by one; each old pod
 // ignores SIGTERM and is SIGKILLed at its 3 s grace period.
 import { analyze } from '../../src/analysis/index.js';
-import type { ClusterEvent } from '../../src/cluster/events.js';
+import type { ClusterEvent } from '../../src/results/events.js';
 import type { FailureRecord, Results } from '../../src/results/types.js';
 import { fail, makeResults } from '../analysis/fixtures.js';
 

@@ -7,7 +7,7 @@ import { createFixedClock } from '../../src/results/clock.js';
 import { createRecorder } from '../../src/results/recorder.js';
 import { loadResults, writeResults } from '../../src/results/io.js';
 import { validateResults } from '../../src/results/validate.js';
-import { UsageError } from '../../src/cli/errors.js';
+import { UsageError } from '../../src/errors.js';
 import type { Results } from '../../src/results/types.js';
 
 function sampleResults(): Results {

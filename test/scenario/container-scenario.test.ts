@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/program.js';
-import type { ClusterEvent } from '../../src/cluster/events.js';
+import type { ClusterEvent } from '../../src/results/events.js';
 import { LABEL_OWNER } from '../../src/cluster/local/runtime-podman.js';
 import type { Results } from '../../src/results/types.js';
 import { createTestIo } from '../helpers.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseScenario } from '../../src/scenario/index.js';
-import { isUsageError } from '../../src/cli/errors.js';
+import { isUsageError } from '../../src/errors.js';
 
 const BASE = `name: t
 target:

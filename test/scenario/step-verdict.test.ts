@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ClusterEvent } from '../../src/cluster/events.js';
+import type { ClusterEvent } from '../../src/results/events.js';
 import { stepVerdicts, formatStepVerdicts } from '../../src/scenario/index.js';
 import type { ScenarioStep } from '../../src/scenario/index.js';
 import { fail, makeResults } from '../analysis/fixtures.js';

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandContext } from '../program.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../errors.js';
 import { analyze } from '../../analysis/index.js';
 import { formatCompareTable, renderCompareReport } from '../../report/index.js';
 import { loadAll, writeHtml } from './report.js';

@@ -2,18 +2,21 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandContext } from '../program.js';
-import type { Io } from '../io.js';
-import { ExitCode } from '../io.js';
-import { UsageError } from '../errors.js';
-import { parseDurationMs } from '../parse.js';
-import { htmlPathFor, runSession } from '../session.js';
-import { addThresholdOptions, readThresholds } from '../verdict-flags.js';
+import type { Io } from '../../io.js';
+import { ExitCode } from '../../io.js';
+import { UsageError } from '../../errors.js';
+import { parseDurationMs } from '../../parse.js';
+import { runSession } from '../../run/session.js';
+import { htmlPathFor } from '../../run/out-paths.js';
+import { rolloutPlan } from '../../run/rollout-plan.js';
+import { addThresholdOptions } from '../verdict-flags.js';
+import { readThresholds } from '../../results/thresholds.js';
 import { readLocalRuntimeSettings } from '../local-flags.js';
-import { localParams, localRolloutPlan } from './local.js';
 import { writeHtml } from './report.js';
 import { DEMO_VARIANTS, fixFor, judgeVariant, pickVariants, type DemoVariant } from './demo-variants.js';
-import { addTrafficOptions, readTrafficSettings, trafficParams, type TrafficSettings } from '../../traffic/settings.js';
-import { createLocalDriver } from '../../cluster/local/index.js';
+import { addTrafficOptions } from '../traffic-flags.js';
+import { readTrafficSettings, trafficParams, type TrafficSettings } from '../../traffic/settings.js';
+import { createLocalDriver, localRuntimeParams } from '../../cluster/local/index.js';
 import type { Results, Thresholds } from '../../results/types.js';
 import { formatCompareTable, renderCompareReport } from '../../report/index.js';
 import { createTextStyle, wrapText } from '../../report/text-style.js';
@@ -155,10 +158,10 @@ async function runVariant(io: Io, opts: Record<string, unknown>, plan: DemoPlan,
     io,
     command: 'demo',
     mode: 'local',
-    params: { variant: v.name, ...localParams(settings), ...times, ...trafficParams(plan.traffic), thresholds: plan.thresholds, out: outPath },
+    params: { variant: v.name, ...localRuntimeParams(settings), ...times, ...trafficParams(plan.traffic), thresholds: plan.thresholds, out: outPath },
     traffic: plan.traffic,
     driver: (dctx) => createLocalDriver(settings, dctx, { env: io.env, cwd: io.cwd }),
-    plan: (control) => localRolloutPlan(control, times),
+    plan: async (control) => (await rolloutPlan(control, { kind: 'restart' }, times)).reason,
     outPath,
     thresholds: plan.thresholds,
     dashboard: opts.dashboard !== false && io.stdout.isTTY === true,

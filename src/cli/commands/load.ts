@@ -1,11 +1,14 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandContext } from '../program.js';
-import { UsageError } from '../errors.js';
-import { parseUrl } from '../parse.js';
-import { addThresholdOptions, readThresholds } from '../verdict-flags.js';
-import { defaultOutPath, runSession } from '../session.js';
-import { addTrafficOptions, readTrafficSettings, trafficParams } from '../../traffic/settings.js';
+import { UsageError } from '../../errors.js';
+import { parseUrl } from '../../parse.js';
+import { addThresholdOptions } from '../verdict-flags.js';
+import { readThresholds } from '../../results/thresholds.js';
+import { runSession } from '../../run/session.js';
+import { defaultOutPath } from '../../run/out-paths.js';
+import { addTrafficOptions } from '../traffic-flags.js';
+import { readTrafficSettings, trafficParams } from '../../traffic/settings.js';
 
 const HELP = `
 Sends a steady open-model request rate at URL (on schedule, even when the

@@ -1,14 +1,18 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandContext } from '../program.js';
-import type { Io } from '../io.js';
-import { addRolloutPhaseOptions, readRolloutPhases, type RolloutPhases } from '../rollout-flags.js';
-import { defaultOutPath, runSession, type SessionControl } from '../session.js';
-import { addThresholdOptions, readThresholds } from '../verdict-flags.js';
+import type { Io } from '../../io.js';
+import { addRolloutPhaseOptions, readRolloutPhases } from '../rollout-flags.js';
+import { runSession } from '../../run/session.js';
+import { defaultOutPath, podLogDir } from '../../run/out-paths.js';
+import { rolloutPlan } from '../../run/rollout-plan.js';
+import { addThresholdOptions } from '../verdict-flags.js';
+import { readThresholds } from '../../results/thresholds.js';
 import { addLocalRuntimeOptions, readLocalRuntimeSettings } from '../local-flags.js';
-import { addTrafficOptions, readTrafficSettings, trafficParams } from '../../traffic/settings.js';
+import { addTrafficOptions } from '../traffic-flags.js';
+import { readTrafficSettings, trafficParams } from '../../traffic/settings.js';
 import type { ClusterDriver, DriverContext } from '../../cluster/driver.js';
-import { createLocalDriver, describeApp, type LocalRuntimeSettings } from '../../cluster/local/index.js';
+import { createLocalDriver, describeApp, localRuntimeParams, type LocalRuntimeSettings } from '../../cluster/local/index.js';
 
 const HELP = `
 Runs a Deployment of real pods on this machine, no cluster needed: each pod is a
@@ -47,11 +51,8 @@ export function registerLocal(program: Command, ctx: CommandContext): void {
     });
 }
 
-/** LocalTimes are the plan's phases. */
-type LocalTimes = RolloutPhases;
-
 async function runLocal(io: Io, opts: Record<string, unknown>): Promise<number> {
-  const times: LocalTimes = readRolloutPhases(opts);
+  const times = readRolloutPhases(opts);
   const traffic = readTrafficSettings(opts, io.cwd);
   const thresholds = readThresholds(opts);
   const outPath = typeof opts.out === 'string' ? resolve(io.cwd, opts.out) : defaultOutPath(io.cwd, 'local');
@@ -60,57 +61,15 @@ async function runLocal(io: Io, opts: Record<string, unknown>): Promise<number> 
     io,
     command: 'local',
     mode: 'local',
-    params: { ...localParams(settings), ...times, ...trafficParams(traffic), thresholds, out: outPath },
+    params: { ...localRuntimeParams(settings), ...times, ...trafficParams(traffic), thresholds, out: outPath },
     traffic,
     driver: (dctx) => announced(io, settings, dctx),
-    plan: (control) => localRolloutPlan(control, times),
+    plan: async (control) => (await rolloutPlan(control, { kind: 'restart' }, times)).reason,
     outPath,
     thresholds,
     dashboard: opts.dashboard !== false && io.stdout.isTTY === true,
   });
   return session.exitCode;
-}
-
-/** podLogDir is where a run's pod logs go: next to the results, `<out>.pods/`. */
-export function podLogDir(outPath: string): string {
-  return outPath.replace(/\.json$/i, '') + '.pods';
-}
-
-/** localParams is the runtime settings as results meta params. */
-export function localParams(s: LocalRuntimeSettings): Record<string, unknown> {
-  return {
-    runtime: s.runtime,
-    app: describeApp(s),
-    replicas: s.replicas,
-    maxSurge: 'count' in s.maxSurge ? s.maxSurge.count : `${s.maxSurge.percent}%`,
-    maxUnavailable: 'count' in s.maxUnavailable ? s.maxUnavailable.count : `${s.maxUnavailable.percent}%`,
-    minReadyMs: s.minReadyMs,
-    graceMs: s.graceMs,
-    preStop: s.preStop.kind === 'none' ? null : s.preStop.kind === 'sleep' ? `sleep ${s.preStop.ms}ms` : s.preStop.command,
-    endpointDelayMs: s.endpointDelayMs,
-    readinessPath: s.readinessPath,
-    readinessPeriodMs: s.readinessPeriodMs,
-    servicePort: s.servicePort || null,
-    envKeys: Object.keys(s.env),
-    rollout: s.rollout,
-    image: s.container?.image ?? null,
-    imageNew: s.container?.imageNew ?? null,
-  };
-}
-
-/** localRolloutPlan is baseline → restart rollout → wait (old pods gone too) → cooldown; it returns the stop reason. */
-export async function localRolloutPlan(control: SessionControl, t: LocalTimes): Promise<string> {
-  const driver = control.driver as ClusterDriver;
-  if (!(await control.sleep(t.baselineMs))) return 'interrupted';
-  control.setPhase('rollout');
-  await driver.triggerRollout({ kind: 'restart' });
-  const outcome = await driver.waitForRollout(t.rolloutTimeoutMs, control.signal);
-  if (outcome.status === 'aborted') return 'interrupted';
-  control.setPhase('cooldown');
-  const reason = outcome.status === 'complete' ? 'completed' : `rollout ${outcome.status === 'timeout' ? 'timed out' : 'failed'}: ${outcome.reason}`;
-  if (outcome.status !== 'complete') control.note(reason);
-  if (!(await control.sleep(t.cooldownMs))) return 'interrupted';
-  return reason;
 }
 
 // announced wraps the local driver so that the run header says what started, before traffic.

@@ -1,15 +1,18 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandContext } from '../program.js';
-import type { Io } from '../io.js';
-import { ExitCode } from '../io.js';
+import type { Io } from '../../io.js';
+import { ExitCode } from '../../io.js';
 import { addRolloutPhaseOptions, readRolloutPhases } from '../rollout-flags.js';
-import { parseUrl } from '../parse.js';
-import { defaultOutPath, runSession } from '../session.js';
-import type { SessionControl } from '../session.js';
-import { addThresholdOptions, readThresholds } from '../verdict-flags.js';
-import { addTrafficOptions, readTrafficSettings, trafficParams } from '../../traffic/settings.js';
-import type { ClusterDriver, DriverContext, DriverTarget, RolloutTrigger } from '../../cluster/driver.js';
+import { parseUrl } from '../../parse.js';
+import { runSession } from '../../run/session.js';
+import { rolloutPlan } from '../../run/rollout-plan.js';
+import { defaultOutPath } from '../../run/out-paths.js';
+import { addThresholdOptions } from '../verdict-flags.js';
+import { readThresholds } from '../../results/thresholds.js';
+import { addTrafficOptions } from '../traffic-flags.js';
+import { readTrafficSettings, trafficParams } from '../../traffic/settings.js';
+import type { ClusterDriver, DriverContext, DriverTarget } from '../../cluster/driver.js';
 import { parseTrigger } from '../../cluster/kube/parse-trigger.js';
 import type { KubeDriverSettings } from '../../cluster/kube/index.js';
 
@@ -133,28 +136,6 @@ async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
     );
   }
   return session.exitCode;
-}
-
-/** rolloutPlan is baseline → trigger → wait for the rollout → cooldown; it returns the stop reason. */
-async function rolloutPlan(
-  control: SessionControl,
-  trigger: RolloutTrigger,
-  t: { baselineMs: number; cooldownMs: number; rolloutTimeoutMs: number },
-): Promise<{ reason: string; triggered: boolean }> {
-  const driver = control.driver as ClusterDriver;
-  if (!(await control.sleep(t.baselineMs))) return { reason: 'interrupted', triggered: false };
-  control.setPhase('rollout');
-  await driver.triggerRollout(trigger);
-  const outcome = await driver.waitForRollout(t.rolloutTimeoutMs, control.signal);
-  if (outcome.status === 'aborted') {
-    control.note('interrupted during the rollout; rollcheck did not undo it');
-    return { reason: 'interrupted', triggered: true };
-  }
-  control.setPhase('cooldown');
-  const reason = outcome.status === 'complete' ? 'completed' : `rollout ${outcome.status === 'timeout' ? 'timed out' : 'failed'}: ${outcome.reason}`;
-  if (outcome.status !== 'complete') control.note(reason);
-  if (!(await control.sleep(t.cooldownMs))) return { reason: 'interrupted', triggered: true };
-  return { reason, triggered: true };
 }
 
 // announce prints what the pre-flight found (and its warnings) before any traffic is sent.

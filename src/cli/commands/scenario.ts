@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandContext } from '../program.js';
-import type { Io } from '../io.js';
-import { ExitCode } from '../io.js';
-import { UsageError } from '../errors.js';
-import { defaultOutPath, runSession } from '../session.js';
-import { podLogDir } from './local.js';
+import type { Io } from '../../io.js';
+import { ExitCode } from '../../io.js';
+import { UsageError } from '../../errors.js';
+import { runSession } from '../../run/session.js';
+import { defaultOutPath, podLogDir } from '../../run/out-paths.js';
 import { trafficParams } from '../../traffic/settings.js';
 import {
   checkScenario,
@@ -139,9 +139,8 @@ export async function runScenario(
       out: outPath,
     },
     traffic: scenario.traffic,
-    driver: (ctx) => driver.driver(ctx),
+    driver,
     plan: createScenarioPlan(scenario, {
-      driver,
       env: io.env,
       cwd: dirname(path),
       logPrefix: outPath.replace(/\.json$/, '.'),

@@ -1,5 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../errors.js';
 
 /** KubeCall names one API request for error messages: the RBAC verb and resource, and where. */
 export interface KubeCall {

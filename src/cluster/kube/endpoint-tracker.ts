@@ -1,4 +1,4 @@
-import type { ClusterEvent } from '../events.js';
+import type { ClusterEvent } from '../../results/events.js';
 
 /** EndpointSliceLike is the part of an EndpointSlice the driver reads. */
 export interface EndpointSliceLike {

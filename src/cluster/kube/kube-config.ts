@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../errors.js';
 
 /** KubeConfigSettings is where to read cluster credentials from, as the user gave it. */
 export interface KubeConfigSettings {

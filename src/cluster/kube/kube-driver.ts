@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../errors.js';
 import type { ClusterDriver, DriverContext, DriverTarget, KillPodRequest, PodKiller, RolloutOutcome, RolloutTrigger, Scaler } from '../driver.js';
 import type { KubeConfigSettings } from './kube-config.js';
 import { loadKubeAccess } from './kube-config.js';

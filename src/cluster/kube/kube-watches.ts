@@ -1,4 +1,4 @@
-import type { ClusterEvent } from '../events.js';
+import type { ClusterEvent } from '../../results/events.js';
 import type { KubeApi } from './kube-api.js';
 import { explainKubeError } from './api-errors.js';
 import type { ResourceWatch, WatchedObject } from './resource-watch.js';

@@ -1,4 +1,4 @@
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../errors.js';
 import type { RolloutTrigger } from '../driver.js';
 
 /** parseTrigger reads `--trigger`: restart | image=CONTAINER=IMAGE | image=IMAGE | cmd=COMMAND | none. */

@@ -1,4 +1,4 @@
-import type { ClusterEvent } from '../events.js';
+import type { ClusterEvent } from '../../results/events.js';
 import type { PodLike } from './pod-shape.js';
 import { describeHandler, isoTime, podRevision, primaryContainer, signalOfExit, sleepMsOf } from './pod-shape.js';
 

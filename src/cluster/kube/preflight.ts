@@ -1,4 +1,4 @@
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../errors.js';
 import type { KubeApi } from './kube-api.js';
 import { statusCodeOf, explainKubeError } from './api-errors.js';
 import type { DeploymentLike } from './rollout-status.js';

@@ -1,4 +1,4 @@
-import type { RolloutCounts } from '../events.js';
+import type { RolloutCounts } from '../../results/events.js';
 
 /** DeploymentLike is the part of a Deployment that rollout status reads (typed or raw JSON). */
 export interface DeploymentLike {

@@ -1,5 +1,5 @@
 import type { RolloutOutcome } from '../driver.js';
-import type { ClusterEvent } from '../events.js';
+import type { ClusterEvent } from '../../results/events.js';
 import type { DeploymentLike } from './rollout-status.js';
 import { rolloutCounts, rolloutState } from './rollout-status.js';
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../errors.js';
 import type { RolloutTrigger } from '../driver.js';
 import type { KubeApi } from './kube-api.js';
 import type { DeploymentLike } from './rollout-status.js';

@@ -1,7 +1,7 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../errors.js';
 import type { PodRuntime, PodRuntimeKind } from './pod-runtime.js';
 import { createProcessRuntime } from './runtime-process.js';
 import { createContainerRuntimeFor } from './runtime-podman.js';
@@ -34,10 +34,6 @@ export function createPodRuntime(kind: PodRuntimeKind, options: PodRuntimeFactor
   }
 }
 
-/** describeApp is a short human description of what the pods run. */
-export function describeApp(settings: LocalRuntimeSettings): string {
-  return settings.app.kind === 'demo' ? `demo app, ${settings.app.entrypoint} entrypoint` : settings.app.command;
-}
 
 /** demoDir finds manifests/demo (source tree or installed package), where the demo app and its entrypoints live. */
 export function demoDir(): string {

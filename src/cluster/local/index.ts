@@ -4,9 +4,9 @@
 // implements the ClusterDriver seam and emits ClusterEvents; it must not import
 // traffic/, results/ (but the clock), analysis/, report/, dashboard/ or kube/.
 export { createLocalDriver, type LocalDriver, type LocalDriverExtras } from './local-driver.js';
-export { createPodRuntime, demoDir, describeApp, type PodRuntimeFactoryOptions } from './create-pod-runtime.js';
+export { createPodRuntime, demoDir, type PodRuntimeFactoryOptions } from './create-pod-runtime.js';
 export type { PodExit, PodHandle, PodRuntime, PodRuntimeKind, PodSignal, PodSpec, PreStopResult } from './pod-runtime.js';
 export { createProcessRuntime, type ProcessRuntimeOptions } from './runtime-process.js';
 export { createServiceProxy, type ServiceEndpoint, type ServiceProxy } from './service-proxy.js';
-export { DEFAULT_LOCAL_SETTINGS, type CountOrPercent, type LocalApp, type LocalRuntimeSettings, type PreStopHook } from './settings.js';
+export { DEFAULT_LOCAL_SETTINGS, describeApp, localRuntimeParams, type CountOrPercent, type LocalApp, type LocalRuntimeSettings, type PreStopHook } from './settings.js';
 export { planRolloutStep, resolveRolloutLimits, type RolloutLimits } from './rollout-math.js';

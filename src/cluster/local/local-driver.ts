@@ -1,9 +1,10 @@
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../errors.js';
 import type { ClusterDriver, DriverContext, DriverTarget, KillPodRequest, PodKiller, RolloutOutcome, Scaler } from '../driver.js';
-import { createPodRuntime, describeApp } from './create-pod-runtime.js';
+import { createPodRuntime } from './create-pod-runtime.js';
+import { describeApp } from './settings.js';
 import { createEndpointPropagator, type EndpointPropagator } from './endpoints.js';
 import type { LocalPod } from './local-pod.js';
 import { createLoopbackPool } from './loopback-pool.js';
@@ -178,7 +179,13 @@ export function createLocalDriver(settings: LocalRuntimeSettings, ctx: DriverCon
     async triggerRollout(trigger) {
       const c = requireController('triggerRollout');
       if (trigger.kind === 'none') return;
-      if (trigger.kind !== 'restart') {
+      if (trigger.kind === 'image') {
+        // An image rollout is a restart whose new revision runs the new image (container runtimes only).
+        if (!runtime.useImageForNextRevision) {
+          throw new UsageError(`an image rollout needs a container runtime (podman or docker); the ${runtime.kind} runtime only does "restart" rollouts`);
+        }
+        await runtime.useImageForNextRevision(trigger.image);
+      } else if (trigger.kind !== 'restart') {
         throw new UsageError(`--rollout ${trigger.kind}: the local runtime only does "restart" rollouts; use --rollout restart`);
       }
       c.restart();

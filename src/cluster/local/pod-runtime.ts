@@ -98,4 +98,9 @@ export interface PodRuntime {
    * used on failure and Ctrl-C paths, after the graceful sequence.
    */
   cleanupAll(): Promise<void>;
+  /**
+   * useImageForNextRevision checks `image` and makes every revision not seen
+   * yet run it: an image rollout. Only container runtimes have images.
+   */
+  useImageForNextRevision?(image: string): Promise<void>;
 }

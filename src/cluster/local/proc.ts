@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../errors.js';
 
 /** childPids lists the direct children of `pid` (all its threads), from /proc; [] once it is gone. */
 export function childPids(pid: number): number[] {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { RolloutCounts } from '../events.js';
+import type { RolloutCounts } from '../../results/events.js';
 import type { RolloutOutcome } from '../driver.js';
 import { startPod, terminatePod, type LocalPod, type PodEnv, type TerminateOptions } from './local-pod.js';
 import type { LoopbackPool } from './loopback-pool.js';

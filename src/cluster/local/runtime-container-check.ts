@@ -1,4 +1,4 @@
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../errors.js';
 import type { ContainerCli, ContainerEngine } from './runtime-container-cli.js';
 import { createContainerCli, findExecutable, firstLine } from './runtime-container-cli.js';
 

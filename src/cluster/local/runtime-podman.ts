@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../errors.js';
 import type { PodRuntimeFactoryOptions } from './create-pod-runtime.js';
 import { epochNowMs } from '../../results/clock.js';
 import type { PodHandle, PodRuntime, PodSpec } from './pod-runtime.js';
@@ -51,7 +51,6 @@ export interface ContainerRuntime extends PodRuntime {
   readonly cli: ContainerCli;
   /** setRevisionImage makes pods of `revision` run `image` (for a rollout to a new image). */
   setRevisionImage(revision: string, image: string): void;
-  /** useImageForNextRevision checks `image` and makes every revision not seen yet run it (an image rollout). */
   useImageForNextRevision(image: string): Promise<void>;
 }
 

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../errors.js';
 import { epochNowMs } from '../../results/clock.js';
 import type { PodExit, PodHandle, PodRuntime, PreStopResult } from './pod-runtime.js';
 import { childPids, freePort, killGroup, pidsInGroup, signalPid, sleepMs } from './proc.js';

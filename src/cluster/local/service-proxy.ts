@@ -1,5 +1,5 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../errors.js';
 
 /** ServiceEndpoint is one pod address the Service may send new connections to. */
 export interface ServiceEndpoint {

@@ -57,3 +57,30 @@ export const DEFAULT_LOCAL_SETTINGS: LocalRuntimeSettings = {
   rollout: 'restart',
   startTimeoutMs: 60_000,
 };
+
+/** localRuntimeParams is the runtime settings as results meta params. */
+export function localRuntimeParams(s: LocalRuntimeSettings): Record<string, unknown> {
+  return {
+    runtime: s.runtime,
+    app: describeApp(s),
+    replicas: s.replicas,
+    maxSurge: 'count' in s.maxSurge ? s.maxSurge.count : `${s.maxSurge.percent}%`,
+    maxUnavailable: 'count' in s.maxUnavailable ? s.maxUnavailable.count : `${s.maxUnavailable.percent}%`,
+    minReadyMs: s.minReadyMs,
+    graceMs: s.graceMs,
+    preStop: s.preStop.kind === 'none' ? null : s.preStop.kind === 'sleep' ? `sleep ${s.preStop.ms}ms` : s.preStop.command,
+    endpointDelayMs: s.endpointDelayMs,
+    readinessPath: s.readinessPath,
+    readinessPeriodMs: s.readinessPeriodMs,
+    servicePort: s.servicePort || null,
+    envKeys: Object.keys(s.env),
+    rollout: s.rollout,
+    image: s.container?.image ?? null,
+    imageNew: s.container?.imageNew ?? null,
+  };
+}
+
+/** describeApp is a short human description of what the pods run. */
+export function describeApp(settings: LocalRuntimeSettings): string {
+  return settings.app.kind === 'demo' ? `demo app, ${settings.app.entrypoint} entrypoint` : settings.app.command;
+}

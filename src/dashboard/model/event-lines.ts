@@ -1,4 +1,4 @@
-import { EVENT_LABEL, isPodEvent, type ClusterEvent } from '../../cluster/events.js';
+import { EVENT_LABEL, isPodEvent, type ClusterEvent } from '../../results/events.js';
 import type { FailureKind, FailureRecord } from '../../results/types.js';
 import { ellipsize, formatSpan } from './format.js';
 import { KIND_SHORT } from './traffic-now.js';

@@ -1,5 +1,5 @@
 import { buildPodTimelines, type PodState, type PodTimeline } from '../../analysis/pod-timeline.js';
-import type { ClusterEvent } from '../../cluster/events.js';
+import type { ClusterEvent } from '../../results/events.js';
 import type { LiveSnapshot } from '../../results/live.js';
 
 /** PodTone is how a pod row is coloured: by how healthy its state is. */

@@ -1,4 +1,4 @@
-import type { ClusterEvent, RolloutCounts } from '../../cluster/events.js';
+import type { ClusterEvent, RolloutCounts } from '../../results/events.js';
 
 /** RolloutState is the rollout as far as the events tell: not started, progressing, complete or failed. */
 export interface RolloutState {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKubeDriver } from '../../../src/cluster/kube/index.js';
-import type { ClusterEvent } from '../../../src/cluster/events.js';
+import type { ClusterEvent } from '../../../src/results/events.js';
 import { createClock } from '../../../src/results/clock.js';
 import { startKubeApiServer } from '../../kube-api-server/server.js';
 import type { KubeApiServer } from '../../kube-api-server/server.js';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRolloutTracker } from '../../../src/cluster/kube/rollout-tracker.js';
 import type { DeploymentLike } from '../../../src/cluster/kube/rollout-status.js';
-import type { ClusterEvent } from '../../../src/cluster/events.js';
+import type { ClusterEvent } from '../../../src/results/events.js';
 
 function deployment(generation: number, done: boolean): DeploymentLike {
   const updated = done ? 2 : 1;

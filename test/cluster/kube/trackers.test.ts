@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createPodTracker } from '../../../src/cluster/kube/pod-tracker.js';
 import { createEndpointTracker } from '../../../src/cluster/kube/endpoint-tracker.js';
 import type { PodLike } from '../../../src/cluster/kube/pod-shape.js';
-import type { ClusterEvent } from '../../../src/cluster/events.js';
+import type { ClusterEvent } from '../../../src/results/events.js';
 
 function tracker() {
   let now = 0;

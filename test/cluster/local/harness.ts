@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { createClock, type Clock } from '../../../src/results/clock.js';
 import { createLocalDriver, type LocalDriver } from '../../../src/cluster/local/local-driver.js';
 import { DEFAULT_LOCAL_SETTINGS, type LocalRuntimeSettings } from '../../../src/cluster/local/settings.js';
-import type { ClusterEvent } from '../../../src/cluster/events.js';
+import type { ClusterEvent } from '../../../src/results/events.js';
 import type { DriverContext } from '../../../src/cluster/driver.js';
 
 /** Recorder collects the events a driver emits. */

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoDir } from '../../../src/cluster/local/create-pod-runtime.js';
-import { isUsageError } from '../../../src/cli/errors.js';
+import { isUsageError } from '../../../src/errors.js';
 import { setupDriver as setup } from './harness.js';
 
 // The embedded runtime's failure paths: start-up errors and rollouts that fail or time out.

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ClusterEvent } from '../../../src/cluster/events.js';
+import type { ClusterEvent } from '../../../src/results/events.js';
 import { runTraffic, setupDriver as setup, type EventLog } from './harness.js';
 
 const at = (log: EventLog, kind: ClusterEvent['kind'], pod: string): number => {

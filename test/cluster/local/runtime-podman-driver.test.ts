@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalDriver, DEFAULT_LOCAL_SETTINGS } from '../../../src/cluster/local/index.js';
 import type { LocalRuntimeSettings } from '../../../src/cluster/local/index.js';
-import type { ClusterEvent } from '../../../src/cluster/events.js';
+import type { ClusterEvent } from '../../../src/results/events.js';
 import { createClock } from '../../../src/results/clock.js';
 import { LABEL_OWNER } from '../../../src/cluster/local/runtime-podman.js';
 import { createTestImages, listLeftovers, podmanSkipReason } from '../../containers/images.js';

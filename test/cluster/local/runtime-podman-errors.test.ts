@@ -15,7 +15,7 @@ import {
 import { findExecutable, firstLine } from '../../../src/cluster/local/runtime-container-cli.js';
 import { parseIsoNanos } from '../../../src/cluster/local/runtime-container-pod.js';
 import { runCli } from '../../../src/cli/program.js';
-import { isUsageError } from '../../../src/cli/errors.js';
+import { isUsageError } from '../../../src/errors.js';
 import { createTestIo } from '../../helpers.js';
 import { createTestImages, listLeftovers, podmanSkipReason } from '../../containers/images.js';
 import type { TestImages } from '../../containers/images.js';

@@ -11,7 +11,7 @@ import {
 } from '../../../src/cluster/local/runtime-podman.js';
 import type { ContainerRuntime } from '../../../src/cluster/local/runtime-podman.js';
 import type { PodSpec } from '../../../src/cluster/local/pod-runtime.js';
-import { isUsageError } from '../../../src/cli/errors.js';
+import { isUsageError } from '../../../src/errors.js';
 import { createTestImages, listLeftovers, podmanSkipReason } from '../../containers/images.js';
 import type { TestImages } from '../../containers/images.js';
 

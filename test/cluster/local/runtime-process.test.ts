@@ -140,7 +140,7 @@ setInterval(() => {}, 1000);
 });
 
 test('process runtime: without setpriv/unshare on PATH, check() is a one-line usage error', async () => {
-  const { isUsageError } = await import('../../../src/cli/errors.js');
+  const { isUsageError } = await import('../../../src/errors.js');
   const rt = createProcessRuntime({ argv: ['true'], cwd: tmpdir(), inheritEnv: { PATH: '/nonexistent' } });
   await assert.rejects(rt.check(), (e: unknown) => isUsageError(e) && /needs setpriv and unshare \(util-linux\); install util-linux or use --runtime podman/.test(e.message));
 });

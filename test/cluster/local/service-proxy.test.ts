@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { connect, createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { Agent, request } from 'node:http';
 import { createServiceProxy } from '../../../src/cluster/local/service-proxy.js';
-import { isUsageError } from '../../../src/cli/errors.js';
+import { isUsageError } from '../../../src/errors.js';
 
 async function backend(name: string): Promise<{ server: Server; port: number }> {
   const server = createServer((_req, res) => {

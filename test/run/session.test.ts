@@ -4,12 +4,12 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClusterDriver, DriverContext, DriverTarget } from '../../src/cluster/driver.js';
-import { UsageError } from '../../src/cli/errors.js';
-import { runSession, type SessionOptions } from '../../src/cli/session.js';
+import { UsageError } from '../../src/errors.js';
+import { runSession, type SessionOptions } from '../../src/run/session.js';
 import { loadResults } from '../../src/results/io.js';
 import { createFixedClock } from '../../src/results/clock.js';
 import { createRecorder } from '../../src/results/recorder.js';
-import { formatProgressLine } from '../../src/cli/progress.js';
+import { formatProgressLine } from '../../src/run/progress.js';
 import { createTestIo } from '../helpers.js';
 import { answer, freePort, settingsFor, startServer, type TestServer } from '../traffic/harness.js';
 

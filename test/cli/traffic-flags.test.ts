@@ -4,12 +4,9 @@ import { Command } from 'commander';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  addTrafficOptions,
-  readTrafficSettings,
-  trafficParams,
-} from '../../src/traffic/settings.js';
-import { UsageError } from '../../src/cli/errors.js';
+import { addTrafficOptions } from '../../src/cli/traffic-flags.js';
+import { readTrafficSettings, trafficParams } from '../../src/traffic/settings.js';
+import { UsageError } from '../../src/errors.js';
 
 function parse(args: string[], freshPercent = 0, cwd?: string) {
   const cmd = addTrafficOptions(new Command('x').exitOverride(), {

@@ -1,10 +1,10 @@
-import { mkdirSync, existsSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { analyze } from '../analysis/index.js';
 import { colorEnabled, shouldUseDashboard, startDashboard } from '../dashboard/index.js';
 import { formatSummary, renderReport } from '../report/index.js';
 import type { ClusterDriver, DriverContext } from '../cluster/driver.js';
-import type { ClusterEvent } from '../cluster/events.js';
+import type { ClusterEvent } from '../results/events.js';
 import { createClock, type Clock } from '../results/clock.js';
 import { writeResults } from '../results/io.js';
 import { createRecorder, type Recorder } from '../results/recorder.js';
@@ -13,9 +13,10 @@ import { probe } from '../traffic/probe.js';
 import { createTrafficRunner, type TrafficRunner } from '../traffic/runner.js';
 import type { TrafficSettings } from '../traffic/settings.js';
 import type { DashboardFinal } from '../dashboard/index.js';
-import { UsageError } from './errors.js';
-import { ExitCode, type Io } from './io.js';
+import { UsageError } from '../errors.js';
+import { ExitCode, type Io } from '../io.js';
 import { createProgressPrinter } from './progress.js';
+import { htmlPathFor } from './out-paths.js';
 
 /** SessionOptions is one traffic-sending command's run, as every such command describes it. */
 export interface SessionOptions {
@@ -165,17 +166,6 @@ function checkOutPath(outPath: string): void {
   }
 }
 
-/** defaultOutPath is reports/<timestamp>-<command>.json under `cwd`, creating reports/ when needed. */
-export function defaultOutPath(cwd: string, command: string, now = new Date()): string {
-  const stamp = now
-    .toISOString()
-    .replace(/[:.]/g, '-')
-    .replace(/-\d{3}Z$/, 'Z');
-  const dir = `${cwd}/reports`;
-  mkdirSync(dir, { recursive: true });
-  return `${dir}/${stamp}-${command}.json`;
-}
-
 async function startTarget(
   o: SessionOptions,
   driver: ClusterDriver | undefined,
@@ -213,11 +203,6 @@ async function startTraffic(
   recorder.setPhase('warmup', startAtMs);
   recorder.markRecording(recordFromMs);
   return { runner, recordFromMs };
-}
-
-/** htmlPathFor is where the HTML report of a results file goes: run.json → run.html. */
-export function htmlPathFor(outPath: string): string {
-  return outPath.replace(/\.json$/i, '') + '.html';
 }
 
 /** LiveDisplay is what shows the run while it goes: the dashboard, or progress lines. */

@@ -1,0 +1,59 @@
+import { Option, type Command } from 'commander';
+
+/** TrafficDefaults are the per-command defaults of the shared traffic flags. */
+export interface TrafficDefaults {
+  freshPercent: number;
+  /** durationMs adds `--duration` with this default; rollout commands leave it out (the rollout decides how long). */
+  durationMs?: number;
+}
+
+
+/** addTrafficOptions adds the traffic flags shared by load/local/run/demo/scenario to `cmd`. */
+export function addTrafficOptions(cmd: Command, defaults: TrafficDefaults): Command {
+  cmd.option(
+    '-r, --rate <n>',
+    'requests per second, open model (sent on schedule even when the server is slow)',
+    '100',
+  );
+  if (defaults.durationMs !== undefined) {
+    cmd.option(
+      '-d, --duration <time>',
+      'how long to send after the warm-up (500ms, 30s, 2m)',
+      `${defaults.durationMs / 1000}s`,
+    );
+  }
+  return cmd
+    .option('--warmup <time>', 'traffic before recording starts, not counted (JIT warm-up)', '2s')
+    .option(
+      '-c, --connections <n>',
+      'long-lived keep-alive connections (in total, split across workers)',
+      '10',
+    )
+    .option('--no-keepalive', 'send every request on a new connection')
+    .option(
+      '--fresh-connections <pct>',
+      'share of the rate sent each on a new connection (separate pool)',
+      String(defaults.freshPercent),
+    )
+    .option('-m, --method <method>', 'HTTP method', 'GET')
+    .option(
+      '-H, --header <header>',
+      'request header "Name: value" (repeatable)',
+      collect,
+      [] as string[],
+    )
+    .option('--body <text>', 'request body')
+    .option('--body-file <path>', 'request body read from a file')
+    .option('--timeout <time>', 'limit for connect, for headers and for body (each)', '5s')
+    .option(
+      '--max-in-flight <n>',
+      'cap on outstanding requests; the excess is counted as dropped (default: rate x timeout, at least 1000)',
+    )
+    .option('--pod-header <name>', 'response header that names the pod that answered', 'x-pod-name')
+    .addOption(new Option('--workers <n>', 'worker threads, each sending rate/N').default('1'));
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
