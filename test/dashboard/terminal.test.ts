@@ -18,16 +18,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { skipUnless } from '../tools.js';
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const MAIN_JS = join(ROOT, 'dist/cli/main.js');
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 // Until src/run/session.ts starts the dashboard there is nothing to see in a terminal.
 const wired = readFileSync(join(ROOT, 'src/run/session.ts'), 'utf8').includes('startDashboard');
-const skip = !hasTmux
-  ? 'tmux is not installed'
-  : !wired
+const skip = skipUnless('tmux') || (!wired
     ? 'src/run/session.ts does not start the dashboard yet'
-    : false;
+    : false);
 
 function newestMtimeMs(dir: string): number {
   let newest = 0;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -8,8 +8,10 @@ import { renderCompareReport, renderReport } from '../../src/report/index.js';
 import { analyze } from '../../src/analysis/index.js';
 import { makeResults } from '../analysis/fixtures.js';
 import { sampleResults } from './sample-results.js';
+import { skipUnless, whichTool } from '../tools.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+const skip = skipUnless('chromium');
+const CHROMIUM = whichTool('chromium') ?? 'chromium';
 // Screenshots land here so a person can look at them after the test.
 const SHOT_DIR = resolve('test-output/report');
 
@@ -48,7 +50,7 @@ async function withPage<T>(html: string, name: string, fn: (page: import('playwr
   }
 }
 
-test('report: headless Chromium, offline, draws charts and findings without errors', { skip: !existsSync(CHROMIUM) && 'no chromium' }, async () => {
+test('report: headless Chromium, offline, draws charts and findings without errors', { skip }, async () => {
   const html = renderReport(sampleResults());
   await withPage(html, 'sample', async (page, errors, requests) => {
     assert.deepEqual(errors, []);
@@ -81,7 +83,7 @@ test('report: headless Chromium, offline, draws charts and findings without erro
   });
 });
 
-test('report: a hostile results file renders its markup as text', { skip: !existsSync(CHROMIUM) && 'no chromium' }, async () => {
+test('report: a hostile results file renders its markup as text', { skip }, async () => {
   const html = renderReport(sampleResults({ hostile: true }));
   assert.ok(!html.includes('<img src=x'), 'raw markup from the results must not be in the HTML');
   await withPage(html, 'hostile', async (page, errors, requests) => {
@@ -95,7 +97,7 @@ test('report: a hostile results file renders its markup as text', { skip: !exist
   });
 });
 
-test('compare report and a clean load-mode report draw without errors', { skip: !existsSync(CHROMIUM) && 'no chromium' }, async () => {
+test('compare report and a clean load-mode report draw without errors', { skip }, async () => {
   const clean = makeResults({ ratePerSec: 100, durationMs: 20_000 });
   clean.analysis = analyze(clean, { maxErrors: 0 });
   await withPage(renderCompareReport([sampleResults(), clean], { labels: ['shell', 'exec'] }), 'compare', async (page, errors, requests) => {

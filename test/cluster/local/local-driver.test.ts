@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ClusterEvent } from '../../../src/results/events.js';
 import { runTraffic, setupDriver as setup, type EventLog } from './harness.js';
+import { skipUnless } from '../../tools.js';
 
 const at = (log: EventLog, kind: ClusterEvent['kind'], pod: string): number => {
   const e = log.of(kind, pod)[0];
@@ -154,7 +155,7 @@ test('stop() in the middle of a slow termination hurries it: nothing is left and
   assert.equal(log.of('exited').length, log.of('pod-started').length);
 });
 
-test('a pod that fails readiness leaves the Service after the endpoint delay, and comes back when it passes again', async (t) => {
+test('a pod that fails readiness leaves the Service after the endpoint delay, and comes back when it passes again', { skip: skipUnless('busybox') }, async (t) => {
   const { mkdtempSync, rmSync, writeFileSync, unlinkSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');

@@ -9,6 +9,7 @@ import { demoDir } from '../../../src/cluster/local/create-pod-runtime.js';
 import { pidsInGroup } from '../../../src/cluster/local/proc.js';
 import type { PodHandle, PodRuntime } from '../../../src/cluster/local/pod-runtime.js';
 import { processesWithEnv } from './harness.js';
+import { skipUnless } from '../../tools.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 let podSeq = 0;
@@ -91,7 +92,7 @@ test('process runtime: the shell entrypoint ignores SIGTERM (as PID 1 in a conta
   assert.ok(exit.epochMs >= killedAt);
 });
 
-for (const entrypoint of ['exec', 'tini'] as const) test(`process runtime: the ${entrypoint} entrypoint gets SIGTERM to the app; it drains and exits 0`, async (t) => {
+for (const entrypoint of ['exec', 'tini'] as const) test(`process runtime: the ${entrypoint} entrypoint gets SIGTERM to the app; it drains and exits 0`, { skip: entrypoint === 'tini' && skipUnless('tini') }, async (t) => {
   const s = setup(t, [join(demoDir(), `entrypoint-${entrypoint}.sh`)]);
   const h = await s.start();
   await waitAnswering(h);

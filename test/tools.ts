@@ -1,0 +1,60 @@
+// Optional system tools for tests: a test that needs one skips with the Debian
+// package to install, except under ROLLCHECK_TEST_STRICT=1 (set by .ci/run),
+// where a missing tool fails the run so that CI never skips silently.
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+/** TOOL_PACKAGES maps each optional tool the tests use to the Debian package that installs it. */
+export const TOOL_PACKAGES = {
+  tini: 'tini',
+  podman: 'podman runc',
+  busybox: 'busybox-static',
+  chromium: 'chromium',
+  tmux: 'tmux',
+  nginx: 'nginx-light',
+  haproxy: 'haproxy',
+  kubectl: 'kubernetes-client',
+  python3: 'python3',
+  gunicorn: 'gunicorn',
+  uvicorn: 'python3-uvicorn',
+  caddy: 'caddy',
+  openssl: 'openssl',
+  wrk: 'wrk',
+} as const;
+
+/** Tool is an optional system tool the tests know how to install. */
+export type Tool = keyof typeof TOOL_PACKAGES;
+
+/** whichTool finds `name` on PATH (never at a hard-coded path), or undefined. */
+export function whichTool(name: string, path = process.env.PATH ?? ''): string | undefined {
+  for (const dir of path.split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** isStrict tells whether missing tools must fail the run (CI) instead of skipping. */
+export function isStrict(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.ROLLCHECK_TEST_STRICT === '1';
+}
+
+/**
+ * skipUnless is a node:test `skip` option: false when every tool is on PATH,
+ * else the reason naming the packages to install. Under ROLLCHECK_TEST_STRICT=1
+ * a missing tool throws instead, at module load, so the whole file fails loudly.
+ */
+export function skipUnless(...tools: Tool[]): string | false {
+  const missing = tools.filter((t) => whichTool(t) === undefined);
+  if (missing.length === 0) return false;
+  const packages = [...new Set(missing.map((t) => TOOL_PACKAGES[t]))].join(' ');
+  const reason = `needs ${missing.join(', ')}: apt-get install ${packages}`;
+  if (isStrict()) throw new Error(`ROLLCHECK_TEST_STRICT=1 and a test ${reason}`);
+  return reason;
+}
