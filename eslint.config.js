@@ -1,7 +1,71 @@
-// ESLint flat config: type-aware rules, and import fences that keep each
-// heavy dependency inside the one module that owns it (DESIGN.md).
+// ESLint flat config: type-aware rules, and the floors of src/ (DESIGN.md,
+// ARCHITECTURE.md) as import fences: each folder imports only the folders below
+// it, and each heavy dependency stays inside the one folder that owns it.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+/**
+ * FLOORS lists, for each folder of src/, the folders of ours it may import.
+ * `ground` is the files directly in src/ (errors, io, parse, version): they import nothing of ours.
+ */
+export const FLOORS = {
+  ground: [],
+  results: [],
+  traffic: ['results'],
+  cluster: ['results'],
+  analysis: ['results'],
+  report: ['results', 'analysis'],
+  dashboard: ['results', 'analysis'],
+  run: ['results', 'traffic', 'cluster', 'analysis', 'report', 'dashboard'],
+  scenario: ['results', 'traffic', 'cluster', 'analysis', 'report', 'dashboard', 'run'],
+  cli: ['results', 'traffic', 'cluster', 'analysis', 'report', 'dashboard', 'run', 'scenario'],
+};
+
+// PACKAGES keeps each heavy dependency in the one folder that owns it.
+const PACKAGES = [
+  { name: '@kubernetes/client-node', owner: 'src/cluster/kube/', message: 'Only src/cluster/kube/ talks to Kubernetes.' },
+  { name: 'ink', owner: 'src/dashboard/', message: 'Only src/dashboard/ renders the terminal UI.' },
+  { name: 'react', owner: 'src/dashboard/', message: 'Only src/dashboard/ uses React.' },
+];
+
+// Sub-folders that must not reach into each other: the two drivers are independent.
+const SIBLINGS = { 'cluster/kube': ['local'], 'cluster/local': ['kube'] };
+
+function allowedText(dir) {
+  const floor = FLOORS[dir.split('/')[0]] ?? [];
+  return [...floor.map((f) => `${f}/`), 'the ground floor (src/*.ts)'].join(', ');
+}
+
+/** floorRules is one no-restricted-imports block per folder (flat config does not merge a rule across blocks). */
+function floorRules() {
+  const folders = Object.keys(FLOORS).filter((f) => f !== 'ground');
+  const blocks = [];
+  const block = (files, ignores, dir, forbidden, siblings = []) => {
+    const up = dir === '' ? '\\./' : '(\\.\\./)+';
+    const patterns = [];
+    if (forbidden.length > 0) {
+      patterns.push({
+        regex: `^${up}(${forbidden.join('|')})(/|$)`,
+        message: `src/${dir || '*.ts'} may import only ${allowedText(dir)} (the floors: FLOORS in eslint.config.js, ARCHITECTURE.md).`,
+      });
+    }
+    if (siblings.length > 0) {
+      patterns.push({ regex: `^\\.\\./(${siblings.join('|')})(/|$)`, message: 'The kube and local drivers are independent of each other.' });
+    }
+    const owner = `src/${dir}${dir ? '/' : ''}`;
+    const paths = PACKAGES.filter((p) => !owner.startsWith(p.owner)).map(({ name, message }) => ({ name, message }));
+    blocks.push({ files, ...(ignores.length ? { ignores } : {}), rules: { 'no-restricted-imports': ['error', { paths, patterns }] } });
+  };
+  block(['src/*.ts'], [], '', folders);
+  for (const f of folders) {
+    const allowed = new Set([f, ...FLOORS[f]]);
+    const forbidden = folders.filter((g) => !allowed.has(g));
+    const subs = Object.keys(SIBLINGS).filter((s) => s.startsWith(`${f}/`));
+    block([`src/${f}/**/*.ts`, `src/${f}/**/*.tsx`], subs.map((s) => `src/${s}/**`), f, forbidden);
+    for (const s of subs) block([`src/${s}/**/*.ts`, `src/${s}/**/*.tsx`], [], s, forbidden, SIBLINGS[s]);
+  }
+  return blocks;
+}
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'reports/**', 'bin/**', 'src/report/vendor/**'] },
@@ -31,38 +95,5 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  {
-    files: ['src/**/*.ts', 'src/**/*.tsx'],
-    ignores: ['src/cluster/kube/**', 'src/dashboard/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            { name: '@kubernetes/client-node', message: 'Only src/cluster/kube/ talks to Kubernetes.' },
-            { name: 'ink', message: 'Only src/dashboard/ renders the terminal UI.' },
-            { name: 'react', message: 'Only src/dashboard/ uses React.' },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/cluster/kube/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: [{ name: 'ink', message: 'Only src/dashboard/ renders the terminal UI.' }, { name: 'react', message: 'Only src/dashboard/ uses React.' }] },
-      ],
-    },
-  },
-  {
-    files: ['src/dashboard/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: [{ name: '@kubernetes/client-node', message: 'Only src/cluster/kube/ talks to Kubernetes.' }] },
-      ],
-    },
-  },
+  ...floorRules(),
 );
