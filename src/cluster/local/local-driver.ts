@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../errors.js';
@@ -45,6 +45,8 @@ export function createLocalDriver(settings: LocalRuntimeSettings, ctx: DriverCon
   const env = extras.env ?? process.env;
   const cwd = extras.cwd ?? process.cwd();
   const runtime = extras.runtime ?? createPodRuntime(settings.runtime, { settings, env, cwd });
+  // Without a logDir the pod logs live in a temp dir of the driver's own, removed at stop().
+  const ownLogDir = settings.logDir === undefined;
   const logDir = settings.logDir ?? mkdtempSync(join(tmpdir(), 'rollcheck-pods-'));
   let proxy: ServiceProxy | null = null;
   let endpoints: EndpointPropagator | null = null;
@@ -156,6 +158,7 @@ export function createLocalDriver(settings: LocalRuntimeSettings, ctx: DriverCon
       endpoints?.cancel();
       await runtime.cleanupAll();
       await proxy?.close();
+      if (ownLogDir) rmSync(logDir, { recursive: true, force: true });
     })();
     return stopping;
   }

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { tmpdir, userInfo } from 'node:os';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../errors.js';
 import type { PodRuntimeFactoryOptions } from './create-pod-runtime.js';
@@ -35,7 +35,7 @@ export interface ContainerRuntimeOptions {
   runId: string;
   /** env is the user's environment (Io.env): PATH to find the engine, CONTAINERS_CONF. */
   env: Record<string, string | undefined>;
-  /** runDir is where the generated containers.conf goes (default: $TMPDIR/rollcheck-<uid>). */
+  /** runDir is where the generated containers.conf goes (default: $XDG_CACHE_HOME/rollcheck, else ~/.cache/rollcheck). */
   runDir?: string;
   /** runArgs are extra `engine run` flags (e.g. ['--memory', '64m']), before the image. */
   runArgs?: string[];
@@ -63,7 +63,7 @@ export interface ContainerRuntime extends PodRuntime {
 export function createContainerRuntime(options: ContainerRuntimeOptions): ContainerRuntime {
   const conf = prepareContainersConf({
     env: options.env,
-    dir: options.runDir ?? join(tmpdir(), `rollcheck-${userInfo().uid}`),
+    dir: options.runDir ?? defaultRunDir(options.env),
   });
   const cli = resolveContainerCli(options.engine, conf.env);
   const containerPort = options.containerPort ?? 8080;
@@ -301,4 +301,9 @@ export function freeLoopbackPort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+// The generated containers.conf outlives a run (later runs reuse it), so it goes to the user's cache, not the temp dir.
+function defaultRunDir(env: Record<string, string | undefined>): string {
+  return join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache'), 'rollcheck');
 }

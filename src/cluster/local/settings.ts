@@ -33,7 +33,7 @@ export interface LocalRuntimeSettings {
   rollout: 'restart';
   /** startTimeoutMs bounds how long the first pods may take to become ready. */
   startTimeoutMs: number;
-  /** logDir is where pod logs go (default: a fresh temp dir per run). */
+  /** logDir is where pod logs go (default: a temp dir of the driver's own, removed when it stops). */
   logDir?: string;
   /** container holds the container runtimes' settings (`--image`, `--image-new`, `--port`). */
   container?: { image?: string; imageNew?: string; port?: number };

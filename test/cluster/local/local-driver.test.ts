@@ -185,3 +185,18 @@ test('a pod that fails readiness leaves the Service after the endpoint delay, an
   assert.equal(log.of('pod-ready', pod).length, 2);
   assert.equal(log.of('endpoint-added', pod).length, 2);
 });
+
+test('a driver made without a log dir keeps its pod logs in a temp dir of its own and removes it at stop()', async () => {
+  const { createLocalDriver } = await import('../../../src/cluster/local/local-driver.js');
+  const { DEFAULT_LOCAL_SETTINGS } = await import('../../../src/cluster/local/settings.js');
+  const { createEventLog } = await import('./harness.js');
+  const { existsSync, readdirSync } = await import('node:fs');
+  const driver = createLocalDriver({ ...DEFAULT_LOCAL_SETTINGS, replicas: 1, app: { kind: 'demo', entrypoint: 'exec' } }, createEventLog());
+  try {
+    await driver.start();
+    assert.ok(existsSync(driver.logDir) && readdirSync(driver.logDir).some((f) => f.endsWith('.log')), 'pod logs while it runs');
+  } finally {
+    await driver.stop();
+  }
+  assert.equal(existsSync(driver.logDir), false, `${driver.logDir} is left behind`);
+});
