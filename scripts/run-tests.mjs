@@ -5,7 +5,7 @@
 // The tests get a temp dir of their own (TMPDIR): whatever is left in it at the
 // end is litter from a test or a library call, listed and counted as a failure.
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync, readFileSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, readdirSync, statSync, readFileSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 
@@ -29,6 +29,9 @@ const dir = mkdtempSync(join(tmpdir(), 'rollcheck-tests-'));
 const tap = join(dir, 'report.tap');
 const testTmp = join(dir, 'tmp');
 mkdirSync(testTmp);
+// Like /tmp: tests that run a step as an unprivileged user need to reach and use it.
+chmodSync(dir, 0o755);
+chmodSync(testTmp, 0o1777);
 const args = [
   '--import', 'tsx',
   '--test',
