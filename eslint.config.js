@@ -28,8 +28,12 @@ const PACKAGES = [
   { name: 'react', owner: 'src/dashboard/', message: 'Only src/dashboard/ uses React.' },
 ];
 
-// Sub-folders that must not reach into each other: the two drivers are independent.
-const SIBLINGS = { 'cluster/kube': ['local'], 'cluster/local': ['kube'] };
+// Fences inside a floor: sub-folders that must not import each other.
+const INNER = {
+  'cluster/kube': { regex: '^\\.\\./local(/|$)', message: 'The kube and local drivers are independent of each other.' },
+  'cluster/local': { regex: '^\\.\\./kube(/|$)', message: 'The kube and local drivers are independent of each other.' },
+  'cli/commands': { regex: '^\\./', message: 'Commands do not import each other: shared code goes to cli/ or run/.' },
+};
 
 function allowedText(dir) {
   const floor = FLOORS[dir.split('/')[0]] ?? [];
@@ -40,7 +44,7 @@ function allowedText(dir) {
 function floorRules() {
   const folders = Object.keys(FLOORS).filter((f) => f !== 'ground');
   const blocks = [];
-  const block = (files, ignores, dir, forbidden, siblings = []) => {
+  const block = (files, ignores, dir, forbidden, inner) => {
     const up = dir === '' ? '\\./' : '(\\.\\./)+';
     const patterns = [];
     if (forbidden.length > 0) {
@@ -49,9 +53,7 @@ function floorRules() {
         message: `src/${dir || '*.ts'} may import only ${allowedText(dir)} (the floors: FLOORS in eslint.config.js, ARCHITECTURE.md).`,
       });
     }
-    if (siblings.length > 0) {
-      patterns.push({ regex: `^\\.\\./(${siblings.join('|')})(/|$)`, message: 'The kube and local drivers are independent of each other.' });
-    }
+    if (inner) patterns.push(inner);
     const owner = `src/${dir}${dir ? '/' : ''}`;
     const paths = PACKAGES.filter((p) => !owner.startsWith(p.owner)).map(({ name, message }) => ({ name, message }));
     blocks.push({ files, ...(ignores.length ? { ignores } : {}), rules: { 'no-restricted-imports': ['error', { paths, patterns }] } });
@@ -60,9 +62,9 @@ function floorRules() {
   for (const f of folders) {
     const allowed = new Set([f, ...FLOORS[f]]);
     const forbidden = folders.filter((g) => !allowed.has(g));
-    const subs = Object.keys(SIBLINGS).filter((s) => s.startsWith(`${f}/`));
+    const subs = Object.keys(INNER).filter((s) => s.startsWith(`${f}/`));
     block([`src/${f}/**/*.ts`, `src/${f}/**/*.tsx`], subs.map((s) => `src/${s}/**`), f, forbidden);
-    for (const s of subs) block([`src/${s}/**/*.ts`, `src/${s}/**/*.tsx`], [], s, forbidden, SIBLINGS[s]);
+    for (const s of subs) block([`src/${s}/**/*.ts`, `src/${s}/**/*.tsx`], [], s, forbidden, INNER[s]);
   }
   return blocks;
 }

@@ -36,6 +36,7 @@ const FORBIDDEN: Array<[file: string, specifier: string, why: RegExp]> = [
   ['src/planted.ts', './results/types.js', /src\/\*\.ts may import only the ground floor/],
   ['src/traffic/planted.ts', 'ink', /Only src\/dashboard\//],
   ['src/report/planted.ts', '@kubernetes/client-node', /Only src\/cluster\/kube\//],
+  ['src/cli/commands/planted.ts', './report.js', /Commands do not import each other/],
 ];
 
 const ALLOWED: Array<[file: string, specifier: string]> = [
@@ -46,6 +47,7 @@ const ALLOWED: Array<[file: string, specifier: string]> = [
   ['src/run/planted.ts', '../cluster/driver.js'],
   ['src/scenario/planted.ts', '../run/session.js'],
   ['src/cli/commands/planted.ts', '../../scenario/index.js'],
+  ['src/cli/commands/planted.ts', '../demo-variants.js'],
   ['src/cluster/kube/planted.ts', '../driver.js'],
   ['src/cluster/kube/planted.ts', '@kubernetes/client-node'],
   ['src/dashboard/planted.ts', 'ink'],

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO_VARIANTS, judgeVariant, pickVariants } from '../../src/cli/commands/demo-variants.js';
+import { DEMO_VARIANTS, judgeVariant, pickVariants } from '../../src/cli/demo-variants.js';
 import { analyze } from '../../src/analysis/index.js';
 import { fail, gracefulPodEvents, makeResults } from '../analysis/fixtures.js';
 

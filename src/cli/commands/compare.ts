@@ -4,7 +4,8 @@ import type { CommandContext } from '../program.js';
 import { UsageError } from '../../errors.js';
 import { analyze } from '../../analysis/index.js';
 import { formatCompareTable, renderCompareReport } from '../../report/index.js';
-import { loadAll, writeHtml } from './report.js';
+import { writeHtml } from '../../run/out-paths.js';
+import { loadResults } from '../../results/io.js';
 
 const HELP = `
 Puts two or more saved runs side by side: a terminal table (failures, error
@@ -29,7 +30,7 @@ export function registerCompare(program: Command, ctx: CommandContext): void {
       if (opts.label.length > 0 && opts.label.length !== files.length) {
         throw new UsageError(`--label: got ${opts.label.length} labels for ${files.length} files; give one per file or none`);
       }
-      const runs = loadAll(ctx.io.cwd, files);
+      const runs = files.map((f) => loadResults(resolve(ctx.io.cwd, f)));
       for (const r of runs) r.analysis ??= analyze(r, { maxErrors: 0 });
       const labels = opts.label.length ? opts.label : undefined;
       const outPath = resolve(ctx.io.cwd, opts.out);

@@ -1,14 +1,11 @@
-import { writeFileSync, existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandContext } from '../program.js';
-import { UsageError } from '../../errors.js';
 import { addThresholdOptions } from '../verdict-flags.js';
 import { readThresholds } from '../../results/thresholds.js';
-import { htmlPathFor } from '../../run/out-paths.js';
+import { htmlPathFor, writeHtml } from '../../run/out-paths.js';
 import { analyze } from '../../analysis/index.js';
 import { loadResults } from '../../results/io.js';
-import type { Results } from '../../results/types.js';
 import { formatSummary, renderReport } from '../../report/index.js';
 
 const HELP = `
@@ -46,25 +43,8 @@ export function registerReport(program: Command, ctx: CommandContext): void {
     });
 }
 
-/** writeHtml writes a report, with a one-line error when the folder is missing or not writable. */
-export function writeHtml(path: string, html: string): void {
-  if (!existsSync(dirname(path))) {
-    throw new UsageError(`--out: folder ${dirname(path)} does not exist; create it or choose another path`);
-  }
-  try {
-    writeFileSync(path, html);
-  } catch (e) {
-    throw new UsageError(`cannot write ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'}); choose another path with -o`);
-  }
-}
-
 /** summaryOptions picks colour and width from the terminal (plain and 100 columns when not a TTY or with NO_COLOR). */
 export function summaryOptions(ctx: CommandContext): { color: boolean; width: number } {
   const tty = ctx.io.stdout.isTTY === true;
   return { color: tty && ctx.io.env.NO_COLOR === undefined, width: tty ? (ctx.io.stdout.columns ?? 100) : 100 };
-}
-
-/** loadAll reads several results files (for compare), each validated. */
-export function loadAll(cwd: string, files: readonly string[]): Results[] {
-  return files.map((f) => loadResults(resolve(cwd, f)));
 }

@@ -1,4 +1,4 @@
-import type { FindingId, Results } from '../../results/types.js';
+import type { FindingId, Results } from '../results/types.js';
 
 /** DemoVariant is one rung of the demo ladder: each fixes one more shutdown mistake. */
 export interface DemoVariant {
