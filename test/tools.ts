@@ -1,8 +1,7 @@
 // Optional system tools for tests: a test that needs one skips with the Debian
 // package to install, except under ROLLCHECK_TEST_STRICT=1 (set by .ci/run),
 // where a missing tool fails the run so that CI never skips silently.
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { findExecutable } from '../src/cluster/local/runtime-container-cli.js';
 
 /** TOOL_PACKAGES maps each optional tool the tests use to the Debian package that installs it. */
 export const TOOL_PACKAGES = {
@@ -26,18 +25,8 @@ export const TOOL_PACKAGES = {
 export type Tool = keyof typeof TOOL_PACKAGES;
 
 /** whichTool finds `name` on PATH (never at a hard-coded path), or undefined. */
-export function whichTool(name: string, path = process.env.PATH ?? ''): string | undefined {
-  for (const dir of path.split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
+export function whichTool(name: string, path = process.env.PATH): string | undefined {
+  return findExecutable(name, path) ?? undefined;
 }
 
 /** isStrict tells whether missing tools must fail the run (CI) instead of skipping. */
