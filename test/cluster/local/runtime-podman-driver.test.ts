@@ -28,9 +28,9 @@ before(() => {
 });
 
 after(() => {
+  rmSync(dir, { recursive: true, force: true });
   if (skip) return;
   images.removeAll();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 async function rollout(image: string, name: string): Promise<ClusterEvent[]> {

@@ -41,9 +41,10 @@ before(() => {
 });
 
 after(async () => {
-  if (skip) return;
-  for (const rt of runtimes) await rt.cleanupAll();
-  images.removeAll();
+  if (!skip) {
+    for (const rt of runtimes) await rt.cleanupAll();
+    images.removeAll();
+  }
   rmSync(dir, { recursive: true, force: true });
 });
 
