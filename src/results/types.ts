@@ -1,3 +1,8 @@
+// results/ owns the results model (rollcheck.results/v1): outcome kinds, finding
+// ids, run modes and their styles, the cluster event vocabulary (events.ts), the
+// JSON schema and validation, file I/O, the recorder (traffic + cluster events →
+// Results and the live view) and the one histogram factory. It imports only the
+// ground floor. This file is its entry: the Results type and its parts.
 import type { ClusterEvent } from './events.js';
 
 /** RESULTS_SCHEMA is the schema id and major version every results file carries. */
