@@ -1,5 +1,6 @@
 import type { ClusterEventKind } from '../results/events.js';
-import type { FailureRecord, OutcomeKind } from '../results/types.js';
+import { KIND_STYLE } from '../results/kind-style.js';
+import { OUTCOME_KINDS, type FailureRecord, type OutcomeKind } from '../results/types.js';
 
 /** formatDuration writes a span for people: "3 ms", "3.0 s", "42 s", "2m05s". */
 export function formatDuration(ms: number): string {
@@ -19,18 +20,8 @@ export function formatAt(atMs: number): string {
   return `${(atMs / 1000).toFixed(2)} s`;
 }
 
-/** KIND_NOUN names each outcome kind in a sentence ("reset 3 ms after …"). */
-export const KIND_NOUN: Record<OutcomeKind, string> = {
-  ok: 'ok',
-  http_5xx: 'HTTP 5xx',
-  http_4xx: 'HTTP 4xx',
-  refused: 'refused',
-  reset: 'reset',
-  timeout: 'timeout',
-  closed_before_response: 'closed before response',
-  dns: 'DNS failure',
-  other: 'error',
-};
+/** KIND_NOUN names each outcome kind in a sentence ("reset 3 ms after …"); from KIND_STYLE. */
+export const KIND_NOUN = Object.fromEntries(OUTCOME_KINDS.map((k) => [k, KIND_STYLE[k].noun])) as Record<OutcomeKind, string>;
 
 /** failureNoun names one failure, with its status for HTTP errors ("HTTP 503"). */
 export function failureNoun(f: FailureRecord): string {

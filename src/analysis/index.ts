@@ -1,8 +1,7 @@
 // analysis/ owns the answer derived from one results object: outage windows,
 // failure attribution, findings with fixes, the verdict, and comparisons.
 // Pure functions only: it must not do I/O and must not import from cli/,
-// traffic/, cluster/ implementations, report/ or dashboard/ (types from
-// cluster/events.ts and results/ only).
+// traffic/, cluster/, report/ or dashboard/ (results/ and the ground floor only).
 import type { Analysis, Attribution, FailureRecord, FindingId, OutageWindow, Results, Thresholds } from '../results/types.js';
 import { attributeFailure, createPodIndex } from './attribution.js';
 import { causeOf } from './causes.js';

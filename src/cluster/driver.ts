@@ -1,5 +1,6 @@
 import type { Clock } from '../results/clock.js';
 import type { ClusterEvent } from '../results/events.js';
+import type { RunMode } from '../results/types.js';
 
 /**
  * ClusterDriver is the seam between rollcheck and whatever runs the pods: the
@@ -7,7 +8,7 @@ import type { ClusterEvent } from '../results/events.js';
  * HTTP traffic; it only starts, triggers, waits, stops, and emits ClusterEvents.
  */
 export interface ClusterDriver {
-  readonly mode: 'local' | 'kube';
+  readonly mode: Extract<RunMode, 'local' | 'kube'>;
   /** start brings the target to a steady, fully-ready state and returns where traffic goes. */
   start(signal?: AbortSignal): Promise<DriverTarget>;
   /** triggerRollout starts a rolling update; it resolves once the rollout has begun. */

@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import { FAILURE_KINDS, type Results } from '../results/types.js';
 import type { DashboardFinal } from './final-info.js';
 import { formatCount, formatLatencyUs, formatSpan } from './model/format.js';
-import { KIND_SHORT } from './model/traffic-now.js';
+import { KIND_STYLE } from '../results/kind-style.js';
 import { Paint } from './paint.js';
 
 const MAX_FINDINGS = 3;
@@ -77,7 +77,7 @@ export function FinalSummary({ final }: { final: DashboardFinal }) {
 function totalsLine(r: Results): string {
   const t = r.totals;
   const kinds = FAILURE_KINDS.filter((k) => (t.byKind[k] ?? 0) > 0).map(
-    (k) => `${KIND_SHORT[k]} ${formatCount(t.byKind[k] ?? 0)}`,
+    (k) => `${KIND_STYLE[k].short} ${formatCount(t.byKind[k] ?? 0)}`,
   );
   const failed =
     kinds.length > 0 ? `failed ${formatCount(t.failed)} (${kinds.join(', ')})` : 'failed 0';

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { FailureSeries, TrafficNow } from './model/traffic-now.js';
-import { KIND_SHORT } from './model/traffic-now.js';
+import { KIND_STYLE } from '../results/kind-style.js';
 import { fit, formatCount, formatLatencyUs, formatRate, sparkline } from './model/format.js';
 import { Paint } from './paint.js';
 
@@ -71,7 +71,7 @@ function FailureSparks({
     <Box flexDirection="column">
       {shown.map((s) => (
         <Text key={s.kind} wrap="truncate-end">
-          <Paint tone="dim">{fit(KIND_SHORT[s.kind], LABEL_WIDTH - 1)} </Paint>
+          <Paint tone="dim">{fit(KIND_STYLE[s.kind].short, LABEL_WIDTH - 1)} </Paint>
           <Paint tone="bad">{sparkline(s.perSec.slice(-width), peak)}</Paint>
           {` ${formatCount(s.total)}`}
         </Text>

@@ -2,7 +2,10 @@
 // HTML report and compare report, and the terminal summary and compare table.
 // It formats only: it reads a Results object (and its analysis) and must not
 // do cluster or traffic work, import from cli/ commands, traffic/, cluster/
-// implementations or dashboard/, nor fetch anything at view time.
+// implementations or dashboard/, nor fetch anything at view time. The pages'
+// browser code is typed modules in client/ (DOM types, its own tsconfig), bundled
+// by client-bundle.ts at build time (from source: on first use) and inlined by
+// client-script.ts.
 export { renderReport } from './render-report.js';
 export { formatSummary, latencyText, type SummaryOptions } from './summary.js';
 export { buildReportData, MAX_TABLE_ROWS, type ReportData } from './report-data.js';

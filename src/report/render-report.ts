@@ -1,6 +1,6 @@
 import type { Results } from '../results/types.js';
 import { loadReportAssets } from './assets.js';
-import { CLIENT_SCRIPT } from './client-script.js';
+import { clientScript } from './client-script.js';
 import { jsonForScript, safeInlineScript } from './escape.js';
 import { buildReportData } from './report-data.js';
 
@@ -76,7 +76,7 @@ export function pageShell(data: unknown, body: string, script: string, css: stri
     body,
     `<script type="application/json" id="rollcheck-data">${jsonForScript(data)}</script>`,
     `<script>/* uPlot ${assets.uplotVersion} (MIT), https://github.com/leeoniya/uPlot */\n${safeInlineScript(assets.uplotJs)}</script>`,
-    `<script>${script}</script>`,
+    `<script>${safeInlineScript(script)}</script>`,
     '</body></html>',
     '',
   ].join('\n');
@@ -84,5 +84,5 @@ export function pageShell(data: unknown, body: string, script: string, css: stri
 
 /** renderReport turns one results object into a self-contained HTML page (nothing is fetched when it is viewed). */
 export function renderReport(results: Results): string {
-  return pageShell(buildReportData(results), BODY, CLIENT_SCRIPT, PAGE_CSS);
+  return pageShell(buildReportData(results), BODY, clientScript('report-page'), PAGE_CSS);
 }

@@ -1,5 +1,5 @@
 import type { ClusterEvent } from './events.js';
-import type { FailureRecord, IntervalSample, Phase, Totals } from './types.js';
+import type { FailureRecord, IntervalSample, Phase, RunMode, Totals } from './types.js';
 
 /**
  * LiveView is the recorder's read side for the dashboard and progress lines:
@@ -15,7 +15,7 @@ export interface LiveView {
 export interface LiveSnapshot {
   nowMs: number;
   startEpochMs: number;
-  mode: 'load' | 'local' | 'kube' | 'scenario';
+  mode: RunMode;
   target: string;
   phase: Phase;
   targetRatePerSec: number;

@@ -1,24 +1,15 @@
 import type { ClusterEvent } from './events.js';
-import { VERSION } from '../version.js';
 import { createAggregator } from './aggregator.js';
+import { assembleResults } from './assemble-results.js';
 import type { Clock } from './clock.js';
-import { createHistogram, decodeHistogram, type Histogram } from './histogram.js';
-import { summarizeWithSum } from './latency.js';
 import { createIntervalStore } from './interval-store.js';
-import type { LiveSnapshot, LiveView } from './live.js';
+import type { LiveView } from './live.js';
+import { createLiveSnapshots } from './live-snapshot.js';
 import type { RequestOutcome, TrafficBatch, TrafficPartial } from './partial.js';
-import {
-  INTERVAL_MS,
-  RESULTS_SCHEMA,
-  type FailureRecord,
-  type KindCounts,
-  type Phase,
-  type PhaseMark,
-  type Population,
-  type Results,
-  type RunMeta,
-  type Totals,
-} from './types.js';
+import { addFailures, createRunRecord, currentPhase } from './run-record.js';
+import { createRunTotals } from './run-totals.js';
+import { createSubscribers } from './subscribers.js';
+import { INTERVAL_MS, type Phase, type Population, type Results, type RunMeta } from './types.js';
 
 /** RecorderOptions describe the run being recorded. */
 export interface RecorderOptions {
@@ -64,142 +55,46 @@ export interface Recorder extends LiveView {
   finish(options: FinishOptions): Results;
 }
 
-const RECENT_INTERVALS = 600;
-const RECENT_FAILURES = 200;
-
-/** createRecorder starts recording a run (warm-up traffic is never given to it). */
+/**
+ * createRecorder starts recording a run (warm-up traffic is never given to it).
+ * It wires the parts, one job each: the interval store, the run totals
+ * (run-totals.ts), the record of failures, events, phases and meta
+ * (run-record.ts), the live snapshot (live-snapshot.ts), the subscribers and
+ * their tick (subscribers.ts), and the results assembly (assemble-results.ts).
+ */
 export function createRecorder(options: RecorderOptions): Recorder {
   const { clock } = options;
   const store = createIntervalStore();
+  const totals = createRunTotals(options.targetRatePerSec);
+  const record = createRunRecord(options.target, options.warmupMs);
   const direct = createAggregator();
   let directUsed = false;
-  const failures: FailureRecord[] = [];
-  const events: ClusterEvent[] = [];
-  const phases: PhaseMark[] = [];
-  const listeners = new Set<() => void>();
-  const latency = createHistogram();
-  const lag = createHistogram();
-  const service = createHistogram();
-  const sums = { latencyUs: 0, lagUs: 0, serviceUs: 0 };
-  const failuresByPod: Record<string, number> = {};
-  const okByPod: Record<string, number> = {};
-  const meta = {
-    target: options.target,
-    facts: {} as RunMeta['facts'],
-    warnings: [] as string[],
-    notes: [] as string[],
-  };
-  const podLogs: Record<string, string> = {};
-  const t = newTotals(options.targetRatePerSec);
-  let recordFromMs = options.warmupMs;
-  let dirty = true;
-  let changed = true;
-  const touch = (): void => {
-    dirty = true;
-    changed = true;
-  };
   let finished = false;
-  let cached: LiveSnapshot | null = null;
-
-  const addPartial = (p: TrafficPartial): void => {
-    store.add(p);
-    for (const pop of ['keepalive', 'fresh'] as const) {
-      t.sent += p.sent[pop];
-      t.byPopulation[pop].sent += p.sent[pop];
-      t.byPopulation[pop].ok += p.donePop[pop].ok;
-      t.byPopulation[pop].failed += p.donePop[pop].failed;
-    }
-    t.dropped += p.dropped;
-    for (const use of ['new', 'reused'] as const) {
-      for (const [kind, n] of Object.entries(p.done[use]) as Array<[keyof KindCounts, number]>) {
-        const c = t.byConn[use];
-        c.completed += n;
-        c.byKind[kind] = (c.byKind[kind] ?? 0) + n;
-        t.byKind[kind] = (t.byKind[kind] ?? 0) + n;
-        if (kind === 'ok') {
-          c.ok += n;
-          t.ok += n;
-        } else {
-          c.failed += n;
-          t.failed += n;
-        }
-      }
-    }
-    // Same-thread partials bring their histograms along: adding beats decoding by far.
-    addInto(latency, p.live?.latency, p.histogram);
-    addInto(lag, p.live?.lag, p.lagHistogram);
-    addInto(service, p.live?.service, p.serviceHistogram);
-    sums.latencyUs += p.sums.latencyUs;
-    sums.lagUs += p.sums.lagUs;
-    sums.serviceUs += p.sums.serviceUs;
-    for (const [pod, n] of Object.entries(p.okByPod)) okByPod[pod] = (okByPod[pod] ?? 0) + n;
-    for (const f of p.failures) {
-      failures.push(f);
-      if (f.pod !== undefined) failuresByPod[f.pod] = (failuresByPod[f.pod] ?? 0) + 1;
-    }
-    touch();
-  };
+  const live = createLiveSnapshots({
+    clock,
+    mode: options.mode,
+    targetRatePerSec: options.targetRatePerSec,
+    store,
+    totals,
+    record,
+    finished: () => finished,
+  });
 
   const foldDirect = (all: boolean): void => {
     if (!directUsed) return;
     for (const p of direct.flush(clock.nowMs(), all)) addPartial(p);
   };
-
-  const totalsNow = (endMs: number): Totals => {
-    const seconds = Math.max(0.001, (endMs - recordFromMs) / 1000);
-    return {
-      ...t,
-      byKind: { ...t.byKind },
-      byConn: {
-        new: { ...t.byConn.new, byKind: { ...t.byConn.new.byKind } },
-        reused: { ...t.byConn.reused, byKind: { ...t.byConn.reused.byKind } },
-      },
-      byPopulation: {
-        keepalive: { ...t.byPopulation.keepalive },
-        fresh: { ...t.byPopulation.fresh },
-      },
-      inFlightAtStop: t.sent - t.ok - t.failed,
-      achievedRatePerSec: Math.round((t.sent / seconds) * 10) / 10,
-      latency: summarizeWithSum(latency, sums.latencyUs),
-      lag: summarizeWithSum(lag, sums.lagUs),
-      service: summarizeWithSum(service, sums.serviceUs),
-    };
+  const subscribers = createSubscribers(options.tickMs ?? INTERVAL_MS, () => foldDirect(false));
+  const touch = (): void => {
+    live.invalidate();
+    subscribers.changed();
   };
-
-  const snapshot = (): LiveSnapshot => {
-    if (cached !== null && !dirty) return { ...cached, nowMs: clock.nowMs() };
-    const nowMs = clock.nowMs();
-    const last = Math.max(store.lastIndex(), Math.floor(recordFromMs / INTERVAL_MS));
-    const first = Math.max(Math.floor(recordFromMs / INTERVAL_MS), last - RECENT_INTERVALS + 1);
-    const totals = totalsNow(Math.max(nowMs, recordFromMs));
-    cached = {
-      nowMs,
-      startEpochMs: clock.startEpochMs,
-      mode: options.mode,
-      target: meta.target,
-      phase: phases[phases.length - 1]?.phase ?? 'warmup',
-      targetRatePerSec: options.targetRatePerSec,
-      totals,
-      recent: store.lastIndex() < 0 ? [] : store.samples(first, last, t.sent, t.ok + t.failed),
-      events: [...events],
-      recentFailures: failures.slice(-RECENT_FAILURES),
-      failuresByPod: { ...failuresByPod },
-      okByPod: { ...okByPod },
-      finished,
-    };
-    dirty = false;
-    return cached;
+  const addPartial = (p: TrafficPartial): void => {
+    store.add(p);
+    totals.add(p);
+    addFailures(record, p.failures);
+    touch();
   };
-
-  const tick = (): void => {
-    foldDirect(false);
-    if (!changed) return;
-    changed = false;
-    for (const l of [...listeners]) l();
-  };
-  const tickMs = options.tickMs ?? INTERVAL_MS;
-  const timer = tickMs > 0 ? setInterval(tick, tickMs) : null;
-  timer?.unref();
 
   return {
     ingest(batch) {
@@ -214,109 +109,61 @@ export function createRecorder(options: RecorderOptions): Recorder {
       direct.done(o);
     },
     event(e) {
-      events.push(e);
+      record.events.push(e);
       // A driver names each pod's log file when it creates the pod; the results meta lists them.
-      if (e.kind === 'pod-created' && e.logPath !== undefined) podLogs[e.pod] = e.logPath;
+      if (e.kind === 'pod-created' && e.logPath !== undefined) record.podLogs[e.pod] = e.logPath;
       touch();
     },
     markRecording(atMs) {
-      recordFromMs = atMs;
+      record.recordFromMs = atMs;
       touch();
     },
     setPhase(phase, atMs = clock.nowMs()) {
-      phases.push({ phase, atMs: Math.round(atMs * 1000) / 1000 });
+      record.phases.push({ phase, atMs: Math.round(atMs * 1000) / 1000 });
       touch();
     },
-    phase: () => phases[phases.length - 1]?.phase ?? 'warmup',
+    phase: () => currentPhase(record),
     setTarget(target, facts, warnings) {
-      meta.target = target;
-      if (facts) Object.assign(meta.facts, facts);
-      if (warnings) meta.warnings.push(...warnings);
+      record.target = target;
+      if (facts) Object.assign(record.facts, facts);
+      if (warnings) record.warnings.push(...warnings);
       touch();
     },
-    note: (message) => void meta.notes.push(message),
-    warn: (message) => void meta.warnings.push(message),
-    setPodLog: (pod, path) => void (podLogs[pod] = path),
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => void listeners.delete(listener);
-    },
-    snapshot,
-    tick,
+    note: (message) => void record.notes.push(message),
+    warn: (message) => void record.warnings.push(message),
+    setPodLog: (pod, path) => void (record.podLogs[pod] = path),
+    subscribe: subscribers.subscribe,
+    snapshot: live.get,
+    tick: subscribers.tick,
     finish(fin) {
       foldDirect(true);
-      if (timer) clearInterval(timer);
+      subscribers.stop();
       finished = true;
       touch();
       const endMs = clock.nowMs();
-      const totals = totalsNow(fin.trafficEndMs ?? endMs);
-      if (fin.inFlightAtStop !== undefined && fin.inFlightAtStop !== totals.inFlightAtStop) {
-        meta.warnings.push(
-          `in-flight at stop: the engine counted ${fin.inFlightAtStop}, the recorder ${totals.inFlightAtStop} (sent − completed)`,
+      const inFlight = totals.sent() - totals.completed();
+      if (fin.inFlightAtStop !== undefined && fin.inFlightAtStop !== inFlight) {
+        record.warnings.push(
+          `in-flight at stop: the engine counted ${fin.inFlightAtStop}, the recorder ${inFlight} (sent − completed)`,
         );
       }
-      const firstIndex = Math.floor(recordFromMs / INTERVAL_MS);
-      const lastIndex = Math.max(store.lastIndex(), firstIndex);
-      failures.sort((a, b) => a.endAtMs - b.endAtMs);
-      const results: Results = {
-        schema: RESULTS_SCHEMA,
-        meta: {
-          tool: { name: 'rollcheck', version: VERSION },
-          command: options.command,
-          mode: options.mode,
-          target: meta.target,
-          params: options.params,
-          startedAt: new Date(clock.startEpochMs).toISOString(),
-          startEpochMs: clock.startEpochMs,
-          endedAt: new Date(clock.startEpochMs + endMs).toISOString(),
-          durationMs: Math.round(endMs),
-          warmupMs: options.warmupMs,
-          recordedFromMs: Math.round(recordFromMs),
-          recordedToMs: Math.round(fin.trafficEndMs ?? endMs),
-          intervalMs: INTERVAL_MS,
-          phases: [...phases],
-          interrupted: fin.interrupted,
-          stopReason: fin.stopReason,
-          facts: { ...meta.facts },
-          warnings: [...meta.warnings],
-          notes: [...meta.notes],
-          podLogs: { ...podLogs },
-        },
+      record.failures.sort((a, b) => a.endAtMs - b.endAtMs);
+      const results = assembleResults({
+        command: options.command,
+        mode: options.mode,
+        params: options.params,
+        warmupMs: options.warmupMs,
+        startEpochMs: clock.startEpochMs,
+        endMs,
+        trafficEndMs: fin.trafficEndMs ?? endMs,
+        interrupted: fin.interrupted,
+        stopReason: fin.stopReason,
+        record,
         totals,
-        intervals:
-          store.lastIndex() < 0
-            ? []
-            : store.samples(firstIndex, lastIndex, t.sent, t.ok + t.failed),
-        failures: [...failures],
-        events: [...events].sort((a, b) => a.atMs - b.atMs),
-        analysis: null,
-      };
-      tick();
+        store,
+      });
+      subscribers.tick();
       return results;
     },
   };
-}
-
-function newTotals(
-  targetRatePerSec: number,
-): Omit<Totals, 'latency' | 'lag' | 'inFlightAtStop' | 'achievedRatePerSec'> {
-  const conn = () => ({ completed: 0, ok: 0, failed: 0, byKind: {} as KindCounts });
-  return {
-    sent: 0,
-    ok: 0,
-    failed: 0,
-    dropped: 0,
-    byKind: {},
-    byConn: { new: conn(), reused: conn() },
-    byPopulation: {
-      keepalive: { sent: 0, ok: 0, failed: 0 },
-      fresh: { sent: 0, ok: 0, failed: 0 },
-    },
-    targetRatePerSec,
-  };
-}
-
-function addInto(total: Histogram, live: Histogram | null | undefined, encoded: string): void {
-  if (live) total.add(live);
-  else if (encoded !== '') total.add(decodeHistogram(encoded));
 }

@@ -1,3 +1,8 @@
+// results/ owns the results model (rollcheck.results/v1): outcome kinds, finding
+// ids, run modes and their styles, the cluster event vocabulary (events.ts), the
+// JSON schema and validation, file I/O, the recorder (traffic + cluster events →
+// Results and the live view) and the one histogram factory. It imports only the
+// ground floor. This file is its entry: the Results type and its parts.
 import type { ClusterEvent } from './events.js';
 
 /** RESULTS_SCHEMA is the schema id and major version every results file carries. */
@@ -6,23 +11,8 @@ export const RESULTS_SCHEMA = 'rollcheck.results/v1';
 /** INTERVAL_MS is the width of one aggregation interval. */
 export const INTERVAL_MS = 100;
 
-/** OutcomeKind is how one request ended. */
-export type OutcomeKind =
-  | 'ok'
-  | 'http_5xx'
-  | 'http_4xx'
-  | 'refused'
-  | 'reset'
-  | 'timeout'
-  | 'closed_before_response'
-  | 'dns'
-  | 'other';
-
-/** FailureKind is every outcome kind but `ok`. */
-export type FailureKind = Exclude<OutcomeKind, 'ok'>;
-
-/** OUTCOME_KINDS lists the kinds in display order. */
-export const OUTCOME_KINDS: readonly OutcomeKind[] = [
+/** OUTCOME_KINDS lists how a request can end, in display order: the one list of outcome kinds. */
+export const OUTCOME_KINDS = [
   'ok',
   'http_5xx',
   'http_4xx',
@@ -32,7 +22,13 @@ export const OUTCOME_KINDS: readonly OutcomeKind[] = [
   'closed_before_response',
   'dns',
   'other',
-];
+] as const;
+
+/** OutcomeKind is how one request ended. */
+export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
+
+/** FailureKind is every outcome kind but `ok`. */
+export type FailureKind = Exclude<OutcomeKind, 'ok'>;
 
 /** FAILURE_KINDS lists the failure kinds in display order. */
 export const FAILURE_KINDS = OUTCOME_KINDS.filter((k): k is FailureKind => k !== 'ok');
@@ -148,11 +144,17 @@ export interface PhaseMark {
   atMs: number;
 }
 
+/** RUN_MODES lists what a run's traffic can go at: the one list of run modes. */
+export const RUN_MODES = ['load', 'local', 'kube', 'scenario'] as const;
+
+/** RunMode is what a run's traffic went at: a plain URL, the embedded runtime, a cluster, or a scenario. */
+export type RunMode = (typeof RUN_MODES)[number];
+
 /** RunMeta describes the run: enough to reproduce it, never a credential. */
 export interface RunMeta {
   tool: { name: 'rollcheck'; version: string };
   command: string;
-  mode: 'load' | 'local' | 'kube' | 'scenario';
+  mode: RunMode;
   target: string;
   params: Record<string, unknown>;
   startedAt: string;
@@ -200,15 +202,19 @@ export interface Attribution {
   cause?: FindingId;
 }
 
+/** FINDING_IDS lists every kind of finding: the one list of finding ids. */
+export const FINDING_IDS = [
+  'sigterm-ignored',
+  'no-prestop-drain',
+  'keepalive-reset',
+  'not-ready-traffic',
+  'unrelated-errors',
+  'rollout-failed',
+  'watch-lost',
+] as const;
+
 /** FindingId names each kind of finding. */
-export type FindingId =
-  | 'sigterm-ignored'
-  | 'no-prestop-drain'
-  | 'keepalive-reset'
-  | 'not-ready-traffic'
-  | 'unrelated-errors'
-  | 'rollout-failed'
-  | 'watch-lost';
+export type FindingId = (typeof FINDING_IDS)[number];
 
 /** Finding is one diagnosed mistake with its evidence and a fix. */
 export interface Finding {

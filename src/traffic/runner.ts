@@ -1,3 +1,8 @@
+// traffic/ owns the load engine: the open-model scheduler, HTTP dispatch over
+// a keep-alive pool and a fresh-connection pool, outcome classification,
+// per-interval aggregation and worker threads. It emits batches, never prints,
+// and imports only results/ and the ground floor (it knows nothing of pods
+// beyond the --pod-header value). createTrafficRunner here is its entry.
 import type { Clock } from '../results/clock.js';
 import type { TrafficBatch } from '../results/partial.js';
 import { createEngine, type EngineStop } from './engine.js';

@@ -2,7 +2,8 @@
 // their own PID namespace) or containers, the Service proxy, readiness probes,
 // the rolling-update controller and the kubelet's termination sequence. It
 // implements the ClusterDriver seam and emits ClusterEvents; it must not import
-// traffic/, results/ (but the clock), analysis/, report/, dashboard/ or kube/.
+// traffic/, analysis/, report/, dashboard/ or kube/, and of results/ only the
+// clock and the event vocabulary.
 export { createLocalDriver, type LocalDriver, type LocalDriverExtras } from './local-driver.js';
 export { createPodRuntime, demoDir, type PodRuntimeFactoryOptions } from './create-pod-runtime.js';
 export type { PodExit, PodHandle, PodRuntime, PodRuntimeKind, PodSignal, PodSpec, PreStopResult } from './pod-runtime.js';

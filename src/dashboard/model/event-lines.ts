@@ -1,7 +1,7 @@
 import { EVENT_LABEL, isPodEvent, type ClusterEvent } from '../../results/events.js';
 import type { FailureKind, FailureRecord } from '../../results/types.js';
 import { ellipsize, formatSpan } from './format.js';
-import { KIND_SHORT } from './traffic-now.js';
+import { KIND_STYLE } from '../../results/kind-style.js';
 
 /** LogLine is one line of the event log: a cluster event or a burst of failures. */
 export interface LogLine {
@@ -73,7 +73,7 @@ export function describeBurst(
   podWidth: number,
   capped: boolean,
 ): string {
-  const count = `${b.count}${capped ? '+' : ''} ${KIND_SHORT[b.kind]}`;
+  const count = `${b.count}${capped ? '+' : ''} ${KIND_STYLE[b.kind].short}`;
   const cause = causeBefore(b, events);
   if (b.pod !== undefined) {
     const head = `${count}, ${ellipsize(b.pod, podWidth)}`;

@@ -100,15 +100,3 @@ function addFailures(
     perSec[bin] = (perSec[bin] ?? 0) + n;
   }
 }
-
-/** KIND_SHORT labels failure kinds in eight columns or fewer. */
-export const KIND_SHORT: Record<FailureKind, string> = {
-  http_5xx: '5xx',
-  http_4xx: '4xx',
-  refused: 'refused',
-  reset: 'reset',
-  timeout: 'timeout',
-  closed_before_response: 'ka-close',
-  dns: 'dns',
-  other: 'other',
-};
