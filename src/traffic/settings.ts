@@ -25,6 +25,8 @@ export interface TrafficSettings {
   /** podHeader is the response header naming the pod that answered (lower case). */
   podHeader: string;
   workers: number;
+  /** client is the HTTP client: 'lean' (default; net.Socket) or 'undici' (the reference). */
+  client?: 'lean' | 'undici';
 }
 
 /** TrafficDefaults are the per-command defaults of the shared traffic flags. */
@@ -80,7 +82,15 @@ export function addTrafficOptions(cmd: Command, defaults: TrafficDefaults): Comm
       'cap on outstanding requests; the excess is counted as dropped (default: rate x timeout, at least 1000)',
     )
     .option('--pod-header <name>', 'response header that names the pod that answered', 'x-pod-name')
-    .addOption(new Option('--workers <n>', 'worker threads, each sending rate/N').default('1'));
+    .addOption(new Option('--workers <n>', 'worker threads, each sending rate/N').default('1'))
+    .addOption(
+      new Option(
+        '--client <name>',
+        'HTTP client: lean (net.Socket, least CPU) or undici (reference)',
+      )
+        .choices(['lean', 'undici'])
+        .default('lean'),
+    );
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -97,7 +107,10 @@ export function readTrafficSettings(
     return v === undefined || v === null ? fallback : String(v);
   };
   const ratePerSec = parsePositive(text('rate', String(DEFAULT_RATE)), '--rate');
-  const durationMs = parseDurationMs(text('duration', `${DEFAULT_DURATION_MS / 1000}s`), '--duration');
+  const durationMs = parseDurationMs(
+    text('duration', `${DEFAULT_DURATION_MS / 1000}s`),
+    '--duration',
+  );
   if (durationMs <= 0) throw new UsageError('--duration: must be longer than 0; use e.g. 30s');
   const warmupMs = parseDurationMs(text('warmup', '2s'), '--warmup');
   const connections = parsePositive(text('connections', '10'), '--connections', true);
@@ -136,6 +149,7 @@ export function readTrafficSettings(
     maxInFlight,
     podHeader,
     workers,
+    client: opts.client === 'undici' ? 'undici' : 'lean',
   };
 }
 
