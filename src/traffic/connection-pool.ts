@@ -41,6 +41,8 @@ export interface ConnectionPoolOptions {
   podHeader: string;
   /** nextConnId hands out run-unique connection ids. */
   nextConnId(): string;
+  /** nowMs is the engine's clock (monotonic ms). */
+  nowMs(): number;
 }
 
 /** ConnectionPool hands out idle slots first-in first-out, so traffic spreads over every connection. */

@@ -76,6 +76,7 @@ export function createEngine(options: EngineOptions): TrafficEngine {
     request: { path, method: settings.method, headers: settings.headers, body, reset },
     podHeader: settings.podHeader,
     nextConnId,
+    nowMs: clock.nowMs,
   });
   const keepalive = makePool(poolOptions(false, settings.connections));
   const fresh = makePool(poolOptions(true, 4096));
@@ -142,6 +143,10 @@ export function createEngine(options: EngineOptions): TrafficEngine {
       );
     }
     toRelease.length = 0;
+    // Capacity came back: send what is due now instead of at the next timer (timers have 1 ms
+    // steps, so at more than 1 000/s a timer-only loop sends in bursts, and a full in-flight cap
+    // would idle until the next one).
+    if (running && t0 + k * periodMs <= clock.nowMs()) fireDue(clock.nowMs(), MAX_BATCH);
   };
 
   // nowMs: the caller's clock reading taken just before (one reading per request, not one per step).

@@ -53,6 +53,8 @@ export class ResponseParser {
   private lineEmpty = true;
   private podStart = -1;
   private podEnd = -1;
+  private lastKeepAlive: Buffer | null = null;
+  private lastKeepAliveMs = -1;
   /** finalSeen: a final status line and its headers have been parsed for the current request. */
   finalSeen = false;
 
@@ -253,9 +255,18 @@ export class ResponseParser {
     } else if (n === 10 && nameIs(b, s, CONNECTION)) {
       if (hasToken(b, vs, ve, CLOSE)) this.connClose = true;
       if (hasToken(b, vs, ve, KEEP_ALIVE)) this.connKeepAlive = true;
-    } else if (n === 10 && nameIs(b, s, KEEP_ALIVE))
-      this.keepAliveMs = keepAliveTimeoutMs(b, vs, ve);
+    } else if (n === 10 && nameIs(b, s, KEEP_ALIVE)) this.keepAlive(b, vs, ve);
     return true;
+  }
+
+  // keepAlive reads the Keep-Alive header's timeout, decoding only when it differs from the last one.
+  private keepAlive(b: Buffer, vs: number, ve: number): void {
+    const last = this.lastKeepAlive;
+    if (last === null || last.length !== ve - vs || b.compare(last, 0, last.length, vs, ve) !== 0) {
+      this.lastKeepAlive = Buffer.from(b.subarray(vs, ve));
+      this.lastKeepAliveMs = keepAliveTimeoutMs(b, vs, ve);
+    }
+    this.keepAliveMs = this.lastKeepAliveMs;
   }
 
   private podAt(vs: number, ve: number): void {

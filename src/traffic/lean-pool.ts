@@ -4,7 +4,6 @@
 // the same error codes undici does in the same situations, so every outcome
 // classifies alike (test/traffic/differential.test.ts holds it to that).
 import * as net from 'node:net';
-import { performance } from 'node:perf_hooks';
 import * as tls from 'node:tls';
 import {
   createSlotPool,
@@ -54,6 +53,7 @@ interface Target {
   podHeader: Buffer;
   wheel: TimerWheel;
   readBuffer: Buffer;
+  nowMs(): number;
   nextConnId(): string;
 }
 
@@ -70,6 +70,7 @@ class LeanSlot implements Slot, ParserSink, Expiring {
   private socket: net.Socket | null = null;
   private current: InFlightRequest | null = null;
   private phase = Phase.None;
+  private readAtMs = 0;
   private readonly parser: ResponseParser;
 
   constructor(private readonly t: Target) {
@@ -78,7 +79,9 @@ class LeanSlot implements Slot, ParserSink, Expiring {
 
   dispatch(r: InFlightRequest): void {
     this.current = r;
-    if (this.socket !== null && this.connected && this.phase === Phase.Idle) this.write(r);
+    // r.startAtMs is the engine's clock reading of just now: no second reading.
+    if (this.socket !== null && this.connected && this.phase === Phase.Idle)
+      this.write(r, r.startAtMs);
     else if (this.socket === null) this.connect();
   }
 
@@ -91,7 +94,7 @@ class LeanSlot implements Slot, ParserSink, Expiring {
   private connect(): void {
     const t = this.t;
     this.phase = Phase.Connect;
-    t.wheel.arm(this, performance.now() + t.timeoutMs);
+    t.wheel.arm(this, t.nowMs() + t.timeoutMs);
     let socket: net.Socket;
     if (t.https) {
       socket = tls.connect({
@@ -132,26 +135,28 @@ class LeanSlot implements Slot, ParserSink, Expiring {
     this.requests = 0;
     this.pod = undefined;
     this.phase = Phase.Idle;
-    if (this.current !== null) this.write(this.current);
-    else this.t.wheel.arm(this, performance.now() + KEEPALIVE_DEFAULT_MS);
+    const nowMs = this.t.nowMs();
+    if (this.current !== null) this.write(this.current, nowMs);
+    else this.t.wheel.arm(this, nowMs + KEEPALIVE_DEFAULT_MS);
   }
 
-  private write(r: InFlightRequest): void {
+  private write(r: InFlightRequest, nowMs: number): void {
     const t = this.t;
     r.onConnect();
     this.phase = Phase.Headers;
     this.parser.begin(t.head);
-    t.wheel.arm(this, performance.now() + t.timeoutMs);
+    t.wheel.arm(this, nowMs + t.timeoutMs);
     (this.socket as net.Socket).write(t.bytes);
   }
 
   private onRead(socket: net.Socket, buf: Buffer, n: number): void {
     if (socket !== this.socket) return;
+    // One clock reading per read: the deadlines armed while parsing it start from there.
+    this.readAtMs = this.t.nowMs();
     const r = this.current;
     if (r !== null) {
       if (this.phase === Phase.Headers) r.onResponseStarted();
-      else if (this.phase === Phase.Body)
-        this.t.wheel.arm(this, performance.now() + this.t.timeoutMs);
+      else if (this.phase === Phase.Body) this.t.wheel.arm(this, this.readAtMs + this.t.timeoutMs);
     }
     this.parser.execute(buf, 0, n);
   }
@@ -164,7 +169,7 @@ class LeanSlot implements Slot, ParserSink, Expiring {
         this.pod = buf.toString('latin1', podStart, podEnd);
     }
     this.phase = Phase.Body;
-    this.t.wheel.arm(this, performance.now() + this.t.timeoutMs);
+    this.t.wheel.arm(this, this.readAtMs + this.t.timeoutMs);
     this.current?.onStatus(status, this.pod);
   }
 
@@ -175,7 +180,7 @@ class LeanSlot implements Slot, ParserSink, Expiring {
     if (keepAliveMs >= 0) idleMs = Math.min(keepAliveMs - KEEPALIVE_THRESHOLD_MS, KEEPALIVE_MAX_MS);
     if (keepAlive && !this.t.reset && idleMs > 0) {
       this.phase = Phase.Idle;
-      this.t.wheel.arm(this, performance.now() + idleMs);
+      this.t.wheel.arm(this, this.readAtMs + idleMs);
     } else {
       this.t.wheel.disarm(this);
       this.drop();
@@ -275,7 +280,7 @@ export function createLeanPool(options: ConnectionPoolOptions): ConnectionPool {
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   // Fine enough for any timeout, coarse enough to cost nothing: 1/20 of it, 5 ms .. 100 ms.
   const tickMs = Math.min(100, Math.max(5, Math.floor(options.timeoutMs / 20)));
-  const wheel = new TimerWheel(tickMs, () => performance.now());
+  const wheel = new TimerWheel(tickMs, options.nowMs);
   const target: Target = {
     host,
     port: Number(url.port || (https ? 443 : 80)),
@@ -289,6 +294,7 @@ export function createLeanPool(options: ConnectionPoolOptions): ConnectionPool {
     wheel,
     // Every socket of the pool reads into one buffer: each read is parsed before the next.
     readBuffer: Buffer.allocUnsafe(64 * 1024),
+    nowMs: options.nowMs,
     nextConnId: options.nextConnId,
   };
   return createSlotPool<LeanSlot>(options, {
