@@ -51,8 +51,13 @@ export class ResponseParser {
   private remaining = 0;
   private sizeDigits = 0;
   private lineEmpty = true;
+  private podBuf: Buffer | null = null;
   private podStart = -1;
   private podEnd = -1;
+  /** clSeen/clValue: a Content-Length header and its value read as parseInt does (undici checks the body against it). */
+  private clSeen = false;
+  private clValue = 0;
+  private bodyRead = 0;
   private lastKeepAlive: Buffer | null = null;
   private lastKeepAliveMs = -1;
   /** finalSeen: a final status line and its headers have been parsed for the current request. */
@@ -83,14 +88,12 @@ export class ResponseParser {
     return this.finalSeen && this.state !== S.BodyEof && this.keepAliveOk();
   }
 
-  /** eof is told when the peer closed: it ends an EOF-delimited body, or fails a response cut short. */
-  eof(): boolean {
+  /** eof is told when the peer closed under a response: it ends an EOF-delimited body, or fails one cut short. */
+  eof(): void {
     if (this.state === S.BodyEof) {
       this.state = S.Idle;
       this.sink.complete(false, -1);
-      return true;
-    }
-    return false;
+    } else this.fail('HPE_INVALID_EOF_STATE', 'Invalid EOF state');
   }
 
   /** execute parses `buf[start, end)`; bytes after the response's end make the connection unusable (failed). */
@@ -107,11 +110,13 @@ export class ResponseParser {
         case S.BodyLength: {
           const n = Math.min(this.remaining, end - i);
           this.remaining -= n;
+          this.bodyRead += n;
           i += n;
           if (this.remaining === 0) this.done();
           break;
         }
         case S.BodyEof:
+          this.bodyRead += end - i;
           return;
         case S.Idle:
         case S.Dead:
@@ -128,6 +133,10 @@ export class ResponseParser {
     this.sawStatus = false;
     this.status = 0;
     this.contentLength = -1;
+    this.clSeen = false;
+    this.bodyRead = 0;
+    this.podStart = -1;
+    this.podBuf = null;
     this.chunked = false;
     this.teOther = false;
     this.connClose = false;
@@ -142,7 +151,13 @@ export class ResponseParser {
   private fail(code: string, message: string): void {
     this.state = S.Dead;
     this.stash = null;
-    this.sink.fail(code, message);
+    // undici reports any parse error under a Content-Length the body does not match as that mismatch.
+    if (this.clSeen && this.bodyRead !== this.clValue)
+      this.sink.fail(
+        'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+        'Response body object length does not match content-length header',
+      );
+    else this.sink.fail(code, message);
   }
 
   private done(): void {
@@ -175,6 +190,7 @@ export class ResponseParser {
       }
       if (lf < 0) {
         if (to > pos) this.stash = Buffer.from(b.subarray(pos, to));
+        this.keepPod(b);
         this.headBytes -= to - pos; // counted again when the line completes
         return -1;
       }
@@ -259,6 +275,14 @@ export class ResponseParser {
     return true;
   }
 
+  // keepPod copies the pod header value out of a read buffer the head outlives (reads may share one buffer).
+  private keepPod(b: Buffer): void {
+    if (this.podStart < 0 || this.podBuf !== null) return;
+    this.podBuf = Buffer.from(b.subarray(this.podStart, this.podEnd));
+    this.podStart = 0;
+    this.podEnd = this.podBuf.length;
+  }
+
   // keepAlive reads the Keep-Alive header's timeout, decoding only when it differs from the last one.
   private keepAlive(b: Buffer, vs: number, ve: number): void {
     const last = this.lastKeepAlive;
@@ -270,6 +294,7 @@ export class ResponseParser {
   }
 
   private podAt(vs: number, ve: number): void {
+    this.podBuf = null;
     this.podStart = vs;
     this.podEnd = ve;
   }
@@ -279,6 +304,8 @@ export class ResponseParser {
     for (let k = vs; k < ve; k += 1) {
       const d = (b[k] as number) - 0x30;
       if (!digit(d) || v > 1e15) {
+        this.clSeen = k > vs;
+        this.clValue = v;
         this.fail('HPE_INVALID_CONTENT_LENGTH', 'Invalid character in Content-Length');
         return false;
       }
@@ -293,6 +320,8 @@ export class ResponseParser {
       return false;
     }
     this.contentLength = v;
+    this.clSeen = true;
+    this.clValue = v;
     return true;
   }
 
@@ -306,7 +335,6 @@ export class ResponseParser {
         return false;
       }
       this.resetHead();
-      this.podStart = -1;
       return true;
     }
     if (this.chunked && this.contentLength >= 0) {
@@ -317,9 +345,7 @@ export class ResponseParser {
       return false;
     }
     this.finalSeen = true;
-    const podStart = this.podStart;
-    this.podStart = -1;
-    this.sink.headers(status, b, podStart, this.podEnd);
+    this.sink.headers(status, this.podBuf ?? b, this.podStart, this.podEnd);
     if (this.state === S.Dead) return false; // the sink gave up on the connection
     if (this.noBody || status === 204 || status === 304) this.done();
     else if (this.chunked) {
@@ -366,6 +392,7 @@ export class ResponseParser {
         case S.ChunkData: {
           const n = Math.min(this.remaining, end - i);
           this.remaining -= n;
+          this.bodyRead += n;
           i += n;
           if (this.remaining === 0) this.state = S.ChunkDataCr;
           break;

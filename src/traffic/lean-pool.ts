@@ -23,12 +23,14 @@ const KEEPALIVE_THRESHOLD_MS = 1_000;
 
 /** LeanError is an error with undici's (or llhttp's, or Node's) code for the same situation. */
 export class LeanError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'LeanError';
+  readonly code: string | undefined;
+
+  constructor(code: string, message: string) {
+    // undici's parse errors carry no code, only their name (which the engine records instead).
+    const parse = code.startsWith('HPE_');
+    super(parse ? `Response does not match the HTTP/1.1 protocol (${code}: ${message})` : message);
+    this.code = parse ? undefined : code;
+    this.name = parse ? 'HTTPParserError' : 'LeanError';
   }
 }
 
@@ -226,7 +228,7 @@ class LeanSlot implements Slot, ParserSink, Expiring {
   private endsAtClose(): boolean {
     const p = this.parser;
     if (this.current === null || !p.finalSeen || p.shouldKeepAlive) return false;
-    if (!p.eof()) this.fail('HPE_INVALID_EOF_STATE', 'Invalid EOF state');
+    p.eof();
     return true;
   }
 
@@ -261,12 +263,12 @@ export function requestBytes(url: URL, spec: RequestSpec): Buffer {
   let head = `${spec.method} ${spec.path} HTTP/1.1\r\n`;
   const names = new Set(spec.headers.map(([k]) => k.toLowerCase()));
   if (!names.has('host')) head += `host: ${url.host}\r\n`;
-  head += `connection: ${spec.reset ? 'close' : 'keep-alive'}\r\n`;
+  head += `connection: ${closesAfter(spec) ? 'close' : 'keep-alive'}\r\n`;
   for (const [k, v] of spec.headers) head += `${k}: ${v}\r\n`;
   const expectsPayload = ['POST', 'PUT', 'PATCH', 'QUERY', 'PROPFIND', 'PROPPATCH'].includes(
     spec.method,
   );
-  if (spec.body !== null) head += `content-length: ${spec.body.length}\r\n`;
+  if (spec.body !== null && spec.body.length > 0) head += `content-length: ${spec.body.length}\r\n`;
   else if (expectsPayload) head += 'content-length: 0\r\n';
   head += '\r\n';
   const h = Buffer.from(head, 'latin1');
@@ -288,7 +290,7 @@ export function createLeanPool(options: ConnectionPoolOptions): ConnectionPool {
     servername: https && net.isIP(host) === 0 ? host : undefined,
     bytes: requestBytes(url, options.request),
     head: options.request.method === 'HEAD',
-    reset: options.request.reset,
+    reset: closesAfter(options.request),
     timeoutMs: options.timeoutMs,
     podHeader: Buffer.from(options.podHeader, 'latin1'),
     wheel,
@@ -303,6 +305,11 @@ export function createLeanPool(options: ConnectionPoolOptions): ConnectionPool {
     destroy: async (slot) => slot.destroy(),
     closed: () => wheel.stop(),
   });
+}
+
+/** closesAfter: the connection closes after each response (undici closes after a HEAD, in case a body follows). */
+function closesAfter(spec: RequestSpec): boolean {
+  return spec.reset || spec.method === 'HEAD';
 }
 
 /** sameLatin1 says whether `buf[s, e)` read as latin1 is `text`. */
