@@ -242,6 +242,8 @@ export function createRecorder(options: RecorderOptions): Recorder {
       return () => void listeners.delete(listener);
     },
     snapshot,
+    latencyOf: (fromMs, toMs) =>
+      store.latencyOf(Math.ceil(fromMs / INTERVAL_MS), Math.floor(toMs / INTERVAL_MS)),
     tick,
     finish(fin) {
       foldDirect(true);
