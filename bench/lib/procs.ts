@@ -85,6 +85,8 @@ export interface RollcheckRun {
   cpuShare: number;
   /** cpuUsPerOk is its CPU time per ok request while it recorded (µs). */
   cpuUsPerOk: number;
+  /** resultsBytes is the size of the results file it wrote. */
+  resultsBytes: number;
   stderr: string;
 }
 
@@ -127,7 +129,7 @@ export async function runRollcheck(
     clearInterval(sampler);
     cpu.stop();
     await duringDone;
-    statSync(out);
+    const resultsBytes = statSync(out).size;
     const results = JSON.parse(readFileSync(out, 'utf8')) as Results;
     const m = results.meta;
     const fromMs = m.startEpochMs + (m.recordedFromMs ?? 0);
@@ -135,7 +137,7 @@ export async function runRollcheck(
     const cpuShare = cpu.share(fromMs, toMs);
     const okPerSec = (results.totals.ok * 1000) / Math.max(1, toMs - fromMs);
     const cpuUsPerOk = (cpuShare * 1e6) / okPerSec;
-    return { code, results, rssMaxKb, rssTrafficKb, cpuShare, cpuUsPerOk, stderr };
+    return { code, results, rssMaxKb, rssTrafficKb, cpuShare, cpuUsPerOk, resultsBytes, stderr };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
