@@ -29,7 +29,10 @@ export function pinningNote(): string {
 
 /** ServerStats is what the target server counted. */
 export interface ServerStats {
+  /** windows counts arrivals per 100 ms window of the epoch clock. */
   windows: Array<[number, number]>;
+  /** perMs counts arrivals per ms of the epoch clock (to re-bin at any alignment). */
+  perMs: Array<[number, number]>;
   answered: number;
   requests: number;
 }
@@ -180,11 +183,30 @@ export interface CpuTrace {
   share(fromEpochMs: number, toEpochMs: number): number;
 }
 
+/**
+ * runQueueWaitMs reads how long a process's main thread has waited on a run queue so far
+ * (ms; NaN when gone): runnable, but another task had the core. /proc/PID/task/PID/schedstat.
+ */
+export function runQueueWaitMs(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    const f = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ');
+    return Number(f[1]) / 1e6;
+  } catch {
+    return NaN;
+  }
+}
+
 /** traceCpu samples `pid`'s CPU time every `everyMs` until stopped or the process is gone. */
 export function traceCpu(pid: number | undefined, everyMs = 100): CpuTrace {
+  return traceCounter(() => cpuMs(pid), everyMs);
+}
+
+/** traceCounter samples a growing counter (ms) against the epoch clock; its share() is the counter's growth per ms. */
+export function traceCounter(read: () => number, everyMs = 100): CpuTrace {
   const samples: Array<[number, number]> = [];
   const take = (): void => {
-    const c = cpuMs(pid);
+    const c = read();
     if (!Number.isNaN(c)) samples.push([Date.now(), c]);
   };
   take();
