@@ -15,8 +15,8 @@ const HAS_TASKSET = spawnSync('taskset', ['-V']).status === 0 && availableParall
 export const SERVER_CORE = 0;
 export const LOAD_CORE = 1;
 
-/** pinned prefixes a command with taskset (when available) so it runs on `core` only. */
-export function pinned(core: number, cmd: string, args: string[]): [string, string[]] {
+/** pinned prefixes a command with taskset (when available) so it runs on `core` only (or a list, "0,1"). */
+export function pinned(core: number | string, cmd: string, args: string[]): [string, string[]] {
   return HAS_TASKSET ? ['taskset', ['-c', String(core), cmd, ...args]] : [cmd, args];
 }
 
@@ -93,11 +93,12 @@ export interface RollcheckRun {
   stderr: string;
 }
 
-/** runRollcheck runs `rollcheck load URL ...args` from source, pinned to the load core, and reads its results. */
+/** runRollcheck runs `rollcheck load URL ...args` from source, pinned to the load core (or `cores`), and reads its results. */
 export async function runRollcheck(
   url: string,
   args: string[],
   during?: (pid: number) => Promise<void>,
+  cores: number | string = LOAD_CORE,
 ): Promise<RollcheckRun> {
   const dir = mkdtempSync(join(tmpdir(), 'rollcheck-bench-'));
   try {
@@ -107,7 +108,7 @@ export async function runRollcheck(
       process.env['BENCH_CLI'] === 'dist'
         ? [join(ROOT, 'bin/rollcheck')]
         : ['--import', 'tsx', join(ROOT, 'bench/lib/rollcheck-cli.ts')];
-    const [cmd, argv] = pinned(LOAD_CORE, process.execPath, [
+    const [cmd, argv] = pinned(cores, process.execPath, [
       ...entry,
       'load',
       url,
