@@ -1,5 +1,6 @@
-// traffic/ owns the load engine: the open-model scheduler, undici dispatch over
-// a keep-alive pool and a fresh-connection pool, outcome classification,
+// traffic/ owns the load engine: the open-model scheduler, HTTP/1.1 dispatch
+// (the lean client on net.Socket by default, undici as the reference) over a
+// keep-alive pool and a fresh-connection pool, outcome classification,
 // per-interval aggregation and worker threads. It emits batches, never prints,
 // and must not import cluster/, analysis/, report/ or dashboard/ (it knows nothing of pods
 // beyond the --pod-header value).
