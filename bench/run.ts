@@ -1,4 +1,4 @@
-// `npm run bench [-- --only NAME] [-- --quick]`: runs every bench/*.bench.ts
+// `npm run bench [-- --only NAME] [-- --quick | --long]`: runs every bench/*.bench.ts
 // (NAME is the file name without .bench.ts) and prints one table of the rows
 // they return. A bench module exports `run(options: BenchOptions)` returning
 // BenchRow[] (or printing its own figures and returning nothing).
@@ -13,7 +13,7 @@ type BenchModule = { run(options: BenchOptions): Promise<BenchRow[] | void> };
 const args = process.argv.slice(2);
 const onlyAt = args.indexOf('--only');
 const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
-const options: BenchOptions = { quick: args.includes('--quick') };
+const options: BenchOptions = { quick: args.includes('--quick'), long: args.includes('--long') };
 const here = fileURLToPath(new URL('.', import.meta.url));
 const names = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
@@ -27,7 +27,7 @@ const rows: BenchRow[] = [];
 const started = new Date();
 for (const name of names) {
   if (only !== undefined && name !== only) continue;
-  console.error(`bench: ${name}${options.quick ? ' (quick)' : ''} …`);
+  console.error(`bench: ${name}${options.quick ? ' (quick)' : options.long ? ' (long)' : ''} …`);
   const mod = (await import(pathToFileURL(`${here}${name}.bench.ts`).href)) as BenchModule;
   const got = await mod.run(options);
   if (Array.isArray(got)) rows.push(...got);

@@ -15,8 +15,8 @@ const HAS_TASKSET = spawnSync('taskset', ['-V']).status === 0 && availableParall
 export const SERVER_CORE = 0;
 export const LOAD_CORE = 1;
 
-/** pinned prefixes a command with taskset (when available) so it runs on `core` only. */
-export function pinned(core: number, cmd: string, args: string[]): [string, string[]] {
+/** pinned prefixes a command with taskset (when available) so it runs on `core` only (or a list, "0,1"). */
+export function pinned(core: number | string, cmd: string, args: string[]): [string, string[]] {
   return HAS_TASKSET ? ['taskset', ['-c', String(core), cmd, ...args]] : [cmd, args];
 }
 
@@ -29,7 +29,10 @@ export function pinningNote(): string {
 
 /** ServerStats is what the target server counted. */
 export interface ServerStats {
+  /** windows counts arrivals per 100 ms window of the epoch clock. */
   windows: Array<[number, number]>;
+  /** perMs counts arrivals per ms of the epoch clock (to re-bin at any alignment). */
+  perMs: Array<[number, number]>;
   answered: number;
   requests: number;
 }
@@ -85,14 +88,17 @@ export interface RollcheckRun {
   cpuShare: number;
   /** cpuUsPerOk is its CPU time per ok request while it recorded (µs). */
   cpuUsPerOk: number;
+  /** resultsBytes is the size of the results file it wrote. */
+  resultsBytes: number;
   stderr: string;
 }
 
-/** runRollcheck runs `rollcheck load URL ...args` from source, pinned to the load core, and reads its results. */
+/** runRollcheck runs `rollcheck load URL ...args` from source, pinned to the load core (or `cores`), and reads its results. */
 export async function runRollcheck(
   url: string,
   args: string[],
   during?: (pid: number) => Promise<void>,
+  cores: number | string = LOAD_CORE,
 ): Promise<RollcheckRun> {
   const dir = mkdtempSync(join(tmpdir(), 'rollcheck-bench-'));
   try {
@@ -102,7 +108,7 @@ export async function runRollcheck(
       process.env['BENCH_CLI'] === 'dist'
         ? [join(ROOT, 'bin/rollcheck')]
         : ['--import', 'tsx', join(ROOT, 'bench/lib/rollcheck-cli.ts')];
-    const [cmd, argv] = pinned(LOAD_CORE, process.execPath, [
+    const [cmd, argv] = pinned(cores, process.execPath, [
       ...entry,
       'load',
       url,
@@ -127,7 +133,7 @@ export async function runRollcheck(
     clearInterval(sampler);
     cpu.stop();
     await duringDone;
-    statSync(out);
+    const resultsBytes = statSync(out).size;
     const results = JSON.parse(readFileSync(out, 'utf8')) as Results;
     const m = results.meta;
     const fromMs = m.startEpochMs + (m.recordedFromMs ?? 0);
@@ -135,7 +141,7 @@ export async function runRollcheck(
     const cpuShare = cpu.share(fromMs, toMs);
     const okPerSec = (results.totals.ok * 1000) / Math.max(1, toMs - fromMs);
     const cpuUsPerOk = (cpuShare * 1e6) / okPerSec;
-    return { code, results, rssMaxKb, rssTrafficKb, cpuShare, cpuUsPerOk, stderr };
+    return { code, results, rssMaxKb, rssTrafficKb, cpuShare, cpuUsPerOk, resultsBytes, stderr };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -178,11 +184,30 @@ export interface CpuTrace {
   share(fromEpochMs: number, toEpochMs: number): number;
 }
 
+/**
+ * runQueueWaitMs reads how long a process's main thread has waited on a run queue so far
+ * (ms; NaN when gone): runnable, but another task had the core. /proc/PID/task/PID/schedstat.
+ */
+export function runQueueWaitMs(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    const f = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ');
+    return Number(f[1]) / 1e6;
+  } catch {
+    return NaN;
+  }
+}
+
 /** traceCpu samples `pid`'s CPU time every `everyMs` until stopped or the process is gone. */
 export function traceCpu(pid: number | undefined, everyMs = 100): CpuTrace {
+  return traceCounter(() => cpuMs(pid), everyMs);
+}
+
+/** traceCounter samples a growing counter (ms) against the epoch clock; its share() is the counter's growth per ms. */
+export function traceCounter(read: () => number, everyMs = 100): CpuTrace {
   const samples: Array<[number, number]> = [];
   const take = (): void => {
-    const c = cpuMs(pid);
+    const c = read();
     if (!Number.isNaN(c)) samples.push([Date.now(), c]);
   };
   take();

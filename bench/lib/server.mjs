@@ -3,7 +3,8 @@
 // counts arrivals per 100 ms window of the epoch clock, and appends one byte
 // per finished response to --count-file with a synchronous write, so that the
 // count survives a SIGKILL. Over IPC: {type:'listening', port} once, and
-// {type:'stats'} → {type:'stats', windows, answered, requests}.
+// {type:'stats'} → {type:'stats', windows, perMs, answered, requests} (arrivals
+// per 100 ms window and per ms of the epoch clock).
 import http from 'node:http';
 import { openSync, writeSync } from 'node:fs';
 
@@ -18,13 +19,16 @@ const countFile = opt('count-file', '');
 const countFd = countFile ? openSync(countFile, 'a') : -1;
 const ONE = Buffer.from('.');
 const windows = new Map();
+const perMs = new Map();
 let requests = 0;
 let answered = 0;
 
 const server = http.createServer((req, res) => {
   requests += 1;
-  const w = Math.floor(Date.now() / 100);
+  const ms = Date.now();
+  const w = Math.floor(ms / 100);
   windows.set(w, (windows.get(w) ?? 0) + 1);
+  perMs.set(ms, (perMs.get(ms) ?? 0) + 1);
   if (countFd >= 0) {
     res.on('finish', () => {
       answered += 1;
@@ -43,6 +47,12 @@ server.listen(port, '127.0.0.1', () => {
 });
 process.on('message', (m) => {
   if (m?.type === 'stats')
-    process.send?.({ type: 'stats', windows: [...windows.entries()], answered, requests });
+    process.send?.({
+      type: 'stats',
+      windows: [...windows.entries()],
+      perMs: [...perMs.entries()],
+      answered,
+      requests,
+    });
 });
 process.on('disconnect', () => process.exit(0));

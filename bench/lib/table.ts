@@ -11,6 +11,8 @@ export interface BenchRow {
 export interface BenchOptions {
   /** quick shortens every run (for a smoke check, not for figures). */
   quick: boolean;
+  /** long runs the benches that have a long mode at full length (rss: 10 minutes). */
+  long?: boolean;
 }
 
 /** formatTable renders rows as an aligned text table. */

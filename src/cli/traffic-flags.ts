@@ -50,7 +50,15 @@ export function addTrafficOptions(cmd: Command, defaults: TrafficDefaults): Comm
       'cap on outstanding requests; the excess is counted as dropped (default: rate x timeout, at least 1000)',
     )
     .option('--pod-header <name>', 'response header that names the pod that answered', 'x-pod-name')
-    .addOption(new Option('--workers <n>', 'worker threads, each sending rate/N').default('1'));
+    .addOption(new Option('--workers <n>', 'worker threads, each sending rate/N').default('1'))
+    .addOption(
+      new Option(
+        '--client <name>',
+        'HTTP client: lean (net.Socket, least CPU) or undici (reference)',
+      )
+        .choices(['lean', 'undici'])
+        .default('lean'),
+    );
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -1,4 +1,11 @@
-import { EMPTY_SUMMARY, decodeHistogram, encodeHistogram, mergeEncoded } from './histogram.js';
+import {
+  EMPTY_SUMMARY,
+  createHistogram,
+  decodeHistogram,
+  encodeHistogram,
+  mergeEncoded,
+  type Histogram,
+} from './histogram.js';
 import { summarizeWithSum } from './latency.js';
 import type { TrafficPartial } from './partial.js';
 import {
@@ -23,7 +30,14 @@ interface IntervalRec {
   latency: LatencySummary | null;
   /** sample is the built IntervalSample without inFlight, dropped when a late partial arrives. */
   sample: Omit<IntervalSample, 'inFlight'> | null;
+  /** full is the last IntervalSample handed out (sample + inFlight), reused while both hold. */
+  full: IntervalSample | null;
+  /** live is the latency histogram of a single same-thread part, held for the last LIVE_KEPT intervals only. */
+  live: Histogram | null;
 }
+
+// Live histograms held for the progress line's last second, and a little slack for late parts.
+const LIVE_KEPT = 20;
 
 /**
  * IntervalStore keeps one record per 100 ms interval, merging partials from
@@ -40,6 +54,8 @@ export interface IntervalStore {
     totalCompleted: number,
   ): IntervalSample[];
   lastIndex(): number;
+  /** latencyOf merges the latency of intervals [fromIndex, toIndex] from live histograms (decoding only parts that came encoded). */
+  latencyOf(fromIndex: number, toIndex: number): Histogram;
 }
 
 /** createIntervalStore makes an empty store. */
@@ -61,9 +77,22 @@ export function createIntervalStore(): IntervalStore {
         latencySumUs: 0,
         latency: null,
         sample: null,
+        full: null,
+        live: null,
       };
       recs.set(index, r);
-      if (index > last) last = index;
+      if (index > last) {
+        // Let go of live histograms that fell out of the window.
+        for (
+          let i = Math.max(last - LIVE_KEPT + 1, index - 2 * LIVE_KEPT);
+          i <= index - LIVE_KEPT;
+          i += 1
+        ) {
+          const old = recs.get(i);
+          if (old !== undefined) old.live = null;
+        }
+        last = index;
+      }
     }
     return r;
   };
@@ -104,8 +133,9 @@ export function createIntervalStore(): IntervalStore {
         r.histParts.push(p.histogram);
         // One part with its live histogram: summarize now and keep no histogram object around.
         const live = p.live?.latency;
-        r.latency =
-          r.histParts.length === 1 && live ? summarizeWithSum(live, p.sums.latencyUs) : null;
+        const single = r.histParts.length === 1 && live;
+        r.latency = single ? summarizeWithSum(live, p.sums.latencyUs) : null;
+        r.live = single && r.index > last - LIVE_KEPT ? live : null;
       }
       r.latencySumUs += p.sums.latencyUs;
       if (p.lagHistogram !== '') r.lagParts.push(p.lagHistogram);
@@ -116,22 +146,38 @@ export function createIntervalStore(): IntervalStore {
       // Walk back from the end: in flight at the end of interval i = sent(≤ i) − completed(≤ i).
       let sentUpTo = totalSent;
       let doneUpTo = totalCompleted;
-      for (const [index, r] of recs) {
-        if (index > toIndex) {
-          sentUpTo -= r.sent;
-          doneUpTo -= r.completed;
+      if (toIndex < last) {
+        for (const [index, r] of recs) {
+          if (index > toIndex) {
+            sentUpTo -= r.sent;
+            doneUpTo -= r.completed;
+          }
         }
       }
       const out: IntervalSample[] = [];
       for (let i = toIndex; i >= fromIndex; i -= 1) {
         const r = recs.get(i) ?? get(i);
-        out.push({ ...build(r), inFlight: Math.max(0, sentUpTo - doneUpTo) });
+        const inFlight = Math.max(0, sentUpTo - doneUpTo);
+        // A closed interval nothing late has reached is handed out as the same object again.
+        if (r.full === null || r.sample === null || r.full.inFlight !== inFlight)
+          r.full = { ...build(r), inFlight };
+        out.push(r.full);
         sentUpTo -= r.sent;
         doneUpTo -= r.completed;
       }
       return out.reverse();
     },
     lastIndex: () => last,
+    latencyOf(fromIndex, toIndex) {
+      const h = createHistogram();
+      for (let i = fromIndex; i <= toIndex; i += 1) {
+        const r = recs.get(i);
+        if (r === undefined) continue;
+        if (r.live !== null) h.add(r.live);
+        else mergeEncoded(r.histParts, h);
+      }
+      return h;
+    },
   };
 }
 

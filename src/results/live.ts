@@ -1,4 +1,5 @@
 import type { ClusterEvent } from './events.js';
+import type { Histogram } from './histogram.js';
 import type { FailureRecord, IntervalSample, Phase, RunMode, Totals } from './types.js';
 
 /**
@@ -9,6 +10,8 @@ import type { FailureRecord, IntervalSample, Phase, RunMode, Totals } from './ty
 export interface LiveView {
   subscribe(listener: () => void): () => void;
   snapshot(): LiveSnapshot;
+  /** latencyOf, where offered, is the latency of the intervals starting in [fromMs, toMs] as one live histogram (no decoding). */
+  latencyOf?(fromMs: number, toMs: number): Histogram;
 }
 
 /** LiveSnapshot is the run so far. */

@@ -134,6 +134,8 @@ export function createRecorder(options: RecorderOptions): Recorder {
     setPodLog: (pod, path) => void (record.podLogs[pod] = path),
     subscribe: subscribers.subscribe,
     snapshot: live.get,
+    latencyOf: (fromMs, toMs) =>
+      store.latencyOf(Math.ceil(fromMs / INTERVAL_MS), Math.floor(toMs / INTERVAL_MS)),
     tick: subscribers.tick,
     finish(fin) {
       foldDirect(true);

@@ -1,5 +1,5 @@
 import type { LiveSnapshot, LiveView } from '../results/live.js';
-import { decodeHistogram } from '../results/histogram.js';
+import { mergeEncoded } from '../results/histogram.js';
 import {
   FAILURE_KINDS,
   INTERVAL_MS,
@@ -24,16 +24,24 @@ export interface ProgressPrinter {
 /** createProgressPrinter prints one progress line per second (used when there is no dashboard). */
 export function createProgressPrinter(options: ProgressOptions): ProgressPrinter {
   const everyMs = options.everyMs ?? 1000;
+  const live = options.live;
   const timer = setInterval(() => {
-    const line = formatProgressLine(options.live.snapshot(), everyMs);
+    const line = formatProgressLine(live.snapshot(), everyMs, live.latencyOf?.bind(live));
     if (line !== null) options.out.write(line + '\n');
   }, everyMs);
   timer.unref();
   return { stop: () => clearInterval(timer) };
 }
 
-/** formatProgressLine describes the last `windowMs` of a snapshot in one line (null before any traffic). */
-export function formatProgressLine(s: LiveSnapshot, windowMs = 1000): string | null {
+/**
+ * formatProgressLine describes the last `windowMs` of a snapshot in one line (null before any traffic);
+ * `latencyOf` (the live view's) gives the window's latency without decoding a histogram.
+ */
+export function formatProgressLine(
+  s: LiveSnapshot,
+  windowMs = 1000,
+  latencyOf?: LiveView['latencyOf'],
+): string | null {
   const elapsed = `${(s.nowMs / 1000).toFixed(1)}s`;
   if (s.phase === 'warmup' || s.recent.length === 0) {
     return `${elapsed.padStart(7)}  ${s.phase.padEnd(8)}  warming up (not counted)`;
@@ -59,8 +67,10 @@ export function formatProgressLine(s: LiveSnapshot, windowMs = 1000): string | n
   const byKind = Object.entries(failed)
     .map(([k, n]) => `${k} ${n}`)
     .join(', ');
-  const hist = decodeHistogram('');
-  for (const i of window) if (i.histogram !== '') hist.add(decodeHistogram(i.histogram));
+  const first = window[0] as IntervalSample;
+  const hist = latencyOf
+    ? latencyOf(first.atMs, last.atMs)
+    : mergeEncoded(window.map((i) => i.histogram));
   const p99 = hist.totalCount > 0 ? `${(hist.getValueAtPercentile(99) / 1000).toFixed(1)}ms` : '-';
   return [
     elapsed.padStart(7),

@@ -2,7 +2,13 @@ import { createAggregator } from '../results/aggregator.js';
 import type { Clock } from '../results/clock.js';
 import type { TrafficBatch } from '../results/partial.js';
 import { INTERVAL_MS, type OutcomeKind, type Population } from '../results/types.js';
-import { createConnectionPool, type ConnectionPool, type Slot } from './connection-pool.js';
+import {
+  createConnectionPool,
+  type ConnectionPool,
+  type ConnectionPoolOptions,
+  type Slot,
+} from './connection-pool.js';
+import { createLeanPool } from './lean-pool.js';
 import { Fifo } from './fifo.js';
 import { InFlightRequest } from './request.js';
 import type { TrafficSettings } from './settings.js';
@@ -56,35 +62,24 @@ export function createEngine(options: EngineOptions): TrafficEngine {
   const source = options.source ?? 0;
   const url = new URL(options.url);
   const path = url.pathname + url.search;
-  const headers: Record<string, string> = {};
-  for (const [k, v] of settings.headers) headers[k] = v;
   const body = settings.body ? Buffer.from(settings.body) : null;
-  // undici reads the options and keeps nothing of them: one object per population, not one per request.
-  const keepaliveOpts = {
-    path,
-    method: settings.method,
-    headers: settings.headers.length > 0 ? headers : null,
-    body,
-  };
-  const freshOpts = { ...keepaliveOpts, reset: true };
   const podHeader = Buffer.from(settings.podHeader, 'latin1');
   const agg = createAggregator({ wire: options.wire === true });
   let connCounter = 0;
   const nextConnId = (): string => `w${source}:c${(connCounter += 1)}`;
-  const keepalive = createConnectionPool({
+  const makePool = settings.client === 'undici' ? createConnectionPool : createLeanPool;
+  const poolOptions = (reset: boolean, size: number): ConnectionPoolOptions => ({
     origin: url.origin,
     timeoutMs: settings.timeoutMs,
-    size: settings.connections,
-    grow: false,
+    size,
+    grow: reset,
+    request: { path, method: settings.method, headers: settings.headers, body, reset },
+    podHeader: settings.podHeader,
     nextConnId,
+    nowMs: clock.nowMs,
   });
-  const fresh = createConnectionPool({
-    origin: url.origin,
-    timeoutMs: settings.timeoutMs,
-    size: 4096,
-    grow: true,
-    nextConnId,
-  });
+  const keepalive = makePool(poolOptions(false, settings.connections));
+  const fresh = makePool(poolOptions(true, 4096));
   const queues: Record<Population, Fifo<InFlightRequest>> = {
     keepalive: new Fifo(),
     fresh: new Fifo(),
@@ -124,7 +119,7 @@ export function createEngine(options: EngineOptions): TrafficEngine {
       r.message = message;
       agg.done(r);
     }
-    // Never dispatch from inside undici's own callback (it may be iterating its queue): next microtask.
+    // Never dispatch from inside the client's own callback (it may be iterating its queue): next microtask.
     if (slot !== null) {
       toRelease.push(r);
       if (!releaseQueued) {
@@ -148,6 +143,10 @@ export function createEngine(options: EngineOptions): TrafficEngine {
       );
     }
     toRelease.length = 0;
+    // Capacity came back: send what is due now instead of at the next timer (timers have 1 ms
+    // steps, so at more than 1 000/s a timer-only loop sends in bursts, and a full in-flight cap
+    // would idle until the next one).
+    if (running && t0 + k * periodMs <= clock.nowMs()) fireDue(clock.nowMs(), MAX_BATCH);
   };
 
   // nowMs: the caller's clock reading taken just before (one reading per request, not one per step).
@@ -156,7 +155,7 @@ export function createEngine(options: EngineOptions): TrafficEngine {
     r.startAtMs = nowMs;
     if (r.counted) agg.started(nowMs, nowMs - r.intendedAtMs);
     r.connId = pool.connectionFor(slot);
-    slot.client.dispatch(r.population === 'fresh' ? freshOpts : keepaliveOpts, r);
+    pool.dispatch(slot, r);
   };
 
   const release = (pool: ConnectionPool, queue: Fifo<InFlightRequest>, slot: Slot): void => {

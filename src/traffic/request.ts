@@ -13,7 +13,8 @@ export type Settle = (
 
 /**
  * InFlightRequest is one scheduled request and its undici dispatch handler
- * (the callback form, which costs the least per request). It never retries.
+ * (the callback form, which costs the least per request); the lean client
+ * calls the same hooks (onStatus instead of onHeaders). It never retries.
  */
 export class InFlightRequest implements Dispatcher.DispatchHandler {
   slot: Slot | null = null;
@@ -72,6 +73,13 @@ export class InFlightRequest implements Dispatcher.DispatchHandler {
       }
     }
     return true;
+  }
+
+  /** onStatus is the lean client's onHeaders: the final status, and the pod its connection last named. */
+  onStatus(statusCode: number, pod: string | undefined): void {
+    this.responseStarted = true;
+    this.status = statusCode;
+    this.pod = pod;
   }
 
   onData(): boolean {

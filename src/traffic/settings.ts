@@ -24,6 +24,8 @@ export interface TrafficSettings {
   /** podHeader is the response header naming the pod that answered (lower case). */
   podHeader: string;
   workers: number;
+  /** client is the HTTP client: 'lean' (default; net.Socket) or 'undici' (the reference). */
+  client?: 'lean' | 'undici';
 }
 
 const DEFAULT_RATE = 100;
@@ -40,7 +42,10 @@ export function readTrafficSettings(
     return v === undefined || v === null ? fallback : String(v);
   };
   const ratePerSec = parsePositive(text('rate', String(DEFAULT_RATE)), '--rate');
-  const durationMs = parseDurationMs(text('duration', `${DEFAULT_DURATION_MS / 1000}s`), '--duration');
+  const durationMs = parseDurationMs(
+    text('duration', `${DEFAULT_DURATION_MS / 1000}s`),
+    '--duration',
+  );
   if (durationMs <= 0) throw new UsageError('--duration: must be longer than 0; use e.g. 30s');
   const warmupMs = parseDurationMs(text('warmup', '2s'), '--warmup');
   const connections = parsePositive(text('connections', '10'), '--connections', true);
@@ -79,6 +84,7 @@ export function readTrafficSettings(
     maxInFlight,
     podHeader,
     workers,
+    client: opts.client === 'undici' ? 'undici' : 'lean',
   };
 }
 

@@ -133,3 +133,9 @@ test('rollout commands (no duration default) have no --duration flag: the rollou
   assert.equal(cmd.options.some((o) => o.long === '--duration'), false);
   assert.throws(() => cmd.parse(['--duration', '10s'], { from: 'user' }), /unknown option/);
 });
+
+test('--client: lean by default, undici on request, nothing else', () => {
+  assert.equal(parse([]).client, 'lean');
+  assert.equal(parse(['--client', 'undici']).client, 'undici');
+  assert.throws(() => parse(['--client', 'curl']), /--client/);
+});
