@@ -9,6 +9,7 @@ import { causeOf } from './causes.js';
 import { buildFindings } from './findings.js';
 import { buildPodTimelines } from './pod-timeline.js';
 import { decideVerdict } from './verdict.js';
+import { inconclusiveReasons } from './inconclusive.js';
 import { failureAtMs, findOutageWindows } from './windows.js';
 
 export { buildPodTimelines } from './pod-timeline.js';
@@ -18,6 +19,7 @@ export { attributeFailure, createPodIndex } from './attribution.js';
 export { causeOf, hiddenByRetry } from './causes.js';
 export { buildFindings, FIXES } from './findings.js';
 export { decideVerdict, errorRate, formatRate } from './verdict.js';
+export { inconclusiveReasons, shortfallText } from './inconclusive.js';
 export { formatAt, formatDuration, KIND_NOUN } from './format.js';
 
 /** ATTRIBUTION_CAP is how many attributions the results file keeps (the rest are counted, not stored). */
@@ -48,7 +50,8 @@ export function analyze(results: Results, thresholds: Thresholds): Analysis {
   const findings = buildFindings({ results, timelines, causes, pods: podOf });
   const longestOutageMs = windows.reduce((m, w) => Math.max(m, w.durationMs), 0);
   const totalOutageMs = Math.round(windows.reduce((s, w) => s + w.durationMs, 0) * 1000) / 1000;
-  const verdict = decideVerdict({ totals: results.totals, longestOutageMs, findings, thresholds });
+  const inconclusive = inconclusiveReasons(results);
+  const verdict = decideVerdict({ totals: results.totals, longestOutageMs, findings, thresholds, inconclusive });
   const analysis: Analysis = { windows, totalOutageMs, longestOutageMs, attributions, findings, verdict };
   if (results.failures.length > ATTRIBUTION_CAP) analysis.attributionsOmitted = results.failures.length - ATTRIBUTION_CAP;
   return analysis;

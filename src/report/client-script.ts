@@ -40,13 +40,13 @@ export const CLIENT_SCRIPT = String.raw`
     var a = D.analysis;
     if (!a) { box.appendChild(el('p', 'muted', 'Not analysed yet (the results file has no analysis).')); return; }
     box.className = 'verdict ' + (a.verdict.pass ? 'pass' : 'fail');
-    box.appendChild(el('div', 'verdict-head', a.verdict.pass ? 'PASS' : 'FAIL'));
+    box.appendChild(el('div', 'verdict-head', a.verdict.pass ? 'PASS' : a.verdict.inconclusive ? 'INCONCLUSIVE' : 'FAIL'));
     var ul = el('ul');
     a.verdict.reasons.forEach(function (r) { ul.appendChild(el('li', null, r)); });
     if (a.verdict.reasons.length === 0) ul.appendChild(el('li', null, 'no thresholds were set'));
     box.appendChild(ul);
     if (D.meta.interrupted) box.appendChild(el('div', null, 'The run was interrupted (Ctrl-C): the figures cover only the part that ran.'));
-    box.appendChild(el('div', 'muted', 'exit code ' + (D.meta.interrupted ? 130 : a.verdict.pass ? 0 : 1) + ' (0 pass, 1 verdict failed, 2 usage or environment error, 130 interrupted)'));
+    box.appendChild(el('div', 'muted', 'exit code ' + (D.meta.interrupted ? 130 : a.verdict.pass ? 0 : a.verdict.inconclusive ? 3 : 1) + ' (0 pass, 1 verdict failed, 2 usage or environment error, 3 inconclusive, 130 interrupted)'));
   }
 
   function renderFigures() {
@@ -56,6 +56,7 @@ export const CLIENT_SCRIPT = String.raw`
     add('target', D.meta.target);
     add('rate', t.achievedRatePerSec + '/s achieved of ' + t.targetRatePerSec + '/s');
     add('requests', t.sent + ' sent \u00b7 ' + t.ok + ' ok \u00b7 ' + t.failed + ' failed (' + pct(t.errorRate) + ')');
+    add('generator shortfall', t.dropped + ' dropped (--max-in-flight) \u00b7 ' + (t.queueExpired || 0) + ' never got a connection (--connections) \u00b7 ' + t.inFlightAtStop + ' in flight at stop');
     add('new connections', t.byConn['new'].completed + ' done, ' + t.byConn['new'].failed + ' failed');
     add('reused connections', t.byConn.reused.completed + ' done, ' + t.byConn.reused.failed + ' failed');
     add('latency', 'p50 ' + us(t.latency.p50Us) + ' \u00b7 p90 ' + us(t.latency.p90Us) + ' \u00b7 p99 ' + us(t.latency.p99Us) + ' \u00b7 max ' + us(t.latency.maxUs));

@@ -14,6 +14,8 @@ export interface Aggregator {
   started(atMs: number, lagMs: number): void;
   /** dropped counts `count` (default 1) requests not sent because --max-in-flight was reached. */
   dropped(atMs: number, count?: number): void;
+  /** queueExpired counts one request that never got a connection within --timeout (the generator's shortfall). */
+  queueExpired(atMs: number): void;
   /** done records one finished request. */
   done(o: RequestOutcome): void;
   /** flush closes and returns every interval that ended at or before `nowMs` (every one when `all`). */
@@ -87,6 +89,9 @@ export function createAggregator(options: AggregatorOptions = {}): Aggregator {
     },
     dropped(atMs, count = 1) {
       at(atMs).partial.dropped += count;
+    },
+    queueExpired(atMs) {
+      at(atMs).partial.queueExpired += 1;
     },
     done(r) {
       const o = at(r.endAtMs);

@@ -13,6 +13,7 @@ interface IntervalRec {
   index: number;
   sent: number;
   dropped: number;
+  queueExpired: number;
   completed: number;
   done: Record<ConnUse, KindCounts>;
   histParts: string[];
@@ -53,6 +54,7 @@ export function createIntervalStore(): IntervalStore {
         index,
         sent: 0,
         dropped: 0,
+        queueExpired: 0,
         completed: 0,
         done: { new: {}, reused: {} },
         histParts: [],
@@ -77,6 +79,7 @@ export function createIntervalStore(): IntervalStore {
       atMs: r.index * INTERVAL_MS,
       sent: r.sent,
       dropped: r.dropped,
+      ...(r.queueExpired > 0 ? { queueExpired: r.queueExpired } : {}),
       done: { new: { ...r.done.new }, reused: { ...r.done.reused } },
       latency:
         histogram === ''
@@ -93,6 +96,10 @@ export function createIntervalStore(): IntervalStore {
       const r = get(p.index);
       r.sent += p.sent.keepalive + p.sent.fresh;
       r.dropped += p.dropped;
+      // A request that expired in the queue is no longer in flight.
+      const expired = p.queueExpired;
+      r.queueExpired += expired;
+      r.completed += expired;
       for (const use of ['new', 'reused'] as const) {
         for (const [kind, n] of Object.entries(p.done[use])) {
           const k = kind as keyof KindCounts;

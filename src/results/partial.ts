@@ -12,6 +12,11 @@ export interface TrafficPartial {
   /** sent counts requests scheduled in this interval (not dropped), by population. */
   sent: Record<Population, number>;
   dropped: number;
+  /**
+   * queueExpired counts requests that waited --timeout for a free connection and
+   * never got one: the generator's own shortfall, not a failure of the target.
+   */
+  queueExpired: number;
   /** done counts completions ending in this interval, by connection use and kind. */
   done: Record<ConnUse, KindCounts>;
   /** donePop counts completions by population: ok and failed. */
@@ -63,6 +68,7 @@ export function emptyPartial(index: number): TrafficPartial {
     index,
     sent: { keepalive: 0, fresh: 0 },
     dropped: 0,
+    queueExpired: 0,
     done: { new: {}, reused: {} },
     donePop: { keepalive: { ok: 0, failed: 0 }, fresh: { ok: 0, failed: 0 } },
     histogram: '',

@@ -110,6 +110,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
       t.byPopulation[pop].failed += p.donePop[pop].failed;
     }
     t.dropped += p.dropped;
+    t.queueExpired += p.queueExpired;
     for (const use of ['new', 'reused'] as const) {
       for (const [kind, n] of Object.entries(p.done[use]) as Array<[keyof KindCounts, number]>) {
         const c = t.byConn[use];
@@ -158,7 +159,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
         keepalive: { ...t.byPopulation.keepalive },
         fresh: { ...t.byPopulation.fresh },
       },
-      inFlightAtStop: t.sent - t.ok - t.failed,
+      inFlightAtStop: t.sent - t.ok - t.failed - t.queueExpired,
       achievedRatePerSec: Math.round((t.sent / seconds) * 10) / 10,
       latency: summarizeWithSum(latency, sums.latencyUs),
       lag: summarizeWithSum(lag, sums.lagUs),
@@ -180,7 +181,10 @@ export function createRecorder(options: RecorderOptions): Recorder {
       phase: phases[phases.length - 1]?.phase ?? 'warmup',
       targetRatePerSec: options.targetRatePerSec,
       totals,
-      recent: store.lastIndex() < 0 ? [] : store.samples(first, last, t.sent, t.ok + t.failed),
+      recent:
+        store.lastIndex() < 0
+          ? []
+          : store.samples(first, last, t.sent, t.ok + t.failed + t.queueExpired),
       events: [...events],
       recentFailures: failures.slice(-RECENT_FAILURES),
       failuresByPod: { ...failuresByPod },
@@ -250,10 +254,14 @@ export function createRecorder(options: RecorderOptions): Recorder {
       touch();
       const endMs = clock.nowMs();
       const totals = totalsNow(fin.trafficEndMs ?? endMs);
-      if (fin.inFlightAtStop !== undefined && fin.inFlightAtStop !== totals.inFlightAtStop) {
-        meta.warnings.push(
-          `in-flight at stop: the engine counted ${fin.inFlightAtStop}, the recorder ${totals.inFlightAtStop} (sent − completed)`,
-        );
+      if (fin.inFlightAtStop !== undefined) {
+        // The engine's own count, kept beside the derived one: the books must balance.
+        totals.inFlightCounted = fin.inFlightAtStop;
+        if (fin.inFlightAtStop !== totals.inFlightAtStop) {
+          meta.warnings.push(
+            `in-flight at stop: the engine counted ${fin.inFlightAtStop}, the recorder ${totals.inFlightAtStop} (sent − completed − expired in the queue)`,
+          );
+        }
       }
       const firstIndex = Math.floor(recordFromMs / INTERVAL_MS);
       const lastIndex = Math.max(store.lastIndex(), firstIndex);
@@ -286,7 +294,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
         intervals:
           store.lastIndex() < 0
             ? []
-            : store.samples(firstIndex, lastIndex, t.sent, t.ok + t.failed),
+            : store.samples(firstIndex, lastIndex, t.sent, t.ok + t.failed + t.queueExpired),
         failures: [...failures],
         events: [...events].sort((a, b) => a.atMs - b.atMs),
         analysis: null,
@@ -299,13 +307,16 @@ export function createRecorder(options: RecorderOptions): Recorder {
 
 function newTotals(
   targetRatePerSec: number,
-): Omit<Totals, 'latency' | 'lag' | 'inFlightAtStop' | 'achievedRatePerSec'> {
+): Omit<Totals, 'latency' | 'lag' | 'inFlightAtStop' | 'achievedRatePerSec' | 'queueExpired'> & {
+  queueExpired: number;
+} {
   const conn = () => ({ completed: 0, ok: 0, failed: 0, byKind: {} as KindCounts });
   return {
     sent: 0,
     ok: 0,
     failed: 0,
     dropped: 0,
+    queueExpired: 0,
     byKind: {},
     byConn: { new: conn(), reused: conn() },
     byPopulation: {

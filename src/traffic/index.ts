@@ -12,3 +12,4 @@ export { createEngine, type TrafficEngine, type EngineOptions, type EngineStop }
 export { createTrafficRunner, type TrafficRunner, type RunnerOptions } from './runner.js';
 export { classifyError, statusKind, errorCode } from './classify.js';
 export { probe, type ProbeResult } from './probe.js';
+export { connectionsNeeded, poolWarning } from './pool-size.js';

@@ -4,7 +4,8 @@ import type { TrafficSettings } from './settings.js';
 
 /** ProbeResult says whether anything answered at the URL. */
 export type ProbeResult =
-  { answered: true; status: number } | { answered: false; code: string; message: string };
+  | { answered: true; status: number; latencyMs: number }
+  | { answered: false; code: string; message: string };
 
 /**
  * probe sends one request on a new connection before any traffic (the
@@ -17,6 +18,7 @@ export async function probe(url: string, settings: TrafficSettings): Promise<Pro
     headersTimeout: settings.timeoutMs,
     bodyTimeout: settings.timeoutMs,
   });
+  const startMs = performance.now();
   try {
     const res = await client.request({
       path: target.pathname + target.search,
@@ -26,7 +28,7 @@ export async function probe(url: string, settings: TrafficSettings): Promise<Pro
       reset: true,
     });
     await res.body.dump();
-    return { answered: true, status: res.statusCode };
+    return { answered: true, status: res.statusCode, latencyMs: performance.now() - startMs };
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
     return { answered: false, code: errorCode(err) ?? err.name, message: err.message };
