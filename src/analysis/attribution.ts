@@ -29,7 +29,8 @@ export interface PodIndex {
 
 /** createPodIndex arranges events and timelines for attribution. */
 export function createPodIndex(events: readonly ClusterEvent[], timelines: readonly PodTimeline[]): PodIndex {
-  const podEvents = events.filter(isPodEvent).sort((a, b) => a.atMs - b.atMs);
+  // The PID 1 inspection is a record of what runs, not a lifecycle step: never the "nearest event".
+  const podEvents = events.filter((e) => isPodEvent(e) && e.kind !== 'pid1').filter(isPodEvent).sort((a, b) => a.atMs - b.atMs);
   const eventsByPod = new Map<string, PodEvent[]>();
   for (const e of podEvents) {
     const list = eventsByPod.get(e.pod) ?? [];

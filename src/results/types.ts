@@ -219,7 +219,10 @@ export type FindingId =
   | 'not-ready-traffic'
   | 'unrelated-errors'
   | 'rollout-failed'
-  | 'watch-lost';
+  | 'watch-lost'
+  | 'grace-too-short'
+  | 'prestop-exceeds-grace'
+  | 'pod-crashed';
 
 /** Finding is one diagnosed mistake with its evidence and a fix. */
 export interface Finding {

@@ -15,14 +15,16 @@ export function connectionsNeeded(settings: TrafficSettings, latencyMs: number):
 
 /**
  * poolWarning says, before any traffic, when --connections cannot carry the
- * rate at the latency the target just showed: requests would then queue in
+ * rate at the latency the target just showed (and names a size with
+ * POOL_HEADROOM): requests would then queue in
  * the client and the run would measure the generator, not the target.
  */
 export function poolWarning(settings: TrafficSettings, latencyMs: number): string | null {
-  if (settings.freshPercent >= 100) return null;
-  const need = connectionsNeeded(settings, latencyMs);
-  if (need <= settings.connections) return null;
+  if (settings.freshPercent >= 100 || !Number.isFinite(latencyMs)) return null;
   const keepaliveRate = settings.ratePerSec * (1 - settings.freshPercent / 100);
+  // Warn only when the pool cannot carry the rate even at this latency; recommend it with headroom.
+  if ((keepaliveRate * latencyMs) / 1000 <= settings.connections) return null;
+  const need = connectionsNeeded(settings, latencyMs);
   const carries = Math.floor((settings.connections * 1000) / Math.max(1, latencyMs));
   return (
     `--connections ${settings.connections} carries about ${carries} req/s at the ${Math.round(latencyMs)} ms the target took to answer, ` +

@@ -4,6 +4,7 @@ import { epochNowMs } from '../../results/clock.js';
 import type { EndpointPropagator } from './endpoints.js';
 import type { PodExit, PodHandle, PodRuntime } from './pod-runtime.js';
 import { createReadinessProbe, type ReadinessProbe } from './readiness-probe.js';
+import { inspectPid1 } from './pid1-inspect.js';
 import type { LocalRuntimeSettings, PreStopHook } from './settings.js';
 
 /** LocalPod is one pod of the embedded runtime and everything known about it. */
@@ -70,8 +71,10 @@ export async function startPod(env: PodEnv, pod: LocalPod): Promise<void> {
       pod.ready = ready;
       clearTimeout(availableTimer);
       if (ready) {
+        const first = !pod.everReady;
         pod.everReady = true;
         ctx.emit({ kind: 'pod-ready', pod: pod.name, atMs: ctx.clock.nowMs() });
+        if (first) emitPid1(env, pod.name, handle.pid);
         env.endpoints.ready({ pod: pod.name, host: handle.address.host, port: handle.address.port });
         availableTimer = setTimeout(() => {
           if (pod.ready && !pod.terminating) {
@@ -102,6 +105,16 @@ export async function startPod(env: PodEnv, pod: LocalPod): Promise<void> {
     ctx.emit({ kind: 'pod-deleted', pod: pod.name, atMs: ctx.clock.nowMs() });
     env.onChange(pod);
   });
+}
+
+/**
+ * emitPid1 looks at the pod's PID 1 in /proc once it is ready (the app runs by
+ * then, its signal handlers installed, a shell's child started) and records it.
+ */
+function emitPid1(env: PodEnv, pod: string, hostPid: number | undefined): void {
+  if (hostPid === undefined) return;
+  const pid1 = inspectPid1(hostPid);
+  if (pid1 !== null) env.ctx.emit({ kind: 'pid1', pod, pid1, atMs: env.ctx.clock.nowMs() });
 }
 
 /** TerminateOptions: why, the grace period and preStop hook (default: the settings'). */
