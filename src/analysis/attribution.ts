@@ -29,8 +29,8 @@ export interface PodIndex {
 
 /** createPodIndex arranges events and timelines for attribution. */
 export function createPodIndex(events: readonly ClusterEvent[], timelines: readonly PodTimeline[]): PodIndex {
-  // The PID 1 inspection is a record of what runs, not a lifecycle step: never the "nearest event".
-  const podEvents = events.filter((e) => isPodEvent(e) && e.kind !== 'pid1').filter(isPodEvent).sort((a, b) => a.atMs - b.atMs);
+  // The PID 1 inspection and the probe after SIGTERM are observations, not lifecycle steps: never the "nearest event".
+  const podEvents = events.filter((e) => isPodEvent(e) && e.kind !== 'pid1' && e.kind !== 'sigterm-probe').filter(isPodEvent).sort((a, b) => a.atMs - b.atMs);
   const eventsByPod = new Map<string, PodEvent[]>();
   for (const e of podEvents) {
     const list = eventsByPod.get(e.pod) ?? [];
@@ -104,7 +104,9 @@ export function nearestEvent<E extends { atMs: number }>(sorted: readonly E[], a
 export function attributeFailure(f: FailureRecord, index: number, pods: PodIndex, withText = true): Attribution {
   const atMs = failureAtMs(f);
   const noun = withText ? failureNoun(f) : '';
-  if (f.pod !== undefined) return describe(f.pod, 'connection', atMs, noun, index, pods, withText);
+  // A pod header value that names no pod of the run (another header, a host name) falls back to the windows.
+  const known = f.pod !== undefined && (pods.timelines.size === 0 || pods.timelines.has(f.pod));
+  if (f.pod !== undefined && known) return describe(f.pod, 'connection', atMs, noun, index, pods, withText);
   const terminating: string[] = [];
   for (const w of pods.termWindows) if (atMs >= w.startMs && atMs <= w.endMs) terminating.push(w.pod);
   const pick = closest(terminating, atMs, pods);

@@ -61,6 +61,9 @@ function sigtermIgnored(input: FindingInput, pods: Ended): Finding | null {
   for (const { end, t } of pods) {
     evidence.push(`${t.pod}: ${killLine(t)}${lostText(input, 'sigterm-ignored', t.pod)}`);
     if (t.pid1) evidence.push(`${t.pod}: ${describePid1(t.pid1)}.`);
+    if (t.sigtermProbe && end.reaction === 'probe') {
+      evidence.push(`${t.pod}: it showed no reaction: ${formatDuration(t.sigtermProbe.afterSigtermMs)} after SIGTERM it still accepted a new connection and answered as before.`);
+    }
     if (end.kept) {
       evidence.push(
         `${t.pod}: it showed no reaction: ${end.kept.beforeKill} ok answers in the second before SIGKILL, ${end.kept.beforeSigterm} in the second before SIGTERM.${t.pid1 ? '' : ` ${notInspected()}`}`,
@@ -90,9 +93,13 @@ function graceTooShort(input: FindingInput, pods: Ended): Finding | null {
     if (t.pid1) {
       const ignores = pid1Reaction(t.pid1) === 'ignores';
       evidence.push(`${t.pod}: ${describePid1(t.pid1)}${ignores ? ': with more time it would still not have stopped (see the sigterm-ignored fix as well)' : ''}.`);
+    }
+    if (t.sigtermProbe && end.reaction === 'probe') {
+      const p = t.sigtermProbe;
+      evidence.push(`${t.pod}: it reacted to SIGTERM: ${formatDuration(p.afterSigtermMs)} after it, a new connection was ${p.answered ? 'answered with `Connection: close`' : 'not answered'}; it was still running at SIGKILL.`);
     } else if (end.kept) {
       evidence.push(`${t.pod}: it reacted to SIGTERM: ok answers fell from ${end.kept.beforeSigterm} in the second before SIGTERM to ${end.kept.beforeKill} in the second before SIGKILL, but it was still running.`);
-    } else if (!short) {
+    } else if (!short && !t.pid1) {
       evidence.push(`${t.pod}: whether it reacted to SIGTERM is not known (PID 1 not inspected, too little traffic on it to tell); if it does not, see the sigterm-ignored fix.`);
     }
   }

@@ -11,6 +11,7 @@ import { buildPodTimelines } from './pod-timeline.js';
 import { decideVerdict } from './verdict.js';
 import { inconclusiveReasons } from './inconclusive.js';
 import { classifyPodEnds } from './termination.js';
+import { attributionWarnings } from './attribution-warnings.js';
 import { failureAtMs, findOutageWindows } from './windows.js';
 
 export { buildPodTimelines } from './pod-timeline.js';
@@ -57,6 +58,8 @@ export function analyze(results: Results, thresholds: Thresholds): Analysis {
   const inconclusive = inconclusiveReasons(results);
   const verdict = decideVerdict({ totals: results.totals, longestOutageMs, findings, thresholds, inconclusive });
   const analysis: Analysis = { windows, totalOutageMs, longestOutageMs, attributions, findings, verdict };
+  const warnings = attributionWarnings(results, pods);
+  if (warnings.length > 0) analysis.warnings = warnings;
   if (results.failures.length > ATTRIBUTION_CAP) analysis.attributionsOmitted = results.failures.length - ATTRIBUTION_CAP;
   return analysis;
 }

@@ -43,6 +43,8 @@ export interface PodTimeline {
   exitReason?: string | null;
   /** pid1 is what the runtime found running as the pod's PID 1, when it could look. */
   pid1?: Pid1Facts | null;
+  /** sigtermProbe is what a direct request to the pod a while after SIGTERM saw (local runtime). */
+  sigtermProbe?: { answered: boolean; closing: boolean; afterSigtermMs: number } | null;
   /** state is the latest state. */
   state: PodState;
   spans: PodSpan[];
@@ -142,6 +144,9 @@ function apply(t: PodTimeline, e: Extract<ClusterEvent, { pod: string }>): void 
       break;
     case 'pid1':
       t.pid1 ??= e.pid1;
+      break;
+    case 'sigterm-probe':
+      t.sigtermProbe ??= { answered: e.answered, closing: e.closing, afterSigtermMs: e.afterSigtermMs };
       break;
     default:
       break;

@@ -25,7 +25,7 @@ export interface PodEnd {
   /** afterSigtermMs is SIGTERM → SIGKILL (or exit), when both are known. */
   afterSigtermMs: number | null;
   /** reaction says how it was decided whether PID 1 reacted to SIGTERM. */
-  reaction: 'pid1' | 'traffic' | 'unknown' | 'not-needed';
+  reaction: 'pid1' | 'probe' | 'traffic' | 'unknown' | 'not-needed';
   /** kept is ok answers by the pod in the second before SIGKILL and before SIGTERM, when traffic decided. */
   kept?: { beforeKill: number; beforeSigterm: number };
 }
@@ -69,6 +69,12 @@ function classifyPodEnd(t: PodTimeline, results: Results, trafficEndAtMs: number
   }
   if (fromPid1 !== 'unknown') {
     return { ...base, kind: fromPid1 === 'ignores' ? 'sigterm-ignored' : 'grace-too-short', reaction: 'pid1' };
+  }
+  const probe = t.sigtermProbe;
+  if (probe) {
+    // Still accepting and answering as before, seconds after SIGTERM: no reaction.
+    const unmoved = probe.answered && !probe.closing;
+    return { ...base, kind: unmoved ? 'sigterm-ignored' : 'grace-too-short', reaction: 'probe' };
   }
   const kept = keptAnswering(results, t.pod, t.sigtermMs ?? 0, endMs);
   if (kept === null) return { ...base, kind: 'grace-too-short', reaction: 'unknown' };

@@ -53,7 +53,7 @@ export function formatSummary(results: Results, options: SummaryOptions): string
   }
   const a = results.analysis;
   if (a) out.push(...analysisLines(a, width, st, m.interrupted));
-  for (const w of m.warnings) row('warning', w);
+  for (const w of [...m.warnings, ...(a?.warnings ?? [])]) row('warning', w);
   return out.join('\n') + '\n';
 }
 

@@ -25,6 +25,7 @@ export type ClusterEvent =
     >
   | PodEvent<'pod-deleted'>
   | PodEvent<'pid1', { pid1: Pid1Facts }>
+  | PodEvent<'sigterm-probe', { answered: boolean; closing: boolean; error?: string; afterSigtermMs: number }>
   | RunEvent<'rollout-started', { revision: string; trigger: string }>
   | RunEvent<'rollout-progress', RolloutCounts>
   | RunEvent<'rollout-complete', { revision: string }>
@@ -107,6 +108,7 @@ export const EVENT_LABEL: Record<ClusterEventKind, string> = {
   exited: 'exited',
   'pod-deleted': 'deleted',
   pid1: 'PID 1 inspected',
+  'sigterm-probe': 'probed after SIGTERM',
   'rollout-started': 'rollout started',
   'rollout-progress': 'rollout progress',
   'rollout-complete': 'rollout complete',

@@ -265,6 +265,8 @@ export interface Analysis {
   attributions: Attribution[];
   findings: Finding[];
   verdict: Verdict;
+  /** warnings say where the analysis had to guess (no pod header seen, unknown pod names). */
+  warnings?: string[];
   /** attributionsOmitted counts failures past the stored cap that have no Attribution entry. */
   attributionsOmitted?: number;
 }

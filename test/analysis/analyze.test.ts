@@ -301,3 +301,22 @@ test('analyze: attributions are capped but findings count every failure', () => 
   assert.equal(a.attributionsOmitted, 50);
   assert.equal(a.findings.find((f) => f.id === 'unrelated-errors')?.failures, 10_050);
 });
+
+test('analyze: a pod header value naming no pod falls back to the windows, with a warning', () => {
+  const events = shellPodEvents(POD, 2000);
+  const r = makeResults({ failures: [fail(5004, 'reset', { pod: 'some-host', reused: true })], events, podTraffic: [{ pod: 'some-host' }] });
+  const a = analyze(r, { maxErrors: 0 });
+  assert.equal(a.attributions[0]?.pod, POD, 'the pod whose termination window holds it');
+  assert.equal(a.attributions[0]?.how, 'termination-window');
+  assert.deepEqual(a.findings.map((f) => f.id), ['sigterm-ignored']);
+  assert.match(a.warnings?.join('\n') ?? '', /1 failure carried a `x-pod-name` value that names no pod of the run \(`some-host`\)/);
+});
+
+test('analyze: no pod header ever seen: one warning naming how to add one', () => {
+  const r = makeResults({ failures: [fail(5004, 'reset', { reused: true })], events: shellPodEvents(POD, 2000) });
+  const a = analyze(r, { maxErrors: 0 });
+  assert.equal(a.warnings?.length, 1);
+  assert.match(a.warnings?.[0] ?? '', /no response named its pod in the `x-pod-name` header.*--pod-header/);
+  const seen = analyze(makeResults({ events: shellPodEvents(POD, 2000), podTraffic: [{ pod: POD }] }), {});
+  assert.equal(seen.warnings, undefined);
+});
