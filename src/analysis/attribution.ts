@@ -107,12 +107,18 @@ export function attributeFailure(f: FailureRecord, index: number, pods: PodIndex
   // A pod header value that names no pod of the run (another header, a host name) falls back to the windows.
   const known = f.pod !== undefined && (pods.timelines.size === 0 || pods.timelines.has(f.pod));
   if (f.pod !== undefined && known) return describe(f.pod, 'connection', atMs, noun, index, pods, withText);
-  const terminating: string[] = [];
+  let terminating: string[] = [];
   for (const w of pods.termWindows) if (atMs >= w.startMs && atMs <= w.endMs) terminating.push(w.pod);
-  const pick = closest(terminating, atMs, pods);
-  if (pick) return describe(pick, 'termination-window', atMs, noun, index, pods, withText);
   const startingPods: string[] = [];
   for (const w of pods.startWindows) if (atMs >= w.startMs && atMs < w.endMs) startingPods.push(w.pod);
+  if (terminating.length > 0 && startingPods.length > 0 && !f.reused) {
+    // In both windows: endpoint state decides. A new connection can fail on a terminating pod only while
+    // it is still routed and no longer serving; otherwise the pod just made ready took it.
+    terminating = terminating.filter((p) => couldFailNewConnection(pods.timelines.get(p), atMs));
+    if (terminating.length > 0) return ambiguous({ terminating, starting: startingPods }, { atMs, noun, index }, pods, withText);
+  }
+  const pick = closest(terminating, atMs, pods);
+  if (pick) return describe(pick, 'termination-window', atMs, noun, index, pods, withText);
   const starting = closest(startingPods, atMs, pods);
   if (starting) return describe(starting, 'startup-window', atMs, noun, index, pods, withText);
   const near = nearestEvent(pods.podEvents, atMs);
@@ -131,6 +137,39 @@ export function attributeFailure(f: FailureRecord, index: number, pods: PodIndex
     how: 'none',
     text: withText ? `${noun}; no pod event within ${formatDuration(NEAR_EVENT_MS)}: not explained by the rollout` : '',
   };
+}
+
+/**
+ * couldFailNewConnection: a terminating pod can be behind a failed new connection
+ * at `atMs` only while the Service still routes to it and it no longer serves
+ * (SIGTERM sent, or gone).
+ */
+function couldFailNewConnection(t: PodTimeline | undefined, atMs: number): boolean {
+  if (t === undefined) return true;
+  const routed = t.endpointRemovedMs === null || atMs <= t.endpointRemovedMs + EXIT_SLACK_MS;
+  const stopped = (t.sigtermMs !== null && atMs >= t.sigtermMs) || (t.exitedMs !== null && atMs >= t.exitedMs) || (t.sigkillMs !== null && atMs >= t.sigkillMs);
+  return routed && stopped;
+}
+
+/** ambiguous is a failure that a terminating pod and a starting pod could each explain: pinned on neither. */
+function ambiguous(
+  candidates: { terminating: readonly string[]; starting: readonly string[] },
+  failure: { atMs: number; noun: string; index: number },
+  pods: PodIndex,
+  withText: boolean,
+): Attribution {
+  const { terminating, starting } = candidates;
+  const { atMs, noun, index } = failure;
+  const near = nearestEvent(pods.podEvents, atMs);
+  const a: Attribution = { failure: index, how: 'none', text: '' };
+  if (near) {
+    a.event = { kind: near.kind, pod: near.pod, atMs: near.atMs };
+    a.deltaMs = atMs - near.atMs;
+  }
+  if (withText) {
+    a.text = `${noun}; ambiguous: ${terminating.join(', ')} was terminating but still routed, and ${starting.join(', ')} had just become ready`;
+  }
+  return a;
 }
 
 function closest(names: readonly string[], atMs: number, pods: PodIndex): string | undefined {

@@ -228,6 +228,29 @@ const cases: Case[] = [
     pass: false,
   },
   {
+    name: 'in both windows, the old pod still serving in its preStop: the new pod that just became ready is to blame',
+    failures: [fail(3300, 'refused'), fail(3500, 'reset')],
+    events: [
+      ...gracefulPodEvents(POD, 3000, { preStopMs: 2000 }),
+      { kind: 'pod-created', pod: 'new-1', revision: 'r2', atMs: 2000 },
+      { kind: 'pod-ready', pod: 'new-1', atMs: 2900 },
+    ],
+    findings: { 'not-ready-traffic': 2 },
+    pass: false,
+  },
+  {
+    name: 'in both windows, the old pod SIGTERMed and still routed: ambiguous, pinned on neither',
+    failures: [fail(3300, 'refused')],
+    events: [
+      ...gracefulPodEvents(POD, 3000, { endpointLagMs: 1000 }),
+      { kind: 'pod-created', pod: 'new-1', revision: 'r2', atMs: 2000 },
+      { kind: 'pod-ready', pod: 'new-1', atMs: 2900 },
+    ],
+    findings: { 'unrelated-errors': 1 },
+    pass: false,
+    texts: ['ambiguous: demo-7f9c-x2k4q was terminating but still routed, and new-1 had just become ready'],
+  },
+  {
     name: 'pods killed because the run was ending are never a finding',
     failures: [],
     events: shellPodEvents(POD, 9950, 2000).map((e) => (e.kind === 'pod-terminating' ? { ...e, reason: 'rollcheck is stopping' } : e)),
