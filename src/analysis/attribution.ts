@@ -113,9 +113,12 @@ export function attributeFailure(f: FailureRecord, index: number, pods: PodIndex
   for (const w of pods.startWindows) if (atMs >= w.startMs && atMs < w.endMs) startingPods.push(w.pod);
   if (terminating.length > 0 && startingPods.length > 0 && !f.reused) {
     // In both windows: endpoint state decides. A new connection can fail on a terminating pod only while
-    // it is still routed and no longer serving; otherwise the pod just made ready took it.
+    // it is still routed and no longer serving; a new pod is suspect once it went not-ready again.
     terminating = terminating.filter((p) => couldFailNewConnection(pods.timelines.get(p), atMs));
-    if (terminating.length > 0) return ambiguous({ terminating, starting: startingPods }, { atMs, noun, index }, pods, withText);
+    const faltering = startingPods.filter((p) => wentNotReady(pods, p, atMs));
+    if (terminating.length > 0 && faltering.length > 0) {
+      return ambiguous({ terminating, starting: faltering }, { atMs, noun, index }, pods, withText);
+    }
   }
   const pick = closest(terminating, atMs, pods);
   if (pick) return describe(pick, 'termination-window', atMs, noun, index, pods, withText);
@@ -149,6 +152,15 @@ function couldFailNewConnection(t: PodTimeline | undefined, atMs: number): boole
   const routed = t.endpointRemovedMs === null || atMs <= t.endpointRemovedMs + EXIT_SLACK_MS;
   const stopped = (t.sigtermMs !== null && atMs >= t.sigtermMs) || (t.exitedMs !== null && atMs >= t.exitedMs) || (t.sigkillMs !== null && atMs >= t.sigkillMs);
   return routed && stopped;
+}
+
+/** wentNotReady: a pod that had become ready was marked not ready again shortly before or after `atMs`. */
+function wentNotReady(pods: PodIndex, pod: string, atMs: number): boolean {
+  const readyMs = pods.timelines.get(pod)?.readyMs ?? null;
+  if (readyMs === null) return false;
+  return (pods.eventsByPod.get(pod) ?? []).some(
+    (e) => (e.kind === 'pod-not-ready' || (e.kind === 'endpoint-not-ready' && !e.terminating)) && e.atMs > readyMs && e.atMs <= atMs + READY_SLACK_MS,
+  );
 }
 
 /** ambiguous is a failure that a terminating pod and a starting pod could each explain: pinned on neither. */

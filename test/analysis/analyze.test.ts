@@ -239,12 +239,24 @@ const cases: Case[] = [
     pass: false,
   },
   {
-    name: 'in both windows, the old pod SIGTERMed and still routed: ambiguous, pinned on neither',
+    name: 'in both windows, the old pod SIGTERMed and still routed, the new pod serving: the old pod (no preStop)',
     failures: [fail(3300, 'refused')],
     events: [
       ...gracefulPodEvents(POD, 3000, { endpointLagMs: 1000 }),
       { kind: 'pod-created', pod: 'new-1', revision: 'r2', atMs: 2000 },
       { kind: 'pod-ready', pod: 'new-1', atMs: 2900 },
+    ],
+    findings: { 'no-prestop-drain': 1 },
+    pass: false,
+  },
+  {
+    name: 'in both windows, the old pod SIGTERMed and still routed, the new pod not ready again: ambiguous, pinned on neither',
+    failures: [fail(3300, 'refused')],
+    events: [
+      ...gracefulPodEvents(POD, 3000, { endpointLagMs: 1000 }),
+      { kind: 'pod-created', pod: 'new-1', revision: 'r2', atMs: 2000 },
+      { kind: 'pod-ready', pod: 'new-1', atMs: 2900 },
+      { kind: 'pod-not-ready', pod: 'new-1', atMs: 3500 },
     ],
     findings: { 'unrelated-errors': 1 },
     pass: false,
