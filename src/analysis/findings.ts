@@ -7,6 +7,7 @@ import { formatAt, formatDuration, KIND_NOUN, plural } from './format.js';
 import { failureAtMs } from './windows.js';
 import type { PodEnd } from './termination.js';
 import { terminationFindings } from './findings-termination.js';
+import { slowStart } from './findings-slow-start.js';
 
 export { trafficEndMs } from './termination.js';
 
@@ -55,6 +56,10 @@ export const FIXES: Record<FindingId, string> = {
   'pod-crashed':
     'Look at why the pod died on its own (its log, `kubectl describe pod` for OOMKilled and the exit code): raise the memory ' +
     'limit for OOMKilled, fix the crash otherwise. A crash is not a rollout problem: requests on it die whatever the rollout does.',
+  'slow-start':
+    'Mark the pod ready only once it is warm: a startupProbe or a readiness probe that checks what is slow to start ' +
+    '(caches, JIT, connection pools), a warm-up step before the server reports ready, and minReadySeconds so the ' +
+    'rollout does not move on while new pods are still slow.',
   'watch-lost':
     'Pod and endpoint events in that gap may be missing or late, so attribution there is less certain; check the ' +
     'connection to the API server and that the Role allows `watch` on pods and endpointslices.',
@@ -66,6 +71,7 @@ const SEVERITY_ORDER: Record<Finding['severity'], number> = { critical: 0, warni
 export function buildFindings(input: FindingInput): Finding[] {
   const out = [
     ...terminationFindings(input, input.ends),
+    slowStart(input),
     noPrestopDrain(input),
     keepaliveReset(input),
     notReadyTraffic(input),

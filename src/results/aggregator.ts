@@ -106,7 +106,10 @@ export function createAggregator(options: AggregatorOptions = {}): Aggregator {
         (o.service ??= take()).recordValue(serviceUs);
         p.sums.latencyUs += latencyUs;
         p.sums.serviceUs += serviceUs;
-        if (r.pod !== undefined) p.okByPod[r.pod] = (p.okByPod[r.pod] ?? 0) + 1;
+        if (r.pod !== undefined) {
+          p.okByPod[r.pod] = (p.okByPod[r.pod] ?? 0) + 1;
+          p.okServiceUsByPod[r.pod] = (p.okServiceUsByPod[r.pod] ?? 0) + serviceUs;
+        }
         return;
       }
       p.donePop[r.population].failed += 1;

@@ -19,6 +19,7 @@ interface IntervalRec {
   histParts: string[];
   lagParts: string[];
   okByPod: Record<string, number>;
+  okServiceUsByPod: Record<string, number>;
   latencySumUs: number;
   /** latency is the summary read from a single live histogram at add time (null: decode on build). */
   latency: LatencySummary | null;
@@ -60,6 +61,7 @@ export function createIntervalStore(): IntervalStore {
         histParts: [],
         lagParts: [],
         okByPod: {},
+        okServiceUsByPod: {},
         latencySumUs: 0,
         latency: null,
         sample: null,
@@ -88,6 +90,7 @@ export function createIntervalStore(): IntervalStore {
       histogram,
       lagHistogram,
       okByPod: { ...r.okByPod },
+      ...(Object.keys(r.okServiceUsByPod).length > 0 ? { okServiceUsByPod: { ...r.okServiceUsByPod } } : {}),
     };
     return r.sample;
   };
@@ -117,6 +120,7 @@ export function createIntervalStore(): IntervalStore {
       r.latencySumUs += p.sums.latencyUs;
       if (p.lagHistogram !== '') r.lagParts.push(p.lagHistogram);
       for (const [pod, n] of Object.entries(p.okByPod)) r.okByPod[pod] = (r.okByPod[pod] ?? 0) + n;
+      for (const [pod, us] of Object.entries(p.okServiceUsByPod)) r.okServiceUsByPod[pod] = (r.okServiceUsByPod[pod] ?? 0) + us;
       r.sample = null;
     },
     samples(fromIndex, toIndex, totalSent, totalCompleted) {

@@ -36,6 +36,8 @@ export interface TrafficPartial {
    */
   live?: { latency: Histogram | null; lag: Histogram | null; service: Histogram | null };
   okByPod: Record<string, number>;
+  /** okServiceUsByPod sums the service time (end − start, µs) of ok answers by pod: each pod's mean with okByPod. */
+  okServiceUsByPod: Record<string, number>;
   failures: FailureRecord[];
 }
 
@@ -76,6 +78,7 @@ export function emptyPartial(index: number): TrafficPartial {
     serviceHistogram: '',
     sums: { latencyUs: 0, lagUs: 0, serviceUs: 0 },
     okByPod: {},
+    okServiceUsByPod: {},
     failures: [],
   };
 }

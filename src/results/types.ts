@@ -114,6 +114,8 @@ export interface IntervalSample {
   lagHistogram: string;
   /** okByPod counts ok answers by the pod that named itself in --pod-header. */
   okByPod: Record<string, number>;
+  /** okServiceUsByPod sums ok service times (µs) by pod: with okByPod, each pod's mean service time. */
+  okServiceUsByPod?: Record<string, number>;
   /** inFlight is requests outstanding at the end of the interval. */
   inFlight: number;
 }
@@ -222,7 +224,8 @@ export type FindingId =
   | 'watch-lost'
   | 'grace-too-short'
   | 'prestop-exceeds-grace'
-  | 'pod-crashed';
+  | 'pod-crashed'
+  | 'slow-start';
 
 /** Finding is one diagnosed mistake with its evidence and a fix. */
 export interface Finding {

@@ -26,8 +26,8 @@ export interface CorpusServer {
   absent: FindingId[];
 }
 
-const NOT_SIGTERM: FindingId[] = ['grace-too-short', 'prestop-exceeds-grace', 'pod-crashed', 'not-ready-traffic', 'unrelated-errors'];
-const NOT_IGNORED: FindingId[] = ['sigterm-ignored', 'grace-too-short', 'prestop-exceeds-grace', 'pod-crashed', 'unrelated-errors'];
+const NOT_SIGTERM: FindingId[] = ['grace-too-short', 'prestop-exceeds-grace', 'pod-crashed', 'not-ready-traffic', 'unrelated-errors', 'slow-start'];
+const NOT_IGNORED: FindingId[] = ['sigterm-ignored', 'grace-too-short', 'prestop-exceeds-grace', 'pod-crashed', 'unrelated-errors', 'slow-start'];
 
 const WSGI_APP = `def app(environ, start_response):
     start_response('200 OK', [('Content-Type', 'text/plain'), ('Content-Length', '3')])
