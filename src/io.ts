@@ -21,6 +21,8 @@ export const ExitCode = {
   pass: 0,
   verdictFailed: 1,
   usage: 2,
+  /** inconclusive: the run could not judge the rollout (the generator fell short, or the baseline already failed). */
+  inconclusive: 3,
   interrupted: 130,
 } as const;
 

@@ -12,6 +12,9 @@
 //   DEMO_IDLE_CLOSE_MS    while draining, close a keep-alive connection only after it
 //                         stayed idle this long (default 2000)
 //   DEMO_DRAIN_TIMEOUT_MS give up draining after this long and exit 1 (default 60000)
+//   DEMO_COLD_START_MS    cold start: for this long after listening, requests take longer
+//                         (a tenth of the cold time left, on top), while /healthz is
+//                         ready at once: a pod that is ready before it is warm (default 0)
 //
 // Why the drain looks like this: closing a keep-alive connection that is idle
 // *right now* races with a request the client may be sending on it at this very
@@ -36,6 +39,10 @@ const latencyMs = Number(process.env.DEMO_LATENCY_MS ?? 50);
 const drain = process.env.DEMO_DRAIN !== '0';
 const idleCloseMs = Number(process.env.DEMO_IDLE_CLOSE_MS ?? 2000);
 const drainTimeoutMs = Number(process.env.DEMO_DRAIN_TIMEOUT_MS ?? 60000);
+const coldStartMs = Number(process.env.DEMO_COLD_START_MS ?? 0);
+let listeningAt = performance.now();
+/** coldExtraMs is the extra time a request takes while the app is still warming up. */
+const coldExtraMs = () => Math.max(0, coldStartMs - (performance.now() - listeningAt)) / 10;
 
 const epochMs = () => (performance.timeOrigin + performance.now()).toFixed(1);
 const log = (msg) => console.log(`${new Date().toISOString()} ${podName} ${msg}`);
@@ -69,7 +76,7 @@ const server = http.createServer((req, res) => {
     const body = JSON.stringify({ pod: podName, path: req.url, method: req.method }) + '\n';
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
     res.end(body);
-  }, latencyMs);
+  }, latencyMs + coldExtraMs());
 });
 
 // Longer than any client's idle timeout, so the server never closes an idle
@@ -90,7 +97,10 @@ server.on('error', (err) => {
   process.exit(1);
 });
 
-server.listen(port, host, () => log(`listening on ${host}:${port} (latency ${latencyMs}ms, drain ${drain ? 'on' : 'off'})`));
+server.listen(port, host, () => {
+  listeningAt = performance.now();
+  log(`listening on ${host}:${port} (latency ${latencyMs}ms, drain ${drain ? 'on' : 'off'}${coldStartMs > 0 ? `, cold start ${coldStartMs}ms` : ''})`);
+});
 
 function maybeExit() {
   if (conns.size > 0) return;

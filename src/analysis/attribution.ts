@@ -29,7 +29,8 @@ export interface PodIndex {
 
 /** createPodIndex arranges events and timelines for attribution. */
 export function createPodIndex(events: readonly ClusterEvent[], timelines: readonly PodTimeline[]): PodIndex {
-  const podEvents = events.filter(isPodEvent).sort((a, b) => a.atMs - b.atMs);
+  // The PID 1 inspection and the probe after SIGTERM are observations, not lifecycle steps: never the "nearest event".
+  const podEvents = events.filter((e) => isPodEvent(e) && e.kind !== 'pid1' && e.kind !== 'sigterm-probe').filter(isPodEvent).sort((a, b) => a.atMs - b.atMs);
   const eventsByPod = new Map<string, PodEvent[]>();
   for (const e of podEvents) {
     const list = eventsByPod.get(e.pod) ?? [];
@@ -103,13 +104,24 @@ export function nearestEvent<E extends { atMs: number }>(sorted: readonly E[], a
 export function attributeFailure(f: FailureRecord, index: number, pods: PodIndex, withText = true): Attribution {
   const atMs = failureAtMs(f);
   const noun = withText ? failureNoun(f) : '';
-  if (f.pod !== undefined) return describe(f.pod, 'connection', atMs, noun, index, pods, withText);
-  const terminating: string[] = [];
+  // A pod header value that names no pod of the run (another header, a host name) falls back to the windows.
+  const known = f.pod !== undefined && (pods.timelines.size === 0 || pods.timelines.has(f.pod));
+  if (f.pod !== undefined && known) return describe(f.pod, 'connection', atMs, noun, index, pods, withText);
+  let terminating: string[] = [];
   for (const w of pods.termWindows) if (atMs >= w.startMs && atMs <= w.endMs) terminating.push(w.pod);
-  const pick = closest(terminating, atMs, pods);
-  if (pick) return describe(pick, 'termination-window', atMs, noun, index, pods, withText);
   const startingPods: string[] = [];
   for (const w of pods.startWindows) if (atMs >= w.startMs && atMs < w.endMs) startingPods.push(w.pod);
+  if (terminating.length > 0 && startingPods.length > 0 && !f.reused) {
+    // In both windows: endpoint state decides. A new connection can fail on a terminating pod only while
+    // it is still routed and no longer serving; a new pod is suspect once it went not-ready again.
+    terminating = terminating.filter((p) => couldFailNewConnection(pods.timelines.get(p), atMs));
+    const faltering = startingPods.filter((p) => wentNotReady(pods, p, atMs));
+    if (terminating.length > 0 && faltering.length > 0) {
+      return ambiguous({ terminating, starting: faltering }, { atMs, noun, index }, pods, withText);
+    }
+  }
+  const pick = closest(terminating, atMs, pods);
+  if (pick) return describe(pick, 'termination-window', atMs, noun, index, pods, withText);
   const starting = closest(startingPods, atMs, pods);
   if (starting) return describe(starting, 'startup-window', atMs, noun, index, pods, withText);
   const near = nearestEvent(pods.podEvents, atMs);
@@ -128,6 +140,48 @@ export function attributeFailure(f: FailureRecord, index: number, pods: PodIndex
     how: 'none',
     text: withText ? `${noun}; no pod event within ${formatDuration(NEAR_EVENT_MS)}: not explained by the rollout` : '',
   };
+}
+
+/**
+ * couldFailNewConnection: a terminating pod can be behind a failed new connection
+ * at `atMs` only while the Service still routes to it and it no longer serves
+ * (SIGTERM sent, or gone).
+ */
+function couldFailNewConnection(t: PodTimeline | undefined, atMs: number): boolean {
+  if (t === undefined) return true;
+  const routed = t.endpointRemovedMs === null || atMs <= t.endpointRemovedMs + EXIT_SLACK_MS;
+  const stopped = (t.sigtermMs !== null && atMs >= t.sigtermMs) || (t.exitedMs !== null && atMs >= t.exitedMs) || (t.sigkillMs !== null && atMs >= t.sigkillMs);
+  return routed && stopped;
+}
+
+/** wentNotReady: a pod that had become ready was marked not ready again shortly before or after `atMs`. */
+function wentNotReady(pods: PodIndex, pod: string, atMs: number): boolean {
+  const readyMs = pods.timelines.get(pod)?.readyMs ?? null;
+  if (readyMs === null) return false;
+  return (pods.eventsByPod.get(pod) ?? []).some(
+    (e) => (e.kind === 'pod-not-ready' || (e.kind === 'endpoint-not-ready' && !e.terminating)) && e.atMs > readyMs && e.atMs <= atMs + READY_SLACK_MS,
+  );
+}
+
+/** ambiguous is a failure that a terminating pod and a starting pod could each explain: pinned on neither. */
+function ambiguous(
+  candidates: { terminating: readonly string[]; starting: readonly string[] },
+  failure: { atMs: number; noun: string; index: number },
+  pods: PodIndex,
+  withText: boolean,
+): Attribution {
+  const { terminating, starting } = candidates;
+  const { atMs, noun, index } = failure;
+  const near = nearestEvent(pods.podEvents, atMs);
+  const a: Attribution = { failure: index, how: 'none', text: '' };
+  if (near) {
+    a.event = { kind: near.kind, pod: near.pod, atMs: near.atMs };
+    a.deltaMs = atMs - near.atMs;
+  }
+  if (withText) {
+    a.text = `${noun}; ambiguous: ${terminating.join(', ')} was terminating but still routed, and ${starting.join(', ')} had just become ready`;
+  }
+  return a;
 }
 
 function closest(names: readonly string[], atMs: number, pods: PodIndex): string | undefined {

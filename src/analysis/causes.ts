@@ -2,6 +2,7 @@ import type { Attribution, FailureKind, FailureRecord, FindingId } from '../resu
 import type { PodIndex } from './attribution.js';
 import { inStartupWindow, NEAR_EVENT_MS, terminationEndMs, terminationStartMs } from './attribution.js';
 import type { PodTimeline } from './pod-timeline.js';
+import type { PodEnd } from './termination.js';
 import { failureAtMs } from './windows.js';
 
 /** KILL_SLACK_MS lets a failure observed just before the recorded SIGKILL still count as the kill's. */
@@ -24,7 +25,9 @@ export function sigkilledAtGrace(t: PodTimeline): boolean {
  * causeOf decides which finding one failure counts towards (each failure
  * counts once), from the pod it was attributed to and where in that pod's life
  * it fell:
- * - at the SIGKILL of a pod that outlived its grace period → sigterm-ignored;
+ * - at the SIGKILL (or crash) of a pod that ended uncleanly → how it ended
+ *   (`ends`, see termination.ts): sigterm-ignored, grace-too-short,
+ *   prestop-exceeds-grace or pod-crashed; a teardown kill counts towards none;
  * - while a new pod was starting or just after it was marked ready → not-ready-traffic;
  * - while a pod was terminating: on a reused keep-alive connection →
  *   keepalive-reset, on a new connection → no-prestop-drain (it was still
@@ -34,16 +37,22 @@ export function sigkilledAtGrace(t: PodTimeline): boolean {
  * land in unrelated-errors when far from pod events and are left unexplained
  * (no cause) when near one.
  */
-export function causeOf(f: FailureRecord, a: Attribution, pods: PodIndex): FindingId | undefined {
+export function causeOf(f: FailureRecord, a: Attribution, pods: PodIndex, ends: ReadonlyMap<string, PodEnd>): FindingId | undefined {
   const atMs = failureAtMs(f);
   const t = a.pod !== undefined ? pods.timelines.get(a.pod) : undefined;
   if (t && CONNECTION_KINDS.has(f.kind)) {
-    if (sigkilledAtGrace(t)) {
-      const killMs = t.sigkillMs ?? t.exitedMs ?? 0;
-      if (atMs >= killMs - KILL_SLACK_MS && atMs <= terminationEndMs(t)) return 'sigterm-ignored';
+    const end = ends.get(t.pod);
+    const killMs = t.sigkillMs ?? t.exitedMs ?? 0;
+    const atKill = atMs >= killMs - KILL_SLACK_MS && atMs <= terminationEndMs(t);
+    // A pod's unclean end explains what died with it; a teardown kill explains nothing about the rollout.
+    if (end !== undefined && atKill) {
+      if (end.kind === 'crashed') return 'pod-crashed';
+      if (end.kind !== 'teardown') return end.kind;
     }
+    // A crash is no termination: its SIGKILL opens no window for shutdown-race findings.
+    const crashed = end?.kind === 'crashed';
     if (inStartupWindow(t, atMs)) return 'not-ready-traffic';
-    const start = terminationStartMs(t);
+    const start = crashed ? null : terminationStartMs(t);
     if (start !== null && atMs >= start && atMs <= terminationEndMs(t)) {
       return f.reused ? 'keepalive-reset' : 'no-prestop-drain';
     }

@@ -2,9 +2,14 @@ import type { ClusterEvent } from '../results/events.js';
 import type { FailureRecord, Finding, FindingId, KindCounts, Results } from '../results/types.js';
 import { FAILURE_KINDS } from '../results/types.js';
 import type { PodTimeline } from './pod-timeline.js';
-import { hiddenByRetry, sigkilledAtGrace } from './causes.js';
+import { hiddenByRetry } from './causes.js';
 import { formatAt, formatDuration, KIND_NOUN, plural } from './format.js';
 import { failureAtMs } from './windows.js';
+import type { PodEnd } from './termination.js';
+import { terminationFindings } from './findings-termination.js';
+import { slowStart } from './findings-slow-start.js';
+
+export { trafficEndMs } from './termination.js';
 
 /** FindingInput is what the finding rules read: the run, its pods, and each failure's cause. */
 export interface FindingInput {
@@ -14,6 +19,8 @@ export interface FindingInput {
   causes: ReadonlyArray<FindingId | undefined>;
   /** pods[i] is the pod failure i was attributed to. */
   pods: ReadonlyArray<string | undefined>;
+  /** ends is how each pod that ended uncleanly ended (see termination.ts). */
+  ends: ReadonlyMap<string, PodEnd>;
 }
 
 /** FIXES is the fix a user can apply for each finding. */
@@ -22,7 +29,7 @@ export const FIXES: Record<FindingId, string> = {
     'Make the app PID 1 or forward signals to it: `exec` the app from the entrypoint script (`exec node server.js`), ' +
     'use the exec form `CMD ["node", "server.js"]` rather than the shell form `CMD node server.js`, or run an init ' +
     'that forwards signals (tini: `ENTRYPOINT ["tini", "--"]`, or dumb-init). Check that STOPSIGNAL is a signal the app handles. ' +
-    'If the app does get SIGTERM but drains for longer than the grace period, raise terminationGracePeriodSeconds.',
+    'An app that is PID 1 itself must install a SIGTERM handler (as PID 1 the default action does not apply).',
   'no-prestop-drain':
     'Keep serving until the endpoint is gone: add a preStop sleep longer than endpoint propagation ' +
     '(Kubernetes >= 1.30: `lifecycle: {preStop: {sleep: {seconds: 5}}}`; older: `preStop: {exec: {command: ["sleep", "5"]}}`), ' +
@@ -40,6 +47,19 @@ export const FIXES: Record<FindingId, string> = {
   'rollout-failed':
     'Find out why the new pods did not become available: `kubectl rollout status`, `kubectl describe pod` and the new ' +
     'pods\' logs (image pull errors, crash loops, failing readiness probes, missing config).',
+  'grace-too-short':
+    'Give the pod time to finish: raise terminationGracePeriodSeconds above the preStop sleep plus the app\'s longest drain ' +
+    '(longest request, plus closing idle keep-alive connections), or make the app drain faster (shorter request timeouts at shutdown).',
+  'prestop-exceeds-grace':
+    'Make the preStop hook shorter than the grace period, or raise terminationGracePeriodSeconds: the grace period counts from ' +
+    'the start of the preStop hook, so a hook that uses it up leaves the app only the kubelet\'s 2 s after SIGTERM.',
+  'pod-crashed':
+    'Look at why the pod died on its own (its log, `kubectl describe pod` for OOMKilled and the exit code): raise the memory ' +
+    'limit for OOMKilled, fix the crash otherwise. A crash is not a rollout problem: requests on it die whatever the rollout does.',
+  'slow-start':
+    'Mark the pod ready only once it is warm: a startupProbe or a readiness probe that checks what is slow to start ' +
+    '(caches, JIT, connection pools), a warm-up step before the server reports ready, and minReadySeconds so the ' +
+    'rollout does not move on while new pods are still slow.',
   'watch-lost':
     'Pod and endpoint events in that gap may be missing or late, so attribution there is less certain; check the ' +
     'connection to the API server and that the Role allows `watch` on pods and endpointslices.',
@@ -50,7 +70,8 @@ const SEVERITY_ORDER: Record<Finding['severity'], number> = { critical: 0, warni
 /** buildFindings runs every finding rule and orders the findings by severity, then by failures. */
 export function buildFindings(input: FindingInput): Finding[] {
   const out = [
-    sigtermIgnored(input),
+    ...terminationFindings(input, input.ends),
+    slowStart(input),
     noPrestopDrain(input),
     keepaliveReset(input),
     notReadyTraffic(input),
@@ -61,12 +82,14 @@ export function buildFindings(input: FindingInput): Finding[] {
   return out.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || b.failures - a.failures);
 }
 
-interface CauseGroup {
+/** CauseGroup is the failures of one finding, and the same by pod. */
+export interface CauseGroup {
   failures: FailureRecord[];
   byPod: Map<string, FailureRecord[]>;
 }
 
-function group(input: FindingInput, id: FindingId): CauseGroup {
+/** group collects the failures counted towards finding `id`, by pod. */
+export function group(input: FindingInput, id: FindingId): CauseGroup {
   const failures: FailureRecord[] = [];
   const byPod = new Map<string, FailureRecord[]>();
   input.causes.forEach((c, i) => {
@@ -102,45 +125,6 @@ export function kindsText(failures: readonly FailureRecord[]): string {
   return FAILURE_KINDS.filter((k) => counts[k])
     .map((k) => `${counts[k]} ${KIND_NOUN[k]}`)
     .join(', ');
-}
-
-/**
- * trafficEndMs is when recorded traffic ended: pods stopped after that are the
- * run's own teardown, not the rollout, and say nothing about it.
- */
-export function trafficEndMs(results: Results): number {
-  const stopping = results.meta.phases.find((p) => p.phase === 'stopping');
-  if (stopping) return stopping.atMs;
-  const last = results.intervals.at(-1);
-  return last ? last.atMs + results.meta.intervalMs : Number.POSITIVE_INFINITY;
-}
-
-function sigtermIgnored(input: FindingInput): Finding | null {
-  const endMs = trafficEndMs(input.results);
-  const killed = input.timelines.filter((t) => sigkilledAtGrace(t) && (t.sigtermMs ?? 0) < endMs);
-  if (killed.length === 0) return null;
-  const g = group(input, 'sigterm-ignored');
-  const evidence = killed.map((t) => {
-    const sigterm = t.sigtermMs ?? 0;
-    const killAt = t.sigkillMs ?? t.exitedMs ?? sigterm;
-    const grace = t.graceMs !== null ? ` (grace period ${formatDuration(t.graceMs)})` : '';
-    const exit = t.exitCode !== null ? `, exit ${t.exitCode}` : t.exitSignal ? `, killed by ${t.exitSignal}` : '';
-    const lost = g.byPod.get(t.pod) ?? [];
-    const lostText = lost.length ? `; ${plural(lost.length, 'request')} died with it (${kindsText(lost)})` : '';
-    return `${t.pod}: SIGTERM at ${formatAt(sigterm)}, still running ${formatDuration(killAt - sigterm)} later${grace}, SIGKILLed at ${formatAt(killAt)}${exit}${lostText}`;
-  });
-  evidence.push(
-    `The rollout waited the full grace period for ${plural(killed.length, 'pod')}: PID 1 did not exit on SIGTERM, as a shell entrypoint (\`sh run.sh\` without exec) does not forward it.`,
-  );
-  return {
-    id: 'sigterm-ignored',
-    severity: g.failures.length > 0 ? 'critical' : 'warning',
-    title: `${plural(killed.length, 'pod')} ignored SIGTERM and ${killed.length === 1 ? 'was' : 'were'} SIGKILLed at the grace period`,
-    evidence,
-    fix: FIXES['sigterm-ignored'],
-    pods: killed.map((t) => t.pod),
-    failures: g.failures.length,
-  };
 }
 
 function noPrestopDrain(input: FindingInput): Finding | null {

@@ -8,6 +8,9 @@ import { causeOf } from './causes.js';
 import { buildFindings } from './findings.js';
 import { buildPodTimelines } from './pod-timeline.js';
 import { decideVerdict } from './verdict.js';
+import { inconclusiveReasons } from './inconclusive.js';
+import { classifyPodEnds } from './termination.js';
+import { attributionWarnings } from './attribution-warnings.js';
 import { failureAtMs, findOutageWindows } from './windows.js';
 
 export { buildPodTimelines } from './pod-timeline.js';
@@ -17,6 +20,9 @@ export { attributeFailure, createPodIndex } from './attribution.js';
 export { causeOf, hiddenByRetry } from './causes.js';
 export { buildFindings, FIXES } from './findings.js';
 export { decideVerdict, errorRate, formatRate } from './verdict.js';
+export { inconclusiveReasons, shortfallText } from './inconclusive.js';
+export { classifyPodEnds, type PodEnd, type PodEndKind } from './termination.js';
+export { describePid1, pid1Reaction } from './pid1.js';
 export { formatAt, formatDuration, KIND_NOUN } from './format.js';
 
 /** ATTRIBUTION_CAP is how many attributions the results file keeps (the rest are counted, not stored). */
@@ -35,20 +41,24 @@ export function analyze(results: Results, thresholds: Thresholds): Analysis {
   const attributions: Attribution[] = [];
   const causes: Array<FindingId | undefined> = [];
   const podOf: Array<string | undefined> = [];
+  const ends = classifyPodEnds(timelines, results);
   results.failures.forEach((f, i) => {
     const a = attributeFailure(f, i, pods, i < ATTRIBUTION_CAP);
-    const cause = causeOf(f, a, pods);
+    const cause = causeOf(f, a, pods, ends);
     if (cause) a.cause = cause;
     causes.push(cause);
     podOf.push(a.pod);
     if (i < ATTRIBUTION_CAP) attributions.push(a);
   });
   addWindowPods(windows, results.failures, podOf);
-  const findings = buildFindings({ results, timelines, causes, pods: podOf });
+  const findings = buildFindings({ results, timelines, causes, pods: podOf, ends });
   const longestOutageMs = windows.reduce((m, w) => Math.max(m, w.durationMs), 0);
   const totalOutageMs = Math.round(windows.reduce((s, w) => s + w.durationMs, 0) * 1000) / 1000;
-  const verdict = decideVerdict({ totals: results.totals, longestOutageMs, findings, thresholds });
+  const inconclusive = inconclusiveReasons(results);
+  const verdict = decideVerdict({ totals: results.totals, longestOutageMs, findings, thresholds, inconclusive });
   const analysis: Analysis = { windows, totalOutageMs, longestOutageMs, attributions, findings, verdict };
+  const warnings = attributionWarnings(results, pods);
+  if (warnings.length > 0) analysis.warnings = warnings;
   if (results.failures.length > ATTRIBUTION_CAP) analysis.attributionsOmitted = results.failures.length - ATTRIBUTION_CAP;
   return analysis;
 }

@@ -1,5 +1,5 @@
 import type { ClusterEvent } from '../results/events.js';
-import { isPodEvent } from '../results/events.js';
+import { isPodEvent, type Pid1Facts } from '../results/events.js';
 
 /** PodState is what a pod is doing at a moment, in lifecycle order. */
 export type PodState =
@@ -37,6 +37,14 @@ export interface PodTimeline {
   exitCode: number | null;
   exitSignal: string | null;
   graceMs: number | null;
+  /** terminatingReason is why the pod was terminated, when the driver said ("rollcheck is stopping", "pod deleted"). */
+  terminatingReason?: string | null;
+  /** exitReason is the runtime's reason for the exit, when reported ("OOMKilled", "crashed", "Error"). */
+  exitReason?: string | null;
+  /** pid1 is what the runtime found running as the pod's PID 1, when it could look. */
+  pid1?: Pid1Facts | null;
+  /** sigtermProbe is what a direct request to the pod a while after SIGTERM saw (local runtime). */
+  sigtermProbe?: { answered: boolean; closing: boolean; afterSigtermMs: number } | null;
   /** state is the latest state. */
   state: PodState;
   spans: PodSpan[];
@@ -111,6 +119,7 @@ function apply(t: PodTimeline, e: Extract<ClusterEvent, { pod: string }>): void 
     case 'pod-terminating':
       t.terminatingMs ??= e.atMs;
       t.graceMs = e.graceMs;
+      t.terminatingReason ??= e.reason ?? null;
       break;
     case 'endpoint-removed':
       t.endpointRemovedMs ??= e.atMs;
@@ -131,6 +140,13 @@ function apply(t: PodTimeline, e: Extract<ClusterEvent, { pod: string }>): void 
       t.exitedMs ??= e.atMs;
       t.exitCode = e.exitCode;
       t.exitSignal = e.signal;
+      t.exitReason = e.reason ?? null;
+      break;
+    case 'pid1':
+      t.pid1 ??= e.pid1;
+      break;
+    case 'sigterm-probe':
+      t.sigtermProbe ??= { answered: e.answered, closing: e.closing, afterSigtermMs: e.afterSigtermMs };
       break;
     default:
       break;

@@ -7,6 +7,8 @@ export interface VerdictInput {
   longestOutageMs: number;
   findings: readonly Finding[];
   thresholds: Thresholds;
+  /** inconclusive lists why the run cannot judge the rollout (see inconclusiveReasons); any makes the verdict inconclusive. */
+  inconclusive?: readonly string[];
 }
 
 /** errorRate is failed / completed (ok + failed), 0 when nothing completed. */
@@ -66,6 +68,9 @@ export function decideVerdict(input: VerdictInput): Verdict {
   }
   const rollout = input.findings.find((f) => f.id === 'rollout-failed');
   if (rollout) failed.push(`the rollout did not complete${rollout.evidence[0] ? `: ${rollout.evidence[0]}` : ''}`);
-  const pass = failed.length === 0;
-  return { pass, reasons: pass ? passed : failed, thresholds: { ...th } };
+  const unsure = input.inconclusive ?? [];
+  const pass = failed.length === 0 && unsure.length === 0;
+  const verdict: Verdict = { pass, reasons: pass ? passed : [...unsure.map((r) => `inconclusive: ${r}`), ...failed], thresholds: { ...th } };
+  if (unsure.length > 0) verdict.inconclusive = unsure.join('; ');
+  return verdict;
 }

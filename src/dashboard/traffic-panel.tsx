@@ -40,6 +40,9 @@ export function TrafficPanel({ now, series, columns, maxSeries }: TrafficPanelPr
         <Paint
           tone={now.droppedTotal > 0 ? 'warn' : 'plain'}
         >{`${formatCount(now.droppedThisSec)}/s, ${formatCount(now.droppedTotal)} total`}</Paint>
+        {now.noConnTotal > 0 ? (
+          <Paint tone="warn">{`  no free connection ${formatCount(now.noConnTotal)}`}</Paint>
+        ) : null}
       </Text>
       <FailureSparks series={series} columns={columns} maxSeries={maxSeries} />
     </Box>

@@ -64,7 +64,7 @@ export function buildReportData(r: Results): ReportData {
       warmupMs: r.meta.warmupMs,
       stopReason: r.meta.stopReason,
       interrupted: r.meta.interrupted,
-      warnings: r.meta.warnings,
+      warnings: [...r.meta.warnings, ...(r.analysis?.warnings ?? [])],
       notes: r.meta.notes,
       facts: r.meta.facts,
       version: r.meta.tool.version,

@@ -33,7 +33,7 @@ export function formatSummary(results: Results, options: SummaryOptions): string
     out.push(...wrapText(clean(text), width, st.bold(label.padEnd(LABEL)), ' '.repeat(LABEL)));
   };
   out.push(st.bold(`rollcheck ${clean(m.command)} → ${clean(m.target)}`) + st.dim(`  (${formatDuration((m.recordedToMs ?? m.durationMs) - (m.recordedFromMs ?? m.warmupMs))} recorded, ${clean(m.stopReason)})`));
-  row('rate', `${round1(t.achievedRatePerSec)}/s achieved of ${round1(t.targetRatePerSec)}/s target · sent ${t.sent} · dropped ${t.dropped} · in flight at stop ${t.inFlightAtStop}`);
+  row('rate', `${round1(t.achievedRatePerSec)}/s achieved of ${round1(t.targetRatePerSec)}/s target · sent ${t.sent} · dropped ${t.dropped}${t.queueExpired ? ` · no free connection ${t.queueExpired}` : ''} · in flight at stop ${t.inFlightAtStop}`);
   const rate = t.ok + t.failed > 0 ? t.failed / (t.ok + t.failed) : 0;
   const failedText = t.failed > 0 ? st.red(`failed ${t.failed}`) : st.green('failed 0');
   out.push(`${st.bold('requests'.padEnd(LABEL))}ok ${t.ok} · ${failedText} (${formatRate(rate)})`);
@@ -53,7 +53,7 @@ export function formatSummary(results: Results, options: SummaryOptions): string
   }
   const a = results.analysis;
   if (a) out.push(...analysisLines(a, width, st, m.interrupted));
-  for (const w of m.warnings) row('warning', w);
+  for (const w of [...m.warnings, ...(a?.warnings ?? [])]) row('warning', w);
   return out.join('\n') + '\n';
 }
 
@@ -143,10 +143,10 @@ function analysisLines(a: Analysis, width: number, st: TextStyle, interrupted: b
     out.push(...wrapText(clean(f.fix), width, `      ${st.green('fix:')} `, '           '));
   }
   const v = a.verdict;
-  const head = v.pass ? st.green(st.bold('PASS')) : st.red(st.bold('FAIL'));
+  const head = v.pass ? st.green(st.bold('PASS')) : v.inconclusive !== undefined ? st.yellow(st.bold('INCONCLUSIVE')) : st.red(st.bold('FAIL'));
   out.push(`${st.bold('verdict'.padEnd(LABEL))}${head}${v.reasons.length ? '' : ' (no thresholds set)'}`);
   for (const r of v.reasons) out.push(...wrapText(clean(r), width, `${pad}· `, `${pad}  `));
-  const code = interrupted ? 130 : v.pass ? 0 : 1;
-  out.push(st.dim(`${pad}exit ${code}  (0 pass, 1 verdict failed, 2 usage or environment error, 130 interrupted)`));
+  const code = interrupted ? 130 : v.pass ? 0 : v.inconclusive !== undefined ? 3 : 1;
+  out.push(st.dim(`${pad}exit ${code}  (0 pass, 1 failed, 2 usage, 3 inconclusive, 130 interrupted)`));
   return out;
 }

@@ -14,6 +14,8 @@ export interface Aggregator {
   started(atMs: number, lagMs: number): void;
   /** dropped counts `count` (default 1) requests not sent because --max-in-flight was reached. */
   dropped(atMs: number, count?: number): void;
+  /** queueExpired counts one request that never got a connection within --timeout (the generator's shortfall). */
+  queueExpired(atMs: number): void;
   /** done records one finished request. */
   done(o: RequestOutcome): void;
   /** flush closes and returns every interval that ended at or before `nowMs` (every one when `all`). */
@@ -88,6 +90,9 @@ export function createAggregator(options: AggregatorOptions = {}): Aggregator {
     dropped(atMs, count = 1) {
       at(atMs).partial.dropped += count;
     },
+    queueExpired(atMs) {
+      at(atMs).partial.queueExpired += 1;
+    },
     done(r) {
       const o = at(r.endAtMs);
       const p = o.partial;
@@ -101,7 +106,10 @@ export function createAggregator(options: AggregatorOptions = {}): Aggregator {
         (o.service ??= take()).recordValue(serviceUs);
         p.sums.latencyUs += latencyUs;
         p.sums.serviceUs += serviceUs;
-        if (r.pod !== undefined) p.okByPod[r.pod] = (p.okByPod[r.pod] ?? 0) + 1;
+        if (r.pod !== undefined) {
+          p.okByPod[r.pod] = (p.okByPod[r.pod] ?? 0) + 1;
+          p.okServiceUsByPod[r.pod] = (p.okServiceUsByPod[r.pod] ?? 0) + serviceUs;
+        }
         return;
       }
       p.donePop[r.population].failed += 1;

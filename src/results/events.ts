@@ -24,6 +24,8 @@ export type ClusterEvent =
       { exitCode: number | null; signal: string | null; afterSigtermMs: number | null; reason?: string }
     >
   | PodEvent<'pod-deleted'>
+  | PodEvent<'pid1', { pid1: Pid1Facts }>
+  | PodEvent<'sigterm-probe', { answered: boolean; closing: boolean; error?: string; afterSigtermMs: number }>
   | RunEvent<'rollout-started', { revision: string; trigger: string }>
   | RunEvent<'rollout-progress', RolloutCounts>
   | RunEvent<'rollout-complete', { revision: string }>
@@ -33,6 +35,31 @@ export type ClusterEvent =
   | RunEvent<'watch-lost', { resource: string; error: string }>
   | RunEvent<'watch-resumed', { resource: string; relisted: boolean }>
   | RunEvent<'note', { message: string }>;
+
+/** SigtermDisposition is what a process does with SIGTERM, read from /proc/<pid>/status (SigCgt, SigIgn, SigBlk). */
+export type SigtermDisposition = 'handled' | 'ignored' | 'blocked' | 'default';
+
+/** ProcessFacts is one process of a pod as /proc shows it. */
+export interface ProcessFacts {
+  /** pid as the host sees it. */
+  pid: number;
+  /** exe is the executable's path (/proc/<pid>/exe), null when it could not be read. */
+  exe: string | null;
+  argv: string[];
+  sigterm: SigtermDisposition;
+}
+
+/**
+ * Pid1Facts is a pod's PID 1 as the runtime inspected it once the pod was
+ * ready: what it is (a shell, a known init that forwards signals, or the app
+ * itself), what it does with SIGTERM, and its children. As PID 1 of a PID
+ * namespace a process with SIGTERM at its default action is not terminated by
+ * it: only a handler (or an init that forwards it) makes SIGTERM do anything.
+ */
+export interface Pid1Facts extends ProcessFacts {
+  role: 'shell' | 'init' | 'app';
+  children: ProcessFacts[];
+}
 
 /** ClusterEventKind is the `kind` of any cluster event. */
 export type ClusterEventKind = ClusterEvent['kind'];
@@ -80,6 +107,8 @@ export const EVENT_LABEL: Record<ClusterEventKind, string> = {
   sigkill: 'SIGKILL',
   exited: 'exited',
   'pod-deleted': 'deleted',
+  pid1: 'PID 1 inspected',
+  'sigterm-probe': 'probed after SIGTERM',
   'rollout-started': 'rollout started',
   'rollout-progress': 'rollout progress',
   'rollout-complete': 'rollout complete',

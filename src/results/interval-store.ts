@@ -20,11 +20,13 @@ interface IntervalRec {
   index: number;
   sent: number;
   dropped: number;
+  queueExpired: number;
   completed: number;
   done: Record<ConnUse, KindCounts>;
   histParts: string[];
   lagParts: string[];
   okByPod: Record<string, number>;
+  okServiceUsByPod: Record<string, number>;
   latencySumUs: number;
   /** latency is the summary read from a single live histogram at add time (null: decode on build). */
   latency: LatencySummary | null;
@@ -69,11 +71,13 @@ export function createIntervalStore(): IntervalStore {
         index,
         sent: 0,
         dropped: 0,
+        queueExpired: 0,
         completed: 0,
         done: { new: {}, reused: {} },
         histParts: [],
         lagParts: [],
         okByPod: {},
+        okServiceUsByPod: {},
         latencySumUs: 0,
         latency: null,
         sample: null,
@@ -106,6 +110,7 @@ export function createIntervalStore(): IntervalStore {
       atMs: r.index * INTERVAL_MS,
       sent: r.sent,
       dropped: r.dropped,
+      ...(r.queueExpired > 0 ? { queueExpired: r.queueExpired } : {}),
       done: { new: { ...r.done.new }, reused: { ...r.done.reused } },
       latency:
         histogram === ''
@@ -114,6 +119,7 @@ export function createIntervalStore(): IntervalStore {
       histogram,
       lagHistogram,
       okByPod: { ...r.okByPod },
+      ...(Object.keys(r.okServiceUsByPod).length > 0 ? { okServiceUsByPod: { ...r.okServiceUsByPod } } : {}),
     };
     return r.sample;
   };
@@ -122,6 +128,10 @@ export function createIntervalStore(): IntervalStore {
       const r = get(p.index);
       r.sent += p.sent.keepalive + p.sent.fresh;
       r.dropped += p.dropped;
+      // A request that expired in the queue is no longer in flight.
+      const expired = p.queueExpired;
+      r.queueExpired += expired;
+      r.completed += expired;
       for (const use of ['new', 'reused'] as const) {
         for (const [kind, n] of Object.entries(p.done[use])) {
           const k = kind as keyof KindCounts;
@@ -140,6 +150,7 @@ export function createIntervalStore(): IntervalStore {
       r.latencySumUs += p.sums.latencyUs;
       if (p.lagHistogram !== '') r.lagParts.push(p.lagHistogram);
       for (const [pod, n] of Object.entries(p.okByPod)) r.okByPod[pod] = (r.okByPod[pod] ?? 0) + n;
+      for (const [pod, us] of Object.entries(p.okServiceUsByPod)) r.okServiceUsByPod[pod] = (r.okServiceUsByPod[pod] ?? 0) + us;
       r.sample = null;
     },
     samples(fromIndex, toIndex, totalSent, totalCompleted) {

@@ -12,6 +12,11 @@ export interface TrafficPartial {
   /** sent counts requests scheduled in this interval (not dropped), by population. */
   sent: Record<Population, number>;
   dropped: number;
+  /**
+   * queueExpired counts requests that waited --timeout for a free connection and
+   * never got one: the generator's own shortfall, not a failure of the target.
+   */
+  queueExpired: number;
   /** done counts completions ending in this interval, by connection use and kind. */
   done: Record<ConnUse, KindCounts>;
   /** donePop counts completions by population: ok and failed. */
@@ -31,6 +36,8 @@ export interface TrafficPartial {
    */
   live?: { latency: Histogram | null; lag: Histogram | null; service: Histogram | null };
   okByPod: Record<string, number>;
+  /** okServiceUsByPod sums the service time (end − start, µs) of ok answers by pod: each pod's mean with okByPod. */
+  okServiceUsByPod: Record<string, number>;
   failures: FailureRecord[];
 }
 
@@ -63,6 +70,7 @@ export function emptyPartial(index: number): TrafficPartial {
     index,
     sent: { keepalive: 0, fresh: 0 },
     dropped: 0,
+    queueExpired: 0,
     done: { new: {}, reused: {} },
     donePop: { keepalive: { ok: 0, failed: 0 }, fresh: { ok: 0, failed: 0 } },
     histogram: '',
@@ -70,6 +78,7 @@ export function emptyPartial(index: number): TrafficPartial {
     serviceHistogram: '',
     sums: { latencyUs: 0, lagUs: 0, serviceUs: 0 },
     okByPod: {},
+    okServiceUsByPod: {},
     failures: [],
   };
 }

@@ -146,7 +146,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
       const inFlight = totals.sent() - totals.completed();
       if (fin.inFlightAtStop !== undefined && fin.inFlightAtStop !== inFlight) {
         record.warnings.push(
-          `in-flight at stop: the engine counted ${fin.inFlightAtStop}, the recorder ${inFlight} (sent − completed)`,
+          `in-flight at stop: the engine counted ${fin.inFlightAtStop}, the recorder ${inFlight} (sent − completed − expired in the queue)`,
         );
       }
       record.failures.sort((a, b) => a.endAtMs - b.endAtMs);
@@ -164,6 +164,8 @@ export function createRecorder(options: RecorderOptions): Recorder {
         totals,
         store,
       });
+      // The engine's own count, kept beside the derived one: the books must balance.
+      if (fin.inFlightAtStop !== undefined) results.totals.inFlightCounted = fin.inFlightAtStop;
       subscribers.tick();
       return results;
     },

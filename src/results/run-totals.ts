@@ -9,7 +9,7 @@ export interface RunTotals {
   /** totals is the run so far; the achieved rate is over [fromMs, endMs). Invariant: sent = ok + failed + inFlightAtStop. */
   totals(fromMs: number, endMs: number): Totals;
   sent(): number;
-  /** completed is ok + failed. */
+  /** completed is every request no longer in flight: ok + failed + expired in the queue (never sent on a connection). */
   completed(): number;
   /** okByPod counts ok answers by the pod that named itself (a copy). */
   okByPod(): Record<string, number>;
@@ -32,6 +32,7 @@ export function createRunTotals(targetRatePerSec: number): RunTotals {
         t.byPopulation[pop].failed += p.donePop[pop].failed;
       }
       t.dropped += p.dropped;
+      t.queueExpired += p.queueExpired;
       for (const use of ['new', 'reused'] as const) {
         for (const [kind, n] of Object.entries(p.done[use]) as Array<[keyof KindCounts, number]>) {
           const c = t.byConn[use];
@@ -69,7 +70,7 @@ export function createRunTotals(targetRatePerSec: number): RunTotals {
           keepalive: { ...t.byPopulation.keepalive },
           fresh: { ...t.byPopulation.fresh },
         },
-        inFlightAtStop: t.sent - t.ok - t.failed,
+        inFlightAtStop: t.sent - t.ok - t.failed - t.queueExpired,
         achievedRatePerSec: Math.round((t.sent / seconds) * 10) / 10,
         latency: summarizeWithSum(latency, sums.latencyUs),
         lag: summarizeWithSum(lag, sums.lagUs),
@@ -77,20 +78,23 @@ export function createRunTotals(targetRatePerSec: number): RunTotals {
       };
     },
     sent: () => t.sent,
-    completed: () => t.ok + t.failed,
+    completed: () => t.ok + t.failed + t.queueExpired,
     okByPod: () => ({ ...okByPod }),
   };
 }
 
 function newTotals(
   targetRatePerSec: number,
-): Omit<Totals, 'latency' | 'lag' | 'inFlightAtStop' | 'achievedRatePerSec'> {
+): Omit<Totals, 'latency' | 'lag' | 'inFlightAtStop' | 'achievedRatePerSec' | 'queueExpired'> & {
+  queueExpired: number;
+} {
   const conn = () => ({ completed: 0, ok: 0, failed: 0, byKind: {} as KindCounts });
   return {
     sent: 0,
     ok: 0,
     failed: 0,
     dropped: 0,
+    queueExpired: 0,
     byKind: {},
     byConn: { new: conn(), reused: conn() },
     byPopulation: {

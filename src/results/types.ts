@@ -98,6 +98,8 @@ export interface IntervalSample {
   /** sent is requests dispatched in this interval. */
   sent: number;
   dropped: number;
+  /** queueExpired is requests that never got a connection within --timeout (the generator's shortfall). */
+  queueExpired?: number;
   /** completions by kind, split by whether the connection was new or reused. */
   done: Record<ConnUse, KindCounts>;
   /** latency of ok responses completing in this interval. */
@@ -108,6 +110,8 @@ export interface IntervalSample {
   lagHistogram: string;
   /** okByPod counts ok answers by the pod that named itself in --pod-header. */
   okByPod: Record<string, number>;
+  /** okServiceUsByPod sums ok service times (µs) by pod: with okByPod, each pod's mean service time. */
+  okServiceUsByPod?: Record<string, number>;
   /** inFlight is requests outstanding at the end of the interval. */
   inFlight: number;
 }
@@ -120,13 +124,22 @@ export interface ConnTotals {
   byKind: KindCounts;
 }
 
-/** Totals is the whole run, after warm-up. Invariant: sent = ok + failed + inFlightAtStop. */
+/** Totals is the whole run, after warm-up. Invariant: sent = ok + failed + queueExpired + inFlightAtStop. */
 export interface Totals {
   sent: number;
   ok: number;
   failed: number;
+  /** inFlightAtStop is derived from the books: sent − ok − failed − queueExpired. */
   inFlightAtStop: number;
+  /** inFlightCounted is the engine's own count of its outstanding requests at stop; must equal inFlightAtStop. */
+  inFlightCounted?: number;
   dropped: number;
+  /**
+   * queueExpired is requests that waited --timeout for a free connection and never
+   * got one: the generator could not carry the rate (too few --connections). Like
+   * `dropped`, the generator's shortfall, never a failure of the target.
+   */
+  queueExpired?: number;
   byKind: KindCounts;
   byConn: Record<ConnUse, ConnTotals>;
   byPopulation: Record<Population, { sent: number; ok: number; failed: number }>;
@@ -211,6 +224,10 @@ export const FINDING_IDS = [
   'unrelated-errors',
   'rollout-failed',
   'watch-lost',
+  'grace-too-short',
+  'prestop-exceeds-grace',
+  'pod-crashed',
+  'slow-start',
 ] as const;
 
 /** FindingId names each kind of finding. */
@@ -241,6 +258,11 @@ export interface Thresholds {
 export interface Verdict {
   pass: boolean;
   reasons: string[];
+  /**
+   * inconclusive is set (and pass is false) when the run cannot judge the rollout:
+   * the generator fell short of its rate, or the baseline already failed. Exit code 3.
+   */
+  inconclusive?: string;
   thresholds: Thresholds;
 }
 
@@ -252,6 +274,8 @@ export interface Analysis {
   attributions: Attribution[];
   findings: Finding[];
   verdict: Verdict;
+  /** warnings say where the analysis had to guess (no pod header seen, unknown pod names). */
+  warnings?: string[];
   /** attributionsOmitted counts failures past the stored cap that have no Attribution entry. */
   attributionsOmitted?: number;
 }

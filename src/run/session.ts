@@ -10,6 +10,7 @@ import { writeResults } from '../results/io.js';
 import { createRecorder, type Recorder } from '../results/recorder.js';
 import type { Phase, Results, RunMeta, Thresholds } from '../results/types.js';
 import { probe } from '../traffic/probe.js';
+import { poolWarning } from '../traffic/pool-size.js';
 import { createTrafficRunner, type TrafficRunner } from '../traffic/runner.js';
 import type { TrafficSettings } from '../traffic/settings.js';
 import type { DashboardFinal } from '../dashboard/index.js';
@@ -121,7 +122,8 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
       stopReason = 'interrupted';
     }
     recorder.setPhase('stopping');
-    const drainMs = signal.aborted ? 200 : Math.min(o.traffic.timeoutMs, 2000);
+    // Requests still out when sending stops are awaited up to --timeout, so the books close with none unresolved.
+    const drainMs = signal.aborted ? 200 : o.traffic.timeoutMs;
     ({ inFlightAtStop, scheduleEndMs: trafficEndMs } = await runner.stop(drainMs));
     runner = undefined;
     finished = true;
@@ -149,13 +151,15 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
     o.io.stdout.write(formatSummary(results, { color: o.io.stdout.isTTY === true && colorEnabled(o.io), width }) + '\n');
     o.io.stdout.write(`results: ${o.outPath}\nreport:  ${reportPath}\n`);
   }
-  const verdictFailed = results.analysis !== null && !results.analysis.verdict.pass;
-  const exitCode = interrupted
-    ? ExitCode.interrupted
-    : verdictFailed
-      ? ExitCode.verdictFailed
-      : ExitCode.pass;
+  const exitCode = interrupted ? ExitCode.interrupted : verdictExitCode(results);
   return { results, exitCode, outPath: o.outPath, reportPath };
+}
+
+/** verdictExitCode is 0 pass, 1 verdict failed, 3 inconclusive (the run could not judge the rollout). */
+export function verdictExitCode(results: Results): number {
+  const v = results.analysis?.verdict;
+  if (v === undefined || v.pass) return ExitCode.pass;
+  return v.inconclusive !== undefined ? ExitCode.inconclusive : ExitCode.verdictFailed;
 }
 
 /** checkOutPath fails early, before any traffic, when the results cannot be written. */
@@ -182,6 +186,12 @@ async function startTarget(
   const p = await probe(url, o.traffic);
   if (!p.answered && NOTHING_ANSWERS.has(p.code)) {
     throw new UsageError(`nothing answers at ${url} (${p.code}); start the server or fix the URL`);
+  }
+  const warning = p.answered ? poolWarning(o.traffic, p.latencyMs) : null;
+  if (warning !== null) {
+    // Said at once, before the traffic starts: the run would otherwise measure the client's own queue.
+    recorder.warn(warning);
+    o.io.stderr.write(`rollcheck: warning: ${warning}\n`);
   }
   return url;
 }

@@ -170,19 +170,25 @@ export function createEngine(options: EngineOptions): TrafficEngine {
     else dispatch(pool, slot, next, nowMs);
   };
 
-  // A request that waited --timeout for a free connection has failed as a client would see it.
+  // A request that waited --timeout for a free connection never reached the target: it is the
+  // generator's shortfall (too few --connections for the rate), not a timeout of the server.
   const expire = (queue: Fifo<InFlightRequest>, nowMs: number): void => {
     const oldest = nowMs - settings.timeoutMs;
     while (queue.length > 0 && (queue.peek() as InFlightRequest).intendedAtMs < oldest) {
-      const r = queue.shift() as InFlightRequest;
-      r.connId = `w${source}:none`; // it never got a connection
-      settle(
-        r,
-        'timeout',
-        'ROLLCHECK_QUEUE_TIMEOUT',
-        'no free connection within --timeout (all connections busy)',
-      );
+      settleQueueExpired(queue.shift() as InFlightRequest, nowMs);
     }
+  };
+
+  /** settleQueueExpired ends a request that never got a connection: counted apart, never a failure. */
+  const settleQueueExpired = (r: InFlightRequest, nowMs: number): void => {
+    if (r.settled) return;
+    r.settled = true;
+    inFlight -= 1;
+    if (r.counted) {
+      countedInFlight -= 1;
+      if (!closed) agg.queueExpired(nowMs);
+    }
+    if (inFlight === 0 && onIdle) onIdle();
   };
 
   const fire = (intendedAtMs: number, index: number): void => {

@@ -2,13 +2,20 @@ import { Client } from 'undici';
 import { errorCode } from './classify.js';
 import type { TrafficSettings } from './settings.js';
 
-/** ProbeResult says whether anything answered at the URL. */
+/** ProbeResult says whether anything answered at the URL, and how fast a warm connection answers. */
 export type ProbeResult =
-  { answered: true; status: number } | { answered: false; code: string; message: string };
+  | { answered: true; status: number; latencyMs: number }
+  | { answered: false; code: string; message: string };
+
+// Requests timed on one kept-alive connection after the first: the quickest is the latency used.
+const TIMED_REQUESTS = 3;
 
 /**
  * probe sends one request on a new connection before any traffic (the
- * pre-flight): any HTTP answer, even a 5xx, means something listens.
+ * pre-flight): any HTTP answer, even a 5xx, means something listens. Then it
+ * times a few requests on a warm connection; `latencyMs` is the quickest
+ * (a lower bound: a first request pays for connecting and cold code paths),
+ * NaN when those failed.
  */
 export async function probe(url: string, settings: TrafficSettings): Promise<ProbeResult> {
   const target = new URL(url);
@@ -17,16 +24,31 @@ export async function probe(url: string, settings: TrafficSettings): Promise<Pro
     headersTimeout: settings.timeoutMs,
     bodyTimeout: settings.timeoutMs,
   });
-  try {
+  const send = async (reset: boolean): Promise<number> => {
     const res = await client.request({
       path: target.pathname + target.search,
       method: settings.method,
       headers: Object.fromEntries(settings.headers),
       body: settings.body ? Buffer.from(settings.body) : null,
-      reset: true,
+      reset,
     });
     await res.body.dump();
-    return { answered: true, status: res.statusCode };
+    return res.statusCode;
+  };
+  try {
+    const status = await send(true);
+    let latencyMs = Number.POSITIVE_INFINITY;
+    try {
+      for (let i = 0; i < TIMED_REQUESTS; i += 1) {
+        const startMs = performance.now();
+        await send(false);
+        latencyMs = Math.min(latencyMs, performance.now() - startMs);
+      }
+    } catch {
+      // It answered once; a timing that failed says nothing about the pool, so none is given.
+      latencyMs = Number.NaN;
+    }
+    return { answered: true, status, latencyMs };
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
     return { answered: false, code: errorCode(err) ?? err.name, message: err.message };

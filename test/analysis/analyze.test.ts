@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { analyze } from '../../src/analysis/index.js';
 import type { ClusterEvent } from '../../src/results/events.js';
 import type { FailureRecord, FindingId, Thresholds } from '../../src/results/types.js';
-import { fail, gracefulPodEvents, makeResults, shellPodEvents } from './fixtures.js';
+import { fail, gracefulPodEvents, makeResults, pid1Event, shellPodEvents, type ResultsSpec } from './fixtures.js';
 
 interface Case {
   name: string;
@@ -11,6 +11,8 @@ interface Case {
   events: ClusterEvent[];
   thresholds?: Thresholds;
   stopReason?: string;
+  podTraffic?: ResultsSpec['podTraffic'];
+  durationMs?: number;
   /** expected findings: id → failures counted. */
   findings: Partial<Record<FindingId, number>>;
   pass: boolean;
@@ -19,6 +21,17 @@ interface Case {
 }
 
 const POD = 'demo-7f9c-x2k4q';
+
+/** kubeExit137 is what the kube driver sees of a pod that exits 137 one grace period after its (inferred) SIGTERM. */
+function kubeExit137(): ClusterEvent[] {
+  return [
+    { kind: 'pod-created', pod: POD, revision: 'r1', atMs: -9000 },
+    { kind: 'pod-ready', pod: POD, atMs: -8000 },
+    { kind: 'pod-terminating', pod: POD, graceMs: 30_000, atMs: 2000 },
+    { kind: 'sigterm', pod: POD, atMs: 2000, inferred: true },
+    { kind: 'exited', pod: POD, exitCode: 137, signal: null, afterSigtermMs: 30_005, atMs: 32_005 },
+  ];
+}
 
 const cases: Case[] = [
   {
@@ -128,16 +141,133 @@ const cases: Case[] = [
   {
     name: 'kube driver: no SIGKILL seen, but exit 137 one grace period after the (inferred) SIGTERM',
     failures: [fail(32_010, 'reset', { pod: POD, reused: true })],
-    events: [
-      { kind: 'pod-created', pod: POD, revision: 'r1', atMs: -9000 },
-      { kind: 'pod-ready', pod: POD, atMs: -8000 },
-      { kind: 'pod-terminating', pod: POD, graceMs: 30_000, atMs: 2000 },
-      { kind: 'sigterm', pod: POD, atMs: 2000, inferred: true },
-      { kind: 'exited', pod: POD, exitCode: 137, signal: null, afterSigtermMs: 30_005, atMs: 32_005 },
-    ],
+    events: kubeExit137(),
+    podTraffic: [{ pod: POD }],
+    durationMs: 40_000,
     findings: { 'sigterm-ignored': 1 },
     pass: false,
     texts: [`reset 5 ms after ${POD} exited with code 137, 30 s after its SIGTERM`],
+  },
+  {
+    name: 'kube, PID 1 not inspected, no traffic on the pod to tell: not accused of ignoring SIGTERM',
+    failures: [fail(32_010, 'reset', { pod: POD, reused: true })],
+    events: kubeExit137(),
+    durationMs: 40_000,
+    findings: { 'grace-too-short': 1 },
+    pass: false,
+  },
+  {
+    name: 'kube, PID 1 not inspected: it stopped answering at SIGTERM but drained past the grace period',
+    failures: [fail(32_010, 'reset', { pod: POD, reused: true })],
+    events: kubeExit137(),
+    podTraffic: [{ pod: POD, toMs: 2200 }, { pod: 'other' }],
+    durationMs: 40_000,
+    findings: { 'grace-too-short': 1 },
+    pass: false,
+  },
+  {
+    name: 'python3 as PID 1 without a SIGTERM handler: sigterm-ignored',
+    failures: [fail(5004, 'reset', { pod: POD, reused: true })],
+    events: [
+      ...shellPodEvents(POD, 2000).filter((e) => e.kind !== 'pid1'),
+      pid1Event(POD, -3999, { exe: '/usr/bin/python3.11', argv: ['python3', '-m', 'http.server'], role: 'app', sigterm: 'default', children: [] }),
+    ],
+    findings: { 'sigterm-ignored': 1 },
+    pass: false,
+  },
+  {
+    name: 'an app that handles SIGTERM, SIGKILLed 100 ms after it (short grace): grace-too-short, never sigterm-ignored',
+    failures: [fail(2102, 'reset', { pod: POD, reused: true })],
+    events: [
+      ...shellPodEvents(POD, 2000, 100).filter((e) => e.kind !== 'pid1'),
+      pid1Event(POD, -3999, { exe: '/usr/bin/node', argv: ['node', 'app.mjs'], role: 'app', sigterm: 'handled', children: [] }),
+    ],
+    findings: { 'grace-too-short': 1 },
+    pass: false,
+  },
+  {
+    name: 'a preStop sleep longer than the grace period: prestop-exceeds-grace',
+    failures: [fail(34_003, 'reset', { pod: POD, reused: true })],
+    events: [
+      { kind: 'pod-created', pod: POD, revision: 'r1', atMs: -9000 },
+      { kind: 'pod-ready', pod: POD, atMs: -8000 },
+      pid1Event(POD, -8000, { exe: '/usr/bin/node', argv: ['node', 'app.mjs'], role: 'app', sigterm: 'handled', children: [] }),
+      { kind: 'pod-terminating', pod: POD, graceMs: 30_000, atMs: 2000 },
+      { kind: 'prestop-started', pod: POD, hook: 'sleep 40s', atMs: 2001 },
+      { kind: 'prestop-finished', pod: POD, ok: false, error: 'the grace period ran out during the preStop hook', atMs: 32_000 },
+      { kind: 'sigterm', pod: POD, atMs: 32_001 },
+      { kind: 'endpoint-removed', pod: POD, atMs: 3000 },
+      { kind: 'sigkill', pod: POD, atMs: 34_001 },
+      { kind: 'exited', pod: POD, exitCode: 137, signal: 'SIGKILL', afterSigtermMs: 2001, atMs: 34_002 },
+    ],
+    findings: { 'prestop-exceeds-grace': 1 },
+    pass: false,
+  },
+  {
+    name: 'a crash (exit 1, no SIGTERM): pod-crashed, not keepalive-reset',
+    failures: [fail(5001, 'closed_before_response', { pod: POD, reused: true }), fail(5300, 'refused')],
+    events: [
+      { kind: 'pod-created', pod: POD, revision: 'r1', atMs: -9000 },
+      { kind: 'pod-ready', pod: POD, atMs: -8000 },
+      { kind: 'exited', pod: POD, exitCode: 1, signal: null, afterSigtermMs: null, reason: 'crashed', atMs: 5000 },
+      { kind: 'endpoint-removed', pod: POD, atMs: 6000 },
+    ],
+    findings: { 'pod-crashed': 1, 'unrelated-errors': 1 },
+    pass: false,
+  },
+  {
+    name: 'a SIGKILL without SIGTERM (a crash injected by kill-pod): pod-crashed',
+    failures: [fail(5001, 'reset', { pod: POD, reused: true })],
+    events: [
+      { kind: 'pod-created', pod: POD, revision: 'r1', atMs: -9000 },
+      { kind: 'pod-ready', pod: POD, atMs: -8000 },
+      { kind: 'sigkill', pod: POD, atMs: 5000 },
+      { kind: 'exited', pod: POD, exitCode: 137, signal: 'SIGKILL', afterSigtermMs: null, atMs: 5000.5 },
+    ],
+    findings: { 'pod-crashed': 1 },
+    pass: false,
+  },
+  {
+    name: 'in both windows, the old pod still serving in its preStop: the new pod that just became ready is to blame',
+    failures: [fail(3300, 'refused'), fail(3500, 'reset')],
+    events: [
+      ...gracefulPodEvents(POD, 3000, { preStopMs: 2000 }),
+      { kind: 'pod-created', pod: 'new-1', revision: 'r2', atMs: 2000 },
+      { kind: 'pod-ready', pod: 'new-1', atMs: 2900 },
+    ],
+    findings: { 'not-ready-traffic': 2 },
+    pass: false,
+  },
+  {
+    name: 'in both windows, the old pod SIGTERMed and still routed, the new pod serving: the old pod (no preStop)',
+    failures: [fail(3300, 'refused')],
+    events: [
+      ...gracefulPodEvents(POD, 3000, { endpointLagMs: 1000 }),
+      { kind: 'pod-created', pod: 'new-1', revision: 'r2', atMs: 2000 },
+      { kind: 'pod-ready', pod: 'new-1', atMs: 2900 },
+    ],
+    findings: { 'no-prestop-drain': 1 },
+    pass: false,
+  },
+  {
+    name: 'in both windows, the old pod SIGTERMed and still routed, the new pod not ready again: ambiguous, pinned on neither',
+    failures: [fail(3300, 'refused')],
+    events: [
+      ...gracefulPodEvents(POD, 3000, { endpointLagMs: 1000 }),
+      { kind: 'pod-created', pod: 'new-1', revision: 'r2', atMs: 2000 },
+      { kind: 'pod-ready', pod: 'new-1', atMs: 2900 },
+      { kind: 'pod-not-ready', pod: 'new-1', atMs: 3500 },
+    ],
+    findings: { 'unrelated-errors': 1 },
+    pass: false,
+    texts: ['ambiguous: demo-7f9c-x2k4q was terminating but still routed, and new-1 had just become ready'],
+  },
+  {
+    name: 'pods killed because the run was ending are never a finding',
+    failures: [],
+    events: shellPodEvents(POD, 9950, 2000).map((e) => (e.kind === 'pod-terminating' ? { ...e, reason: 'rollcheck is stopping' } : e)),
+    findings: {},
+    pass: true,
   },
   {
     name: 'exit 137 long before the grace period (OOM kill) is not an ignored SIGTERM',
@@ -155,7 +285,7 @@ const cases: Case[] = [
 
 for (const c of cases) {
   test(`analyze: ${c.name}`, () => {
-    const r = makeResults({ failures: c.failures, events: c.events, stopReason: c.stopReason });
+    const r = makeResults({ failures: c.failures, events: c.events, stopReason: c.stopReason, podTraffic: c.podTraffic, durationMs: c.durationMs });
     const a = analyze(r, c.thresholds ?? { maxErrors: 0 });
     const got = Object.fromEntries(a.findings.map((f) => [f.id, f.failures]));
     assert.deepEqual(got, c.findings);
@@ -205,4 +335,23 @@ test('analyze: attributions are capped but findings count every failure', () => 
   assert.equal(a.attributions.length, 10_000);
   assert.equal(a.attributionsOmitted, 50);
   assert.equal(a.findings.find((f) => f.id === 'unrelated-errors')?.failures, 10_050);
+});
+
+test('analyze: a pod header value naming no pod falls back to the windows, with a warning', () => {
+  const events = shellPodEvents(POD, 2000);
+  const r = makeResults({ failures: [fail(5004, 'reset', { pod: 'some-host', reused: true })], events, podTraffic: [{ pod: 'some-host' }] });
+  const a = analyze(r, { maxErrors: 0 });
+  assert.equal(a.attributions[0]?.pod, POD, 'the pod whose termination window holds it');
+  assert.equal(a.attributions[0]?.how, 'termination-window');
+  assert.deepEqual(a.findings.map((f) => f.id), ['sigterm-ignored']);
+  assert.match(a.warnings?.join('\n') ?? '', /1 failure carried a `x-pod-name` value that names no pod of the run \(`some-host`\)/);
+});
+
+test('analyze: no pod header ever seen: one warning naming how to add one', () => {
+  const r = makeResults({ failures: [fail(5004, 'reset', { reused: true })], events: shellPodEvents(POD, 2000) });
+  const a = analyze(r, { maxErrors: 0 });
+  assert.equal(a.warnings?.length, 1);
+  assert.match(a.warnings?.[0] ?? '', /no response named its pod in the `x-pod-name` header.*--pod-header/);
+  const seen = analyze(makeResults({ events: shellPodEvents(POD, 2000), podTraffic: [{ pod: POD }] }), {});
+  assert.equal(seen.warnings, undefined);
 });

@@ -1,6 +1,6 @@
 // Builders for results objects in analysis and report tests: steady traffic at a
 // fixed rate with chosen failures and cluster events, no clock involved.
-import type { ClusterEvent } from '../../src/results/events.js';
+import type { ClusterEvent, Pid1Facts } from '../../src/results/events.js';
 import type {
   FailureKind,
   FailureRecord,
@@ -41,6 +41,8 @@ export interface ResultsSpec {
   method?: string;
   stopReason?: string;
   p99Ms?: number;
+  /** podTraffic: pods that answer an equal share of the ok requests in [fromMs, toMs) (okByPod). */
+  podTraffic?: Array<{ pod: string; fromMs?: number; toMs?: number }>;
 }
 
 /**
@@ -73,7 +75,7 @@ export function makeResults(spec: ResultsSpec = {}): Results {
       latency: { ...EMPTY_LATENCY, count: okHere, p50Us: 2000, p90Us: 4000, p99Us: (spec.p99Ms ?? 10) * 1000, maxUs: 20_000 },
       histogram: '',
       lagHistogram: '',
-      okByPod: {},
+      okByPod: okByPodAt(spec.podTraffic ?? [], k * INTERVAL_MS, okHere),
       inFlight: 0,
     });
   }
@@ -131,6 +133,21 @@ export function makeResults(spec: ResultsSpec = {}): Results {
   };
 }
 
+function okByPodAt(pods: NonNullable<ResultsSpec['podTraffic']>, atMs: number, ok: number): Record<string, number> {
+  const live = pods.filter((p) => atMs >= (p.fromMs ?? -Infinity) && atMs < (p.toMs ?? Infinity));
+  return Object.fromEntries(live.map((p) => [p.pod, Math.floor(ok / live.length)]));
+}
+
+/** pid1Event is the local runtime's inspection of a pod's PID 1, done once it is ready. */
+export function pid1Event(pod: string, atMs: number, pid1: Partial<Pid1Facts> = {}): ClusterEvent {
+  return {
+    kind: 'pid1',
+    pod,
+    atMs,
+    pid1: { pid: 4242, exe: '/usr/bin/dash', argv: ['/bin/sh', '/app/entrypoint-shell.sh'], sigterm: 'default', role: 'shell', children: [{ pid: 4243, exe: '/usr/bin/node', argv: ['node', 'app.mjs'], sigterm: 'handled' }], ...pid1 },
+  };
+}
+
 function doneWithFailures(okHere: number, failed: readonly FailureRecord[]): IntervalSample['done'] {
   const done: IntervalSample['done'] = { new: { ok: Math.floor(okHere / 5) }, reused: { ok: okHere - Math.floor(okHere / 5) } };
   for (const f of failed) {
@@ -140,11 +157,12 @@ function doneWithFailures(okHere: number, failed: readonly FailureRecord[]): Int
   return done;
 }
 
-/** shellPodEvents is a pod that ignores SIGTERM: SIGKILL and exit 137 at the grace period. */
+/** shellPodEvents is a pod whose PID 1 is a shell that ignores SIGTERM: SIGKILL and exit 137 at the grace period. */
 export function shellPodEvents(pod: string, termMs: number, graceMs = 3000): ClusterEvent[] {
   return [
     { kind: 'pod-created', pod, revision: 'r1', atMs: -5000 },
     { kind: 'pod-ready', pod, atMs: -4000 },
+    pid1Event(pod, -4000),
     { kind: 'pod-terminating', pod, graceMs, atMs: termMs },
     { kind: 'sigterm', pod, atMs: termMs + 1 },
     { kind: 'endpoint-removed', pod, atMs: termMs + 1000 },

@@ -4,7 +4,7 @@
 import { analyze } from '../../src/analysis/index.js';
 import type { ClusterEvent } from '../../src/results/events.js';
 import type { FailureRecord, Results } from '../../src/results/types.js';
-import { fail, makeResults } from '../analysis/fixtures.js';
+import { fail, makeResults, pid1Event } from '../analysis/fixtures.js';
 
 /** seededRandom is a small deterministic generator (mulberry32). */
 export function seededRandom(seed: number): () => number {
@@ -30,7 +30,7 @@ export function sampleResults(options: { hostile?: boolean } = {}): Results {
   ];
   const failures: FailureRecord[] = [];
   oldPods.forEach((pod) => {
-    events.push({ kind: 'pod-created', pod, revision: 'r1', atMs: -4000 }, { kind: 'pod-ready', pod, atMs: -3000 });
+    events.push({ kind: 'pod-created', pod, revision: 'r1', atMs: -4000 }, { kind: 'pod-ready', pod, atMs: -3000 }, pid1Event(pod, -3000));
   });
   for (let i = 0; i < 3; i += 1) {
     const start = 3000 + i * 5000;

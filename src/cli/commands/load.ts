@@ -25,7 +25,8 @@ Examples:
   $ rollcheck load http://127.0.0.1:8080/ -d 2m --max-errors 0 --max-p99 250ms   # CI: exit 1 on a failed verdict
 
 Exit codes: 0 verdict passed, 1 verdict failed (--max-errors defaults to 0),
-2 usage error or nothing answers at URL, 130 interrupted (Ctrl-C stops the
+2 usage error or nothing answers at URL, 3 inconclusive (the client fell
+short of its rate), 130 interrupted (Ctrl-C stops the
 traffic, writes the results and exits 130).`;
 
 /** registerLoad adds `rollcheck load URL`: steady traffic at one URL, every failure kept. */

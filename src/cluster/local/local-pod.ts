@@ -4,6 +4,8 @@ import { epochNowMs } from '../../results/clock.js';
 import type { EndpointPropagator } from './endpoints.js';
 import type { PodExit, PodHandle, PodRuntime } from './pod-runtime.js';
 import { createReadinessProbe, type ReadinessProbe } from './readiness-probe.js';
+import { inspectPid1 } from './pid1-inspect.js';
+import { probeAfterSigterm } from './sigterm-probe.js';
 import type { LocalRuntimeSettings, PreStopHook } from './settings.js';
 
 /** LocalPod is one pod of the embedded runtime and everything known about it. */
@@ -70,8 +72,10 @@ export async function startPod(env: PodEnv, pod: LocalPod): Promise<void> {
       pod.ready = ready;
       clearTimeout(availableTimer);
       if (ready) {
+        const first = !pod.everReady;
         pod.everReady = true;
         ctx.emit({ kind: 'pod-ready', pod: pod.name, atMs: ctx.clock.nowMs() });
+        if (first) emitPid1(env, pod.name, handle.pid);
         env.endpoints.ready({ pod: pod.name, host: handle.address.host, port: handle.address.port });
         availableTimer = setTimeout(() => {
           if (pod.ready && !pod.terminating) {
@@ -102,6 +106,16 @@ export async function startPod(env: PodEnv, pod: LocalPod): Promise<void> {
     ctx.emit({ kind: 'pod-deleted', pod: pod.name, atMs: ctx.clock.nowMs() });
     env.onChange(pod);
   });
+}
+
+/**
+ * emitPid1 looks at the pod's PID 1 in /proc once it is ready (the app runs by
+ * then, its signal handlers installed, a shell's child started) and records it.
+ */
+function emitPid1(env: PodEnv, pod: string, hostPid: number | undefined): void {
+  if (hostPid === undefined) return;
+  const pid1 = inspectPid1(hostPid);
+  if (pid1 !== null) env.ctx.emit({ kind: 'pid1', pod, pid1, atMs: env.ctx.clock.nowMs() });
 }
 
 /** TerminateOptions: why, the grace period and preStop hook (default: the settings'). */
@@ -173,12 +187,36 @@ export async function terminatePod(env: PodEnv, pod: LocalPod, options: Terminat
     pod.sigtermAtMs = ctx.clock.nowMs();
     ctx.emit({ kind: 'sigterm', pod: pod.name, atMs: pod.sigtermAtMs });
     armKill();
+    scheduleSigtermProbe(env, pod, handle, killAtPerf - performance.now());
   }
   await pod.done;
   clearTimeout(graceTimer);
   clearTimeout(killTimer);
   // A pod that died during its preStop hook must not leave the hook (or its timer) behind.
   cutPreStop.abort();
+}
+
+// The probe goes out this long after SIGTERM (or sooner, before the SIGKILL), when there is time at all.
+const SIGTERM_PROBE_AFTER_MS = 1500;
+const SIGTERM_PROBE_MIN_MS = 500;
+
+/**
+ * scheduleSigtermProbe asks the pod directly, a while after its SIGTERM, whether
+ * it still accepts and answers as before: its reaction to SIGTERM, seen from
+ * outside (the analysis weighs it when PID 1 alone cannot tell).
+ */
+function scheduleSigtermProbe(env: PodEnv, pod: LocalPod, handle: PodHandle, untilKillMs: number): void {
+  const delayMs = Math.min(SIGTERM_PROBE_AFTER_MS, untilKillMs - 300);
+  if (delayMs < SIGTERM_PROBE_MIN_MS) return;
+  const timer = setTimeout(() => {
+    if (pod.exit || pod.sigtermAtMs === null) return;
+    const sigtermAtMs = pod.sigtermAtMs;
+    void probeAfterSigterm(handle.address.host, handle.address.port, env.settings.readinessPath, 250).then((r) => {
+      const atMs = env.ctx.clock.nowMs();
+      env.ctx.emit({ kind: 'sigterm-probe', pod: pod.name, ...r, afterSigtermMs: Math.round(atMs - sigtermAtMs), atMs });
+    });
+  }, delayMs);
+  void pod.done.then(() => clearTimeout(timer));
 }
 
 /** runPreStop runs a sleep or exec preStop hook, cut short when `signal` aborts. */

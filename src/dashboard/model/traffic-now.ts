@@ -20,6 +20,8 @@ export interface TrafficNow {
   inFlight: number;
   droppedThisSec: number;
   droppedTotal: number;
+  /** noConnTotal is requests that never got a connection within --timeout (the generator's shortfall, like dropped). */
+  noConnTotal: number;
 }
 
 /** FailureSeries is one failure kind's failures per second over the last minute, oldest first. */
@@ -61,6 +63,7 @@ export function trafficNow(s: LiveSnapshot): TrafficNow {
     inFlight: last[last.length - 1]?.inFlight ?? 0,
     droppedThisSec: dropped,
     droppedTotal: s.totals.dropped,
+    noConnTotal: s.totals.queueExpired ?? 0,
   };
 }
 

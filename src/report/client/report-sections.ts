@@ -19,14 +19,14 @@ export function renderVerdict(D: ReportData): void {
     return;
   }
   box.className = 'verdict ' + (a.verdict.pass ? 'pass' : 'fail');
-  box.appendChild(el('div', 'verdict-head', a.verdict.pass ? 'PASS' : 'FAIL'));
+  box.appendChild(el('div', 'verdict-head', a.verdict.pass ? 'PASS' : a.verdict.inconclusive ? 'INCONCLUSIVE' : 'FAIL'));
   const ul = el('ul');
   a.verdict.reasons.forEach((r) => ul.appendChild(el('li', null, r)));
   if (a.verdict.reasons.length === 0) ul.appendChild(el('li', null, 'no thresholds were set'));
   box.appendChild(ul);
   if (D.meta.interrupted) box.appendChild(el('div', null, 'The run was interrupted (Ctrl-C): the figures cover only the part that ran.'));
-  const code = D.meta.interrupted ? 130 : a.verdict.pass ? 0 : 1;
-  box.appendChild(el('div', 'muted', 'exit code ' + code + ' (0 pass, 1 verdict failed, 2 usage or environment error, 130 interrupted)'));
+  const code = D.meta.interrupted ? 130 : a.verdict.pass ? 0 : a.verdict.inconclusive ? 3 : 1;
+  box.appendChild(el('div', 'muted', 'exit code ' + code + ' (0 pass, 1 verdict failed, 2 usage or environment error, 3 inconclusive, 130 interrupted)'));
 }
 
 /** renderFigures lists the run's headline figures and the failure kinds seen, with their meaning. */
@@ -40,6 +40,7 @@ export function renderFigures(D: ReportData): void {
   add('target', D.meta.target);
   add('rate', t.achievedRatePerSec + '/s achieved of ' + t.targetRatePerSec + '/s');
   add('requests', t.sent + ' sent \u00b7 ' + t.ok + ' ok \u00b7 ' + t.failed + ' failed (' + pct(t.errorRate) + ')');
+  add('generator shortfall', t.dropped + ' dropped (--max-in-flight) \u00b7 ' + (t.queueExpired ?? 0) + ' never got a connection (--connections) \u00b7 ' + t.inFlightAtStop + ' in flight at stop');
   add('new connections', t.byConn['new'].completed + ' done, ' + t.byConn['new'].failed + ' failed');
   add('reused connections', t.byConn.reused.completed + ' done, ' + t.byConn.reused.failed + ' failed');
   add('latency', 'p50 ' + usText(t.latency.p50Us) + ' \u00b7 p90 ' + usText(t.latency.p90Us) + ' \u00b7 p99 ' + usText(t.latency.p99Us) + ' \u00b7 max ' + usText(t.latency.maxUs));

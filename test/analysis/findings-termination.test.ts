@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze } from '../../src/analysis/index.js';
+import type { ClusterEvent } from '../../src/results/events.js';
+import { fail, makeResults, pid1Event, shellPodEvents } from './fixtures.js';
+
+const POD = 'web-1';
+
+function sigtermIgnored(events: ClusterEvent[]) {
+  const a = analyze(makeResults({ failures: [fail(5004, 'reset', { pod: POD, reused: true })], events }), { maxErrors: 0 });
+  return a.findings.find((f) => f.id === 'sigterm-ignored');
+}
+
+test('python3 as PID 1: the finding names python3 and its missing SIGTERM handler', () => {
+  const events: ClusterEvent[] = shellPodEvents(POD, 2000).filter((e) => e.kind !== 'pid1');
+  events.push(pid1Event(POD, -3999, { exe: '/usr/bin/python3.11', argv: ['python3', '-m', 'http.server', '8080'], role: 'app', sigterm: 'default', children: [] }));
+  const f = sigtermIgnored(events);
+  assert.equal(f?.data?.mechanism, 'no-handler');
+  assert.match(f?.evidence.join('\n') ?? '', /PID 1 is `python3` \(`python3 -m http.server 8080`\), which installs no SIGTERM handler; as PID 1 the default action/);
+});
+
+test('a shell wrapping python3: the finding names the shell and its child', () => {
+  const events: ClusterEvent[] = shellPodEvents(POD, 2000).filter((e) => e.kind !== 'pid1');
+  events.push(pid1Event(POD, -3999, { argv: ['/bin/sh', '-c', 'python3 -m http.server'], children: [{ pid: 9, exe: '/usr/bin/python3.11', argv: ['python3', '-m', 'http.server'], sigterm: 'default' }] }));
+  const f = sigtermIgnored(events);
+  assert.equal(f?.data?.mechanism, 'shell');
+  assert.match(f?.evidence.join('\n') ?? '', /PID 1 is the shell `\/bin\/sh -c python3 -m http.server` running `python3` as a child: the shell does not forward SIGTERM/);
+});
+
+test('tini forwarding to an app that handles SIGTERM but drains past the grace period: grace-too-short', () => {
+  const events: ClusterEvent[] = shellPodEvents(POD, 2000).filter((e) => e.kind !== 'pid1');
+  events.push(pid1Event(POD, -3999, { exe: '/usr/bin/tini', argv: ['tini', '--', 'node', 'app.mjs'], role: 'init', sigterm: 'handled', children: [{ pid: 9, exe: '/usr/bin/node', argv: ['node', 'app.mjs'], sigterm: 'handled' }] }));
+  const a = analyze(makeResults({ failures: [fail(5004, 'reset', { pod: POD, reused: true })], events }), { maxErrors: 0 });
+  assert.deepEqual(a.findings.map((f) => f.id), ['grace-too-short']);
+  assert.match(a.findings[0]?.evidence.join('\n') ?? '', /PID 1 is the init `tini -- node app.mjs`, which forwards SIGTERM to `node`/);
+});
+
+test('OOMKilled is named in the pod-crashed title', () => {
+  const events = [
+    { kind: 'pod-created' as const, pod: POD, revision: 'r1', atMs: -9000 },
+    { kind: 'exited' as const, pod: POD, exitCode: 137, signal: null, afterSigtermMs: null, reason: 'OOMKilled', atMs: 5000 },
+  ];
+  const a = analyze(makeResults({ failures: [fail(5001, 'reset', { pod: POD, reused: true })], events }), { maxErrors: 0 });
+  const f = a.findings.find((x) => x.id === 'pod-crashed');
+  assert.match(f?.title ?? '', /1 pod died without being asked to stop \(1 OOMKilled\)/);
+  assert.equal(f?.failures, 1);
+});
