@@ -29,14 +29,31 @@ export interface PodTimeline {
   readyMs: number | null;
   terminatingMs: number | null;
   endpointRemovedMs: number | null;
+  /** endpointNotReadyMs is when its endpoint turned not ready while terminating (the EndpointSlice's ready: false, terminating: true). */
+  endpointNotReadyMs: number | null;
+  /**
+   * routingStoppedMs is when the Service stopped sending it new connections, as
+   * far as the events show: the slice turning not ready on a cluster (proxies
+   * apply it a little later), the proxy's own endpoint-removed where the
+   * runtime said it still routed until then.
+   */
+  routingStoppedMs: number | null;
+  /** routingFromSlice is true when routingStoppedMs is the slice change, not the proxy's own removal. */
+  routingFromSlice: boolean;
   prestopStartMs: number | null;
   prestopEndMs: number | null;
   sigtermMs: number | null;
+  /** sigtermLatestMs is set when the SIGTERM time is unknown: it came in [sigtermMs, sigtermLatestMs]. */
+  sigtermLatestMs: number | null;
+  /** forceDeletedMs is when the pod object was force-deleted (grace 0), which is not a SIGKILL the analysis saw. */
+  forceDeletedMs: number | null;
   sigkillMs: number | null;
   exitedMs: number | null;
   exitCode: number | null;
   exitSignal: string | null;
   graceMs: number | null;
+  /** sidecarExits are the other containers' exits (a mesh proxy, a native sidecar), in order. */
+  sidecarExits: Array<{ container: string; atMs: number; exitCode: number | null }>;
   /** state is the latest state. */
   state: PodState;
   spans: PodSpan[];
@@ -85,14 +102,20 @@ function emptyTimeline(pod: string, atMs: number): PodTimeline {
     readyMs: null,
     terminatingMs: null,
     endpointRemovedMs: null,
+    endpointNotReadyMs: null,
+    routingStoppedMs: null,
+    routingFromSlice: false,
     prestopStartMs: null,
     prestopEndMs: null,
     sigtermMs: null,
+    sigtermLatestMs: null,
+    forceDeletedMs: null,
     sigkillMs: null,
     exitedMs: null,
     exitCode: null,
     exitSignal: null,
     graceMs: null,
+    sidecarExits: [],
     state: 'running',
     spans: [{ state: 'running', startMs: atMs, endMs: null }],
     inferred: false,
@@ -100,6 +123,11 @@ function emptyTimeline(pod: string, atMs: number): PodTimeline {
 }
 
 function apply(t: PodTimeline, e: Extract<ClusterEvent, { pod: string }>): void {
+  // Another container's steps are its own story; the pod's states follow the app container.
+  if (e.container !== undefined) {
+    if (e.kind === 'exited') t.sidecarExits.push({ container: e.container, atMs: e.atMs, exitCode: e.exitCode });
+    return;
+  }
   switch (e.kind) {
     case 'pod-created':
       t.revision = e.revision;
@@ -112,8 +140,20 @@ function apply(t: PodTimeline, e: Extract<ClusterEvent, { pod: string }>): void 
       t.terminatingMs ??= e.atMs;
       t.graceMs = e.graceMs;
       break;
+    case 'endpoint-not-ready':
+      if (!e.terminating && t.terminatingMs === null) break;
+      t.endpointNotReadyMs ??= e.atMs;
+      if (!e.stillRouted && t.routingStoppedMs === null) {
+        t.routingStoppedMs = e.atMs;
+        t.routingFromSlice = true;
+      }
+      break;
     case 'endpoint-removed':
       t.endpointRemovedMs ??= e.atMs;
+      t.routingStoppedMs ??= e.atMs;
+      break;
+    case 'force-deleted':
+      t.forceDeletedMs ??= e.atMs;
       break;
     case 'prestop-started':
       t.prestopStartMs ??= e.atMs;
@@ -122,6 +162,7 @@ function apply(t: PodTimeline, e: Extract<ClusterEvent, { pod: string }>): void 
       t.prestopEndMs ??= e.atMs;
       break;
     case 'sigterm':
+      if (t.sigtermMs === null && e.latestMs !== undefined) t.sigtermLatestMs = e.latestMs;
       t.sigtermMs ??= e.atMs;
       break;
     case 'sigkill':

@@ -29,6 +29,8 @@ export interface KubeModel {
   addPod(name: string, options?: { hash?: string; ip?: string }): void;
   startPod(name: string): void;
   setReady(name: string, ready: boolean): void;
+  /** isReady reads the pod's Ready condition (false for a pod the model no longer has). */
+  isReady(name: string): boolean;
   terminatePod(name: string, graceSeconds?: number): void;
   exitPod(name: string, exitCode: number): void;
   deletePod(name: string): void;
@@ -162,6 +164,10 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
         if (cs) cs.ready = ready;
       });
     },
+    isReady(n) {
+      const conditions = (store.get('pods', n)?.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions;
+      return conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+    },
     terminatePod(n, graceSeconds) {
       update(n, (p) => {
         const grace = graceSeconds ?? (p.spec.terminationGracePeriodSeconds as number | undefined) ?? 30;
@@ -178,9 +184,17 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
         p.status.containerStatuses = [cs];
         p.status.conditions = [{ type: 'Ready', status: 'False', lastTransitionTime: now() }];
       });
+      // serving follows the pod's Ready condition, which the exit turned false.
+      const e = endpoints.get(n);
+      if (e?.conditions.serving) {
+        e.conditions = { ...e.conditions, serving: false };
+        writeSlice();
+      }
     },
     deletePod(n) {
       store.remove('pods', n);
+      // The EndpointSlice controller drops a terminating endpoint only once the pod object is gone.
+      if (endpoints.delete(n)) writeSlice();
     },
     setEndpoint(n, conditions) {
       if (conditions === null) endpoints.delete(n);

@@ -101,16 +101,18 @@ function mirror(model: KubeModel, e: ClusterEvent): void {
       case 'pod-not-ready':
         return model.setReady(e.pod, false);
       case 'pod-terminating':
+        // Ready stays as the last probe left it: the kubelet does not flip it at deletion.
         model.terminatePod(e.pod, Math.round(e.graceMs / 1000));
-        model.setReady(e.pod, false);
         // The kubelet records Killing as it starts stopping the container (before preStop).
         return model.killingEvent(e.pod);
       case 'endpoint-added':
         return model.setEndpoint(e.pod, { ready: true, serving: true, terminating: false });
       case 'endpoint-not-ready':
-        return model.setEndpoint(e.pod, { ready: false, serving: !e.terminating, terminating: e.terminating });
+        // The slice changes at once (the local proxy applies it later, as kube-proxy does); serving = the pod's Ready.
+        return model.setEndpoint(e.pod, { ready: false, serving: e.terminating && model.isReady(e.pod), terminating: e.terminating });
       case 'endpoint-removed':
-        return model.setEndpoint(e.pod, null);
+        // That is the local proxy catching up; a terminating endpoint stays in the slice until the pod object is deleted.
+        return;
       case 'exited':
         return model.exitPod(e.pod, e.exitCode ?? (e.signal ? 128 + (SIGNUM[e.signal] ?? 1) : 1));
       case 'pod-deleted':
