@@ -4,6 +4,7 @@
 // state.terminated, Killing events, DELETED). Tests drive it by hand, or the
 // local-runtime backing (local-backing.ts) drives it from real pods.
 import type { KubeObject, KubeStore } from './store.js';
+import { createReplicaSets } from './replicasets.js';
 
 /** KubeModelOptions shapes the demo Deployment. */
 export interface KubeModelOptions {
@@ -68,7 +69,7 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
   store.put('deployments', {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name, namespace, generation: 1, labels, annotations: { 'deployment.kubernetes.io/revision': '1' } },
+    metadata: { name, namespace, generation: 1, labels, creationTimestamp: now(), annotations: { 'deployment.kubernetes.io/revision': '1' } },
     spec: {
       replicas,
       selector: { matchLabels: labels },
@@ -84,8 +85,8 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
     store.put('services', {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name, namespace },
-      spec: { selector: labels, ports: [{ port: 80, targetPort: 8080 }], type: 'ClusterIP' },
+      metadata: { name, namespace, labels, creationTimestamp: now() },
+      spec: { selector: labels, ports: [{ name: 'http', protocol: 'TCP', port: 80, targetPort: 8080 }], type: 'ClusterIP', clusterIP: '10.96.0.10', clusterIPs: ['10.96.0.10'] },
     });
   }
   const sliceName = `${name}-x7k2p`;
@@ -93,9 +94,9 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
     store.put('endpointslices', {
       apiVersion: 'discovery.k8s.io/v1',
       kind: 'EndpointSlice',
-      metadata: { name: sliceName, namespace, labels: { 'kubernetes.io/service-name': name } },
+      metadata: { name: sliceName, namespace, labels: { 'kubernetes.io/service-name': name, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' }, creationTimestamp: now(), ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name, uid: store.get('services', name)?.metadata.uid ?? '', controller: true, blockOwnerDeletion: true }] },
       addressType: 'IPv4',
-      ports: [{ port: 8080, protocol: 'TCP' }],
+      ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
       endpoints: [...endpoints].map(([pod, e]) => ({ addresses: [e.ip], conditions: e.conditions, targetRef: { kind: 'Pod', name: pod, namespace } })),
     });
   };
@@ -106,10 +107,12 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
     if (!p) throw new Error(`no pod ${n} in the model`);
     return p;
   };
+  const replicaSets = createReplicaSets(store, name, namespace);
   const update = (n: string, change: (p: KubeObject & { status: Record<string, unknown>; spec: Record<string, unknown> }) => void): void => {
     const p = pod(n) as KubeObject & { status: Record<string, unknown>; spec: Record<string, unknown> };
     change(p);
     store.put('pods', p);
+    replicaSets.sync();
   };
   const deployment = (): KubeObject => store.get('deployments', name) as KubeObject;
   const putStatus = (change: (s: Record<string, unknown>, d: KubeObject) => void): void => {
@@ -118,6 +121,11 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
     change(s, d);
     d.status = s;
     store.put('deployments', d);
+  };
+
+  const latestReplicaSet = (d: KubeObject): string => {
+    const revision = (d.metadata.annotations as Record<string, string> | undefined)?.['deployment.kubernetes.io/revision'];
+    return store.list('replicasets').find((r) => (r.metadata.annotations as Record<string, string> | undefined)?.['deployment.kubernetes.io/revision'] === revision)?.metadata.name ?? `${name}-${hash}`;
   };
 
   return {
@@ -132,6 +140,7 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
     addPod(n, p = {}) {
       const template = (deployment().spec as { template: { spec: Record<string, unknown> } }).template;
       const podHash = p.hash ?? hash;
+      const rs = replicaSets.ensure(podHash);
       store.put('pods', {
         apiVersion: 'v1',
         kind: 'Pod',
@@ -140,7 +149,7 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
           namespace,
           labels: { ...labels, 'pod-template-hash': podHash },
           creationTimestamp: now(),
-          ownerReferences: [{ kind: 'ReplicaSet', name: `${name}-${podHash}`, controller: true }],
+          ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.name, uid: rs.uid, controller: true, blockOwnerDeletion: true }],
         },
         spec: structuredClone(template.spec),
         status: {
@@ -150,6 +159,7 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
           containerStatuses: [{ name: 'app', ready: false, state: { waiting: { reason: 'ContainerCreating' } }, lastState: {} }],
         },
       });
+      replicaSets.sync();
     },
     startPod(n) {
       update(n, (p) => {
@@ -193,6 +203,7 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
     },
     deletePod(n) {
       store.remove('pods', n);
+      replicaSets.sync();
       // The EndpointSlice controller drops a terminating endpoint only once the pod object is gone.
       if (endpoints.delete(n)) writeSlice();
     },
@@ -206,7 +217,7 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
       store.put('events', {
         apiVersion: 'v1',
         kind: 'Event',
-        metadata: { name: `${n}.${eventCounter.toString(16)}`, namespace },
+        metadata: { name: `${n}.${eventCounter.toString(16)}`, namespace, creationTimestamp: now() },
         involvedObject: { kind: 'Pod', name: n, namespace, fieldPath: 'spec.containers{app}' },
         reason: 'Killing',
         message: 'Stopping container app',
@@ -220,23 +231,39 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
     },
     setStatus(c, observed = false) {
       putStatus((s, d) => {
-        Object.assign(s, { replicas: c.replicas, updatedReplicas: c.updated, readyReplicas: c.ready, availableReplicas: c.available });
+        Object.assign(s, { replicas: c.replicas, updatedReplicas: c.updated, readyReplicas: c.ready, availableReplicas: c.available, unavailableReplicas: Math.max(0, c.replicas - c.available) });
         if (observed) s.observedGeneration = (d.metadata as { generation?: number }).generation;
+        s.conditions = deploymentConditions(s.conditions, 'ReplicaSetUpdated', `ReplicaSet "${latestReplicaSet(d)}" is progressing.`);
       });
     },
     markRolledOut() {
       putStatus((s, d) => {
         const n = (d.spec as { replicas: number }).replicas;
-        Object.assign(s, { observedGeneration: (d.metadata as { generation?: number }).generation, replicas: n, updatedReplicas: n, readyReplicas: n, availableReplicas: n });
-        s.conditions = [{ type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' }, { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' }];
+        Object.assign(s, { observedGeneration: (d.metadata as { generation?: number }).generation, replicas: n, updatedReplicas: n, readyReplicas: n, availableReplicas: n, unavailableReplicas: 0 });
+        s.conditions = deploymentConditions(s.conditions, 'NewReplicaSetAvailable', `ReplicaSet "${latestReplicaSet(d)}" has successfully progressed.`);
       });
     },
     progressDeadlineExceeded() {
       putStatus((s, d) => {
         s.observedGeneration = (d.metadata as { generation?: number }).generation;
-        s.conditions = [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }];
+        s.conditions = deploymentConditions(s.conditions, 'ProgressDeadlineExceeded', `ReplicaSet "${latestReplicaSet(d)}" has timed out progressing.`);
       });
     },
     podNames: () => store.list('pods').map((p) => p.metadata.name),
   };
+}
+
+type Condition = { type: string; status: string; reason: string; message: string; lastUpdateTime: string; lastTransitionTime: string };
+
+// deploymentConditions writes Progressing (and Available) as the deployment controller does:
+// lastTransitionTime moves only when the status flips, lastUpdateTime on every change.
+function deploymentConditions(previous: unknown, reason: string, message: string): Condition[] {
+  const old = (Array.isArray(previous) ? previous : []) as Condition[];
+  const at = now();
+  const make = (type: string, status: string, r: string, m: string): Condition => {
+    const before = old.find((c) => c.type === type);
+    return { type, status, reason: r, message: m, lastUpdateTime: at, lastTransitionTime: before && before.status === status ? before.lastTransitionTime : at };
+  };
+  const progressing = make('Progressing', reason === 'ProgressDeadlineExceeded' ? 'False' : 'True', reason, message);
+  return [make('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.'), progressing];
 }
