@@ -3,6 +3,7 @@ import type { PodIndex } from './attribution.js';
 import { inStartupWindow, NEAR_EVENT_MS, terminationEndMs, terminationStartMs } from './attribution.js';
 import type { PodTimeline } from './pod-timeline.js';
 import { failureAtMs } from './windows.js';
+import { sidecarCaused } from './findings-sidecar.js';
 
 /** KILL_SLACK_MS lets a failure observed just before the recorded SIGKILL still count as the kill's. */
 export const KILL_SLACK_MS = 50;
@@ -42,6 +43,7 @@ export function causeOf(f: FailureRecord, a: Attribution, pods: PodIndex): Findi
       const killMs = t.sigkillMs ?? t.exitedMs ?? 0;
       if (atMs >= killMs - KILL_SLACK_MS && atMs <= terminationEndMs(t)) return 'sigterm-ignored';
     }
+    if (sidecarCaused(t, atMs)) return 'sidecar-exited-first';
     if (inStartupWindow(t, atMs)) return 'not-ready-traffic';
     const start = terminationStartMs(t);
     if (start !== null && atMs >= start && atMs <= terminationEndMs(t)) {

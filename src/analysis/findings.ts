@@ -5,6 +5,7 @@ import type { PodTimeline } from './pod-timeline.js';
 import { hiddenByRetry, sigkilledAtGrace } from './causes.js';
 import { formatAt, formatDuration, KIND_NOUN, plural } from './format.js';
 import { failureAtMs } from './windows.js';
+import { SIDECAR_FIX, sidecarExitedFirst } from './findings-sidecar.js';
 
 /** FindingInput is what the finding rules read: the run, its pods, and each failure's cause. */
 export interface FindingInput {
@@ -31,6 +32,7 @@ export const FIXES: Record<FindingId, string> = {
     'Drain keep-alive connections instead of cutting them: after SIGTERM answer each request with `Connection: close`, ' +
     'close a connection only once it has been idle for a while (e.g. 500 ms), finish in-flight requests, then exit. ' +
     'Closing idle connections at once races with requests clients are already sending on them.',
+  'sidecar-exited-first': SIDECAR_FIX,
   'not-ready-traffic':
     'Give the pod a readiness probe that succeeds only when the app can really serve (listening, warmed up, ' +
     'dependencies reachable); add a startupProbe for slow starts, and minReadySeconds if it needs to settle.',
@@ -53,6 +55,7 @@ export function buildFindings(input: FindingInput): Finding[] {
     sigtermIgnored(input),
     noPrestopDrain(input),
     keepaliveReset(input),
+    sidecarFinding(input),
     notReadyTraffic(input),
     unrelatedErrors(input),
     rolloutFailed(input.results),
@@ -198,6 +201,11 @@ function terminationStory(t: PodTimeline | undefined): string[] {
     parts.push(`it left the endpoints at ${formatAt(stop)}`);
   }
   return parts;
+}
+
+function sidecarFinding(input: FindingInput): Finding | null {
+  const g = group(input, 'sidecar-exited-first');
+  return sidecarExitedFirst(g.byPod, input.timelines, g.failures.length);
 }
 
 function keepaliveReset(input: FindingInput): Finding | null {

@@ -205,6 +205,7 @@ export type FindingId =
   | 'sigterm-ignored'
   | 'no-prestop-drain'
   | 'keepalive-reset'
+  | 'sidecar-exited-first'
   | 'not-ready-traffic'
   | 'unrelated-errors'
   | 'rollout-failed'

@@ -18,6 +18,8 @@ import { checkTrigger, startTrigger } from './triggers.js';
 export interface KubeDriverSettings extends KubeConfigSettings {
   deployment: string;
   service?: string;
+  /** container names the app container (default: the one serving the Service's targetPort). */
+  container?: string;
   /** Where traffic goes (the driver cannot know the user's Ingress or LoadBalancer address). */
   url: string;
   /** Directory for the `cmd=` trigger's log file (default: cwd). */
@@ -42,8 +44,10 @@ export type KubeDriver = ClusterDriver & PodKiller & Scaler;
  */
 export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContext): KubeDriver {
   const nowMs = (): number => ctx.clock.nowMs();
+  let appContainer: string | undefined;
   const pods = createPodTracker({
     nowMs,
+    appContainer: () => appContainer,
     emit: (e) => {
       ctx.emit(e);
       if (e.kind === 'pod-deleted') rollout.podGone();
@@ -64,7 +68,8 @@ export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContex
     async start(): Promise<DriverTarget> {
       const access = loadKubeAccess(settings);
       api = createKubeApi(access, settings.requestTimeoutMs);
-      const pre = await runPreflight(api, settings.deployment, settings.service);
+      const pre = await runPreflight(api, settings.deployment, settings.service, settings.container);
+      appContainer = pre.appContainer;
       if (settings.trigger) checkTrigger(pre.deployment, settings.trigger);
       rollout.seen(pre.deployment);
       watches = await startKubeWatches({
