@@ -81,3 +81,26 @@ for (const v of DEMO_VARIANTS) {
     }
   });
 }
+
+test('kube sandbox with --sidecar proxy: the proxy container exits at deletion while the app sleeps in its preStop → sidecar-exited-first, not no-prestop-drain', { timeout: 120_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'rollcheck-parity-sidecar-'));
+  const cluster = await startLocalBackedCluster(
+    { app: { kind: 'demo', entrypoint: 'exec' }, replicas: 2, graceMs: 4000, endpointDelayMs: ENDPOINT_DELAY_MS, readinessPeriodMs: 500, preStop: { kind: 'sleep', ms: 2000 } },
+    { sidecar: true },
+  );
+  t.after(async () => {
+    await cluster.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const out = join(dir, 'sidecar.json');
+  const io = createTestIo({ cwd: dir, env: { HOME: dir } });
+  const code = await runCli(['run', '--kubeconfig', cluster.server.writeKubeconfig(dir), '--deployment', 'demo', '--url', cluster.proxyUrl, '--rollout-timeout', '60s', ...TRAFFIC, '--out', out], io);
+  const r = JSON.parse(readFileSync(out, 'utf8')) as Results;
+  const why = `${JSON.stringify(r.analysis?.findings.map((f) => [f.id, f.failures]))}\n${io.err()}`;
+  assert.equal(code, 1, why);
+  assert.deepEqual(ids(r), ['sidecar-exited-first'], why);
+  // The proxy is listed first in the pod spec; the app is still the container whose termination is the pod's.
+  assert.match(io.err(), /preStop exec sleep 2, readiness httpGet \/healthz :8080/, 'the app container (targetPort 8080) is the one described, not the proxy listed first');
+  assert.ok(r.events.some((e) => e.kind === 'exited' && e.container === 'proxy'), 'the proxy exit is its own event');
+  assert.ok(r.events.some((e) => e.kind === 'exited' && e.container === undefined && e.exitCode === 0), 'the app exit is the pod exit');
+});

@@ -19,6 +19,8 @@ export interface KubeModelOptions {
   image?: string;
   /** Create the Service (default true) — false to test "no service found". */
   service?: boolean;
+  /** sidecar puts a proxy container in front of the app, injected first as a mesh would (it carries no preStop). */
+  sidecar?: boolean;
 }
 
 /** KubeModel is the hand-drivable cluster. Times are "now" in RFC 3339 seconds, as the API sends them. */
@@ -34,6 +36,8 @@ export interface KubeModel {
   isReady(name: string): boolean;
   terminatePod(name: string, graceSeconds?: number): void;
   exitPod(name: string, exitCode: number): void;
+  /** exitContainer ends one container of the pod (a sidecar before the app, say). */
+  exitContainer(name: string, container: string, exitCode: number): void;
   deletePod(name: string): void;
   setEndpoint(name: string, conditions: { ready: boolean; serving: boolean; terminating: boolean } | null): void;
   killingEvent(name: string): void;
@@ -66,6 +70,9 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
     ...(o.readinessProbe === false ? {} : { readinessProbe: { httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 1 } }),
   };
   const replicas = o.replicas ?? 2;
+  const containerNames = o.sidecar ? ['proxy', 'app'] : ['app'];
+  const imageOf = (c: string): string => (c === 'app' ? String(container.image) : String(PROXY_CONTAINER.image));
+  const containerStatus = (c: string, state: Record<string, unknown>) => ({ name: c, image: imageOf(c), imageID: '', containerID: '', ready: false, restartCount: 0, started: false, state, lastState: {} });
   store.put('deployments', {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -76,7 +83,7 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } },
       template: {
         metadata: { labels, annotations: {} },
-        spec: { terminationGracePeriodSeconds: o.graceSeconds ?? 30, containers: [container] },
+        spec: { terminationGracePeriodSeconds: o.graceSeconds ?? 30, containers: o.sidecar ? [PROXY_CONTAINER, container] : [container] },
       },
     },
     status: { observedGeneration: 1, replicas: 0, updatedReplicas: 0, readyReplicas: 0, availableReplicas: 0, conditions: [] },
@@ -155,8 +162,9 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
         status: {
           phase: 'Pending',
           podIP: p.ip ?? `10.1.0.${store.rv % 250}`,
-          conditions: [{ type: 'Ready', status: 'False', lastTransitionTime: now() }],
-          containerStatuses: [{ name: 'app', ready: false, state: { waiting: { reason: 'ContainerCreating' } }, lastState: {} }],
+          startTime: now(),
+          conditions: podConditions([], false),
+          containerStatuses: containerNames.map((c) => containerStatus(c, { waiting: { reason: 'ContainerCreating' } })),
         },
       });
       replicaSets.sync();
@@ -164,14 +172,13 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
     startPod(n) {
       update(n, (p) => {
         p.status.phase = 'Running';
-        p.status.containerStatuses = [{ name: 'app', ready: false, state: { running: { startedAt: now() } }, lastState: {} }];
+        p.status.containerStatuses = containerNames.map((c) => ({ ...containerStatus(c, { running: { startedAt: now() } }), started: true }));
       });
     },
     setReady(n, ready) {
       update(n, (p) => {
-        p.status.conditions = [{ type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: now() }];
-        const cs = (p.status.containerStatuses as Array<Record<string, unknown>> | undefined)?.[0];
-        if (cs) cs.ready = ready;
+        p.status.conditions = podConditions(p.status.conditions, ready);
+        for (const cs of (p.status.containerStatuses as Array<Record<string, unknown>> | undefined) ?? []) if (!(cs.state as { terminated?: unknown }).terminated) cs.ready = ready;
       });
     },
     isReady(n) {
@@ -185,14 +192,16 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
         p.metadata.deletionGracePeriodSeconds = grace;
       });
     },
-    exitPod(n, exitCode) {
+    exitContainer(n, container, exitCode) {
       update(n, (p) => {
-        const cs = (p.status.containerStatuses as Array<Record<string, unknown>>)[0] ?? { name: 'app' };
+        const cs = (p.status.containerStatuses as Array<Record<string, unknown>>).find((c) => c.name === container);
+        if (!cs) return;
         const running = (cs.state as { running?: { startedAt?: string } } | undefined)?.running;
         cs.ready = false;
+        cs.started = false;
         cs.state = { terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt: running?.startedAt ?? now(), finishedAt: now() } };
-        p.status.containerStatuses = [cs];
-        p.status.conditions = [{ type: 'Ready', status: 'False', lastTransitionTime: now() }];
+        // One container down makes the pod not ready (ContainersReady and Ready turn False).
+        p.status.conditions = podConditions(p.status.conditions, false);
       });
       // serving follows the pod's Ready condition, which the exit turned false.
       const e = endpoints.get(n);
@@ -200,6 +209,9 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
         e.conditions = { ...e.conditions, serving: false };
         writeSlice();
       }
+    },
+    exitPod(n, exitCode) {
+      this.exitContainer(n, 'app', exitCode);
     },
     deletePod(n) {
       store.remove('pods', n);
@@ -266,4 +278,21 @@ function deploymentConditions(previous: unknown, reason: string, message: string
   };
   const progressing = make('Progressing', reason === 'ProgressDeadlineExceeded' ? 'False' : 'True', reason, message);
   return [make('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.'), progressing];
+}
+
+/** PROXY_CONTAINER is the sandbox's TCP proxy sidecar, listed first as a mesh injects it. */
+const PROXY_CONTAINER = { name: 'proxy', image: 'rollcheck-tcp-proxy:1', ports: [{ containerPort: 15001, name: 'proxy' }] };
+
+type PodCondition = { type: string; status: string; lastProbeTime: null; lastTransitionTime: string };
+
+// podConditions writes the kubelet's four pod conditions; a transition time moves only when its status flips.
+function podConditions(previous: unknown, ready: boolean): PodCondition[] {
+  const old = (Array.isArray(previous) ? previous : []) as PodCondition[];
+  const at = now();
+  const make = (type: string, status: boolean): PodCondition => {
+    const s = status ? 'True' : 'False';
+    const before = old.find((c) => c.type === type);
+    return { type, status: s, lastProbeTime: null, lastTransitionTime: before && before.status === s ? before.lastTransitionTime : at };
+  };
+  return [make('Initialized', true), make('Ready', ready), make('ContainersReady', ready), make('PodScheduled', true)];
 }

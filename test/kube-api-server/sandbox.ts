@@ -1,5 +1,6 @@
 // The kube sandbox: `npm run kube-sandbox -- --kubeconfig FILE [--replicas 3]
-// [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s]`.
+// [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s]
+// [--sidecar proxy]`.
 // It starts the HTTPS Kubernetes-API test server over the embedded runtime with
 // Deployment and Service `demo` in `default`, writes a kubeconfig for it, prints
 // `service: …` and `kubeconfig: …` once ready and runs until SIGINT/SIGTERM,
@@ -13,7 +14,7 @@ import { startLocalBackedCluster } from './local-backing.js';
 import type { LocalBackedCluster } from './local-backing.js';
 import { kubeconfigText } from './server.js';
 
-const USAGE = 'usage: npm run kube-sandbox -- --kubeconfig FILE [--replicas 3] [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s] [--endpoint-delay 1s] [--env K=V]';
+const USAGE = 'usage: npm run kube-sandbox -- --kubeconfig FILE [--replicas 3] [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s] [--endpoint-delay 1s] [--env K=V] [--sidecar proxy]';
 
 /** SandboxOptions is what the sandbox's flags say. */
 export interface SandboxOptions {
@@ -24,6 +25,8 @@ export interface SandboxOptions {
   graceMs: number;
   endpointDelayMs: number;
   env: Record<string, string>;
+  /** sidecar 'proxy' puts a TCP proxy container in front of the app in every pod; it exits at SIGTERM. */
+  sidecar: 'proxy' | null;
 }
 
 /** readSandboxOptions reads the flags; bad input is a UsageError naming the fix. */
@@ -40,6 +43,7 @@ export function readSandboxOptions(argv: string[]): SandboxOptions {
         'grace-period': { type: 'string', default: '30s' },
         'endpoint-delay': { type: 'string', default: '1s' },
         env: { type: 'string', multiple: true, default: [] },
+        sidecar: { type: 'string' },
       },
       strict: true,
     }));
@@ -49,6 +53,7 @@ export function readSandboxOptions(argv: string[]): SandboxOptions {
   if (!values.kubeconfig) throw new UsageError(`--kubeconfig FILE is required (where to write the sandbox's kubeconfig); ${USAGE}`);
   const entrypoint = values.entrypoint as string;
   if (entrypoint !== 'shell' && entrypoint !== 'exec' && entrypoint !== 'tini') throw new UsageError(`--entrypoint: "${entrypoint}" is not one of shell, exec, tini`);
+  if (values.sidecar !== undefined && values.sidecar !== 'proxy') throw new UsageError(`--sidecar: "${values.sidecar}" is not a known sidecar; the one there is: proxy`);
   const env: Record<string, string> = {};
   for (const kv of values.env as string[]) {
     const i = kv.indexOf('=');
@@ -63,6 +68,7 @@ export function readSandboxOptions(argv: string[]): SandboxOptions {
     graceMs: parseDurationMs(values['grace-period'] as string, '--grace-period'),
     endpointDelayMs: parseDurationMs(values['endpoint-delay'] as string, '--endpoint-delay'),
     env,
+    sidecar: values.sidecar === 'proxy' ? 'proxy' : null,
   };
 }
 
@@ -76,7 +82,7 @@ export async function startSandbox(o: SandboxOptions): Promise<LocalBackedCluste
     endpointDelayMs: o.endpointDelayMs,
     readinessPeriodMs: 500,
     env: o.env,
-  });
+  }, { sidecar: o.sidecar === 'proxy' });
   writeFileSync(o.kubeconfig, kubeconfigText(cluster.server.url, cluster.server.caPem, cluster.server.token, 'default', 'rollcheck-sandbox'), { mode: 0o600 });
   return {
     ...cluster,
