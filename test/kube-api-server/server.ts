@@ -279,6 +279,8 @@ function applyDeploymentChange(ctx: Ctx, before: KubeObject, patch: unknown, str
 
 function openWatch(ctx: Ctx, res: ServerResponse, resource: string, info: ResourceDef, url: URL, matches: (o: KubeObject) => boolean, view: (o: KubeObject) => KubeObject): void {
   res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+  // A real server answers a watch at once, before any event: a client waits for these headers.
+  res.flushHeaders();
   const send = (type: string, object: KubeObject | object): void => void res.write(JSON.stringify({ type, object: type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED' ? view(object as KubeObject) : object }) + '\n');
   const rvParam = url.searchParams.get('resourceVersion');
   ctx.watchLog.push({ resource, resourceVersion: rvParam ?? '', bookmarks: url.searchParams.get('allowWatchBookmarks') === 'true' });
