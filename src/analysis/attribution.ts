@@ -9,6 +9,8 @@ import { failureAtMs } from './windows.js';
 export const EXIT_SLACK_MS = 500;
 /** READY_SLACK_MS is how long after a pod became ready its failures still count as "not really ready". */
 export const READY_SLACK_MS = 2000;
+/** SLICE_PROPAGATION_MS is how long after a slice turned an endpoint not ready the proxies (kube-proxy, ingress) may still route to it. */
+export const SLICE_PROPAGATION_MS = 2000;
 /** NEAR_EVENT_MS is how far a failure may be from a pod event and still be called near it. */
 export const NEAR_EVENT_MS = 2000;
 
@@ -58,13 +60,17 @@ export function terminationStartMs(t: PodTimeline): number | null {
 
 /**
  * terminationEndMs is when a pod's termination window closes: its exit, or
- * its endpoint removal when that came later (the Service still sent new
- * connections to the dead address until then), plus slack; open while it lives.
+ * when routing to it stopped if that came later (the Service still sent new
+ * connections to the dead address until then; a slice change reaches the
+ * proxies up to SLICE_PROPAGATION_MS later), plus slack; open while it lives.
+ * On a cluster the endpoint stays in its slice until the pod object is gone,
+ * so that removal says nothing about routing and does not stretch the window.
  */
 export function terminationEndMs(t: PodTimeline): number {
-  const end = t.exitedMs ?? t.sigkillMs;
+  const end = t.exitedMs ?? t.sigkillMs ?? t.forceDeletedMs;
   if (end === null) return Number.POSITIVE_INFINITY;
-  return Math.max(end, t.endpointRemovedMs ?? end) + EXIT_SLACK_MS;
+  const routed = t.routingStoppedMs === null ? end : t.routingStoppedMs + (t.routingFromSlice ? SLICE_PROPAGATION_MS : 0);
+  return Math.max(end, routed) + EXIT_SLACK_MS;
 }
 
 /** inStartupWindow tells whether `atMs` falls between a pod's creation and shortly after it became ready. */

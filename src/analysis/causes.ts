@@ -4,6 +4,7 @@ import { inStartupWindow, NEAR_EVENT_MS, terminationEndMs, terminationStartMs } 
 import type { PodTimeline } from './pod-timeline.js';
 import type { PodEnd } from './termination.js';
 import { failureAtMs } from './windows.js';
+import { sidecarCaused } from './findings-sidecar.js';
 
 /** KILL_SLACK_MS lets a failure observed just before the recorded SIGKILL still count as the kill's. */
 export const KILL_SLACK_MS = 50;
@@ -51,6 +52,7 @@ export function causeOf(f: FailureRecord, a: Attribution, pods: PodIndex, ends: 
     }
     // A crash is no termination: its SIGKILL opens no window for shutdown-race findings.
     const crashed = end?.kind === 'crashed';
+    if (sidecarCaused(t, atMs)) return 'sidecar-exited-first';
     if (inStartupWindow(t, atMs)) return 'not-ready-traffic';
     const start = crashed ? null : terminationStartMs(t);
     if (start !== null && atMs >= start && atMs <= terminationEndMs(t)) {

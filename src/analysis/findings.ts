@@ -10,6 +10,7 @@ import { terminationFindings } from './findings-termination.js';
 import { slowStart } from './findings-slow-start.js';
 
 export { trafficEndMs } from './termination.js';
+import { SIDECAR_FIX, sidecarExitedFirst } from './findings-sidecar.js';
 
 /** FindingInput is what the finding rules read: the run, its pods, and each failure's cause. */
 export interface FindingInput {
@@ -38,6 +39,7 @@ export const FIXES: Record<FindingId, string> = {
     'Drain keep-alive connections instead of cutting them: after SIGTERM answer each request with `Connection: close`, ' +
     'close a connection only once it has been idle for a while (e.g. 500 ms), finish in-flight requests, then exit. ' +
     'Closing idle connections at once races with requests clients are already sending on them.',
+  'sidecar-exited-first': SIDECAR_FIX,
   'not-ready-traffic':
     'Give the pod a readiness probe that succeeds only when the app can really serve (listening, warmed up, ' +
     'dependencies reachable); add a startupProbe for slow starts, and minReadySeconds if it needs to settle.',
@@ -74,6 +76,7 @@ export function buildFindings(input: FindingInput): Finding[] {
     slowStart(input),
     noPrestopDrain(input),
     keepaliveReset(input),
+    sidecarFinding(input),
     notReadyTraffic(input),
     unrelatedErrors(input),
     rolloutFailed(input.results),
@@ -136,23 +139,7 @@ function noPrestopDrain(input: FindingInput): Finding | null {
     const first = minOf(list.map(failureAtMs));
     const last = maxOf(list.map(failureAtMs));
     const parts = [`${pod}: ${plural(list.length, 'request')} on new connections failed (${kindsText(list)}) ${span(first, last)}`];
-    let sigtermPart = -1;
-    if (t?.sigtermMs != null) {
-      const preStop = t.prestopStartMs !== null ? `after a preStop hook of ${formatDuration((t.prestopEndMs ?? t.sigtermMs) - t.prestopStartMs)}` : 'with no preStop hook';
-      parts.push(`it got SIGTERM at ${formatAt(t.sigtermMs)} ${preStop}`);
-      sigtermPart = parts.length - 1;
-    }
-    if (t?.endpointRemovedMs != null && t.sigtermMs !== null) {
-      const lagMs = t.endpointRemovedMs - t.sigtermMs;
-      const routed =
-        lagMs > 0
-          ? `, but stayed in the endpoints until ${formatAt(t.endpointRemovedMs)}, ${formatDuration(lagMs)} after its SIGTERM`
-          : ` and left the endpoints at ${formatAt(t.endpointRemovedMs)}`;
-      if (sigtermPart >= 0) parts[sigtermPart] += routed;
-      else parts.push(routed.replace(/^,? ?/, ''));
-    } else if (t && t.endpointRemovedMs === null) {
-      parts.push('no endpoint removal was recorded');
-    }
+    parts.push(...terminationStory(t));
     return parts.join('; ');
   });
   evidence.push('The app stopped accepting new connections while the Service still routed them to it.');
@@ -165,6 +152,44 @@ function noPrestopDrain(input: FindingInput): Finding | null {
     pods: [...g.byPod.keys()],
     failures: g.failures.length,
   };
+}
+
+/**
+ * terminationStory tells when a pod got SIGTERM and when routing to it
+ * stopped, as precisely as the events allow: an unknown SIGTERM time is an
+ * interval, and on a cluster routing stops as the slice turns the endpoint
+ * not ready (it stays in the slice until the pod object is gone).
+ */
+function terminationStory(t: PodTimeline | undefined): string[] {
+  if (!t) return [];
+  const parts: string[] = [];
+  if (t.sigtermMs !== null) {
+    if (t.sigtermLatestMs !== null) {
+      parts.push(`it got SIGTERM at an unknown moment between ${formatAt(t.sigtermMs)} and ${formatAt(t.sigtermLatestMs)}, when its preStop hook ended (the API does not show that)`);
+    } else {
+      const preStop = t.prestopStartMs !== null ? `after a preStop hook of ${formatDuration((t.prestopEndMs ?? t.sigtermMs) - t.prestopStartMs)}` : 'with no preStop hook';
+      parts.push(`it got SIGTERM at ${formatAt(t.sigtermMs)} ${preStop}`);
+    }
+  }
+  const stop = t.routingStoppedMs;
+  if (stop === null) {
+    parts.push('no endpoint change was recorded');
+    return parts;
+  }
+  const lag = t.sigtermMs !== null && t.sigtermLatestMs === null && stop > t.sigtermMs ? `, ${formatDuration(stop - t.sigtermMs)} after its SIGTERM` : '';
+  if (t.routingFromSlice) {
+    parts.push(`its endpoint turned terminating (ready: false) at ${formatAt(stop)}${lag}; the proxies stop routing new connections to it only as they apply that`);
+  } else if (lag) {
+    parts[parts.length - 1] += `, but stayed in the endpoints until ${formatAt(stop)}${lag}`;
+  } else {
+    parts.push(`it left the endpoints at ${formatAt(stop)}`);
+  }
+  return parts;
+}
+
+function sidecarFinding(input: FindingInput): Finding | null {
+  const g = group(input, 'sidecar-exited-first');
+  return sidecarExitedFirst(g.byPod, input.timelines, g.failures.length);
 }
 
 function keepaliveReset(input: FindingInput): Finding | null {

@@ -29,9 +29,24 @@ export interface PodTimeline {
   readyMs: number | null;
   terminatingMs: number | null;
   endpointRemovedMs: number | null;
+  /** endpointNotReadyMs is when its endpoint turned not ready while terminating (the EndpointSlice's ready: false, terminating: true). */
+  endpointNotReadyMs: number | null;
+  /**
+   * routingStoppedMs is when the Service stopped sending it new connections, as
+   * far as the events show: the slice turning not ready on a cluster (proxies
+   * apply it a little later), the proxy's own endpoint-removed where the
+   * runtime said it still routed until then.
+   */
+  routingStoppedMs: number | null;
+  /** routingFromSlice is true when routingStoppedMs is the slice change, not the proxy's own removal. */
+  routingFromSlice: boolean;
   prestopStartMs: number | null;
   prestopEndMs: number | null;
   sigtermMs: number | null;
+  /** sigtermLatestMs is set when the SIGTERM time is unknown: it came in [sigtermMs, sigtermLatestMs]. */
+  sigtermLatestMs: number | null;
+  /** forceDeletedMs is when the pod object was force-deleted (grace 0), which is not a SIGKILL the analysis saw. */
+  forceDeletedMs: number | null;
   sigkillMs: number | null;
   exitedMs: number | null;
   exitCode: number | null;
@@ -45,6 +60,8 @@ export interface PodTimeline {
   pid1?: Pid1Facts | null;
   /** sigtermProbe is what a direct request to the pod a while after SIGTERM saw (local runtime). */
   sigtermProbe?: { answered: boolean; closing: boolean; afterSigtermMs: number } | null;
+  /** sidecarExits are the other containers' exits (a mesh proxy, a native sidecar), in order. */
+  sidecarExits: Array<{ container: string; atMs: number; exitCode: number | null }>;
   /** state is the latest state. */
   state: PodState;
   spans: PodSpan[];
@@ -93,14 +110,20 @@ function emptyTimeline(pod: string, atMs: number): PodTimeline {
     readyMs: null,
     terminatingMs: null,
     endpointRemovedMs: null,
+    endpointNotReadyMs: null,
+    routingStoppedMs: null,
+    routingFromSlice: false,
     prestopStartMs: null,
     prestopEndMs: null,
     sigtermMs: null,
+    sigtermLatestMs: null,
+    forceDeletedMs: null,
     sigkillMs: null,
     exitedMs: null,
     exitCode: null,
     exitSignal: null,
     graceMs: null,
+    sidecarExits: [],
     state: 'running',
     spans: [{ state: 'running', startMs: atMs, endMs: null }],
     inferred: false,
@@ -108,6 +131,11 @@ function emptyTimeline(pod: string, atMs: number): PodTimeline {
 }
 
 function apply(t: PodTimeline, e: Extract<ClusterEvent, { pod: string }>): void {
+  // Another container's steps are its own story; the pod's states follow the app container.
+  if (e.container !== undefined) {
+    if (e.kind === 'exited') t.sidecarExits.push({ container: e.container, atMs: e.atMs, exitCode: e.exitCode });
+    return;
+  }
   switch (e.kind) {
     case 'pod-created':
       t.revision = e.revision;
@@ -121,8 +149,20 @@ function apply(t: PodTimeline, e: Extract<ClusterEvent, { pod: string }>): void 
       t.graceMs = e.graceMs;
       t.terminatingReason ??= e.reason ?? null;
       break;
+    case 'endpoint-not-ready':
+      if (!e.terminating && t.terminatingMs === null) break;
+      t.endpointNotReadyMs ??= e.atMs;
+      if (!e.stillRouted && t.routingStoppedMs === null) {
+        t.routingStoppedMs = e.atMs;
+        t.routingFromSlice = true;
+      }
+      break;
     case 'endpoint-removed':
       t.endpointRemovedMs ??= e.atMs;
+      t.routingStoppedMs ??= e.atMs;
+      break;
+    case 'force-deleted':
+      t.forceDeletedMs ??= e.atMs;
       break;
     case 'prestop-started':
       t.prestopStartMs ??= e.atMs;
@@ -131,6 +171,7 @@ function apply(t: PodTimeline, e: Extract<ClusterEvent, { pod: string }>): void 
       t.prestopEndMs ??= e.atMs;
       break;
     case 'sigterm':
+      if (t.sigtermMs === null && e.latestMs !== undefined) t.sigtermLatestMs = e.latestMs;
       t.sigtermMs ??= e.atMs;
       break;
     case 'sigkill':

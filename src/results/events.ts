@@ -13,12 +13,22 @@ export type ClusterEvent =
   | PodEvent<'pod-not-ready', { reason?: string }>
   | PodEvent<'pod-terminating', { graceMs: number; reason?: string }>
   | PodEvent<'endpoint-added'>
-  | PodEvent<'endpoint-not-ready', { terminating: boolean }>
+  | PodEvent<
+      'endpoint-not-ready',
+      {
+        terminating: boolean;
+        /** stillRouted: the Service keeps routing new connections to it until the endpoint-removed that follows (the embedded runtime's proxy applies changes late and says when; on a cluster routing stops as the slice turns not ready). */
+        stillRouted?: boolean;
+      }
+    >
   | PodEvent<'endpoint-removed'>
   | PodEvent<'prestop-started', { hook: string }>
   | PodEvent<'prestop-finished', { ok: boolean; error?: string }>
-  | PodEvent<'sigterm'>
+  /** A sigterm with `latestMs` came at an unknown moment in [atMs, latestMs] (after an exec or httpGet preStop hook). */
+  | PodEvent<'sigterm', { latestMs?: number }>
   | PodEvent<'sigkill'>
+  /** force-deleted: the pod object was deleted with a grace period of 0 (`--grace-period=0 --force`); its containers may still run. */
+  | PodEvent<'force-deleted', { graceMs: number }>
   | PodEvent<
       'exited',
       { exitCode: number | null; signal: string | null; afterSigtermMs: number | null; reason?: string }
@@ -81,6 +91,8 @@ interface EventBase {
   serverTime?: string;
   /** True when the driver deduced this step rather than observed or caused it. */
   inferred?: boolean;
+  /** The container a step concerns, in a pod with more than one (absent: the app container). */
+  container?: string;
 }
 
 type PodEvent<K extends string, X = unknown> = EventBase & { kind: K; pod: string } & X;
@@ -105,6 +117,7 @@ export const EVENT_LABEL: Record<ClusterEventKind, string> = {
   'prestop-finished': 'preStop finished',
   sigterm: 'SIGTERM',
   sigkill: 'SIGKILL',
+  'force-deleted': 'force deleted',
   exited: 'exited',
   'pod-deleted': 'deleted',
   pid1: 'PID 1 inspected',

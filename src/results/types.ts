@@ -220,6 +220,7 @@ export const FINDING_IDS = [
   'sigterm-ignored',
   'no-prestop-drain',
   'keepalive-reset',
+  'sidecar-exited-first',
   'not-ready-traffic',
   'unrelated-errors',
   'rollout-failed',

@@ -70,7 +70,6 @@ export function createFakeController(model: KubeModel, o: FakeControllerOptions)
         model.setReady(victim, false);
         await next();
         model.exitPod(victim, o.exitCode);
-        model.setEndpoint(victim, null);
         await next();
         model.deletePod(victim);
         model.setStatus({ replicas: old.length, updated, ready: old.length, available: old.length }, true);

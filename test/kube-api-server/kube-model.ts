@@ -4,6 +4,7 @@
 // state.terminated, Killing events, DELETED). Tests drive it by hand, or the
 // local-runtime backing (local-backing.ts) drives it from real pods.
 import type { KubeObject, KubeStore } from './store.js';
+import { createReplicaSets } from './replicasets.js';
 
 /** KubeModelOptions shapes the demo Deployment. */
 export interface KubeModelOptions {
@@ -18,6 +19,8 @@ export interface KubeModelOptions {
   image?: string;
   /** Create the Service (default true) — false to test "no service found". */
   service?: boolean;
+  /** sidecar puts a proxy container in front of the app, injected first as a mesh would (it carries no preStop). */
+  sidecar?: boolean;
 }
 
 /** KubeModel is the hand-drivable cluster. Times are "now" in RFC 3339 seconds, as the API sends them. */
@@ -29,8 +32,12 @@ export interface KubeModel {
   addPod(name: string, options?: { hash?: string; ip?: string }): void;
   startPod(name: string): void;
   setReady(name: string, ready: boolean): void;
+  /** isReady reads the pod's Ready condition (false for a pod the model no longer has). */
+  isReady(name: string): boolean;
   terminatePod(name: string, graceSeconds?: number): void;
   exitPod(name: string, exitCode: number): void;
+  /** exitContainer ends one container of the pod (a sidecar before the app, say). */
+  exitContainer(name: string, container: string, exitCode: number): void;
   deletePod(name: string): void;
   setEndpoint(name: string, conditions: { ready: boolean; serving: boolean; terminating: boolean } | null): void;
   killingEvent(name: string): void;
@@ -63,17 +70,20 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
     ...(o.readinessProbe === false ? {} : { readinessProbe: { httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 1 } }),
   };
   const replicas = o.replicas ?? 2;
+  const containerNames = o.sidecar ? ['proxy', 'app'] : ['app'];
+  const imageOf = (c: string): string => (c === 'app' ? String(container.image) : String(PROXY_CONTAINER.image));
+  const containerStatus = (c: string, state: Record<string, unknown>) => ({ name: c, image: imageOf(c), imageID: '', containerID: '', ready: false, restartCount: 0, started: false, state, lastState: {} });
   store.put('deployments', {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name, namespace, generation: 1, labels, annotations: { 'deployment.kubernetes.io/revision': '1' } },
+    metadata: { name, namespace, generation: 1, labels, creationTimestamp: now(), annotations: { 'deployment.kubernetes.io/revision': '1' } },
     spec: {
       replicas,
       selector: { matchLabels: labels },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } },
       template: {
         metadata: { labels, annotations: {} },
-        spec: { terminationGracePeriodSeconds: o.graceSeconds ?? 30, containers: [container] },
+        spec: { terminationGracePeriodSeconds: o.graceSeconds ?? 30, containers: o.sidecar ? [PROXY_CONTAINER, container] : [container] },
       },
     },
     status: { observedGeneration: 1, replicas: 0, updatedReplicas: 0, readyReplicas: 0, availableReplicas: 0, conditions: [] },
@@ -82,8 +92,8 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
     store.put('services', {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name, namespace },
-      spec: { selector: labels, ports: [{ port: 80, targetPort: 8080 }], type: 'ClusterIP' },
+      metadata: { name, namespace, labels, creationTimestamp: now() },
+      spec: { selector: labels, ports: [{ name: 'http', protocol: 'TCP', port: 80, targetPort: 8080 }], type: 'ClusterIP', clusterIP: '10.96.0.10', clusterIPs: ['10.96.0.10'] },
     });
   }
   const sliceName = `${name}-x7k2p`;
@@ -91,9 +101,9 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
     store.put('endpointslices', {
       apiVersion: 'discovery.k8s.io/v1',
       kind: 'EndpointSlice',
-      metadata: { name: sliceName, namespace, labels: { 'kubernetes.io/service-name': name } },
+      metadata: { name: sliceName, namespace, labels: { 'kubernetes.io/service-name': name, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' }, creationTimestamp: now(), ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name, uid: store.get('services', name)?.metadata.uid ?? '', controller: true, blockOwnerDeletion: true }] },
       addressType: 'IPv4',
-      ports: [{ port: 8080, protocol: 'TCP' }],
+      ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
       endpoints: [...endpoints].map(([pod, e]) => ({ addresses: [e.ip], conditions: e.conditions, targetRef: { kind: 'Pod', name: pod, namespace } })),
     });
   };
@@ -104,10 +114,12 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
     if (!p) throw new Error(`no pod ${n} in the model`);
     return p;
   };
+  const replicaSets = createReplicaSets(store, name, namespace);
   const update = (n: string, change: (p: KubeObject & { status: Record<string, unknown>; spec: Record<string, unknown> }) => void): void => {
     const p = pod(n) as KubeObject & { status: Record<string, unknown>; spec: Record<string, unknown> };
     change(p);
     store.put('pods', p);
+    replicaSets.sync();
   };
   const deployment = (): KubeObject => store.get('deployments', name) as KubeObject;
   const putStatus = (change: (s: Record<string, unknown>, d: KubeObject) => void): void => {
@@ -116,6 +128,11 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
     change(s, d);
     d.status = s;
     store.put('deployments', d);
+  };
+
+  const latestReplicaSet = (d: KubeObject): string => {
+    const revision = (d.metadata.annotations as Record<string, string> | undefined)?.['deployment.kubernetes.io/revision'];
+    return store.list('replicasets').find((r) => (r.metadata.annotations as Record<string, string> | undefined)?.['deployment.kubernetes.io/revision'] === revision)?.metadata.name ?? `${name}-${hash}`;
   };
 
   return {
@@ -130,6 +147,7 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
     addPod(n, p = {}) {
       const template = (deployment().spec as { template: { spec: Record<string, unknown> } }).template;
       const podHash = p.hash ?? hash;
+      const rs = replicaSets.ensure(podHash);
       store.put('pods', {
         apiVersion: 'v1',
         kind: 'Pod',
@@ -138,29 +156,34 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
           namespace,
           labels: { ...labels, 'pod-template-hash': podHash },
           creationTimestamp: now(),
-          ownerReferences: [{ kind: 'ReplicaSet', name: `${name}-${podHash}`, controller: true }],
+          ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.name, uid: rs.uid, controller: true, blockOwnerDeletion: true }],
         },
         spec: structuredClone(template.spec),
         status: {
           phase: 'Pending',
           podIP: p.ip ?? `10.1.0.${store.rv % 250}`,
-          conditions: [{ type: 'Ready', status: 'False', lastTransitionTime: now() }],
-          containerStatuses: [{ name: 'app', ready: false, state: { waiting: { reason: 'ContainerCreating' } }, lastState: {} }],
+          startTime: now(),
+          conditions: podConditions([], false),
+          containerStatuses: containerNames.map((c) => containerStatus(c, { waiting: { reason: 'ContainerCreating' } })),
         },
       });
+      replicaSets.sync();
     },
     startPod(n) {
       update(n, (p) => {
         p.status.phase = 'Running';
-        p.status.containerStatuses = [{ name: 'app', ready: false, state: { running: { startedAt: now() } }, lastState: {} }];
+        p.status.containerStatuses = containerNames.map((c) => ({ ...containerStatus(c, { running: { startedAt: now() } }), started: true }));
       });
     },
     setReady(n, ready) {
       update(n, (p) => {
-        p.status.conditions = [{ type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: now() }];
-        const cs = (p.status.containerStatuses as Array<Record<string, unknown>> | undefined)?.[0];
-        if (cs) cs.ready = ready;
+        p.status.conditions = podConditions(p.status.conditions, ready);
+        for (const cs of (p.status.containerStatuses as Array<Record<string, unknown>> | undefined) ?? []) if (!(cs.state as { terminated?: unknown }).terminated) cs.ready = ready;
       });
+    },
+    isReady(n) {
+      const conditions = (store.get('pods', n)?.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions;
+      return conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
     },
     terminatePod(n, graceSeconds) {
       update(n, (p) => {
@@ -169,18 +192,32 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
         p.metadata.deletionGracePeriodSeconds = grace;
       });
     },
-    exitPod(n, exitCode) {
+    exitContainer(n, container, exitCode) {
       update(n, (p) => {
-        const cs = (p.status.containerStatuses as Array<Record<string, unknown>>)[0] ?? { name: 'app' };
+        const cs = (p.status.containerStatuses as Array<Record<string, unknown>>).find((c) => c.name === container);
+        if (!cs) return;
         const running = (cs.state as { running?: { startedAt?: string } } | undefined)?.running;
         cs.ready = false;
+        cs.started = false;
         cs.state = { terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt: running?.startedAt ?? now(), finishedAt: now() } };
-        p.status.containerStatuses = [cs];
-        p.status.conditions = [{ type: 'Ready', status: 'False', lastTransitionTime: now() }];
+        // One container down makes the pod not ready (ContainersReady and Ready turn False).
+        p.status.conditions = podConditions(p.status.conditions, false);
       });
+      // serving follows the pod's Ready condition, which the exit turned false.
+      const e = endpoints.get(n);
+      if (e?.conditions.serving) {
+        e.conditions = { ...e.conditions, serving: false };
+        writeSlice();
+      }
+    },
+    exitPod(n, exitCode) {
+      this.exitContainer(n, 'app', exitCode);
     },
     deletePod(n) {
       store.remove('pods', n);
+      replicaSets.sync();
+      // The EndpointSlice controller drops a terminating endpoint only once the pod object is gone.
+      if (endpoints.delete(n)) writeSlice();
     },
     setEndpoint(n, conditions) {
       if (conditions === null) endpoints.delete(n);
@@ -192,7 +229,7 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
       store.put('events', {
         apiVersion: 'v1',
         kind: 'Event',
-        metadata: { name: `${n}.${eventCounter.toString(16)}`, namespace },
+        metadata: { name: `${n}.${eventCounter.toString(16)}`, namespace, creationTimestamp: now() },
         involvedObject: { kind: 'Pod', name: n, namespace, fieldPath: 'spec.containers{app}' },
         reason: 'Killing',
         message: 'Stopping container app',
@@ -206,23 +243,56 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
     },
     setStatus(c, observed = false) {
       putStatus((s, d) => {
-        Object.assign(s, { replicas: c.replicas, updatedReplicas: c.updated, readyReplicas: c.ready, availableReplicas: c.available });
+        Object.assign(s, { replicas: c.replicas, updatedReplicas: c.updated, readyReplicas: c.ready, availableReplicas: c.available, unavailableReplicas: Math.max(0, c.replicas - c.available) });
         if (observed) s.observedGeneration = (d.metadata as { generation?: number }).generation;
+        s.conditions = deploymentConditions(s.conditions, 'ReplicaSetUpdated', `ReplicaSet "${latestReplicaSet(d)}" is progressing.`);
       });
     },
     markRolledOut() {
       putStatus((s, d) => {
         const n = (d.spec as { replicas: number }).replicas;
-        Object.assign(s, { observedGeneration: (d.metadata as { generation?: number }).generation, replicas: n, updatedReplicas: n, readyReplicas: n, availableReplicas: n });
-        s.conditions = [{ type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' }, { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' }];
+        Object.assign(s, { observedGeneration: (d.metadata as { generation?: number }).generation, replicas: n, updatedReplicas: n, readyReplicas: n, availableReplicas: n, unavailableReplicas: 0 });
+        s.conditions = deploymentConditions(s.conditions, 'NewReplicaSetAvailable', `ReplicaSet "${latestReplicaSet(d)}" has successfully progressed.`);
       });
     },
     progressDeadlineExceeded() {
       putStatus((s, d) => {
         s.observedGeneration = (d.metadata as { generation?: number }).generation;
-        s.conditions = [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }];
+        s.conditions = deploymentConditions(s.conditions, 'ProgressDeadlineExceeded', `ReplicaSet "${latestReplicaSet(d)}" has timed out progressing.`);
       });
     },
     podNames: () => store.list('pods').map((p) => p.metadata.name),
   };
+}
+
+type Condition = { type: string; status: string; reason: string; message: string; lastUpdateTime: string; lastTransitionTime: string };
+
+// deploymentConditions writes Progressing (and Available) as the deployment controller does:
+// lastTransitionTime moves only when the status flips, lastUpdateTime on every change.
+function deploymentConditions(previous: unknown, reason: string, message: string): Condition[] {
+  const old = (Array.isArray(previous) ? previous : []) as Condition[];
+  const at = now();
+  const make = (type: string, status: string, r: string, m: string): Condition => {
+    const before = old.find((c) => c.type === type);
+    return { type, status, reason: r, message: m, lastUpdateTime: at, lastTransitionTime: before && before.status === status ? before.lastTransitionTime : at };
+  };
+  const progressing = make('Progressing', reason === 'ProgressDeadlineExceeded' ? 'False' : 'True', reason, message);
+  return [make('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.'), progressing];
+}
+
+/** PROXY_CONTAINER is the sandbox's TCP proxy sidecar, listed first as a mesh injects it. */
+const PROXY_CONTAINER = { name: 'proxy', image: 'rollcheck-tcp-proxy:1', ports: [{ containerPort: 15001, name: 'proxy' }] };
+
+type PodCondition = { type: string; status: string; lastProbeTime: null; lastTransitionTime: string };
+
+// podConditions writes the kubelet's four pod conditions; a transition time moves only when its status flips.
+function podConditions(previous: unknown, ready: boolean): PodCondition[] {
+  const old = (Array.isArray(previous) ? previous : []) as PodCondition[];
+  const at = now();
+  const make = (type: string, status: boolean): PodCondition => {
+    const s = status ? 'True' : 'False';
+    const before = old.find((c) => c.type === type);
+    return { type, status: s, lastProbeTime: null, lastTransitionTime: before && before.status === s ? before.lastTransitionTime : at };
+  };
+  return [make('Initialized', true), make('Ready', ready), make('ContainersReady', ready), make('PodScheduled', true)];
 }

@@ -3,9 +3,10 @@
 // starts the local rolling update, a DELETE of a pod terminates a local pod, and
 // every step the local runtime takes is written into the store as the API
 // server would show it. Traffic goes to the local Service proxy.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createLocalDriver, DEFAULT_LOCAL_SETTINGS } from '../../src/cluster/local/index.js';
 import type { LocalDriver, LocalRuntimeSettings } from '../../src/cluster/local/index.js';
 import type { ClusterEvent } from '../../src/results/events.js';
@@ -33,12 +34,13 @@ const SIGNUM: Record<string, number> = { SIGKILL: 9, SIGTERM: 15, SIGINT: 2 };
 /** startLocalBackedCluster starts local pods for Deployment "demo" and an API server that shows them. */
 export async function startLocalBackedCluster(
   overrides: Partial<LocalRuntimeSettings> = {},
-  options: { namespace?: string; token?: string } = {},
+  options: { namespace?: string; token?: string; sidecar?: boolean } = {},
 ): Promise<LocalBackedCluster> {
   const logDir = mkdtempSync(join(tmpdir(), 'rollcheck-kube-pods-'));
-  const settings: LocalRuntimeSettings = { ...DEFAULT_LOCAL_SETTINGS, replicas: 2, readinessPeriodMs: 200, endpointDelayMs: 200, logDir, ...overrides };
+  let settings: LocalRuntimeSettings = { ...DEFAULT_LOCAL_SETTINGS, replicas: 2, readinessPeriodMs: 200, endpointDelayMs: 200, logDir, ...overrides };
   const store = createKubeStore();
   const preStop = settings.preStop.kind === 'sleep' ? ['sleep', String(settings.preStop.ms / 1000)] : settings.preStop.kind === 'exec' ? ['sh', '-c', settings.preStop.command] : undefined;
+  if (options.sidecar) settings = withSidecar(settings);
   const model = createKubeModel({
     store,
     namespace: options.namespace,
@@ -47,9 +49,11 @@ export async function startLocalBackedCluster(
     graceSeconds: settings.graceMs / 1000,
     preStop,
     readinessProbe: true,
+    sidecar: options.sidecar,
   });
   const localEvents: ClusterEvent[] = [];
-  const local = createLocalDriver(settings, { clock: createClock(), emit: (e) => (localEvents.push(e), mirror(model, e)) });
+  const sidecars = createSidecarWatch(model);
+  const local = createLocalDriver(settings, { clock: createClock(), emit: (e) => (localEvents.push(e), mirror(model, e), options.sidecar && sidecars.seen(e)) });
   const server = await startKubeApiServer({
     store,
     token: options.token,
@@ -75,12 +79,14 @@ export async function startLocalBackedCluster(
       proxyUrl: target.url,
       localEvents,
       async close() {
+        sidecars.stop();
         await local.stop();
         await server.close();
         rmSync(logDir, { recursive: true, force: true });
       },
     };
   } catch (e) {
+    sidecars.stop();
     await local.stop().catch(() => undefined);
     await server.close();
     rmSync(logDir, { recursive: true, force: true });
@@ -101,16 +107,18 @@ function mirror(model: KubeModel, e: ClusterEvent): void {
       case 'pod-not-ready':
         return model.setReady(e.pod, false);
       case 'pod-terminating':
+        // Ready stays as the last probe left it: the kubelet does not flip it at deletion.
         model.terminatePod(e.pod, Math.round(e.graceMs / 1000));
-        model.setReady(e.pod, false);
         // The kubelet records Killing as it starts stopping the container (before preStop).
         return model.killingEvent(e.pod);
       case 'endpoint-added':
         return model.setEndpoint(e.pod, { ready: true, serving: true, terminating: false });
       case 'endpoint-not-ready':
-        return model.setEndpoint(e.pod, { ready: false, serving: !e.terminating, terminating: e.terminating });
+        // The slice changes at once (the local proxy applies it later, as kube-proxy does); serving = the pod's Ready.
+        return model.setEndpoint(e.pod, { ready: false, serving: e.terminating && model.isReady(e.pod), terminating: e.terminating });
       case 'endpoint-removed':
-        return model.setEndpoint(e.pod, null);
+        // That is the local proxy catching up; a terminating endpoint stays in the slice until the pod object is deleted.
+        return;
       case 'exited':
         return model.exitPod(e.pod, e.exitCode ?? (e.signal ? 128 + (SIGNUM[e.signal] ?? 1) : 1));
       case 'pod-deleted':
@@ -125,4 +133,53 @@ function mirror(model: KubeModel, e: ClusterEvent): void {
   } catch {
     // A step for a pod the model no longer has (deleted already): the API would not show it either.
   }
+}
+
+const SIDECAR_POD = join(dirname(fileURLToPath(import.meta.url)), 'sidecar-pod.mjs');
+const SIDECAR_EXIT_LINE = 'rollcheck-sidecar: container proxy exited';
+
+// withSidecar runs each pod as the proxy + app pair of sidecar-pod.mjs. The app's
+// preStop (if any) first tells the proxy to go, as the kubelet SIGTERMs a container
+// without a preStop of its own at once while the app's hook still runs.
+function withSidecar(s: LocalRuntimeSettings): LocalRuntimeSettings {
+  const command = `exec ${JSON.stringify(process.execPath)} ${JSON.stringify(SIDECAR_POD)}`;
+  const preStop = s.preStop.kind === 'sleep' ? { kind: 'exec' as const, command: `kill -USR1 1; sleep ${s.preStop.ms / 1000}` } : s.preStop;
+  return { ...s, app: { kind: 'cmd', command }, preStop };
+}
+
+// createSidecarWatch reads each pod's log for the proxy's exit line and shows it as that container's terminated status.
+function createSidecarWatch(model: KubeModel): { seen(e: ClusterEvent): void; stop(): void } {
+  const polls = new Map<string, NodeJS.Timeout>();
+  const stopPod = (pod: string) => {
+    clearInterval(polls.get(pod));
+    polls.delete(pod);
+  };
+  return {
+    seen(e) {
+      if (e.kind === 'pod-created' && e.logPath) {
+        const logPath = e.logPath;
+        polls.set(
+          e.pod,
+          setInterval(() => {
+            let text = '';
+            try {
+              text = readFileSync(logPath, 'utf8');
+            } catch {
+              return;
+            }
+            if (!text.includes(SIDECAR_EXIT_LINE)) return;
+            stopPod(e.pod);
+            try {
+              model.exitContainer(e.pod, 'proxy', 0);
+            } catch {
+              // the pod object is gone already
+            }
+          }, 50),
+        );
+      } else if (e.kind === 'pod-deleted') stopPod(e.pod);
+    },
+    stop() {
+      for (const pod of [...polls.keys()]) stopPod(pod);
+    },
+  };
 }

@@ -13,15 +13,9 @@ import type { KubeObject, KubeStore } from './store.js';
 import { createKubeStore } from './store.js';
 import { makeTestCerts } from './certs.js';
 import type { TestCerts } from './certs.js';
-
-/** ResourceInfo maps a URL resource to its list kind and API version. */
-const RESOURCES: Record<string, { prefix: string; kind: string; apiVersion: string }> = {
-  pods: { prefix: '/api/v1', kind: 'Pod', apiVersion: 'v1' },
-  events: { prefix: '/api/v1', kind: 'Event', apiVersion: 'v1' },
-  services: { prefix: '/api/v1', kind: 'Service', apiVersion: 'v1' },
-  endpointslices: { prefix: '/apis/discovery.k8s.io/v1', kind: 'EndpointSlice', apiVersion: 'discovery.k8s.io/v1' },
-  deployments: { prefix: '/apis/apps/v1', kind: 'Deployment', apiVersion: 'apps/v1' },
-};
+import type { ResourceDef } from './resources.js';
+import { apiVersionOf, discoveryDocument, findResource } from './resources.js';
+import { TABLE_CONTENT_TYPE, toTable, wantsTable } from './table.js';
 
 /** KubeApiServerOptions configures the test server. */
 export interface KubeApiServerOptions {
@@ -35,12 +29,20 @@ export interface KubeApiServerOptions {
   onPatch?(name: string, before: KubeObject, after: KubeObject): void;
   /** onDeletePod lets the model terminate a pod (graceSeconds from the request, if any). */
   onDeletePod?(name: string, graceSeconds: number | undefined): boolean;
+  /**
+   * routes are tried first, in order, for every authenticated request: a route
+   * that handles the request returns true. This is how a resource with its own
+   * behaviour (Jobs, pods/log) plugs in without touching the handlers here.
+   */
+  routes?: Array<(req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>>;
 }
 
 /** KubeApiServer is a running test server. */
 export interface KubeApiServer {
   url: string;
   token: string;
+  /** caPem is the test CA that signed the server's certificate. */
+  caPem: string;
   store: KubeStore;
   /** requests is every "VERB resource" the server answered, e.g. "watch pods", "patch deployments". */
   requests: string[];
@@ -163,7 +165,7 @@ type Ctx = {
   watchLog: Array<{ resource: string; resourceVersion: string; bookmarks: boolean }>;
 };
 
-const PATH = /^(\/api\/v1|\/apis\/[^/]+\/v1)\/namespaces\/([^/]+)\/([a-z]+)(?:\/([^/]+))?$/;
+const PATH = /^(\/api\/v1|\/apis\/[^/]+\/v1)\/namespaces\/([^/]+)\/([a-z]+)(?:\/([^/]+))?(?:\/([a-z]+))?$/;
 
 async function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://x');
@@ -171,27 +173,34 @@ async function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Prom
     // A real API server sends a Status; client-node drops the body of a 401 anyway.
     return status(res, 401, 'Unauthorized', 'Unauthorized');
   }
+  for (const route of ctx.options.routes ?? []) if (await route(req, res, url)) return;
+  if (req.method === 'GET') {
+    const doc = url.pathname === '/version' ? VERSION : discoveryDocument(url.pathname, String(req.headers.host ?? '127.0.0.1'));
+    if (doc) return json(res, 200, doc);
+  }
   const m = PATH.exec(url.pathname);
-  const info = m ? RESOURCES[m[3] as string] : undefined;
-  if (!m || !info || info.prefix !== m[1]) return status(res, 404, 'NotFound', `the server could not find the requested resource`);
-  const [, , ns, resource, name] = m as unknown as [string, string, string, string, string | undefined];
-  const watch = url.searchParams.get('watch') === 'true';
-  const verb = req.method === 'GET' ? (name ? 'get' : watch ? 'watch' : 'list') : (req.method ?? 'GET').toLowerCase();
+  const info = m ? findResource(m[1] as string, m[3] as string) : undefined;
+  if (!m || !info) return status(res, 404, 'NotFound', `the server could not find the requested resource`);
+  const [, , ns, resource, name, sub] = m as unknown as [string, string, string, string, string | undefined, string | undefined];
+  const watch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
+  const verb = req.method === 'GET' ? (name ? 'get' : watch ? 'watch' : 'list') : req.method === 'PUT' ? 'update' : (req.method ?? 'GET').toLowerCase();
   ctx.requests.push(`${verb} ${resource}`);
   if (ctx.forbidden.has(`${verb} ${resource}`)) {
     return status(res, 403, 'Forbidden', `${resource} is forbidden: User "system:serviceaccount:${ns}:rollcheck" cannot ${verb} resource "${resource}" in the namespace "${ns}"`);
   }
+  const bucket = info.bucket ?? info.name;
+  const view = info.view ?? ((o: KubeObject) => o);
   const inNs = (o: KubeObject) => (o.metadata.namespace ?? 'default') === ns;
   const filter = selectorFilter(url.searchParams.get('labelSelector'), url.searchParams.get('fieldSelector'));
   const matches = (o: KubeObject) => inNs(o) && filter(o);
-  if (verb === 'list') {
-    const items = ctx.store.list(resource).filter(matches);
-    return json(res, 200, { kind: `${info.kind}List`, apiVersion: info.apiVersion, metadata: { resourceVersion: String(ctx.store.rv) }, items });
-  }
-  if (verb === 'watch') return openWatch(ctx, res, resource, info, url, matches);
-  const current = name ? ctx.store.get(resource, name) : undefined;
-  if (!current || !inNs(current)) return status(res, 404, 'NotFound', `${resource} "${name ?? ''}" not found`);
-  if (verb === 'get') return json(res, 200, current);
+  const table = wantsTable(req.headers.accept);
+  if (verb === 'list') return listPage(ctx, res, info, url, ctx.store.list(bucket).filter(matches).map(view), table);
+  if (verb === 'watch') return openWatch(ctx, res, bucket, info, url, matches, table ? (o) => toTable(info.kind, [view(o)], o.metadata.resourceVersion ?? '') as KubeObject : view);
+  const current = name ? ctx.store.get(bucket, name) : undefined;
+  if (!current || !inNs(current)) return status(res, 404, 'NotFound', `${resource}${info.group ? `.${info.group}` : ''} "${name ?? ''}" not found`);
+  if (sub === 'scale' && resource === 'deployments') return scale(ctx, req, res, verb, current);
+  if (sub) return status(res, 404, 'NotFound', `the server could not find the requested resource`);
+  if (verb === 'get') return table ? json(res, 200, toTable(info.kind, [view(current)], String(ctx.store.rv)), TABLE_CONTENT_TYPE) : json(res, 200, view(current));
   if (verb === 'patch' && resource === 'deployments') return patchDeployment(ctx, req, res, current);
   if (verb === 'delete' && resource === 'pods') {
     const grace = url.searchParams.get('gracePeriodSeconds') ?? (await readBody(req)).gracePeriodSeconds;
@@ -201,6 +210,49 @@ async function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Prom
   return status(res, 405, 'MethodNotAllowed', `${verb} ${resource} is not supported by the test server`);
 }
 
+const VERSION = { major: '1', minor: '32', gitVersion: 'v1.32.0-rollcheck-sandbox', gitCommit: '', gitTreeState: 'clean', buildDate: '2026-01-01T00:00:00Z', goVersion: 'go1.23', compiler: 'gc', platform: 'linux/amd64' };
+
+// listPage answers a list, a page of `limit` at a time with an opaque `continue` token, as the API server does.
+function listPage(ctx: Ctx, res: ServerResponse, info: ResourceDef, url: URL, all: KubeObject[], table: boolean): void {
+  all.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+  const limit = Number(url.searchParams.get('limit') ?? 0);
+  const token = url.searchParams.get('continue');
+  let from = 0;
+  let rv = ctx.store.rv;
+  if (token) {
+    const parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { rv: number; start: string };
+    if (parsed.rv < ctx.store.compactedRv) {
+      return json(res, 410, { ...expiredStatus(), message: 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.' });
+    }
+    rv = parsed.rv;
+    from = all.findIndex((o) => o.metadata.name > parsed.start);
+    if (from < 0) from = all.length;
+  }
+  const items = limit > 0 ? all.slice(from, from + limit) : all.slice(from);
+  const last = items.at(-1);
+  const more = limit > 0 && from + limit < all.length && last;
+  const metadata = { resourceVersion: String(rv), ...(more ? { continue: Buffer.from(JSON.stringify({ rv, start: last.metadata.name })).toString('base64'), remainingItemCount: all.length - from - limit } : {}) };
+  if (table) return json(res, 200, { ...toTable(info.kind, items, String(rv)), metadata }, TABLE_CONTENT_TYPE);
+  return json(res, 200, { kind: `${info.kind}List`, apiVersion: apiVersionOf(info), metadata, items });
+}
+
+// scale serves deployments/scale (autoscaling/v1 Scale), which `kubectl scale` reads and patches.
+async function scale(ctx: Ctx, req: IncomingMessage, res: ServerResponse, verb: string, d: KubeObject): Promise<void> {
+  const show = (o: KubeObject) => {
+    const spec = o.spec as { replicas?: number; selector?: { matchLabels?: Record<string, string> } };
+    const selector = Object.entries(spec.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+    const st = o.status as { replicas?: number } | undefined;
+    return { kind: 'Scale', apiVersion: 'autoscaling/v1', metadata: { name: o.metadata.name, namespace: o.metadata.namespace, uid: o.metadata.uid, resourceVersion: o.metadata.resourceVersion, creationTimestamp: o.metadata.creationTimestamp }, spec: { replicas: spec.replicas ?? 1 }, status: { replicas: st?.replicas ?? 0, selector } };
+  };
+  if (verb === 'get') return json(res, 200, show(d));
+  if (verb !== 'patch' && verb !== 'update') return status(res, 405, 'MethodNotAllowed', `${verb} deployments/scale is not supported by the test server`);
+  const body = await readBody(req);
+  const replicas = (body.spec as { replicas?: unknown } | undefined)?.replicas;
+  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) return status(res, 422, 'Invalid', `Scale.autoscaling "${d.metadata.name}" is invalid: spec.replicas: Invalid value`);
+  const stored = applyDeploymentChange(ctx, d, { spec: { replicas } }, true);
+  return json(res, 200, show(stored));
+}
+
 async function patchDeployment(ctx: Ctx, req: IncomingMessage, res: ServerResponse, before: KubeObject): Promise<void> {
   const contentType = String(req.headers['content-type'] ?? '');
   const body = await readBody(req);
@@ -208,22 +260,32 @@ async function patchDeployment(ctx: Ctx, req: IncomingMessage, res: ServerRespon
   if (!/strategic-merge-patch|merge-patch/.test(contentType) || Array.isArray(body)) {
     return status(res, 400, 'BadRequest', `patch type ${contentType} with this body is not what kubectl sends`);
   }
+  const stored = applyDeploymentChange(ctx, before, body, /strategic-merge-patch/.test(contentType));
+  return json(res, 200, ctx.store.get('deployments', stored.metadata.name) ?? stored);
+}
+
+// applyDeploymentChange patches a Deployment, bumps its generation when the spec changed and lets the model react.
+function applyDeploymentChange(ctx: Ctx, before: KubeObject, patch: unknown, strategic: boolean): KubeObject {
   const after = structuredClone(before);
-  strategicMerge(after as Record<string, unknown>, body);
+  if (strategic) strategicMerge(after as Record<string, unknown>, patch);
+  else mergePatch(after as Record<string, unknown>, patch);
   if (JSON.stringify(after.spec) !== JSON.stringify(before.spec)) {
     (after.metadata as { generation?: number }).generation = ((before.metadata as { generation?: number }).generation ?? 1) + 1;
   }
   const stored = ctx.store.put('deployments', after);
   ctx.options.onPatch?.(stored.metadata.name, before, stored);
-  return json(res, 200, ctx.store.get('deployments', stored.metadata.name) ?? stored);
+  return ctx.store.get('deployments', stored.metadata.name) ?? stored;
 }
 
-function openWatch(ctx: Ctx, res: ServerResponse, resource: string, info: { kind: string; apiVersion: string }, url: URL, matches: (o: KubeObject) => boolean): void {
+function openWatch(ctx: Ctx, res: ServerResponse, resource: string, info: ResourceDef, url: URL, matches: (o: KubeObject) => boolean, view: (o: KubeObject) => KubeObject): void {
   res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
-  const send = (type: string, object: unknown): void => void res.write(JSON.stringify({ type, object }) + '\n');
+  // A real server answers a watch at once, before any event: a client waits for these headers.
+  res.flushHeaders();
+  const send = (type: string, object: KubeObject | object): void => void res.write(JSON.stringify({ type, object: type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED' ? view(object as KubeObject) : object }) + '\n');
   const rvParam = url.searchParams.get('resourceVersion');
   ctx.watchLog.push({ resource, resourceVersion: rvParam ?? '', bookmarks: url.searchParams.get('allowWatchBookmarks') === 'true' });
-  if (rvParam) {
+  // resourceVersion "" or "0" starts with the current state as ADDED events; any other replays the history after it.
+  if (rvParam && rvParam !== '0') {
     const changes = ctx.store.since(resource, Number(rvParam));
     if (!changes) {
       send('ERROR', expiredStatus());
@@ -239,9 +301,12 @@ function openWatch(ctx: Ctx, res: ServerResponse, resource: string, info: { kind
   });
   const bookmarks =
     url.searchParams.get('allowWatchBookmarks') === 'true'
-      ? setInterval(() => send('BOOKMARK', { kind: info.kind, apiVersion: info.apiVersion, metadata: { resourceVersion: String(ctx.store.rv) } }), ctx.options.bookmarkMs ?? 1000)
+      ? setInterval(() => send('BOOKMARK', { kind: info.kind, apiVersion: apiVersionOf(info), metadata: { resourceVersion: String(ctx.store.rv) } }), ctx.options.bookmarkMs ?? 1000)
       : null;
-  const lifetime = ctx.options.watchLifetimeMs ? setTimeout(() => (w.close(), res.end()), ctx.options.watchLifetimeMs) : null;
+  // A real server ends every watch at its timeoutSeconds (clients ask for 5–10 min) or its own cap, cleanly.
+  const asked = Number(url.searchParams.get('timeoutSeconds') ?? 0) * 1000;
+  const lifetimeMs = Math.min(asked || Number.POSITIVE_INFINITY, ctx.options.watchLifetimeMs ?? Number.POSITIVE_INFINITY);
+  const lifetime = Number.isFinite(lifetimeMs) ? setTimeout(() => (w.close(), res.end()), lifetimeMs) : null;
   const w: OpenWatch = {
     resource,
     res,
@@ -273,6 +338,8 @@ function selectorFilter(labels: string | null, fields: string | null): (o: KubeO
 export function strategicMerge(target: Record<string, unknown>, patch: unknown): void {
   if (!patch || typeof patch !== 'object') return;
   for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
+    // Directives ($setElementOrder/containers, $retainKeys, …) order or prune lists; the merge result is the same here.
+    if (k.startsWith('$')) continue;
     if (v === null) delete target[k];
     else if (k === 'containers' && Array.isArray(v) && Array.isArray(target[k])) {
       const list = target[k] as Array<Record<string, unknown>>;
@@ -287,6 +354,16 @@ export function strategicMerge(target: Record<string, unknown>, patch: unknown):
   }
 }
 
+/** mergePatch applies a JSON merge patch (RFC 7386): objects merge, lists are replaced, null deletes. */
+export function mergePatch(target: Record<string, unknown>, patch: unknown): void {
+  if (!patch || typeof patch !== 'object') return;
+  for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
+    if (v === null) delete target[k];
+    else if (typeof v === 'object' && !Array.isArray(v) && target[k] && typeof target[k] === 'object' && !Array.isArray(target[k])) mergePatch(target[k] as Record<string, unknown>, v);
+    else target[k] = structuredClone(v);
+  }
+}
+
 async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
@@ -298,8 +375,8 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
   }
 }
 
-function json(res: ServerResponse, code: number, body: unknown): void {
-  res.writeHead(code, { 'content-type': 'application/json' });
+function json(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
+  res.writeHead(code, { 'content-type': contentType });
   res.end(JSON.stringify(body));
 }
 

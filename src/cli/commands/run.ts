@@ -56,6 +56,7 @@ export function registerRun(program: Command, ctx: CommandContext): void {
     .requiredOption('--deployment <name>', 'the Deployment to roll')
     .requiredOption('--url <url>', 'where traffic goes: Ingress, LoadBalancer, NodePort or in-cluster Service address (not port-forward)')
     .option('--service <name>', 'the Service in front of it (default: the one whose selector matches the pods)')
+    .option('--container <name>', "the app container, whose termination is the pod's (default: the one serving the Service's targetPort)")
     .option('-n, --namespace <ns>', "namespace (default: the context's)")
     .option('--context <name>', 'kubeconfig context (default: the current one)')
     .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, ~/.kube/config, or in-cluster)')
@@ -86,6 +87,7 @@ async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
     deployment,
     url,
     ...(typeof opts.service === 'string' ? { service: opts.service } : {}),
+    ...(typeof opts.container === 'string' ? { container: opts.container } : {}),
     ...(typeof opts.namespace === 'string' ? { namespace: opts.namespace } : {}),
     ...(typeof opts.context === 'string' ? { context: opts.context } : {}),
     ...(typeof opts.kubeconfig === 'string' ? { kubeconfig: opts.kubeconfig } : {}),
@@ -104,6 +106,7 @@ async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
     params: {
       deployment,
       service: settings.service ?? null,
+      container: settings.container ?? null,
       namespace: settings.namespace ?? null,
       context: settings.context ?? null,
       kubeconfig: settings.kubeconfig ?? null,

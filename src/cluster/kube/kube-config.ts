@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { UsageError } from '../../errors.js';
@@ -140,4 +141,33 @@ function safeReason(e: unknown): string {
   if (field) return field[0];
   if (/ENOENT|EACCES|EISDIR/.test(msg)) return 'cannot read the file';
   return 'unreadable structure';
+}
+
+/** ScopedKubeconfig is a private kubeconfig file for a child command, removed by dispose(). */
+export interface ScopedKubeconfig {
+  path: string;
+  /** env is what the command needs: KUBECONFIG, and HELM_KUBECONTEXT/HELM_NAMESPACE for helm. */
+  env: Record<string, string>;
+  dispose(): void;
+}
+
+/**
+ * writeScopedKubeconfig writes the loaded kubeconfig to a private temp file
+ * whose current context is the watched one and whose namespace is the watched
+ * namespace, so that `kubectl` or `helm upgrade` in a `cmd=` trigger rolls what
+ * rollcheck watches, not whatever the user's own current context says.
+ */
+export function writeScopedKubeconfig(access: KubeAccess): ScopedKubeconfig {
+  const copy = new k8s.KubeConfig();
+  copy.loadFromString(access.kc.exportConfig());
+  copy.contexts = copy.contexts.map((c) => (c.name === access.context ? { ...c, namespace: access.namespace } : c));
+  copy.setCurrentContext(access.context);
+  const dir = mkdtempSync(join(tmpdir(), 'rollcheck-trigger-kubeconfig-'));
+  const path = join(dir, 'kubeconfig');
+  writeFileSync(path, copy.exportConfig(), { mode: 0o600 });
+  return {
+    path,
+    env: { KUBECONFIG: path, HELM_KUBECONTEXT: access.context, HELM_NAMESPACE: access.namespace },
+    dispose: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }

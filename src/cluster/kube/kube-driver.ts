@@ -3,7 +3,8 @@ import * as k8s from '@kubernetes/client-node';
 import { UsageError } from '../../errors.js';
 import type { ClusterDriver, DriverContext, DriverTarget, KillPodRequest, PodKiller, RolloutOutcome, RolloutTrigger, Scaler } from '../driver.js';
 import type { KubeConfigSettings } from './kube-config.js';
-import { loadKubeAccess } from './kube-config.js';
+import type { ScopedKubeconfig } from './kube-config.js';
+import { loadKubeAccess, writeScopedKubeconfig } from './kube-config.js';
 import type { KubeApi } from './kube-api.js';
 import { createKubeApi } from './kube-api.js';
 import { runPreflight } from './preflight.js';
@@ -18,6 +19,8 @@ import { checkTrigger, startTrigger } from './triggers.js';
 export interface KubeDriverSettings extends KubeConfigSettings {
   deployment: string;
   service?: string;
+  /** container names the app container (default: the one serving the Service's targetPort). */
+  container?: string;
   /** Where traffic goes (the driver cannot know the user's Ingress or LoadBalancer address). */
   url: string;
   /** Directory for the `cmd=` trigger's log file (default: cwd). */
@@ -26,6 +29,8 @@ export interface KubeDriverSettings extends KubeConfigSettings {
   requestTimeoutMs?: number;
   /** Delays between watch reconnect attempts. */
   watchBackoffMs?: number[];
+  /** A watch silent this long (no event, no bookmark) is restarted (default 90 s). */
+  watchSilenceMs?: number;
   /** The trigger the run will use, checked in start() so a bad one fails before any traffic. */
   trigger?: RolloutTrigger;
 }
@@ -42,8 +47,10 @@ export type KubeDriver = ClusterDriver & PodKiller & Scaler;
  */
 export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContext): KubeDriver {
   const nowMs = (): number => ctx.clock.nowMs();
+  let appContainer: string | undefined;
   const pods = createPodTracker({
     nowMs,
+    appContainer: () => appContainer,
     emit: (e) => {
       ctx.emit(e);
       if (e.kind === 'pod-deleted') rollout.podGone();
@@ -53,6 +60,7 @@ export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContex
   const endpoints = createEndpointTracker({ nowMs, emit: ctx.emit });
   let api: KubeApi | null = null;
   let watches: ResourceWatch[] = [];
+  const scopedFiles: ScopedKubeconfig[] = [];
 
   const need = (): KubeApi => {
     if (!api) throw new UsageError('the Kubernetes driver was used before start()');
@@ -64,7 +72,8 @@ export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContex
     async start(): Promise<DriverTarget> {
       const access = loadKubeAccess(settings);
       api = createKubeApi(access, settings.requestTimeoutMs);
-      const pre = await runPreflight(api, settings.deployment, settings.service);
+      const pre = await runPreflight(api, settings.deployment, settings.service, settings.container);
+      appContainer = pre.appContainer;
       if (settings.trigger) checkTrigger(pre.deployment, settings.trigger);
       rollout.seen(pre.deployment);
       watches = await startKubeWatches({
@@ -78,6 +87,7 @@ export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContex
         nowMs,
         emit: ctx.emit,
         backoffMs: settings.watchBackoffMs,
+        silenceMs: settings.watchSilenceMs,
       });
       return { url: settings.url, facts: pre.facts, warnings: pre.warnings };
     },
@@ -85,8 +95,12 @@ export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContex
     async triggerRollout(trigger: RolloutTrigger): Promise<void> {
       const a = need();
       const logPath = join(settings.logDir ?? settings.cwd ?? '.', `rollcheck-trigger-${Date.now()}.log`);
-      const env = { ...settings.env, ...(settings.kubeconfig ? { KUBECONFIG: a.access.source } : {}) };
+      // A command gets a kubeconfig scoped to the watched context and namespace (helm reads HELM_* too).
+      const scoped = trigger.kind === 'cmd' ? writeScopedKubeconfig(a.access) : null;
+      if (scoped) scopedFiles.push(scoped);
+      const env = { ...settings.env, ...scoped?.env };
       const started = await startTrigger(a, rollout.latest() ?? {}, trigger, { env, cwd: settings.cwd ?? '.', logPath });
+      void started.command?.finally(() => scoped?.dispose());
       const revision = started.generation !== null ? `generation ${started.generation}` : 'pending';
       ctx.emit({ kind: 'rollout-started', atMs: nowMs(), revision, trigger: started.description });
       if (trigger.kind === 'cmd') ctx.emit({ kind: 'note', atMs: nowMs(), message: `trigger command output: ${logPath}` });
@@ -124,6 +138,7 @@ export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContex
     async stop(): Promise<void> {
       for (const w of watches) w.stop();
       watches = [];
+      for (const f of scopedFiles) f.dispose();
       pods.stop();
       rollout.stop();
     },

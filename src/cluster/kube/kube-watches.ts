@@ -1,6 +1,6 @@
 import type { ClusterEvent } from '../../results/events.js';
 import type { KubeApi } from './kube-api.js';
-import { explainKubeError } from './api-errors.js';
+import { explainKubeError, statusCodeOf } from './api-errors.js';
 import type { ResourceWatch, WatchedObject } from './resource-watch.js';
 import { createResourceWatch, WatchStartError } from './resource-watch.js';
 import type { PodTracker } from './pod-tracker.js';
@@ -21,6 +21,8 @@ export interface KubeWatchesOptions {
   nowMs(): number;
   emit(e: ClusterEvent): void;
   backoffMs?: number[];
+  /** silenceMs: restart a watch that stays silent (no event, no bookmark) this long. */
+  silenceMs?: number;
 }
 
 interface EventLike extends WatchedObject {
@@ -43,7 +45,7 @@ export async function startKubeWatches(o: KubeWatchesOptions): Promise<ResourceW
   const ns = api.namespace;
   const lost = (resource: string) => (error: string) => o.emit({ kind: 'watch-lost', atMs: o.nowMs(), resource, error });
   const resumed = (resource: string) => (relisted: boolean) => o.emit({ kind: 'watch-resumed', atMs: o.nowMs(), resource, relisted });
-  const common = (resource: string) => ({ kc: api.access.kc, resource, onLost: lost(resource), onResumed: resumed(resource), backoffMs: o.backoffMs });
+  const common = (resource: string) => ({ kc: api.access.kc, resource, onLost: lost(resource), onResumed: resumed(resource), backoffMs: o.backoffMs, silenceMs: o.silenceMs });
   const listOf = async <T>(p: Promise<{ items: unknown[]; metadata?: { resourceVersion?: string } }>) => {
     const r = await p;
     return { items: r.items as T[], resourceVersion: r.metadata?.resourceVersion ?? '' };
@@ -107,6 +109,14 @@ export async function startKubeWatches(o: KubeWatchesOptions): Promise<ResourceW
     [events, 'events'],
   ];
   const results = await Promise.allSettled(all.map(([w]) => w.start()));
+  // Events only add notes: a Role without list/watch on events costs those notes, not the run.
+  const eventsResult = results[3];
+  if (eventsResult?.status === 'rejected' && statusCodeOf(eventCause(eventsResult.reason)) === 403) {
+    events.stop();
+    all.pop();
+    results.pop();
+    o.emit({ kind: 'note', atMs: o.nowMs(), message: 'pod Events are not readable (403 Forbidden on list/watch events): Killing notes are left out; grant list and watch on events to get them' });
+  }
   const failed = results.findIndex((r) => r.status === 'rejected');
   if (failed >= 0) {
     for (const [w] of all) w.stop();
@@ -116,4 +126,8 @@ export async function startKubeWatches(o: KubeWatchesOptions): Promise<ResourceW
     throw explainKubeError(cause, { verb, resource: all[failed]?.[1] ?? '', namespace: ns, server: api.access.server });
   }
   return all.map(([w]) => w);
+}
+
+function eventCause(reason: unknown): unknown {
+  return reason instanceof WatchStartError ? reason.cause : reason;
 }

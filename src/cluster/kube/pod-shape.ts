@@ -13,20 +13,25 @@ export interface PodLike {
     deletionGracePeriodSeconds?: number;
     ownerReferences?: Array<{ kind?: string; name?: string }>;
   };
-  spec?: { terminationGracePeriodSeconds?: number; containers?: ContainerLike[] };
+  spec?: { terminationGracePeriodSeconds?: number; containers?: ContainerLike[]; initContainers?: ContainerLike[] };
   status?: {
     phase?: string;
     podIP?: string;
     conditions?: Array<{ type?: string; status?: string; reason?: string; lastTransitionTime?: Date | string }>;
-    containerStatuses?: Array<{
-      name?: string;
-      ready?: boolean;
-      state?: {
-        running?: { startedAt?: Date | string };
-        terminated?: { exitCode?: number; signal?: number; reason?: string; finishedAt?: Date | string; startedAt?: Date | string };
-        waiting?: { reason?: string };
-      };
-    }>;
+    containerStatuses?: ContainerStatusLike[];
+    initContainerStatuses?: ContainerStatusLike[];
+  };
+}
+
+/** ContainerStatusLike is one entry of a pod's containerStatuses (or initContainerStatuses). */
+export interface ContainerStatusLike {
+  name?: string;
+  ready?: boolean;
+  restartCount?: number;
+  state?: {
+    running?: { startedAt?: Date | string };
+    terminated?: { exitCode?: number; signal?: number; reason?: string; finishedAt?: Date | string; startedAt?: Date | string };
+    waiting?: { reason?: string };
   };
 }
 
@@ -35,6 +40,9 @@ export interface ContainerLike {
   name?: string;
   image?: string;
   readinessProbe?: ProbeLike;
+  ports?: Array<{ containerPort?: number; name?: string }>;
+  /** restartPolicy Always on an init container makes it a native sidecar. */
+  restartPolicy?: string;
   lifecycle?: { preStop?: HandlerLike };
 }
 
@@ -86,9 +94,23 @@ export function sleepMsOf(h: HandlerLike | undefined): number | null {
   return m ? Math.round(Number(m[1]) * 1000) : null;
 }
 
-/** primaryContainer is the pod's first container: the one whose termination rollcheck reports. */
-export function primaryContainer(pod: PodLike): ContainerLike | undefined {
-  return pod.spec?.containers?.[0];
+/**
+ * appContainerOf picks the container that carries the Service's traffic: the
+ * one named (`--container`), else the one whose ports include the Service's
+ * targetPort (by number or port name), else the first. A mesh proxy injected as
+ * the first container is thereby not taken for the app.
+ */
+export function appContainerOf(containers: readonly ContainerLike[] | undefined, targetPort?: number | string, named?: string): ContainerLike | undefined {
+  if (named) return containers?.find((c) => c.name === named);
+  const serving = targetPort === undefined ? undefined : containers?.find((c) => (c.ports ?? []).some((p) => (typeof targetPort === 'number' ? p.containerPort === targetPort : p.name === targetPort)));
+  return serving ?? containers?.[0];
+}
+
+/** sidecarsOf lists a pod's other long-running containers: the classic ones beside the app and the native sidecars (init containers with restartPolicy Always). */
+export function sidecarsOf(pod: PodLike, app: string | undefined): string[] {
+  const classic = (pod.spec?.containers ?? []).map((c) => c.name ?? '').filter((n) => n && n !== app);
+  const native = (pod.spec?.initContainers ?? []).filter((c) => c.restartPolicy === 'Always').map((c) => c.name ?? '').filter(Boolean);
+  return [...classic, ...native];
 }
 
 /** podRevision names the ReplicaSet revision a pod belongs to (its pod-template-hash). */

@@ -1,11 +1,14 @@
 import type { ClusterEvent } from '../../results/events.js';
 import type { PodLike } from './pod-shape.js';
-import { describeHandler, isoTime, podRevision, primaryContainer, signalOfExit, sleepMsOf } from './pod-shape.js';
+import type { ContainerLike } from './pod-shape.js';
+import { appContainerOf, describeHandler, isoTime, podRevision, sidecarsOf, signalOfExit, sleepMsOf } from './pod-shape.js';
 
 /** PodTrackerOptions: the run clock reading and the event sink. */
 export interface PodTrackerOptions {
   nowMs(): number;
   emit(event: ClusterEvent): void;
+  /** appContainer names the container that serves the Service (known after the pre-flight); default: the first. */
+  appContainer?(): string | undefined;
 }
 
 /** PodTracker turns successive Pod objects into ClusterEvents, inferring what the API cannot show. */
@@ -30,6 +33,11 @@ interface PodMemory {
   graceMs: number;
   sigtermMs: number | null;
   sigtermSent: boolean;
+  /** sigtermUnknown: an exec or httpGet preStop ran first, so SIGTERM came at an unknown moment before sigtermMs. */
+  sigtermUnknown: boolean;
+  force: boolean;
+  /** containersExited names the other containers whose exit was reported. */
+  containersExited: Set<string>;
   timer: NodeJS.Timeout | null;
   exited: boolean;
   deleted: boolean;
@@ -56,9 +64,16 @@ export function createPodTracker(options: PodTrackerOptions): PodTracker {
     m.timer = null;
     const atMs = capMs === undefined ? m.sigtermMs : Math.min(m.sigtermMs, capMs);
     m.sigtermMs = atMs;
+    if (m.sigtermUnknown && m.terminatingMs !== null) {
+      // The API never shows when an exec/httpGet hook ended: SIGTERM is an interval, not a moment.
+      emit({ kind: 'sigterm', pod: name, atMs: m.terminatingMs, latestMs: atMs, inferred: true });
+      return;
+    }
     if (atMs > (m.terminatingMs ?? atMs)) emit({ kind: 'prestop-finished', pod: name, atMs, ok: true, inferred: true });
     emit({ kind: 'sigterm', pod: name, atMs, inferred: true });
   };
+
+  const app = (pod: PodLike): ContainerLike | undefined => appContainerOf(pod.spec?.containers, undefined, options.appContainer?.()) ?? pod.spec?.containers?.[0];
 
   const onTerminating = (name: string, pod: PodLike, m: PodMemory): void => {
     const atMs = options.nowMs();
@@ -68,12 +83,21 @@ export function createPodTracker(options: PodTrackerOptions): PodTracker {
     const deadline = isoTime(pod.metadata?.deletionTimestamp);
     // deletionTimestamp is "now + grace" at the DELETE, so the request time is that minus grace.
     const serverTime = deadline ? isoTime(new Date(Date.parse(deadline) - m.graceMs)) : undefined;
+    if (m.graceMs === 0) {
+      // A force delete removes the object at once; the kubelet kills the containers later, unseen. Not a SIGKILL at the grace period.
+      m.force = true;
+      emit({ kind: 'pod-terminating', pod: name, atMs, graceMs: 0, reason: 'force-deleted', serverTime });
+      emit({ kind: 'force-deleted', pod: name, atMs, graceMs: 0, serverTime });
+      return;
+    }
     emit({ kind: 'pod-terminating', pod: name, atMs, graceMs: m.graceMs, reason: 'deleted', serverTime });
-    const preStop = primaryContainer(pod)?.lifecycle?.preStop;
+    const preStop = app(pod)?.lifecycle?.preStop;
     const hook = describeHandler(preStop);
-    const sleepMs = sleepMsOf(preStop) ?? 0;
+    const knownMs = sleepMsOf(preStop);
     if (hook) emit({ kind: 'prestop-started', pod: name, atMs, hook, inferred: true });
-    m.sigtermMs = atMs + Math.min(sleepMs, m.graceMs);
+    // An unknown hook may run until the grace period is over; the exit, if sooner, bounds it.
+    m.sigtermUnknown = hook !== null && knownMs === null;
+    m.sigtermMs = atMs + (m.sigtermUnknown ? m.graceMs : Math.min(knownMs ?? 0, m.graceMs));
     if (m.sigtermMs <= atMs) sendSigterm(name, m);
     else m.timer = setTimeout(() => sendSigterm(name, m), m.sigtermMs - atMs);
   };
@@ -83,7 +107,7 @@ export function createPodTracker(options: PodTrackerOptions): PodTracker {
     m.exited = true;
     sendSigterm(name, m, atMs);
     const exitCode = term?.exitCode ?? null;
-    if (exitCode === 137 && m.terminatingMs !== null && atMs - m.terminatingMs >= m.graceMs - KILL_SLACK_MS) {
+    if (exitCode === 137 && !m.force && m.terminatingMs !== null && atMs - m.terminatingMs >= m.graceMs - KILL_SLACK_MS) {
       emit({ kind: 'sigkill', pod: name, atMs: Math.min(atMs, m.terminatingMs + m.graceMs), inferred: true });
     }
     emit({
@@ -103,14 +127,29 @@ export function createPodTracker(options: PodTrackerOptions): PodTracker {
     if (!name) return;
     let m = pods.get(name);
     if (!m) {
-      m = { created: isoTime(pod.metadata?.creationTimestamp) ?? '', started: false, ready: null, terminatingMs: null, graceMs: 30_000, sigtermMs: null, sigtermSent: false, timer: null, exited: false, deleted: false };
+      m = {
+        created: isoTime(pod.metadata?.creationTimestamp) ?? '',
+        started: false,
+        ready: null,
+        terminatingMs: null,
+        graceMs: 30_000,
+        sigtermMs: null,
+        sigtermSent: false,
+        sigtermUnknown: false,
+        force: false,
+        containersExited: new Set(),
+        timer: null,
+        exited: false,
+        deleted: false,
+      };
       pods.set(name, m);
       const address = pod.status?.podIP;
       emit({ kind: 'pod-created', pod: name, atMs: options.nowMs(), revision: podRevision(pod), serverTime: isoTime(pod.metadata?.creationTimestamp), ...(address ? { address } : {}) });
     }
     if (m.deleted) return;
-    const main = primaryContainer(pod)?.name;
+    const main = app(pod)?.name;
     const status = pod.status?.containerStatuses?.find((c) => c.name === main) ?? pod.status?.containerStatuses?.[0];
+    observeSidecars(name, pod, m, main);
     if (!m.started && status?.state?.running) {
       m.started = true;
       emit({ kind: 'pod-started', pod: name, atMs: options.nowMs(), serverTime: isoTime(status.state.running.startedAt) });
@@ -125,6 +164,27 @@ export function createPodTracker(options: PodTrackerOptions): PodTracker {
     }
     if (pod.metadata?.deletionTimestamp && m.terminatingMs === null) onTerminating(name, pod, m);
     if (!m.exited && status?.state?.terminated) onExited(name, m, status.state.terminated);
+  };
+
+  // Each other container's exit is its own event: a proxy that exits before the app is the sidecar race.
+  const observeSidecars = (name: string, pod: PodLike, m: PodMemory, main: string | undefined): void => {
+    const statuses = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])];
+    for (const container of sidecarsOf(pod, main)) {
+      const term = statuses.find((c) => c.name === container)?.state?.terminated;
+      if (!term || m.containersExited.has(container)) continue;
+      m.containersExited.add(container);
+      emit({
+        kind: 'exited',
+        pod: name,
+        container,
+        atMs: options.nowMs(),
+        exitCode: term.exitCode ?? null,
+        signal: signalOfExit(term.exitCode, term.signal),
+        afterSigtermMs: null,
+        reason: term.reason,
+        serverTime: isoTime(term.finishedAt),
+      });
+    }
   };
 
   const deleted = (pod: PodLike, inferred = false): void => {

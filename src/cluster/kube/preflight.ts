@@ -4,7 +4,7 @@ import { statusCodeOf, explainKubeError } from './api-errors.js';
 import type { DeploymentLike } from './rollout-status.js';
 import { rolloutState } from './rollout-status.js';
 import type { ContainerLike } from './pod-shape.js';
-import { describeHandler } from './pod-shape.js';
+import { appContainerOf, describeHandler } from './pod-shape.js';
 import type { EndpointSliceLike } from './endpoint-tracker.js';
 
 /** Preflight is what rollcheck found before sending traffic. */
@@ -13,6 +13,8 @@ export interface Preflight {
   /** The Deployment's pod selector as a label selector string. */
   podSelector: string;
   service: string;
+  /** appContainer is the container that serves the Service's targetPort (or the one named with --container). */
+  appContainer: string | undefined;
   slices: EndpointSliceLike[];
   facts: Record<string, string | number | boolean | null>;
   warnings: string[];
@@ -23,7 +25,7 @@ export interface Preflight {
  * its Service (by name, else by selector) and that Service's ready endpoints,
  * and collects the facts and warnings printed before the run.
  */
-export async function runPreflight(api: KubeApi, deploymentName: string, serviceName?: string): Promise<Preflight> {
+export async function runPreflight(api: KubeApi, deploymentName: string, serviceName?: string, containerName?: string): Promise<Preflight> {
   const ns = api.namespace;
   const deployment = (await readDeployment(api, deploymentName)) as DeploymentLike;
   const state = rolloutState(deployment);
@@ -52,11 +54,17 @@ export async function runPreflight(api: KubeApi, deploymentName: string, service
       `service "${service}" has no ready endpoints in namespace "${ns}"; check that its selector matches ready pods (kubectl get endpointslices -n ${ns} -l kubernetes.io/service-name=${service})`,
     );
   }
-  const { facts, warnings } = describeDeployment(deployment);
+  const containers = (deployment.spec?.template?.spec as { containers?: ContainerLike[] } | undefined)?.containers;
+  const app = appContainerOf(containers, await serviceTargetPort(api, service), containerName);
+  if (containerName && !app) {
+    throw new UsageError(`--container: deployment "${deploymentName}" has no container "${containerName}" (its containers: ${(containers ?? []).map((c) => c.name).join(', ')})`);
+  }
+  const { facts, warnings } = describeDeployment(deployment, app?.name);
   return {
     deployment,
     podSelector,
     service,
+    appContainer: app?.name,
     slices,
     facts: {
       namespace: ns,
@@ -97,6 +105,17 @@ async function readService(api: KubeApi, name: string): Promise<void> {
   );
 }
 
+// serviceTargetPort reads the Service's first targetPort (a number or a port name); unknown when unreadable.
+async function serviceTargetPort(api: KubeApi, name: string): Promise<number | string | undefined> {
+  try {
+    const svc = await api.core.readNamespacedService({ name, namespace: api.namespace }, api.options());
+    const target = svc.spec?.ports?.[0]?.targetPort ?? svc.spec?.ports?.[0]?.port;
+    return typeof target === 'string' && /^\d+$/.test(target) ? Number(target) : target;
+  } catch {
+    return undefined;
+  }
+}
+
 async function serviceNames(api: KubeApi): Promise<string[]> {
   const list = await api.call('list', 'services', (o) => api.core.listNamespacedService({ namespace: api.namespace }, o));
   return list.items.map((s) => s.metadata?.name ?? '').filter(Boolean);
@@ -125,9 +144,9 @@ function call(api: KubeApi, verb: string, resource: string, name?: string) {
 }
 
 /** describeDeployment collects the facts that decide whether a rollout can drop requests, and warnings. */
-export function describeDeployment(d: DeploymentLike): { facts: Record<string, string | number | boolean | null>; warnings: string[] } {
+export function describeDeployment(d: DeploymentLike, appName?: string): { facts: Record<string, string | number | boolean | null>; warnings: string[] } {
   const spec = (d.spec?.template?.spec ?? {}) as { terminationGracePeriodSeconds?: number; containers?: ContainerLike[] };
-  const main = spec.containers?.[0];
+  const main = spec.containers?.find((c) => c.name === appName) ?? spec.containers?.[0];
   const strategy = d.spec?.strategy?.type ?? 'RollingUpdate';
   const preStop = describeHandler(main?.lifecycle?.preStop);
   const probe = main?.readinessProbe;
@@ -150,6 +169,7 @@ export function describeDeployment(d: DeploymentLike): { facts: Record<string, s
       maxUnavailable: String(d.spec?.strategy?.rollingUpdate?.maxUnavailable ?? (strategy === 'RollingUpdate' ? '25%' : '')),
       terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds ?? 30,
       containers: (spec.containers ?? []).map((c) => c.name).join(', '),
+      appContainer: main?.name ?? null,
       preStop: preStop ?? 'none',
       readinessProbe: readiness ? `${readiness}${probe?.periodSeconds ? ` every ${probe.periodSeconds}s` : ''}` : 'none',
     },

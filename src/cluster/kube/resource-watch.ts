@@ -22,6 +22,8 @@ export interface ResourceWatchOptions<T extends WatchedObject> {
   onResumed(relisted: boolean): void;
   /** Delays between reconnect attempts (the last one repeats). */
   backoffMs?: number[];
+  /** A watch with no event and no bookmark for this long is taken for stalled (a half-open connection) and restarted (default 90 s). */
+  silenceMs?: number;
 }
 
 /** ResourceWatch is a running list+watch; `start` throws the raw API error if the first list or watch fails. */
@@ -54,6 +56,19 @@ export function createResourceWatch<T extends WatchedObject>(options: ResourceWa
   let abort: AbortController | null = null;
   let recovering = false;
   let timer: NodeJS.Timeout | null = null;
+  const silenceMs = options.silenceMs ?? 90_000;
+  let silence: NodeJS.Timeout | null = null;
+  // Every line (bookmarks too) proves the connection alive; silence past silenceMs means it is not.
+  const heard = (attempt: Attempt): void => {
+    if (silence) clearTimeout(silence);
+    silence = setTimeout(() => {
+      if (stopped || attempt !== current || attempt.ended) return;
+      attempt.error = Object.assign(new Error('stalled'), { code: 'STALLED' });
+      abort?.abort();
+      onDone(attempt, attempt.error);
+    }, silenceMs);
+    silence.unref?.();
+  };
 
   const relist = async (relisted: boolean): Promise<void> => {
     const { items, resourceVersion } = await options.list();
@@ -63,6 +78,7 @@ export function createResourceWatch<T extends WatchedObject>(options: ResourceWa
 
   const onLine = (attempt: Attempt, type: string, object: unknown): void => {
     if (stopped || attempt !== current) return;
+    heard(attempt);
     if (type === 'ERROR') {
       const status = object as { code?: number; reason?: string };
       attempt.expired = status?.code === 410 || status?.reason === 'Expired' || status?.reason === 'Gone';
@@ -99,6 +115,7 @@ export function createResourceWatch<T extends WatchedObject>(options: ResourceWa
     if (!attempt.ended) {
       attempt.connected = true;
       attempt.connectedAtMs = Date.now();
+      heard(attempt);
     }
     return attempt;
   };
@@ -166,6 +183,7 @@ export function createResourceWatch<T extends WatchedObject>(options: ResourceWa
     stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      if (silence) clearTimeout(silence);
       abort?.abort();
     },
   };
@@ -193,5 +211,6 @@ function describe(a: Attempt): string {
   const status = statusCodeOf(a.error);
   if (status !== undefined) return `HTTP ${status}`;
   const code = errorCodeOf(a.error);
+  if (code === 'STALLED') return 'stalled: no event and no bookmark for too long, restarted';
   return code ? `connection lost (${code})` : 'connection lost';
 }

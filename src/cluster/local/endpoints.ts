@@ -51,7 +51,7 @@ export function createEndpointPropagator(proxy: ServiceProxy, delayMs: number, c
     notReady(pod, terminating) {
       if (wanted.get(pod) !== true) return;
       wanted.set(pod, false);
-      ctx.emit({ kind: 'endpoint-not-ready', pod, terminating, atMs: ctx.clock.nowMs() });
+      ctx.emit({ kind: 'endpoint-not-ready', pod, terminating, stillRouted: true, atMs: ctx.clock.nowMs() });
       later(() => {
         if (!proxy.endpoints().includes(pod)) return;
         proxy.removeEndpoint(pod);

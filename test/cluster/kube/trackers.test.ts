@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createPodTracker } from '../../../src/cluster/kube/pod-tracker.js';
 import { createEndpointTracker } from '../../../src/cluster/kube/endpoint-tracker.js';
 import type { PodLike } from '../../../src/cluster/kube/pod-shape.js';
+import { appContainerOf } from '../../../src/cluster/kube/pod-shape.js';
 import type { ClusterEvent } from '../../../src/results/events.js';
 
 function tracker() {
@@ -61,8 +62,64 @@ test('an early exit 137 (OOM, not the grace period) infers no SIGKILL; a pod gon
 test('a DELETED event carrying the final status still reports the exit', () => {
   const t = tracker();
   t.pods.observe(pod());
-  t.pods.deleted(pod({ deletion: '2025-01-01T00:00:30Z', grace: 0, exit: 0 }));
+  t.pods.deleted(pod({ deletion: '2025-01-01T00:00:30Z', grace: 30, exit: 0 }));
   assert.deepEqual(t.events.map((e) => e.kind).slice(-4), ['pod-terminating', 'sigterm', 'exited', 'pod-deleted']);
+  t.pods.stop();
+});
+
+test('a force delete (grace 0) is force-deleted, and its exit 137 is not taken for a SIGKILL at the grace period', () => {
+  const t = tracker();
+  t.pods.observe(pod());
+  t.at(100);
+  t.pods.deleted(pod({ deletion: '2025-01-01T00:00:30Z', grace: 0, exit: 137 }));
+  assert.deepEqual(t.events.map((e) => e.kind).slice(-4), ['pod-terminating', 'force-deleted', 'exited', 'pod-deleted']);
+  assert.ok(!t.events.some((e) => e.kind === 'sigkill' || e.kind === 'sigterm'));
+});
+
+test('an exec preStop that is not a plain sleep makes SIGTERM an interval [deletion, exit], never a moment', () => {
+  const t = tracker();
+  t.pods.observe(pod());
+  t.at(1000);
+  t.pods.observe(pod({ deletion: '2025-01-01T00:00:31Z', grace: 30, preStop: ['/bin/drain', '--wait'] }));
+  assert.ok(!t.events.some((e) => e.kind === 'sigterm'), 'nothing is said before the exit bounds it');
+  t.at(4000);
+  t.pods.observe(pod({ deletion: '2025-01-01T00:00:31Z', grace: 30, preStop: ['/bin/drain', '--wait'], exit: 0 }));
+  const sigterm = t.events.find((e) => e.kind === 'sigterm');
+  assert.deepEqual(sigterm && { atMs: sigterm.atMs, latestMs: 'latestMs' in sigterm ? sigterm.latestMs : null }, { atMs: 1000, latestMs: 4000 });
+  assert.ok(!t.events.some((e) => e.kind === 'prestop-finished'), 'the end of an exec hook is unknown');
+  t.pods.stop();
+});
+
+test('the app container is the one serving the targetPort, not a proxy injected first; every other container exits on its own', () => {
+  let now = 0;
+  const events: ClusterEvent[] = [];
+  const pods = createPodTracker({ nowMs: () => now, emit: (e) => events.push(e), appContainer: () => 'app' });
+  const meshPod = (proxy: 'running' | number, app: 'running' | number, native: 'running' | number): PodLike => {
+    const state = (s: 'running' | number) => (s === 'running' ? { running: { startedAt: '2025-01-01T00:00:01Z' } } : { terminated: { exitCode: s, reason: s === 0 ? 'Completed' : 'Error' } });
+    return {
+      metadata: { name: 'web-1', labels: { 'pod-template-hash': 'abc' }, ...(proxy !== 'running' ? { deletionTimestamp: '2025-01-01T00:00:31Z', deletionGracePeriodSeconds: 30 } : {}) },
+      spec: {
+        containers: [{ name: 'istio-proxy', ports: [{ containerPort: 15090 }] }, { name: 'app', ports: [{ containerPort: 8080 }] }],
+        initContainers: [{ name: 'log-shipper', restartPolicy: 'Always' }, { name: 'migrate' }],
+      },
+      status: {
+        conditions: [{ type: 'Ready', status: 'True' }],
+        containerStatuses: [{ name: 'istio-proxy', state: state(proxy) }, { name: 'app', state: state(app) }],
+        initContainerStatuses: [{ name: 'log-shipper', state: state(native) }, { name: 'migrate', state: { terminated: { exitCode: 0, reason: 'Completed' } } }],
+      },
+    };
+  };
+  pods.observe(meshPod('running', 'running', 'running'));
+  now = 100;
+  pods.observe(meshPod(0, 'running', 'running'));
+  now = 900;
+  pods.observe(meshPod(0, 0, 'running'));
+  now = 1000;
+  pods.observe(meshPod(0, 0, 0));
+  const exits = events.filter((e) => e.kind === 'exited').map((e) => `${e.container ?? 'app'}@${e.atMs}`);
+  assert.deepEqual(exits, ['istio-proxy@100', 'app@900', 'log-shipper@1000'], 'the finished init container is not a sidecar');
+  assert.ok(events.some((e) => e.kind === 'pod-started'));
+  pods.stop();
 });
 
 test('endpoint tracker folds slices: added, not-ready (terminating), removed', () => {
@@ -81,4 +138,13 @@ test('endpoint tracker folds slices: added, not-ready (terminating), removed', (
     ['endpoint-added:p1', 'endpoint-added:p2', 'endpoint-not-ready:p1:true', 'endpoint-removed:p2', 'endpoint-removed:p1'],
   );
   assert.equal(ep.readyCount(), 0);
+});
+
+test('appContainerOf: --container wins, then the container whose port is the targetPort (number or name), then the first', () => {
+  const containers = [{ name: 'linkerd-proxy', ports: [{ containerPort: 4143, name: 'linkerd-proxy' }] }, { name: 'web', ports: [{ containerPort: 8080, name: 'http' }] }];
+  assert.equal(appContainerOf(containers, 8080)?.name, 'web');
+  assert.equal(appContainerOf(containers, 'http')?.name, 'web');
+  assert.equal(appContainerOf(containers, 9999)?.name, 'linkerd-proxy');
+  assert.equal(appContainerOf(containers, 8080, 'linkerd-proxy')?.name, 'linkerd-proxy');
+  assert.equal(appContainerOf(containers, 8080, 'nope'), undefined);
 });

@@ -1,0 +1,125 @@
+// The kube sandbox: `npm run kube-sandbox -- --kubeconfig FILE [--replicas 3]
+// [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s]
+// [--sidecar proxy]`.
+// It starts the HTTPS Kubernetes-API test server over the embedded runtime with
+// Deployment and Service `demo` in `default`, writes a kubeconfig for it, prints
+// `service: …` and `kubeconfig: …` once ready and runs until SIGINT/SIGTERM,
+// then stops every pod and removes what it made (the kubeconfig included).
+import { parseArgs } from 'node:util';
+import { rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseDurationMs, parsePositive } from '../../src/parse.js';
+import { isUsageError, UsageError } from '../../src/errors.js';
+import { startLocalBackedCluster } from './local-backing.js';
+import type { LocalBackedCluster } from './local-backing.js';
+import { kubeconfigText } from './server.js';
+
+const USAGE = 'usage: npm run kube-sandbox -- --kubeconfig FILE [--replicas 3] [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s] [--endpoint-delay 1s] [--env K=V] [--sidecar proxy]';
+
+/** SandboxOptions is what the sandbox's flags say. */
+export interface SandboxOptions {
+  kubeconfig: string;
+  replicas: number;
+  entrypoint: 'shell' | 'exec' | 'tini';
+  prestopMs: number | null;
+  graceMs: number;
+  endpointDelayMs: number;
+  env: Record<string, string>;
+  /** sidecar 'proxy' puts a TCP proxy container in front of the app in every pod; it exits at SIGTERM. */
+  sidecar: 'proxy' | null;
+}
+
+/** readSandboxOptions reads the flags; bad input is a UsageError naming the fix. */
+export function readSandboxOptions(argv: string[]): SandboxOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        kubeconfig: { type: 'string' },
+        replicas: { type: 'string', default: '3' },
+        entrypoint: { type: 'string', default: 'exec' },
+        'prestop-sleep': { type: 'string' },
+        'grace-period': { type: 'string', default: '30s' },
+        'endpoint-delay': { type: 'string', default: '1s' },
+        env: { type: 'string', multiple: true, default: [] },
+        sidecar: { type: 'string' },
+      },
+      strict: true,
+    }));
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message.split('\n')[0]}; ${USAGE}`);
+  }
+  if (!values.kubeconfig) throw new UsageError(`--kubeconfig FILE is required (where to write the sandbox's kubeconfig); ${USAGE}`);
+  const entrypoint = values.entrypoint as string;
+  if (entrypoint !== 'shell' && entrypoint !== 'exec' && entrypoint !== 'tini') throw new UsageError(`--entrypoint: "${entrypoint}" is not one of shell, exec, tini`);
+  if (values.sidecar !== undefined && values.sidecar !== 'proxy') throw new UsageError(`--sidecar: "${values.sidecar}" is not a known sidecar; the one there is: proxy`);
+  const env: Record<string, string> = {};
+  for (const kv of values.env as string[]) {
+    const i = kv.indexOf('=');
+    if (i <= 0) throw new UsageError(`--env: "${kv}" is not K=V`);
+    env[kv.slice(0, i)] = kv.slice(i + 1);
+  }
+  return {
+    kubeconfig: resolve(values.kubeconfig),
+    replicas: parsePositive(values.replicas as string, '--replicas', true),
+    entrypoint,
+    prestopMs: values['prestop-sleep'] ? parseDurationMs(values['prestop-sleep'], '--prestop-sleep') : null,
+    graceMs: parseDurationMs(values['grace-period'] as string, '--grace-period'),
+    endpointDelayMs: parseDurationMs(values['endpoint-delay'] as string, '--endpoint-delay'),
+    env,
+    sidecar: values.sidecar === 'proxy' ? 'proxy' : null,
+  };
+}
+
+/** startSandbox starts the sandbox and writes its kubeconfig; close() stops it and removes the file. */
+export async function startSandbox(o: SandboxOptions): Promise<LocalBackedCluster & { kubeconfig: string }> {
+  const cluster = await startLocalBackedCluster({
+    app: { kind: 'demo', entrypoint: o.entrypoint },
+    replicas: o.replicas,
+    graceMs: o.graceMs,
+    preStop: o.prestopMs === null ? { kind: 'none' } : { kind: 'sleep', ms: o.prestopMs },
+    endpointDelayMs: o.endpointDelayMs,
+    readinessPeriodMs: 500,
+    env: o.env,
+  }, { sidecar: o.sidecar === 'proxy' });
+  writeFileSync(o.kubeconfig, kubeconfigText(cluster.server.url, cluster.server.caPem, cluster.server.token, 'default', 'rollcheck-sandbox'), { mode: 0o600 });
+  return {
+    ...cluster,
+    kubeconfig: o.kubeconfig,
+    async close() {
+      rmSync(o.kubeconfig, { force: true });
+      await cluster.close();
+    },
+  };
+}
+
+async function main(): Promise<number> {
+  let options: SandboxOptions;
+  try {
+    options = readSandboxOptions(process.argv.slice(2));
+  } catch (e) {
+    if (!isUsageError(e)) throw e;
+    process.stderr.write(`kube-sandbox: ${e.message}\n`);
+    return 2;
+  }
+  const sandbox = await startSandbox(options);
+  process.stdout.write(`service: ${sandbox.proxyUrl.replace(/\/?$/, '/')}\nkubeconfig: ${sandbox.kubeconfig}\n`);
+  const signal = await new Promise<string>((r) => {
+    process.once('SIGINT', () => r('SIGINT'));
+    process.once('SIGTERM', () => r('SIGTERM'));
+  });
+  process.stderr.write(`kube-sandbox: ${signal}, stopping the pods\n`);
+  await sandbox.close();
+  return 0;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`kube-sandbox: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}
