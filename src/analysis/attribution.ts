@@ -103,15 +103,15 @@ export function nearestEvent<E extends { atMs: number }>(sorted: readonly E[], a
 export function attributeFailure(f: FailureRecord, index: number, pods: PodIndex, withText = true): Attribution {
   const atMs = failureAtMs(f);
   const noun = withText ? failureNoun(f) : '';
-  if (f.pod !== undefined) return describe(f.pod, 'connection', atMs, noun, index, pods, withText);
+  if (f.pod !== undefined) return describeAttribution(f.pod, 'connection', atMs, noun, index, pods, withText);
   const terminating: string[] = [];
   for (const w of pods.termWindows) if (atMs >= w.startMs && atMs <= w.endMs) terminating.push(w.pod);
   const pick = closest(terminating, atMs, pods);
-  if (pick) return describe(pick, 'termination-window', atMs, noun, index, pods, withText);
+  if (pick) return describeAttribution(pick, 'termination-window', atMs, noun, index, pods, withText);
   const startingPods: string[] = [];
   for (const w of pods.startWindows) if (atMs >= w.startMs && atMs < w.endMs) startingPods.push(w.pod);
   const starting = closest(startingPods, atMs, pods);
-  if (starting) return describe(starting, 'startup-window', atMs, noun, index, pods, withText);
+  if (starting) return describeAttribution(starting, 'startup-window', atMs, noun, index, pods, withText);
   const near = nearestEvent(pods.podEvents, atMs);
   if (near && Math.abs(atMs - near.atMs) <= NEAR_EVENT_MS) {
     const deltaMs = atMs - near.atMs;
@@ -144,7 +144,8 @@ function closest(names: readonly string[], atMs: number, pods: PodIndex): string
   return best;
 }
 
-function describe(
+/** describeAttribution attributes a failure to `pod` found by `how`, naming that pod's nearest lifecycle event. */
+export function describeAttribution(
   pod: string,
   how: Attribution['how'],
   atMs: number,

@@ -5,6 +5,7 @@ import type { PodTimeline } from './pod-timeline.js';
 import { hiddenByRetry, sigkilledAtGrace } from './causes.js';
 import { formatAt, formatDuration, KIND_NOUN, plural } from './format.js';
 import { failureAtMs } from './windows.js';
+import { ingressFindings } from './findings-ingress.js';
 
 /** FindingInput is what the finding rules read: the run, its pods, and each failure's cause. */
 export interface FindingInput {
@@ -40,6 +41,17 @@ export const FIXES: Record<FindingId, string> = {
   'rollout-failed':
     'Find out why the new pods did not become available: `kubectl rollout status`, `kubectl describe pod` and the new ' +
     'pods\' logs (image pull errors, crash loops, failing readiness probes, missing config).',
+  'upstream-keepalive-reset':
+    'The proxy keeps pooled keep-alive connections to each pod: drain them instead of cutting them at SIGTERM (answer with ' +
+    '`Connection: close`, close a connection only once idle, finish in-flight requests, then exit), and keep the pod serving ' +
+    'until the ingress has removed it (a preStop sleep longer than endpoint propagation plus the ingress\'s own delay).',
+  'no-ready-endpoints':
+    'Never let the number of ready pods reach zero: maxUnavailable 0 with maxSurge >= 1, enough replicas, and a readiness ' +
+    'probe that does not fail on all pods at once (e.g. on a shared dependency).',
+  'ingress-lag':
+    'Keep each pod serving until the ingress has removed it, not just the Service: make the preStop sleep longer than ' +
+    'endpoint propagation plus the ingress controller\'s own update delay (ingress-nginx applies endpoint changes after its ' +
+    'sync period; cloud load balancers after deregistration).',
   'watch-lost':
     'Pod and endpoint events in that gap may be missing or late, so attribution there is less certain; check the ' +
     'connection to the API server and that the Role allows `watch` on pods and endpointslices.',
@@ -58,6 +70,7 @@ export function buildFindings(input: FindingInput): Finding[] {
     rolloutFailed(input.results),
     watchLost(input.results.events),
   ].filter((f): f is Finding => f !== null);
+  out.push(...ingressFindings(input, out));
   return out.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || b.failures - a.failures);
 }
 

@@ -6,6 +6,8 @@
 import type { Analysis, Attribution, FailureRecord, FindingId, OutageWindow, Results, Thresholds } from '../results/types.js';
 import { attributeFailure, createPodIndex } from './attribution.js';
 import { causeOf } from './causes.js';
+import { attributeProxied, createIngressIndex, proxiedCause, proxiedFailure } from './front-door.js';
+import { NEAR_EVENT_MS } from './attribution.js';
 import { buildFindings } from './findings.js';
 import { buildPodTimelines } from './pod-timeline.js';
 import { decideVerdict } from './verdict.js';
@@ -36,9 +38,20 @@ export function analyze(results: Results, thresholds: Thresholds): Analysis {
   const attributions: Attribution[] = [];
   const causes: Array<FindingId | undefined> = [];
   const podOf: Array<string | undefined> = [];
+  const ingress = createIngressIndex(results.events);
   results.failures.forEach((f, i) => {
-    const a = attributeFailure(f, i, pods, i < ATTRIBUTION_CAP);
-    const cause = causeOf(f, a, pods);
+    const withText = i < ATTRIBUTION_CAP;
+    let a = attributeFailure(f, i, pods, withText);
+    let cause: FindingId | undefined;
+    if (proxiedFailure(f)) {
+      // A proxy's 502/503/504 is a connection failure seen through the proxy (front-door.ts).
+      const verdict = proxiedCause(f, a.pod, pods, ingress);
+      a = attributeProxied(f, i, a, verdict.pod, pods, withText);
+      const near = a.event !== undefined && Math.abs(failureAtMs(f) - a.event.atMs) <= NEAR_EVENT_MS;
+      cause = verdict.cause ?? (near || a.pod !== undefined ? undefined : 'unrelated-errors');
+    } else {
+      cause = causeOf(f, a, pods);
+    }
     if (cause) a.cause = cause;
     causes.push(cause);
     podOf.push(a.pod);

@@ -11,6 +11,8 @@ import {
   INTERVAL_MS,
   RESULTS_SCHEMA,
   type FailureRecord,
+  type MethodTotals,
+  type RetriedRecord,
   type KindCounts,
   type Phase,
   type PhaseMark,
@@ -74,6 +76,9 @@ export function createRecorder(options: RecorderOptions): Recorder {
   const direct = createAggregator();
   let directUsed = false;
   const failures: FailureRecord[] = [];
+  // Front-door figures (issue 12): completions by method, and requests a proxy's retry saved.
+  const byMethod: Record<string, MethodTotals> = {};
+  const retried: RetriedRecord[] = [];
   const events: ClusterEvent[] = [];
   const phases: PhaseMark[] = [];
   const listeners = new Set<() => void>();
@@ -133,6 +138,12 @@ export function createRecorder(options: RecorderOptions): Recorder {
     sums.lagUs += p.sums.lagUs;
     sums.serviceUs += p.sums.serviceUs;
     for (const [pod, n] of Object.entries(p.okByPod)) okByPod[pod] = (okByPod[pod] ?? 0) + n;
+    for (const [m, c] of Object.entries(p.byMethod ?? {})) {
+      const into = (byMethod[m] ??= { ok: 0, failed: 0 });
+      into.ok += c.ok;
+      into.failed += c.failed;
+    }
+    if (p.retried) retried.push(...p.retried);
     for (const f of p.failures) {
       failures.push(f);
       if (f.pod !== undefined) failuresByPod[f.pod] = (failuresByPod[f.pod] ?? 0) + 1;
@@ -291,10 +302,18 @@ export function createRecorder(options: RecorderOptions): Recorder {
         events: [...events].sort((a, b) => a.atMs - b.atMs),
         analysis: null,
       };
+      addFrontDoor(results, byMethod, retried);
       tick();
       return results;
     },
   };
+}
+
+/** addFrontDoor adds the by-method counts and the proxy-retried requests, only when there are any (old results stay as they were). */
+function addFrontDoor(results: Results, byMethod: Record<string, MethodTotals>, retried: RetriedRecord[]): void {
+  if (Object.keys(byMethod).length > 0) results.totals.byMethod = structuredClone(byMethod);
+  if (retried.length > 0 || Object.keys(byMethod).length > 0) results.totals.savedByRetry = retried.length;
+  if (retried.length > 0) results.retried = [...retried].sort((a, b) => a.endAtMs - b.endAtMs);
 }
 
 function newTotals(

@@ -1,4 +1,5 @@
 import { Client } from 'undici';
+import type { ConnectOptions } from './connect-options.js';
 
 /**
  * Slot is one undici Client with pipelining 1, i.e. one connection at a time,
@@ -28,6 +29,8 @@ export interface ConnectionPoolOptions {
   grow: boolean;
   /** nextConnId hands out run-unique connection ids. */
   nextConnId(): string;
+  /** connect says how to dial and trust the target (connect-options.ts); default: undici's own. */
+  connect?: ConnectOptions;
 }
 
 /** ConnectionPool hands out idle slots first-in first-out, so traffic spreads over every connection. */
@@ -49,6 +52,7 @@ export function createConnectionPool(options: ConnectionPoolOptions): Connection
     const client = new Client(options.origin, {
       pipelining: 1,
       connectTimeout: options.timeoutMs,
+      ...options.connect,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
       keepAliveTimeout: 4_000,

@@ -5,6 +5,8 @@ import { INTERVAL_MS, type OutcomeKind, type Population } from '../results/types
 import { createConnectionPool, type ConnectionPool, type Slot } from './connection-pool.js';
 import { Fifo } from './fifo.js';
 import { InFlightRequest } from './request.js';
+import { connectOptionsFor } from './connect-options.js';
+import { createMixPicker, UPSTREAM_HEADER } from './front-door.js';
 import type { TrafficSettings } from './settings.js';
 
 /** EngineOptions configure one engine: one thread's share of the traffic. */
@@ -59,14 +61,18 @@ export function createEngine(options: EngineOptions): TrafficEngine {
   const headers: Record<string, string> = {};
   for (const [k, v] of settings.headers) headers[k] = v;
   const body = settings.body ? Buffer.from(settings.body) : null;
-  // undici reads the options and keeps nothing of them: one object per population, not one per request.
-  const keepaliveOpts = {
-    path,
-    method: settings.method,
+  // undici reads the options and keeps nothing of them: one object per mix entry and population, not one per request.
+  const mix = settings.mix?.length ? settings.mix : [{ method: settings.method, weight: 1 }];
+  const keepaliveOpts = mix.map((m) => ({
+    path: m.path ?? path,
+    method: m.method,
     headers: settings.headers.length > 0 ? headers : null,
     body,
-  };
-  const freshOpts = { ...keepaliveOpts, reset: true };
+  }));
+  const freshOpts = keepaliveOpts.map((o) => ({ ...o, reset: true }));
+  const pickMix = createMixPicker(mix);
+  const answerHeaders = { upstream: Buffer.from(UPSTREAM_HEADER, 'latin1') };
+  const connect = connectOptionsFor(settings, url.origin);
   const podHeader = Buffer.from(settings.podHeader, 'latin1');
   const agg = createAggregator({ wire: options.wire === true });
   let connCounter = 0;
@@ -77,6 +83,7 @@ export function createEngine(options: EngineOptions): TrafficEngine {
     size: settings.connections,
     grow: false,
     nextConnId,
+    connect,
   });
   const fresh = createConnectionPool({
     origin: url.origin,
@@ -84,6 +91,7 @@ export function createEngine(options: EngineOptions): TrafficEngine {
     size: 4096,
     grow: true,
     nextConnId,
+    connect,
   });
   const queues: Record<Population, Fifo<InFlightRequest>> = {
     keepalive: new Fifo(),
@@ -156,7 +164,7 @@ export function createEngine(options: EngineOptions): TrafficEngine {
     r.startAtMs = nowMs;
     if (r.counted) agg.started(nowMs, nowMs - r.intendedAtMs);
     r.connId = pool.connectionFor(slot);
-    slot.client.dispatch(r.population === 'fresh' ? freshOpts : keepaliveOpts, r);
+    slot.client.dispatch((r.population === 'fresh' ? freshOpts : keepaliveOpts)[r.mixIndex] as (typeof freshOpts)[number], r);
   };
 
   const release = (pool: ConnectionPool, queue: Fifo<InFlightRequest>, slot: Slot): void => {
@@ -199,7 +207,9 @@ export function createEngine(options: EngineOptions): TrafficEngine {
       countedInFlight += 1;
       agg.sent(nowMs, population);
     }
-    const r = new InFlightRequest(intendedAtMs, population, counted, podHeader, settle);
+    const mixIndex = pickMix();
+    const r = new InFlightRequest(intendedAtMs, population, counted, podHeader, settle, (mix[mixIndex] as { method: string }).method, answerHeaders);
+    r.mixIndex = mixIndex;
     const pool = population === 'fresh' ? fresh : keepalive;
     const slot = pool.acquire();
     if (slot === null) queues[population].push(r);

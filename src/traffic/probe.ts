@@ -1,5 +1,6 @@
 import { Client } from 'undici';
 import { errorCode } from './classify.js';
+import { connectOptionsFor } from './connect-options.js';
 import type { TrafficSettings } from './settings.js';
 
 /** ProbeResult says whether anything answered at the URL. */
@@ -16,6 +17,7 @@ export async function probe(url: string, settings: TrafficSettings): Promise<Pro
     connectTimeout: settings.timeoutMs,
     headersTimeout: settings.timeoutMs,
     bodyTimeout: settings.timeoutMs,
+    ...connectOptionsFor(settings, target.origin),
   });
   try {
     const res = await client.request({

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { parseDurationMs, parseHeader, parsePercent, parsePositive } from '../parse.js';
+import { parseMix, parseResolve, readTlsSettings, type MixEntry, type ResolveRule, type TlsSettings } from './front-door.js';
 
 /** TrafficSettings is everything the load engine needs besides the URL; plain data, so it crosses to worker threads. */
 export interface TrafficSettings {
@@ -24,6 +25,12 @@ export interface TrafficSettings {
   /** podHeader is the response header naming the pod that answered (lower case). */
   podHeader: string;
   workers: number;
+  /** mix is the request mix (--mix), one entry per method; without --mix, just --method. */
+  mix?: MixEntry[];
+  /** tls says which certificates an https:// target may present (--ca-cert, --insecure). */
+  tls?: TlsSettings;
+  /** resolve connects to another address for the URL's host (--resolve HOST:PORT:ADDR). */
+  resolve?: ResolveRule;
 }
 
 const DEFAULT_RATE = 100;
@@ -79,6 +86,9 @@ export function readTrafficSettings(
     maxInFlight,
     podHeader,
     workers,
+    mix: typeof opts.mix === 'string' ? parseMix(opts.mix) : [{ method, weight: 1 }],
+    tls: readTlsSettings(opts, cwd),
+    ...(typeof opts.resolve === 'string' ? { resolve: parseResolve(opts.resolve) } : {}),
   };
 }
 
@@ -101,6 +111,8 @@ function readBody(opts: Record<string, unknown>, cwd: string): Uint8Array | unde
 
 /** trafficParams is the settings as results meta params (the body as its size, never its content). */
 export function trafficParams(s: TrafficSettings): Record<string, unknown> {
-  const { body, ...rest } = s;
-  return { ...rest, headers: s.headers.map(([k]) => k), bodyBytes: body?.byteLength ?? 0 };
+  const { body, tls, ...rest } = s;
+  // The CA's path, never its content: results are shared.
+  const tlsParams = { insecure: tls?.insecure === true, caCert: tls?.caPath ?? null };
+  return { ...rest, tls: tlsParams, headers: s.headers.map(([k]) => k), bodyBytes: body?.byteLength ?? 0 };
 }
