@@ -111,12 +111,12 @@ export function proxiedCause(f: FailureRecord, windowPod: string | undefined, po
   // Every try failed: the pod that cut a request is a better answer than one that only refused it.
   let best: { pod: string; cause: FindingId } | undefined;
   for (const pod of [...tried].reverse()) {
-    const cause = frontDoorCause(atMs, status, pod, pods, ix, true);
+    const cause = frontDoorCause(atMs, status, pod, pods, ix, true, f.startAtMs);
     if (cause !== undefined && (best === undefined || (CAUSE_RANK[cause] ?? 9) < (CAUSE_RANK[best.cause] ?? 9))) best = { pod, cause };
   }
   if (best) return best;
   const pod = tried.length > 0 ? tried[tried.length - 1] : windowPod;
-  return { pod, cause: frontDoorCause(atMs, status, pod, pods, ix, tried.length > 0) };
+  return { pod, cause: frontDoorCause(atMs, status, pod, pods, ix, tried.length > 0, f.startAtMs) };
 }
 
 /** attributeProxied attributes a proxied failure to `pod` (from proxiedCause) by its upstream header, else keeps the window attribution. */
@@ -141,7 +141,7 @@ export function attributeProxied(f: FailureRecord, index: number, base: Attribut
  *   it → ingress-lag;
  * - while the Service itself still routed the terminating pod → no-prestop-drain.
  */
-export function frontDoorCause(atMs: number, status: number, pod: string | undefined, pods: PodIndex, ix: IngressIndex, inHeader = false): FindingId | undefined {
+export function frontDoorCause(atMs: number, status: number, pod: string | undefined, pods: PodIndex, ix: IngressIndex, inHeader = false, startAtMs = atMs): FindingId | undefined {
   const routed = routedAt(ix, atMs);
   if (status === 503 && routed !== undefined && routed.size === 0) return 'no-ready-endpoints';
   const t = pod !== undefined ? pods.timelines.get(pod) : undefined;
@@ -153,7 +153,11 @@ export function frontDoorCause(atMs: number, status: number, pod: string | undef
   if (inStartupWindow(t, atMs)) return 'not-ready-traffic';
   const start = terminationStartMs(t);
   if (start === null || atMs < start) return undefined;
-  if (t.exitedMs !== null && atMs >= t.exitedMs - KILL_SLACK_MS && atMs <= t.exitedMs + EXIT_SLACK_MS) return 'upstream-keepalive-reset';
+  // Cut: the request was already under way at the SIGTERM and failed by the pod's exit (one sent later was refused, not cut).
+  const cutFromMs = t.sigtermMs ?? t.exitedMs;
+  if (t.exitedMs !== null && cutFromMs !== null && startAtMs <= cutFromMs + KILL_SLACK_MS && atMs >= cutFromMs && atMs <= t.exitedMs + EXIT_SLACK_MS) {
+    return 'upstream-keepalive-reset';
+  }
   // A pod named in the upstream header was routed to by the proxy at that moment, whatever its last update said.
   const stillRouted = inHeader || (routed?.has(t.pod) ?? true);
   if (t.endpointRemovedMs !== null && atMs >= t.endpointRemovedMs && stillRouted) return 'ingress-lag';
@@ -173,7 +177,7 @@ export function savedRequests(results: Results, pods: PodIndex, ix: IngressIndex
   return (results.retried ?? []).map((record) => {
     // The first pod tried failed it; its retry counts like a 502, a failure at the connection level.
     const pod = headerPods(record.upstream, ix)[0];
-    return { record, pod, cause: frontDoorCause(record.endAtMs, 502, pod, pods, ix, true) };
+    return { record, pod, cause: frontDoorCause(record.endAtMs, 502, pod, pods, ix, true, record.startAtMs ?? record.endAtMs) };
   });
 }
 

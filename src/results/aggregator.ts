@@ -97,7 +97,7 @@ export function createAggregator(options: AggregatorOptions = {}): Aggregator {
       if (r.kind === 'ok') {
         // An upstream header listing several addresses: the proxy retried, the user never saw the failure.
         if (r.upstream !== undefined && r.upstream.includes(',')) {
-          (p.retried ??= []).push({ endAtMs: round3(r.endAtMs), method: r.method ?? 'GET', upstream: r.upstream, status: r.status ?? 200, population: r.population });
+          (p.retried ??= []).push({ startAtMs: round3(r.startAtMs), endAtMs: round3(r.endAtMs), method: r.method ?? 'GET', upstream: r.upstream, status: r.status ?? 200, population: r.population });
         }
         p.donePop[r.population].ok += 1;
         const latencyUs = Math.max(1, Math.round((r.endAtMs - r.intendedAtMs) * 1000));

@@ -39,6 +39,9 @@ export type ClusterEvent =
 export interface IngressEventFields {
   proxy: 'nginx' | 'haproxy';
   action: 'started' | 'healthy' | 'updated' | 'stopped' | 'failed';
+  /** pid of the proxy's main process, and workDir its working folder, removed at stop (on `started`). */
+  pid?: number;
+  workDir?: string;
   /** endpoints: the pods the proxy routes to after an update. */
   endpoints?: string[];
   /** upstreams maps each upstream address ("127.0.0.5:8080") to its pod, after an update. */

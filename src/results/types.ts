@@ -102,6 +102,8 @@ export const ANSWERED_BY: readonly AnsweredBy[] = ['app', 'nginx', 'envoy', 'hap
 
 /** RetriedRecord is one request a proxy answered only after retrying it on another upstream ("saved by a retry"). */
 export interface RetriedRecord {
+  /** startAtMs is when the request was handed to a connection: a pod that exited before it only refused it. */
+  startAtMs: number;
   endAtMs: number;
   method: string;
   /** upstream is the proxy's upstream-address header: every address it tried, the last one answered. */

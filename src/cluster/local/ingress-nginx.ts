@@ -73,6 +73,7 @@ export async function startNginx(o: IngressBackendOptions, endpoints: readonly S
     command: 'nginx',
     args: ['-e', 'stderr', '-p', o.dir, '-c', conf, '-g', 'daemon off; master_process on;'],
     logPath: o.logPath,
+    cwd: o.dir,
     missing: 'apt-get install nginx-light (or nginx)',
   });
   return {

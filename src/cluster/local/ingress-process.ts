@@ -17,6 +17,8 @@ export interface ProxyProcess {
 export interface ProxyProcessOptions {
   command: string;
   args: string[];
+  /** cwd is the proxy's working folder: its workers keep it, so a test finds every process of it. */
+  cwd: string;
   logPath: string;
   missing: string;
 }
@@ -26,7 +28,7 @@ const STEP_MS = 2000;
 /** startProxyProcess spawns the proxy; a missing binary or an immediate exit is a one-line UsageError. */
 export async function startProxyProcess(o: ProxyProcessOptions): Promise<ProxyProcess> {
   const fd = openSync(o.logPath, 'a');
-  const child = spawn(o.command, o.args, { stdio: ['ignore', fd, fd] });
+  const child = spawn(o.command, o.args, { stdio: ['ignore', fd, fd], cwd: o.cwd });
   closeSync(fd);
   const exited = new Promise<string>((resolve) => {
     child.once('exit', (code, signal) => resolve(signal ? `killed by ${signal}` : `exit ${code ?? '?'}`));

@@ -75,7 +75,7 @@ export async function startIngress(settings: IngressSettings, endpoints: readonl
     const port = await freePort(host);
     const o: IngressBackendOptions = { host, port, dir, logPath, upstreamHeader: INGRESS_UPSTREAM_HEADER, ...(tls ? { tls } : {}) };
     backend = await startBackend(settings.kind, o, endpoints);
-    emit('started', { endpoints: endpoints.map((e) => e.pod), upstreams: upstreamMap(endpoints), via: 'config', detail: `pid ${backend.pid}, ${tls ? 'https' : 'http'}://${host}:${port}` });
+    emit('started', { pid: backend.pid, workDir: dir, endpoints: endpoints.map((e) => e.pod), upstreams: upstreamMap(endpoints), via: 'config', detail: `pid ${backend.pid}, ${tls ? 'https' : 'http'}://${host}:${port}` });
     const url = `${tls ? 'https' : 'http'}://${host}:${port}/`;
     await waitHealthy(url, tls?.caPem, backend, logPath);
     emit('healthy');
