@@ -9,6 +9,7 @@ import {
   methodCounts,
   podTimelineOf,
   proxiedFailure,
+  RELOAD_WINDOW_MS,
   savedRequests,
   seenThrough,
   type IngressIndex,
@@ -17,7 +18,7 @@ import {
 import { failureAtMs } from './windows.js';
 
 /** FRONT_DOOR_FINDINGS are the findings whose cause is the proxy's own (issue 12). */
-const FRONT_DOOR_FINDINGS: readonly FindingId[] = ['upstream-keepalive-reset', 'no-ready-endpoints', 'ingress-lag'];
+const FRONT_DOOR_FINDINGS: readonly FindingId[] = ['upstream-keepalive-reset', 'no-ready-endpoints', 'ingress-lag', 'ingress-reload'];
 
 interface Group {
   failures: FailureRecord[];
@@ -37,7 +38,7 @@ interface Group {
 export function ingressFindings(input: FindingInput, others: Finding[]): Finding[] {
   const ix = createIngressIndex(input.results.events);
   const saved = savedRequests(input.results, createPodIndex(input.results.events, input.timelines), ix);
-  if (saved.length === 0 && !input.results.failures.some(proxiedFailure)) return [];
+  if (saved.length === 0 && !input.causes.some((c) => c !== undefined && FRONT_DOOR_FINDINGS.includes(c))) return [];
   const proxy = ix.proxy ?? input.results.failures.find(proxiedFailure)?.answeredBy ?? 'the proxy';
   for (const f of others) addProxyEvidence(f, input, saved, proxy);
   return FRONT_DOOR_FINDINGS.map((id) => build(id, groupOf(input, saved, id), input, ix, proxy)).filter((f): f is Finding => f !== null);
@@ -71,7 +72,9 @@ function build(id: FindingId, g: Group, input: FindingInput, ix: IngressIndex, p
     evidence.push(
       id === 'no-ready-endpoints'
         ? `${plural(g.unpodded.length, 'request')} (${methodCounts(g.unpodded.map((f) => f.method))}) got 503 from ${proxy} ${when}, while the ingress had no ready endpoint at all`
-        : `${plural(g.unpodded.length, 'request')} (${methodCounts(g.unpodded.map((f) => f.method))}) failed through ${proxy} ${when}; no upstream header named their pod`,
+        : id === 'ingress-reload'
+          ? `${plural(g.unpodded.length, 'request')} (${methodCounts(g.unpodded.map((f) => f.method))}) on reused connections to ${proxy} failed ${when} (${kindsOf(g.unpodded)}), each within ${formatDuration(RELOAD_WINDOW_MS)} after a reload; the pods never saw them`
+          : `${plural(g.unpodded.length, 'request')} (${methodCounts(g.unpodded.map((f) => f.method))}) failed through ${proxy} ${when}; no upstream header named their pod`,
     );
   }
   evidence.push(retryLine(g, proxy));
@@ -96,6 +99,8 @@ function title(id: FindingId, g: Group, proxy: string): string {
       return `${failed} failed when pods cut ${proxy}'s pooled keep-alive connections at shutdown${hidden}`;
     case 'no-ready-endpoints':
       return `${failed} got 503 from ${proxy}: no ready endpoint was left`;
+    case 'ingress-reload':
+      return `${failed} failed on client keep-alive connections ${proxy} closed when it reloaded its configuration`;
     default:
       return g.failures.length > 0
         ? `${failed} failed because the ingress kept routing to pods after the Service had removed them${hidden}`
@@ -124,6 +129,10 @@ function retryLine(g: Group, proxy: string): string {
   return g.saved.length > 0
     ? `${proxy} retried ${plural(g.saved.length, 'request')} on another pod (${methodCounts(g.saved.map((s) => s.record.method))}), so ${users}; ${proxy} re-sends a request only when it is idempotent or nothing was sent yet, so a POST cut mid-request reaches the user.`
     : `${users}: nothing was saved by a retry.`;
+}
+
+function kindsOf(failures: readonly FailureRecord[]): string {
+  return [...new Set(failures.map((f) => f.kind))].join(', ');
 }
 
 /** addProxyEvidence says, on a finding about a shared root cause, how many of its failures came through a proxy and how many a retry hid. */

@@ -52,6 +52,10 @@ export const FIXES: Record<FindingId, string> = {
     'Keep each pod serving until the ingress has removed it, not just the Service: make the preStop sleep longer than ' +
     'endpoint propagation plus the ingress controller\'s own update delay (ingress-nginx applies endpoint changes after its ' +
     'sync period; cloud load balancers after deregistration).',
+  'ingress-reload':
+    'A proxy that reloads its configuration closes its idle client keep-alive connections, racing with requests clients ' +
+    'are sending on them: keep reloads rare (ingress-nginx applies endpoint changes without a reload; config and annotation ' +
+    'changes still reload), and let clients retry idempotent requests on a closed keep-alive connection.',
   'watch-lost':
     'Pod and endpoint events in that gap may be missing or late, so attribution there is less certain; check the ' +
     'connection to the API server and that the Role allows `watch` on pods and endpointslices.',

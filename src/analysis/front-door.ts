@@ -43,6 +43,8 @@ interface IngressState {
 export interface IngressIndex {
   proxy: 'nginx' | 'haproxy' | null;
   states: IngressState[];
+  /** reloadsMs: when the proxy reloaded its configuration (each closes idle client connections). */
+  reloadsMs: number[];
   podByAddress: Map<string, string>;
 }
 
@@ -50,14 +52,16 @@ export interface IngressIndex {
 export function createIngressIndex(events: readonly ClusterEvent[]): IngressIndex {
   const states: IngressState[] = [];
   const podByAddress = new Map<string, string>();
+  const reloadsMs: number[] = [];
   let proxy: IngressIndex['proxy'] = null;
   for (const e of [...events].sort((a, b) => a.atMs - b.atMs)) {
     if (e.kind !== 'ingress') continue;
     proxy = e.proxy;
     if (e.upstreams) for (const [addr, pod] of Object.entries(e.upstreams)) podByAddress.set(addr, pod);
     if (e.endpoints) states.push({ atMs: e.atMs, endpoints: new Set(e.endpoints) });
+    if (e.action === 'updated' && e.via === 'reload') reloadsMs.push(e.atMs);
   }
-  return { proxy, states, podByAddress };
+  return { proxy, states, podByAddress, reloadsMs };
 }
 
 /** routedAt is the ingress's endpoints at `atMs`, or undefined when no ingress state is known then. */
@@ -163,6 +167,23 @@ export function frontDoorCause(atMs: number, status: number, pod: string | undef
   if (t.endpointRemovedMs !== null && atMs >= t.endpointRemovedMs && stillRouted) return 'ingress-lag';
   if (t.endpointRemovedMs === null || atMs < t.endpointRemovedMs) return 'no-prestop-drain';
   return undefined;
+}
+
+/** RELOAD_WINDOW_MS is how long after a proxy reload a request on a closed client connection still counts as the reload's. */
+export const RELOAD_WINDOW_MS = 1000;
+
+// The connection died under the request, on the client's side of the proxy.
+const CLIENT_CONNECTION_KINDS: ReadonlySet<string> = new Set(['reset', 'closed_before_response']);
+
+/**
+ * clientSideCause explains a connection-level failure in a run behind the
+ * embedded ingress: the client's connections go to the proxy, never to a pod,
+ * so a pod's shutdown cannot cut them. One sent on a reused connection within
+ * RELOAD_WINDOW_MS after a reload met a connection the reload closed.
+ */
+export function clientSideCause(f: FailureRecord, ix: IngressIndex): FindingId | undefined {
+  if (!f.reused || !CLIENT_CONNECTION_KINDS.has(f.kind)) return undefined;
+  return ix.reloadsMs.some((r) => f.startAtMs >= r - KILL_SLACK_MS && f.startAtMs <= r + RELOAD_WINDOW_MS) ? 'ingress-reload' : undefined;
 }
 
 /** SavedRequest is a request a proxy's retry saved, with the pod that failed it and the cause that would have failed it. */

@@ -6,8 +6,9 @@
 import type { Analysis, Attribution, FailureRecord, FindingId, OutageWindow, Results, Thresholds } from '../results/types.js';
 import { attributeFailure, createPodIndex } from './attribution.js';
 import { causeOf } from './causes.js';
-import { attributeProxied, createIngressIndex, proxiedCause, proxiedFailure } from './front-door.js';
+import { attributeProxied, clientSideCause, createIngressIndex, proxiedCause, proxiedFailure } from './front-door.js';
 import { NEAR_EVENT_MS } from './attribution.js';
+import { KIND_NOUN } from './format.js';
 import { buildFindings } from './findings.js';
 import { buildPodTimelines } from './pod-timeline.js';
 import { decideVerdict } from './verdict.js';
@@ -49,6 +50,10 @@ export function analyze(results: Results, thresholds: Thresholds): Analysis {
       a = attributeProxied(f, i, a, verdict.pod, pods, withText);
       const near = a.event !== undefined && Math.abs(failureAtMs(f) - a.event.atMs) <= NEAR_EVENT_MS;
       cause = verdict.cause ?? (near || a.pod !== undefined ? undefined : 'unrelated-errors');
+    } else if (ingress.proxy !== null) {
+      // Behind the embedded ingress the client's connections end at the proxy: a pod cannot cut them.
+      cause = clientSideCause(f, ingress);
+      if (cause !== undefined) a = { failure: i, how: 'none', text: withText ? `${KIND_NOUN[f.kind]} on a reused client connection that ${ingress.proxy} closed when it reloaded its configuration` : '' };
     } else {
       cause = causeOf(f, a, pods);
     }

@@ -249,7 +249,8 @@ export type FindingId =
   | 'watch-lost'
   | 'upstream-keepalive-reset'
   | 'no-ready-endpoints'
-  | 'ingress-lag';
+  | 'ingress-lag'
+  | 'ingress-reload';
 
 /** Finding is one diagnosed mistake with its evidence and a fix. */
 export interface Finding {

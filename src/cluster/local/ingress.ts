@@ -20,6 +20,9 @@ export interface IngressSettings {
   tls: boolean;
 }
 
+// Service changes this close together reach the ingress as one update, as a controller's sync batches them.
+const COALESCE_MS = 100;
+
 /** INGRESS_UPSTREAM_HEADER is the response header the ingress names the upstream address(es) it tried in (traffic/front-door.ts reads the same). */
 export const INGRESS_UPSTREAM_HEADER = 'x-upstream-addr';
 
@@ -70,6 +73,8 @@ export async function startIngress(settings: IngressSettings, endpoints: readonl
     ctx.emit({ kind: 'ingress', proxy: settings.kind, action, atMs: ctx.clock.nowMs(), ...extra });
   let backend: IngressBackend | undefined;
   const timers = new Set<NodeJS.Timeout>();
+  let changes = 0;
+  const changedAt = new Map<number, number>();
   try {
     const tls = settings.tls ? makeIngressTls(dir) : undefined;
     const port = await freePort(host);
@@ -91,9 +96,16 @@ export async function startIngress(settings: IngressSettings, endpoints: readonl
       ...(tls ? { caPem: tls.caPem, caCertPath: tls.caCertPath } : {}),
       serviceChanged(next) {
         const snapshot = [...next];
+        const seq = (changes += 1);
+        const thisAt = Date.now();
+        changedAt.set(seq, thisAt);
         const t = setTimeout(() => {
           timers.delete(t);
           if (stopped) return;
+          // Changes that arrive together are applied together (each snapshot is the whole list): one reload, not two.
+          const nextAt = changedAt.get(seq + 1);
+          changedAt.delete(seq);
+          if (nextAt !== undefined && nextAt - thisAt < COALESCE_MS) return;
           b.update(snapshot).then(
             (via) => emit('updated', { endpoints: snapshot.map((e) => e.pod), upstreams: upstreamMap(snapshot), via }),
             (err: unknown) => emit('failed', { detail: `update failed: ${String(err)}` }),
