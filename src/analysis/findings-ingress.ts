@@ -65,7 +65,7 @@ function groupOf(input: FindingInput, saved: readonly SavedRequest[], id: Findin
 
 function build(id: FindingId, g: Group, input: FindingInput, ix: IngressIndex, proxy: string): Finding | null {
   if (g.failures.length === 0 && g.saved.length === 0) return null;
-  const evidence = [...g.pods].map(([pod, e]) => podLine(id, pod, e, input, ix));
+  const evidence = [...g.pods].map(([pod, e]) => podLine(id, pod, e, input, ix, proxy));
   if (g.unpodded.length > 0) {
     const times = g.unpodded.map(failureAtMs);
     const when = `between ${formatAt(Math.min(...times))} and ${formatAt(Math.max(...times))}`;
@@ -108,9 +108,9 @@ function title(id: FindingId, g: Group, proxy: string): string {
   }
 }
 
-function podLine(id: FindingId, pod: string, e: { failed: FailureRecord[]; saved: SavedRequest[] }, input: FindingInput, ix: IngressIndex): string {
+function podLine(id: FindingId, pod: string, e: { failed: FailureRecord[]; saved: SavedRequest[] }, input: FindingInput, ix: IngressIndex, proxy: string): string {
   const t = podTimelineOf(input.timelines, pod);
-  const seen = e.failed.length > 0 ? `${plural(e.failed.length, 'request')} failed (${methodCounts(e.failed.map((f) => f.method))}; ${seenThrough(e.failed[0] as FailureRecord)})` : 'no request failed';
+  const seen = e.failed.length > 0 ? `${plural(e.failed.length, 'request')} failed (${methodCounts(e.failed.map((f) => f.method))}; ${[...new Set(e.failed.map((f) => seenThrough(f, proxy)))].join('; ')})` : 'no request failed';
   const saved = e.saved.length > 0 ? `, ${e.saved.length} more saved by a retry on another pod (${methodCounts(e.saved.map((s) => s.record.method))})` : '';
   const parts = [`${pod}: ${seen}${saved}`];
   if (t?.sigtermMs != null) parts.push(`SIGTERM at ${formatAt(t.sigtermMs)}${t.exitedMs !== null ? `, exited at ${formatAt(t.exitedMs)}` : ''}`);
@@ -124,10 +124,16 @@ function podLine(id: FindingId, pod: string, e: { failed: FailureRecord[]; saved
   return parts.join('; ');
 }
 
+// What each proxy's default retry re-sends, so the reader knows why some methods got through and others did not.
+const RETRY_RULE: Record<string, string> = {
+  nginx: 'nginx passes a request to the next pod on a connection error or timeout, but never a non-idempotent one (POST) it had already sent, so a POST cut mid-request reaches the user',
+  haproxy: 'HAProxy retries only connections that failed before the request was sent (retry-on conn-failure), so any request cut mid-way reaches the user: as a 502, or as a client connection closed without an answer when its server connection was a reused one',
+};
+
 function retryLine(g: Group, proxy: string): string {
   const users = g.failures.length > 0 ? `users saw ${plural(g.failures.length, 'failure')} (${methodCounts(g.failures.map((f) => f.method))})` : 'users saw no failure';
   return g.saved.length > 0
-    ? `${proxy} retried ${plural(g.saved.length, 'request')} on another pod (${methodCounts(g.saved.map((s) => s.record.method))}), so ${users}; ${proxy} re-sends a request only when it is idempotent or nothing was sent yet, so a POST cut mid-request reaches the user.`
+    ? `${proxy} retried ${plural(g.saved.length, 'request')} on another pod (${methodCounts(g.saved.map((s) => s.record.method))}), so ${users}; ${RETRY_RULE[proxy] ?? 'a proxy re-sends only what it may safely send again'}.`
     : `${users}: nothing was saved by a retry.`;
 }
 

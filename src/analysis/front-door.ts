@@ -20,8 +20,9 @@ export function proxiedFailure(f: FailureRecord): boolean {
 }
 
 /** seenThrough words how a proxied failure reached the client: "seen through nginx as 502". */
-export function seenThrough(f: FailureRecord): string {
-  return `seen through ${f.answeredBy ?? 'a proxy'} as ${f.status ?? '5xx'}`;
+export function seenThrough(f: FailureRecord, proxy = 'the proxy'): string {
+  if (proxiedFailure(f)) return `seen through ${f.answeredBy} as ${f.status}`;
+  return `seen through ${proxy} as a client connection closed without an answer`;
 }
 
 /** upstreamAddresses reads an upstream header ("a, b : c"); names that are no address (nginx's group name when no server was left) are dropped. */
@@ -30,7 +31,18 @@ export function upstreamAddresses(header: string | undefined): string[] {
   return header
     .split(/\s*,\s*|\s+:\s+/)
     .map((s) => s.trim())
-    .filter((s) => /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]):\d+$/.test(s));
+    .filter(isAddress);
+}
+
+const ADDRESS = /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]):\d+$/;
+
+function isAddress(s: string): boolean {
+  return ADDRESS.test(s);
+}
+
+/** terminatingPod is a pod whose termination window holds `atMs`, other than `except`. */
+function terminatingPod(pods: PodIndex, atMs: number, except: string | undefined): string | undefined {
+  return pods.termWindows.find((w) => w.pod !== except && atMs >= w.startMs && atMs <= w.endMs)?.pod;
 }
 
 /** IngressState is what the ingress routed to from `atMs` on. */
@@ -197,8 +209,11 @@ export interface SavedRequest {
 export function savedRequests(results: Results, pods: PodIndex, ix: IngressIndex): SavedRequest[] {
   return (results.retried ?? []).map((record) => {
     // The first pod tried failed it; its retry counts like a 502, a failure at the connection level.
-    const pod = headerPods(record.upstream, ix)[0];
-    return { record, pod, cause: frontDoorCause(record.endAtMs, 502, pod, pods, ix, true, record.startAtMs ?? record.endAtMs) };
+    const startAtMs = record.startAtMs ?? record.endAtMs;
+    const named = isAddress(record.upstream.split(',')[0]?.trim() ?? '');
+    // HAProxy does not say which server failed first ("-, addr"): the pod terminating then, but the one that answered.
+    const pod = named ? headerPods(record.upstream, ix)[0] : terminatingPod(pods, startAtMs, headerPods(record.upstream, ix).at(-1));
+    return { record, pod, cause: frontDoorCause(record.endAtMs, 502, pod, pods, ix, named, startAtMs) };
   });
 }
 

@@ -6,7 +6,8 @@
 import type { Analysis, Attribution, FailureRecord, FindingId, OutageWindow, Results, Thresholds } from '../results/types.js';
 import { attributeFailure, createPodIndex } from './attribution.js';
 import { causeOf } from './causes.js';
-import { attributeProxied, clientSideCause, createIngressIndex, proxiedCause, proxiedFailure } from './front-door.js';
+import { attributeProxied, clientSideCause, createIngressIndex, frontDoorCause, proxiedCause, proxiedFailure } from './front-door.js';
+import { CONNECTION_KINDS } from './causes.js';
 import { NEAR_EVENT_MS } from './attribution.js';
 import { KIND_NOUN } from './format.js';
 import { buildFindings } from './findings.js';
@@ -50,10 +51,18 @@ export function analyze(results: Results, thresholds: Thresholds): Analysis {
       a = attributeProxied(f, i, a, verdict.pod, pods, withText);
       const near = a.event !== undefined && Math.abs(failureAtMs(f) - a.event.atMs) <= NEAR_EVENT_MS;
       cause = verdict.cause ?? (near || a.pod !== undefined ? undefined : 'unrelated-errors');
-    } else if (ingress.proxy !== null) {
-      // Behind the embedded ingress the client's connections end at the proxy: a pod cannot cut them.
+    } else if (ingress.proxy !== null && CONNECTION_KINDS.has(f.kind)) {
+      // Behind the embedded ingress the client's connections end at the proxy: the pod last named on one says
+      // nothing. nginx closes them when it reloads; HAProxy closes one to pass on a pod's cut of a reused
+      // server connection (http-reuse safe), so that the client may retry.
       cause = clientSideCause(f, ingress);
-      if (cause !== undefined) a = { failure: i, how: 'none', text: withText ? `${KIND_NOUN[f.kind]} on a reused client connection that ${ingress.proxy} closed when it reloaded its configuration` : '' };
+      if (cause !== undefined) {
+        a = { failure: i, how: 'none', text: withText ? `${KIND_NOUN[f.kind]} on a reused client connection that ${ingress.proxy} closed when it reloaded its configuration` : '' };
+      } else {
+        a = attributeFailure({ ...f, pod: undefined }, i, pods, withText);
+        cause = frontDoorCause(failureAtMs(f), 0, a.pod, pods, ingress, false, f.startAtMs);
+        if (withText && a.text) a.text += ` (${ingress.proxy} closed the client connection without an answer)`;
+      }
     } else {
       cause = causeOf(f, a, pods);
     }

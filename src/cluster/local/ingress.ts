@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { DriverContext } from '../driver.js';
 import { UsageError } from '../../errors.js';
 import { HEALTH_PATH, startNginx } from './ingress-nginx.js';
+import { startHaproxy } from './ingress-haproxy.js';
 import { makeIngressTls, type IngressTlsFiles } from './ingress-tls.js';
 import { freePort, sleepMs } from './proc.js';
 import type { ServiceEndpoint } from './service-proxy.js';
@@ -134,8 +135,8 @@ function startBackend(kind: IngressKind, o: IngressBackendOptions, endpoints: re
   switch (kind) {
     case 'nginx':
       return startNginx(o, endpoints);
-    default:
-      throw new UsageError(`--ingress ${String(kind)}: not available; use --ingress nginx`);
+    case 'haproxy':
+      return startHaproxy(o, endpoints);
   }
 }
 
