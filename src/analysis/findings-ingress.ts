@@ -20,6 +20,9 @@ import { failureAtMs } from './windows.js';
 /** FRONT_DOOR_FINDINGS are the findings whose cause is the proxy's own (issue 12). */
 const FRONT_DOOR_FINDINGS: readonly FindingId[] = ['upstream-keepalive-reset', 'no-ready-endpoints', 'ingress-lag', 'ingress-reload'];
 
+/** SHARED_CAUSES are root causes direct failures have too: behind a proxy its retries may hide every failure of them. */
+const SHARED_CAUSES: readonly FindingId[] = ['no-prestop-drain', 'not-ready-traffic'];
+
 interface Group {
   failures: FailureRecord[];
   /** unpodded: failures no pod could be named for (a 503 with no endpoint behind it). */
@@ -41,7 +44,8 @@ export function ingressFindings(input: FindingInput, others: Finding[]): Finding
   if (saved.length === 0 && !input.causes.some((c) => c !== undefined && FRONT_DOOR_FINDINGS.includes(c))) return [];
   const proxy = ix.proxy ?? input.results.failures.find(proxiedFailure)?.answeredBy ?? 'the proxy';
   for (const f of others) addProxyEvidence(f, input, saved, proxy);
-  return FRONT_DOOR_FINDINGS.map((id) => build(id, groupOf(input, saved, id), input, ix, proxy)).filter((f): f is Finding => f !== null);
+  const hiddenOnly = SHARED_CAUSES.filter((id) => !others.some((f) => f.id === id)).map((id) => build(id, groupOf(input, saved, id), input, ix, proxy));
+  return [...FRONT_DOOR_FINDINGS.map((id) => build(id, groupOf(input, saved, id), input, ix, proxy)), ...hiddenOnly].filter((f): f is Finding => f !== null);
 }
 
 function groupOf(input: FindingInput, saved: readonly SavedRequest[], id: FindingId): Group {
@@ -99,6 +103,12 @@ function title(id: FindingId, g: Group, proxy: string): string {
       return `${failed} failed when pods cut ${proxy}'s pooled keep-alive connections at shutdown${hidden}`;
     case 'no-ready-endpoints':
       return `${failed} got 503 from ${proxy}: no ready endpoint was left`;
+    case 'no-prestop-drain':
+      return g.failures.length > 0
+        ? `${failed} failed on pods that had stopped accepting but were still routed${hidden}`
+        : `Pods stopped accepting while the Service still routed them: ${proxy}'s retries hid ${plural(g.saved.length, 'failure')}`;
+    case 'not-ready-traffic':
+      return `New pods refused requests before they were really ready: ${failed} failed${hidden}`;
     case 'ingress-reload':
       return `${failed} failed on client keep-alive connections ${proxy} closed when it reloaded its configuration`;
     default:
