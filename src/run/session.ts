@@ -11,6 +11,7 @@ import { createRecorder, type Recorder } from '../results/recorder.js';
 import type { Phase, Results, RunMeta, Thresholds } from '../results/types.js';
 import { probe } from '../traffic/probe.js';
 import { tlsProblem } from '../traffic/front-door.js';
+import { frontDoorHint } from '../traffic/who-answered.js';
 import { createTrafficRunner, type TrafficRunner } from '../traffic/runner.js';
 import type { TrafficSettings } from '../traffic/settings.js';
 import type { DashboardFinal } from '../dashboard/index.js';
@@ -190,6 +191,13 @@ async function startTarget(
   // A TLS or name error would fail every request the same way: say so once, before any traffic.
   const tls = p.answered ? undefined : tlsProblem(p.code, p.message, url);
   if (tls !== undefined) throw new UsageError(tls);
+  const hint = p.answered ? frontDoorHint(p) : undefined;
+  if (hint !== undefined) {
+    // Behind a proxy a pod's shutdown shows as the proxy's 502/503/504 or not at all (its retries): say so up front.
+    const line = `${url} answers through a proxy (${hint}): pod shutdowns show as its 5xx or are hidden by its retries; failures are attributed by the termination windows unless it names the upstream in x-upstream-addr`;
+    recorder.note(line);
+    if (o.mode === 'kube') o.io.stderr.write(`${line}\n`);
+  }
   return { url, traffic };
 }
 

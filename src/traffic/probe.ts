@@ -5,7 +5,8 @@ import type { TrafficSettings } from './settings.js';
 
 /** ProbeResult says whether anything answered at the URL. */
 export type ProbeResult =
-  { answered: true; status: number } | { answered: false; code: string; message: string };
+  | { answered: true; status: number; server?: string; via?: string }
+  | { answered: false; code: string; message: string };
 
 /**
  * probe sends one request on a new connection before any traffic (the
@@ -28,7 +29,13 @@ export async function probe(url: string, settings: TrafficSettings): Promise<Pro
       reset: true,
     });
     await res.body.dump();
-    return { answered: true, status: res.statusCode };
+    const header = (name: string): string | undefined => {
+      const v = res.headers[name];
+      return Array.isArray(v) ? v.join(', ') : v;
+    };
+    const server = header('server');
+    const via = header('via');
+    return { answered: true, status: res.statusCode, ...(server !== undefined ? { server } : {}), ...(via !== undefined ? { via } : {}) };
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
     return { answered: false, code: errorCode(err) ?? err.name, message: err.message };

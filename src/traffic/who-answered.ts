@@ -37,3 +37,18 @@ export function whoAnswered(f: AnswerFacts): AnsweredBy {
   if (TRAEFIK_BODIES.has(f.bodyHead.trim())) return 'traefik';
   return 'app';
 }
+
+// Server header values that belong to proxies and load balancers rather than to an app.
+const PROXY_SERVERS = /^(nginx|openresty|envoy|istio-envoy|awselb|haproxy|traefik|google frontend|gfe|cloudflare|caddy|apache)\b/i;
+
+/**
+ * frontDoorHint says, from one answer's `server`, `via` and pod headers, when
+ * the URL answers through a proxy or load balancer, or undefined when nothing
+ * says so. A pod-named answer with a proxy's server header still went through it.
+ */
+export function frontDoorHint(h: { server?: string; via?: string }): string | undefined {
+  const parts: string[] = [];
+  if (h.server !== undefined && PROXY_SERVERS.test(h.server.trim())) parts.push(`server: ${h.server.trim()}`);
+  if (h.via !== undefined && h.via.trim() !== '') parts.push(`via: ${h.via.trim()}`);
+  return parts.length > 0 ? parts.join(', ') : undefined;
+}

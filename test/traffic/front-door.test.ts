@@ -13,7 +13,10 @@ test('createMixPicker spreads a mix evenly: every 10 requests of GET=80,POST=20 
   const pick = createMixPicker(parseMix('GET=80,POST=20'));
   for (let round = 0; round < 5; round += 1) {
     const counts = [0, 0];
-    for (let i = 0; i < 10; i += 1) counts[pick()] += 1;
+    for (let i = 0; i < 10; i += 1) {
+      const k = pick();
+      counts[k] = (counts[k] ?? 0) + 1;
+    }
     assert.deepEqual(counts, [8, 2]);
   }
   const one = createMixPicker(parseMix('PUT=1'));

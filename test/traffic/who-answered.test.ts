@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { whoAnswered, type AnswerFacts } from '../../src/traffic/who-answered.js';
+import { frontDoorHint, whoAnswered, type AnswerFacts } from '../../src/traffic/who-answered.js';
 
 const nginx502 = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n';
 const haproxy503 = '<html><body><h1>503 Service Unavailable</h1>\nNo server is available to handle this request.\n</body></html>\n';
@@ -24,4 +24,13 @@ test('whoAnswered: the app when it named its pod, else the proxy its headers or 
   for (const [facts, who] of cases) {
     assert.equal(whoAnswered({ podNamed: false, ...facts } as AnswerFacts), who, JSON.stringify(facts));
   }
+});
+
+test('frontDoorHint: the pre-flight names a proxy from server/via, and says nothing for an app server', () => {
+  assert.equal(frontDoorHint({ server: 'nginx/1.22.1' }), 'server: nginx/1.22.1');
+  assert.equal(frontDoorHint({ server: 'awselb/2.0' }), 'server: awselb/2.0');
+  assert.equal(frontDoorHint({ via: '1.1 google' }), 'via: 1.1 google');
+  assert.equal(frontDoorHint({ server: 'envoy', via: '1.1 varnish' }), 'server: envoy, via: 1.1 varnish');
+  assert.equal(frontDoorHint({ server: 'gunicorn' }), undefined);
+  assert.equal(frontDoorHint({}), undefined);
 });
