@@ -171,7 +171,7 @@ export function frontDoorCause(atMs: number, status: number, pod: string | undef
   if (start === null || atMs < start) return undefined;
   // Cut: the request was already under way at the SIGTERM and failed by the pod's exit (one sent later was refused, not cut).
   const cutFromMs = t.sigtermMs ?? t.exitedMs;
-  if (t.exitedMs !== null && cutFromMs !== null && startAtMs <= cutFromMs + KILL_SLACK_MS && atMs >= cutFromMs && atMs <= t.exitedMs + EXIT_SLACK_MS) {
+  if (t.exitedMs !== null && cutFromMs !== null && startAtMs <= cutFromMs && atMs >= cutFromMs && atMs <= t.exitedMs + EXIT_SLACK_MS) {
     return 'upstream-keepalive-reset';
   }
   // A pod named in the upstream header was routed to by the proxy at that moment, whatever its last update said.

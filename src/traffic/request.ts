@@ -105,7 +105,11 @@ export class InFlightRequest implements Dispatcher.DispatchHandler {
     const failed = statusCode >= 400;
     for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
       const name = rawHeaders[i] as Buffer;
-      if (sameNameIgnoringCase(name, names.upstream)) this.upstream = (rawHeaders[i + 1] as Buffer).toString('latin1');
+      if (sameNameIgnoringCase(name, names.upstream)) {
+        const value = rawHeaders[i + 1] as Buffer;
+        // A success matters only when the proxy retried (a list); don't make a string per request otherwise.
+        if (failed || value.includes(0x2c)) this.upstream = value.toString('latin1');
+      }
       else if (failed && sameNameIgnoringCase(name, SERVER)) this.server = (rawHeaders[i + 1] as Buffer).toString('latin1');
       else if (failed && sameNameIgnoringCase(name, VIA)) this.via = (rawHeaders[i + 1] as Buffer).toString('latin1');
     }
