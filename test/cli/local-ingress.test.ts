@@ -94,9 +94,11 @@ for (const proxy of ['nginx', 'haproxy'] as const satisfies readonly Tool[]) {
   });
 }
 
-test('nginx ingress with --ingress-tls: HTTPS with a CA made for the run, which the traffic trusts; no failure but nginx\'s own reload race', { skip: skipUnless('nginx', 'openssl') }, async (t) => {
-  const { code, results, err } = await runLocal(t, 'nginx', ['--prestop-sleep', '3s', '--ingress-tls']);
-  assert.match(results.meta.target, /^https:\/\/127\.0\.0\.1:\d+\/$/);
-  assert.ok(results.totals.ok > 100);
-  assertCleanBesidesReloads(results, code, err);
-});
+for (const proxy of ['nginx', 'haproxy'] as const) {
+  test(`${proxy} ingress with --ingress-tls: HTTPS with a CA made for the run, which the traffic trusts; no failure but nginx's own reload race`, { skip: skipUnless(proxy, 'openssl') }, async (t) => {
+    const { code, results, err } = await runLocal(t, proxy, ['--prestop-sleep', '3s', '--ingress-tls']);
+    assert.match(results.meta.target, /^https:\/\/127\.0\.0\.1:\d+\/$/);
+    assert.ok(results.totals.ok > 100);
+    assertCleanBesidesReloads(results, code, err);
+  });
+}
