@@ -112,7 +112,7 @@ export function attributeFailure(f: FailureRecord, index: number, pods: PodIndex
   const noun = withText ? failureNoun(f) : '';
   // A pod header value that names no pod of the run (another header, a host name) falls back to the windows.
   const known = f.pod !== undefined && (pods.timelines.size === 0 || pods.timelines.has(f.pod));
-  if (f.pod !== undefined && known) return describe(f.pod, 'connection', atMs, noun, index, pods, withText);
+  if (f.pod !== undefined && known) return describeAttribution(f.pod, 'connection', atMs, noun, index, pods, withText);
   let terminating: string[] = [];
   for (const w of pods.termWindows) if (atMs >= w.startMs && atMs <= w.endMs) terminating.push(w.pod);
   const startingPods: string[] = [];
@@ -127,9 +127,9 @@ export function attributeFailure(f: FailureRecord, index: number, pods: PodIndex
     }
   }
   const pick = closest(terminating, atMs, pods);
-  if (pick) return describe(pick, 'termination-window', atMs, noun, index, pods, withText);
+  if (pick) return describeAttribution(pick, 'termination-window', atMs, noun, index, pods, withText);
   const starting = closest(startingPods, atMs, pods);
-  if (starting) return describe(starting, 'startup-window', atMs, noun, index, pods, withText);
+  if (starting) return describeAttribution(starting, 'startup-window', atMs, noun, index, pods, withText);
   const near = nearestEvent(pods.podEvents, atMs);
   if (near && Math.abs(atMs - near.atMs) <= NEAR_EVENT_MS) {
     const deltaMs = atMs - near.atMs;
@@ -204,7 +204,8 @@ function closest(names: readonly string[], atMs: number, pods: PodIndex): string
   return best;
 }
 
-function describe(
+/** describeAttribution attributes a failure to `pod` found by `how`, naming that pod's nearest lifecycle event. */
+export function describeAttribution(
   pod: string,
   how: Attribution['how'],
   atMs: number,

@@ -10,7 +10,8 @@ import { sidecarCaused } from './findings-sidecar.js';
 export const KILL_SLACK_MS = 50;
 
 // Kinds a connection dying under a request produces; HTTP errors are the app's own answer.
-const CONNECTION_KINDS: ReadonlySet<FailureKind> = new Set(['refused', 'reset', 'closed_before_response', 'timeout', 'other']);
+/** CONNECTION_KINDS are the kinds a connection dying under a request produces. */
+export const CONNECTION_KINDS: ReadonlySet<FailureKind> = new Set(['refused', 'reset', 'closed_before_response', 'timeout', 'other']);
 
 /** sigkilledAtGrace tells whether a pod was killed because it outlived its grace period after SIGTERM. */
 export function sigkilledAtGrace(t: PodTimeline): boolean {

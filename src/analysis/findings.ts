@@ -11,6 +11,7 @@ import { slowStart } from './findings-slow-start.js';
 
 export { trafficEndMs } from './termination.js';
 import { SIDECAR_FIX, sidecarExitedFirst } from './findings-sidecar.js';
+import { ingressFindings } from './findings-ingress.js';
 
 /** FindingInput is what the finding rules read: the run, its pods, and each failure's cause. */
 export interface FindingInput {
@@ -62,6 +63,21 @@ export const FIXES: Record<FindingId, string> = {
     'Mark the pod ready only once it is warm: a startupProbe or a readiness probe that checks what is slow to start ' +
     '(caches, JIT, connection pools), a warm-up step before the server reports ready, and minReadySeconds so the ' +
     'rollout does not move on while new pods are still slow.',
+  'upstream-keepalive-reset':
+    'The proxy keeps pooled keep-alive connections to each pod: drain them instead of cutting them at SIGTERM (answer with ' +
+    '`Connection: close`, close a connection only once idle, finish in-flight requests, then exit), and keep the pod serving ' +
+    'until the ingress has removed it (a preStop sleep longer than endpoint propagation plus the ingress\'s own delay).',
+  'no-ready-endpoints':
+    'Never let the number of ready pods reach zero: maxUnavailable 0 with maxSurge >= 1, enough replicas, and a readiness ' +
+    'probe that does not fail on all pods at once (e.g. on a shared dependency).',
+  'ingress-lag':
+    'Keep each pod serving until the ingress has removed it, not just the Service: make the preStop sleep longer than ' +
+    'endpoint propagation plus the ingress controller\'s own update delay (ingress-nginx applies endpoint changes after its ' +
+    'sync period; cloud load balancers after deregistration).',
+  'ingress-reload':
+    'A proxy that reloads its configuration closes its idle client keep-alive connections, racing with requests clients ' +
+    'are sending on them: keep reloads rare (ingress-nginx applies endpoint changes without a reload; config and annotation ' +
+    'changes still reload), and let clients retry idempotent requests on a closed keep-alive connection.',
   'watch-lost':
     'Pod and endpoint events in that gap may be missing or late, so attribution there is less certain; check the ' +
     'connection to the API server and that the Role allows `watch` on pods and endpointslices.',
@@ -82,6 +98,7 @@ export function buildFindings(input: FindingInput): Finding[] {
     rolloutFailed(input.results),
     watchLost(input.results.events),
   ].filter((f): f is Finding => f !== null);
+  out.push(...ingressFindings(input, out));
   return out.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || b.failures - a.failures);
 }
 

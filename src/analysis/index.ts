@@ -5,6 +5,10 @@
 import type { Analysis, Attribution, FailureRecord, FindingId, OutageWindow, Results, Thresholds } from '../results/types.js';
 import { attributeFailure, createPodIndex } from './attribution.js';
 import { causeOf } from './causes.js';
+import { attributeProxied, clientSideCause, createIngressIndex, frontDoorCause, proxiedCause, proxiedFailure } from './front-door.js';
+import { CONNECTION_KINDS } from './causes.js';
+import { NEAR_EVENT_MS } from './attribution.js';
+import { KIND_NOUN } from './format.js';
 import { buildFindings } from './findings.js';
 import { buildPodTimelines } from './pod-timeline.js';
 import { decideVerdict } from './verdict.js';
@@ -42,9 +46,32 @@ export function analyze(results: Results, thresholds: Thresholds): Analysis {
   const causes: Array<FindingId | undefined> = [];
   const podOf: Array<string | undefined> = [];
   const ends = classifyPodEnds(timelines, results);
+  const ingress = createIngressIndex(results.events);
   results.failures.forEach((f, i) => {
-    const a = attributeFailure(f, i, pods, i < ATTRIBUTION_CAP);
-    const cause = causeOf(f, a, pods, ends);
+    const withText = i < ATTRIBUTION_CAP;
+    let a = attributeFailure(f, i, pods, withText);
+    let cause: FindingId | undefined;
+    if (proxiedFailure(f)) {
+      // A proxy's 502/503/504 is a connection failure seen through the proxy (front-door.ts).
+      const verdict = proxiedCause(f, a.pod, pods, ingress);
+      a = attributeProxied(f, i, a, verdict.pod, pods, withText);
+      const near = a.event !== undefined && Math.abs(failureAtMs(f) - a.event.atMs) <= NEAR_EVENT_MS;
+      cause = verdict.cause ?? (near || a.pod !== undefined ? undefined : 'unrelated-errors');
+    } else if (ingress.proxy !== null && CONNECTION_KINDS.has(f.kind)) {
+      // Behind the embedded ingress the client's connections end at the proxy: the pod last named on one says
+      // nothing. nginx closes them when it reloads; HAProxy closes one to pass on a pod's cut of a reused
+      // server connection (http-reuse safe), so that the client may retry.
+      cause = clientSideCause(f, ingress);
+      if (cause !== undefined) {
+        a = { failure: i, how: 'none', text: withText ? `${KIND_NOUN[f.kind]} on a reused client connection that ${ingress.proxy} closed when it reloaded its configuration` : '' };
+      } else {
+        a = attributeFailure({ ...f, pod: undefined }, i, pods, withText);
+        cause = frontDoorCause(failureAtMs(f), 0, a.pod, pods, ingress, false, f.startAtMs);
+        if (withText && a.text) a.text += ` (${ingress.proxy} closed the client connection without an answer)`;
+      }
+    } else {
+      cause = causeOf(f, a, pods, ends);
+    }
     if (cause) a.cause = cause;
     causes.push(cause);
     podOf.push(a.pod);

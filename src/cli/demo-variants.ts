@@ -11,6 +11,8 @@ export interface DemoVariant {
   expect: FindingId | 'pass';
   lesson: string;
   fix: string;
+  /** behindIngress: what the rung shows through `--ingress` instead, when that differs (the proxy changes what clients see). */
+  behindIngress?: { expect: FindingId | 'pass'; lesson: string };
 }
 
 /** DEMO_VARIANTS is the ladder of issue 4, in order. */
@@ -44,6 +46,10 @@ export const DEMO_VARIANTS: readonly DemoVariant[] = [
     expect: 'keepalive-reset',
     lesson: 'no new connections reach the pod any more, but requests on kept-alive connections are cut when the app closes them at SIGTERM',
     fix: 'drain: answer with Connection: close, close a connection only once idle, finish in-flight requests, then exit',
+    behindIngress: {
+      expect: 'pass',
+      lesson: 'behind an ingress the clients\' keep-alive connections end at the proxy: once the preStop sleep outlasts the Service and ingress delays, the proxy sends the pod nothing more, so the cut at SIGTERM meets only idle pooled connections (with a shorter preStop the proxy\'s in-flight POSTs die as 502: upstream-keepalive-reset)',
+    },
   },
   {
     name: 'drain',
@@ -77,16 +83,28 @@ export function judgeVariant(v: DemoVariant, r: Results): VariantOutcome {
   const a = r.analysis;
   const failed = r.totals.failed;
   const ids = a?.findings.map((f) => f.id) ?? [];
-  if (v.expect === 'pass') {
+  const expect = r.meta.params.ingress !== undefined && v.behindIngress ? v.behindIngress.expect : v.expect;
+  if (expect === 'pass') {
     const ok = a?.verdict.pass === true;
     return { ok, headline: ok ? `${failed} failed requests, verdict PASS` : `${failed} failed requests (${ids.join(', ') || 'no finding'}), verdict FAIL — expected a clean pass` };
   }
-  const ok = ids.includes(v.expect);
-  const found = a?.findings.find((f) => f.id === v.expect);
+  const ok = ids.includes(expect);
+  const found = a?.findings.find((f) => f.id === expect);
   const count = found && found.failures > 0 ? `${found.failures} of ${failed} failed requests` : `${failed} failed requests`;
   const hidden = found?.data?.hiddenByRetry;
-  const retry = typeof hidden === 'number' ? ` (a client that retries idempotent requests would have hidden ${hidden}; undici and scripts see them all)` : '';
-  return { ok, headline: ok ? `${count} → ${v.expect}${retry}` : `${failed} failed requests; expected ${v.expect}, found ${ids.join(', ') || 'nothing'}` };
+  const proxy = found?.data?.proxy;
+  const retry =
+    typeof hidden !== 'number'
+      ? ''
+      : typeof proxy === 'string'
+        ? ` (${proxy}'s retries hid ${hidden} more)`
+        : ` (a client that retries idempotent requests would have hidden ${hidden}; undici and scripts see them all)`;
+  return { ok, headline: ok ? `${count} → ${expect}${retry}` : `${failed} failed requests; expected ${expect}, found ${ids.join(', ') || 'nothing'}` };
+}
+
+/** lessonFor is a rung's lesson, through an ingress when `ingress`. */
+export function lessonFor(v: DemoVariant, ingress: boolean): string {
+  return ingress && v.behindIngress ? v.behindIngress.lesson : v.lesson;
 }
 
 /** fixFor is the short fix of a rung, for the lesson block (the report carries the full one). */

@@ -50,6 +50,10 @@ export function addTrafficOptions(cmd: Command, defaults: TrafficDefaults): Comm
       'cap on outstanding requests; the excess is counted as dropped (default: rate x timeout, at least 1000)',
     )
     .option('--pod-header <name>', 'response header that names the pod that answered', 'x-pod-name')
+    .option('--mix <list>', 'request mix: methods and shares, a path each optional, e.g. GET=80,POST=20 or GET:/items=80,POST:/orders=20 (overrides --method)')
+    .option('--ca-cert <file>', 'trust this CA (PEM) for an https:// target, e.g. an internal CA')
+    .option('--insecure', 'https:// without certificate or name checks')
+    .option('--resolve <host:port:addr>', "connect to ADDR for HOST:PORT, sending SNI and Host for HOST (as curl's --resolve)")
     .addOption(new Option('--workers <n>', 'worker threads, each sending rate/N').default('1'))
     .addOption(
       new Option(

@@ -42,6 +42,9 @@ export interface DriverTarget {
   /** Human-readable facts for the run header and results meta (no credentials, ever). */
   facts: Record<string, string | number | boolean | null>;
   warnings: string[];
+  /** caPem / caPath: a CA the traffic must trust for `url` (the one an --ingress-tls run made). */
+  caPem?: string;
+  caPath?: string;
 }
 
 /** RolloutTrigger is how a rollout is started. */

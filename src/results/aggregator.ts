@@ -98,7 +98,12 @@ export function createAggregator(options: AggregatorOptions = {}): Aggregator {
       const p = o.partial;
       const counts = p.done[r.reused ? 'reused' : 'new'];
       counts[r.kind] = (counts[r.kind] ?? 0) + 1;
+      if (r.method !== undefined) countMethod(p, r);
       if (r.kind === 'ok') {
+        // An upstream header listing several addresses: the proxy retried, the user never saw the failure.
+        if (r.upstream !== undefined && r.upstream.includes(',')) {
+          (p.retried ??= []).push({ startAtMs: round3(r.startAtMs), endAtMs: round3(r.endAtMs), method: r.method ?? 'GET', upstream: r.upstream, status: r.status ?? 200, population: r.population });
+        }
         p.donePop[r.population].ok += 1;
         const latencyUs = Math.max(1, Math.round((r.endAtMs - r.intendedAtMs) * 1000));
         const serviceUs = Math.max(1, Math.round((r.endAtMs - r.startAtMs) * 1000));
@@ -128,6 +133,11 @@ export function createAggregator(options: AggregatorOptions = {}): Aggregator {
         reused: r.reused,
         population: r.population,
         pod: r.pod,
+        method: r.method,
+        answeredBy: r.answeredBy,
+        server: r.server,
+        via: r.via,
+        upstream: r.upstream,
       });
     },
     flush(nowMs, all = false) {
@@ -142,6 +152,13 @@ export function createAggregator(options: AggregatorOptions = {}): Aggregator {
       return out.sort((a, b) => a.index - b.index);
     },
   };
+}
+
+function countMethod(p: TrafficPartial, r: RequestOutcome): void {
+  const byMethod = (p.byMethod ??= {});
+  const m = (byMethod[r.method as string] ??= { ok: 0, failed: 0 });
+  if (r.kind === 'ok') m.ok += 1;
+  else m.failed += 1;
 }
 
 /** round3 keeps µs resolution in ms values (three decimals). */

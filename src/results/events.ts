@@ -44,7 +44,24 @@ export type ClusterEvent =
   | RunEvent<'step-finished', { index: number; step: string; ok: boolean; error?: string }>
   | RunEvent<'watch-lost', { resource: string; error: string }>
   | RunEvent<'watch-resumed', { resource: string; relisted: boolean }>
-  | RunEvent<'note', { message: string }>;
+  | RunEvent<'note', { message: string }>
+  | RunEvent<'ingress', IngressEventFields>;
+
+/** IngressEventFields describe one step of the embedded ingress proxy's life (start, health, reload, stop). */
+export interface IngressEventFields {
+  proxy: 'nginx' | 'haproxy';
+  action: 'started' | 'healthy' | 'updated' | 'stopped' | 'failed';
+  /** pid of the proxy's main process, and workDir its working folder, removed at stop (on `started`). */
+  pid?: number;
+  workDir?: string;
+  /** endpoints: the pods the proxy routes to after an update. */
+  endpoints?: string[];
+  /** upstreams maps each upstream address ("127.0.0.5:8080") to its pod, after an update. */
+  upstreams?: Record<string, string>;
+  /** how the update was applied: a config reload (nginx) or the runtime API (haproxy). */
+  via?: 'reload' | 'runtime-api' | 'config';
+  detail?: string;
+}
 
 /** SigtermDisposition is what a process does with SIGTERM, read from /proc/<pid>/status (SigCgt, SigIgn, SigBlk). */
 export type SigtermDisposition = 'handled' | 'ignored' | 'blocked' | 'default';
@@ -131,4 +148,5 @@ export const EVENT_LABEL: Record<ClusterEventKind, string> = {
   'watch-lost': 'watch lost',
   'watch-resumed': 'watch resumed',
   note: 'note',
+  ingress: 'ingress',
 };

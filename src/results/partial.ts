@@ -1,5 +1,5 @@
 import type { Histogram } from './histogram.js';
-import type { ConnUse, FailureRecord, KindCounts, OutcomeKind, Population } from './types.js';
+import type { AnsweredBy, ConnUse, FailureRecord, KindCounts, MethodTotals, OutcomeKind, Population, RetriedRecord } from './types.js';
 
 /**
  * TrafficPartial is one traffic source's share of one interval: what a worker
@@ -39,6 +39,10 @@ export interface TrafficPartial {
   /** okServiceUsByPod sums the service time (end − start, µs) of ok answers by pod: each pod's mean with okByPod. */
   okServiceUsByPod: Record<string, number>;
   failures: FailureRecord[];
+  /** byMethod counts completions by method (absent from partials of engines that do not record methods). */
+  byMethod?: Record<string, MethodTotals>;
+  /** retried holds the requests a proxy answered only after retrying another upstream. */
+  retried?: RetriedRecord[];
 }
 
 /** TrafficBatch is what one source sends about every 100 ms: the intervals it closed, and how far it has closed. */
@@ -62,6 +66,12 @@ export interface RequestOutcome {
   reused: boolean;
   population: Population;
   pod?: string;
+  /** method, answeredBy, server, via and upstream: see FailureRecord (front-door fields, all optional). */
+  method?: string;
+  answeredBy?: AnsweredBy;
+  server?: string;
+  via?: string;
+  upstream?: string;
 }
 
 /** emptyPartial makes a partial with nothing in it for interval `index`. */

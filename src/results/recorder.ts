@@ -1,5 +1,6 @@
 import type { ClusterEvent } from './events.js';
 import { createAggregator } from './aggregator.js';
+import { addFrontDoor, addFrontDoorPartial, createFrontDoorRecord } from './front-door-record.js';
 import { assembleResults } from './assemble-results.js';
 import type { Clock } from './clock.js';
 import { createIntervalStore } from './interval-store.js';
@@ -68,6 +69,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
   const totals = createRunTotals(options.targetRatePerSec);
   const record = createRunRecord(options.target, options.warmupMs);
   const direct = createAggregator();
+  const frontDoor = createFrontDoorRecord();
   let directUsed = false;
   let finished = false;
   const live = createLiveSnapshots({
@@ -93,6 +95,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
     store.add(p);
     totals.add(p);
     addFailures(record, p.failures);
+    addFrontDoorPartial(frontDoor, p);
     touch();
   };
 
@@ -164,6 +167,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
         totals,
         store,
       });
+      addFrontDoor(results, frontDoor);
       // The engine's own count, kept beside the derived one: the books must balance.
       if (fin.inFlightAtStop !== undefined) results.totals.inFlightCounted = fin.inFlightAtStop;
       subscribers.tick();

@@ -79,6 +79,39 @@ export interface FailureRecord {
   population: Population;
   /** pod is the --pod-header value last seen on this connection, if any. */
   pod?: string;
+  /** method is the request's HTTP method (set when the run sent a --mix of methods, or any non-GET). */
+  method?: string;
+  /** answeredBy says who wrote an HTTP failure: the app, or a proxy recognised by its headers or body signature. */
+  answeredBy?: AnsweredBy;
+  /** server and via are the response's `server` / `via` headers (HTTP failures only). */
+  server?: string;
+  via?: string;
+  /** upstream is the proxy's upstream-address header ("a, b" when it retried), as received. */
+  upstream?: string;
+}
+
+/** AnsweredBy is who wrote an HTTP answer: the app itself, or a proxy in front of it. */
+export type AnsweredBy = 'app' | 'nginx' | 'envoy' | 'haproxy' | 'awselb' | 'google' | 'traefik';
+
+/** ANSWERED_BY lists every AnsweredBy value. */
+export const ANSWERED_BY: readonly AnsweredBy[] = ['app', 'nginx', 'envoy', 'haproxy', 'awselb', 'google', 'traefik'];
+
+/** RetriedRecord is one request a proxy answered only after retrying it on another upstream ("saved by a retry"). */
+export interface RetriedRecord {
+  /** startAtMs is when the request was handed to a connection: a pod that exited before it only refused it. */
+  startAtMs: number;
+  endAtMs: number;
+  method: string;
+  /** upstream is the proxy's upstream-address header: every address it tried, the last one answered. */
+  upstream: string;
+  status: number;
+  population: Population;
+}
+
+/** MethodTotals counts one method's completions. */
+export interface MethodTotals {
+  ok: number;
+  failed: number;
 }
 
 /** LatencySummary is a few quantiles of one histogram, in µs. */
@@ -149,6 +182,10 @@ export interface Totals {
   lag: LatencySummary;
   /** service is ok service time (end − actual start), i.e. latency without scheduling lag. */
   service?: LatencySummary;
+  /** byMethod counts completions by HTTP method (present when the engine recorded methods). */
+  byMethod?: Record<string, MethodTotals>;
+  /** savedByRetry counts requests a proxy answered only after retrying another upstream. */
+  savedByRetry?: number;
 }
 
 /** PhaseMark is when a phase began. */
@@ -207,7 +244,8 @@ export interface OutageWindow {
 export interface Attribution {
   failure: number;
   pod?: string;
-  how: 'connection' | 'termination-window' | 'startup-window' | 'none';
+  /** how: `upstream` = by the proxy's upstream-address header (a proxied failure). */
+  how: 'connection' | 'termination-window' | 'startup-window' | 'none' | 'upstream';
   event?: { kind: string; pod?: string; atMs: number };
   deltaMs?: number;
   text: string;
@@ -229,6 +267,10 @@ export const FINDING_IDS = [
   'prestop-exceeds-grace',
   'pod-crashed',
   'slow-start',
+  'upstream-keepalive-reset',
+  'no-ready-endpoints',
+  'ingress-lag',
+  'ingress-reload',
 ] as const;
 
 /** FindingId names each kind of finding. */
@@ -316,4 +358,6 @@ export interface Results {
   analysis: Analysis | null;
   /** scenario is present for `rollcheck scenario` runs: the per-step verdicts. */
   scenario?: ScenarioOutcome;
+  /** retried is every request a proxy answered only after retrying another upstream, by end time. */
+  retried?: RetriedRecord[];
 }

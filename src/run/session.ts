@@ -11,6 +11,8 @@ import { createRecorder, type Recorder } from '../results/recorder.js';
 import type { Phase, Results, RunMeta, Thresholds } from '../results/types.js';
 import { probe } from '../traffic/probe.js';
 import { poolWarning } from '../traffic/pool-size.js';
+import { tlsProblem } from '../traffic/front-door.js';
+import { frontDoorHint } from '../traffic/who-answered.js';
 import { createTrafficRunner, type TrafficRunner } from '../traffic/runner.js';
 import type { TrafficSettings } from '../traffic/settings.js';
 import type { DashboardFinal } from '../dashboard/index.js';
@@ -107,9 +109,9 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   let finished = false;
   try {
     driver = o.driver?.({ clock, emit: (e) => recorder.event(e) });
-    const url = await startTarget(o, driver, recorder, signal);
+    const { url, traffic } = await startTarget(o, driver, recorder, signal);
     live = startLive(o, recorder, clock, () => aborter.abort(new Error('quit')));
-    const started = await startTraffic(o, url, clock, recorder);
+    const started = await startTraffic({ ...o, traffic }, url, clock, recorder);
     runner = started.runner;
     const control = makeControl(clock, driver, signal, recorder, started);
     if (o.traffic.warmupMs > 0)
@@ -175,25 +177,38 @@ async function startTarget(
   driver: ClusterDriver | undefined,
   recorder: Recorder,
   signal: AbortSignal,
-): Promise<string> {
+): Promise<{ url: string; traffic: TrafficSettings }> {
   let url = o.url;
+  let traffic = o.traffic;
   if (driver) {
     const target = await driver.start(signal);
     url = target.url;
     recorder.setTarget(url, target.facts, target.warnings);
+    // An --ingress-tls run's front door is signed by the CA the driver made for the run: trust it.
+    if (target.caPem !== undefined) traffic = { ...traffic, tls: { insecure: false, caPem: target.caPem, caPath: target.caPath } };
   }
   if (url === undefined) throw new Error('runSession: neither a url nor a driver was given');
-  const p = await probe(url, o.traffic);
+  const p = await probe(url, traffic);
   if (!p.answered && NOTHING_ANSWERS.has(p.code)) {
     throw new UsageError(`nothing answers at ${url} (${p.code}); start the server or fix the URL`);
   }
-  const warning = p.answered ? poolWarning(o.traffic, p.latencyMs) : null;
+  const warning = p.answered ? poolWarning(traffic, p.latencyMs) : null;
   if (warning !== null) {
     // Said at once, before the traffic starts: the run would otherwise measure the client's own queue.
     recorder.warn(warning);
     o.io.stderr.write(`rollcheck: warning: ${warning}\n`);
   }
-  return url;
+  // A TLS or name error would fail every request the same way: say so once, before any traffic.
+  const tls = p.answered ? undefined : tlsProblem(p.code, p.message, url);
+  if (tls !== undefined) throw new UsageError(tls);
+  const hint = p.answered ? frontDoorHint(p) : undefined;
+  if (hint !== undefined) {
+    // Behind a proxy a pod's shutdown shows as the proxy's 502/503/504 or not at all (its retries): say so up front.
+    const line = `${url} answers through a proxy (${hint}): pod shutdowns show as its 5xx or are hidden by its retries; failures are attributed by the termination windows unless it names the upstream in x-upstream-addr`;
+    recorder.note(line);
+    if (o.mode === 'kube') o.io.stderr.write(`${line}\n`);
+  }
+  return { url, traffic };
 }
 
 async function startTraffic(

@@ -1,4 +1,5 @@
 import { Client } from 'undici';
+import { undiciConnectOptions, type TargetTrust } from './connect-options.js';
 import type { InFlightRequest } from './request.js';
 
 /**
@@ -18,7 +19,7 @@ export interface Slot {
   pod: string | undefined;
 }
 
-/** RequestSpec is the one request a pool sends, again and again. */
+/** RequestSpec is a request a pool sends, again and again (one per --mix entry). */
 export interface RequestSpec {
   path: string;
   method: string;
@@ -36,7 +37,10 @@ export interface ConnectionPoolOptions {
   size: number;
   /** grow makes slots on demand up to `size` instead of all at once. */
   grow: boolean;
-  request: RequestSpec;
+  /** requests are the pool's requests, one per --mix entry: a request's mixIndex picks one. */
+  requests: RequestSpec[];
+  /** trust says how to dial and trust the target (--ca-cert, --insecure, --resolve); default: plain. */
+  trust?: TargetTrust;
   /** podHeader is the lower-case name of the response header naming the pod. */
   podHeader: string;
   /** nextConnId hands out run-unique connection ids. */
@@ -118,22 +122,25 @@ interface UndiciSlot extends Slot {
 
 /** createConnectionPool makes a pool of single-connection undici Clients (the reference client). */
 export function createConnectionPool(options: ConnectionPoolOptions): ConnectionPool {
-  const spec = options.request;
-  const headers: Record<string, string> = {};
-  for (const [k, v] of spec.headers) headers[k] = v;
-  // undici reads the options and keeps nothing of them: one object per pool, not one per request.
-  const opts = {
-    path: spec.path,
-    method: spec.method,
-    headers: spec.headers.length > 0 ? headers : null,
-    body: spec.body,
-    ...(spec.reset ? { reset: true } : {}),
-  };
+  // undici reads the options and keeps nothing of them: one object per mix entry, not one per request.
+  const opts = options.requests.map((spec) => {
+    const headers: Record<string, string> = {};
+    for (const [k, v] of spec.headers) headers[k] = v;
+    return {
+      path: spec.path,
+      method: spec.method,
+      headers: spec.headers.length > 0 ? headers : null,
+      body: spec.body,
+      ...(spec.reset ? { reset: true } : {}),
+    };
+  });
+  const connect = undiciConnectOptions(options.trust ?? { insecure: false }, options.timeoutMs, options.origin);
   return createSlotPool<UndiciSlot>(options, {
     make() {
       const client = new Client(options.origin, {
         pipelining: 1,
         connectTimeout: options.timeoutMs,
+        ...connect,
         headersTimeout: options.timeoutMs,
         bodyTimeout: options.timeoutMs,
         keepAliveTimeout: 4_000,
@@ -157,7 +164,7 @@ export function createConnectionPool(options: ConnectionPoolOptions): Connection
       client.on('connectionError', () => void (slot.pendingConnId = null));
       return slot;
     },
-    dispatch: (slot, r) => void slot.client.dispatch(opts, r),
+    dispatch: (slot, r) => void slot.client.dispatch(opts[r.mixIndex] as (typeof opts)[number], r),
     destroy: (slot) => slot.client.destroy().catch(() => undefined),
   });
 }

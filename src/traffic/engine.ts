@@ -11,6 +11,8 @@ import {
 import { createLeanPool } from './lean-pool.js';
 import { Fifo } from './fifo.js';
 import { InFlightRequest } from './request.js';
+import { trustFor } from './connect-options.js';
+import { createMixPicker, UPSTREAM_HEADER } from './front-door.js';
 import type { TrafficSettings } from './settings.js';
 
 /** EngineOptions configure one engine: one thread's share of the traffic. */
@@ -63,6 +65,10 @@ export function createEngine(options: EngineOptions): TrafficEngine {
   const url = new URL(options.url);
   const path = url.pathname + url.search;
   const body = settings.body ? Buffer.from(settings.body) : null;
+  const mix = settings.mix?.length ? settings.mix : [{ method: settings.method, weight: 1 }];
+  const pickMix = createMixPicker(mix);
+  const answerHeaders = { upstream: Buffer.from(UPSTREAM_HEADER, 'latin1') };
+  const trust = trustFor(settings, url.origin);
   const podHeader = Buffer.from(settings.podHeader, 'latin1');
   const agg = createAggregator({ wire: options.wire === true });
   let connCounter = 0;
@@ -73,7 +79,9 @@ export function createEngine(options: EngineOptions): TrafficEngine {
     timeoutMs: settings.timeoutMs,
     size,
     grow: reset,
-    request: { path, method: settings.method, headers: settings.headers, body, reset },
+    // One request per mix entry (its own method and path); a request's mixIndex picks it.
+    requests: mix.map((m) => ({ path: m.path ?? path, method: m.method, headers: settings.headers, body, reset })),
+    trust,
     podHeader: settings.podHeader,
     nextConnId,
     nowMs: clock.nowMs,
@@ -204,7 +212,9 @@ export function createEngine(options: EngineOptions): TrafficEngine {
       countedInFlight += 1;
       agg.sent(nowMs, population);
     }
-    const r = new InFlightRequest(intendedAtMs, population, counted, podHeader, settle);
+    const mixIndex = pickMix();
+    const r = new InFlightRequest(intendedAtMs, population, counted, podHeader, settle, (mix[mixIndex] as { method: string }).method, answerHeaders);
+    r.mixIndex = mixIndex;
     const pool = population === 'fresh' ? fresh : keepalive;
     const slot = pool.acquire();
     if (slot === null) queues[population].push(r);

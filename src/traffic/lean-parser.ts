@@ -11,6 +11,8 @@ export interface ParserSink {
   complete(keepAlive: boolean, keepAliveMs: number): void;
   /** fail: the response is malformed (an llhttp HPE_* code). */
   fail(code: string, message: string): void;
+  /** body: bytes `buf[s, e)` of the body, told only while `sniffLeft` asks for them (decoded from chunks). */
+  body(buf: Buffer, s: number, e: number): void;
 }
 
 const enum S {
@@ -62,10 +64,21 @@ export class ResponseParser {
   private lastKeepAliveMs = -1;
   /** finalSeen: a final status line and its headers have been parsed for the current request. */
   finalSeen = false;
+  /**
+   * Front-door headers of the final response (who answered): `server` and `via`
+   * of a failure (status >= 400), and the upstream header of a failure or, on a
+   * success, only when it lists a retry (a comma): no string per ordinary answer.
+   */
+  server: string | undefined = undefined;
+  via: string | undefined = undefined;
+  upstream: string | undefined = undefined;
+  /** sniffLeft is how many more body bytes the sink wants through `body` (set by the sink in `headers`). */
+  sniffLeft = 0;
 
   constructor(
     private readonly sink: ParserSink,
     private readonly podName: Buffer,
+    private readonly upstreamName: Buffer = NO_NAME,
   ) {}
 
   /** begin readies the parser for the response to a request (`head`: a HEAD request, no body follows). */
@@ -109,6 +122,7 @@ export class ResponseParser {
         }
         case S.BodyLength: {
           const n = Math.min(this.remaining, end - i);
+          if (this.sniffLeft > 0) this.sniff(buf, i, i + n);
           this.remaining -= n;
           this.bodyRead += n;
           i += n;
@@ -116,6 +130,7 @@ export class ResponseParser {
           break;
         }
         case S.BodyEof:
+          if (this.sniffLeft > 0) this.sniff(buf, i, end);
           this.bodyRead += end - i;
           return;
         case S.Idle:
@@ -129,8 +144,19 @@ export class ResponseParser {
     }
   }
 
+  // sniff hands the sink up to sniffLeft bytes of body.
+  private sniff(buf: Buffer, s: number, e: number): void {
+    const n = Math.min(this.sniffLeft, e - s);
+    this.sniffLeft -= n;
+    this.sink.body(buf, s, s + n);
+  }
+
   private resetHead(): void {
     this.sawStatus = false;
+    this.server = undefined;
+    this.via = undefined;
+    this.upstream = undefined;
+    this.sniffLeft = 0;
     this.status = 0;
     this.contentLength = -1;
     this.clSeen = false;
@@ -272,7 +298,18 @@ export class ResponseParser {
       if (hasToken(b, vs, ve, CLOSE)) this.connClose = true;
       if (hasToken(b, vs, ve, KEEP_ALIVE)) this.connKeepAlive = true;
     } else if (n === 10 && nameIs(b, s, KEEP_ALIVE)) this.keepAlive(b, vs, ve);
+    else this.frontDoor(b, s, n, vs, ve);
     return true;
+  }
+
+  // frontDoor keeps the headers that tell who answered (see `server`); failures are rare, so strings then.
+  private frontDoor(b: Buffer, s: number, n: number, vs: number, ve: number): void {
+    const failed = this.status >= 400;
+    if (n === this.upstreamName.length && nameIs(b, s, this.upstreamName)) {
+      const comma = b.indexOf(0x2c, vs);
+      if (failed || (comma >= 0 && comma < ve)) this.upstream = b.toString('latin1', vs, ve);
+    } else if (failed && n === 6 && nameIs(b, s, SERVER)) this.server = b.toString('latin1', vs, ve);
+    else if (failed && n === 3 && nameIs(b, s, VIA)) this.via = b.toString('latin1', vs, ve);
   }
 
   // keepPod copies the pod header value out of a read buffer the head outlives (reads may share one buffer).
@@ -391,6 +428,7 @@ export class ResponseParser {
           break;
         case S.ChunkData: {
           const n = Math.min(this.remaining, end - i);
+          if (this.sniffLeft > 0) this.sniff(buf, i, i + n);
           this.remaining -= n;
           this.bodyRead += n;
           i += n;
@@ -450,6 +488,9 @@ const CONNECTION = Buffer.from('connection');
 const KEEP_ALIVE = Buffer.from('keep-alive');
 const CLOSE = Buffer.from('close');
 const CHUNKED = Buffer.from('chunked');
+const SERVER = Buffer.from('server');
+const VIA = Buffer.from('via');
+const NO_NAME = Buffer.alloc(0);
 
 // RFC 9110 tchar.
 const TOKEN = new Uint8Array(256);

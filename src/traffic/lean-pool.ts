@@ -12,6 +12,7 @@ import {
   type RequestSpec,
   type Slot,
 } from './connection-pool.js';
+import { UPSTREAM_HEADER } from './front-door.js';
 import { ResponseParser, type ParserSink } from './lean-parser.js';
 import type { InFlightRequest } from './request.js';
 import { TimerWheel, type Expiring } from './timer-wheel.js';
@@ -44,13 +45,18 @@ const enum Phase {
 
 /** Target is where and what a lean pool sends, shared by its connections. */
 interface Target {
+  /** host is where to connect: the URL's host, or --resolve's address. */
   host: string;
   port: number;
   https: boolean;
   servername: string | undefined;
-  bytes: Buffer;
-  head: boolean;
-  reset: boolean;
+  /** ca and insecure: --ca-cert and --insecure (undefined: Node's defaults). */
+  ca: string | undefined;
+  insecure: boolean;
+  /** bytes, head and closes are per --mix entry: a request's mixIndex picks them. */
+  bytes: Buffer[];
+  head: boolean[];
+  closes: boolean[];
   timeoutMs: number;
   podHeader: Buffer;
   wheel: TimerWheel;
@@ -73,10 +79,12 @@ class LeanSlot implements Slot, ParserSink, Expiring {
   private current: InFlightRequest | null = null;
   private phase = Phase.None;
   private readAtMs = 0;
+  /** closeAfter: the current request's connection closes after its response. */
+  private closeAfter = false;
   private readonly parser: ResponseParser;
 
   constructor(private readonly t: Target) {
-    this.parser = new ResponseParser(this, t.podHeader);
+    this.parser = new ResponseParser(this, t.podHeader, UPSTREAM);
   }
 
   dispatch(r: InFlightRequest): void {
@@ -104,6 +112,8 @@ class LeanSlot implements Slot, ParserSink, Expiring {
         port: t.port,
         servername: t.servername,
         ALPNProtocols: ['http/1.1'],
+        ...(t.ca !== undefined ? { ca: t.ca } : {}),
+        ...(t.insecure ? { rejectUnauthorized: false } : {}),
       });
       socket.on('secureConnect', () => this.onConnected(socket));
       socket.on('data', (d: Buffer) => this.onRead(socket, d, d.length));
@@ -146,9 +156,11 @@ class LeanSlot implements Slot, ParserSink, Expiring {
     const t = this.t;
     r.onConnect();
     this.phase = Phase.Headers;
-    this.parser.begin(t.head);
+    const m = r.mixIndex;
+    this.closeAfter = t.closes[m] as boolean;
+    this.parser.begin(t.head[m] as boolean);
     t.wheel.arm(this, nowMs + t.timeoutMs);
-    (this.socket as net.Socket).write(t.bytes);
+    (this.socket as net.Socket).write(t.bytes[m] as Buffer);
   }
 
   private onRead(socket: net.Socket, buf: Buffer, n: number): void {
@@ -172,7 +184,16 @@ class LeanSlot implements Slot, ParserSink, Expiring {
     }
     this.phase = Phase.Body;
     this.t.wheel.arm(this, this.readAtMs + this.t.timeoutMs);
-    this.current?.onStatus(status, this.pod);
+    const r = this.current;
+    if (r === null) return;
+    r.onStatus(status, this.pod);
+    const p = this.parser;
+    r.onAnswer(podStart >= 0, p.upstream, p.server, p.via);
+    p.sniffLeft = r.sniffWanted;
+  }
+
+  body(buf: Buffer, s: number, e: number): void {
+    this.current?.onBodyBytes(buf, s, e);
   }
 
   complete(keepAlive: boolean, keepAliveMs: number): void {
@@ -180,7 +201,7 @@ class LeanSlot implements Slot, ParserSink, Expiring {
     this.current = null;
     let idleMs = KEEPALIVE_DEFAULT_MS;
     if (keepAliveMs >= 0) idleMs = Math.min(keepAliveMs - KEEPALIVE_THRESHOLD_MS, KEEPALIVE_MAX_MS);
-    if (keepAlive && !this.t.reset && idleMs > 0) {
+    if (keepAlive && !this.closeAfter && idleMs > 0) {
       this.phase = Phase.Idle;
       this.t.wheel.arm(this, this.readAtMs + idleMs);
     } else {
@@ -280,17 +301,22 @@ export function createLeanPool(options: ConnectionPoolOptions): ConnectionPool {
   const url = new URL(options.origin);
   const https = url.protocol === 'https:';
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const trust = options.trust ?? { insecure: false };
+  const specs = options.requests;
   // Fine enough for any timeout, coarse enough to cost nothing: 1/20 of it, 5 ms .. 100 ms.
   const tickMs = Math.min(100, Math.max(5, Math.floor(options.timeoutMs / 20)));
   const wheel = new TimerWheel(tickMs, options.nowMs);
   const target: Target = {
-    host,
+    host: trust.dialAddr ?? host,
     port: Number(url.port || (https ? 443 : 80)),
     https,
+    // SNI (and the certificate's name check) is the URL's host name, also when --resolve dials elsewhere.
     servername: https && net.isIP(host) === 0 ? host : undefined,
-    bytes: requestBytes(url, options.request),
-    head: options.request.method === 'HEAD',
-    reset: closesAfter(options.request),
+    ca: trust.caPem,
+    insecure: trust.insecure,
+    bytes: specs.map((spec) => requestBytes(url, spec)),
+    head: specs.map((spec) => spec.method === 'HEAD'),
+    closes: specs.map(closesAfter),
     timeoutMs: options.timeoutMs,
     podHeader: Buffer.from(options.podHeader, 'latin1'),
     wheel,
@@ -306,6 +332,8 @@ export function createLeanPool(options: ConnectionPoolOptions): ConnectionPool {
     closed: () => wheel.stop(),
   });
 }
+
+const UPSTREAM = Buffer.from(UPSTREAM_HEADER, 'latin1');
 
 /** closesAfter: the connection closes after each response (undici closes after a HEAD, in case a body follows). */
 function closesAfter(spec: RequestSpec): boolean {

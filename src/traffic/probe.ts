@@ -1,10 +1,11 @@
-import { Client } from 'undici';
+import { Client, type Dispatcher } from 'undici';
 import { errorCode } from './classify.js';
+import { connectOptionsFor } from './connect-options.js';
 import type { TrafficSettings } from './settings.js';
 
 /** ProbeResult says whether anything answered at the URL, and how fast a warm connection answers. */
 export type ProbeResult =
-  | { answered: true; status: number; latencyMs: number }
+  | { answered: true; status: number; latencyMs: number; server?: string; via?: string }
   | { answered: false; code: string; message: string };
 
 // Requests timed on one kept-alive connection after the first: the quickest is the latency used.
@@ -23,8 +24,9 @@ export async function probe(url: string, settings: TrafficSettings): Promise<Pro
     connectTimeout: settings.timeoutMs,
     headersTimeout: settings.timeoutMs,
     bodyTimeout: settings.timeoutMs,
+    ...connectOptionsFor(settings, target.origin),
   });
-  const send = async (reset: boolean): Promise<number> => {
+  const send = async (reset: boolean): Promise<Dispatcher.ResponseData> => {
     const res = await client.request({
       path: target.pathname + target.search,
       method: settings.method,
@@ -33,10 +35,16 @@ export async function probe(url: string, settings: TrafficSettings): Promise<Pro
       reset,
     });
     await res.body.dump();
-    return res.statusCode;
+    return res;
   };
   try {
-    const status = await send(true);
+    const first = await send(true);
+    const header = (name: string): string | undefined => {
+      const v = first.headers[name];
+      return Array.isArray(v) ? v.join(', ') : v;
+    };
+    const server = header('server');
+    const via = header('via');
     let latencyMs = Number.POSITIVE_INFINITY;
     try {
       for (let i = 0; i < TIMED_REQUESTS; i += 1) {
@@ -48,7 +56,13 @@ export async function probe(url: string, settings: TrafficSettings): Promise<Pro
       // It answered once; a timing that failed says nothing about the pool, so none is given.
       latencyMs = Number.NaN;
     }
-    return { answered: true, status, latencyMs };
+    return {
+      answered: true,
+      status: first.statusCode,
+      latencyMs,
+      ...(server !== undefined ? { server } : {}),
+      ...(via !== undefined ? { via } : {}),
+    };
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
     return { answered: false, code: errorCode(err) ?? err.name, message: err.message };

@@ -1,7 +1,18 @@
 import type { Dispatcher } from 'undici';
-import type { OutcomeKind, Population } from '../results/types.js';
+import type { AnsweredBy, OutcomeKind, Population } from '../results/types.js';
 import { classifyError, errorCode, statusKind } from './classify.js';
 import type { Slot } from './connection-pool.js';
+import { whoAnswered } from './who-answered.js';
+
+/** AnswerHeaders are the lower-case header names the engine keeps besides the pod header (front-door fields). */
+export interface AnswerHeaders {
+  upstream: Buffer;
+}
+
+const SERVER = Buffer.from('server');
+const VIA = Buffer.from('via');
+// How much of a failed answer's body is read to recognise a proxy's error page.
+const SNIFF_BYTES = 1024;
 
 /** Settle is told once when a request ends, with everything needed to record it. */
 export type Settle = (
@@ -14,7 +25,8 @@ export type Settle = (
 /**
  * InFlightRequest is one scheduled request and its undici dispatch handler
  * (the callback form, which costs the least per request); the lean client
- * calls the same hooks (onStatus instead of onHeaders). It never retries.
+ * calls the same hooks (onStatus and onAnswer instead of onHeaders, onBodyBytes
+ * instead of onData). It never retries.
  */
 export class InFlightRequest implements Dispatcher.DispatchHandler {
   slot: Slot | null = null;
@@ -30,7 +42,17 @@ export class InFlightRequest implements Dispatcher.DispatchHandler {
   kind: OutcomeKind = 'ok';
   errorCode: string | undefined = undefined;
   message: string | undefined = undefined;
+  /** Front-door fields (issue 12): who answered, and the headers that say so. */
+  answeredBy: AnsweredBy | undefined = undefined;
+  server: string | undefined = undefined;
+  via: string | undefined = undefined;
+  upstream: string | undefined = undefined;
+  /** mixIndex is the --mix entry this request sends. */
+  mixIndex = 0;
   private responseStarted = false;
+  private podNamed = false;
+  private sniff: Buffer[] | null = null;
+  private sniffed = 0;
 
   constructor(
     readonly intendedAtMs: number,
@@ -38,6 +60,9 @@ export class InFlightRequest implements Dispatcher.DispatchHandler {
     readonly counted: boolean,
     private readonly podHeader: Buffer,
     private readonly settle: Settle,
+    /** method is the request's method (one entry of --mix). */
+    readonly method: string = 'GET',
+    private readonly answerHeaders: AnswerHeaders | null = null,
   ) {}
 
   onConnect(): void {
@@ -64,6 +89,7 @@ export class InFlightRequest implements Dispatcher.DispatchHandler {
       for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
         if (sameNameIgnoringCase(rawHeaders[i] as Buffer, want)) {
           const value = rawHeaders[i + 1] as Buffer;
+          this.podNamed = true;
           // The same pod answers a connection again and again: keep its string, don't decode anew.
           const last = slot.pod;
           slot.pod = this.pod =
@@ -72,6 +98,7 @@ export class InFlightRequest implements Dispatcher.DispatchHandler {
         }
       }
     }
+    if (this.answerHeaders !== null) this.readAnswerHeaders(statusCode, rawHeaders, this.answerHeaders);
     return true;
   }
 
@@ -82,12 +109,64 @@ export class InFlightRequest implements Dispatcher.DispatchHandler {
     this.pod = pod;
   }
 
-  onData(): boolean {
+  /**
+   * onAnswer is the lean client's front-door facts of the response whose status
+   * onStatus gave: whether it named its pod, its upstream header (a failure's,
+   * or a success's list), and a failure's server and via headers.
+   */
+  onAnswer(podNamed: boolean, upstream: string | undefined, server: string | undefined, via: string | undefined): void {
+    this.podNamed = podNamed;
+    this.upstream = upstream;
+    this.server = server;
+    this.via = via;
+    if ((this.status ?? 0) >= 400) this.sniff = [];
+  }
+
+  /** sniffWanted is how many more body bytes a failed answer's sniff takes (0: none). */
+  get sniffWanted(): number {
+    return this.sniff === null ? 0 : Math.max(0, SNIFF_BYTES - this.sniffed);
+  }
+
+  /** onBodyBytes gives the lean client's body bytes `buf[s, e)` of a failed answer (copied: the buffer is reused). */
+  onBodyBytes(buf: Buffer, s: number, e: number): void {
+    if (this.sniff === null || e <= s) return;
+    this.sniff.push(Buffer.from(buf.subarray(s, e)));
+    this.sniffed += e - s;
+  }
+
+  // The upstream header on every answer (a retried success lists several addresses); server and via on failures.
+  private readAnswerHeaders(statusCode: number, rawHeaders: Buffer[], names: AnswerHeaders): void {
+    const failed = statusCode >= 400;
+    for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+      const name = rawHeaders[i] as Buffer;
+      if (sameNameIgnoringCase(name, names.upstream)) {
+        const value = rawHeaders[i + 1] as Buffer;
+        // A success matters only when the proxy retried (a list); don't make a string per request otherwise.
+        if (failed || value.includes(0x2c)) this.upstream = value.toString('latin1');
+      }
+      else if (failed && sameNameIgnoringCase(name, SERVER)) this.server = (rawHeaders[i + 1] as Buffer).toString('latin1');
+      else if (failed && sameNameIgnoringCase(name, VIA)) this.via = (rawHeaders[i + 1] as Buffer).toString('latin1');
+    }
+    if (failed) this.sniff = [];
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.sniff !== null && this.sniffed < SNIFF_BYTES) {
+      this.sniff.push(chunk);
+      this.sniffed += chunk.length;
+    }
     return true;
   }
 
   onComplete(): void {
     if (this.settled) return;
+    if (this.sniff !== null) {
+      const head = Buffer.concat(this.sniff).subarray(0, SNIFF_BYTES).toString('latin1');
+      this.sniff = null;
+      this.answeredBy = whoAnswered({ podNamed: this.podNamed, server: this.server, via: this.via, bodyHead: head });
+      // A proxy's own answer says nothing about the pod last seen on this client connection.
+      if (this.answeredBy !== 'app') this.pod = undefined;
+    }
     this.settle(this, statusKind(this.status ?? 0));
   }
 

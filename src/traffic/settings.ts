@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { parseDurationMs, parseHeader, parsePercent, parsePositive } from '../parse.js';
+import { parseMix, parseResolve, readTlsSettings, type MixEntry, type ResolveRule, type TlsSettings } from './front-door.js';
 
 /** TrafficSettings is everything the load engine needs besides the URL; plain data, so it crosses to worker threads. */
 export interface TrafficSettings {
@@ -26,6 +27,12 @@ export interface TrafficSettings {
   workers: number;
   /** client is the HTTP client: 'lean' (default; net.Socket) or 'undici' (the reference). */
   client?: 'lean' | 'undici';
+  /** mix is the request mix (--mix), one entry per method; without --mix, just --method. */
+  mix?: MixEntry[];
+  /** tls says which certificates an https:// target may present (--ca-cert, --insecure). */
+  tls?: TlsSettings;
+  /** resolve connects to another address for the URL's host (--resolve HOST:PORT:ADDR). */
+  resolve?: ResolveRule;
 }
 
 const DEFAULT_RATE = 100;
@@ -85,6 +92,9 @@ export function readTrafficSettings(
     podHeader,
     workers,
     client: opts.client === 'undici' ? 'undici' : 'lean',
+    mix: typeof opts.mix === 'string' ? parseMix(opts.mix) : [{ method, weight: 1 }],
+    tls: readTlsSettings(opts, cwd),
+    ...(typeof opts.resolve === 'string' ? { resolve: parseResolve(opts.resolve) } : {}),
   };
 }
 
@@ -107,6 +117,8 @@ function readBody(opts: Record<string, unknown>, cwd: string): Uint8Array | unde
 
 /** trafficParams is the settings as results meta params (the body as its size, never its content). */
 export function trafficParams(s: TrafficSettings): Record<string, unknown> {
-  const { body, ...rest } = s;
-  return { ...rest, headers: s.headers.map(([k]) => k), bodyBytes: body?.byteLength ?? 0 };
+  const { body, tls, ...rest } = s;
+  // The CA's path, never its content: results are shared.
+  const tlsParams = { insecure: tls?.insecure === true, caCert: tls?.caPath ?? null };
+  return { ...rest, tls: tlsParams, headers: s.headers.map(([k]) => k), bodyBytes: body?.byteLength ?? 0 };
 }

@@ -10,6 +10,7 @@ function events(response: string, cuts: number[], head = false): string[] {
       void out.push(`headers ${status} pod=${s < 0 ? '-' : buf.toString('latin1', s, e)}`),
     complete: (keepAlive, ms) => void out.push(`complete keepAlive=${keepAlive} ${ms}`),
     fail: (code) => void out.push(`fail ${code}`),
+    body: () => undefined,
   };
   const p = new ResponseParser(sink, Buffer.from('x-pod-name'));
   p.begin(head);
@@ -81,4 +82,54 @@ test('a HEAD response has no body, whatever its Content-Length says', () => {
     'headers 200 pod=-',
     'complete keepAlive=true -1',
   ]);
+});
+
+/** frontDoor parses `response` cut at every byte and says what the who-answered fields read, sniffing `want` body bytes. */
+function frontDoor(response: string, want: number): string {
+  let parser: ResponseParser | null = null;
+  let body = '';
+  let said = '';
+  const sink: ParserSink = {
+    headers: (status) => {
+      const p = parser as ResponseParser;
+      said = `${status} server=${p.server ?? '-'} via=${p.via ?? '-'} upstream=${p.upstream ?? '-'}`;
+      p.sniffLeft = want;
+    },
+    complete: () => undefined,
+    fail: (code) => void (said += ` fail ${code}`),
+    body: (buf, s, e) => void (body += buf.toString('latin1', s, e)),
+  };
+  parser = new ResponseParser(sink, Buffer.from('x-pod-name'), Buffer.from('x-upstream-addr'));
+  parser.begin(false);
+  const bytes = Buffer.from(response, 'latin1');
+  // One byte per read in a reused buffer: every value must be read out before the next read.
+  const shared = Buffer.alloc(1);
+  for (let i = 0; i < bytes.length; i += 1) {
+    shared[0] = bytes[i] as number;
+    parser.execute(shared, 0, 1);
+  }
+  if (parser.waiting) parser.eof();
+  return `${said} body=${JSON.stringify(body)}`;
+}
+
+test('lean parser: who answered — server, via and the upstream list of a failure; a chunked body sniffed up to its limit', () => {
+  assert.equal(
+    frontDoor('HTTP/1.1 502 Bad Gateway\r\nServer: nginx\r\nVia: 1.1 google\r\nX-Upstream-Addr: 10.0.0.1:80, 10.0.0.2:80\r\ntransfer-encoding: chunked\r\n\r\n5\r\n<html\r\n9\r\n><center>\r\n0\r\n\r\n', 10),
+    '502 server=nginx via=1.1 google upstream=10.0.0.1:80, 10.0.0.2:80 body="<html><cen"',
+  );
+});
+
+test('lean parser: a success keeps only an upstream list (a retry), never server or via', () => {
+  assert.equal(
+    frontDoor('HTTP/1.1 200 OK\r\nserver: nginx\r\nx-upstream-addr: 10.0.0.1:80\r\ncontent-length: 2\r\n\r\nok', 0),
+    '200 server=- via=- upstream=- body=""',
+  );
+  assert.equal(
+    frontDoor('HTTP/1.1 200 OK\r\nx-upstream-addr: 10.0.0.1:80, 10.0.0.2:80\r\ncontent-length: 2\r\n\r\nok', 0),
+    '200 server=- via=- upstream=10.0.0.1:80, 10.0.0.2:80 body=""',
+  );
+});
+
+test('lean parser: a body to the close is sniffed too', () => {
+  assert.equal(frontDoor('HTTP/1.0 503 x\r\nserver: envoy\r\n\r\nno healthy upstream', 1024), '503 server=envoy via=- upstream=- body="no healthy upstream"');
 });

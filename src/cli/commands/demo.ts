@@ -12,8 +12,11 @@ import { addThresholdOptions } from '../verdict-flags.js';
 import { readThresholds } from '../../results/thresholds.js';
 import { readLocalRuntimeSettings } from '../local-flags.js';
 import { htmlPathFor, writeHtml } from '../../run/out-paths.js';
-import { DEMO_VARIANTS, fixFor, judgeVariant, pickVariants, type DemoVariant } from '../demo-variants.js';
+import { DEMO_VARIANTS, fixFor, judgeVariant, lessonFor, pickVariants, type DemoVariant } from '../demo-variants.js';
 import { addTrafficOptions } from '../traffic-flags.js';
+import { addIngressOptions, readIngressSettings } from '../ingress-flags.js';
+import { frontDoorLine } from '../demo-front-door.js';
+import type { IngressSettings } from '../../cluster/local/ingress.js';
 import { readTrafficSettings, trafficParams, type TrafficSettings } from '../../traffic/settings.js';
 import { createLocalDriver, localRuntimeParams } from '../../cluster/local/index.js';
 import type { Results, Thresholds } from '../../results/types.js';
@@ -34,7 +37,11 @@ reports/<timestamp>-demo/. Exit 0 when every variant showed its lesson, 1 when n
 Examples:
   $ rollcheck demo
   $ rollcheck demo --variants shell,exec --no-dashboard
-  $ rollcheck demo --rate 200 --replicas 3 --grace-period 4s`;
+  $ rollcheck demo --rate 200 --replicas 3 --grace-period 4s
+  $ rollcheck demo --ingress nginx      # through a real nginx with ingress-nginx's defaults, GET=50,POST=50
+
+With --ingress the preStop sleep defaults to endpoint + ingress delay + 500 ms and each
+rung also says what GETs saw, what POSTs saw and what the proxy's retries hid.`;
 
 /** registerDemo adds `rollcheck demo`: the classic shutdown mistakes, one command, no cluster. */
 export function registerDemo(program: Command, ctx: CommandContext): void {
@@ -50,6 +57,7 @@ export function registerDemo(program: Command, ctx: CommandContext): void {
     .option('--cooldown <time>', 'recorded traffic after each rollout', '1s')
     .option('--out-dir <dir>', 'where the results and reports go (default: reports/<timestamp>-demo)');
   addTrafficOptions(cmd, { freshPercent: 20 });
+  addIngressOptions(cmd);
   // Each rung lasts as long as its rollout: a duration means nothing here.
   cmd.options.find((o) => o.long === '--duration')?.hideHelp();
   const warmup = cmd.options.find((o) => o.long === '--warmup');
@@ -57,9 +65,25 @@ export function registerDemo(program: Command, ctx: CommandContext): void {
   addThresholdOptions(cmd)
     .option('--no-dashboard', 'one progress line per second instead of the live dashboard')
     .addHelpText('after', HELP)
-    .action(async (opts: Record<string, unknown>) => {
-      ctx.setExit(await runDemo(ctx.io, opts));
+    .action(async (opts: Record<string, unknown>, command: Command) => {
+      ctx.setExit(await runDemo(ctx.io, ingressDefaults(opts, command)));
     });
+}
+
+/**
+ * ingressDefaults: behind an ingress a pod must keep serving until the ingress,
+ * not only the Service, has dropped it, so the preStop variants sleep past both
+ * delays (unless --prestop-sleep / --grace-period were given).
+ */
+function ingressDefaults(opts: Record<string, unknown>, command: Command): Record<string, unknown> {
+  if (opts.ingress === undefined) return opts;
+  const out = { ...opts };
+  const endpointMs = parseDurationMs(String(opts.endpointDelay ?? '1s'), '--endpoint-delay');
+  const ingressMs = parseDurationMs(String(opts.ingressDelay ?? '1s'), '--ingress-delay');
+  if (command.getOptionValueSource('prestopSleep') === 'default') out.prestopSleep = `${endpointMs + ingressMs + 500}ms`;
+  const preStopMs = parseDurationMs(String(out.prestopSleep), '--prestop-sleep');
+  if (command.getOptionValueSource('gracePeriod') === 'default') out.gracePeriod = `${Math.max(3000, preStopMs + 2000)}ms`;
+  return out;
 }
 
 interface DemoPlan {
@@ -69,6 +93,7 @@ interface DemoPlan {
   dir: string;
   baselineMs: number;
   cooldownMs: number;
+  ingress?: IngressSettings;
 }
 
 function readPlan(io: Io, opts: Record<string, unknown>): DemoPlan {
@@ -83,16 +108,20 @@ function readPlan(io: Io, opts: Record<string, unknown>): DemoPlan {
   if (graceMs <= preStopMs && variants.some((v) => v.preStop)) {
     throw new UsageError(`--grace-period (${graceMs} ms) must be longer than --prestop-sleep (${preStopMs} ms): the grace period covers the preStop hook and the drain`);
   }
+  const ingress = readIngressSettings(opts);
+  // Through a proxy, retries hide failures of idempotent requests only: send both kinds unless told otherwise.
+  const trafficOpts = ingress && opts.mix === undefined ? { ...opts, mix: 'GET=50,POST=50' } : opts;
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
   const dir = typeof opts.outDir === 'string' ? resolve(io.cwd, opts.outDir) : join(io.cwd, 'reports', `${stamp}-demo`);
   mkdirSync(dir, { recursive: true });
   return {
     variants,
-    traffic: readTrafficSettings(opts, io.cwd),
+    traffic: readTrafficSettings(trafficOpts, io.cwd),
     thresholds: readThresholds(opts),
     dir,
     baselineMs: parseDurationMs(String(opts.baseline ?? '1s'), '--baseline'),
     cooldownMs: parseDurationMs(String(opts.cooldown ?? '1s'), '--cooldown'),
+    ...(ingress ? { ingress } : {}),
   };
 }
 
@@ -102,7 +131,8 @@ async function runDemo(io: Io, opts: Record<string, unknown>): Promise<number> {
   const width = io.stdout.isTTY === true ? Math.max(60, io.stdout.columns ?? 100) : 100;
   io.stdout.write(
     st.bold(`rollcheck demo: ${plan.variants.length} variants of the demo app, rolled on the embedded runtime`) +
-      ` (${String(opts.replicas ?? '2')} pods, grace ${String(opts.gracePeriod ?? '3s')}, endpoint delay ${String(opts.endpointDelay ?? '1s')}, ${plan.traffic.ratePerSec} req/s, ${plan.traffic.freshPercent}% on new connections)\n\n`,
+      ` (${String(opts.replicas ?? '2')} pods, grace ${String(opts.gracePeriod ?? '3s')}, endpoint delay ${String(opts.endpointDelay ?? '1s')}, ${plan.traffic.ratePerSec} req/s, ${plan.traffic.freshPercent}% on new connections` +
+      `${plan.ingress ? `, through a real ${plan.ingress.kind} ingress (delay ${plan.ingress.delayMs} ms), ${plan.traffic.mix?.map((m) => `${m.method}=${m.weight}`).join(',') ?? ''}` : ''})\n\n`,
   );
   const runs: Results[] = [];
   let allOk = true;
@@ -117,7 +147,8 @@ async function runDemo(io: Io, opts: Record<string, unknown>): Promise<number> {
     const outcome = judgeVariant(v, results);
     allOk &&= outcome.ok;
     io.stdout.write(`      ${outcome.ok ? st.green('✓') : st.red('✗')} ${outcome.headline}\n`);
-    for (const line of wrapText(v.lesson, width, '      lesson: ', '              ')) io.stdout.write(line + '\n');
+    if (plan.ingress) io.stdout.write(`      ${frontDoorLine(results)}\n`);
+    for (const line of wrapText(lessonFor(v, plan.ingress !== undefined), width, '      lesson: ', '              ')) io.stdout.write(line + '\n');
     for (const line of wrapText(fixFor(v), width, '      fix:    ', '              ')) io.stdout.write(line + '\n');
     io.stdout.write(st.dim(`      report: ${htmlPathFor(variantPath(plan, v, i))}`) + '\n\n');
   }
@@ -152,6 +183,7 @@ async function runVariant(io: Io, opts: Record<string, unknown>, plan: DemoPlan,
     },
     outPath.replace(/\.json$/, '.pods'),
   );
+  if (plan.ingress) settings.ingress = plan.ingress;
   const times = { baselineMs: plan.baselineMs, cooldownMs: plan.cooldownMs, rolloutTimeoutMs: 120_000 };
   const session = await runSession({
     io,

@@ -10,6 +10,7 @@ import { addThresholdOptions } from '../verdict-flags.js';
 import { readThresholds } from '../../results/thresholds.js';
 import { addLocalRuntimeOptions, readLocalRuntimeSettings } from '../local-flags.js';
 import { addTrafficOptions } from '../traffic-flags.js';
+import { addIngressOptions, readIngressSettings } from '../ingress-flags.js';
 import { readTrafficSettings, trafficParams } from '../../traffic/settings.js';
 import type { ClusterDriver, DriverContext } from '../../cluster/driver.js';
 import { createLocalDriver, describeApp, localRuntimeParams, type LocalRuntimeSettings } from '../../cluster/local/index.js';
@@ -39,6 +40,7 @@ export function registerLocal(program: Command, ctx: CommandContext): void {
     .command('local')
     .description('roll a Deployment of real local pods (no cluster) and prove whether it drops requests');
   addLocalRuntimeOptions(cmd);
+  addIngressOptions(cmd);
   addRolloutPhaseOptions(cmd, { baseline: '1s', cooldown: '3s', rolloutTimeout: '5m' });
   addTrafficOptions(cmd, { freshPercent: 20 });
   addThresholdOptions(cmd);
@@ -56,7 +58,8 @@ async function runLocal(io: Io, opts: Record<string, unknown>): Promise<number> 
   const traffic = readTrafficSettings(opts, io.cwd);
   const thresholds = readThresholds(opts);
   const outPath = typeof opts.out === 'string' ? resolve(io.cwd, opts.out) : defaultOutPath(io.cwd, 'local');
-  const settings = readLocalRuntimeSettings(opts, podLogDir(outPath));
+  const ingress = readIngressSettings(opts);
+  const settings = { ...readLocalRuntimeSettings(opts, podLogDir(outPath)), ...(ingress ? { ingress } : {}) };
   const session = await runSession({
     io,
     command: 'local',
@@ -80,7 +83,7 @@ function announced(io: Io, settings: LocalRuntimeSettings, dctx: DriverContext):
     async start(signal) {
       const target = await driver.start(signal);
       io.stderr.write(
-        `started ${settings.replicas} pods (${describeApp(settings)}, ${driver.servicePort === null ? '' : `Service on 127.0.0.1:${driver.servicePort}`}); pod logs in ${driver.logDir}\n`,
+        `started ${settings.replicas} pods (${describeApp(settings)}, ${driver.servicePort === null ? '' : `Service on 127.0.0.1:${driver.servicePort}`}${settings.ingress ? `, ${settings.ingress.kind} ingress at ${target.url}` : ''}); pod logs in ${driver.logDir}\n`,
       );
       return target;
     },

@@ -10,7 +10,8 @@ import type { LocalPod } from './local-pod.js';
 import { createLoopbackPool } from './loopback-pool.js';
 import type { PodRuntime } from './pod-runtime.js';
 import { createRolloutController, type RolloutController } from './rollout-controller.js';
-import { createServiceProxy, type ServiceProxy } from './service-proxy.js';
+import { createServiceProxy, type ServiceEndpoint, type ServiceProxy } from './service-proxy.js';
+import { startIngress, type Ingress } from './ingress.js';
 import type { LocalRuntimeSettings } from './settings.js';
 
 /** LocalDriver is the embedded runtime's ClusterDriver, able to kill pods and scale. */
@@ -49,6 +50,7 @@ export function createLocalDriver(settings: LocalRuntimeSettings, ctx: DriverCon
   const ownLogDir = settings.logDir === undefined;
   const logDir = settings.logDir ?? mkdtempSync(join(tmpdir(), 'rollcheck-pods-'));
   let proxy: ServiceProxy | null = null;
+  let ingress: Ingress | null = null;
   let endpoints: EndpointPropagator | null = null;
   let controller: RolloutController | null = null;
   let podError: unknown = null;
@@ -63,7 +65,7 @@ export function createLocalDriver(settings: LocalRuntimeSettings, ctx: DriverCon
     mkdirSync(logDir, { recursive: true });
     await runtime.check();
     proxy = await createServiceProxy({ port: settings.servicePort });
-    endpoints = createEndpointPropagator(proxy, settings.endpointDelayMs, ctx);
+    endpoints = createEndpointPropagator(feedIngress(proxy, () => ingress), settings.endpointDelayMs, ctx);
     controller = createRolloutController({
       env: { ctx, settings, runtime, endpoints },
       appName: settings.app.kind === 'demo' ? 'demo' : 'app',
@@ -74,12 +76,14 @@ export function createLocalDriver(settings: LocalRuntimeSettings, ctx: DriverCon
     });
     try {
       await waitForStart(controller, proxy, signal);
+      if (settings.ingress) ingress = await startIngress(settings.ingress, serviceEndpoints(proxy), ctx, logDir);
     } catch (err) {
       await stop();
       throw err;
     }
     return {
-      url: `http://127.0.0.1:${proxy.port}/`,
+      url: ingress?.url ?? `http://127.0.0.1:${proxy.port}/`,
+      ...(ingress?.caPem ? { caPem: ingress.caPem, caPath: ingress.caCertPath } : {}),
       facts: {
         runtime: runtime.kind,
         app: describeApp(settings),
@@ -89,6 +93,7 @@ export function createLocalDriver(settings: LocalRuntimeSettings, ctx: DriverCon
         preStop: settings.preStop.kind === 'none' ? 'none' : settings.preStop.kind === 'sleep' ? `sleep ${settings.preStop.ms}ms` : settings.preStop.command,
         endpointDelayMs: settings.endpointDelayMs,
         logDir,
+        ...(ingress && settings.ingress ? { ingress: settings.ingress.kind, ingressDelayMs: settings.ingress.delayMs, ingressUrl: ingress.url, ingressLog: ingress.logPath } : {}),
       },
       warnings: [],
     };
@@ -156,6 +161,7 @@ export function createLocalDriver(settings: LocalRuntimeSettings, ctx: DriverCon
         await Promise.all(all.map((pod) => pod.done));
       }
       endpoints?.cancel();
+      await ingress?.stop();
       await runtime.cleanupAll();
       await proxy?.close();
       if (ownLogDir) rmSync(logDir, { recursive: true, force: true });
@@ -214,6 +220,38 @@ export function createLocalDriver(settings: LocalRuntimeSettings, ctx: DriverCon
       return proxy?.port ?? null;
     },
     logDir,
+  };
+}
+
+// The Service's endpoints with their addresses, in the proxy's order.
+const addressesOf = new WeakMap<ServiceProxy, Map<string, ServiceEndpoint>>();
+
+function serviceEndpoints(proxy: ServiceProxy): ServiceEndpoint[] {
+  const known = addressesOf.get(proxy);
+  return proxy.endpoints().flatMap((pod) => {
+    const ep = known?.get(pod);
+    return ep ? [ep] : [];
+  });
+}
+
+/** feedIngress passes each Service endpoint change on to the ingress (which applies it after its own delay). */
+function feedIngress(proxy: ServiceProxy, ingress: () => Ingress | null): ServiceProxy {
+  const known = new Map<string, ServiceEndpoint>();
+  addressesOf.set(proxy, known);
+  return {
+    ...proxy,
+    get port() {
+      return proxy.port;
+    },
+    addEndpoint(ep) {
+      known.set(ep.pod, ep);
+      proxy.addEndpoint(ep);
+      ingress()?.serviceChanged(serviceEndpoints(proxy));
+    },
+    removeEndpoint(pod) {
+      proxy.removeEndpoint(pod);
+      ingress()?.serviceChanged(serviceEndpoints(proxy));
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 import type { PodRuntimeKind } from './pod-runtime.js';
+import type { IngressSettings } from './ingress.js';
 
 /** CountOrPercent is a Deployment strategy value: an absolute count or a share of replicas. */
 export type CountOrPercent = { count: number } | { percent: number };
@@ -37,6 +38,8 @@ export interface LocalRuntimeSettings {
   logDir?: string;
   /** container holds the container runtimes' settings (`--image`, `--image-new`, `--port`). */
   container?: { image?: string; imageNew?: string; port?: number };
+  /** ingress puts a real proxy (nginx, haproxy) in front of the pods (`--ingress`); traffic then enters through it. */
+  ingress?: IngressSettings;
 }
 
 /** DEFAULT_LOCAL_SETTINGS mirrors Kubernetes' defaults where Kubernetes has one. */
@@ -77,6 +80,7 @@ export function localRuntimeParams(s: LocalRuntimeSettings): Record<string, unkn
     rollout: s.rollout,
     image: s.container?.image ?? null,
     imageNew: s.container?.imageNew ?? null,
+    ...(s.ingress ? { ingress: s.ingress.kind, ingressDelayMs: s.ingress.delayMs, ingressTls: s.ingress.tls } : {}),
   };
 }
 

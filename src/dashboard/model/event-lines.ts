@@ -138,6 +138,8 @@ export function describeEvent(e: ClusterEvent, podWidth: number): string | null 
       return `${label} (${e.resource})`;
     case 'note':
       return e.message;
+    case 'ingress':
+      return `${e.proxy} ingress ${e.action}${e.endpoints ? `: ${e.endpoints.length} endpoint${e.endpoints.length === 1 ? '' : 's'}` : ''}${e.detail ? ` (${e.detail})` : ''}`;
     default:
       return isPodEvent(e) ? `${ellipsize(e.pod, podWidth)} ${label}` : label;
   }
