@@ -2,6 +2,7 @@
 // precisely: it splits requests (no bodies) and hands each one, numbered, to
 // a behaviour that writes whatever bytes it likes, resets or closes.
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
 
 /** RawRequest is one request the raw server read. */
@@ -13,6 +14,14 @@ export interface RawRequest {
   /** head is the request's header section. */
   head: string;
   socket: net.Socket;
+  /** servername is the SNI the client sent (TLS only; undefined without). */
+  servername?: string;
+}
+
+/** RawTls makes the raw server speak TLS with this key and certificate (PEM). */
+export interface RawTls {
+  key: string;
+  cert: string;
 }
 
 /** RawServer is a running raw server. */
@@ -24,11 +33,16 @@ export interface RawServer {
   close(): Promise<void>;
 }
 
-/** startRawServer listens on 127.0.0.1, port 0, and calls `behaviour` for each request. */
-export async function startRawServer(behaviour: (req: RawRequest) => void): Promise<RawServer> {
+/** startRawServer listens on 127.0.0.1, port 0, and calls `behaviour` for each request (over TLS with `tlsOptions`). */
+export async function startRawServer(
+  behaviour: (req: RawRequest) => void,
+  tlsOptions?: RawTls,
+): Promise<RawServer> {
   let n = 0;
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
+  const onSocket = (socket: net.Socket): void => {
+    const sni = (socket as tls.TLSSocket).servername;
+    const servername = typeof sni === 'string' ? sni : undefined;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
@@ -41,14 +55,18 @@ export async function startRawServer(behaviour: (req: RawRequest) => void): Prom
         pending = pending.slice(end + 4);
         n += 1;
         onConn += 1;
-        behaviour({ n, onConn, head, socket });
+        behaviour({ n, onConn, head, socket, ...(servername !== undefined ? { servername } : {}) });
       }
     });
-  });
+  };
+  const server =
+    tlsOptions === undefined
+      ? net.createServer(onSocket)
+      : tls.createServer(tlsOptions, onSocket).on('tlsClientError', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `${tlsOptions === undefined ? 'http' : 'https'}://127.0.0.1:${port}/`,
     port,
     get requests() {
       return n;
