@@ -40,8 +40,18 @@ function isAddress(s: string): boolean {
   return ADDRESS.test(s);
 }
 
-/** terminatingPod is a pod whose termination window holds `atMs`, other than `except`. */
-function terminatingPod(pods: PodIndex, atMs: number, except: string | undefined): string | undefined {
+/**
+ * failingPodAt is the pod that most likely failed a request the proxy retried
+ * without saying where: one the ingress still routed at `atMs` that was already
+ * terminating (or gone), else one whose termination window holds `atMs`;
+ * never `except`, the pod that answered.
+ */
+function failingPodAt(pods: PodIndex, ix: IngressIndex, atMs: number, except: string | undefined): string | undefined {
+  for (const pod of routedAt(ix, atMs) ?? []) {
+    const t = pods.timelines.get(pod);
+    const start = t ? terminationStartMs(t) : null;
+    if (pod !== except && start !== null && start <= atMs) return pod;
+  }
   return pods.termWindows.find((w) => w.pod !== except && atMs >= w.startMs && atMs <= w.endMs)?.pod;
 }
 
@@ -212,7 +222,7 @@ export function savedRequests(results: Results, pods: PodIndex, ix: IngressIndex
     const startAtMs = record.startAtMs ?? record.endAtMs;
     const named = isAddress(record.upstream.split(',')[0]?.trim() ?? '');
     // HAProxy does not say which server failed first ("-, addr"): the pod terminating then, but the one that answered.
-    const pod = named ? headerPods(record.upstream, ix)[0] : terminatingPod(pods, startAtMs, headerPods(record.upstream, ix).at(-1));
+    const pod = named ? headerPods(record.upstream, ix)[0] : failingPodAt(pods, ix, startAtMs, headerPods(record.upstream, ix).at(-1));
     return { record, pod, cause: frontDoorCause(record.endAtMs, 502, pod, pods, ix, named, startAtMs) };
   });
 }

@@ -11,8 +11,8 @@ export interface DemoVariant {
   expect: FindingId | 'pass';
   lesson: string;
   fix: string;
-  /** behindIngress: what the rung shows through `--ingress` instead, when that differs (the proxy changes what clients see). */
-  behindIngress?: { expect: FindingId | 'pass'; lesson: string };
+  /** behindIngress: what the rung shows through each `--ingress` proxy instead, when that differs (the proxy changes what clients see). */
+  behindIngress?: Partial<Record<string, { expect: FindingId | 'pass'; lesson: string }>>;
 }
 
 /** DEMO_VARIANTS is the ladder of issue 4, in order. */
@@ -47,8 +47,14 @@ export const DEMO_VARIANTS: readonly DemoVariant[] = [
     lesson: 'no new connections reach the pod any more, but requests on kept-alive connections are cut when the app closes them at SIGTERM',
     fix: 'drain: answer with Connection: close, close a connection only once idle, finish in-flight requests, then exit',
     behindIngress: {
-      expect: 'pass',
-      lesson: 'behind an ingress the clients\' keep-alive connections end at the proxy: once the preStop sleep outlasts the Service and ingress delays, the proxy sends the pod nothing more, so the cut at SIGTERM meets only idle pooled connections (with a shorter preStop the proxy\'s in-flight POSTs die as 502: upstream-keepalive-reset)',
+      nginx: {
+        expect: 'pass',
+        lesson: 'behind nginx the clients\' keep-alive connections end at the proxy, and its reload drops its pooled connections to a removed pod: once the preStop sleep outlasts the Service and ingress delays, the cut at SIGTERM reaches nobody (with a shorter preStop, in-flight POSTs die as 502: upstream-keepalive-reset)',
+      },
+      haproxy: {
+        expect: 'upstream-keepalive-reset',
+        lesson: 'behind HAProxy a server set to maintenance through the runtime API keeps the connections client sessions already hold to it, so requests still reach the pod after the ingress dropped it and the cut at SIGTERM closes them: a preStop sleep is not enough, the app must drain',
+      },
     },
   },
   {
@@ -83,7 +89,8 @@ export function judgeVariant(v: DemoVariant, r: Results): VariantOutcome {
   const a = r.analysis;
   const failed = r.totals.failed;
   const ids = a?.findings.map((f) => f.id) ?? [];
-  const expect = r.meta.params.ingress !== undefined && v.behindIngress ? v.behindIngress.expect : v.expect;
+  const ingress = r.meta.params.ingress;
+  const expect = (typeof ingress === 'string' ? v.behindIngress?.[ingress]?.expect : undefined) ?? v.expect;
   if (expect === 'pass') {
     const ok = a?.verdict.pass === true;
     return { ok, headline: ok ? `${failed} failed requests, verdict PASS` : `${failed} failed requests (${ids.join(', ') || 'no finding'}), verdict FAIL — expected a clean pass` };
@@ -102,9 +109,9 @@ export function judgeVariant(v: DemoVariant, r: Results): VariantOutcome {
   return { ok, headline: ok ? `${count} → ${expect}${retry}` : `${failed} failed requests; expected ${expect}, found ${ids.join(', ') || 'nothing'}` };
 }
 
-/** lessonFor is a rung's lesson, through an ingress when `ingress`. */
-export function lessonFor(v: DemoVariant, ingress: boolean): string {
-  return ingress && v.behindIngress ? v.behindIngress.lesson : v.lesson;
+/** lessonFor is a rung's lesson, through the `ingress` proxy when one is named. */
+export function lessonFor(v: DemoVariant, ingress: string | undefined): string {
+  return (ingress !== undefined ? v.behindIngress?.[ingress]?.lesson : undefined) ?? v.lesson;
 }
 
 /** fixFor is the short fix of a rung, for the lesson block (the report carries the full one). */

@@ -5,6 +5,7 @@ import { formatRate } from '../analysis/verdict.js';
 import { kindsText } from '../analysis/findings.js';
 import type { Analysis, ConnTotals, FailureRecord, LatencySummary, Results } from '../results/types.js';
 import { FAILURE_KINDS, OUTCOME_MEANING } from '../results/types.js';
+import { frontDoorLines } from './front-door-lines.js';
 import { createTextStyle, sanitizeForTerminal, wrapText, type TextStyle } from './text-style.js';
 
 /** SummaryOptions say how the summary is printed. */
@@ -39,6 +40,7 @@ export function formatSummary(results: Results, options: SummaryOptions): string
   out.push(`${st.bold('requests'.padEnd(LABEL))}ok ${t.ok} · ${failedText} (${formatRate(rate)})`);
   out.push(`${' '.repeat(LABEL)}${connLine('new conns', t.byConn.new)}`);
   out.push(`${' '.repeat(LABEL)}${connLine('reused', t.byConn.reused)}`);
+  for (const line of frontDoorLines(results)) row('', line);
   for (const k of FAILURE_KINDS) {
     const n = t.byKind[k];
     if (!n) continue;

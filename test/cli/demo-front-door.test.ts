@@ -19,7 +19,7 @@ test('frontDoorLine says what GETs saw, what POSTs saw and what the retries hid'
   assert.equal(frontDoorLine(r), 'GETs saw 1 failed of 244 · POSTs saw 5 failed of 245 · retries hid 62');
 });
 
-test('behind an ingress the prestop rung must pass (the proxy sends the pod nothing by its SIGTERM); directly it must show keepalive-reset', () => {
+test('the prestop rung: directly keepalive-reset; behind nginx a clean pass (its reload drops pooled connections); behind HAProxy upstream-keepalive-reset', () => {
   const prestop = DEMO_VARIANTS.find((v) => v.name === 'prestop');
   assert.ok(prestop);
   const direct = makeResults();
@@ -28,8 +28,11 @@ test('behind an ingress the prestop rung must pass (the proxy sends the pod noth
   const behind = structuredClone(direct);
   behind.meta.params.ingress = 'nginx';
   assert.equal(judgeVariant(prestop, behind).ok, true);
-  assert.match(lessonFor(prestop, true), /behind an ingress/);
-  assert.equal(lessonFor(prestop, false), prestop.lesson);
+  behind.meta.params.ingress = 'haproxy';
+  assert.equal(judgeVariant(prestop, behind).ok, false, 'behind HAProxy a clean pass misses the lesson');
+  assert.match(lessonFor(prestop, 'nginx'), /behind nginx/);
+  assert.match(lessonFor(prestop, 'haproxy'), /behind HAProxy/);
+  assert.equal(lessonFor(prestop, undefined), prestop.lesson);
 });
 
 test('rollcheck demo --ingress haproxy: each rung runs through the proxy and says what GETs and POSTs saw', { skip: skipUnless('haproxy') }, async (t) => {
@@ -48,5 +51,6 @@ test('rollcheck demo --ingress haproxy: each rung runs through the proxy and say
   }
   // HAProxy changes servers without a reload: a draining app behind it loses nothing.
   assert.equal(runs[1]?.totals.failed, 0, JSON.stringify(runs[1]?.failures.slice(0, 3)));
-  assert.equal(code, runs.every((r) => r.analysis?.verdict.pass) ? 0 : 1, out);
+  const variants = DEMO_VARIANTS.filter((v) => v.name === 'prestop' || v.name === 'drain');
+  assert.equal(code, runs.every((r, i) => judgeVariant(variants[i] as (typeof variants)[number], r).ok) ? 0 : 1, out);
 });

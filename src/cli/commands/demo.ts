@@ -148,7 +148,7 @@ async function runDemo(io: Io, opts: Record<string, unknown>): Promise<number> {
     allOk &&= outcome.ok;
     io.stdout.write(`      ${outcome.ok ? st.green('✓') : st.red('✗')} ${outcome.headline}\n`);
     if (plan.ingress) io.stdout.write(`      ${frontDoorLine(results)}\n`);
-    for (const line of wrapText(lessonFor(v, plan.ingress !== undefined), width, '      lesson: ', '              ')) io.stdout.write(line + '\n');
+    for (const line of wrapText(lessonFor(v, plan.ingress?.kind), width, '      lesson: ', '              ')) io.stdout.write(line + '\n');
     for (const line of wrapText(fixFor(v), width, '      fix:    ', '              ')) io.stdout.write(line + '\n');
     io.stdout.write(st.dim(`      report: ${htmlPathFor(variantPath(plan, v, i))}`) + '\n\n');
   }
