@@ -88,7 +88,7 @@ export class InFlightRequest implements Dispatcher.DispatchHandler {
       const want = this.podHeader;
       for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
         if (sameNameIgnoringCase(rawHeaders[i] as Buffer, want)) {
-          const value = rawHeaders[i + 1] as Buffer;
+          const value = owsView(rawHeaders[i + 1] as Buffer);
           this.podNamed = true;
           // The same pod answers a connection again and again: keep its string, don't decode anew.
           const last = slot.pod;
@@ -142,10 +142,10 @@ export class InFlightRequest implements Dispatcher.DispatchHandler {
       if (sameNameIgnoringCase(name, names.upstream)) {
         const value = rawHeaders[i + 1] as Buffer;
         // A success matters only when the proxy retried (a list); don't make a string per request otherwise.
-        if (failed || value.includes(0x2c)) this.upstream = value.toString('latin1');
+        if (failed || value.includes(0x2c)) this.upstream = owsTrimmed(value);
       }
-      else if (failed && sameNameIgnoringCase(name, SERVER)) this.server = (rawHeaders[i + 1] as Buffer).toString('latin1');
-      else if (failed && sameNameIgnoringCase(name, VIA)) this.via = (rawHeaders[i + 1] as Buffer).toString('latin1');
+      else if (failed && sameNameIgnoringCase(name, SERVER)) this.server = owsTrimmed(rawHeaders[i + 1] as Buffer);
+      else if (failed && sameNameIgnoringCase(name, VIA)) this.via = owsTrimmed(rawHeaders[i + 1] as Buffer);
     }
     if (failed) this.sniff = [];
   }
@@ -180,6 +180,26 @@ export class InFlightRequest implements Dispatcher.DispatchHandler {
     });
     this.settle(this, kind, code ?? err.name, err.message);
   }
+}
+
+/** owsView is `value` without blanks around it (undici keeps trailing ones), the same buffer when it has none. */
+function owsView(value: Buffer): Buffer {
+  const n = value.length;
+  if (n === 0 || (!isBlank(value[0] as number) && !isBlank(value[n - 1] as number))) return value;
+  let s = 0;
+  let e = n;
+  while (s < e && isBlank(value[s] as number)) s += 1;
+  while (e > s && isBlank(value[e - 1] as number)) e -= 1;
+  return value.subarray(s, e);
+}
+
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === 0x09;
+}
+
+/** owsTrimmed reads a header value as latin1 without the blanks (SP, HTAB) around it, which undici keeps at its end. */
+function owsTrimmed(value: Buffer): string {
+  return owsView(value).toString('latin1');
 }
 
 /** sameNameIgnoringCase compares a header name with a lower-case one, ASCII case-insensitively, without a string. */
