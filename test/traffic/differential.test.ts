@@ -467,6 +467,24 @@ differential({
   },
 });
 
+const plainSeen: string[] = [];
+
+differential({
+  name: 'plain HTTP with --resolve NAME:PORT:127.0.0.1: the name, never resolved, is the Host',
+  target: (server) => ({
+    url: `http://${FRONT_DOOR_NAME}:${server.port}/`,
+    settings: { resolve: { host: FRONT_DOOR_NAME, port: server.port, addr: '127.0.0.1' } },
+  }),
+  behaviour: ({ head, socket }) => {
+    plainSeen.push((/\r\nhost: *([^\r]+)/i.exec(head)?.[1] ?? '-').replace(/:\d+$/, ':PORT'));
+    socket.write(ok200());
+  },
+  expect: (r, requests) => {
+    assert.deepEqual([...new Set(plainSeen.splice(0))], [`${FRONT_DOOR_NAME}:PORT`]);
+    assert.equal(r.totals.ok, requests);
+  },
+});
+
 // A known difference, pinned: a certificate that does not name the host. The lean client fails every
 // request with ERR_TLS_CERT_ALTNAME_INVALID; undici 7 (client.js, handleConnectError) fails the first and
 // then sends nothing more on that Client, so the rest stay in flight until the stop. A real run never gets
