@@ -56,7 +56,7 @@ export function analyze(results: Results, thresholds: Thresholds): Analysis {
       const verdict = proxiedCause(f, a.pod, pods, ingress);
       a = attributeProxied(f, i, a, verdict.pod, pods, withText);
       const near = a.event !== undefined && Math.abs(failureAtMs(f) - a.event.atMs) <= NEAR_EVENT_MS;
-      cause = verdict.cause ?? (near || a.pod !== undefined ? undefined : 'unrelated-errors');
+      cause = byPodEnd(verdict.cause, a.pod, ends) ?? (near || a.pod !== undefined ? undefined : 'unrelated-errors');
     } else if (ingress.proxy !== null && CONNECTION_KINDS.has(f.kind)) {
       // Behind the embedded ingress the client's connections end at the proxy: the pod last named on one says
       // nothing. nginx closes them when it reloads; HAProxy closes one to pass on a pod's cut of a reused
@@ -66,7 +66,7 @@ export function analyze(results: Results, thresholds: Thresholds): Analysis {
         a = { failure: i, how: 'none', text: withText ? `${KIND_NOUN[f.kind]} on a reused client connection that ${ingress.proxy} closed when it reloaded its configuration` : '' };
       } else {
         a = attributeFailure({ ...f, pod: undefined }, i, pods, withText);
-        cause = frontDoorCause(failureAtMs(f), 0, a.pod, pods, ingress, false, f.startAtMs);
+        cause = byPodEnd(frontDoorCause(failureAtMs(f), 0, a.pod, pods, ingress, false, f.startAtMs), a.pod, ends);
         if (withText && a.text) a.text += ` (${ingress.proxy} closed the client connection without an answer)`;
       }
     } else {
@@ -88,6 +88,17 @@ export function analyze(results: Results, thresholds: Thresholds): Analysis {
   if (warnings.length > 0) analysis.warnings = warnings;
   if (results.failures.length > ATTRIBUTION_CAP) analysis.attributionsOmitted = results.failures.length - ATTRIBUTION_CAP;
   return analysis;
+}
+
+/**
+ * byPodEnd: a failure through a proxy at a pod's SIGKILL counts towards how
+ * that pod ended (termination.ts decides sigterm-ignored, grace-too-short or
+ * prestop-exceeds-grace), as a direct failure there does.
+ */
+function byPodEnd(cause: FindingId | undefined, pod: string | undefined, ends: ReturnType<typeof classifyPodEnds>): FindingId | undefined {
+  if (cause !== 'sigterm-ignored' || pod === undefined) return cause;
+  const end = ends.get(pod);
+  return end === undefined || end.kind === 'teardown' || end.kind === 'crashed' ? cause : end.kind;
 }
 
 // Each failure is looked up by binary search: runs can have many failures and many windows.
