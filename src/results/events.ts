@@ -32,7 +32,8 @@ export type ClusterEvent =
   | RunEvent<'step-finished', { index: number; step: string; ok: boolean; error?: string }>
   | RunEvent<'watch-lost', { resource: string; error: string }>
   | RunEvent<'watch-resumed', { resource: string; relisted: boolean }>
-  | RunEvent<'note', { message: string }>;
+  | RunEvent<'note', { message: string }>
+  | RunEvent<'runner-lost', { runner: number; name: string; reason: string; ratePerSec: number }>;
 
 /** ClusterEventKind is the `kind` of any cluster event. */
 export type ClusterEventKind = ClusterEvent['kind'];
@@ -89,4 +90,5 @@ export const EVENT_LABEL: Record<ClusterEventKind, string> = {
   'watch-lost': 'watch lost',
   'watch-resumed': 'watch resumed',
   note: 'note',
+  'runner-lost': 'runner lost',
 };

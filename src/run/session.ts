@@ -10,7 +10,8 @@ import { writeResults } from '../results/io.js';
 import { createRecorder, type Recorder } from '../results/recorder.js';
 import type { Phase, Results, RunMeta, Thresholds } from '../results/types.js';
 import { probe } from '../traffic/probe.js';
-import { createTrafficRunner, type TrafficRunner } from '../traffic/runner.js';
+import { createTrafficRunner, type RunnerOptions, type TrafficRunner } from '../traffic/runner.js';
+import type { RunnerFleet } from './runner-fleet.js';
 import type { TrafficSettings } from '../traffic/settings.js';
 import type { DashboardFinal } from '../dashboard/index.js';
 import { UsageError } from '../errors.js';
@@ -37,6 +38,8 @@ export interface SessionOptions {
   dashboard: boolean;
   /** quiet skips the summary print (demo runs several sessions). */
   quiet?: boolean;
+  /** fleet sends the traffic from N runners instead of this process (`--runners N`). */
+  fleet?: (options: RunnerOptions & { emit(e: ClusterEvent): void }) => RunnerFleet;
   /** finishResults adds to the analysed results before the JSON and the HTML report are written (scenario verdicts). */
   finishResults?: (results: Results) => void;
 }
@@ -99,6 +102,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   const signal = aborter.signal;
   let driver: ClusterDriver | undefined;
   let runner: TrafficRunner | undefined;
+  let fleet: RunnerFleet | undefined;
   let stopReason = 'completed';
   let inFlightAtStop: number | undefined;
   let trafficEndMs: number | undefined;
@@ -108,7 +112,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
     driver = o.driver?.({ clock, emit: (e) => recorder.event(e) });
     const url = await startTarget(o, driver, recorder, signal);
     live = startLive(o, recorder, clock, () => aborter.abort(new Error('quit')));
-    const started = await startTraffic(o, url, clock, recorder);
+    const started = await startTraffic(o, url, clock, recorder, (f) => (fleet = f));
     runner = started.runner;
     const control = makeControl(clock, driver, signal, recorder, started);
     if (o.traffic.warmupMs > 0)
@@ -134,6 +138,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   }
   const interrupted = signal.aborted;
   const results = recorder.finish({ stopReason, interrupted, inFlightAtStop, trafficEndMs });
+  if (fleet) results.meta.runners = fleet.summaries();
   const reportPath = htmlPathFor(o.outPath);
   try {
     results.analysis = analyze(results, o.thresholds);
@@ -191,15 +196,23 @@ async function startTraffic(
   url: string,
   clock: Clock,
   recorder: Recorder,
+  onFleet: (fleet: RunnerFleet) => void,
 ): Promise<{ runner: TrafficRunner; recordFromMs: number }> {
-  const runner = createTrafficRunner({
-    url,
-    settings: o.traffic,
-    clock,
-    sink: (b) => recorder.ingest(b),
-  });
+  const options: RunnerOptions = { url, settings: o.traffic, clock, sink: (b) => recorder.ingest(b) };
+  let runner: TrafficRunner;
+  if (o.fleet) {
+    const fleet = o.fleet({ ...options, emit: (e) => recorder.event(e) });
+    onFleet(fleet);
+    runner = fleet;
+  } else {
+    runner = createTrafficRunner(options);
+  }
   // The schedule starts when the engines do (workers take a moment); recording begins one warm-up later.
-  const { startAtMs, recordFromMs } = await runner.start(o.traffic.warmupMs);
+  // Runners that cannot start (a pod that never schedules) are removed before the error reaches the user.
+  const { startAtMs, recordFromMs } = await runner.start(o.traffic.warmupMs).catch(async (e: unknown) => {
+    await runner.stop(0).catch(() => undefined);
+    throw e;
+  });
   recorder.setPhase('warmup', startAtMs);
   recorder.markRecording(recordFromMs);
   return { runner, recordFromMs };

@@ -1,0 +1,265 @@
+import type { Clock } from '../results/clock.js';
+import { epochNowMs } from '../results/clock.js';
+import type { ClusterEvent } from '../results/events.js';
+import type { TrafficBatch } from '../results/partial.js';
+import { INTERVAL_MS, type RunnerSummary } from '../results/types.js';
+import type { EngineStop } from '../traffic/engine.js';
+import type { RunnerStart, TrafficRunner } from '../traffic/runner.js';
+import { parseRunnerLine, runnerShare, type RunnerRecord, type RunnerSpec } from '../traffic/runner-protocol.js';
+import type { TrafficSettings } from '../traffic/settings.js';
+import { UsageError } from '../errors.js';
+
+/** RunnerChannel is one launched runner as the fleet sees it: its output lines and a way to stop it. */
+export interface RunnerChannel {
+  index: number;
+  /** name is the pod (kube) or "pid N" (local). */
+  name: string;
+  /** lines are the runner's stdout lines; the iterable ends when its output does. */
+  lines: AsyncIterable<string>;
+  /** start tells a runner launched without a start time when to start (local children, on stdin). */
+  start?(atEpochMs: number, warmupMs: number): void;
+  /** stop asks the runner to finish and write its final record (SIGTERM, or deleting its pod). */
+  stop(): void;
+  /** goneReason says why the runner is gone when its output ended early ("pod evicted", "exited 137"). */
+  goneReason(): Promise<string | undefined>;
+}
+
+/** RunnerLauncher starts N runners somewhere (local processes, a Kubernetes Job) and removes them afterwards. */
+export interface RunnerLauncher {
+  /** startAtEpochMs is the common start fixed at launch (a Job), or null when the fleet sends it (local). */
+  launch(specs: RunnerSpec[], signal: AbortSignal): Promise<RunnerChannel[]>;
+  /** waitStarted may fail early (an unschedulable runner) while the fleet waits for the first records. */
+  waitProblem?(): Promise<never>;
+  /** cleanup removes every runner (deletes the Job and its pods, kills children); idempotent. */
+  cleanup(): Promise<void>;
+  /** startDelayMs: how far ahead of launch the common start is fixed (null: the fleet sends it once all said hello). */
+  readonly startDelayMs: number | null;
+  /** clockMethod names how the offset's upper bound is known. */
+  readonly clockMethod: string;
+}
+
+/** FleetOptions configure a fleet of runners that together send a run's traffic. */
+export interface FleetOptions {
+  url: string;
+  settings: TrafficSettings;
+  clock: Clock;
+  count: number;
+  launcher: RunnerLauncher;
+  /** maxRunMs bounds every runner's schedule, in case nobody stops it. */
+  maxRunMs: number;
+  sink(batch: TrafficBatch): void;
+  emit(event: ClusterEvent): void;
+  /** helloTimeoutMs bounds the wait for every runner's first record (default 60 s). */
+  helloTimeoutMs?: number;
+}
+
+/** RunnerFleet is a TrafficRunner whose traffic comes from N runners, merged; it also describes each runner. */
+export interface RunnerFleet extends TrafficRunner {
+  summaries(): RunnerSummary[];
+}
+
+interface RunnerState {
+  spec: RunnerSpec;
+  channel?: RunnerChannel;
+  hello: boolean;
+  started: boolean;
+  helloAt?: number;
+  final?: Extract<RunnerRecord, { type: 'final' }>;
+  lost?: { fromMs: number; reason: string };
+  closedBeforeMs: number;
+  counts: { sent: number; ok: number; failed: number };
+  /** offsetLowMs: max over records of (runner stamp − receive time) ≤ the true offset. */
+  offsetLowMs: number;
+  offsetHighMs: number;
+  done: Promise<void>;
+}
+
+/**
+ * createRunnerFleet launches N runners, each with rate/N, and merges what they
+ * stream into one run: batches go to the sink as they arrive (the recorder
+ * merges HDR histograms exactly), each failure keeps its runner index, and a
+ * runner whose output ends without its final record is lost from its last
+ * closed interval on — an event, and its summary says so.
+ */
+export function createRunnerFleet(o: FleetOptions): RunnerFleet {
+  const aborter = new AbortController();
+  let startAtMs = 0;
+  let stopping = false;
+  const states: RunnerState[] = [];
+  for (let i = 0; i < o.count; i += 1) {
+    states.push({
+      spec: {
+        url: o.url,
+        settings: runnerShare(o.settings, i, o.count),
+        index: i,
+        count: o.count,
+        epochMs: o.clock.startEpochMs,
+        startAtEpochMs: null,
+        warmupMs: o.settings.warmupMs,
+        offsetMs: (i * 1000) / o.settings.ratePerSec,
+        lateStartMs: 1000,
+        maxRunMs: o.maxRunMs,
+      },
+      hello: false,
+      started: false,
+      closedBeforeMs: 0,
+      counts: { sent: 0, ok: 0, failed: 0 },
+      offsetLowMs: -Infinity,
+      offsetHighMs: Infinity,
+      done: Promise.resolve(),
+    });
+  }
+  const markLost = (s: RunnerState, reason: string): void => {
+    if (s.lost || s.final) return;
+    const fromMs = Math.max(startAtMs + o.settings.warmupMs, s.closedBeforeMs);
+    s.lost = { fromMs, reason };
+    o.emit({
+      kind: 'runner-lost',
+      atMs: o.clock.nowMs(),
+      runner: s.spec.index,
+      name: s.channel?.name ?? `runner ${s.spec.index}`,
+      reason: `${reason}; its share (${round(s.spec.settings.ratePerSec)}/s) is lost from ${(fromMs / 1000).toFixed(1)} s`,
+      ratePerSec: s.spec.settings.ratePerSec,
+    });
+  };
+  const onRecord = (s: RunnerState, r: RunnerRecord): void => {
+    s.offsetLowMs = Math.max(s.offsetLowMs, r.at - epochNowMs());
+    switch (r.type) {
+      case 'hello':
+        s.hello = true;
+        s.helloAt = r.at;
+        return;
+      case 'started':
+        s.started = true;
+        // The start line left the coordinator at sentStartAt and reached the runner at startReceivedAt (its clock).
+        if (r.startReceivedAt !== undefined) s.offsetHighMs = Math.min(s.offsetHighMs, r.startReceivedAt - sentStartAt);
+        return;
+      case 'batch': {
+        for (const p of r.batch.partials) {
+          s.counts.sent += p.sent.keepalive + p.sent.fresh;
+          s.counts.ok += p.donePop.keepalive.ok + p.donePop.fresh.ok;
+          s.counts.failed += p.donePop.keepalive.failed + p.donePop.fresh.failed;
+          for (const f of p.failures) f.runner = s.spec.index;
+        }
+        s.closedBeforeMs = Math.max(s.closedBeforeMs, r.batch.closedBefore * INTERVAL_MS);
+        o.sink({ ...r.batch, source: s.spec.index });
+        return;
+      }
+      case 'final':
+        s.final = r;
+        return;
+      case 'error':
+        markLost(s, `runner ${s.spec.index} (${s.channel?.name ?? '?'}): ${r.message}`);
+        return;
+    }
+  };
+  const follow = async (s: RunnerState, ch: RunnerChannel): Promise<void> => {
+    try {
+      for await (const line of ch.lines) {
+        if (line.trim() === '' || line[0] !== '{') continue;
+        let record: RunnerRecord;
+        try {
+          record = parseRunnerLine(line);
+        } catch (e) {
+          if (/speaks/.test(String(e))) throw e;
+          continue;
+        }
+        onRecord(s, record);
+      }
+    } catch (e) {
+      markLost(s, `runner ${s.spec.index} (${ch.name}): ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (!s.final) {
+      const why = (await ch.goneReason().catch(() => undefined)) ?? 'its output ended without a final record';
+      markLost(s, `runner ${s.spec.index} (${ch.name}) ${stopping ? 'did not finish' : 'died'}: ${why}`);
+    }
+  };
+  let sentStartAt = 0;
+
+  return {
+    sources: o.count,
+    async start(warmupMs): Promise<RunnerStart> {
+      const delay = o.launcher.startDelayMs;
+      const startAtEpochMs = delay === null ? null : epochNowMs() + delay;
+      for (const s of states) s.spec = { ...s.spec, startAtEpochMs, warmupMs };
+      const launchedAt = epochNowMs();
+      const channels = await o.launcher.launch(states.map((s) => s.spec), aborter.signal);
+      for (const ch of channels) {
+        const s = states[ch.index];
+        if (!s) continue;
+        s.channel = ch;
+        s.done = follow(s, ch);
+      }
+      const timeoutMs = o.helloTimeoutMs ?? 60_000;
+      const problem = o.launcher.waitProblem?.();
+      problem?.catch(() => undefined);
+      if (startAtEpochMs === null) {
+        await race(waitFor(() => states.every((s) => s.hello || s.lost), timeoutMs, 'every runner to start'), problem);
+        sentStartAt = epochNowMs();
+        const at = sentStartAt + 100;
+        for (const s of states) s.channel?.start?.(at, warmupMs);
+        startAtMs = at - o.clock.startEpochMs;
+      } else {
+        startAtMs = startAtEpochMs - o.clock.startEpochMs;
+        await race(waitFor(() => states.every((s) => s.started || s.lost), Math.max(timeoutMs, (delay ?? 0) + 5000), 'every runner to start'), problem);
+        // A pod's first line comes after the Job was created: only that bounds its clock from above.
+        for (const s of states) if (s.helloAt !== undefined) s.offsetHighMs = Math.min(s.offsetHighMs, s.helloAt - launchedAt);
+      }
+      if (states.every((s) => s.lost)) {
+        throw new UsageError(`no runner started: ${states[0]?.lost?.reason ?? 'unknown'}; see the runners' logs`);
+      }
+      for (const s of states) if (!s.hello && !s.lost) markLost(s, `runner ${s.spec.index} never started`);
+      return { startAtMs, recordFromMs: startAtMs + warmupMs };
+    },
+    endAt(atMs) {
+      // Runners hear only "stop" (SIGTERM): stop them at atMs.
+      const t = setTimeout(() => states.forEach((s) => s.channel?.stop()), Math.max(0, atMs - o.clock.nowMs()));
+      t.unref();
+    },
+    async stop(drainMs): Promise<EngineStop> {
+      stopping = true;
+      for (const s of states) s.channel?.stop();
+      const all = Promise.all(states.map((s) => s.done));
+      const limit = new Promise<void>((r) => setTimeout(r, drainMs + 15_000).unref());
+      await Promise.race([all, limit]);
+      for (const s of states) if (!s.final) markLost(s, `runner ${s.spec.index} (${s.channel?.name ?? '?'}) did not finish in time`);
+      aborter.abort();
+      await o.launcher.cleanup();
+      const inFlight = states.reduce((a, s) => a + (s.counts.sent - s.counts.ok - s.counts.failed), 0);
+      const ends = states.map((s) => s.final?.scheduleEndMs ?? s.lost?.fromMs ?? startAtMs);
+      return { inFlightAtStop: inFlight, scheduleEndMs: Math.max(...ends) };
+    },
+    summaries: () => states.map((s) => summary(s, o.launcher.clockMethod)),
+  };
+}
+
+function summary(s: RunnerState, method: string): RunnerSummary {
+  const low = Number.isFinite(s.offsetLowMs) ? s.offsetLowMs : 0;
+  const high = Number.isFinite(s.offsetHighMs) ? Math.max(s.offsetHighMs, low) : low;
+  return {
+    index: s.spec.index,
+    name: s.channel?.name ?? `runner ${s.spec.index}`,
+    ratePerSec: round(s.spec.settings.ratePerSec),
+    ...s.counts,
+    inFlightAtStop: s.counts.sent - s.counts.ok - s.counts.failed,
+    status: s.lost ? 'lost' : 'finished',
+    ...(s.lost ? { lostFromMs: Math.round(s.lost.fromMs), lostReason: s.lost.reason } : {}),
+    clock: { offsetMs: round((low + high) / 2), uncertaintyMs: round((high - low) / 2), method },
+  };
+}
+
+function round(x: number): number {
+  return Math.round(x * 10) / 10;
+}
+
+async function waitFor(ok: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > until) throw new UsageError(`runners: gave up waiting ${Math.round(timeoutMs / 1000)} s for ${what}; see their logs`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function race(p: Promise<void>, problem: Promise<never> | undefined): Promise<void> {
+  return problem ? Promise.race([p, problem]) : p;
+}
