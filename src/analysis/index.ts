@@ -9,6 +9,7 @@ import { causeOf } from './causes.js';
 import { buildFindings } from './findings.js';
 import { buildPodTimelines } from './pod-timeline.js';
 import { decideVerdict } from './verdict.js';
+import { withLostRunners } from './verdict-runners.js';
 import { failureAtMs, findOutageWindows } from './windows.js';
 
 export { buildPodTimelines } from './pod-timeline.js';
@@ -48,7 +49,7 @@ export function analyze(results: Results, thresholds: Thresholds): Analysis {
   const findings = buildFindings({ results, timelines, causes, pods: podOf });
   const longestOutageMs = windows.reduce((m, w) => Math.max(m, w.durationMs), 0);
   const totalOutageMs = Math.round(windows.reduce((s, w) => s + w.durationMs, 0) * 1000) / 1000;
-  const verdict = decideVerdict({ totals: results.totals, longestOutageMs, findings, thresholds });
+  const verdict = withLostRunners(decideVerdict({ totals: results.totals, longestOutageMs, findings, thresholds }), results.meta.runners);
   const analysis: Analysis = { windows, totalOutageMs, longestOutageMs, attributions, findings, verdict };
   if (results.failures.length > ATTRIBUTION_CAP) analysis.attributionsOmitted = results.failures.length - ATTRIBUTION_CAP;
   return analysis;

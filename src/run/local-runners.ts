@@ -37,12 +37,18 @@ export function createLocalRunners(options: { env?: NodeJS.ProcessEnv } = {}): R
           child.once('error', (e) => resolve(`could not start: ${e.message}`));
         });
         const lines = createInterface({ input: child.stdout! });
+        // One SIGTERM only: a second one makes the CLI quit at once, without its final record.
+        let stopSent = false;
         return {
           index: spec.index,
           name: `pid ${child.pid ?? '?'}`,
           lines,
           start: (at, warmupMs) => void child.stdin?.write(`start ${at} ${warmupMs}\n`),
-          stop: () => void (child.exitCode === null && child.signalCode === null && child.kill('SIGTERM')),
+          stop: () => {
+            if (stopSent || child.exitCode !== null || child.signalCode !== null) return;
+            stopSent = true;
+            child.kill('SIGTERM');
+          },
           goneReason: async () => {
             const how = await exited;
             const last = stderr.trim().split('\n').pop();
