@@ -146,6 +146,11 @@ export function createRunnerFleet(o: FleetOptions): RunnerFleet {
         return;
       }
       case 'final':
+        // A runner that finished before it was asked to (its pod deleted under it) sent less than its share.
+        if (!stopping) {
+          s.lost = { fromMs: r.scheduleEndMs, reason: `runner ${s.spec.index} (${s.channel?.name ?? '?'}) stopped early (SIGTERM: pod deleted or evicted?)` };
+          o.emit({ kind: 'runner-lost', atMs: o.clock.nowMs(), runner: s.spec.index, name: s.channel?.name ?? '?', reason: s.lost.reason, ratePerSec: s.spec.settings.ratePerSec });
+        }
         s.final = r;
         return;
       case 'error':
@@ -194,14 +199,18 @@ export function createRunnerFleet(o: FleetOptions): RunnerFleet {
       const problem = o.launcher.waitProblem?.();
       problem?.catch(() => undefined);
       if (startAtEpochMs === null) {
-        await race(waitFor(() => states.every((s) => s.hello || s.lost), timeoutMs, 'every runner to start'), problem);
+        if (!(await race(waitFor(() => states.every((s) => s.hello || s.lost), timeoutMs), problem))) {
+          throw new UsageError(`runners: gave up waiting ${Math.round(timeoutMs / 1000)} s for every runner to start; see their logs`);
+        }
         sentStartAt = epochNowMs();
         const at = sentStartAt + 100;
         for (const s of states) s.channel?.start?.(at, warmupMs);
         startAtMs = at - o.clock.startEpochMs;
       } else {
         startAtMs = startAtEpochMs - o.clock.startEpochMs;
-        await race(waitFor(() => states.every((s) => s.started || s.lost), Math.max(timeoutMs, (delay ?? 0) + 5000), 'every runner to start'), problem);
+        // A runner not sending by then never started: its share is lost, the others go on.
+        await race(waitFor(() => states.every((s) => s.started || s.lost), (delay ?? 0) + 10_000), problem);
+        for (const s of states) if (!s.started) markLost(s, `runner ${s.spec.index} (${s.channel?.name ?? '?'}) never started`);
         // A pod's first line comes after the Job was created: only that bounds its clock from above.
         for (const s of states) if (s.helloAt !== undefined) s.offsetHighMs = Math.min(s.offsetHighMs, s.helloAt - launchedAt);
       }
@@ -252,14 +261,16 @@ function round(x: number): number {
   return Math.round(x * 10) / 10;
 }
 
-async function waitFor(ok: () => boolean, timeoutMs: number, what: string): Promise<void> {
+/** waitFor resolves true once ok(), false after timeoutMs. */
+async function waitFor(ok: () => boolean, timeoutMs: number): Promise<boolean> {
   const until = Date.now() + timeoutMs;
   while (!ok()) {
-    if (Date.now() > until) throw new UsageError(`runners: gave up waiting ${Math.round(timeoutMs / 1000)} s for ${what}; see their logs`);
+    if (Date.now() > until) return false;
     await new Promise((r) => setTimeout(r, 20));
   }
+  return true;
 }
 
-function race(p: Promise<void>, problem: Promise<never> | undefined): Promise<void> {
+function race(p: Promise<boolean>, problem: Promise<never> | undefined): Promise<boolean> {
   return problem ? Promise.race([p, problem]) : p;
 }

@@ -33,6 +33,8 @@ export interface KubeApiServerOptions {
   watchLifetimeMs?: number;
   /** onPatch lets the model react to a Deployment PATCH (start a rollout, scale). */
   onPatch?(name: string, before: KubeObject, after: KubeObject): void;
+  /** route answers requests another part of the server owns (jobs.ts: jobs, pods/log); true when it did. */
+  route?(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
   /** onDeletePod lets the model terminate a pod (graceSeconds from the request, if any). */
   onDeletePod?(name: string, graceSeconds: number | undefined): boolean;
 }
@@ -171,6 +173,7 @@ async function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Prom
     // A real API server sends a Status; client-node drops the body of a 401 anyway.
     return status(res, 401, 'Unauthorized', 'Unauthorized');
   }
+  if (await ctx.options.route?.(req, res, url)) return;
   const m = PATH.exec(url.pathname);
   const info = m ? RESOURCES[m[3] as string] : undefined;
   if (!m || !info || info.prefix !== m[1]) return status(res, 404, 'NotFound', `the server could not find the requested resource`);

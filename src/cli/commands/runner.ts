@@ -15,7 +15,7 @@ export function registerRunner(program: Command, ctx: CommandContext): void {
     .description('internal: send one share of the traffic and stream it as NDJSON (started by --runners N)')
     .requiredOption('--spec <json>', 'the runner spec the coordinator wrote')
     .action(async (opts: { spec: string }) => {
-      const spec = readSpec(opts.spec);
+      const spec = withJobIndex(readSpec(opts.spec), ctx.io.env.JOB_COMPLETION_INDEX);
       ctx.setExit(await runRunner(spec, { out: ctx.io.stdout, stop: ctx.io.interrupt, ...(ctx.io.stdin ? { stdin: ctx.io.stdin } : {}) }));
     });
 }
@@ -33,4 +33,14 @@ function readSpec(text: string): RunnerSpec {
     throw new UsageError(`--spec: ${bad ?? 'url or settings'} is missing; this command is started by \`rollcheck run --runners N\``);
   }
   return spec as RunnerSpec;
+}
+
+// A Job's pods share one spec (index -1): each takes its index from the Indexed Job and interleaves by it.
+function withJobIndex(spec: RunnerSpec, fromEnv: string | undefined): RunnerSpec {
+  if (spec.index >= 0) return spec;
+  const index = Number(fromEnv);
+  if (fromEnv === undefined || !Number.isInteger(index) || index < 0 || index >= spec.count) {
+    throw new UsageError('--spec: index -1 needs JOB_COMPLETION_INDEX (an Indexed Job sets it)');
+  }
+  return { ...spec, index, offsetMs: (index * 1000) / (spec.settings.ratePerSec * spec.count) };
 }
