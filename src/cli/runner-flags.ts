@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { parseDurationMs, parsePositive } from '../parse.js';
+import { VERSION } from '../version.js';
 
 const MAX_RUNNERS = 200;
 
@@ -18,7 +19,7 @@ export function addRunnerOptions(cmd: Command, where: 'local' | 'kube'): void {
   cmd.option('--runners <n>', `send the traffic from N runners (${whereText}), each at rate/N, merged live`);
   if (where === 'kube') {
     cmd
-      .option('--runner-image <image>', 'image of the runner pods: rollcheck on Node 20 (manifests/runner/Dockerfile)', 'ghcr.io/rollcheck/rollcheck:latest')
+      .option('--runner-image <image>', 'image of the runner pods: this rollcheck version on Node 20 (build it with manifests/runner/Dockerfile)', `rollcheck:${VERSION}`)
       .option('--runner-start-delay <duration>', 'time the runner pods get to start before the common start', '20s');
   }
 }

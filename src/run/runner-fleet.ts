@@ -97,7 +97,7 @@ export function createRunnerFleet(o: FleetOptions): RunnerFleet {
         startAtEpochMs: null,
         warmupMs: o.settings.warmupMs,
         offsetMs: (i * 1000) / o.settings.ratePerSec,
-        lateStartMs: 1000,
+        lateStartMs: 60_000,
         maxRunMs: o.maxRunMs,
       },
       hello: false,
@@ -203,7 +203,7 @@ export function createRunnerFleet(o: FleetOptions): RunnerFleet {
           throw new UsageError(`runners: gave up waiting ${Math.round(timeoutMs / 1000)} s for every runner to start; see their logs`);
         }
         sentStartAt = epochNowMs();
-        const at = sentStartAt + 100;
+        const at = sentStartAt + 300;
         for (const s of states) s.channel?.start?.(at, warmupMs);
         startAtMs = at - o.clock.startEpochMs;
       } else {

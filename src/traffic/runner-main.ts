@@ -48,12 +48,13 @@ export async function runRunner(spec: RunnerSpec, io: RunnerIo): Promise<RunnerE
   if (start === null) return 2;
   const startAtMs = start.atEpochMs - spec.epochMs;
   const lateMs = clock.nowMs() - startAtMs;
-  if (lateMs > spec.lateStartMs) {
+  if (lateMs > Math.min(spec.lateStartMs, start.warmupMs)) {
     write({ type: 'error', at: epochNowMs(), message: `ready ${Math.round(lateMs)} ms after the common start: not starting (share lost)` });
     return 2;
   }
   const recordFromMs = startAtMs + start.warmupMs;
-  engine.start(startAtMs, recordFromMs);
+  // Late but within the warm-up: start now, on the same recording start, rather than burst to catch up.
+  engine.start(Math.max(startAtMs, clock.nowMs()), recordFromMs);
   engine.endAt(recordFromMs + spec.maxRunMs);
   write({ type: 'started', at: epochNowMs(), startAtMs, recordFromMs, ...(start.receivedAt === undefined ? {} : { startReceivedAt: start.receivedAt }) });
   // A local child whose coordinator went away sees its stdin end: it stops rather than send forever.

@@ -23,7 +23,7 @@ export interface RunnerSpec {
   warmupMs: number;
   /** offsetMs interleaves runner i's schedule: i / total rate seconds. */
   offsetMs: number;
-  /** lateStartMs: a runner ready this long after the common start refuses to start (its share is lost). */
+  /** lateStartMs: a runner ready this long after the common start (or past the warm-up) refuses to start: its share is lost. */
   lateStartMs: number;
   /** maxRunMs bounds the schedule even if nobody ever stops the runner. */
   maxRunMs: number;

@@ -10,6 +10,20 @@ import type { Results } from '../../src/results/types.js';
 import { createTestIo } from '../helpers.js';
 import { startLocalBackedCluster } from '../kube-api-server/local-backing.js';
 import { createJobRunner, type JobRunner } from '../kube-api-server/jobs.js';
+import { parseAllDocuments } from 'yaml';
+
+const ROOT = join(import.meta.dirname, '../..');
+
+/** rbacVerbs reads a manifest's Role rules as "verb resource" pairs. */
+function rbacVerbs(file: string): Set<string> {
+  const out = new Set<string>();
+  for (const doc of parseAllDocuments(readFileSync(join(ROOT, file), 'utf8'))) {
+    const o = doc.toJS() as { kind?: string; rules?: Array<{ resources: string[]; verbs: string[] }> };
+    if (o.kind !== 'Role') continue;
+    for (const r of o.rules ?? []) for (const res of r.resources) for (const v of r.verbs) out.add(`${v} ${res}`);
+  }
+  return out;
+}
 
 const RATE = 300;
 
@@ -30,7 +44,7 @@ async function sandbox(t: { after(fn: () => unknown): void }, settings: Partial<
   const out = join(dir, 'run.json');
   const args = (...extra: string[]) => [
     'run', '--kubeconfig', cluster.server.writeKubeconfig(dir), '--deployment', 'demo', '--url', cluster.proxyUrl,
-    '--runners', '3', '--rate', String(RATE), '--runner-start-delay', '4s', '--warmup', '500ms', '--baseline', '1s', '--cooldown', '1s',
+    '--runners', '3', '--rate', String(RATE), '--runner-start-delay', '8s', '--warmup', '2s', '--baseline', '1s', '--cooldown', '1s',
     '--rollout-timeout', '60s', '--no-dashboard', '--out', out, ...extra,
   ];
   const leftovers = () => ({
@@ -67,6 +81,11 @@ test('run --runners 3 on the shell demo: 3 runner pods merged, sent on schedule,
   assert.ok(r.failures.length > 0 && r.failures.every((f) => f.runner !== undefined));
   assert.deepEqual(s.leftovers(), { jobs: 0, pods: 0, processes: 0 });
   assert.ok(s.jobs.requests.includes('create jobs') && s.jobs.requests.includes('delete jobs') && s.jobs.requests.includes('get pods/log'));
+  // Every call the runner path made is in manifests/rbac-runners.yaml; every call of the run in rbac.yaml + rbac-runners.yaml.
+  const runnersRole = rbacVerbs('manifests/rbac-runners.yaml');
+  const both = new Set([...runnersRole, ...rbacVerbs('manifests/rbac.yaml')]);
+  for (const call of [...new Set([...s.jobs.requests, 'watch pods'])]) assert.ok(runnersRole.has(call), `rbac-runners.yaml allows ${call}`);
+  for (const call of new Set(s.cluster.server.requests)) assert.ok(both.has(call), `rbac.yaml + rbac-runners.yaml allow ${call}`);
 });
 
 test('run --runners 3: a runner pod killed mid-run loses its share from then on, the run completes, nothing else is lost', async (t) => {

@@ -49,7 +49,7 @@ interface PodSeen {
  * completions = N, backoffLimit 0, labelled with the run id), follows each pod's
  * log through pods/log with follow=true, and deletes the Job with foreground
  * propagation so that no runner pod outlives the run. Verbs used: jobs create,
- * get, delete; pods watch (and list); pods/log get (manifests/rbac-runners.yaml).
+ * get, delete; pods watch; pods/log get (manifests/rbac-runners.yaml).
  */
 export function createRunnerJob(settings: RunnerJobSettings) {
   const access = loadKubeAccess(settings);
@@ -177,10 +177,15 @@ export function createRunnerJob(settings: RunnerJobSettings) {
     /** cleanup deletes the Job (foreground: its pods first) and waits until no runner pod is left. */
     async cleanup(): Promise<void> {
       await deleteJob();
+      // Foreground: the Job stays until its pods are gone, so "Job gone" means "no runner left".
       const until = Date.now() + 60_000;
-      while (Date.now() < until) {
-        const left = await api.call('list', 'pods', (o) => api.core.listNamespacedPod({ namespace, labelSelector: `${RUN_LABEL}=${settings.runId}` }, o));
-        if (left.items.length === 0) break;
+      while (created && Date.now() < until) {
+        const gone = await batch.readNamespacedJob({ name: jobName, namespace }, api.options()).then(
+          () => false,
+          // 404 is the answer awaited; any other error means this cannot be checked, so stop asking.
+          () => true,
+        );
+        if (gone) break;
         await new Promise((r) => setTimeout(r, 250));
       }
       watch?.abort();
