@@ -44,6 +44,7 @@ export function createLocalRunners(options: { env?: NodeJS.ProcessEnv } = {}): R
           name: `pid ${child.pid ?? '?'}`,
           lines,
           start: (at, warmupMs) => void child.stdin?.write(`start ${at} ${warmupMs}\n`),
+          end: (atMs) => void child.stdin?.write(`end ${atMs}\n`),
           stop: () => {
             if (stopSent || child.exitCode !== null || child.signalCode !== null) return;
             stopSent = true;

@@ -18,6 +18,8 @@ export interface RunnerChannel {
   lines: AsyncIterable<string>;
   /** start tells a runner launched without a start time when to start (local children, on stdin). */
   start?(atEpochMs: number, warmupMs: number): void;
+  /** end bounds a runner's schedule exactly at run-clock `atMs` (local children, on stdin); without it, stop at that time. */
+  end?(atMs: number): void;
   /** stop asks the runner to finish and write its final record (SIGTERM, or deleting its pod). */
   stop(): void;
   /** goneReason says why the runner is gone when its output ended early ("pod evicted", "exited 137"). */
@@ -85,6 +87,7 @@ export function createRunnerFleet(o: FleetOptions): RunnerFleet {
   const aborter = new AbortController();
   let startAtMs = 0;
   let stopping = false;
+  let endAtMs = Infinity;
   const states: RunnerState[] = [];
   for (let i = 0; i < o.count; i += 1) {
     states.push({
@@ -147,7 +150,7 @@ export function createRunnerFleet(o: FleetOptions): RunnerFleet {
       }
       case 'final':
         // A runner that finished before it was asked to (its pod deleted under it) sent less than its share.
-        if (!stopping) {
+        if (!stopping && r.scheduleEndMs < endAtMs - 1) {
           s.lost = { fromMs: r.scheduleEndMs, reason: `runner ${s.spec.index} (${s.channel?.name ?? '?'}) stopped early (SIGTERM: pod deleted or evicted?)` };
           o.emit({ kind: 'runner-lost', atMs: o.clock.nowMs(), runner: s.spec.index, name: s.channel?.name ?? '?', reason: s.lost.reason, ratePerSec: s.spec.settings.ratePerSec });
         }
@@ -221,9 +224,13 @@ export function createRunnerFleet(o: FleetOptions): RunnerFleet {
       return { startAtMs, recordFromMs: startAtMs + warmupMs };
     },
     endAt(atMs) {
-      // Runners hear only "stop" (SIGTERM): stop them at atMs.
-      const t = setTimeout(() => states.forEach((s) => s.channel?.stop()), Math.max(0, atMs - o.clock.nowMs()));
-      t.unref();
+      endAtMs = atMs;
+      for (const s of states) {
+        const ch = s.channel;
+        if (ch?.end) ch.end(atMs);
+        // A pod hears only "stop" (SIGTERM, its Job deleted): stop it then.
+        else if (ch) setTimeout(() => ch.stop(), Math.max(0, atMs - o.clock.nowMs())).unref();
+      }
     },
     async stop(drainMs): Promise<EngineStop> {
       stopping = true;

@@ -44,12 +44,15 @@ export async function runRunner(spec: RunnerSpec, io: RunnerIo): Promise<RunnerE
     sink,
   });
   write({ type: 'hello', protocol: RUNNER_PROTOCOL, at: epochNowMs(), index: spec.index, ratePerSec: settings.ratePerSec });
-  const start = await startTime(spec, io);
+  // A local child is told its start (and its end, when the run has one) on stdin; a Job's pod knows its start.
+  const control = spec.startAtEpochMs === null && io.stdin ? stdinControl(io.stdin) : null;
+  const start: StartTime | null = control ? await control.start : { atEpochMs: spec.startAtEpochMs ?? 0, warmupMs: spec.warmupMs };
   if (start === null) return 2;
   const startAtMs = start.atEpochMs - spec.epochMs;
   const lateMs = clock.nowMs() - startAtMs;
   if (lateMs > Math.min(spec.lateStartMs, start.warmupMs)) {
     write({ type: 'error', at: epochNowMs(), message: `ready ${Math.round(lateMs)} ms after the common start: not starting (share lost)` });
+    control?.close();
     return 2;
   }
   const recordFromMs = startAtMs + start.warmupMs;
@@ -57,9 +60,15 @@ export async function runRunner(spec: RunnerSpec, io: RunnerIo): Promise<RunnerE
   engine.start(Math.max(startAtMs, clock.nowMs()), recordFromMs);
   engine.endAt(recordFromMs + spec.maxRunMs);
   write({ type: 'started', at: epochNowMs(), startAtMs, recordFromMs, ...(start.receivedAt === undefined ? {} : { startReceivedAt: start.receivedAt }) });
+  const ended = new AbortController();
+  control?.onEnd((atMs) => {
+    engine.endAt(atMs);
+    setTimeout(() => ended.abort(), Math.max(0, atMs - clock.nowMs()));
+  });
   // A local child whose coordinator went away sees its stdin end: it stops rather than send forever.
-  const stop = spec.startAtEpochMs === null && io.stdin ? anyOf(io.stop, stdinEnded(io.stdin)) : io.stop;
+  const stop = anyOf(io.stop, ended.signal, ...(control ? [control.ended] : []));
   await untilStopped(stop, startAtMs + start.warmupMs + spec.maxRunMs - clock.nowMs());
+  control?.close();
   engine.endAt(clock.nowMs());
   const stopped = await engine.stop(Math.min(settings.timeoutMs, 2000));
   write({ type: 'final', at: epochNowMs(), inFlightAtStop: stopped.inFlightAtStop, scheduleEndMs: stopped.scheduleEndMs, totals: counted });
@@ -73,20 +82,32 @@ interface StartTime {
   receivedAt?: number;
 }
 
-// A runner started from a Job knows the start up front; a local child reads "start <epochMs> <warmupMs>" on stdin.
-async function startTime(spec: RunnerSpec, io: RunnerIo): Promise<StartTime | null> {
-  if (spec.startAtEpochMs !== null) return { atEpochMs: spec.startAtEpochMs, warmupMs: spec.warmupMs };
-  if (!io.stdin) return null;
-  const lines = createInterface({ input: io.stdin });
-  try {
-    for await (const line of lines) {
-      const m = /^start (\d+(?:\.\d+)?) (\d+)$/.exec(line.trim());
-      if (m) return { atEpochMs: Number(m[1]), warmupMs: Number(m[2]), receivedAt: epochNowMs() };
-    }
-    return null;
-  } finally {
-    lines.close();
-  }
+interface StdinControl {
+  start: Promise<StartTime | null>;
+  /** ended aborts when stdin closes (the coordinator is gone). */
+  ended: AbortSignal;
+  onEnd(f: (atMs: number) => void): void;
+  close(): void;
+}
+
+// Lines on stdin: "start <epochMs> <warmupMs>" once, then optionally "end <runClockMs>".
+function stdinControl(stdin: NodeJS.ReadableStream): StdinControl {
+  const lines = createInterface({ input: stdin });
+  let startWith: (s: StartTime | null) => void = () => undefined;
+  const start = new Promise<StartTime | null>((r) => (startWith = r));
+  const ended = new AbortController();
+  let onEnd: (atMs: number) => void = () => undefined;
+  lines.on('line', (line) => {
+    const s = /^start (\d+(?:\.\d+)?) (\d+)$/.exec(line.trim());
+    if (s) startWith({ atEpochMs: Number(s[1]), warmupMs: Number(s[2]), receivedAt: epochNowMs() });
+    const e = /^end (-?\d+(?:\.\d+)?)$/.exec(line.trim());
+    if (e) onEnd(Number(e[1]));
+  });
+  lines.on('close', () => {
+    startWith(null);
+    ended.abort();
+  });
+  return { start, ended: ended.signal, onEnd: (f) => void (onEnd = f), close: () => lines.close() };
 }
 
 function untilStopped(stop: AbortSignal, maxMs: number): Promise<void> {
@@ -102,17 +123,9 @@ function untilStopped(stop: AbortSignal, maxMs: number): Promise<void> {
   });
 }
 
-function stdinEnded(stdin: NodeJS.ReadableStream): AbortSignal {
-  const ended = new AbortController();
-  stdin.once('end', () => ended.abort());
-  stdin.once('close', () => ended.abort());
-  stdin.resume();
-  return ended.signal;
-}
-
-function anyOf(a: AbortSignal, b: AbortSignal): AbortSignal {
+function anyOf(...signals: AbortSignal[]): AbortSignal {
   const both = new AbortController();
-  for (const s of [a, b]) {
+  for (const s of signals) {
     if (s.aborted) both.abort();
     else s.addEventListener('abort', () => both.abort(), { once: true });
   }
