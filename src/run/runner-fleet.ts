@@ -1,6 +1,7 @@
 import type { Clock } from '../results/clock.js';
 import { epochNowMs } from '../results/clock.js';
 import type { ClusterEvent } from '../results/events.js';
+import type { RunnerLive } from '../results/live.js';
 import type { TrafficBatch } from '../results/partial.js';
 import { INTERVAL_MS, type RunnerSummary } from '../results/types.js';
 import type { EngineStop } from '../traffic/engine.js';
@@ -58,6 +59,8 @@ export interface FleetOptions {
 /** RunnerFleet is a TrafficRunner whose traffic comes from N runners, merged; it also describes each runner. */
 export interface RunnerFleet extends TrafficRunner {
   summaries(): RunnerSummary[];
+  /** live is one row per runner for the dashboard. */
+  live(): RunnerLive[];
 }
 
 interface RunnerState {
@@ -70,6 +73,8 @@ interface RunnerState {
   lost?: { fromMs: number; reason: string };
   closedBeforeMs: number;
   counts: { sent: number; ok: number; failed: number };
+  /** sentByInterval holds the last second's sends, for the live rate. */
+  sentByInterval: Map<number, number>;
   /** offsetLowMs: max over records of (runner stamp − receive time) ≤ the true offset. */
   offsetLowMs: number;
   offsetHighMs: number;
@@ -107,6 +112,7 @@ export function createRunnerFleet(o: FleetOptions): RunnerFleet {
       started: false,
       closedBeforeMs: 0,
       counts: { sent: 0, ok: 0, failed: 0 },
+      sentByInterval: new Map(),
       offsetLowMs: -Infinity,
       offsetHighMs: Infinity,
       done: Promise.resolve(),
@@ -143,8 +149,11 @@ export function createRunnerFleet(o: FleetOptions): RunnerFleet {
           s.counts.ok += p.donePop.keepalive.ok + p.donePop.fresh.ok;
           s.counts.failed += p.donePop.keepalive.failed + p.donePop.fresh.failed;
           for (const f of p.failures) f.runner = s.spec.index;
+          const sent = p.sent.keepalive + p.sent.fresh;
+          if (sent > 0) s.sentByInterval.set(p.index, (s.sentByInterval.get(p.index) ?? 0) + sent);
         }
         s.closedBeforeMs = Math.max(s.closedBeforeMs, r.batch.closedBefore * INTERVAL_MS);
+        for (const k of s.sentByInterval.keys()) if (k < r.batch.closedBefore - LIVE_INTERVALS) s.sentByInterval.delete(k);
         o.sink({ ...r.batch, source: s.spec.index });
         return;
       }
@@ -246,6 +255,24 @@ export function createRunnerFleet(o: FleetOptions): RunnerFleet {
       return { inFlightAtStop: inFlight, scheduleEndMs: Math.max(...ends) };
     },
     summaries: () => states.map((s) => summary(s, o.launcher.clockMethod)),
+    live: () => states.map(live),
+  };
+}
+
+// The live rate is over the last second of closed intervals.
+const LIVE_INTERVALS = 1000 / INTERVAL_MS;
+
+function live(s: RunnerState): RunnerLive {
+  const closed = Math.floor(s.closedBeforeMs / INTERVAL_MS);
+  let sent = 0;
+  for (const [k, n] of s.sentByInterval) if (k >= closed - LIVE_INTERVALS && k < closed) sent += n;
+  return {
+    index: s.spec.index,
+    name: s.channel?.name ?? `runner ${s.spec.index}`,
+    ratePerSec: round(s.spec.settings.ratePerSec),
+    sentPerSec: sent,
+    ...s.counts,
+    lost: s.lost !== undefined,
   };
 }
 

@@ -12,6 +12,7 @@ import type { Phase, Results, RunMeta, Thresholds } from '../results/types.js';
 import { probe } from '../traffic/probe.js';
 import { createTrafficRunner, type RunnerOptions, type TrafficRunner } from '../traffic/runner.js';
 import type { RunnerFleet } from './runner-fleet.js';
+import type { LiveSnapshot, LiveView } from '../results/live.js';
 import type { TrafficSettings } from '../traffic/settings.js';
 import type { DashboardFinal } from '../dashboard/index.js';
 import { UsageError } from '../errors.js';
@@ -111,7 +112,9 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   try {
     driver = o.driver?.({ clock, emit: (e) => recorder.event(e) });
     const url = await startTarget(o, driver, recorder, signal);
-    live = startLive(o, recorder, clock, () => aborter.abort(new Error('quit')));
+    // With runners, the live view adds one row per runner to the recorder's snapshot.
+    const view: LiveView = o.fleet ? { subscribe: (l) => recorder.subscribe(l), snapshot: () => withRunners(recorder.snapshot(), fleet) } : recorder;
+    live = startLive(o, view, clock, () => aborter.abort(new Error('quit')));
     const started = await startTraffic(o, url, clock, recorder, (f) => (fleet = f));
     runner = started.runner;
     const control = makeControl(clock, driver, signal, recorder, started);
@@ -226,7 +229,11 @@ interface LiveDisplay {
   stop(final?: DashboardFinal): Promise<void>;
 }
 
-function startLive(o: SessionOptions, recorder: Recorder, clock: Clock, onQuit: () => void): LiveDisplay {
+function withRunners(s: LiveSnapshot, fleet: RunnerFleet | undefined): LiveSnapshot {
+  return fleet ? { ...s, runners: fleet.live() } : s;
+}
+
+function startLive(o: SessionOptions, recorder: LiveView, clock: Clock, onQuit: () => void): LiveDisplay {
   if (o.dashboard && shouldUseDashboard(o.io, true)) {
     const title = `rollcheck ${o.command}`;
     const handle = startDashboard({ view: recorder, io: o.io, title, onQuit, thresholds: o.thresholds, clock });
