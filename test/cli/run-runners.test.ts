@@ -80,6 +80,7 @@ test('run --runners 3 on the shell demo: 3 runner pods merged, sent on schedule,
   assert.ok(r.analysis?.findings.some((f) => f.id === 'sigterm-ignored'), JSON.stringify(r.analysis?.findings.map((f) => f.id)));
   assert.ok(r.failures.length > 0 && r.failures.every((f) => f.runner !== undefined));
   assert.deepEqual(s.leftovers(), { jobs: 0, pods: 0, processes: 0 });
+  assert.ok(s.jobs.propagation.length > 0 && s.jobs.propagation.every((p) => p === 'Foreground'), s.jobs.propagation.join());
   assert.ok(s.jobs.requests.includes('create jobs') && s.jobs.requests.includes('delete jobs') && s.jobs.requests.includes('get pods/log'));
   // Every call the runner path made is in manifests/rbac-runners.yaml; every call of the run in rbac.yaml + rbac-runners.yaml.
   const runnersRole = rbacVerbs('manifests/rbac-runners.yaml');
@@ -131,5 +132,16 @@ test('run --runners 3: Ctrl-C deletes the Job and its pods, exit 130', async (t)
   s.io.abort();
   assert.equal(await running, 130);
   assert.equal(s.read().meta.runners?.length, 3);
+  assert.deepEqual(s.leftovers(), { jobs: 0, pods: 0, processes: 0 });
+});
+
+test('run --runners 3: a run that fails mid-way (the rollout trigger is forbidden) still deletes the Job and its pods', async (t) => {
+  const s = await sandbox(t, { app: { kind: 'demo', entrypoint: 'exec' }, graceMs: 2000 });
+  s.cluster.server.forbid('patch', 'deployments');
+  const code = await runCli(s.args(), s.io);
+  assert.equal(code, 2, s.io.err());
+  assert.match(s.io.err(), /patch deployments/);
+  assert.ok(s.jobs.requests.includes('create jobs'), 'the runners had started');
+  assert.deepEqual(s.jobs.propagation.slice(0, 1), ['Foreground']);
   assert.deepEqual(s.leftovers(), { jobs: 0, pods: 0, processes: 0 });
 });

@@ -23,6 +23,8 @@ export interface JobRunnerOptions {
 export interface JobRunner {
   /** requests is every "VERB resource" this part answered ("create jobs", "get pods/log"). */
   requests: string[];
+  /** propagation is the propagationPolicy of each Job DELETE ('' when none was given). */
+  propagation: string[];
   route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
   /** killPod SIGKILLs a pod's process, as an OOM kill or a node loss would end it. */
   killPod(name: string): boolean;
@@ -49,6 +51,7 @@ const INDEX = 'batch.kubernetes.io/job-completion-index';
 export function createJobRunner(o: JobRunnerOptions): JobRunner {
   const procs = new Map<string, PodProc>();
   const requests: string[] = [];
+  const propagation: string[] = [];
   const now = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const patchPod = (name: string, f: (p: KubeObject) => void): void => {
     const pod = o.store.get('pods', name);
@@ -152,6 +155,7 @@ export function createJobRunner(o: JobRunnerOptions): JobRunner {
 
   return {
     requests,
+    propagation,
     async route(req, res, url) {
       const log = LOG.exec(url.pathname);
       if (log && req.method === 'GET') {
@@ -171,7 +175,10 @@ export function createJobRunner(o: JobRunnerOptions): JobRunner {
         const stored = o.store.put('jobs', { ...job, status: { active: job.spec.completions ?? 1 } });
         for (let i = 0; i < (job.spec.completions ?? 1); i += 1) startPod(stored, ns, i);
         json(res, 201, stored);
-      } else if (verb === 'delete' && name) deleteJob(ns, name, res);
+      } else if (verb === 'delete' && name) {
+        propagation.push(url.searchParams.get('propagationPolicy') ?? '');
+        deleteJob(ns, name, res);
+      }
       else if (verb === 'get' && name) {
         const job = o.store.get('jobs', name);
         if (job) json(res, 200, job);
