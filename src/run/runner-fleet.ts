@@ -54,6 +54,8 @@ export interface FleetOptions {
   emit(event: ClusterEvent): void;
   /** helloTimeoutMs bounds the wait for every runner's first record (default 60 s). */
   helloTimeoutMs?: number;
+  /** signal (Ctrl-C) ends the wait for the runners to start: the run then stops as interrupted. */
+  signal?: AbortSignal;
 }
 
 /** RunnerFleet is a TrafficRunner whose traffic comes from N runners, merged; it also describes each runner. */
@@ -211,7 +213,7 @@ export function createRunnerFleet(o: FleetOptions): RunnerFleet {
       const problem = o.launcher.waitProblem?.();
       problem?.catch(() => undefined);
       if (startAtEpochMs === null) {
-        if (!(await race(waitFor(() => states.every((s) => s.hello || s.lost), timeoutMs), problem))) {
+        if (!(await race(waitFor(() => states.every((s) => s.hello || s.lost), timeoutMs, o.signal), problem))) {
           throw new UsageError(`runners: gave up waiting ${Math.round(timeoutMs / 1000)} s for every runner to start; see their logs`);
         }
         sentStartAt = epochNowMs();
@@ -221,11 +223,12 @@ export function createRunnerFleet(o: FleetOptions): RunnerFleet {
       } else {
         startAtMs = startAtEpochMs - o.clock.startEpochMs;
         // A runner not sending by then never started: its share is lost, the others go on.
-        await race(waitFor(() => states.every((s) => s.started || s.lost), (delay ?? 0) + 10_000), problem);
+        await race(waitFor(() => states.every((s) => s.started || s.lost), (delay ?? 0) + 10_000, o.signal), problem);
         for (const s of states) if (!s.started) markLost(s, `runner ${s.spec.index} (${s.channel?.name ?? '?'}) never started`);
         // A pod's first line comes after the Job was created: only that bounds its clock from above.
         for (const s of states) if (s.helloAt !== undefined) s.offsetHighMs = Math.min(s.offsetHighMs, s.helloAt - launchedAt);
       }
+      if (o.signal?.aborted) return { startAtMs, recordFromMs: startAtMs + warmupMs };
       if (states.every((s) => s.lost)) {
         throw new UsageError(`no runner started: ${states[0]?.lost?.reason ?? 'unknown'}; see the runners' logs`);
       }
@@ -296,9 +299,10 @@ function round(x: number): number {
 }
 
 /** waitFor resolves true once ok(), false after timeoutMs. */
-async function waitFor(ok: () => boolean, timeoutMs: number): Promise<boolean> {
+async function waitFor(ok: () => boolean, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
   const until = Date.now() + timeoutMs;
   while (!ok()) {
+    if (signal?.aborted) return true;
     if (Date.now() > until) return false;
     await new Promise((r) => setTimeout(r, 20));
   }

@@ -40,7 +40,7 @@ export interface SessionOptions {
   /** quiet skips the summary print (demo runs several sessions). */
   quiet?: boolean;
   /** fleet sends the traffic from N runners instead of this process (`--runners N`). */
-  fleet?: (options: RunnerOptions & { emit(e: ClusterEvent): void }) => RunnerFleet;
+  fleet?: (options: RunnerOptions & { emit(e: ClusterEvent): void; signal: AbortSignal }) => RunnerFleet;
   /** finishResults adds to the analysed results before the JSON and the HTML report are written (scenario verdicts). */
   finishResults?: (results: Results) => void;
 }
@@ -115,7 +115,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
     // With runners, the live view adds one row per runner to the recorder's snapshot.
     const view: LiveView = o.fleet ? { subscribe: (l) => recorder.subscribe(l), snapshot: () => withRunners(recorder.snapshot(), fleet) } : recorder;
     live = startLive(o, view, clock, () => aborter.abort(new Error('quit')));
-    const started = await startTraffic(o, url, clock, recorder, (f) => (fleet = f));
+    const started = await startTraffic(o, url, clock, recorder, signal, (f) => (fleet = f));
     runner = started.runner;
     const control = makeControl(clock, driver, signal, recorder, started);
     if (o.traffic.warmupMs > 0)
@@ -201,12 +201,13 @@ async function startTraffic(
   url: string,
   clock: Clock,
   recorder: Recorder,
+  signal: AbortSignal,
   onFleet: (fleet: RunnerFleet) => void,
 ): Promise<{ runner: TrafficRunner; recordFromMs: number }> {
   const options: RunnerOptions = { url, settings: o.traffic, clock, sink: (b) => recorder.ingest(b) };
   let runner: TrafficRunner;
   if (o.fleet) {
-    const fleet = o.fleet({ ...options, emit: (e) => recorder.event(e) });
+    const fleet = o.fleet({ ...options, emit: (e) => recorder.event(e), signal });
     onFleet(fleet);
     runner = fleet;
   } else {
