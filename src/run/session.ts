@@ -188,7 +188,7 @@ async function startTarget(
   }
   if (url === undefined) throw new Error('runSession: neither a url nor a driver was given');
   // Runners in a cluster reach addresses this machine cannot (a ClusterIP): only they can tell.
-  if (o.fleet) return url;
+  if (o.fleet && o.mode === 'kube') return url;
   const p = await probe(url, o.traffic);
   if (!p.answered && NOTHING_ANSWERS.has(p.code)) {
     throw new UsageError(`nothing answers at ${url} (${p.code}); start the server or fix the URL`);
