@@ -44,7 +44,7 @@ async function sandbox(t: { after(fn: () => unknown): void }, settings: Partial<
   const out = join(dir, 'run.json');
   const args = (...extra: string[]) => [
     'run', '--kubeconfig', cluster.server.writeKubeconfig(dir), '--deployment', 'demo', '--url', cluster.proxyUrl,
-    '--runners', '3', '--rate', String(RATE), '--runner-start-delay', '8s', '--warmup', '2s', '--baseline', '1s', '--cooldown', '1s',
+    '--runners', '3', '--rate', String(RATE), '--runner-start-delay', '12s', '--warmup', '2s', '--baseline', '1s', '--cooldown', '1s',
     '--rollout-timeout', '60s', '--no-dashboard', '--out', out, ...extra,
   ];
   const leftovers = () => ({
