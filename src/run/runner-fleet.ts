@@ -9,6 +9,7 @@ import type { RunnerStart, TrafficRunner } from '../traffic/runner.js';
 import { parseRunnerLine, runnerShare, type RunnerRecord, type RunnerSpec } from '../traffic/runner-protocol.js';
 import type { TrafficSettings } from '../traffic/settings.js';
 import { UsageError } from '../errors.js';
+import { live, LIVE_INTERVALS, newRunnerState, race, round, summary, waitFor, type RunnerState } from './runner-state.js';
 
 /** RunnerChannel is one launched runner as the fleet sees it: its output lines and a way to stop it. */
 export interface RunnerChannel {
@@ -65,24 +66,6 @@ export interface RunnerFleet extends TrafficRunner {
   live(): RunnerLive[];
 }
 
-interface RunnerState {
-  spec: RunnerSpec;
-  channel?: RunnerChannel;
-  hello: boolean;
-  started: boolean;
-  helloAt?: number;
-  final?: Extract<RunnerRecord, { type: 'final' }>;
-  lost?: { fromMs: number; reason: string };
-  closedBeforeMs: number;
-  counts: { sent: number; ok: number; failed: number };
-  /** sentByInterval holds the last second's sends, for the live rate. */
-  sentByInterval: Map<number, number>;
-  /** offsetLowMs: max over records of (runner stamp − receive time) ≤ the true offset. */
-  offsetLowMs: number;
-  offsetHighMs: number;
-  done: Promise<void>;
-}
-
 /**
  * createRunnerFleet launches N runners, each with rate/N, and merges what they
  * stream into one run: batches go to the sink as they arrive (the recorder
@@ -97,8 +80,8 @@ export function createRunnerFleet(o: FleetOptions): RunnerFleet {
   let endAtMs = Infinity;
   const states: RunnerState[] = [];
   for (let i = 0; i < o.count; i += 1) {
-    states.push({
-      spec: {
+    states.push(
+      newRunnerState({
         url: o.url,
         settings: runnerShare(o.settings, i, o.count),
         index: i,
@@ -109,16 +92,8 @@ export function createRunnerFleet(o: FleetOptions): RunnerFleet {
         offsetMs: (i * 1000) / o.settings.ratePerSec,
         lateStartMs: 60_000,
         maxRunMs: o.maxRunMs,
-      },
-      hello: false,
-      started: false,
-      closedBeforeMs: 0,
-      counts: { sent: 0, ok: 0, failed: 0 },
-      sentByInterval: new Map(),
-      offsetLowMs: -Infinity,
-      offsetHighMs: Infinity,
-      done: Promise.resolve(),
-    });
+      }),
+    );
   }
   const markLost = (s: RunnerState, reason: string): void => {
     if (s.lost || s.final) return;
@@ -260,55 +235,4 @@ export function createRunnerFleet(o: FleetOptions): RunnerFleet {
     summaries: () => states.map((s) => summary(s, o.launcher.clockMethod)),
     live: () => states.map(live),
   };
-}
-
-// The live rate is over the last second of closed intervals.
-const LIVE_INTERVALS = 1000 / INTERVAL_MS;
-
-function live(s: RunnerState): RunnerLive {
-  const closed = Math.floor(s.closedBeforeMs / INTERVAL_MS);
-  let sent = 0;
-  for (const [k, n] of s.sentByInterval) if (k >= closed - LIVE_INTERVALS && k < closed) sent += n;
-  return {
-    index: s.spec.index,
-    name: s.channel?.name ?? `runner ${s.spec.index}`,
-    ratePerSec: round(s.spec.settings.ratePerSec),
-    sentPerSec: sent,
-    ...s.counts,
-    lost: s.lost !== undefined,
-  };
-}
-
-function summary(s: RunnerState, method: string): RunnerSummary {
-  const low = Number.isFinite(s.offsetLowMs) ? s.offsetLowMs : 0;
-  const high = Number.isFinite(s.offsetHighMs) ? Math.max(s.offsetHighMs, low) : low;
-  return {
-    index: s.spec.index,
-    name: s.channel?.name ?? `runner ${s.spec.index}`,
-    ratePerSec: round(s.spec.settings.ratePerSec),
-    ...s.counts,
-    inFlightAtStop: s.counts.sent - s.counts.ok - s.counts.failed,
-    status: s.lost ? 'lost' : 'finished',
-    ...(s.lost ? { lostFromMs: Math.round(s.lost.fromMs), lostReason: s.lost.reason } : {}),
-    clock: { offsetMs: round((low + high) / 2), uncertaintyMs: round((high - low) / 2), method },
-  };
-}
-
-function round(x: number): number {
-  return Math.round(x * 10) / 10;
-}
-
-/** waitFor resolves true once ok(), false after timeoutMs. */
-async function waitFor(ok: () => boolean, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
-  const until = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (signal?.aborted) return true;
-    if (Date.now() > until) return false;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return true;
-}
-
-function race(p: Promise<boolean>, problem: Promise<never> | undefined): Promise<boolean> {
-  return problem ? Promise.race([p, problem]) : p;
 }

@@ -15,7 +15,7 @@ test('the progress line with --runners: how many still send, and which are lost'
   clock.set(250);
   rec.tick();
   const runner = (index: number, lost: boolean): RunnerLive => ({ index, name: `p${index}`, ratePerSec: 10, sentPerSec: lost ? 0 : 10, sent: 1, ok: 1, failed: 0, lost });
-  assert.match(formatProgressLine({ ...rec.snapshot(), runners: [runner(0, false), runner(1, true), runner(2, false)] }) ?? '', /  runners 2\/3 \(lost: 1\)$/);
-  assert.match(formatProgressLine({ ...rec.snapshot(), runners: [runner(0, false)] }) ?? '', /  runners 1\/1$/);
+  assert.match(formatProgressLine({ ...rec.snapshot(), runners: [runner(0, false), runner(1, true), runner(2, false)] }) ?? '', / {2}runners 2\/3 \(lost: 1\)$/);
+  assert.match(formatProgressLine({ ...rec.snapshot(), runners: [runner(0, false)] }) ?? '', / {2}runners 1\/1$/);
   assert.doesNotMatch(formatProgressLine(rec.snapshot()) ?? '', /runners/);
 });
