@@ -127,6 +127,7 @@ function buildMarks(r: Results): ReportData['marks'] {
     if (e.kind === 'rollout-started') marks.push({ t: round(e.atMs / 1000, 3), label: `rollout started (${e.trigger})`, kind: 'rollout' });
     if (e.kind === 'rollout-complete') marks.push({ t: round(e.atMs / 1000, 3), label: 'rollout complete', kind: 'rollout' });
     if (e.kind === 'rollout-failed') marks.push({ t: round(e.atMs / 1000, 3), label: `rollout failed: ${e.reason}`, kind: 'failed' });
+    if (e.kind === 'runner-lost') marks.push({ t: round(e.atMs / 1000, 3), label: `runner ${e.runner} lost (${round(e.ratePerSec, 1)}/s)`, kind: 'failed' });
   }
   return marks.sort((a, b) => a.t - b.t);
 }

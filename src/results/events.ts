@@ -44,7 +44,8 @@ export type ClusterEvent =
   | RunEvent<'step-finished', { index: number; step: string; ok: boolean; error?: string }>
   | RunEvent<'watch-lost', { resource: string; error: string }>
   | RunEvent<'watch-resumed', { resource: string; relisted: boolean }>
-  | RunEvent<'note', { message: string }>;
+  | RunEvent<'note', { message: string }>
+  | RunEvent<'runner-lost', { runner: number; name: string; reason: string; ratePerSec: number }>;
 
 /** SigtermDisposition is what a process does with SIGTERM, read from /proc/<pid>/status (SigCgt, SigIgn, SigBlk). */
 export type SigtermDisposition = 'handled' | 'ignored' | 'blocked' | 'default';
@@ -131,4 +132,5 @@ export const EVENT_LABEL: Record<ClusterEventKind, string> = {
   'watch-lost': 'watch lost',
   'watch-resumed': 'watch resumed',
   note: 'note',
+  'runner-lost': 'runner lost',
 };
