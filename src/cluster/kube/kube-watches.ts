@@ -45,7 +45,7 @@ export async function startKubeWatches(o: KubeWatchesOptions): Promise<ResourceW
   const ns = api.namespace;
   const lost = (resource: string) => (error: string) => o.emit({ kind: 'watch-lost', atMs: o.nowMs(), resource, error });
   const resumed = (resource: string) => (relisted: boolean) => o.emit({ kind: 'watch-resumed', atMs: o.nowMs(), resource, relisted });
-  const common = (resource: string) => ({ kc: api.access.kc, resource, onLost: lost(resource), onResumed: resumed(resource), backoffMs: o.backoffMs, silenceMs: o.silenceMs });
+  const common = (resource: string) => ({ kc: api.access.kc, resource, onLost: lost(resource), onResumed: resumed(resource), backoffMs: o.backoffMs, silenceMs: o.silenceMs, onUnauthorized: () => api.refreshCredentials() });
   const listOf = async <T>(p: Promise<{ items: unknown[]; metadata?: { resourceVersion?: string } }>) => {
     const r = await p;
     return { items: r.items as T[], resourceVersion: r.metadata?.resourceVersion ?? '' };
