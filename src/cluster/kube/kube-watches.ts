@@ -86,8 +86,9 @@ export async function startKubeWatches(o: KubeWatchesOptions): Promise<ResourceW
     seen.set(key, count);
     if (!primed || (before !== undefined && before >= count)) return;
     const pod = e.involvedObject?.name ?? '';
-    if (e.reason !== 'Killing' || !o.pods.knows(pod)) return;
-    o.emit({ kind: 'note', atMs: o.nowMs(), message: `${pod}: Killing (${e.message ?? 'stopping container'})`, serverTime: isoTime(e.eventTime ?? e.lastTimestamp) });
+    // The kubelet's word on a terminating pod: Killing (per container), a failed preStop hook, a failing probe.
+    if (!NOTED_REASONS.has(e.reason ?? '') || !o.pods.knows(pod)) return;
+    o.emit({ kind: 'note', atMs: o.nowMs(), message: `${pod}: ${e.reason} (${e.message ?? ''})`, serverTime: isoTime(e.eventTime ?? e.lastTimestamp) });
   };
   const eventSelector = 'involvedObject.kind=Pod';
   const events = createResourceWatch<EventLike>({
@@ -127,6 +128,8 @@ export async function startKubeWatches(o: KubeWatchesOptions): Promise<ResourceW
   }
   return all.map(([w]) => w);
 }
+
+const NOTED_REASONS: ReadonlySet<string> = new Set(['Killing', 'FailedPreStopHook', 'Unhealthy']);
 
 function eventCause(reason: unknown): unknown {
   return reason instanceof WatchStartError ? reason.cause : reason;
