@@ -106,7 +106,12 @@ function mirror(model: KubeModel, e: ClusterEvent): void {
       case 'pod-ready':
         return model.setReady(e.pod, true);
       case 'pod-not-ready':
+        // The readiness probe failed (the local runtime stops probing once a pod terminates).
+        model.podEvent(e.pod, { reason: 'Unhealthy', type: 'Warning', message: `Readiness probe failed: ${e.reason ?? 'probe failed'}` });
         return model.setReady(e.pod, false);
+      case 'prestop-finished':
+        if (e.ok) return;
+        return model.podEvent(e.pod, { reason: 'FailedPreStopHook', type: 'Warning', message: `PreStopHook failed: ${e.error ?? 'hook failed'}` });
       case 'pod-terminating':
         // Ready stays as the last probe left it: the kubelet does not flip it at deletion.
         model.terminatePod(e.pod, Math.round(e.graceMs / 1000));
