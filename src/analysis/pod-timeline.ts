@@ -44,7 +44,7 @@ export interface PodTimeline {
   /** pid1 is what the runtime found running as the pod's PID 1, when it could look. */
   pid1?: Pid1Facts | null;
   /** sigtermProbe is what a direct request to the pod a while after SIGTERM saw (local runtime). */
-  sigtermProbe?: { answered: boolean; closing: boolean; afterSigtermMs: number } | null;
+  sigtermProbe?: { answered: boolean; closing: boolean; error?: string; afterSigtermMs: number } | null;
   /** state is the latest state. */
   state: PodState;
   spans: PodSpan[];
@@ -146,7 +146,7 @@ function apply(t: PodTimeline, e: Extract<ClusterEvent, { pod: string }>): void 
       t.pid1 ??= e.pid1;
       break;
     case 'sigterm-probe':
-      t.sigtermProbe ??= { answered: e.answered, closing: e.closing, afterSigtermMs: e.afterSigtermMs };
+      t.sigtermProbe ??= { answered: e.answered, closing: e.closing, error: e.error, afterSigtermMs: e.afterSigtermMs };
       break;
     default:
       break;

@@ -71,7 +71,8 @@ function classifyPodEnd(t: PodTimeline, results: Results, trafficEndAtMs: number
     return { ...base, kind: fromPid1 === 'ignores' ? 'sigterm-ignored' : 'grace-too-short', reaction: 'pid1' };
   }
   const probe = t.sigtermProbe;
-  if (probe) {
+  // A probe that timed out says nothing either way (a loaded machine): only an answer or a refusal counts.
+  if (probe && probe.error !== 'timeout') {
     // Still accepting and answering as before, seconds after SIGTERM: no reaction.
     const unmoved = probe.answered && !probe.closing;
     return { ...base, kind: unmoved ? 'sigterm-ignored' : 'grace-too-short', reaction: 'probe' };
