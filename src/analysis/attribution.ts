@@ -69,8 +69,18 @@ export function terminationStartMs(t: PodTimeline): number | null {
 export function terminationEndMs(t: PodTimeline): number {
   const end = t.exitedMs ?? t.sigkillMs ?? t.forceDeletedMs;
   if (end === null) return Number.POSITIVE_INFINITY;
-  const routed = t.routingStoppedMs === null ? end : t.routingStoppedMs + (t.routingFromSlice ? SLICE_PROPAGATION_MS : 0);
-  return Math.max(end, routed) + EXIT_SLACK_MS;
+  return Math.max(end, routedUntilMs(t) ?? end) + EXIT_SLACK_MS;
+}
+
+/**
+ * routedUntilMs is until when the Service may still have sent a pod new
+ * connections: the proxy's own removal of its endpoint (embedded runtime), or
+ * the slice turning it not ready plus SLICE_PROPAGATION_MS (a cluster); null
+ * while nothing has stopped the routing.
+ */
+export function routedUntilMs(t: PodTimeline): number | null {
+  if (t.routingStoppedMs === null) return null;
+  return t.routingStoppedMs + (t.routingFromSlice ? SLICE_PROPAGATION_MS : 0);
 }
 
 /** inStartupWindow tells whether `atMs` falls between a pod's creation and shortly after it became ready. */
@@ -155,7 +165,8 @@ export function attributeFailure(f: FailureRecord, index: number, pods: PodIndex
  */
 function couldFailNewConnection(t: PodTimeline | undefined, atMs: number): boolean {
   if (t === undefined) return true;
-  const routed = t.endpointRemovedMs === null || atMs <= t.endpointRemovedMs + EXIT_SLACK_MS;
+  const until = routedUntilMs(t);
+  const routed = until === null || atMs <= until + EXIT_SLACK_MS;
   const stopped = (t.sigtermMs !== null && atMs >= t.sigtermMs) || (t.exitedMs !== null && atMs >= t.exitedMs) || (t.sigkillMs !== null && atMs >= t.sigkillMs);
   return routed && stopped;
 }
