@@ -132,6 +132,8 @@ export function createEngine(options: EngineOptions): TrafficEngine {
 
   const releaseAll = (): void => {
     releaseQueued = false;
+    // One clock reading for the batch: its requests go out within microseconds of it.
+    const nowMs = clock.nowMs();
     // Walks the live length: a dispatch that fails synchronously adds to the list while it runs.
     for (let i = 0; i < toRelease.length && !closed; i += 1) {
       const r = toRelease[i] as InFlightRequest;
@@ -140,13 +142,14 @@ export function createEngine(options: EngineOptions): TrafficEngine {
         fromFresh ? fresh : keepalive,
         fromFresh ? queues.fresh : queues.keepalive,
         r.slot as Slot,
+        nowMs,
       );
     }
     toRelease.length = 0;
     // Capacity came back: send what is due now instead of at the next timer (timers have 1 ms
     // steps, so at more than 1 000/s a timer-only loop sends in bursts, and a full in-flight cap
     // would idle until the next one).
-    if (running && t0 + k * periodMs <= clock.nowMs()) fireDue(clock.nowMs(), MAX_BATCH);
+    if (running && t0 + k * periodMs <= nowMs) fireDue(nowMs, MAX_BATCH);
   };
 
   // nowMs: the caller's clock reading taken just before (one reading per request, not one per step).
@@ -158,12 +161,16 @@ export function createEngine(options: EngineOptions): TrafficEngine {
     pool.dispatch(slot, r);
   };
 
-  const release = (pool: ConnectionPool, queue: Fifo<InFlightRequest>, slot: Slot): void => {
+  const release = (
+    pool: ConnectionPool,
+    queue: Fifo<InFlightRequest>,
+    slot: Slot,
+    nowMs: number,
+  ): void => {
     if (queue.length === 0) {
       pool.release(slot);
       return;
     }
-    const nowMs = clock.nowMs();
     expire(queue, nowMs);
     const next = queue.shift();
     if (next === undefined) pool.release(slot);
