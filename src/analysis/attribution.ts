@@ -4,6 +4,7 @@ import type { Attribution, FailureRecord } from '../results/types.js';
 import type { PodTimeline } from './pod-timeline.js';
 import { eventPredicate, failureNoun, formatDuration, relation } from './format.js';
 import { failureAtMs } from './windows.js';
+import { sidecarCaused } from './findings-sidecar.js';
 
 /** EXIT_SLACK_MS is how long after a pod's exit a failure still counts as its doing (sockets die a little later). */
 export const EXIT_SLACK_MS = 500;
@@ -167,7 +168,12 @@ function couldFailNewConnection(t: PodTimeline | undefined, atMs: number): boole
   if (t === undefined) return true;
   const until = routedUntilMs(t);
   const routed = until === null || atMs <= until + EXIT_SLACK_MS;
-  const stopped = (t.sigtermMs !== null && atMs >= t.sigtermMs) || (t.exitedMs !== null && atMs >= t.exitedMs) || (t.sigkillMs !== null && atMs >= t.sigkillMs);
+  // A pod stops serving at SIGTERM, at its end, or when the sidecar that carries its traffic in has exited.
+  const stopped =
+    (t.sigtermMs !== null && atMs >= t.sigtermMs) ||
+    (t.exitedMs !== null && atMs >= t.exitedMs) ||
+    (t.sigkillMs !== null && atMs >= t.sigkillMs) ||
+    sidecarCaused(t, atMs);
   return routed && stopped;
 }
 
