@@ -72,6 +72,10 @@ async function measure(
     const inWorst = t.share(view.worstAtMs, view.worstAtMs + 100) * 100;
     return `${pct(total)} of the time, ${inWorst.toFixed(1)} ms in the worst window`;
   };
+  const calm = calmWindows(stats, fromEpoch, fromEpoch + seconds * 1000, rate, [
+    genWait,
+    serverWait,
+  ]);
   const rows: BenchRow[] = [
     {
       case: caseName,
@@ -85,6 +89,15 @@ async function measure(
       tool: 'rollcheck, where from',
       value: `engine's own intervals worst ${pct(split.own)}; server minus engine, same intervals, worst ${pct(split.after)}`,
       note: `on a run queue instead of running: generator ${waits(genWait)}; server ${waits(serverWait)}`,
+    },
+    {
+      case: caseName,
+      tool: 'rollcheck, calm windows',
+      value:
+        calm.n > 0
+          ? `worst window ${pct(calm.worst)} over the ${calm.n} of ${calm.of} windows where neither generator nor server waited ${CALM_MS} ms or more on a run queue`
+          : `no window where neither generator nor server waited ${CALM_MS} ms or more on a run queue`,
+      target: rate === 10_000 ? 'every window within ±5 %' : '',
     },
   ];
   const ac = await runAutocannon([
@@ -106,6 +119,36 @@ async function measure(
     note: `${ac.requests.total} requests in ${ac.duration.toFixed(1)} s`,
   });
   return rows;
+}
+
+// A window is calm when neither process waited this long on a run queue within it: a shorter
+// stall moves less than 5 % of a 100 ms window's requests, so a calm window could meet ±5 %.
+const CALM_MS = 5;
+
+/** calmWindows is the server's worst window (epoch-aligned) among those where no traced process waited CALM_MS on a run queue. */
+function calmWindows(
+  stats: ServerStats,
+  fromEpochMs: number,
+  toEpochMs: number,
+  rate: number,
+  traces: Array<CpuTrace | null>,
+): { worst: number; n: number; of: number } {
+  const counts = new Map(stats.windows);
+  const target = rate / 10;
+  let worst = 0;
+  let n = 0;
+  let of = 0;
+  for (let i = Math.ceil(fromEpochMs / 100); i < Math.floor(toEpochMs / 100); i += 1) {
+    of += 1;
+    // A window's count also depends on the few ms before it (requests sent then arrive in it).
+    const waited = traces.some(
+      (t) => t === null || !(t.share(i * 100 - 10, i * 100 + 100) * 110 < CALM_MS),
+    );
+    if (waited) continue;
+    n += 1;
+    worst = Math.max(worst, Math.abs((counts.get(i) ?? 0) - target) / target);
+  }
+  return { worst, n, of };
 }
 
 /**

@@ -1,6 +1,7 @@
 // Optional system tools for tests: a test that needs one skips with the Debian
 // package to install, except under ROLLCHECK_TEST_STRICT=1 (set by .ci/run),
 // where a missing tool fails the run so that CI never skips silently.
+import { spawnSync } from 'node:child_process';
 import { findExecutable } from '../src/cluster/local/runtime-container-cli.js';
 
 /** TOOL_PACKAGES maps each optional tool the tests use to the Debian package that installs it. */
@@ -24,6 +25,12 @@ export const TOOL_PACKAGES = {
 /** Tool is an optional system tool the tests know how to install. */
 export type Tool = keyof typeof TOOL_PACKAGES;
 
+// Tools that are not an executable of their own: how to tell they are there.
+const PRESENT: Partial<Record<Tool, () => boolean>> = {
+  // Debian's python3-uvicorn is a module of the system python3, with no uvicorn executable.
+  uvicorn: () => spawnSync('/usr/bin/python3', ['-c', 'import uvicorn'], { stdio: 'ignore' }).status === 0,
+};
+
 /** whichTool finds `name` on PATH (never at a hard-coded path), or undefined. */
 export function whichTool(name: string, path = process.env.PATH): string | undefined {
   return findExecutable(name, path) ?? undefined;
@@ -40,7 +47,7 @@ export function isStrict(env: NodeJS.ProcessEnv = process.env): boolean {
  * a missing tool throws instead, at module load, so the whole file fails loudly.
  */
 export function skipUnless(...tools: Tool[]): string | false {
-  const missing = tools.filter((t) => whichTool(t) === undefined);
+  const missing = tools.filter((t) => !(PRESENT[t]?.() ?? whichTool(t) !== undefined));
   if (missing.length === 0) return false;
   const packages = [...new Set(missing.map((t) => TOOL_PACKAGES[t]))].join(' ');
   const reason = `needs ${missing.join(', ')}: apt-get install ${packages}`;

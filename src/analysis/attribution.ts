@@ -4,6 +4,7 @@ import type { Attribution, FailureRecord } from '../results/types.js';
 import type { PodTimeline } from './pod-timeline.js';
 import { eventPredicate, failureNoun, formatDuration, relation } from './format.js';
 import { failureAtMs } from './windows.js';
+import { sidecarCaused } from './findings-sidecar.js';
 
 /** EXIT_SLACK_MS is how long after a pod's exit a failure still counts as its doing (sockets die a little later). */
 export const EXIT_SLACK_MS = 500;
@@ -69,8 +70,18 @@ export function terminationStartMs(t: PodTimeline): number | null {
 export function terminationEndMs(t: PodTimeline): number {
   const end = t.exitedMs ?? t.sigkillMs ?? t.forceDeletedMs;
   if (end === null) return Number.POSITIVE_INFINITY;
-  const routed = t.routingStoppedMs === null ? end : t.routingStoppedMs + (t.routingFromSlice ? SLICE_PROPAGATION_MS : 0);
-  return Math.max(end, routed) + EXIT_SLACK_MS;
+  return Math.max(end, routedUntilMs(t) ?? end) + EXIT_SLACK_MS;
+}
+
+/**
+ * routedUntilMs is until when the Service may still have sent a pod new
+ * connections: the proxy's own removal of its endpoint (embedded runtime), or
+ * the slice turning it not ready plus SLICE_PROPAGATION_MS (a cluster); null
+ * while nothing has stopped the routing.
+ */
+export function routedUntilMs(t: PodTimeline): number | null {
+  if (t.routingStoppedMs === null) return null;
+  return t.routingStoppedMs + (t.routingFromSlice ? SLICE_PROPAGATION_MS : 0);
 }
 
 /** inStartupWindow tells whether `atMs` falls between a pod's creation and shortly after it became ready. */
@@ -155,8 +166,14 @@ export function attributeFailure(f: FailureRecord, index: number, pods: PodIndex
  */
 function couldFailNewConnection(t: PodTimeline | undefined, atMs: number): boolean {
   if (t === undefined) return true;
-  const routed = t.endpointRemovedMs === null || atMs <= t.endpointRemovedMs + EXIT_SLACK_MS;
-  const stopped = (t.sigtermMs !== null && atMs >= t.sigtermMs) || (t.exitedMs !== null && atMs >= t.exitedMs) || (t.sigkillMs !== null && atMs >= t.sigkillMs);
+  const until = routedUntilMs(t);
+  const routed = until === null || atMs <= until + EXIT_SLACK_MS;
+  // A pod stops serving at SIGTERM, at its end, or when the sidecar that carries its traffic in has exited.
+  const stopped =
+    (t.sigtermMs !== null && atMs >= t.sigtermMs) ||
+    (t.exitedMs !== null && atMs >= t.exitedMs) ||
+    (t.sigkillMs !== null && atMs >= t.sigkillMs) ||
+    sidecarCaused(t, atMs);
   return routed && stopped;
 }
 

@@ -4,7 +4,7 @@ import { FIXES, group, kindsText } from './findings.js';
 import { formatAt, formatDuration, plural } from './format.js';
 import { describePid1, pid1Reaction } from './pid1.js';
 import type { PodTimeline } from './pod-timeline.js';
-import { REAL_TIME_MS, type PodEnd, type PodEndKind } from './termination.js';
+import { tooShortToTell, type PodEnd, type PodEndKind } from './termination.js';
 
 /**
  * terminationFindings turns each pod's unclean end (termination.ts) into
@@ -88,7 +88,7 @@ function graceTooShort(input: FindingInput, pods: Ended): Finding | null {
   const evidence: string[] = [];
   for (const { end, t } of pods) {
     evidence.push(`${t.pod}: ${killLine(t)}${lostText(input, 'grace-too-short', t.pod)}`);
-    const short = end.afterSigtermMs !== null && end.afterSigtermMs < REAL_TIME_MS;
+    const short = tooShortToTell(end.afterSigtermMs);
     if (short) evidence.push(`${t.pod}: it had only ${formatDuration(end.afterSigtermMs ?? 0)} after SIGTERM: too little to finish in-flight requests and close its connections.`);
     if (t.pid1) {
       const ignores = pid1Reaction(t.pid1) === 'ignores';

@@ -15,6 +15,7 @@ import { decideVerdict } from './verdict.js';
 import { inconclusiveReasons } from './inconclusive.js';
 import { classifyPodEnds } from './termination.js';
 import { attributionWarnings } from './attribution-warnings.js';
+import { withLostRunners } from './verdict-runners.js';
 import { failureAtMs, findOutageWindows } from './windows.js';
 
 export { buildPodTimelines } from './pod-timeline.js';
@@ -82,7 +83,10 @@ export function analyze(results: Results, thresholds: Thresholds): Analysis {
   const longestOutageMs = windows.reduce((m, w) => Math.max(m, w.durationMs), 0);
   const totalOutageMs = Math.round(windows.reduce((s, w) => s + w.durationMs, 0) * 1000) / 1000;
   const inconclusive = inconclusiveReasons(results);
-  const verdict = decideVerdict({ totals: results.totals, longestOutageMs, findings, thresholds, inconclusive });
+  const verdict = withLostRunners(
+    decideVerdict({ totals: results.totals, longestOutageMs, findings, thresholds, inconclusive }),
+    results.meta.runners,
+  );
   const analysis: Analysis = { windows, totalOutageMs, longestOutageMs, attributions, findings, verdict };
   const warnings = attributionWarnings(results, pods);
   if (warnings.length > 0) analysis.warnings = warnings;

@@ -59,7 +59,7 @@ export interface PodTimeline {
   /** pid1 is what the runtime found running as the pod's PID 1, when it could look. */
   pid1?: Pid1Facts | null;
   /** sigtermProbe is what a direct request to the pod a while after SIGTERM saw (local runtime). */
-  sigtermProbe?: { answered: boolean; closing: boolean; afterSigtermMs: number } | null;
+  sigtermProbe?: { answered: boolean; closing: boolean; error?: string; afterSigtermMs: number } | null;
   /** sidecarExits are the other containers' exits (a mesh proxy, a native sidecar), in order. */
   sidecarExits: Array<{ container: string; atMs: number; exitCode: number | null }>;
   /** state is the latest state. */
@@ -187,7 +187,7 @@ function apply(t: PodTimeline, e: Extract<ClusterEvent, { pod: string }>): void 
       t.pid1 ??= e.pid1;
       break;
     case 'sigterm-probe':
-      t.sigtermProbe ??= { answered: e.answered, closing: e.closing, afterSigtermMs: e.afterSigtermMs };
+      t.sigtermProbe ??= { answered: e.answered, closing: e.closing, error: e.error, afterSigtermMs: e.afterSigtermMs };
       break;
     default:
       break;

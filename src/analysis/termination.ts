@@ -3,8 +3,13 @@ import { sigkilledAtGrace } from './causes.js';
 import { pid1Reaction } from './pid1.js';
 import type { PodTimeline } from './pod-timeline.js';
 
-/** REAL_TIME_MS is how long after SIGTERM a pod must have had before "it ignored SIGTERM" can be said. */
+/** REAL_TIME_MS is how long (about: 10 % less will do) after SIGTERM a pod must have had before "it ignored SIGTERM" can be said. */
 export const REAL_TIME_MS = 2000;
+/** tooShortToTell: the pod had too little time after SIGTERM (well under REAL_TIME_MS) to say it ignored it. */
+export function tooShortToTell(afterSigtermMs: number | null): boolean {
+  return afterSigtermMs !== null && afterSigtermMs < REAL_TIME_MS * 0.9;
+}
+
 /** REACTION_WINDOW_MS is the span compared before SIGTERM and before SIGKILL to see whether a pod kept answering. */
 export const REACTION_WINDOW_MS = 1000;
 
@@ -64,14 +69,15 @@ function classifyPodEnd(t: PodTimeline, results: Results, trafficEndAtMs: number
   if (crashed) return { ...base, kind: 'crashed', reaction: 'not-needed' };
   if (preStopUsedGrace(t)) return { ...base, kind: 'prestop-exceeds-grace', reaction: 'not-needed' };
   const fromPid1 = t.pid1 ? pid1Reaction(t.pid1) : 'unknown';
-  if (afterSigtermMs !== null && afterSigtermMs < REAL_TIME_MS) {
+  if (tooShortToTell(afterSigtermMs)) {
     return { ...base, kind: 'grace-too-short', reaction: fromPid1 === 'unknown' ? 'unknown' : 'pid1' };
   }
   if (fromPid1 !== 'unknown') {
     return { ...base, kind: fromPid1 === 'ignores' ? 'sigterm-ignored' : 'grace-too-short', reaction: 'pid1' };
   }
   const probe = t.sigtermProbe;
-  if (probe) {
+  // A probe that timed out says nothing either way (a loaded machine): only an answer or a refusal counts.
+  if (probe && probe.error !== 'timeout') {
     // Still accepting and answering as before, seconds after SIGTERM: no reaction.
     const unmoved = probe.answered && !probe.closing;
     return { ...base, kind: unmoved ? 'sigterm-ignored' : 'grace-too-short', reaction: 'probe' };

@@ -10,6 +10,7 @@ import { registerReport } from './commands/report.js';
 import { registerCompare } from './commands/compare.js';
 import { registerDemo } from './commands/demo.js';
 import { registerScenario } from './commands/scenario.js';
+import { registerRunner } from './commands/runner.js';
 
 /** CommandContext is what every command's registrar gets: the Io and a way to set the exit code. */
 export interface CommandContext {
@@ -47,6 +48,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerCompare(program, ctx);
   registerDemo(program, ctx);
   registerScenario(program, ctx);
+  registerRunner(program, ctx);
   return program;
 }
 

@@ -12,6 +12,7 @@ import { rolloutState } from './model/rollout-state.js';
 import { failureSeries, trafficNow } from './model/traffic-now.js';
 import { PodsPanel, podNameWidth } from './pods-panel.js';
 import { RolloutLine } from './rollout-line.js';
+import { RunnersPanel, runnerPanelRows } from './runners-panel.js';
 import { TrafficPanel } from './traffic-panel.js';
 
 /** DashboardScreenProps is one frame's worth of input: everything the screen shows, nothing it fetches. */
@@ -42,7 +43,7 @@ export function DashboardScreen(props: DashboardScreenProps) {
   const showRollout = s.mode !== 'load' || rollout.status !== 'none';
   const pods = podRows(s, nowMs);
   const layout = planLayout({
-    rows: props.rows,
+    rows: props.rows - runnerPanelRows(s.runners),
     pods: pods.length,
     sparkRows,
     showRollout,
@@ -64,6 +65,7 @@ export function DashboardScreen(props: DashboardScreenProps) {
       />
       <Box marginTop={1} flexDirection="column">
         <TrafficPanel now={traffic} series={series} columns={columns} maxSeries={MAX_SERIES} />
+        {s.runners && s.runners.length > 0 ? <RunnersPanel runners={s.runners} columns={columns} /> : null}
       </Box>
       <Box marginTop={1} flexDirection="column">
         <PodsPanel rows={shown} hidden={hidden} columns={columns} />

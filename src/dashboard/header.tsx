@@ -111,7 +111,9 @@ function FinalVerdict({ final }: { final: DashboardFinal }) {
   return (
     <Text wrap="truncate-end">
       <Paint tone="dim">verdict </Paint>
-      <Paint tone={verdict.pass ? 'good' : 'bad'}>{verdict.pass ? 'PASS' : 'FAIL'}</Paint>
+      <Paint tone={verdict.pass ? 'good' : verdict.inconclusive !== undefined ? 'warn' : 'bad'}>
+        {verdict.pass ? 'PASS' : verdict.inconclusive !== undefined ? 'INCONCLUSIVE' : 'FAIL'}
+      </Paint>
       {verdict.reasons[0] ? ` ${verdict.reasons[0]}` : ''}
     </Text>
   );

@@ -43,6 +43,8 @@ export interface ReportData {
   series: ReportSeries;
   lanes: ReportLane[];
   marks: Array<{ t: number; label: string; kind: string }>;
+  /** lostShares are the spans (s) in which a runner's share of the traffic was lost: from its loss to the end. */
+  lostShares: Array<{ from: number; to: number }>;
   analysis: Analysis | null;
   kinds: Array<{ kind: FailureKind; meaning: string }>;
   table: { rows: FailureRow[]; total: number };
@@ -74,6 +76,9 @@ export function buildReportData(r: Results): ReportData {
     series: buildSeries(r),
     lanes: buildLanes(r, lastMs),
     marks: buildMarks(r),
+    lostShares: (r.meta.runners ?? [])
+      .filter((x) => x.lostFromMs !== undefined)
+      .map((x) => ({ from: round((x.lostFromMs ?? 0) / 1000, 3), to: round(lastMs / 1000, 3) })),
     // The table carries the attributions it shows; the rest would only bloat the page.
     analysis: r.analysis ? { ...r.analysis, attributions: [] } : null,
     kinds: FAILURE_KINDS.filter((k) => (r.totals.byKind[k] ?? 0) > 0 || r.failures.some((f) => f.kind === k)).map((kind) => ({
@@ -127,6 +132,7 @@ function buildMarks(r: Results): ReportData['marks'] {
     if (e.kind === 'rollout-started') marks.push({ t: round(e.atMs / 1000, 3), label: `rollout started (${e.trigger})`, kind: 'rollout' });
     if (e.kind === 'rollout-complete') marks.push({ t: round(e.atMs / 1000, 3), label: 'rollout complete', kind: 'rollout' });
     if (e.kind === 'rollout-failed') marks.push({ t: round(e.atMs / 1000, 3), label: `rollout failed: ${e.reason}`, kind: 'failed' });
+    if (e.kind === 'runner-lost') marks.push({ t: round(e.atMs / 1000, 3), label: `runner ${e.runner} lost (${round(e.ratePerSec, 1)}/s)`, kind: 'failed' });
   }
   return marks.sort((a, b) => a.t - b.t);
 }

@@ -45,6 +45,7 @@ export type ClusterEvent =
   | RunEvent<'watch-lost', { resource: string; error: string }>
   | RunEvent<'watch-resumed', { resource: string; relisted: boolean }>
   | RunEvent<'note', { message: string }>
+  | RunEvent<'runner-lost', { runner: number; name: string; reason: string; ratePerSec: number }>
   | RunEvent<'ingress', IngressEventFields>;
 
 /** IngressEventFields describe one step of the embedded ingress proxy's life (start, health, reload, stop). */
@@ -149,4 +150,5 @@ export const EVENT_LABEL: Record<ClusterEventKind, string> = {
   'watch-resumed': 'watch resumed',
   note: 'note',
   ingress: 'ingress',
+  'runner-lost': 'runner lost',
 };

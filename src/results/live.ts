@@ -36,4 +36,19 @@ export interface LiveSnapshot {
   okByPod: Record<string, number>;
   /** set once the run is over. */
   finished: boolean;
+  /** runners, when the traffic comes from `--runners N`: one row each, as the merge sees it. */
+  runners?: RunnerLive[];
+}
+
+/** RunnerLive is one runner during the run: its share, what it sent and how it ended so far. */
+export interface RunnerLive {
+  index: number;
+  name: string;
+  ratePerSec: number;
+  /** sentPerSec is over the last second it reported. */
+  sentPerSec: number;
+  sent: number;
+  ok: number;
+  failed: number;
+  lost: boolean;
 }

@@ -79,6 +79,8 @@ export interface FailureRecord {
   population: Population;
   /** pod is the --pod-header value last seen on this connection, if any. */
   pod?: string;
+  /** runner is the index of the runner that sent it, when the traffic came from `--runners N`. */
+  runner?: number;
   /** method is the request's HTTP method (set when the run sent a --mix of methods, or any non-GET). */
   method?: string;
   /** answeredBy says who wrote an HTTP failure: the app, or a proxy recognised by its headers or body signature. */
@@ -227,6 +229,30 @@ export interface RunMeta {
   notes: string[];
   /** pods: each pod's log file, where the driver keeps one. */
   podLogs: Record<string, string>;
+  /** runners: the traffic's runners and what each sent, when it came from `--runners N`. */
+  runners?: RunnerSummary[];
+}
+
+/**
+ * RunnerSummary is one runner of a `--runners N` run: its share, its own
+ * accounting (sent = ok + failed + inFlightAtStop), whether its share was lost
+ * from some moment on, and its clock offset from the coordinator.
+ */
+export interface RunnerSummary {
+  index: number;
+  /** name is the runner's pod, or its process id for local runners. */
+  name: string;
+  ratePerSec: number;
+  sent: number;
+  ok: number;
+  failed: number;
+  inFlightAtStop: number;
+  status: 'finished' | 'lost';
+  /** lostFromMs is when its share stopped being sent or seen (run clock); lostReason says why. */
+  lostFromMs?: number;
+  lostReason?: string;
+  /** clock: the runner's clock minus the coordinator's, and the half-width of the interval it is known within. */
+  clock: { offsetMs: number; uncertaintyMs: number; method: string };
 }
 
 /** OutageWindow is a maximal span where failures dominate traffic (see analysis/windows.ts). */

@@ -80,5 +80,13 @@ export function formatProgressLine(
     `failed ${failedTotal}${byKind ? ` (${byKind})` : ''}`,
     `in-flight ${last.inFlight}`,
     `p99 ${p99}`,
+    ...runnersPart(s),
   ].join('  ');
+}
+
+// With --runners: how many still send, and which are lost.
+function runnersPart(s: LiveSnapshot): string[] {
+  if (!s.runners || s.runners.length === 0) return [];
+  const lost = s.runners.filter((r) => r.lost).map((r) => r.index);
+  return [`runners ${s.runners.length - lost.length}/${s.runners.length}${lost.length > 0 ? ` (lost: ${lost.join(', ')})` : ''}`];
 }

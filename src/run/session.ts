@@ -13,7 +13,9 @@ import { probe } from '../traffic/probe.js';
 import { poolWarning } from '../traffic/pool-size.js';
 import { tlsProblem } from '../traffic/front-door.js';
 import { frontDoorHint } from '../traffic/who-answered.js';
-import { createTrafficRunner, type TrafficRunner } from '../traffic/runner.js';
+import { createTrafficRunner, type RunnerOptions, type TrafficRunner } from '../traffic/runner.js';
+import type { RunnerFleet } from './runner-fleet.js';
+import type { LiveSnapshot, LiveView } from '../results/live.js';
 import type { TrafficSettings } from '../traffic/settings.js';
 import type { DashboardFinal } from '../dashboard/index.js';
 import { UsageError } from '../errors.js';
@@ -40,6 +42,8 @@ export interface SessionOptions {
   dashboard: boolean;
   /** quiet skips the summary print (demo runs several sessions). */
   quiet?: boolean;
+  /** fleet sends the traffic from N runners instead of this process (`--runners N`). */
+  fleet?: (options: RunnerOptions & { emit(e: ClusterEvent): void; signal: AbortSignal }) => RunnerFleet;
   /** finishResults adds to the analysed results before the JSON and the HTML report are written (scenario verdicts). */
   finishResults?: (results: Results) => void;
 }
@@ -102,6 +106,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   const signal = aborter.signal;
   let driver: ClusterDriver | undefined;
   let runner: TrafficRunner | undefined;
+  let fleet: RunnerFleet | undefined;
   let stopReason = 'completed';
   let inFlightAtStop: number | undefined;
   let trafficEndMs: number | undefined;
@@ -110,8 +115,10 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   try {
     driver = o.driver?.({ clock, emit: (e) => recorder.event(e) });
     const { url, traffic } = await startTarget(o, driver, recorder, signal);
-    live = startLive(o, recorder, clock, () => aborter.abort(new Error('quit')));
-    const started = await startTraffic({ ...o, traffic }, url, clock, recorder);
+    // With runners, the live view adds one row per runner to the recorder's snapshot.
+    const view: LiveView = o.fleet ? { subscribe: (l) => recorder.subscribe(l), snapshot: () => withRunners(recorder.snapshot(), fleet) } : recorder;
+    live = startLive(o, view, clock, () => aborter.abort(new Error('quit')));
+    const started = await startTraffic({ ...o, traffic }, url, clock, recorder, signal, (f) => (fleet = f));
     runner = started.runner;
     const control = makeControl(clock, driver, signal, recorder, started);
     if (o.traffic.warmupMs > 0)
@@ -138,6 +145,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   }
   const interrupted = signal.aborted;
   const results = recorder.finish({ stopReason, interrupted, inFlightAtStop, trafficEndMs });
+  if (fleet) results.meta.runners = fleet.summaries();
   const reportPath = htmlPathFor(o.outPath);
   try {
     results.analysis = analyze(results, o.thresholds);
@@ -188,6 +196,8 @@ async function startTarget(
     if (target.caPem !== undefined) traffic = { ...traffic, tls: { insecure: false, caPem: target.caPem, caPath: target.caPath } };
   }
   if (url === undefined) throw new Error('runSession: neither a url nor a driver was given');
+  // Runners in a cluster reach addresses this machine cannot (a ClusterIP): only they can tell.
+  if (o.fleet && o.mode === 'kube') return { url, traffic };
   const p = await probe(url, traffic);
   if (!p.answered && NOTHING_ANSWERS.has(p.code)) {
     throw new UsageError(`nothing answers at ${url} (${p.code}); start the server or fix the URL`);
@@ -216,15 +226,24 @@ async function startTraffic(
   url: string,
   clock: Clock,
   recorder: Recorder,
+  signal: AbortSignal,
+  onFleet: (fleet: RunnerFleet) => void,
 ): Promise<{ runner: TrafficRunner; recordFromMs: number }> {
-  const runner = createTrafficRunner({
-    url,
-    settings: o.traffic,
-    clock,
-    sink: (b) => recorder.ingest(b),
-  });
+  const options: RunnerOptions = { url, settings: o.traffic, clock, sink: (b) => recorder.ingest(b) };
+  let runner: TrafficRunner;
+  if (o.fleet) {
+    const fleet = o.fleet({ ...options, emit: (e) => recorder.event(e), signal });
+    onFleet(fleet);
+    runner = fleet;
+  } else {
+    runner = createTrafficRunner(options);
+  }
   // The schedule starts when the engines do (workers take a moment); recording begins one warm-up later.
-  const { startAtMs, recordFromMs } = await runner.start(o.traffic.warmupMs);
+  // Runners that cannot start (a pod that never schedules) are removed before the error reaches the user.
+  const { startAtMs, recordFromMs } = await runner.start(o.traffic.warmupMs).catch(async (e: unknown) => {
+    await runner.stop(0).catch(() => undefined);
+    throw e;
+  });
   recorder.setPhase('warmup', startAtMs);
   recorder.markRecording(recordFromMs);
   return { runner, recordFromMs };
@@ -236,7 +255,11 @@ interface LiveDisplay {
   stop(final?: DashboardFinal): Promise<void>;
 }
 
-function startLive(o: SessionOptions, recorder: Recorder, clock: Clock, onQuit: () => void): LiveDisplay {
+function withRunners(s: LiveSnapshot, fleet: RunnerFleet | undefined): LiveSnapshot {
+  return fleet ? { ...s, runners: fleet.live() } : s;
+}
+
+function startLive(o: SessionOptions, recorder: LiveView, clock: Clock, onQuit: () => void): LiveDisplay {
   if (o.dashboard && shouldUseDashboard(o.io, true)) {
     const title = `rollcheck ${o.command}`;
     const handle = startDashboard({ view: recorder, io: o.io, title, onQuit, thresholds: o.thresholds, clock });

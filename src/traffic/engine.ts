@@ -109,6 +109,10 @@ export function createEngine(options: EngineOptions): TrafficEngine {
   // (queueMicrotask costs an AsyncResource per call; a resolved promise's then does not).
   const toRelease: InFlightRequest[] = [];
   let releaseQueued = false;
+  // parked: the in-flight cap is full and no loop timer is set; capacity only comes back when a
+  // request settles, so the schedule waits for that instead of waking every ms to drop requests.
+  let parked = false;
+  let unparked = false;
   const resolved = Promise.resolve();
 
   const settle = (r: InFlightRequest, kind: OutcomeKind, code?: string, message?: string): void => {
@@ -127,6 +131,13 @@ export function createEngine(options: EngineOptions): TrafficEngine {
       r.message = message;
       agg.done(r);
     }
+    if (parked) {
+      // Everything intended since the cap filled up met a full cap: dropped, in its own interval.
+      parked = false;
+      dropDue(r.endAtMs);
+      if (slot === null) immediate ??= setImmediate(loop);
+      else unparked = true;
+    }
     // Never dispatch from inside the client's own callback (it may be iterating its queue): next microtask.
     if (slot !== null) {
       toRelease.push(r);
@@ -140,6 +151,8 @@ export function createEngine(options: EngineOptions): TrafficEngine {
 
   const releaseAll = (): void => {
     releaseQueued = false;
+    // One clock reading for the batch: its requests go out within microseconds of it.
+    const nowMs = clock.nowMs();
     // Walks the live length: a dispatch that fails synchronously adds to the list while it runs.
     for (let i = 0; i < toRelease.length && !closed; i += 1) {
       const r = toRelease[i] as InFlightRequest;
@@ -148,13 +161,19 @@ export function createEngine(options: EngineOptions): TrafficEngine {
         fromFresh ? fresh : keepalive,
         fromFresh ? queues.fresh : queues.keepalive,
         r.slot as Slot,
+        nowMs,
       );
     }
     toRelease.length = 0;
+    if (unparked) {
+      unparked = false;
+      loop();
+      return;
+    }
     // Capacity came back: send what is due now instead of at the next timer (timers have 1 ms
     // steps, so at more than 1 000/s a timer-only loop sends in bursts, and a full in-flight cap
     // would idle until the next one).
-    if (running && t0 + k * periodMs <= clock.nowMs()) fireDue(clock.nowMs(), MAX_BATCH);
+    if (running && t0 + k * periodMs <= nowMs) fireDue(nowMs, MAX_BATCH);
   };
 
   // nowMs: the caller's clock reading taken just before (one reading per request, not one per step).
@@ -166,12 +185,16 @@ export function createEngine(options: EngineOptions): TrafficEngine {
     pool.dispatch(slot, r);
   };
 
-  const release = (pool: ConnectionPool, queue: Fifo<InFlightRequest>, slot: Slot): void => {
+  const release = (
+    pool: ConnectionPool,
+    queue: Fifo<InFlightRequest>,
+    slot: Slot,
+    nowMs: number,
+  ): void => {
     if (queue.length === 0) {
       pool.release(slot);
       return;
     }
-    const nowMs = clock.nowMs();
     expire(queue, nowMs);
     const next = queue.shift();
     if (next === undefined) pool.release(slot);
@@ -247,18 +270,44 @@ export function createEngine(options: EngineOptions): TrafficEngine {
     return next;
   };
 
+  // dropDue counts every request intended before `untilMs` as dropped, each in the interval it was intended in.
+  const dropDue = (untilMs: number): void => {
+    let next = t0 + k * periodMs;
+    let at = 0;
+    let count = 0;
+    while (next < untilMs && next < endAtMs) {
+      if (next >= recordFromMs) {
+        if (count > 0 && Math.floor(next / INTERVAL_MS) !== Math.floor(at / INTERVAL_MS)) {
+          agg.dropped(at, count);
+          count = 0;
+        }
+        if (count === 0) at = next;
+        count += 1;
+      }
+      k += 1;
+      next = t0 + k * periodMs;
+    }
+    if (count > 0) agg.dropped(at, count);
+  };
+
   const loop = (): void => {
     timer = null;
     immediate = null;
     if (!running) return;
     const next = fireDue(clock.nowMs(), MAX_BATCH);
     if (!running || next >= endAtMs) return;
+    if (inFlight >= settings.maxInFlight) {
+      parked = true;
+      return;
+    }
     if (next <= clock.nowMs()) immediate = setImmediate(loop);
     else timer = setTimeout(loop, Math.max(0, Math.floor(next - clock.nowMs())));
   };
 
   const flush = (all: boolean): void => {
     const nowMs = clock.nowMs();
+    // A parked schedule's drops are counted at least once per interval, so the live view shows them.
+    if (parked) dropDue(nowMs);
     if (!all) {
       expire(queues.keepalive, nowMs);
       expire(queues.fresh, nowMs);
@@ -286,6 +335,8 @@ export function createEngine(options: EngineOptions): TrafficEngine {
     },
     async stop(drainMs) {
       // Catch up to now (a late timer must not lose the schedule's last requests), then stop.
+      if (running && parked) dropDue(clock.nowMs());
+      parked = false; // nothing is scheduled after the stop: no more drops to count
       if (running) fireDue(clock.nowMs(), Number.MAX_SAFE_INTEGER);
       const scheduleEndMs = Math.min(clock.nowMs(), endAtMs);
       running = false;

@@ -323,7 +323,7 @@ export class ResponseParser {
   // keepAlive reads the Keep-Alive header's timeout, decoding only when it differs from the last one.
   private keepAlive(b: Buffer, vs: number, ve: number): void {
     const last = this.lastKeepAlive;
-    if (last === null || last.length !== ve - vs || b.compare(last, 0, last.length, vs, ve) !== 0) {
+    if (last === null || !sameBytes(b, vs, ve, last)) {
       this.lastKeepAlive = Buffer.from(b.subarray(vs, ve));
       this.lastKeepAliveMs = keepAliveTimeoutMs(b, vs, ve);
     }
@@ -517,6 +517,13 @@ function lower(c: number): number {
 function nameIs(b: Buffer, s: number, lowerName: Buffer): boolean {
   for (let k = 0; k < lowerName.length; k += 1)
     if (lower(b[s + k] as number) !== lowerName[k]) return false;
+  return true;
+}
+
+/** sameBytes says whether b[s, e) is `other` (a short value: a JS loop beats a native call). */
+function sameBytes(b: Buffer, s: number, e: number, other: Buffer): boolean {
+  if (e - s !== other.length) return false;
+  for (let k = 0; k < other.length; k += 1) if (b[s + k] !== other[k]) return false;
   return true;
 }
 

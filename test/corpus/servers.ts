@@ -102,7 +102,7 @@ export const CORPUS: CorpusServer[] = [
   {
     name: 'uvicorn',
     // Debian's python3-uvicorn is a module of the system python3 (no uvicorn executable).
-    tool: 'python3',
+    tool: 'uvicorn',
     files: { 'asgi_app.py': ASGI_APP },
     command: (dir) => `exec /usr/bin/python3 -m uvicorn --app-dir ${dir} --host "$HOST" --port "$PORT" asgi_app:app`,
     readinessPath: '/',

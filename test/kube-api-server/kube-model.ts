@@ -41,6 +41,8 @@ export interface KubeModel {
   deletePod(name: string): void;
   setEndpoint(name: string, conditions: { ready: boolean; serving: boolean; terminating: boolean } | null): void;
   killingEvent(name: string): void;
+  /** podEvent records a kubelet Event about a pod (Killing, FailedPreStopHook, Unhealthy). */
+  podEvent(name: string, e: { reason: string; type: 'Normal' | 'Warning'; message: string; container?: string }): void;
   setStatus(counts: { replicas: number; updated: number; ready: number; available: number }, observed?: boolean): void;
   /** markRolledOut makes the status say the current generation is complete. */
   markRolledOut(): void;
@@ -225,20 +227,27 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
       writeSlice();
     },
     killingEvent(n) {
+      // The kubelet records one Killing per container it stops.
+      for (const c of containerNames) this.podEvent(n, { reason: 'Killing', type: 'Normal', message: `Stopping container ${c}`, container: c });
+    },
+    podEvent(n, e) {
       eventCounter += 1;
+      const at = now();
       store.put('events', {
         apiVersion: 'v1',
         kind: 'Event',
-        metadata: { name: `${n}.${eventCounter.toString(16)}`, namespace, creationTimestamp: now() },
-        involvedObject: { kind: 'Pod', name: n, namespace, fieldPath: 'spec.containers{app}' },
-        reason: 'Killing',
-        message: 'Stopping container app',
-        type: 'Normal',
+        metadata: { name: `${n}.${eventCounter.toString(16)}`, namespace, creationTimestamp: at },
+        involvedObject: { apiVersion: 'v1', kind: 'Pod', name: n, namespace, uid: store.get('pods', n)?.metadata.uid, fieldPath: `spec.containers{${e.container ?? 'app'}}` },
+        reason: e.reason,
+        message: e.message,
+        type: e.type,
         count: 1,
-        firstTimestamp: now(),
-        lastTimestamp: now(),
+        firstTimestamp: at,
+        lastTimestamp: at,
         eventTime: null,
-        source: { component: 'kubelet' },
+        source: { component: 'kubelet', host: 'rollcheck-sandbox' },
+        reportingComponent: 'kubelet',
+        reportingInstance: 'rollcheck-sandbox',
       });
     },
     setStatus(c, observed = false) {

@@ -15,7 +15,7 @@ import { createKubeStore } from './store.js';
 import { createKubeModel } from './kube-model.js';
 import type { KubeModel } from './kube-model.js';
 import { startKubeApiServer } from './server.js';
-import type { KubeApiServer } from './server.js';
+import type { KubeApiServer, KubeApiServerOptions } from './server.js';
 
 /** LocalBackedCluster is a running API test server over a local Deployment. */
 export interface LocalBackedCluster {
@@ -34,7 +34,7 @@ const SIGNUM: Record<string, number> = { SIGKILL: 9, SIGTERM: 15, SIGINT: 2 };
 /** startLocalBackedCluster starts local pods for Deployment "demo" and an API server that shows them. */
 export async function startLocalBackedCluster(
   overrides: Partial<LocalRuntimeSettings> = {},
-  options: { namespace?: string; token?: string; sidecar?: boolean } = {},
+  options: { namespace?: string; token?: string; sidecar?: boolean; route?: NonNullable<KubeApiServerOptions['routes']>[number] } = {},
 ): Promise<LocalBackedCluster> {
   const logDir = mkdtempSync(join(tmpdir(), 'rollcheck-kube-pods-'));
   let settings: LocalRuntimeSettings = { ...DEFAULT_LOCAL_SETTINGS, replicas: 2, readinessPeriodMs: 200, endpointDelayMs: 200, logDir, ...overrides };
@@ -58,6 +58,7 @@ export async function startLocalBackedCluster(
     store,
     token: options.token,
     bookmarkMs: 500,
+    ...(options.route ? { routes: [options.route] } : {}),
     onPatch: (_name, before, after) => {
       const b = before.spec as { template?: unknown; replicas?: number };
       const a = after.spec as { template?: unknown; replicas?: number };
@@ -105,7 +106,12 @@ function mirror(model: KubeModel, e: ClusterEvent): void {
       case 'pod-ready':
         return model.setReady(e.pod, true);
       case 'pod-not-ready':
+        // The readiness probe failed (the local runtime stops probing once a pod terminates).
+        model.podEvent(e.pod, { reason: 'Unhealthy', type: 'Warning', message: `Readiness probe failed: ${e.reason ?? 'probe failed'}` });
         return model.setReady(e.pod, false);
+      case 'prestop-finished':
+        if (e.ok) return;
+        return model.podEvent(e.pod, { reason: 'FailedPreStopHook', type: 'Warning', message: `PreStopHook failed: ${e.error ?? 'hook failed'}` });
       case 'pod-terminating':
         // Ready stays as the last probe left it: the kubelet does not flip it at deletion.
         model.terminatePod(e.pod, Math.round(e.graceMs / 1000));

@@ -6,6 +6,7 @@
 // changes the store as a cluster would.
 import { createServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -51,13 +52,15 @@ export interface KubeApiServer {
   /** patches is the Content-Type and body of each PATCH. */
   patches: Array<{ contentType: string; body: unknown }>;
   forbid(verb: string, resource: string): void;
+  /** rotateToken makes the server accept only `token` from now on (the old one gets 401), as a credential rotation does. */
+  rotateToken(token: string): void;
   /** dropWatches destroys open watch connections mid-stream (a network cut). */
   dropWatches(resource?: string): number;
   /** expireWatches compacts the history and sends ERROR 410 to open watches. */
   expireWatches(resource?: string): number;
   watchCount(resource?: string): number;
   /** writeKubeconfig writes a kubeconfig for this server and returns its path (caPem '' leaves the CA out). */
-  writeKubeconfig(dir: string, options?: { token?: string; namespace?: string; context?: string; caPem?: string }): string;
+  writeKubeconfig(dir: string, options?: { token?: string; namespace?: string; context?: string; caPem?: string; user?: KubeconfigUser }): string;
   close(): Promise<void>;
 }
 
@@ -80,7 +83,8 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
   const patches: Array<{ contentType: string; body: unknown }> = [];
   const watchLog: Array<{ resource: string; resourceVersion: string; bookmarks: boolean }> = [];
   const ctx = { store, options, watches, requests, patches, forbidden, token, watchLog };
-  const server = createServer({ key: certs.keyPem, cert: certs.certPem }, (req, res) => {
+  // Client certificates signed by the test CA authenticate too (mTLS); others fall back to the bearer token.
+  const server = createServer({ key: certs.keyPem, cert: certs.certPem, ca: certs.caPem, requestCert: true, rejectUnauthorized: false }, (req, res) => {
     handle(ctx, req, res).catch((e: unknown) => status(res, 500, 'InternalError', String(e)));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -89,13 +93,16 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
   const pick = (resource?: string) => [...watches].filter((w) => !resource || w.resource === resource);
   return {
     url,
-    token,
+    get token() {
+      return ctx.token;
+    },
     store,
     caPem,
     requests,
     patches,
     watchLog,
     forbid: (verb, resource) => void forbidden.add(`${verb} ${resource}`),
+    rotateToken: (next) => void (ctx.token = next),
     dropWatches(resource) {
       const open = pick(resource);
       for (const w of open) {
@@ -117,7 +124,8 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
     watchCount: (resource) => pick(resource).length,
     writeKubeconfig(dir, o = {}) {
       const path = join(dir, 'kubeconfig');
-      writeFileSync(path, kubeconfigText(url, o.caPem ?? caPem, o.token ?? token, o.namespace ?? 'default', o.context ?? 'test'));
+      const user: KubeconfigUser = o.user ?? { token: o.token ?? ctx.token };
+      writeFileSync(path, kubeconfigText(url, o.caPem ?? caPem, user, o.namespace ?? 'default', o.context ?? 'test'));
       return path;
     },
     async close() {
@@ -129,8 +137,12 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
   };
 }
 
-/** kubeconfigText is a kubeconfig for one HTTPS server with a CA and a bearer token. */
-export function kubeconfigText(url: string, caPem: string, token: string, namespace: string, context: string): string {
+/** KubeconfigUser is how a kubeconfig's user authenticates: a bearer token, the test client certificate, or an exec credential plugin. */
+export type KubeconfigUser = { token: string } | { clientCert: true } | { exec: { command: string; args?: string[]; env?: Record<string, string> } };
+
+/** kubeconfigText is a kubeconfig for one HTTPS server with a CA and a user (a bearer token string is short for { token }). */
+export function kubeconfigText(url: string, caPem: string, userOrToken: KubeconfigUser | string, namespace: string, context: string): string {
+  const user = typeof userOrToken === 'string' ? { token: userOrToken } : userOrToken;
   return [
     'apiVersion: v1',
     'kind: Config',
@@ -149,9 +161,27 @@ export function kubeconfigText(url: string, caPem: string, token: string, namesp
     'users:',
     '- name: test-user',
     '  user:',
-    `    token: ${token}`,
+    ...userLines(user),
     '',
   ].join('\n');
+}
+
+function userLines(user: KubeconfigUser): string[] {
+  if ('token' in user) return [`    token: ${user.token}`];
+  if ('clientCert' in user) {
+    const c = certs ?? makeTestCerts();
+    return [`    client-certificate-data: ${Buffer.from(c.clientCertPem).toString('base64')}`, `    client-key-data: ${Buffer.from(c.clientKeyPem).toString('base64')}`];
+  }
+  const e = user.exec;
+  return [
+    '    exec:',
+    '      apiVersion: client.authentication.k8s.io/v1',
+    `      command: ${JSON.stringify(e.command)}`,
+    ...(e.args?.length ? ['      args:', ...e.args.map((a) => `      - ${JSON.stringify(a)}`)] : []),
+    ...(e.env ? ['      env:', ...Object.entries(e.env).flatMap(([name, value]) => [`      - name: ${name}`, `        value: ${JSON.stringify(value)}`])] : []),
+    '      interactiveMode: Never',
+    '      provideClusterInfo: false',
+  ];
 }
 
 type Ctx = {
@@ -169,7 +199,8 @@ const PATH = /^(\/api\/v1|\/apis\/[^/]+\/v1)\/namespaces\/([^/]+)\/([a-z]+)(?:\/
 
 async function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://x');
-  if (req.headers.authorization !== `Bearer ${ctx.token}`) {
+  const certified = (req.socket as TLSSocket).authorized === true;
+  if (!certified && req.headers.authorization !== `Bearer ${ctx.token}`) {
     // A real API server sends a Status; client-node drops the body of a 401 anyway.
     return status(res, 401, 'Unauthorized', 'Unauthorized');
   }

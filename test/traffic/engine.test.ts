@@ -287,3 +287,32 @@ test('scheduling lag includes the wait for a free connection; latency counts fro
     await server.close();
   }
 });
+
+test('at a full --max-in-flight the schedule waits for capacity, yet each drop is counted in the interval it was due', async () => {
+  // Every 4th request is answered after 150 ms, the rest never: capacity comes back only now and then.
+  const server = await startServer((n, _req, res, counts) => {
+    if (n % 4 === 0) setTimeout(() => answer(res, counts), 150);
+  });
+  try {
+    const r = await runTraffic(
+      server.url,
+      settingsFor({ ratePerSec: 200, maxInFlight: 4, timeoutMs: 10_000 }),
+      { durationMs: 1000, drainMs: 0 },
+    );
+    assertInvariant(r);
+    assert.ok(
+      Math.abs(r.totals.sent + r.totals.dropped - 200) <= 1,
+      `scheduled ${r.totals.sent + r.totals.dropped}`,
+    );
+    assert.ok(r.totals.ok >= 1, 'capacity came back');
+    // 20 intended per interval: each interval holds its own drops, not a lump at a wake-up.
+    const full = r.intervals.slice(2, -1);
+    for (const i of full)
+      assert.ok(
+        i.dropped + i.sent >= 18 && i.dropped + i.sent <= 22,
+        `interval at ${i.atMs}: sent ${i.sent}, dropped ${i.dropped}`,
+      );
+  } finally {
+    await server.close();
+  }
+});

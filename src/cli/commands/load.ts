@@ -8,6 +8,9 @@ import { readThresholds } from '../../results/thresholds.js';
 import { runSession } from '../../run/session.js';
 import { defaultOutPath } from '../../run/out-paths.js';
 import { addTrafficOptions } from '../traffic-flags.js';
+import { addRunnerOptions, readRunnerFlags } from '../runner-flags.js';
+import { createRunnerFleet } from '../../run/runner-fleet.js';
+import { createLocalRunners } from '../../run/local-runners.js';
 import { readTrafficSettings, trafficParams } from '../../traffic/settings.js';
 
 const HELP = `
@@ -37,6 +40,7 @@ export function registerLoad(program: Command, ctx: CommandContext): void {
     .argument('<url>', 'http:// or https:// URL to send requests to');
   addTrafficOptions(cmd, { freshPercent: 0, durationMs: 30_000 });
   addThresholdOptions(cmd);
+  addRunnerOptions(cmd, 'local');
   cmd
     .option('-o, --out <file>', 'results JSON file (default: reports/<timestamp>-load.json)')
     .option('--no-dashboard', 'one progress line per second instead of the live dashboard')
@@ -52,6 +56,7 @@ export function registerLoad(program: Command, ctx: CommandContext): void {
       const url = parsed.toString();
       const traffic = readTrafficSettings(opts, ctx.io.cwd);
       const thresholds = readThresholds(opts);
+      const { runners } = readRunnerFlags(opts);
       const outPath =
         typeof opts.out === 'string'
           ? resolve(ctx.io.cwd, opts.out)
@@ -60,9 +65,12 @@ export function registerLoad(program: Command, ctx: CommandContext): void {
         io: ctx.io,
         command: 'load',
         mode: 'load',
-        params: { url, ...trafficParams(traffic), thresholds, out: outPath },
+        params: { url, ...trafficParams(traffic), runners, thresholds, out: outPath },
         traffic,
         url,
+        ...(runners > 0
+          ? { fleet: (f) => createRunnerFleet({ ...f, count: runners, launcher: createLocalRunners({ env: ctx.io.env }), maxRunMs: traffic.durationMs + 60_000 }) }
+          : {}),
         plan: async (control) => {
           control.setPhase('steady');
           // An absolute end: late timers on a busy machine must not lengthen the run.

@@ -11,6 +11,9 @@ import { readThresholds } from '../../results/thresholds.js';
 import { addLocalRuntimeOptions, readLocalRuntimeSettings } from '../local-flags.js';
 import { addTrafficOptions } from '../traffic-flags.js';
 import { addIngressOptions, readIngressSettings } from '../ingress-flags.js';
+import { addRunnerOptions, readRunnerFlags } from '../runner-flags.js';
+import { createRunnerFleet } from '../../run/runner-fleet.js';
+import { createLocalRunners } from '../../run/local-runners.js';
 import { readTrafficSettings, trafficParams } from '../../traffic/settings.js';
 import type { ClusterDriver, DriverContext } from '../../cluster/driver.js';
 import { createLocalDriver, describeApp, localRuntimeParams, type LocalRuntimeSettings } from '../../cluster/local/index.js';
@@ -44,6 +47,7 @@ export function registerLocal(program: Command, ctx: CommandContext): void {
   addRolloutPhaseOptions(cmd, { baseline: '1s', cooldown: '3s', rolloutTimeout: '5m' });
   addTrafficOptions(cmd, { freshPercent: 20 });
   addThresholdOptions(cmd);
+  addRunnerOptions(cmd, 'local');
   cmd
     .option('-o, --out <file>', 'results JSON file (default: reports/<timestamp>-local.json)')
     .option('--no-dashboard', 'one progress line per second instead of the live dashboard')
@@ -60,12 +64,17 @@ async function runLocal(io: Io, opts: Record<string, unknown>): Promise<number> 
   const outPath = typeof opts.out === 'string' ? resolve(io.cwd, opts.out) : defaultOutPath(io.cwd, 'local');
   const ingress = readIngressSettings(opts);
   const settings = { ...readLocalRuntimeSettings(opts, podLogDir(outPath)), ...(ingress ? { ingress } : {}) };
+  const { runners } = readRunnerFlags(opts);
+  const maxRunMs = times.baselineMs + times.rolloutTimeoutMs + times.cooldownMs + 60_000;
   const session = await runSession({
     io,
     command: 'local',
     mode: 'local',
-    params: { ...localRuntimeParams(settings), ...times, ...trafficParams(traffic), thresholds, out: outPath },
+    params: { ...localRuntimeParams(settings), ...times, ...trafficParams(traffic), runners, thresholds, out: outPath },
     traffic,
+    ...(runners > 0
+      ? { fleet: (f) => createRunnerFleet({ ...f, count: runners, launcher: createLocalRunners({ env: io.env }), maxRunMs }) }
+      : {}),
     driver: (dctx) => announced(io, settings, dctx),
     plan: async (control) => (await rolloutPlan(control, { kind: 'restart' }, times)).reason,
     outPath,

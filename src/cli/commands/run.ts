@@ -11,6 +11,8 @@ import { defaultOutPath } from '../../run/out-paths.js';
 import { addThresholdOptions } from '../verdict-flags.js';
 import { readThresholds } from '../../results/thresholds.js';
 import { addTrafficOptions } from '../traffic-flags.js';
+import { addRunnerOptions, readRunnerFlags } from '../runner-flags.js';
+import { createRunnerFleet } from '../../run/runner-fleet.js';
 import { readTrafficSettings, trafficParams } from '../../traffic/settings.js';
 import type { ClusterDriver, DriverContext, DriverTarget } from '../../cluster/driver.js';
 import { parseTrigger } from '../../cluster/kube/parse-trigger.js';
@@ -64,6 +66,7 @@ export function registerRun(program: Command, ctx: CommandContext): void {
   addRolloutPhaseOptions(cmd, { baseline: '10s', cooldown: '10s', rolloutTimeout: '10m' });
   addTrafficOptions(cmd, { freshPercent: 20 });
   addThresholdOptions(cmd);
+  addRunnerOptions(cmd, 'kube');
   cmd
     .option('-o, --out <file>', 'results JSON file (default: reports/<timestamp>-run.json)')
     .option('--no-dashboard', 'one progress line per second instead of the live dashboard')
@@ -77,7 +80,8 @@ async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
   const url = parseUrl(String(opts.url), '--url').toString();
   const trigger = parseTrigger(String(opts.trigger ?? 'restart'));
   // Loaded here, not at start-up: the Kubernetes client is large and only `run` (and kube scenarios) need it.
-  const { createKubeDriver } = await import('../../cluster/kube/index.js');
+  const { createKubeDriver, createRunnerJob } = await import('../../cluster/kube/index.js');
+  const runnerFlags = readRunnerFlags(opts);
   const { baselineMs, cooldownMs, rolloutTimeoutMs } = readRolloutPhases(opts);
   const traffic = readTrafficSettings(opts, io.cwd);
   const thresholds = readThresholds(opts);
@@ -96,7 +100,9 @@ async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
     logDir: resolve(outPath, '..'),
     trigger,
   };
-  warnIfLoopback(io, url);
+  if (runnerFlags.runners === 0) warnIfLoopback(io, url);
+  const maxRunMs = baselineMs + rolloutTimeoutMs + cooldownMs + 60_000;
+  const runId = `${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
   let namespace = settings.namespace ?? '';
   let triggered = false;
   const session = await runSession({
@@ -112,6 +118,8 @@ async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
       kubeconfig: settings.kubeconfig ?? null,
       url,
       trigger: String(opts.trigger ?? 'restart'),
+      runners: runnerFlags.runners,
+      ...(runnerFlags.runners > 0 ? { runnerImage: runnerFlags.image ?? null, runnerStartDelayMs: runnerFlags.startDelayMs, runId } : {}),
       baselineMs,
       cooldownMs,
       rolloutTimeoutMs,
@@ -120,6 +128,17 @@ async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
       out: outPath,
     },
     traffic,
+    ...(runnerFlags.runners > 0
+      ? {
+          fleet: (f) =>
+            createRunnerFleet({
+              ...f,
+              count: runnerFlags.runners,
+              maxRunMs,
+              launcher: createRunnerJob({ ...settings, runId, image: runnerFlags.image ?? 'rollcheck', startDelayMs: runnerFlags.startDelayMs, maxRunMs }),
+            }),
+        }
+      : {}),
     driver: (dctx) =>
       announce(io, createKubeDriver(settings, dctx), dctx, (target) => {
         namespace = String(target.facts.namespace ?? namespace);

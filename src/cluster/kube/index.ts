@@ -8,3 +8,4 @@ export { loadKubeAccess } from './kube-config.js';
 export type { KubeConfigSettings, KubeAccess } from './kube-config.js';
 export { rolloutState, rolloutCounts } from './rollout-status.js';
 export { parseTrigger } from './parse-trigger.js';
+export { createRunnerJob, RUN_LABEL, type RunnerJob, type RunnerJobSettings } from './runner-job.js';

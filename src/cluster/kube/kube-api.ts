@@ -1,6 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import type { KubeAccess } from './kube-config.js';
-import { explainKubeError } from './api-errors.js';
+import { explainKubeError, statusCodeOf } from './api-errors.js';
+import { refreshCredentials } from './kube-config.js';
 
 /** CallOptions is the per-request option object client-node's object-param API takes. */
 export type CallOptions = ReturnType<typeof k8s.setHeaderOptions>;
@@ -14,7 +15,9 @@ export interface KubeApi {
   disc: k8s.DiscoveryV1Api;
   /** options is the per-call options: a request timeout, plus a Content-Type when patching. */
   options(contentType?: string): CallOptions;
-  /** call runs one request; any failure becomes a UsageError naming the verb and resource. */
+  /** refreshCredentials makes the next request authenticate afresh (after a 401). */
+  refreshCredentials(): void;
+  /** call runs one request, once more with fresh credentials after a 401; any failure becomes a UsageError naming the verb and resource. */
   call<T>(verb: string, resource: string, fn: (options: CallOptions) => Promise<T>, name?: string): Promise<T>;
 }
 
@@ -43,9 +46,17 @@ export function createKubeApi(access: KubeAccess, timeoutMs = 15_000): KubeApi {
     apps: kc.makeApiClient(k8s.AppsV1Api),
     disc: kc.makeApiClient(k8s.DiscoveryV1Api),
     options,
+    refreshCredentials: () => refreshCredentials(access),
     async call(verb, resource, fn, name) {
       try {
-        return await fn(options());
+        try {
+          return await fn(options());
+        } catch (e) {
+          // Tokens expire and rotate mid-run (exec plugins, projected tokens): refresh once, as client-go does.
+          if (statusCodeOf(e) !== 401) throw e;
+          refreshCredentials(access);
+          return await fn(options());
+        }
       } catch (e) {
         throw explainKubeError(e, { verb, resource, name, namespace, server });
       }

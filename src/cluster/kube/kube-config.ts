@@ -104,8 +104,41 @@ function pickContext(kc: k8s.KubeConfig, settings: KubeConfigSettings, source: s
   if (!kc.getCurrentUser()) {
     throw new UsageError(`kubeconfig ${source}: context "${context}" names user "${ctxObject.user}", which is not defined; fix the kubeconfig`);
   }
+  checkExecPlugin(kc, source, settings.env?.PATH ?? process.env.PATH ?? '');
   const namespace = settings.namespace || ctxObject.namespace || 'default';
   return { kc, context, namespace, server: withoutUserinfo(cluster.server), source };
+}
+
+// An exec credential plugin (gke-gcloud-auth-plugin, aws, kubelogin) that is not installed would
+// fail the first request with a bare ENOENT; say which command is missing instead.
+function checkExecPlugin(kc: k8s.KubeConfig, source: string, path: string): void {
+  const command = kc.getCurrentUser()?.exec?.command as string | undefined;
+  if (!command) return;
+  const found = command.includes('/') ? existsSync(command) : path.split(delimiter).some((dir) => dir && existsSync(join(dir, command)));
+  if (!found) {
+    throw new UsageError(`the kubeconfig's exec credential plugin "${command}" (${source}, user "${kc.getCurrentUser()?.name}") is not installed or not on PATH; install it (e.g. gke-gcloud-auth-plugin, aws, kubelogin) or fix users[].user.exec.command`);
+  }
+}
+
+/**
+ * refreshCredentials makes the next request authenticate afresh after a 401:
+ * it re-reads the kubeconfig file (a rotated token or certificate) and drops
+ * the exec plugin's cached credential, which client-node would otherwise keep
+ * until its expirationTimestamp even though the server refused it.
+ */
+export function refreshCredentials(access: KubeAccess): void {
+  const kc = access.kc;
+  if (existsSync(access.source)) {
+    try {
+      kc.loadFromFile(access.source);
+      kc.setCurrentContext(access.context);
+    } catch {
+      // Keep the credentials we had; the retry will say what is wrong.
+    }
+  }
+  // client-node 1.4 keeps ExecAuth's cache in kc.authenticators[].tokenCache (a test covers this).
+  const authenticators = (kc as unknown as { authenticators?: Array<{ tokenCache?: Record<string, unknown> }> }).authenticators ?? [];
+  for (const a of authenticators) if (a.tokenCache) a.tokenCache = {};
 }
 
 // A server URL may carry user:password; it is shown in facts and messages, so drop that part.

@@ -45,7 +45,7 @@ export async function startKubeWatches(o: KubeWatchesOptions): Promise<ResourceW
   const ns = api.namespace;
   const lost = (resource: string) => (error: string) => o.emit({ kind: 'watch-lost', atMs: o.nowMs(), resource, error });
   const resumed = (resource: string) => (relisted: boolean) => o.emit({ kind: 'watch-resumed', atMs: o.nowMs(), resource, relisted });
-  const common = (resource: string) => ({ kc: api.access.kc, resource, onLost: lost(resource), onResumed: resumed(resource), backoffMs: o.backoffMs, silenceMs: o.silenceMs });
+  const common = (resource: string) => ({ kc: api.access.kc, resource, onLost: lost(resource), onResumed: resumed(resource), backoffMs: o.backoffMs, silenceMs: o.silenceMs, onUnauthorized: () => api.refreshCredentials() });
   const listOf = async <T>(p: Promise<{ items: unknown[]; metadata?: { resourceVersion?: string } }>) => {
     const r = await p;
     return { items: r.items as T[], resourceVersion: r.metadata?.resourceVersion ?? '' };
@@ -86,8 +86,9 @@ export async function startKubeWatches(o: KubeWatchesOptions): Promise<ResourceW
     seen.set(key, count);
     if (!primed || (before !== undefined && before >= count)) return;
     const pod = e.involvedObject?.name ?? '';
-    if (e.reason !== 'Killing' || !o.pods.knows(pod)) return;
-    o.emit({ kind: 'note', atMs: o.nowMs(), message: `${pod}: Killing (${e.message ?? 'stopping container'})`, serverTime: isoTime(e.eventTime ?? e.lastTimestamp) });
+    // The kubelet's word on a terminating pod: Killing (per container), a failed preStop hook, a failing probe.
+    if (!NOTED_REASONS.has(e.reason ?? '') || !o.pods.knows(pod)) return;
+    o.emit({ kind: 'note', atMs: o.nowMs(), message: `${pod}: ${e.reason} (${e.message ?? ''})`, serverTime: isoTime(e.eventTime ?? e.lastTimestamp) });
   };
   const eventSelector = 'involvedObject.kind=Pod';
   const events = createResourceWatch<EventLike>({
@@ -127,6 +128,8 @@ export async function startKubeWatches(o: KubeWatchesOptions): Promise<ResourceW
   }
   return all.map(([w]) => w);
 }
+
+const NOTED_REASONS: ReadonlySet<string> = new Set(['Killing', 'FailedPreStopHook', 'Unhealthy']);
 
 function eventCause(reason: unknown): unknown {
   return reason instanceof WatchStartError ? reason.cause : reason;

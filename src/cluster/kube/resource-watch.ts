@@ -22,6 +22,8 @@ export interface ResourceWatchOptions<T extends WatchedObject> {
   onResumed(relisted: boolean): void;
   /** Delays between reconnect attempts (the last one repeats). */
   backoffMs?: number[];
+  /** onUnauthorized is called when the server answers 401, before the next attempt (refresh the credentials). */
+  onUnauthorized?(): void;
   /** A watch with no event and no bookmark for this long is taken for stalled (a half-open connection) and restarted (default 90 s). */
   silenceMs?: number;
 }
@@ -150,9 +152,11 @@ export function createResourceWatch<T extends WatchedObject>(options: ResourceWa
           return;
         }
         needRelist = attempt.expired || statusCodeOf(attempt.error) === 410;
+        if (statusCodeOf(attempt.error) === 401) options.onUnauthorized?.();
         lastError = attempt.error;
       } catch (e) {
         lastError = e;
+        if (statusCodeOf(e) === 401) options.onUnauthorized?.();
       }
       if (!announced) {
         options.onLost(describe({ connected: false, connectedAtMs: 0, expired: needRelist, ended: true, error: lastError }));

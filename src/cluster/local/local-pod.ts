@@ -199,6 +199,7 @@ export async function terminatePod(env: PodEnv, pod: LocalPod, options: Terminat
 // The probe goes out this long after SIGTERM (or sooner, before the SIGKILL), when there is time at all.
 const SIGTERM_PROBE_AFTER_MS = 1500;
 const SIGTERM_PROBE_MIN_MS = 500;
+const SIGTERM_PROBE_TIMEOUT_MS = 1000;
 
 /**
  * scheduleSigtermProbe asks the pod directly, a while after its SIGTERM, whether
@@ -206,12 +207,14 @@ const SIGTERM_PROBE_MIN_MS = 500;
  * outside (the analysis weighs it when PID 1 alone cannot tell).
  */
 function scheduleSigtermProbe(env: PodEnv, pod: LocalPod, handle: PodHandle, untilKillMs: number): void {
-  const delayMs = Math.min(SIGTERM_PROBE_AFTER_MS, untilKillMs - 300);
+  // The answer must be in before the SIGKILL could cut it.
+  const delayMs = Math.min(SIGTERM_PROBE_AFTER_MS, untilKillMs - SIGTERM_PROBE_TIMEOUT_MS - 200);
   if (delayMs < SIGTERM_PROBE_MIN_MS) return;
   const timer = setTimeout(() => {
     if (pod.exit || pod.sigtermAtMs === null) return;
     const sigtermAtMs = pod.sigtermAtMs;
-    void probeAfterSigterm(handle.address.host, handle.address.port, env.settings.readinessPath, 250).then((r) => {
+    void probeAfterSigterm(handle.address.host, handle.address.port, env.settings.readinessPath, SIGTERM_PROBE_TIMEOUT_MS).then((r) => {
+      if (pod.exit) return; // it died under the probe: that says nothing about SIGTERM
       const atMs = env.ctx.clock.nowMs();
       env.ctx.emit({ kind: 'sigterm-probe', pod: pod.name, ...r, afterSigtermMs: Math.round(atMs - sigtermAtMs), atMs });
     });

@@ -136,6 +136,8 @@ export function describeEvent(e: ClusterEvent, podWidth: number): string | null 
       return `${label} (${e.resource}): ${e.error}`;
     case 'watch-resumed':
       return `${label} (${e.resource})`;
+    case 'runner-lost':
+      return `${label}: ${e.reason}`;
     case 'note':
       return e.message;
     case 'ingress':
@@ -158,7 +160,7 @@ export function logLines(
   for (const e of events) {
     const text = describeEvent(e, podWidth);
     if (text === null) continue;
-    const warn = e.kind === 'sigkill' || e.kind === 'rollout-failed' || e.kind === 'watch-lost';
+    const warn = e.kind === 'sigkill' || e.kind === 'rollout-failed' || e.kind === 'watch-lost' || e.kind === 'runner-lost';
     lines.push({ atMs: e.atMs, text, tone: warn ? 'warn' : 'event' });
   }
   const bursts = failureBursts(failures);

@@ -35,6 +35,13 @@ export function createReportCharts(D: ReportData): ReportCharts {
       const x1 = u.valToPos(w.endMs / 1000, 'x', true);
       ctx.fillRect(x0, b.top, Math.max(2, x1 - x0), b.height);
     });
+    // A runner's lost share: the traffic from then on is short of the target, not the target's fault.
+    ctx.fillStyle = 'rgba(99, 99, 99, 0.12)';
+    D.lostShares.forEach((s) => {
+      const x0 = u.valToPos(s.from, 'x', true);
+      const x1 = u.valToPos(s.to, 'x', true);
+      ctx.fillRect(x0, b.top, Math.max(2, x1 - x0), b.height);
+    });
     ctx.restore();
   };
   const markLines = (u: uPlot): void => {

@@ -1,0 +1,93 @@
+import type { TrafficBatch } from '../results/partial.js';
+import type { TrafficSettings } from './settings.js';
+
+/** RUNNER_PROTOCOL names the NDJSON stream a `rollcheck runner` writes on stdout; a coordinator refuses any other. */
+export const RUNNER_PROTOCOL = 'rollcheck.runner/v1';
+
+/**
+ * RunnerSpec is everything one runner needs, passed as one JSON argument
+ * (`rollcheck runner --spec '…'`) so that a Job's pod template and a local
+ * child process run exactly the same command. Times are ms since `epochMs`
+ * (the coordinator's run clock) unless named *EpochMs.
+ */
+export interface RunnerSpec {
+  url: string;
+  /** settings are this runner's share: its rate, connections and in-flight cap; `workers` is 1. */
+  settings: Omit<TrafficSettings, 'body'> & { bodyBase64?: string };
+  index: number;
+  count: number;
+  /** epochMs is the coordinator's run-clock origin: every time the runner reports is on this clock. */
+  epochMs: number;
+  /** startAtEpochMs is the common start; null: wait for "start <epochMs> <warmupMs>" on stdin. */
+  startAtEpochMs: number | null;
+  warmupMs: number;
+  /** offsetMs interleaves runner i's schedule: i / total rate seconds. */
+  offsetMs: number;
+  /** lateStartMs: a runner ready this long after the common start (or past the warm-up) refuses to start: its share is lost. */
+  lateStartMs: number;
+  /** maxRunMs bounds the schedule even if nobody ever stops the runner. */
+  maxRunMs: number;
+}
+
+/** RunnerRecord is one line of a runner's stdout. `at` is the runner's own wall clock (epoch ms), for the clock offset. */
+export type RunnerRecord =
+  | { type: 'hello'; protocol: typeof RUNNER_PROTOCOL; at: number; index: number; ratePerSec: number }
+  | { type: 'started'; at: number; startAtMs: number; recordFromMs: number; startReceivedAt?: number }
+  | { type: 'batch'; at: number; batch: TrafficBatch }
+  | {
+      type: 'final';
+      at: number;
+      inFlightAtStop: number;
+      scheduleEndMs: number;
+      /** totals are what the runner itself counted, to check the coordinator lost no line. */
+      totals: { sent: number; ok: number; failed: number };
+    }
+  | { type: 'error'; at: number; message: string };
+
+/** encodeRunnerRecord is one NDJSON line (with its newline). */
+export function encodeRunnerRecord(r: RunnerRecord): string {
+  return JSON.stringify(r) + '\n';
+}
+
+/** parseRunnerLine reads one line; it throws on anything that is not a record of this protocol. */
+export function parseRunnerLine(line: string): RunnerRecord {
+  const r = JSON.parse(line) as Partial<RunnerRecord> & { protocol?: unknown };
+  if (typeof r !== 'object' || r === null || typeof r.at !== 'number') throw new Error('not a runner record');
+  switch (r.type) {
+    case 'hello':
+      if (r.protocol !== RUNNER_PROTOCOL) {
+        throw new Error(`runner speaks ${String(r.protocol)}, this coordinator ${RUNNER_PROTOCOL}: use the same rollcheck version (--runner-image)`);
+      }
+      return r as RunnerRecord;
+    case 'started':
+    case 'batch':
+    case 'final':
+    case 'error':
+      return r as RunnerRecord;
+    default:
+      throw new Error(`unknown runner record type ${String(r.type)}`);
+  }
+}
+
+/** specSettings turns a runner spec's settings back into the engine's. */
+export function specSettings(spec: RunnerSpec): TrafficSettings {
+  const { bodyBase64, ...rest } = spec.settings;
+  return { ...rest, ...(bodyBase64 === undefined ? {} : { body: Buffer.from(bodyBase64, 'base64') }) };
+}
+
+/** runnerShare is runner `index`'s share of a run's traffic settings (rate, connections, in-flight cap). */
+export function runnerShare(s: TrafficSettings, index: number, count: number): RunnerSpec['settings'] {
+  const { body, ...rest } = s;
+  return {
+    ...rest,
+    ratePerSec: s.ratePerSec / count,
+    connections: share(s.connections, count, index),
+    maxInFlight: share(s.maxInFlight, count, index),
+    workers: 1,
+    ...(body === undefined ? {} : { bodyBase64: Buffer.from(body).toString('base64') }),
+  };
+}
+
+function share(total: number, n: number, i: number): number {
+  return Math.max(1, Math.floor(total / n) + (i < total % n ? 1 : 0));
+}

@@ -1,0 +1,59 @@
+// `npm run kube-sandbox` as a user runs it: it prints the Service URL and the
+// kubeconfig once ready, serves until SIGINT/SIGTERM, then leaves nothing behind.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { get } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const SCRIPT = fileURLToPath(new URL('./sandbox.ts', import.meta.url));
+const fetchStatus = (url: string) =>
+  new Promise<number>((resolve) => {
+    const req = get(url, (res) => (res.resume(), resolve(res.statusCode ?? 0)));
+    req.on('error', () => resolve(0));
+  });
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  test(`kube-sandbox prints service and kubeconfig when ready, serves, and on ${signal} stops every pod and removes its files`, { timeout: 60_000 }, async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'rollcheck-sandbox-cli-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const kubeconfig = join(dir, 'kc');
+    // Its own temp dir, so that what it leaves behind is easy to see.
+    const tmp = join(dir, 'tmp');
+    mkdirSync(tmp);
+    const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, '--kubeconfig', kubeconfig, '--replicas', '1', '--grace-period', '2s'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp } });
+    t.after(() => void child.kill('SIGKILL'));
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    for (let i = 0; i < 600 && !/kubeconfig: /.test(out); i += 1) await new Promise((r) => setTimeout(r, 50));
+    const service = /^service: (http:\/\/127\.0\.0\.1:\d+\/)$/m.exec(out)?.[1];
+    assert.ok(service, out);
+    assert.match(out, new RegExp(`^kubeconfig: ${kubeconfig}$`, 'm'));
+    assert.ok(existsSync(kubeconfig));
+    assert.equal(await fetchStatus(service), 200);
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill(signal);
+    assert.equal(await exited, 0);
+    assert.ok(!existsSync(kubeconfig), 'the kubeconfig is removed');
+    assert.equal(await fetchStatus(service), 0, 'the Service proxy is gone');
+    // tsx keeps its compile cache there (tsx-<uid>); everything of the sandbox's own is gone.
+    assert.deepEqual(readdirSync(tmp).filter((f) => !f.startsWith('tsx-')), [], 'pod logs and every temp file removed');
+  });
+}
+
+test('kube-sandbox: a bad flag is one line and exit 2', () => {
+  for (const [args, want] of [
+    [[], /--kubeconfig FILE is required/],
+    [['--kubeconfig', '/tmp/x', '--entrypoint', 'bash'], /--entrypoint: "bash" is not one of shell, exec, tini/],
+    [['--kubeconfig', '/tmp/x', '--sidecar', 'envoy'], /--sidecar: "envoy" is not a known sidecar/],
+    [['--kubeconfig', '/tmp/x', '--grace-period', 'soon'], /--grace-period/],
+  ] as Array<[string[], RegExp]>) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', SCRIPT, ...args], { encoding: 'utf8' });
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, want);
+  }
+});

@@ -1,0 +1,30 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { encodeRunnerRecord, parseRunnerLine, runnerShare, RUNNER_PROTOCOL, specSettings } from '../../src/traffic/runner-protocol.js';
+import { settingsFor } from './harness.js';
+
+test('runner protocol: records round-trip as one NDJSON line each', () => {
+  const hello = { type: 'hello', protocol: RUNNER_PROTOCOL, at: 1.5, index: 2, ratePerSec: 100 } as const;
+  const line = encodeRunnerRecord(hello);
+  assert.ok(line.endsWith('\n') && !line.slice(0, -1).includes('\n'));
+  assert.deepEqual(parseRunnerLine(line.trim()), hello);
+  const final = { type: 'final', at: 9, inFlightAtStop: 1, scheduleEndMs: 5000, totals: { sent: 3, ok: 1, failed: 1 } } as const;
+  assert.deepEqual(parseRunnerLine(encodeRunnerRecord(final)), final);
+});
+
+test('runner protocol: another version is refused with the fix; garbage is not a record', () => {
+  assert.throws(() => parseRunnerLine(JSON.stringify({ type: 'hello', protocol: 'rollcheck.runner/v2', at: 1 })), /speaks rollcheck\.runner\/v2.*same rollcheck version/);
+  assert.throws(() => parseRunnerLine('{"type":"nope","at":1}'), /unknown runner record/);
+  assert.throws(() => parseRunnerLine('{"type":"batch"}'), /not a runner record/);
+  assert.throws(() => parseRunnerLine('SIGTERM: stopping'));
+});
+
+test('runner share: rate/N each, connections and in-flight cap split, body carried as base64', () => {
+  const s = settingsFor({ ratePerSec: 300, connections: 10, maxInFlight: 1000, body: Buffer.from('{"a":1}'), workers: 1 });
+  const shares = [0, 1, 2].map((i) => runnerShare(s, i, 3));
+  assert.deepEqual(shares.map((x) => x.ratePerSec), [100, 100, 100]);
+  assert.deepEqual(shares.map((x) => x.connections), [4, 3, 3]);
+  assert.equal(shares.reduce((a, x) => a + x.maxInFlight, 0), 1000);
+  const back = specSettings({ url: 'http://127.0.0.1/', settings: shares[0]!, index: 0, count: 3, epochMs: 0, startAtEpochMs: null, warmupMs: 0, offsetMs: 0, lateStartMs: 0, maxRunMs: 1 });
+  assert.equal(Buffer.from(back.body ?? []).toString(), '{"a":1}');
+});
