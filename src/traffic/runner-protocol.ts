@@ -1,5 +1,5 @@
 import type { TrafficBatch } from '../results/partial.js';
-import type { TrafficSettings } from './settings.js';
+import { share, type TrafficSettings } from './settings.js';
 
 /** RUNNER_PROTOCOL names the NDJSON stream a `rollcheck runner` writes on stdout; a coordinator refuses any other. */
 export const RUNNER_PROTOCOL = 'rollcheck.runner/v1';
@@ -88,6 +88,3 @@ export function runnerShare(s: TrafficSettings, index: number, count: number): R
   };
 }
 
-function share(total: number, n: number, i: number): number {
-  return Math.max(1, Math.floor(total / n) + (i < total % n ? 1 : 0));
-}

@@ -122,3 +122,8 @@ export function trafficParams(s: TrafficSettings): Record<string, unknown> {
   const tlsParams = { insecure: tls?.insecure === true, caCert: tls?.caPath ?? null };
   return { ...rest, tls: tlsParams, headers: s.headers.map(([k]) => k), bodyBytes: body?.byteLength ?? 0 };
 }
+
+/** share splits `total` (connections, in-flight cap) over `n` workers or runners as evenly as possible, at least 1 each; `i` is which one. */
+export function share(total: number, n: number, i: number): number {
+  return Math.max(1, Math.floor(total / n) + (i < total % n ? 1 : 0));
+}

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { EngineStop } from './engine.js';
 import type { RunnerOptions, TrafficRunner } from './runner.js';
 import type { WorkerCommand, WorkerInit, WorkerMessage } from './worker-protocol.js';
+import { share } from './settings.js';
 
 // Built, the worker is worker-main.js next to this file. Running from source
 // (tsx), Node 20 does not apply --import hooks to a worker's entry module, so a
@@ -91,7 +92,3 @@ export function createWorkerPool(options: RunnerOptions): TrafficRunner {
   };
 }
 
-/** share splits `total` over `n` workers as evenly as possible, at least 1 each. */
-function share(total: number, n: number, w: number): number {
-  return Math.max(1, Math.floor(total / n) + (w < total % n ? 1 : 0));
-}
