@@ -26,8 +26,7 @@ export function addTrafficOptions(cmd: Command, defaults: TrafficDefaults): Comm
     .option('--warmup <time>', 'traffic before recording starts, not counted (JIT warm-up)', '2s')
     .option(
       '-c, --connections <n>',
-      'long-lived keep-alive connections (in total, split across workers)',
-      '10',
+      'long-lived keep-alive connections, in total, split across workers (default: 10, or as many as the rate needs at the latency the target shows before the traffic starts)',
     )
     .option('--no-keepalive', 'send every request on a new connection')
     .option(

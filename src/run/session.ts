@@ -10,7 +10,7 @@ import { writeResults } from '../results/io.js';
 import { createRecorder, type Recorder } from '../results/recorder.js';
 import type { Phase, Results, RunMeta, Thresholds } from '../results/types.js';
 import { probe } from '../traffic/probe.js';
-import { poolWarning } from '../traffic/pool-size.js';
+import { autoPoolSize, poolWarning } from '../traffic/pool-size.js';
 import { tlsProblem } from '../traffic/front-door.js';
 import { frontDoorHint } from '../traffic/who-answered.js';
 import { createTrafficRunner, type RunnerOptions, type TrafficRunner } from '../traffic/runner.js';
@@ -90,12 +90,14 @@ const NOTHING_ANSWERS = new Set([
 export async function runSession(o: SessionOptions): Promise<SessionResult> {
   checkOutPath(o.outPath);
   const clock = createClock();
+  // A copy: the run may still change a setting it chose itself (the keep-alive pool), and the file must say what ran.
+  const params = { ...o.params };
   const recorder = createRecorder({
     clock,
     command: o.command,
     mode: o.mode,
     target: o.url ?? '',
-    params: o.params,
+    params,
     targetRatePerSec: o.traffic.ratePerSec,
     warmupMs: o.traffic.warmupMs,
   });
@@ -114,7 +116,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   let finished = false;
   try {
     driver = o.driver?.({ clock, emit: (e) => recorder.event(e) });
-    const { url, traffic } = await startTarget(o, driver, recorder, signal);
+    const { url, traffic } = await startTarget(o, driver, recorder, params, signal);
     // With runners, the live view adds one row per runner to the recorder's snapshot.
     const view: LiveView = o.fleet ? { subscribe: (l) => recorder.subscribe(l), snapshot: () => withRunners(recorder.snapshot(), fleet) } : recorder;
     live = startLive(o, view, clock, () => aborter.abort(new Error('quit')));
@@ -184,6 +186,7 @@ async function startTarget(
   o: SessionOptions,
   driver: ClusterDriver | undefined,
   recorder: Recorder,
+  params: Record<string, unknown>,
   signal: AbortSignal,
 ): Promise<{ url: string; traffic: TrafficSettings }> {
   let url = o.url;
@@ -201,6 +204,14 @@ async function startTarget(
   const p = await probe(url, traffic);
   if (!p.answered && NOTHING_ANSWERS.has(p.code)) {
     throw new UsageError(`nothing answers at ${url} (${p.code}); start the server or fix the URL`);
+  }
+  const sizing = p.answered ? autoPoolSize(traffic, p.latencyMs) : null;
+  if (sizing !== null) {
+    // Not given and too small for the rate at this latency: grow it, rather than measure the client's own queue.
+    traffic = { ...traffic, connections: sizing.connections };
+    params.connections = sizing.connections;
+    recorder.note(sizing.note);
+    if (!o.quiet) o.io.stderr.write(`rollcheck: ${sizing.note}\n`);
   }
   const warning = p.answered ? poolWarning(traffic, p.latencyMs) : null;
   if (warning !== null) {

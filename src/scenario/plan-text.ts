@@ -15,9 +15,10 @@ export function formatPlan(s: Scenario): string {
   lines.push(`target:     ${describeTarget(s.target)}`);
   const t = s.traffic;
   const fresh = t.freshPercent > 0 ? ` + ${t.freshPercent}% on fresh connections` : '';
+  const pool = t.connectionsAuto === true ? `${t.connections} keep-alive connections (more if the rate needs them)` : `${t.connections} keep-alive connections`;
   const headers = t.headers.length > 0 ? `, headers: ${t.headers.map(([k]) => k).join(', ')}` : '';
   lines.push(
-    `traffic:    ${t.method} ${t.ratePerSec} req/s, ${t.connections} keep-alive connections${fresh}, warm-up ${formatMs(t.warmupMs)}, timeout ${formatMs(t.timeoutMs)}${headers}`,
+    `traffic:    ${t.method} ${t.ratePerSec} req/s, ${pool}${fresh}, warm-up ${formatMs(t.warmupMs)}, timeout ${formatMs(t.timeoutMs)}${headers}`,
   );
   lines.push(`thresholds: ${describeThresholds(s.thresholds)} (each step and the whole run)`);
   lines.push('timeline (from the end of the warm-up):');

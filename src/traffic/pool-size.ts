@@ -13,6 +13,35 @@ export function connectionsNeeded(settings: TrafficSettings, latencyMs: number):
   return Math.ceil(((keepaliveRate * Math.max(0, latencyMs)) / 1000) * POOL_HEADROOM);
 }
 
+/** MAX_AUTO_CONNECTIONS bounds the pool the run grows by itself; beyond it the user chooses (--connections). */
+export const MAX_AUTO_CONNECTIONS = 1000;
+
+/** PoolSizing is the keep-alive pool the run chose, and the line that says why. */
+export interface PoolSizing {
+  connections: number;
+  note: string;
+}
+
+/**
+ * autoPoolSize grows the keep-alive pool when --connections was not given and
+ * the default cannot carry the keep-alive share of the rate at the latency the
+ * target just showed (with POOL_HEADROOM), up to MAX_AUTO_CONNECTIONS. Null
+ * when the pool was given, is big enough, or nothing was measured.
+ */
+export function autoPoolSize(settings: TrafficSettings, latencyMs: number): PoolSizing | null {
+  if (settings.connectionsAuto !== true || settings.freshPercent >= 100 || !Number.isFinite(latencyMs)) return null;
+  const need = connectionsNeeded(settings, latencyMs);
+  if (need <= settings.connections) return null;
+  const connections = Math.min(need, MAX_AUTO_CONNECTIONS);
+  const keepaliveRate = Math.round(settings.ratePerSec * (1 - settings.freshPercent / 100));
+  return {
+    connections,
+    note:
+      `keep-alive pool: ${connections} connections instead of ${settings.connections}, for ${keepaliveRate} req/s at the ${Math.round(latencyMs)} ms ` +
+      `the target took to answer before the traffic started (with ${POOL_HEADROOM}× headroom); --connections sets it`,
+  };
+}
+
 /**
  * poolWarning says, before any traffic, when --connections cannot carry the
  * rate at the latency the target just showed (and names a size with

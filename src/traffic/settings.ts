@@ -11,6 +11,8 @@ export interface TrafficSettings {
   warmupMs: number;
   /** connections is the size of the long-lived keep-alive pool. */
   connections: number;
+  /** connectionsAuto: --connections was not given, so the run may grow the pool to carry the rate (see pool-size.ts). */
+  connectionsAuto?: boolean;
   /** keepAlive false sends every request on a new connection (as --fresh-connections 100). */
   keepAlive: boolean;
   /** freshPercent is the share of the rate sent each on a new connection (a separate pool). */
@@ -82,6 +84,7 @@ export function readTrafficSettings(
     durationMs,
     warmupMs,
     connections,
+    connectionsAuto: opts.connections === undefined || opts.connections === null,
     keepAlive: opts.keepalive !== false,
     freshPercent,
     method,

@@ -191,3 +191,34 @@ test('rollcheck load --help shows every flag and examples', async () => {
   }
   assert.match(io.out(), /Examples:\n\s+\$ rollcheck load http/);
 });
+
+test('a slow target: without --connections the pool is grown and the run is clean; a given pool too small is said to be the client\'s limit, never the target\'s', async () => {
+  // 150 ms per answer at 120 req/s needs 18 connections busy at once: the default 10 carry 66/s.
+  const server = await startServer((n, _req, res, counts) => void setTimeout(() => answer(res, counts), 150));
+  const tmp = tempDir();
+  try {
+    const args = ['load', server.url, '-r', '120', '-d', '2s', '--warmup', '500ms', '--timeout', '1s'];
+    const io = createTestIo({ cwd: tmp.dir });
+    assert.equal(await runCli([...args, '--out', 'auto.json'], io), 0, io.err());
+    const auto = loadResults(join(tmp.dir, 'auto.json'));
+    const grown = Number(auto.meta.params.connections);
+    assert.ok(grown >= 27, `the pool grew to carry 120/s at 150 ms with headroom: ${grown}`);
+    assert.ok(auto.meta.notes.some((n) => /keep-alive pool: \d+ connections instead of 10/.test(n)), auto.meta.notes.join('\n'));
+    assert.match(io.err(), /keep-alive pool: \d+ connections instead of 10/);
+    assert.equal(auto.totals.failed, 0);
+    assert.equal(auto.totals.queueExpired ?? 0, 0);
+    assert.equal(auto.totals.inFlightAtStop, 0, 'every request answered before the books closed');
+
+    const small = createTestIo({ cwd: tmp.dir });
+    const code = await runCli([...args, '--connections', '5', '--out', 'small.json'], small);
+    const r = loadResults(join(tmp.dir, 'small.json'));
+    assert.equal(r.meta.params.connections, 5, 'a given --connections is kept');
+    assert.match(small.err(), /--connections 5 carries about 3\d req\/s .* Use --connections \d+ or more/);
+    assert.notEqual(code, 0, 'a run that could not keep its rate never passes');
+    assert.ok((r.totals.queueExpired ?? 0) > 0, 'requests that waited for a free connection are the generator\'s shortfall');
+    assert.equal(r.totals.byKind.timeout ?? 0, 0, 'not timeouts: the target answered everything it was sent');
+  } finally {
+    await server.close();
+    tmp[Symbol.dispose]();
+  }
+});

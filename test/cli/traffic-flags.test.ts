@@ -23,6 +23,7 @@ test('defaults: 100/s, the command default duration, 2 s warm-up, 10 keep-alive 
   assert.equal(s.durationMs, 60_000);
   assert.equal(s.warmupMs, 2000);
   assert.equal(s.connections, 10);
+  assert.equal(s.connectionsAuto, true, 'not given: the run may grow the pool');
   assert.equal(s.keepAlive, true);
   assert.equal(s.freshPercent, 20);
   assert.equal(s.timeoutMs, 5000);
@@ -72,6 +73,7 @@ test('every flag is read', () => {
     assert.equal(s.durationMs, 90_000);
     assert.equal(s.warmupMs, 0);
     assert.equal(s.connections, 32);
+    assert.equal(s.connectionsAuto, false, 'given: kept as it is');
     assert.equal(s.freshPercent, 25);
     assert.equal(s.method, 'POST');
     assert.deepEqual(s.headers, [
