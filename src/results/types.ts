@@ -36,7 +36,8 @@ export const FAILURE_KINDS = OUTCOME_KINDS.filter((k): k is FailureKind => k !==
 /** OUTCOME_MEANING says in one line what each kind means and where to look. */
 export const OUTCOME_MEANING: Record<OutcomeKind, string> = {
   ok: 'answered with a 1xx-3xx status',
-  http_5xx: 'the app answered 5xx: look at the app logs of the pod that answered',
+  http_5xx:
+    'answered 5xx, by the app or by a proxy in front of it (a 502/503/504 naming no pod is usually the proxy losing its upstream): see who answered, then that pod\'s or proxy\'s logs',
   http_4xx: 'the app answered 4xx: the request is wrong for this server (path, auth, headers)',
   refused: 'connection refused: nothing listened at the address (a pod gone or not yet listening)',
   reset:
