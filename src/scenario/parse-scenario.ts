@@ -45,6 +45,14 @@ const TRAFFIC_KEYS = [
   'pod-header',
   'workers',
   'keepalive',
+  'mix',
+  'body',
+  'body-file',
+  'max-in-flight',
+  'ca-cert',
+  'insecure',
+  'resolve',
+  'client',
 ];
 const THRESHOLD_KEYS = ['max-errors', 'max-error-rate', 'max-p99', 'max-outage'];
 
@@ -208,13 +216,23 @@ function parseTraffic(r: YamlReader, f: Field | undefined, cwd: string): Traffic
   const opts: Record<string, unknown> = { duration: '1h' };
   if (!f) return readTrafficSettings(opts, cwd);
   const m = r.map(f, TRAFFIC_KEYS);
-  const flag: Record<string, string> = { 'pod-header': 'podHeader', fresh: 'freshConnections' };
+  const flag: Record<string, string> = {
+    'pod-header': 'podHeader',
+    fresh: 'freshConnections',
+    'body-file': 'bodyFile',
+    'max-in-flight': 'maxInFlight',
+    'ca-cert': 'caCert',
+  };
   for (const [key, field] of m) {
     if (key === 'headers') {
       const h = r.map(field, mapKeys(r, field));
       opts.header = [...h.entries()].map(([name, v]) => `${name}: ${r.str(v)}`);
-    } else if (key === 'keepalive') {
-      opts.keepalive = r.bool(field);
+    } else if (key === 'keepalive' || key === 'insecure') {
+      opts[key] = r.bool(field);
+    } else if (key === 'client') {
+      const client = r.str(field);
+      if (client !== 'lean' && client !== 'undici') r.fail(field, `"${client}" is no client; use lean (the default) or undici`);
+      opts.client = client;
     } else if (key === 'fresh') {
       opts.freshConnections = guard(r, field, () => String(parsePercent(r.str(field), 'fresh')));
     } else {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseScenario } from '../../src/scenario/index.js';
 import { isUsageError } from '../../src/errors.js';
@@ -77,6 +78,30 @@ test('a full scenario parses into settings, traffic, thresholds and steps', () =
   });
   assert.deepEqual(s.steps[7]?.action, { kind: 'cmd', command: 'sleep 1', timeoutMs: 5000 });
   assert.equal(s.steps[7]?.atMs, 40_000);
+});
+
+test('the front-door traffic flags as scenario keys: mix, body file, in-flight cap, CA file (next to the scenario), resolve, client', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rollcheck-scenario-'));
+  try {
+    writeFileSync(join(dir, 'ca.pem'), '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+    writeFileSync(join(dir, 'order.json'), '{"id":1}');
+    const text =
+      'target: {kube: {deployment: web, url: "https://shop.example:8443/"}}\n' +
+      'traffic:\n  mix: GET:/items=80,POST:/orders=20\n  body-file: order.json\n  max-in-flight: 500\n' +
+      '  ca-cert: ca.pem\n  resolve: shop.example:8443:127.0.0.1\n  client: undici\n' +
+      'steps: [{rollout: restart}]\n';
+    const t = parseScenario('f.yaml', text, dir).traffic;
+    assert.deepEqual(t.mix?.map((m) => [m.method, m.path, m.weight]), [['GET', '/items', 80], ['POST', '/orders', 20]]);
+    assert.equal(Buffer.from(t.body ?? []).toString(), '{"id":1}');
+    assert.equal(t.maxInFlight, 500);
+    assert.equal(t.tls?.caPath, join(dir, 'ca.pem'));
+    assert.deepEqual(t.resolve, { host: 'shop.example', port: 8443, addr: '127.0.0.1' });
+    assert.equal(t.client, 'undici');
+    assert.throws(() => parseScenario('f.yaml', 'target: {local: {}}\ntraffic:\n  client: curl\nsteps: [{wait: 1s}]\n', dir), /f\.yaml:3: traffic\.client: "curl" is no client/);
+    assert.throws(() => parseScenario('f.yaml', 'target: {local: {}}\ntraffic:\n  insecure: true\n  ca-cert: ca.pem\nsteps: [{wait: 1s}]\n', dir), /f\.yaml:4: traffic\.ca-cert: --ca-cert and --insecure: give only one/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a kube target and an image rollout', () => {

@@ -46,7 +46,8 @@ The smallest file:
 
 Target (local: runtime, app/command, entrypoint, image, image-new, port,
 replicas, ... | kube: deployment, url, service, namespace, context, kubeconfig),
-traffic (rate, connections, fresh, headers, warmup, timeout, ...) and
+traffic (rate, connections, fresh, headers, warmup, timeout, method, mix,
+body, body-file, max-in-flight, ca-cert, insecure, resolve, client, ...) and
 thresholds use the flag names of "rollcheck local" and
 "rollcheck run" as keys (grace-period, prestop-sleep, max-errors, …); see the
 examples in manifests/scenarios/.`;
