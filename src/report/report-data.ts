@@ -2,7 +2,8 @@ import { isPodEvent } from '../results/events.js';
 import { buildPodTimelines } from '../analysis/pod-timeline.js';
 import { failureAtMs } from '../analysis/windows.js';
 import { errorRate } from '../analysis/verdict.js';
-import type { Analysis, FailureKind, Results } from '../results/types.js';
+import type { Analysis, FailureKind, FailureRecord, Results } from '../results/types.js';
+import { frontDoorLines } from './front-door-lines.js';
 import { FAILURE_KINDS, OUTCOME_MEANING } from '../results/types.js';
 
 /** MAX_TABLE_ROWS is how many failures the report's table holds; the rest are counted. */
@@ -48,6 +49,8 @@ export interface ReportData {
   analysis: Analysis | null;
   kinds: Array<{ kind: FailureKind; meaning: string }>;
   table: { rows: FailureRow[]; total: number };
+  /** frontDoor says what each method saw, what a proxy's retries saved and who wrote the HTTP failures (as the summary does). */
+  frontDoor: string[];
   /** scenario is the per-step verdicts of a `rollcheck scenario` run (null for other commands). */
   scenario: Results['scenario'] | null;
 }
@@ -86,6 +89,7 @@ export function buildReportData(r: Results): ReportData {
       meaning: OUTCOME_MEANING[kind],
     })),
     table: buildTable(r),
+    frontDoor: frontDoorLines(r),
     scenario: r.scenario ?? null,
   };
 }
@@ -142,7 +146,7 @@ function buildTable(r: Results): ReportData['table'] {
   const rows = r.failures.slice(0, MAX_TABLE_ROWS).map((f, i): FailureRow => [
     round(failureAtMs(f) / 1000, 3),
     f.kind,
-    [f.status !== undefined ? `HTTP ${f.status}` : '', f.errorCode ?? '', f.message ?? ''].filter(Boolean).join(' '),
+    failureDetail(f),
     f.pod ?? '',
     f.reused ? 'reused' : 'new',
     f.population,
@@ -150,6 +154,12 @@ function buildTable(r: Results): ReportData['table'] {
     why.get(i) ?? '',
   ]);
   return { rows, total: r.failures.length };
+}
+
+/** failureDetail is the failure's method (of a mix or not GET), status or error, and who wrote an HTTP failure when it was a proxy. */
+function failureDetail(f: FailureRecord): string {
+  const by = f.answeredBy !== undefined && f.answeredBy !== 'app' ? `(answered by ${f.answeredBy})` : '';
+  return [f.method ?? '', f.status !== undefined ? `HTTP ${f.status}` : '', f.errorCode ?? '', f.message ?? '', by].filter(Boolean).join(' ');
 }
 
 function sum<T>(xs: readonly T[], f: (x: T) => number): number {
