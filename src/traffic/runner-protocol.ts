@@ -4,6 +4,9 @@ import { share, type TrafficSettings } from './settings.js';
 /** RUNNER_PROTOCOL names the NDJSON stream a `rollcheck runner` writes on stdout; a coordinator refuses any other. */
 export const RUNNER_PROTOCOL = 'rollcheck.runner/v1';
 
+/** SPEC_ENV is the variable `rollcheck runner` reads its spec from without --spec: a runner Job fills it from a Secret. */
+export const SPEC_ENV = 'ROLLCHECK_RUNNER_SPEC';
+
 /**
  * RunnerSpec is everything one runner needs, passed as one JSON argument
  * (`rollcheck runner --spec '…'`) so that a Job's pod template and a local

@@ -49,6 +49,7 @@ async function sandbox(t: { after(fn: () => unknown): void }, settings: Partial<
   ];
   const leftovers = () => ({
     jobs: cluster.server.store.list('jobs').length,
+    secrets: cluster.server.store.list('secrets').length,
     pods: cluster.server.store.list('pods').filter((p) => p.metadata.labels?.['rollcheck.dev/run']).length,
     processes: jobs.livePods(),
   });
@@ -60,9 +61,10 @@ function runnerPods(s: Awaited<ReturnType<typeof sandbox>>): string[] {
   return s.cluster.server.store.list('pods').filter((p) => p.metadata.labels?.['rollcheck.dev/run']).map((p) => p.metadata.name);
 }
 
-test('run --runners 3 on the shell demo: 3 runner pods merged, sent on schedule, sigterm-ignored, exit 1, no Job or pod left', async (t) => {
+test('run --runners 3 on the shell demo: 3 runner pods merged, sent on schedule, sigterm-ignored, exit 1, no Job, Secret or pod left', async (t) => {
   const s = await sandbox(t, { app: { kind: 'demo', entrypoint: 'shell' }, graceMs: 2000 });
-  const code = await runCli(s.args(), s.io);
+  const credential = 'Bearer rollcheck-test-credential';
+  const code = await runCli(s.args('-H', `Authorization: ${credential}`), s.io);
   const r = s.read();
   assert.equal(code, 1, s.io.err());
   const runners = r.meta.runners ?? [];
@@ -79,9 +81,17 @@ test('run --runners 3 on the shell demo: 3 runner pods merged, sent on schedule,
   }
   assert.ok(r.analysis?.findings.some((f) => f.id === 'sigterm-ignored'), JSON.stringify(r.analysis?.findings.map((f) => f.id)));
   assert.ok(r.failures.length > 0 && r.failures.every((f) => f.runner !== undefined));
-  assert.deepEqual(s.leftovers(), { jobs: 0, pods: 0, processes: 0 });
+  assert.deepEqual(s.leftovers(), { jobs: 0, secrets: 0, pods: 0, processes: 0 });
   assert.ok(s.jobs.propagation.length > 0 && s.jobs.propagation.every((p) => p === 'Foreground'), s.jobs.propagation.join());
   assert.ok(s.jobs.requests.includes('create jobs') && s.jobs.requests.includes('delete jobs') && s.jobs.requests.includes('get pods/log'));
+  // The spec (with the header's value) went in a Secret owned by the Job, never in the Job that anyone reading Jobs sees.
+  const [secret, job] = s.jobs.created;
+  assert.equal(secret?.kind, 'Secret');
+  assert.equal(job?.kind, 'Job');
+  assert.ok(!JSON.stringify(job).includes('rollcheck-test-credential'), 'the Job does not carry the header value');
+  const spec = Buffer.from(String((secret?.data as Record<string, string>).spec), 'base64').toString('utf8');
+  assert.ok(spec.includes(credential), 'the runners got it from the Secret');
+  assert.ok(s.jobs.requests.includes('patch secrets'), 'the Secret was given the Job as its owner');
   // Every call the runner path made is in manifests/rbac-runners.yaml; every call of the run in rbac.yaml + rbac-runners.yaml.
   const runnersRole = rbacVerbs('manifests/rbac-runners.yaml');
   const both = new Set([...runnersRole, ...rbacVerbs('manifests/rbac.yaml')]);
@@ -108,7 +118,7 @@ test('run --runners 3: a runner pod killed mid-run loses its share from then on,
   assert.equal(r.totals.sent, r.totals.ok + r.totals.failed + r.totals.inFlightAtStop);
   assert.equal(code, 1, 'a lost share fails the verdict');
   assert.ok(r.analysis?.verdict.reasons.some((x) => x.startsWith('runner 1 ')));
-  assert.deepEqual(s.leftovers(), { jobs: 0, pods: 0, processes: 0 });
+  assert.deepEqual(s.leftovers(), { jobs: 0, secrets: 0, pods: 0, processes: 0 });
 });
 
 test('run --runners 3: an unschedulable runner is a one-line error before the rollout, and the Job is deleted', async (t) => {
@@ -118,7 +128,7 @@ test('run --runners 3: an unschedulable runner is a one-line error before the ro
   assert.match(s.io.err(), /^rollcheck: runner pod rollcheck-runners-\S+ cannot be scheduled \(0\/3 nodes are available: 3 Insufficient cpu\.\); lower --runners/m);
   assert.equal(s.io.err().trim().split('\n').filter((l) => l.startsWith('rollcheck:')).length, 1);
   assert.equal(s.cluster.server.patches.length, 0, 'no rollout');
-  assert.deepEqual(s.leftovers(), { jobs: 0, pods: 0, processes: 0 });
+  assert.deepEqual(s.leftovers(), { jobs: 0, secrets: 0, pods: 0, processes: 0 });
   assert.equal(existsSync(s.out), false);
 });
 
@@ -132,7 +142,7 @@ test('run --runners 3: Ctrl-C deletes the Job and its pods, exit 130', async (t)
   s.io.abort();
   assert.equal(await running, 130);
   assert.equal(s.read().meta.runners?.length, 3);
-  assert.deepEqual(s.leftovers(), { jobs: 0, pods: 0, processes: 0 });
+  assert.deepEqual(s.leftovers(), { jobs: 0, secrets: 0, pods: 0, processes: 0 });
 });
 
 test('run --runners 3: a run that fails mid-way (the rollout trigger is forbidden) still deletes the Job and its pods', async (t) => {
@@ -143,5 +153,5 @@ test('run --runners 3: a run that fails mid-way (the rollout trigger is forbidde
   assert.match(s.io.err(), /patch deployments/);
   assert.ok(s.jobs.requests.includes('create jobs'), 'the runners had started');
   assert.deepEqual(s.jobs.propagation.slice(0, 1), ['Foreground']);
-  assert.deepEqual(s.leftovers(), { jobs: 0, pods: 0, processes: 0 });
+  assert.deepEqual(s.leftovers(), { jobs: 0, secrets: 0, pods: 0, processes: 0 });
 });

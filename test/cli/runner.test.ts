@@ -22,3 +22,12 @@ test('rollcheck runner: a shared Job spec (index -1) needs JOB_COMPLETION_INDEX'
   assert.equal(await runCli(['runner', '--spec', spec], io), 2);
   assert.match(io.err(), /JOB_COMPLETION_INDEX/);
 });
+
+test('rollcheck runner: without --spec it reads ROLLCHECK_RUNNER_SPEC (a Job fills it from a Secret); without either, one line', async () => {
+  const none = createTestIo({ env: {} });
+  assert.equal(await runCli(['runner'], none), 2);
+  assert.match(none.err().trim(), /^rollcheck: give --spec or ROLLCHECK_RUNNER_SPEC; this command is started by `rollcheck run --runners N`/);
+  const fromEnv = createTestIo({ env: { ROLLCHECK_RUNNER_SPEC: 'not json' } });
+  assert.equal(await runCli(['runner'], fromEnv), 2);
+  assert.match(fromEnv.err(), /^rollcheck: --spec: not JSON/, 'the variable is read as the spec');
+});

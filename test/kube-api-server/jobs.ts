@@ -4,6 +4,10 @@
 // through pods/log (follow=true streams until the container exits). DELETE of a
 // Job with propagationPolicy=Foreground terminates the pods first (SIGTERM, then
 // SIGKILL after the grace period) and removes the Job once they are gone.
+// Secrets (create, get, merge patch, delete) are kept here too, for the env a
+// pod takes from one (valueFrom.secretKeyRef): a pod whose Secret is missing waits,
+// as the kubelet's CreateContainerConfigError does, and a Secret owned by a Job
+// is garbage-collected with it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject, KubeStore } from './store.js';
@@ -23,6 +27,8 @@ export interface JobRunnerOptions {
 export interface JobRunner {
   /** requests is every "VERB resource" this part answered ("create jobs", "get pods/log"). */
   requests: string[];
+  /** created is every Job and Secret as it was created, in order (they are gone from the store after the run). */
+  created: KubeObject[];
   /** propagation is the propagationPolicy of each Job DELETE ('' when none was given). */
   propagation: string[];
   route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
@@ -44,6 +50,7 @@ interface PodProc {
 }
 
 const JOBS = /^\/apis\/batch\/v1\/namespaces\/([^/]+)\/jobs(?:\/([^/]+))?$/;
+const SECRETS = /^\/api\/v1\/namespaces\/([^/]+)\/secrets(?:\/([^/]+))?$/;
 const LOG = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/;
 const INDEX = 'batch.kubernetes.io/job-completion-index';
 
@@ -51,6 +58,7 @@ const INDEX = 'batch.kubernetes.io/job-completion-index';
 export function createJobRunner(o: JobRunnerOptions): JobRunner {
   const procs = new Map<string, PodProc>();
   const requests: string[] = [];
+  const created: KubeObject[] = [];
   const propagation: string[] = [];
   const now = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const patchPod = (name: string, f: (p: KubeObject) => void): void => {
@@ -79,9 +87,24 @@ export function createJobRunner(o: JobRunnerOptions): JobRunner {
     const proc: PodProc = { name, ns, child: null, out: [], followers: new Set(), exited: false, graceMs };
     procs.set(name, proc);
     if (o.unschedulable) return;
-    const container = template.spec.containers[0];
+    runContainer(proc, template.spec, index);
+  };
+
+  // The kubelet's part: resolve the env, then start the container's process; a missing Secret is tried again.
+  const runContainer = (proc: PodProc, spec: PodSpec, index: number): void => {
+    const { name, ns } = proc;
+    const pod = o.store.get('pods', name);
+    if (!pod || pod.metadata.deletionTimestamp) return;
+    const container = spec.containers[0];
+    const env = containerEnv(container, ns);
+    if (typeof env === 'string') {
+      const waiting = { name: container?.name ?? 'runner', ready: false, state: { waiting: { reason: 'CreateContainerConfigError', message: env } } };
+      patchPod(name, (p) => (p.status = { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True' }], containerStatuses: [waiting] }));
+      setTimeout(() => runContainer(proc, spec, index), 500).unref();
+      return;
+    }
     const [cmd, argv] = o.command(container?.args ?? []);
-    const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, JOB_COMPLETION_INDEX: String(index) } });
+    const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env, JOB_COMPLETION_INDEX: String(index) } });
     proc.child = child;
     child.stdout?.on('data', (d: Buffer) => {
       proc.out.push(d);
@@ -107,14 +130,72 @@ export function createJobRunner(o: JobRunnerOptions): JobRunner {
     });
   };
 
+  /** containerEnv is a container's env with secretKeyRef values resolved, or why it cannot start. */
+  const containerEnv = (c: PodSpec['containers'][number] | undefined, ns: string): Record<string, string> | string => {
+    const env: Record<string, string> = {};
+    for (const e of c?.env ?? []) {
+      const ref = e.valueFrom?.secretKeyRef;
+      if (ref === undefined) {
+        env[e.name] = e.value ?? '';
+        continue;
+      }
+      const secret = o.store.get('secrets', ref.name);
+      const data = (secret?.data as Record<string, string> | undefined)?.[ref.key];
+      if (!secret || (secret.metadata.namespace ?? 'default') !== ns) return `secret "${ref.name}" not found`;
+      if (data === undefined) return `couldn't find key ${ref.key} in Secret ${ns}/${ref.name}`;
+      env[e.name] = Buffer.from(data, 'base64').toString('utf8');
+    }
+    return env;
+  };
+
   const removePod = (name: string): void => {
     o.store.remove('pods', name);
     procs.delete(name);
     for (const job of o.store.list('jobs')) {
       if (job.metadata.deletionTimestamp && !o.store.list('pods').some((p) => p.metadata.labels?.['job-name'] === job.metadata.name)) {
-        o.store.remove('jobs', job.metadata.name);
+        removeJob(job);
       }
     }
+  };
+
+  // The garbage collector: what the Job owned goes with it.
+  const removeJob = (job: KubeObject): void => {
+    o.store.remove('jobs', job.metadata.name);
+    for (const secret of o.store.list('secrets')) {
+      const owners = (secret.metadata.ownerReferences ?? []) as Array<{ uid?: string }>;
+      if (owners.some((r) => r.uid === job.metadata.uid)) o.store.remove('secrets', secret.metadata.name);
+    }
+  };
+
+  const secrets = async (req: IncomingMessage, res: ServerResponse, ns: string, name: string | undefined): Promise<void> => {
+    const verb = req.method === 'POST' ? 'create' : req.method === 'DELETE' ? 'delete' : req.method === 'PATCH' ? 'patch' : name ? 'get' : 'list';
+    requests.push(`${verb} secrets`);
+    const current = name ? o.store.get('secrets', name) : undefined;
+    if (verb === 'create') {
+      const secret = JSON.parse(await readText(req)) as KubeObject & { stringData?: Record<string, string>; data?: Record<string, string> };
+      if (o.store.get('secrets', secret.metadata.name)) return status(res, 409, 'AlreadyExists', `secrets "${secret.metadata.name}" already exists`);
+      // As the API server: stringData is written into data (base64) and never stored.
+      const { stringData, ...rest } = secret;
+      const data = { ...(rest.data ?? {}) };
+      for (const [k, v] of Object.entries(stringData ?? {})) data[k] = Buffer.from(v, 'utf8').toString('base64');
+      const stored = o.store.put('secrets', { ...rest, metadata: { ...rest.metadata, namespace: ns }, data });
+      created.push(structuredClone(stored));
+      return json(res, 201, stored);
+    }
+    if (!current || (current.metadata.namespace ?? 'default') !== ns) return status(res, 404, 'NotFound', `secrets "${name ?? ''}" not found`);
+    if (verb === 'get') return json(res, 200, current);
+    if (verb === 'delete') {
+      o.store.remove('secrets', current.metadata.name);
+      return json(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success' });
+    }
+    if (verb === 'patch') {
+      if (!(req.headers['content-type'] ?? '').startsWith('application/merge-patch+json')) {
+        return status(res, 415, 'UnsupportedMediaType', `the test server merges secrets with application/merge-patch+json only, not ${req.headers['content-type'] ?? 'none'}`);
+      }
+      const patch = JSON.parse(await readText(req)) as { metadata?: Record<string, unknown> };
+      return json(res, 200, o.store.put('secrets', { ...current, metadata: { ...current.metadata, ...(patch.metadata ?? {}) } }));
+    }
+    return status(res, 405, 'MethodNotAllowed', `${verb} secrets is not supported by the test server`);
   };
 
   const terminatePod = (name: string): void => {
@@ -138,7 +219,7 @@ export function createJobRunner(o: JobRunnerOptions): JobRunner {
     const stored = o.store.put('jobs', deleting);
     const pods = o.store.list('pods').filter((p) => p.metadata.labels?.['job-name'] === name);
     for (const p of pods) terminatePod(p.metadata.name);
-    if (pods.length === 0) o.store.remove('jobs', name);
+    if (pods.length === 0) removeJob(stored);
     json(res, 200, stored);
   };
 
@@ -155,12 +236,18 @@ export function createJobRunner(o: JobRunnerOptions): JobRunner {
 
   return {
     requests,
+    created,
     propagation,
     async route(req, res, url) {
       const log = LOG.exec(url.pathname);
       if (log && req.method === 'GET') {
         requests.push('get pods/log');
         followLog(log[1] as string, log[2] as string, url, res);
+        return true;
+      }
+      const sec = SECRETS.exec(url.pathname);
+      if (sec) {
+        await secrets(req, res, sec[1] as string, sec[2]);
         return true;
       }
       const m = JOBS.exec(url.pathname);
@@ -173,6 +260,7 @@ export function createJobRunner(o: JobRunnerOptions): JobRunner {
         if (o.store.get('jobs', job.metadata.name)) return (status(res, 409, 'AlreadyExists', `jobs.batch "${job.metadata.name}" already exists`), true);
         job.metadata.namespace = ns;
         const stored = o.store.put('jobs', { ...job, status: { active: job.spec.completions ?? 1 } });
+        created.push(structuredClone(stored));
         for (let i = 0; i < (job.spec.completions ?? 1); i += 1) startPod(stored, ns, i);
         json(res, 201, stored);
       } else if (verb === 'delete' && name) {
@@ -206,7 +294,11 @@ export function createJobRunner(o: JobRunnerOptions): JobRunner {
 }
 
 interface PodSpec {
-  containers: Array<{ name: string; args?: string[] }>;
+  containers: Array<{
+    name: string;
+    args?: string[];
+    env?: Array<{ name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }>;
+  }>;
   terminationGracePeriodSeconds?: number;
 }
 

@@ -14,6 +14,7 @@ import { addTrafficOptions } from '../traffic-flags.js';
 import { addRunnerOptions, readRunnerFlags } from '../runner-flags.js';
 import { createRunnerFleet } from '../../run/runner-fleet.js';
 import { readTrafficSettings, trafficParams } from '../../traffic/settings.js';
+import { SPEC_ENV } from '../../traffic/runner-protocol.js';
 import type { ClusterDriver, DriverContext, DriverTarget } from '../../cluster/driver.js';
 import { parseTrigger } from '../../cluster/kube/parse-trigger.js';
 import type { KubeDriverSettings } from '../../cluster/kube/index.js';
@@ -135,7 +136,7 @@ async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
               ...f,
               count: runnerFlags.runners,
               maxRunMs,
-              launcher: createRunnerJob({ ...settings, runId, image: runnerFlags.image ?? 'rollcheck', startDelayMs: runnerFlags.startDelayMs, maxRunMs }),
+              launcher: createRunnerJob({ ...settings, runId, image: runnerFlags.image ?? 'rollcheck', startDelayMs: runnerFlags.startDelayMs, maxRunMs, specEnv: SPEC_ENV }),
             }),
         }
       : {}),

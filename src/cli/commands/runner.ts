@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../program.js';
 import { UsageError } from '../../errors.js';
 import { runRunner } from '../../traffic/runner-main.js';
-import type { RunnerSpec } from '../../traffic/runner-protocol.js';
+import { SPEC_ENV, type RunnerSpec } from '../../traffic/runner-protocol.js';
 
 /**
  * registerRunner adds the hidden `rollcheck runner --spec JSON`: one share of a
@@ -13,9 +13,11 @@ export function registerRunner(program: Command, ctx: CommandContext): void {
   program
     .command('runner', { hidden: true })
     .description('internal: send one share of the traffic and stream it as NDJSON (started by --runners N)')
-    .requiredOption('--spec <json>', 'the runner spec the coordinator wrote')
-    .action(async (opts: { spec: string }) => {
-      const spec = withJobIndex(readSpec(opts.spec), ctx.io.env.JOB_COMPLETION_INDEX);
+    .option('--spec <json>', `the runner spec the coordinator wrote (default: the ${SPEC_ENV} variable, which a runner Job fills from its Secret)`)
+    .action(async (opts: { spec?: string }) => {
+      const text = opts.spec ?? ctx.io.env[SPEC_ENV];
+      if (text === undefined) throw new UsageError(`give --spec or ${SPEC_ENV}; this command is started by \`rollcheck run --runners N\` or \`local --runners N\``);
+      const spec = withJobIndex(readSpec(text), ctx.io.env.JOB_COMPLETION_INDEX);
       ctx.setExit(await runRunner(spec, { out: ctx.io.stdout, stop: ctx.io.interrupt, ...(ctx.io.stdin ? { stdin: ctx.io.stdin } : {}) }));
     });
 }

@@ -19,6 +19,8 @@ export interface RunnerJobSettings extends KubeConfigSettings {
   startDelayMs: number;
   /** maxRunMs bounds the Job (activeDeadlineSeconds) beyond the start delay. */
   maxRunMs: number;
+  /** specEnv is the variable the runner reads its spec from (the runner protocol's), filled from the run's Secret. */
+  specEnv: string;
 }
 
 /** RunnerPodChannel is one runner pod as the coordinator follows it (structurally the fleet's RunnerChannel). */
@@ -29,6 +31,8 @@ export interface RunnerPodChannel {
   stop(): void;
   goneReason(): Promise<string | undefined>;
 }
+
+const SPEC_KEY = 'spec';
 
 /** RunnerJobSpec is the part of a runner's spec the Job needs: the JSON it passes and how many runners. */
 export interface RunnerJobSpec {
@@ -48,13 +52,18 @@ interface PodSeen {
  * createRunnerJob runs a run's runners as one Indexed Job (parallelism =
  * completions = N, backoffLimit 0, labelled with the run id), follows each pod's
  * log through pods/log with follow=true, and deletes the Job with foreground
- * propagation so that no runner pod outlives the run. Verbs used: jobs create,
- * get, delete; pods watch; pods/log get (manifests/rbac-runners.yaml).
+ * propagation so that no runner pod outlives the run. The runners' spec (URL,
+ * headers, body: possibly credentials) goes in a Secret the pods read it from,
+ * never in the Job's own spec, which anyone who may read Jobs sees; the Secret is
+ * owned by the Job (garbage-collected with it) and deleted at cleanup. Verbs
+ * used: jobs create, get, delete; secrets create, patch, delete; pods watch;
+ * pods/log get (manifests/rbac-runners.yaml).
  */
 export function createRunnerJob(settings: RunnerJobSettings) {
   const access = loadKubeAccess(settings);
   const api = createKubeApi(access);
   const batch = access.kc.makeApiClient(k8s.BatchV1Api);
+  const core = access.kc.makeApiClient(k8s.CoreV1Api);
   const namespace = access.namespace;
   const jobName = `rollcheck-runners-${settings.runId}`.slice(0, 63);
   const pods = new Map<number, PodSeen>();
@@ -64,6 +73,7 @@ export function createRunnerJob(settings: RunnerJobSettings) {
   const problemP = new Promise<never>((_, reject) => (problem = reject));
   problemP.catch(() => undefined);
   let created = false;
+  let secretCreated = false;
   let deleting: Promise<void> | undefined;
 
   const seen = (index: number): PodSeen => {
@@ -122,6 +132,9 @@ export function createRunnerJob(settings: RunnerJobSettings) {
       // One pod template for every index: each runner takes its index from JOB_COMPLETION_INDEX.
       const spec = JSON.stringify({ ...first, index: -1 });
       const labels = { [RUN_LABEL]: settings.runId, 'app.kubernetes.io/name': 'rollcheck-runner' };
+      const secret: k8s.V1Secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: jobName, labels }, type: 'Opaque', stringData: { [SPEC_KEY]: spec } };
+      await api.call('create', 'secrets', (o) => core.createNamespacedSecret({ namespace, body: secret }, o), jobName);
+      secretCreated = true;
       const body: k8s.V1Job = {
         apiVersion: 'batch/v1',
         kind: 'Job',
@@ -138,13 +151,25 @@ export function createRunnerJob(settings: RunnerJobSettings) {
             spec: {
               restartPolicy: 'Never',
               terminationGracePeriodSeconds: 30,
-              containers: [{ name: 'runner', image: settings.image, args: ['runner', '--spec', spec] }],
+              containers: [
+                {
+                  name: 'runner',
+                  image: settings.image,
+                  args: ['runner'],
+                  env: [{ name: settings.specEnv, valueFrom: { secretKeyRef: { name: jobName, key: SPEC_KEY } } }],
+                },
+              ],
             },
           },
         },
       };
-      await api.call('create', 'jobs', (o) => batch.createNamespacedJob({ namespace, body }, o), jobName);
+      const job = await api.call('create', 'jobs', (o) => batch.createNamespacedJob({ namespace, body }, o), jobName);
       created = true;
+      // Owned by the Job, the Secret goes with it even when this process cannot clean up (killed, network lost).
+      const owner = { apiVersion: 'batch/v1', kind: 'Job', name: jobName, uid: job.metadata?.uid ?? '', blockOwnerDeletion: false };
+      const merge = api.options(k8s.PatchStrategy.MergePatch);
+      const ownedBy = { metadata: { ownerReferences: [owner] } };
+      await api.call('patch', 'secrets', () => core.patchNamespacedSecret({ name: jobName, namespace, body: ownedBy }, merge), jobName);
       watch = await new k8s.Watch(access.kc).watch(
         `/api/v1/namespaces/${namespace}/pods`,
         { labelSelector: `${RUN_LABEL}=${settings.runId}` },
@@ -190,6 +215,7 @@ export function createRunnerJob(settings: RunnerJobSettings) {
       }
       watch?.abort();
       logs.forEach((l) => l.abort());
+      await deleteSecret();
     },
   };
 
@@ -205,6 +231,18 @@ export function createRunnerJob(settings: RunnerJobSettings) {
         throw explainKubeError(e, call);
       });
     return deleting;
+  }
+
+  async function deleteSecret(): Promise<void> {
+    if (!secretCreated) return;
+    await core.deleteNamespacedSecret({ name: jobName, namespace }, api.options()).then(
+      () => (secretCreated = false),
+      (e: unknown) => {
+        // Gone already (the garbage collector followed the Job): nothing left to do.
+        if (statusCodeOf(e) === 404) secretCreated = false;
+        else throw explainKubeError(e, { verb: 'delete', resource: 'secrets', name: jobName, namespace, server: access.server });
+      },
+    );
   }
 }
 
