@@ -196,13 +196,13 @@ function ambiguous(
   const { terminating, starting } = candidates;
   const { atMs, noun, index } = failure;
   const near = nearestEvent(pods.podEvents, atMs);
-  const a: Attribution = { failure: index, how: 'none', text: '' };
+  const a: Attribution = { failure: index, how: 'ambiguous', text: '' };
   if (near) {
     a.event = { kind: near.kind, pod: near.pod, atMs: near.atMs };
     a.deltaMs = atMs - near.atMs;
   }
   if (withText) {
-    a.text = `${noun}; ambiguous: ${terminating.join(', ')} was terminating but still routed, and ${starting.join(', ')} had just become ready`;
+    a.text = `${noun}; ambiguous: ${terminating.join(', ')} was terminating but still routed, and ${starting.join(', ')} had just become ready and gone not-ready again`;
   }
   return a;
 }

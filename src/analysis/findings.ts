@@ -23,6 +23,8 @@ export interface FindingInput {
   pods: ReadonlyArray<string | undefined>;
   /** ends is how each pod that ended uncleanly ended (see termination.ts). */
   ends: ReadonlyMap<string, PodEnd>;
+  /** ambiguous holds the failures a terminating pod and a starting pod could each explain (no finding claims them). */
+  ambiguous?: ReadonlySet<number>;
 }
 
 /** FIXES is the fix a user can apply for each finding. */
@@ -257,7 +259,8 @@ function notReadyTraffic(input: FindingInput): Finding | null {
 
 function unrelatedErrors(input: FindingInput): Finding | null {
   const g = group(input, 'unrelated-errors');
-  const unexplained = input.causes.filter((c) => c === undefined).length;
+  // Ambiguous failures are the rollout's, only not one pod's: analysis warnings say so, not this finding.
+  const unexplained = input.causes.filter((c, i) => c === undefined && !(input.ambiguous?.has(i) ?? false)).length;
   if (g.failures.length === 0 && unexplained === 0) return null;
   const evidence: string[] = [];
   if (g.failures.length > 0) {

@@ -8,7 +8,7 @@ import { causeOf } from './causes.js';
 import { attributeProxied, clientSideCause, createIngressIndex, frontDoorCause, proxiedCause, proxiedFailure } from './front-door.js';
 import { CONNECTION_KINDS } from './causes.js';
 import { NEAR_EVENT_MS } from './attribution.js';
-import { KIND_NOUN } from './format.js';
+import { KIND_NOUN, plural } from './format.js';
 import { buildFindings } from './findings.js';
 import { buildPodTimelines } from './pod-timeline.js';
 import { decideVerdict } from './verdict.js';
@@ -46,6 +46,7 @@ export function analyze(results: Results, thresholds: Thresholds): Analysis {
   const attributions: Attribution[] = [];
   const causes: Array<FindingId | undefined> = [];
   const podOf: Array<string | undefined> = [];
+  const ambiguous = new Set<number>();
   const ends = classifyPodEnds(timelines, results);
   const ingress = createIngressIndex(results.events);
   results.failures.forEach((f, i) => {
@@ -74,12 +75,13 @@ export function analyze(results: Results, thresholds: Thresholds): Analysis {
       cause = causeOf(f, a, pods, ends);
     }
     if (cause) a.cause = cause;
+    else if (a.how === 'ambiguous') ambiguous.add(i);
     causes.push(cause);
     podOf.push(a.pod);
     if (i < ATTRIBUTION_CAP) attributions.push(a);
   });
   addWindowPods(windows, results.failures, podOf);
-  const findings = buildFindings({ results, timelines, causes, pods: podOf, ends });
+  const findings = buildFindings({ results, timelines, causes, pods: podOf, ends, ambiguous });
   const longestOutageMs = windows.reduce((m, w) => Math.max(m, w.durationMs), 0);
   const totalOutageMs = Math.round(windows.reduce((s, w) => s + w.durationMs, 0) * 1000) / 1000;
   const inconclusive = inconclusiveReasons(results);
@@ -88,10 +90,19 @@ export function analyze(results: Results, thresholds: Thresholds): Analysis {
     results.meta.runners,
   );
   const analysis: Analysis = { windows, totalOutageMs, longestOutageMs, attributions, findings, verdict };
-  const warnings = attributionWarnings(results, pods);
+  const warnings = [...attributionWarnings(results, pods), ...ambiguityWarning(ambiguous.size)];
   if (warnings.length > 0) analysis.warnings = warnings;
   if (results.failures.length > ATTRIBUTION_CAP) analysis.attributionsOmitted = results.failures.length - ATTRIBUTION_CAP;
   return analysis;
+}
+
+/** ambiguityWarning says how many failures no finding claims because two pods could each explain them. */
+function ambiguityWarning(n: number): string[] {
+  if (n === 0) return [];
+  return [
+    `${plural(n, 'failure')} fell while a terminating pod was still routed and a new pod had just gone not-ready again: ` +
+      `either could explain ${n === 1 ? 'it' : 'them'}, so no finding claims ${n === 1 ? 'it' : 'them'} (the failure table names both pods)`,
+  ];
 }
 
 /**

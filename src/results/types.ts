@@ -271,8 +271,11 @@ export interface OutageWindow {
 export interface Attribution {
   failure: number;
   pod?: string;
-  /** how: `upstream` = by the proxy's upstream-address header (a proxied failure). */
-  how: 'connection' | 'termination-window' | 'startup-window' | 'none' | 'upstream';
+  /**
+   * how: `upstream` = by the proxy's upstream-address header (a proxied failure);
+   * `ambiguous` = a terminating pod still routed and a new pod gone not-ready could each explain it: pinned on neither.
+   */
+  how: 'connection' | 'termination-window' | 'startup-window' | 'none' | 'upstream' | 'ambiguous';
   event?: { kind: string; pod?: string; atMs: number };
   deltaMs?: number;
   text: string;

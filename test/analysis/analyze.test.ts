@@ -18,6 +18,8 @@ interface Case {
   pass: boolean;
   /** substrings expected in the attribution texts, in failure order. */
   texts?: string[];
+  /** expected analysis warnings (each must match one). */
+  warnings?: RegExp[];
 }
 
 const POD = 'demo-7f9c-x2k4q';
@@ -258,9 +260,11 @@ const cases: Case[] = [
       { kind: 'pod-ready', pod: 'new-1', atMs: 2900 },
       { kind: 'pod-not-ready', pod: 'new-1', atMs: 3500 },
     ],
-    findings: { 'unrelated-errors': 1 },
+    // Not "unrelated": the rollout explains it, only not which pod. No finding claims it; a warning says why.
+    findings: {},
     pass: false,
-    texts: ['ambiguous: demo-7f9c-x2k4q was terminating but still routed, and new-1 had just become ready'],
+    texts: ['ambiguous: demo-7f9c-x2k4q was terminating but still routed, and new-1 had just become ready and gone not-ready again'],
+    warnings: [/^1 failure fell while a terminating pod was still routed and a new pod had just gone not-ready again: either could explain it, so no finding claims it/],
   },
   {
     name: 'pods killed because the run was ending are never a finding',
@@ -295,6 +299,9 @@ for (const c of cases) {
       const text = a.attributions[i]?.text ?? '';
       assert.ok(text.includes(t), `attribution ${i}: "${text}" should include "${t}"`);
     });
+    for (const w of c.warnings ?? []) assert.ok((a.warnings ?? []).some((x) => w.test(x)), `a warning matches ${w}: ${JSON.stringify(a.warnings)}`);
+    const ambiguous = (c.texts ?? []).filter((t) => t.startsWith('ambiguous')).length;
+    assert.equal(a.attributions.filter((x) => x.how === 'ambiguous').length, ambiguous, 'ambiguous attributions say so in `how`');
     for (const f of a.findings) {
       assert.ok(f.fix.length > 20 && f.evidence.length > 0 && f.title.length > 0, f.id);
     }
