@@ -53,12 +53,25 @@ export async function startLocalBackedCluster(
   });
   const localEvents: ClusterEvent[] = [];
   const sidecars = createSidecarWatch(model);
-  const local = createLocalDriver(settings, { clock: createClock(), emit: (e) => (localEvents.push(e), mirror(model, e), options.sidecar && sidecars.seen(e)) });
+  // PID 1 of each running pod as the host sees it: pods/exec enters its namespaces there.
+  const pid1s = new Map<string, number>();
+  const track = (e: ClusterEvent): void => {
+    if (e.kind === 'pod-started' && e.pid !== undefined) pid1s.set(e.pod, e.pid);
+    if (e.kind === 'exited' && e.container === undefined) pid1s.delete(e.pod);
+  };
+  const local = createLocalDriver(settings, { clock: createClock(), emit: (e) => (localEvents.push(e), track(e), mirror(model, e), options.sidecar && sidecars.seen(e)) });
   const server = await startKubeApiServer({
     store,
     token: options.token,
     bookmarkMs: 500,
     ...(options.route ? { routes: [options.route] } : {}),
+    exec: (pod, _container, command) => {
+      // A sidecar pod's two containers share one PID namespace here: either name enters the same one.
+      const pid = pid1s.get(pod);
+      if (pid === undefined) return { error: `container not running in pod ${pod}` };
+      const user = process.getuid?.() === 0 ? [] : ['--user', '--preserve-credentials'];
+      return { argv: ['nsenter', '--target', String(pid), '--pid', '--mount', ...user, '--', ...command] };
+    },
     onPatch: (_name, before, after) => {
       const b = before.spec as { template?: unknown; replicas?: number };
       const a = after.spec as { template?: unknown; replicas?: number };

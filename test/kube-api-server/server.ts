@@ -8,6 +8,7 @@ import { createServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeObject, KubeStore } from './store.js';
@@ -17,6 +18,8 @@ import type { TestCerts } from './certs.js';
 import type { ResourceDef } from './resources.js';
 import { apiVersionOf, discoveryDocument, findResource } from './resources.js';
 import { TABLE_CONTENT_TYPE, toTable, wantsTable } from './table.js';
+import type { ExecTarget } from './exec-ws.js';
+import { refuseUpgrade, serveExec } from './exec-ws.js';
 
 /** KubeApiServerOptions configures the test server. */
 export interface KubeApiServerOptions {
@@ -36,6 +39,8 @@ export interface KubeApiServerOptions {
    * behaviour (Jobs, pods/log) plugs in without touching the handlers here.
    */
   routes?: Array<(req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>>;
+  /** exec says how to run a pods/exec command in a pod's container (absent: pods/exec answers that no pod can exec). */
+  exec?(pod: string, container: string | null, command: string[]): ExecTarget;
 }
 
 /** KubeApiServer is a running test server. */
@@ -87,6 +92,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
   const server = createServer({ key: certs.keyPem, cert: certs.certPem, ca: certs.caPem, requestCert: true, rejectUnauthorized: false }, (req, res) => {
     handle(ctx, req, res).catch((e: unknown) => status(res, 500, 'InternalError', String(e)));
   });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => upgrade(ctx, req, socket, head));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const caPem = certs.caPem;
@@ -239,6 +245,41 @@ async function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Prom
     return ok === false ? status(res, 409, 'Conflict', 'cannot delete') : json(res, 200, ctx.store.get(resource, current.metadata.name) ?? current);
   }
   return status(res, 405, 'MethodNotAllowed', `${verb} ${resource} is not supported by the test server`);
+}
+
+const EXEC_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec$/;
+
+/**
+ * upgrade serves pods/exec over WebSocket. The API server authorizes the GET
+ * upgrade as `get pods/exec` and, since 1.35 (AuthorizePodWebsocketUpgradeCreatePermission),
+ * also as `create pods/exec`, the verb SPDY's POST always needed: both are
+ * recorded and either can be forbidden.
+ */
+function upgrade(ctx: Ctx, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  socket.on('error', () => undefined);
+  const certified = (socket as TLSSocket).authorized === true;
+  if (!certified && req.headers.authorization !== `Bearer ${ctx.token}`) return refuseUpgrade(socket, 401, 'Unauthorized', 'Unauthorized');
+  const url = new URL(req.url ?? '/', 'https://x');
+  const m = EXEC_PATH.exec(url.pathname);
+  if (req.method !== 'GET' || !m || String(req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
+    return refuseUpgrade(socket, 400, 'BadRequest', 'the test server upgrades only GET pods/exec to a WebSocket');
+  }
+  const [, ns, name] = m as unknown as [string, string, string];
+  for (const verb of ['get', 'create']) {
+    ctx.requests.push(`${verb} pods/exec`);
+    if (ctx.forbidden.has(`${verb} pods/exec`)) {
+      return refuseUpgrade(socket, 403, 'Forbidden', `pods "${name}" is forbidden: User "system:serviceaccount:${ns}:rollcheck" cannot ${verb} resource "pods/exec" in API group "" in the namespace "${ns}"`);
+    }
+  }
+  const pod = ctx.store.get('pods', name);
+  if (!pod || (pod.metadata.namespace ?? 'default') !== ns) return refuseUpgrade(socket, 404, 'NotFound', `pods "${name}" not found`);
+  const containers = ((pod.spec as { containers?: Array<{ name: string }> } | undefined)?.containers ?? []).map((c) => c.name);
+  const container = url.searchParams.get('container');
+  if (container !== null && !containers.includes(container)) return refuseUpgrade(socket, 400, 'BadRequest', `container ${container} is not valid for pod ${name}`);
+  const command = url.searchParams.getAll('command');
+  if (command.length === 0) return refuseUpgrade(socket, 400, 'BadRequest', 'you must specify at least 1 command');
+  const target = ctx.options.exec?.(name, container ?? containers[0] ?? null, command) ?? { error: 'this test server runs no pods' };
+  serveExec(req, socket, head, target);
 }
 
 const VERSION = { major: '1', minor: '32', gitVersion: 'v1.32.0-rollcheck-sandbox', gitCommit: '', gitTreeState: 'clean', buildDate: '2026-01-01T00:00:00Z', goVersion: 'go1.23', compiler: 'gc', platform: 'linux/amd64' };
