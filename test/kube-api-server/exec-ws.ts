@@ -111,13 +111,34 @@ export function serveExec(req: IncomingMessage, socket: Duplex, head: Buffer, ta
     send(3, Buffer.from(JSON.stringify(status)));
     if (!socket.writableEnded && !socket.destroyed) socket.end(encodeFrame(OP_CLOSE, Buffer.from([0x03, 0xe8])));
   };
+  let kill = (): void => undefined;
+  let pending = head;
+  // Reading goes on after our close frame: the client's answering close (or its end) lets the socket go.
+  const onData = (d: Buffer): void => {
+    const { frames, rest } = decodeFrames(Buffer.concat([pending, d]));
+    pending = rest;
+    for (const f of frames) {
+      if (f.opcode === OP_PING) socket.write(encodeFrame(OP_PONG, f.payload));
+      else if (f.opcode === OP_CLOSE) {
+        kill();
+        if (!socket.writableEnded) socket.end(encodeFrame(OP_CLOSE, f.payload.subarray(0, 2)));
+        else socket.destroy();
+      }
+      // Binary frames are stdin (channel 0) or, in v5, a channel close (255): nothing to do without stdin.
+    }
+  };
+  socket.on('data', onData);
+  socket.on('end', () => socket.destroy());
+  socket.on('close', () => kill());
+  socket.on('error', () => kill());
+  if (head.length > 0) onData(Buffer.alloc(0));
   if ('error' in target) {
     return finish({ metadata: {}, status: 'Failure', message: target.error, reason: 'InternalError', code: 500 });
   }
   const [cmd, ...args] = target.argv as [string, ...string[]];
   // Its own process group: a kill takes the process that entered the pod with it (else it would be reparented to the pod's PID 1).
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  const kill = (): void => {
+  kill = (): void => {
     if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
     try {
       process.kill(-child.pid, 'SIGKILL');
@@ -139,21 +160,4 @@ export function serveExec(req: IncomingMessage, socket: Duplex, head: Buffer, ta
       details: { causes: [{ reason: 'ExitCode', message: String(exit) }] },
     });
   });
-  let pending = head;
-  const onData = (d: Buffer): void => {
-    const { frames, rest } = decodeFrames(Buffer.concat([pending, d]));
-    pending = rest;
-    for (const f of frames) {
-      if (f.opcode === OP_PING) socket.write(encodeFrame(OP_PONG, f.payload));
-      else if (f.opcode === OP_CLOSE) {
-        kill();
-        if (!socket.writableEnded) socket.end(encodeFrame(OP_CLOSE, f.payload.subarray(0, 2)));
-      }
-      // Binary frames are stdin (channel 0) or, in v5, a channel close (255): nothing to do without stdin.
-    }
-  };
-  socket.on('data', onData);
-  if (head.length > 0) onData(Buffer.alloc(0));
-  socket.on('close', kill);
-  socket.on('error', kill);
 }

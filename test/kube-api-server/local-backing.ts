@@ -34,7 +34,14 @@ const SIGNUM: Record<string, number> = { SIGKILL: 9, SIGTERM: 15, SIGINT: 2 };
 /** startLocalBackedCluster starts local pods for Deployment "demo" and an API server that shows them. */
 export async function startLocalBackedCluster(
   overrides: Partial<LocalRuntimeSettings> = {},
-  options: { namespace?: string; token?: string; sidecar?: boolean; route?: NonNullable<KubeApiServerOptions['routes']>[number] } = {},
+  options: {
+    namespace?: string;
+    token?: string;
+    sidecar?: boolean;
+    route?: NonNullable<KubeApiServerOptions['routes']>[number];
+    /** imageLacks names programs the pods' "image" does not have: pods/exec of one fails as a container runtime fails it (a distroless image has no sh, no cat). */
+    imageLacks?: string[];
+  } = {},
 ): Promise<LocalBackedCluster> {
   const logDir = mkdtempSync(join(tmpdir(), 'rollcheck-kube-pods-'));
   let settings: LocalRuntimeSettings = { ...DEFAULT_LOCAL_SETTINGS, replicas: 2, readinessPeriodMs: 200, endpointDelayMs: 200, logDir, ...overrides };
@@ -69,6 +76,10 @@ export async function startLocalBackedCluster(
       // A sidecar pod's two containers share one PID namespace here: either name enters the same one.
       const pid = pid1s.get(pod);
       if (pid === undefined) return { error: `container not running in pod ${pod}` };
+      const program = command[0] ?? '';
+      if (options.imageLacks?.includes(program)) {
+        return { error: `OCI runtime exec failed: exec failed: unable to start container process: exec: "${program}": executable file not found in $PATH: unknown` };
+      }
       const user = process.getuid?.() === 0 ? [] : ['--user', '--preserve-credentials'];
       return { argv: ['nsenter', '--target', String(pid), '--pid', '--mount', ...user, '--', ...command] };
     },

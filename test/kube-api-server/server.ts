@@ -92,7 +92,13 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
   const server = createServer({ key: certs.keyPem, cert: certs.certPem, ca: certs.caPem, requestCert: true, rejectUnauthorized: false }, (req, res) => {
     handle(ctx, req, res).catch((e: unknown) => status(res, 500, 'InternalError', String(e)));
   });
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => upgrade(ctx, req, socket, head));
+  // Upgraded sockets leave the HTTP server's books: close() ends them itself.
+  const upgraded = new Set<Duplex>();
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
+    upgrade(ctx, req, socket, head);
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const caPem = certs.caPem;
@@ -138,6 +144,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       for (const w of watches) w.close();
       for (const w of watches) w.res.socket?.destroy();
       server.closeAllConnections();
+      for (const s of upgraded) s.destroy();
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
