@@ -260,7 +260,8 @@ const EXEC_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec$/;
  * upgrade serves pods/exec over WebSocket. The API server authorizes the GET
  * upgrade as `get pods/exec` and, since 1.35 (AuthorizePodWebsocketUpgradeCreatePermission),
  * also as `create pods/exec`, the verb SPDY's POST always needed: both are
- * recorded and either can be forbidden.
+ * recorded and either can be forbidden. A SPDY POST is authorized as
+ * `create` and checked the same way, then refused: only WebSocket is served.
  */
 function upgrade(ctx: Ctx, req: IncomingMessage, socket: Duplex, head: Buffer): void {
   socket.on('error', () => undefined);
@@ -268,11 +269,11 @@ function upgrade(ctx: Ctx, req: IncomingMessage, socket: Duplex, head: Buffer): 
   if (!certified && req.headers.authorization !== `Bearer ${ctx.token}`) return refuseUpgrade(socket, 401, 'Unauthorized', 'Unauthorized');
   const url = new URL(req.url ?? '/', 'https://x');
   const m = EXEC_PATH.exec(url.pathname);
-  if (req.method !== 'GET' || !m || String(req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
-    return refuseUpgrade(socket, 400, 'BadRequest', 'the test server upgrades only GET pods/exec to a WebSocket');
-  }
+  const websocket = req.method === 'GET' && String(req.headers.upgrade ?? '').toLowerCase() === 'websocket';
+  // kubectl falls back to SPDY (a POST) when the WebSocket upgrade fails: it gets the same checks, then a refusal.
+  if (!m || (!websocket && req.method !== 'POST')) return refuseUpgrade(socket, 400, 'BadRequest', 'the test server upgrades only pods/exec');
   const [, ns, name] = m as unknown as [string, string, string];
-  for (const verb of ['get', 'create']) {
+  for (const verb of websocket ? ['get', 'create'] : ['create']) {
     ctx.requests.push(`${verb} pods/exec`);
     if (ctx.forbidden.has(`${verb} pods/exec`)) {
       return refuseUpgrade(socket, 403, 'Forbidden', `pods "${name}" is forbidden: User "system:serviceaccount:${ns}:rollcheck" cannot ${verb} resource "pods/exec" in API group "" in the namespace "${ns}"`);
@@ -285,6 +286,7 @@ function upgrade(ctx: Ctx, req: IncomingMessage, socket: Duplex, head: Buffer): 
   if (container !== null && !containers.includes(container)) return refuseUpgrade(socket, 400, 'BadRequest', `container ${container} is not valid for pod ${name}`);
   const command = url.searchParams.getAll('command');
   if (command.length === 0) return refuseUpgrade(socket, 400, 'BadRequest', 'you must specify at least 1 command');
+  if (!websocket) return refuseUpgrade(socket, 400, 'BadRequest', 'the test server serves pods/exec over WebSocket only (no SPDY)');
   const target = ctx.options.exec?.(name, container ?? containers[0] ?? null, command) ?? { error: 'this test server runs no pods' };
   serveExec(req, socket, head, target);
 }
