@@ -1,7 +1,8 @@
 // A Kubernetes API test server: HTTPS with a test CA, bearer-token auth, a
 // configurable 403 per verb+resource, list + watch (resourceVersion, BOOKMARK,
 // ERROR 410, droppable streams) for pods, endpointslices, events; get/list/patch
-// deployments; get/list services; delete pods. It serves what a KubeStore holds,
+// deployments; get/list services; delete pods; pods/exec over WebSocket
+// (exec-ws.ts; the running is the backing's). It serves what a KubeStore holds,
 // in the JSON shapes of shared/notes/kubernetes.md; a model (kube-model.ts)
 // changes the store as a cluster would.
 import { createServer } from 'node:https';
