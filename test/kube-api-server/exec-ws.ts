@@ -20,7 +20,7 @@ const OP_PING = 0x9;
 const OP_PONG = 0xa;
 
 /** ExecTarget is how to run a command in a pod's container: the argv that enters its namespaces, or why it cannot. */
-export type ExecTarget = { argv: string[] } | { error: string };
+export type ExecTarget = { argv: string[] } | { error: string } | { stall: true };
 
 /** acceptKey is the Sec-WebSocket-Accept value for a client's Sec-WebSocket-Key. */
 export function acceptKey(key: string): string {
@@ -135,6 +135,8 @@ export function serveExec(req: IncomingMessage, socket: Duplex, head: Buffer, ta
   if ('error' in target) {
     return finish({ metadata: {}, status: 'Failure', message: target.error, reason: 'InternalError', code: 500 });
   }
+  // Upgraded, then silence: the node behind the pod never answers.
+  if ('stall' in target) return;
   const [cmd, ...args] = target.argv as [string, ...string[]];
   // Its own process group: a kill takes the process that entered the pod with it (else it would be reparented to the pod's PID 1).
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });

@@ -58,6 +58,8 @@ export interface KubeApiServer {
   /** patches is the Content-Type and body of each PATCH. */
   patches: Array<{ contentType: string; body: unknown }>;
   forbid(verb: string, resource: string): void;
+  /** stallExecs makes pods/exec upgrade and then say nothing, as when the node behind the pod does not answer. */
+  stallExecs(): void;
   /** rotateToken makes the server accept only `token` from now on (the old one gets 401), as a credential rotation does. */
   rotateToken(token: string): void;
   /** dropWatches destroys open watch connections mid-stream (a network cut). */
@@ -88,7 +90,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
   const requests: string[] = [];
   const patches: Array<{ contentType: string; body: unknown }> = [];
   const watchLog: Array<{ resource: string; resourceVersion: string; bookmarks: boolean }> = [];
-  const ctx = { store, options, watches, requests, patches, forbidden, token, watchLog };
+  const ctx: Ctx = { store, options, watches, requests, patches, forbidden, token, watchLog, stallExecs: false };
   // Client certificates signed by the test CA authenticate too (mTLS); others fall back to the bearer token.
   const server = createServer({ key: certs.keyPem, cert: certs.certPem, ca: certs.caPem, requestCert: true, rejectUnauthorized: false }, (req, res) => {
     handle(ctx, req, res).catch((e: unknown) => status(res, 500, 'InternalError', String(e)));
@@ -115,6 +117,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
     patches,
     watchLog,
     forbid: (verb, resource) => void forbidden.add(`${verb} ${resource}`),
+    stallExecs: () => void (ctx.stallExecs = true),
     rotateToken: (next) => void (ctx.token = next),
     dropWatches(resource) {
       const open = pick(resource);
@@ -207,6 +210,7 @@ type Ctx = {
   forbidden: Set<string>;
   token: string;
   watchLog: Array<{ resource: string; resourceVersion: string; bookmarks: boolean }>;
+  stallExecs: boolean;
 };
 
 const PATH = /^(\/api\/v1|\/apis\/[^/]+\/v1)\/namespaces\/([^/]+)\/([a-z]+)(?:\/([^/]+))?(?:\/([a-z]+))?$/;
@@ -288,7 +292,9 @@ function upgrade(ctx: Ctx, req: IncomingMessage, socket: Duplex, head: Buffer): 
   const command = url.searchParams.getAll('command');
   if (command.length === 0) return refuseUpgrade(socket, 400, 'BadRequest', 'you must specify at least 1 command');
   if (!websocket) return refuseUpgrade(socket, 400, 'BadRequest', 'the test server serves pods/exec over WebSocket only (no SPDY)');
-  const target = ctx.options.exec?.(name, container ?? containers[0] ?? null, command) ?? { error: 'this test server runs no pods' };
+  const target: ExecTarget = ctx.stallExecs
+    ? { stall: true }
+    : (ctx.options.exec?.(name, container ?? containers[0] ?? null, command) ?? { error: 'this test server runs no pods' });
   serveExec(req, socket, head, target);
 }
 

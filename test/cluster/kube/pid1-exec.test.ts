@@ -20,9 +20,9 @@ async function sandbox(t: { after(fn: () => unknown): void }, settings: Partial<
   });
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(cluster.server.writeKubeconfig(dir));
-  const inspect = async (pods: string[]): Promise<ClusterEvent[]> => {
+  const inspect = async (pods: string[], timeoutMs?: number): Promise<ClusterEvent[]> => {
     const events: ClusterEvent[] = [];
-    const inspector = createPid1Inspector({ kc, namespace: 'default', container: () => 'app', nowMs: () => 0, emit: (e) => events.push(e), parallel: 1 });
+    const inspector = createPid1Inspector({ kc, namespace: 'default', container: () => 'app', nowMs: () => 0, emit: (e) => events.push(e), parallel: 1, timeoutMs });
     for (const p of pods) inspector.inspect(p);
     await inspector.idle();
     return events;
@@ -88,6 +88,15 @@ test('pods/exec forbidden: each pod is recorded as not inspected (403), and afte
     ['pid1-unknown', other, 'forbidden'],
   ]);
   assert.equal(cluster.server.requests.filter((r) => r === 'create pods/exec').length, 1);
+});
+
+test('an exec that never answers: bounded, recorded as a timeout', async (t) => {
+  const { cluster, inspect, pod } = await sandbox(t, { app: { kind: 'demo', entrypoint: 'exec' } });
+  cluster.server.stallExecs();
+  const [e] = await inspect([pod], 300);
+  assert.equal(e?.kind, 'pid1-unknown', JSON.stringify(e));
+  assert.equal((e as { reason: string }).reason, 'timeout');
+  assert.match((e as { detail: string }).detail, /no answer within 0\.3 s/);
 });
 
 test('the reader output: markers carry the nonce, file texts keep newlines and NULs, only PPid 1 children count', () => {
