@@ -6,7 +6,6 @@ export function addInspectOptions(cmd: Command): Command {
   return cmd.option(
     '--inspect-pid1',
     `read each ready pod's PID 1 through pods/exec (a shell that does not forward SIGTERM? an app without a handler?); needs ${INSPECT_RBAC}`,
-    false,
   );
 }
 

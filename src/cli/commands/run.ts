@@ -58,6 +58,7 @@ traffic or the rollout. It tells a shell entrypoint that never forwards SIGTERM
 from an app without a SIGTERM handler. It needs pods/exec (create, get):
   kubectl apply -n <namespace> -f ${INSPECT_RBAC}
 Without it, or when the exec is forbidden, the findings say what they cannot know.
+
 Ctrl-C stops the traffic and writes the results; it does NOT undo the rollout.`;
 
 /** registerRun adds `rollcheck run`: a real rollout on a Kubernetes cluster, watched through the API. */
