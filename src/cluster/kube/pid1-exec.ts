@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import * as k8s from '@kubernetes/client-node';
 import type { ClusterEvent, Pid1Facts, Pid1UnknownReason } from '../../results/events.js';
-import { isPauseProcess } from '../pid1-facts.js';
+import { isPauseProcess, MAX_CHILDREN } from '../pid1-facts.js';
 import { childrenOf, factsFromTexts, parseReaderOutput, readerScript } from './pid1-read.js';
 import type { ReadTexts } from './pid1-read.js';
 
@@ -29,6 +29,9 @@ export interface Pid1Inspector {
   /** stop drops the queue and abandons what runs. */
   stop(): void;
 }
+
+/** Exec runs one command in the pod's app container. */
+type Exec = (command: string[]) => Promise<ExecResult>;
 
 /** ExecResult is one exec: stdout, the Status the server sent on the error channel (null: none), or why it failed. */
 type ExecResult = { ok: true; stdout: string; status: k8s.V1Status | null } | { ok: false; reason: Pid1UnknownReason; detail: string };
@@ -65,8 +68,9 @@ export function createPid1Inspector(o: Pid1InspectorOptions): Pid1Inspector {
       return;
     }
     const deadline = Date.now() + timeoutMs;
+    const exec: Exec = (command) => execInPod({ ...o, timeoutMs, sockets }, pod, command, deadline);
     try {
-      const facts = await readPid1(pod, deadline);
+      const facts = await readPid1(exec);
       if (stopped) return;
       if (isPauseProcess(facts)) {
         throw new Unknown('shared-pid-namespace', 'PID 1 is the pod\'s pause process (shareProcessNamespace: true): the app is not PID 1 and gets SIGTERM itself');
@@ -91,89 +95,6 @@ export function createPid1Inspector(o: Pid1InspectorOptions): Pid1Inspector {
     }
   };
 
-  // readPid1 tries the sh script first, then plain cat calls; what neither can read is `no-reader`.
-  const readPid1 = async (pod: string, deadline: number): Promise<Pid1Facts> => {
-    const nonce = `rollcheck-${randomBytes(6).toString('hex')}`;
-    const viaShell = await exec(pod, ['sh', '-c', readerScript(nonce)], deadline);
-    if (viaShell.ok) {
-      const parsed = parseReaderOutput(viaShell.stdout, nonce);
-      const facts = parsed ? factsFromTexts(parsed.texts, parsed.self) : null;
-      if (facts) return facts;
-    } else if (viaShell.reason !== 'failed') throw new Unknown(viaShell.reason, viaShell.detail);
-    const facts = await readWithCat(pod, deadline);
-    if (facts) return facts;
-    const why = viaShell.ok ? statusText(viaShell.status) : viaShell.detail;
-    throw new Unknown('no-reader', `neither \`sh\` nor \`cat\` could read /proc/1 in the container (${why}); a distroless image has neither`);
-  };
-
-  const readWithCat = async (pod: string, deadline: number): Promise<Pid1Facts | null> => {
-    const cat = async (path: string): Promise<string | undefined> => {
-      const r = await exec(pod, ['cat', path], deadline);
-      if (!r.ok) {
-        if (r.reason !== 'failed') throw new Unknown(r.reason, r.detail);
-        return undefined;
-      }
-      return r.status === null || r.status.status === 'Success' ? r.stdout : undefined;
-    };
-    const texts: ReadTexts = new Map();
-    const read = async (pid: number): Promise<void> => {
-      const status = await cat(`/proc/${pid}/status`);
-      const cmdline = status === undefined ? undefined : await cat(`/proc/${pid}/cmdline`);
-      texts.set(pid, { status, cmdline });
-    };
-    await read(1);
-    if (texts.get(1)?.status === undefined) return null;
-    // Without a shell there is no glob: the main thread's children are the ones a shell or an init forks.
-    for (const pid of childrenOf((await cat('/proc/1/task/1/children')) ?? '').slice(0, 8)) await read(pid);
-    // `cat` is its own process, never PID 1's child, and PPid: 1 is checked on every child anyway.
-    return factsFromTexts(texts, null);
-  };
-
-  const exec = async (pod: string, command: string[], deadline: number): Promise<ExecResult> => {
-    const left = deadline - Date.now();
-    if (left <= 0) return { ok: false, reason: 'timeout', detail: `no answer within ${timeoutMs / 1000} s` };
-    const container = o.container();
-    const chunks: Buffer[] = [];
-    const stdout = new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        chunks.push(chunk);
-        cb();
-      },
-    });
-    const stderr = new Writable({ write: (_c, _e, cb) => cb() });
-    return new Promise<ExecResult>((resolve) => {
-      let done = false;
-      let socket: { close(): void } | null = null;
-      const finish = (r: ExecResult): void => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        if (socket) {
-          sockets.delete(socket);
-          socket.close();
-        }
-        resolve(r);
-      };
-      const timer = setTimeout(() => finish({ ok: false, reason: 'timeout', detail: `no answer within ${timeoutMs / 1000} s` }), left);
-      let status: k8s.V1Status | null = null;
-      new k8s.Exec(o.kc)
-        .exec(o.namespace, pod, container ?? '', command, stdout, stderr, null, false, (s) => {
-          status = s;
-          finish({ ok: true, stdout: Buffer.concat(chunks).toString('utf8'), status });
-        })
-        .then(
-          (ws) => {
-            if (done) return void ws.close();
-            socket = ws;
-            sockets.add(ws);
-            // A server that closes without a Status (older protocols) still ends the command.
-            ws.addEventListener('close', () => finish({ ok: true, stdout: Buffer.concat(chunks).toString('utf8'), status }));
-          },
-          (e: unknown) => finish(connectFailure(e)),
-        );
-    });
-  };
-
   return {
     inspect(pod) {
       if (stopped || seen.has(pod)) return;
@@ -191,6 +112,99 @@ export function createPid1Inspector(o: Pid1InspectorOptions): Pid1Inspector {
       sockets.clear();
     },
   };
+}
+
+/** readPid1 tries the sh script first, then plain cat calls; what neither can read is `no-reader`. */
+async function readPid1(exec: Exec): Promise<Pid1Facts> {
+  const nonce = `rollcheck-${randomBytes(6).toString('hex')}`;
+  const viaShell = await exec(['sh', '-c', readerScript(nonce)]);
+  if (viaShell.ok) {
+    const parsed = parseReaderOutput(viaShell.stdout, nonce);
+    const facts = parsed ? factsFromTexts(parsed.texts, parsed.self) : null;
+    if (facts) return facts;
+  } else if (viaShell.reason !== 'failed') throw new Unknown(viaShell.reason, viaShell.detail);
+  const facts = await readWithCat(exec);
+  if (facts) return facts;
+  const why = viaShell.ok ? statusText(viaShell.status) : viaShell.detail;
+  throw new Unknown('no-reader', `neither \`sh\` nor \`cat\` could read /proc/1 in the container (${why}); a distroless image has neither`);
+}
+
+/** readWithCat reads PID 1 and its main thread's children with one `cat` per file (no shell, no glob, no exe). */
+async function readWithCat(exec: Exec): Promise<Pid1Facts | null> {
+  const cat = async (path: string): Promise<string | undefined> => {
+    const r = await exec(['cat', path]);
+    if (!r.ok) {
+      if (r.reason !== 'failed') throw new Unknown(r.reason, r.detail);
+      return undefined;
+    }
+    return r.status === null || r.status.status === 'Success' ? r.stdout : undefined;
+  };
+  const texts: ReadTexts = new Map();
+  const read = async (pid: number): Promise<void> => {
+    const status = await cat(`/proc/${pid}/status`);
+    const cmdline = status === undefined ? undefined : await cat(`/proc/${pid}/cmdline`);
+    texts.set(pid, { status, cmdline });
+  };
+  await read(1);
+  if (texts.get(1)?.status === undefined) return null;
+  for (const pid of childrenOf((await cat('/proc/1/task/1/children')) ?? '').slice(0, MAX_CHILDREN)) await read(pid);
+  // `cat` is its own process, never PID 1's child, and PPid: 1 is checked on every child anyway.
+  return factsFromTexts(texts, null);
+}
+
+/**
+ * execInPod runs one command through pods/exec (client-node's WebSocket Exec)
+ * and collects stdout and the final Status; it gives up at `deadline`.
+ */
+function execInPod(
+  o: Pick<Pid1InspectorOptions, 'kc' | 'namespace' | 'container'> & { timeoutMs: number; sockets: Set<{ close(): void }> },
+  pod: string,
+  command: string[],
+  deadline: number,
+): Promise<ExecResult> {
+  const timedOut: ExecResult = { ok: false, reason: 'timeout', detail: `no answer within ${o.timeoutMs / 1000} s` };
+  const left = deadline - Date.now();
+  if (left <= 0) return Promise.resolve(timedOut);
+  const chunks: Buffer[] = [];
+  const stdout = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      chunks.push(chunk);
+      cb();
+    },
+  });
+  const stderr = new Writable({ write: (_c, _e, cb) => cb() });
+  return new Promise<ExecResult>((resolve) => {
+    let done = false;
+    let socket: { close(): void } | null = null;
+    let status: k8s.V1Status | null = null;
+    const finish = (r: ExecResult): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (socket) {
+        o.sockets.delete(socket);
+        socket.close();
+      }
+      resolve(r);
+    };
+    const ended = (): void => finish({ ok: true, stdout: Buffer.concat(chunks).toString('utf8'), status });
+    const timer = setTimeout(() => finish(timedOut), left);
+    new k8s.Exec(o.kc)
+      .exec(o.namespace, pod, o.container() ?? '', command, stdout, stderr, null, false, (s) => {
+        status = s;
+        ended();
+      })
+      .then(
+        (ws) => {
+          if (done) return void ws.close();
+          socket = ws;
+          o.sockets.add(ws);
+          // A server that closes without a Status (older protocols) still ends the command.
+          ws.addEventListener('close', ended);
+        },
+        (e: unknown) => finish(connectFailure(e)),
+      );
+  });
 }
 
 // connectFailure reads the HTTP status out of a failed WebSocket upgrade ("Unexpected server response: 403").
