@@ -17,9 +17,25 @@ import type { ClusterEvent } from '../../../src/results/events.js';
 
 const docs = (path: string) => parseAllDocuments(readFileSync(path, 'utf8')).map((d) => d.toJS() as Record<string, unknown>);
 
+/** grantedBy reads a manifest's Role as "verb resource" pairs. */
+function grantedBy(file: string): Set<string> {
+  const role = docs(file).find((d) => d.kind === 'Role') as { rules: Array<{ resources: string[]; verbs: string[] }> };
+  return new Set(role.rules.flatMap((r) => r.resources.flatMap((res) => r.verbs.map((v) => `${v} ${res}`))));
+}
+
+/** rollOnce starts the driver, restarts the Deployment and waits for the rollout; the driver and then `cleanup` stop after the test. */
+async function rollOnce(t: { after(fn: () => unknown): void }, driver: ReturnType<typeof createKubeDriver>, timeoutMs: number, cleanup: () => Promise<void>): Promise<void> {
+  t.after(async () => {
+    await driver.stop();
+    await cleanup();
+  });
+  await driver.start();
+  await driver.triggerRollout({ kind: 'restart' });
+  assert.equal((await driver.waitForRollout(timeoutMs)).status, 'complete');
+}
+
 test('manifests/rbac.yaml grants every request a run makes', async (t) => {
-  const role = docs('manifests/rbac.yaml').find((d) => d.kind === 'Role') as { rules: Array<{ resources: string[]; verbs: string[] }> };
-  const granted = new Set(role.rules.flatMap((r) => r.resources.flatMap((res) => r.verbs.map((v) => `${v} ${res}`))));
+  const granted = grantedBy('manifests/rbac.yaml');
   const store = createKubeStore();
   const model = createKubeModel({ store, graceSeconds: 1 });
   const controller = createFakeController(model, { exitCode: 0 });
@@ -27,15 +43,11 @@ test('manifests/rbac.yaml grants every request a run makes', async (t) => {
   const server = await startKubeApiServer({ store, onPatch: () => void controller.rollout() });
   const dir = mkdtempSync(join(tmpdir(), 'rollcheck-rbac-'));
   const driver = createKubeDriver({ kubeconfig: server.writeKubeconfig(dir), deployment: 'demo', url: 'http://127.0.0.1:1/' }, { clock: createClock(), emit: () => undefined });
-  t.after(async () => {
+  await rollOnce(t, driver, 20_000, async () => {
     controller.stop();
-    await driver.stop();
     await server.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  await driver.start();
-  await driver.triggerRollout({ kind: 'restart' });
-  assert.equal((await driver.waitForRollout(20_000)).status, 'complete');
   const used = new Set(server.requests);
   for (const want of ['get deployments', 'patch deployments', 'watch pods', 'watch endpointslices', 'watch events', 'list services']) {
     assert.ok(used.has(want), `the run used ${want}: ${[...used].join(', ')}`);
@@ -44,13 +56,9 @@ test('manifests/rbac.yaml grants every request a run makes', async (t) => {
 });
 
 test('manifests/rbac.yaml + rbac-inspect.yaml grant every request an --inspect-pid1 run makes; rbac-inspect.yaml grants pods/exec only', async (t) => {
-  const granted = (file: string) => {
-    const role = docs(file).find((d) => d.kind === 'Role') as { rules: Array<{ resources: string[]; verbs: string[] }> };
-    return new Set(role.rules.flatMap((r) => r.resources.flatMap((res) => r.verbs.map((v) => `${v} ${res}`))));
-  };
-  const inspect = granted('manifests/rbac-inspect.yaml');
+  const inspect = grantedBy('manifests/rbac-inspect.yaml');
   assert.deepEqual([...inspect].sort(), ['create pods/exec', 'get pods/exec']);
-  const both = new Set([...granted('manifests/rbac.yaml'), ...inspect]);
+  const both = new Set([...grantedBy('manifests/rbac.yaml'), ...inspect]);
   const cluster = await startLocalBackedCluster({ app: { kind: 'demo', entrypoint: 'exec' }, replicas: 2, graceMs: 2000 });
   const dir = mkdtempSync(join(tmpdir(), 'rollcheck-rbac-inspect-'));
   const events: ClusterEvent[] = [];
@@ -58,14 +66,10 @@ test('manifests/rbac.yaml + rbac-inspect.yaml grant every request an --inspect-p
     { kubeconfig: cluster.server.writeKubeconfig(dir), deployment: 'demo', url: cluster.proxyUrl, inspectPid1: true },
     { clock: createClock(), emit: (e) => events.push(e) },
   );
-  t.after(async () => {
-    await driver.stop();
+  await rollOnce(t, driver, 60_000, async () => {
     await cluster.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  await driver.start();
-  await driver.triggerRollout({ kind: 'restart' });
-  assert.equal((await driver.waitForRollout(60_000)).status, 'complete');
   // Old pods at the start and new ones during the rollout: each inspected once, in the background (the last may still be at it).
   const count = (kind: string) => events.filter((e) => e.kind === kind).length;
   for (let i = 0; i < 100 && count('pid1') + count('pid1-unknown') < new Set(events.filter((e) => e.kind === 'pod-ready').map((e) => (e as { pod: string }).pod)).size; i += 1) {
