@@ -33,7 +33,7 @@ export interface PodIndex {
 /** createPodIndex arranges events and timelines for attribution. */
 export function createPodIndex(events: readonly ClusterEvent[], timelines: readonly PodTimeline[]): PodIndex {
   // The PID 1 inspection and the probe after SIGTERM are observations, not lifecycle steps: never the "nearest event".
-  const podEvents = events.filter((e) => isPodEvent(e) && e.kind !== 'pid1' && e.kind !== 'sigterm-probe').filter(isPodEvent).sort((a, b) => a.atMs - b.atMs);
+  const podEvents = events.filter((e) => isPodEvent(e) && e.kind !== 'pid1' && e.kind !== 'pid1-unknown' && e.kind !== 'sigterm-probe').filter(isPodEvent).sort((a, b) => a.atMs - b.atMs);
   const eventsByPod = new Map<string, PodEvent[]>();
   for (const e of podEvents) {
     const list = eventsByPod.get(e.pod) ?? [];

@@ -4,6 +4,7 @@ import { FIXES, group, kindsText } from './findings.js';
 import { formatAt, formatDuration, plural } from './format.js';
 import { describePid1, pid1Reaction } from './pid1.js';
 import type { PodTimeline } from './pod-timeline.js';
+import { INSPECT_RBAC } from './pid1.js';
 import { tooShortToTell, type PodEnd, type PodEndKind } from './termination.js';
 
 /**
@@ -50,8 +51,30 @@ function mechanismOf(t: PodTimeline): string {
   return p.sigterm === 'default' ? 'no-handler' : p.sigterm;
 }
 
-function notInspected(): string {
-  return 'PID 1 was not inspected (the runtime could not look into the pod), so why it ignored SIGTERM is not known: a shell entrypoint that does not forward it, or an app as PID 1 without a SIGTERM handler.';
+const WHICH = 'a shell entrypoint that does not forward it, or an app as PID 1 without a SIGTERM handler';
+
+/** inspectHint is how to learn, on a Kubernetes run, what PID 1 does with SIGTERM ('' where there is nothing to do). */
+function inspectHint(input: FindingInput, t: PodTimeline): string {
+  const u = t.pid1Unknown;
+  if (u?.reason === 'forbidden') return ` pods/exec was forbidden (403): grant ${INSPECT_RBAC} for --inspect-pid1 to read PID 1.`;
+  if (u) return ` PID 1 could not be inspected (${u.detail}).`;
+  const m = input.results.meta;
+  return m.mode === 'kube' && m.params.inspectPid1 !== true ? ` Rerun with --inspect-pid1 (grant ${INSPECT_RBAC}) to read PID 1.` : '';
+}
+
+/** notInspected says why PID 1's facts are missing for a pod, what that leaves unknown, and how to learn it. */
+export function notInspected(input: FindingInput, t: PodTimeline): string {
+  const u = t.pid1Unknown;
+  if (u?.reason === 'forbidden') {
+    return `PID 1 could not be inspected: pods/exec was forbidden (403), so why it ignored SIGTERM is not known (${WHICH}); grant ${INSPECT_RBAC} (kubectl apply -n <namespace> -f ${INSPECT_RBAC}) and rerun with --inspect-pid1.`;
+  }
+  if (u) return `PID 1 could not be inspected (${u.detail}), so why it ignored SIGTERM is not known: ${WHICH}.`;
+  const m = input.results.meta;
+  if (m.mode === 'kube' && m.params.inspectPid1 !== true) {
+    return `PID 1 was not inspected, so why it ignored SIGTERM is not known (${WHICH}): rerun with --inspect-pid1 (grant ${INSPECT_RBAC}) to read it through pods/exec.`;
+  }
+  if (m.mode === 'kube') return `PID 1 was not inspected (no inspection of this pod finished: it was not seen ready, or the run ended first), so why it ignored SIGTERM is not known: ${WHICH}.`;
+  return `PID 1 was not inspected (the runtime could not look into the pod), so why it ignored SIGTERM is not known: ${WHICH}.`;
 }
 
 function sigtermIgnored(input: FindingInput, pods: Ended): Finding | null {
@@ -66,7 +89,7 @@ function sigtermIgnored(input: FindingInput, pods: Ended): Finding | null {
     }
     if (end.kept) {
       evidence.push(
-        `${t.pod}: it showed no reaction: ${end.kept.beforeKill} ok answers in the second before SIGKILL, ${end.kept.beforeSigterm} in the second before SIGTERM.${t.pid1 ? '' : ` ${notInspected()}`}`,
+        `${t.pod}: it showed no reaction: ${end.kept.beforeKill} ok answers in the second before SIGKILL, ${end.kept.beforeSigterm} in the second before SIGTERM.${t.pid1 ? '' : ` ${notInspected(input, t)}`}`,
       );
     }
   }
@@ -100,7 +123,7 @@ function graceTooShort(input: FindingInput, pods: Ended): Finding | null {
     } else if (end.kept) {
       evidence.push(`${t.pod}: it reacted to SIGTERM: ok answers fell from ${end.kept.beforeSigterm} in the second before SIGTERM to ${end.kept.beforeKill} in the second before SIGKILL, but it was still running.`);
     } else if (!short && !t.pid1) {
-      evidence.push(`${t.pod}: whether it reacted to SIGTERM is not known (PID 1 not inspected, too little traffic on it to tell); if it does not, see the sigterm-ignored fix.`);
+      evidence.push(`${t.pod}: whether it reacted to SIGTERM is not known (PID 1 not inspected, too little traffic on it to tell); if it does not, see the sigterm-ignored fix.${inspectHint(input, t)}`);
     }
   }
   return {

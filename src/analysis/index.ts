@@ -15,6 +15,7 @@ import { decideVerdict } from './verdict.js';
 import { inconclusiveReasons } from './inconclusive.js';
 import { classifyPodEnds } from './termination.js';
 import { attributionWarnings } from './attribution-warnings.js';
+import { pid1Warnings } from './pid1.js';
 import { withLostRunners } from './verdict-runners.js';
 import { failureAtMs, findOutageWindows } from './windows.js';
 
@@ -27,7 +28,7 @@ export { buildFindings, FIXES } from './findings.js';
 export { decideVerdict, errorRate, formatRate } from './verdict.js';
 export { inconclusiveReasons, shortfallText } from './inconclusive.js';
 export { classifyPodEnds, type PodEnd, type PodEndKind } from './termination.js';
-export { describePid1, pid1Reaction } from './pid1.js';
+export { describePid1, INSPECT_RBAC, pid1Reaction } from './pid1.js';
 export { formatAt, formatDuration, KIND_NOUN } from './format.js';
 
 /** ATTRIBUTION_CAP is how many attributions the results file keeps (the rest are counted, not stored). */
@@ -90,7 +91,7 @@ export function analyze(results: Results, thresholds: Thresholds): Analysis {
     results.meta.runners,
   );
   const analysis: Analysis = { windows, totalOutageMs, longestOutageMs, attributions, findings, verdict };
-  const warnings = [...attributionWarnings(results, pods), ...ambiguityWarning(ambiguous.size)];
+  const warnings = [...attributionWarnings(results, pods), ...ambiguityWarning(ambiguous.size), ...pid1Warnings(results)];
   if (warnings.length > 0) analysis.warnings = warnings;
   if (results.failures.length > ATTRIBUTION_CAP) analysis.attributionsOmitted = results.failures.length - ATTRIBUTION_CAP;
   return analysis;

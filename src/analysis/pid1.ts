@@ -1,5 +1,9 @@
 import type { Pid1Facts, ProcessFacts } from '../results/events.js';
+import type { Results } from '../results/types.js';
 import { basename } from './path-name.js';
+
+/** INSPECT_RBAC is the RBAC file a Kubernetes run needs to read PID 1 through pods/exec (`rollcheck run --inspect-pid1`). */
+export const INSPECT_RBAC = 'manifests/rbac-inspect.yaml';
 
 /** Pid1Reaction is whether PID 1, as inspected, makes SIGTERM stop the app. */
 export type Pid1Reaction = 'reacts' | 'ignores' | 'unknown';
@@ -66,4 +70,31 @@ export function describePid1(p: Pid1Facts): string {
     default:
       return `PID 1 is ${name} (${me}), which installs no SIGTERM handler; as PID 1 the default action (terminate) does not apply to it`;
   }
+}
+
+/**
+ * pid1Warnings says once, for the whole run, when the driver tried to read PID 1
+ * and could not: pods/exec forbidden (with the RBAC file that grants it), or
+ * other failures (no reader in the image, timeouts) with the first reason.
+ */
+export function pid1Warnings(results: Results): string[] {
+  const forbidden = new Set<string>();
+  const other = new Map<string, string>();
+  for (const e of results.events) {
+    if (e.kind !== 'pid1-unknown') continue;
+    if (e.reason === 'forbidden') forbidden.add(e.pod);
+    else if (!other.has(e.pod)) other.set(e.pod, e.detail);
+  }
+  const out: string[] = [];
+  const pods = (n: number): string => `${n} ${n === 1 ? 'pod' : 'pods'}`;
+  if (forbidden.size > 0) {
+    out.push(
+      `--inspect-pid1: pods/exec was forbidden (403), so PID 1 of ${pods(forbidden.size)} was not inspected; grant ${INSPECT_RBAC} (kubectl apply -n <namespace> -f ${INSPECT_RBAC}) to the identity rollcheck runs as`,
+    );
+  }
+  if (other.size > 0) {
+    const first = [...other.values()][0] as string;
+    out.push(`--inspect-pid1: PID 1 of ${pods(other.size)} could not be inspected (${first})`);
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 import type { ClusterEvent } from '../results/events.js';
-import { isPodEvent, type Pid1Facts } from '../results/events.js';
+import { isPodEvent, type Pid1Facts, type Pid1UnknownReason } from '../results/events.js';
 
 /** PodState is what a pod is doing at a moment, in lifecycle order. */
 export type PodState =
@@ -58,6 +58,8 @@ export interface PodTimeline {
   exitReason?: string | null;
   /** pid1 is what the runtime found running as the pod's PID 1, when it could look. */
   pid1?: Pid1Facts | null;
+  /** pid1Unknown is why the driver's try to inspect PID 1 found nothing (forbidden, no reader, timeout). */
+  pid1Unknown?: { reason: Pid1UnknownReason; detail: string } | null;
   /** sigtermProbe is what a direct request to the pod a while after SIGTERM saw (local runtime). */
   sigtermProbe?: { answered: boolean; closing: boolean; error?: string; afterSigtermMs: number } | null;
   /** sidecarExits are the other containers' exits (a mesh proxy, a native sidecar), in order. */
@@ -185,6 +187,9 @@ function apply(t: PodTimeline, e: Extract<ClusterEvent, { pod: string }>): void 
       break;
     case 'pid1':
       t.pid1 ??= e.pid1;
+      break;
+    case 'pid1-unknown':
+      t.pid1Unknown ??= { reason: e.reason, detail: e.detail };
       break;
     case 'sigterm-probe':
       t.sigtermProbe ??= { answered: e.answered, closing: e.closing, error: e.error, afterSigtermMs: e.afterSigtermMs };

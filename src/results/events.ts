@@ -35,6 +35,8 @@ export type ClusterEvent =
     >
   | PodEvent<'pod-deleted'>
   | PodEvent<'pid1', { pid1: Pid1Facts }>
+  /** pid1-unknown: the driver tried to inspect PID 1 and could not (exec forbidden, no reader in the image, timeout): the reason stays on record. */
+  | PodEvent<'pid1-unknown', { reason: Pid1UnknownReason; detail: string }>
   | PodEvent<'sigterm-probe', { answered: boolean; closing: boolean; error?: string; afterSigtermMs: number }>
   | RunEvent<'rollout-started', { revision: string; trigger: string }>
   | RunEvent<'rollout-progress', RolloutCounts>
@@ -64,12 +66,20 @@ export interface IngressEventFields {
   detail?: string;
 }
 
+/**
+ * Pid1UnknownReason is why an inspection of PID 1 found nothing: `forbidden`
+ * (403 on pods/exec), `no-reader` (the image has neither sh nor cat),
+ * `shared-pid-namespace` (PID 1 is the pod's pause process, not the app),
+ * `timeout`, or `failed` (any other error).
+ */
+export type Pid1UnknownReason = 'forbidden' | 'no-reader' | 'shared-pid-namespace' | 'timeout' | 'failed';
+
 /** SigtermDisposition is what a process does with SIGTERM, read from /proc/<pid>/status (SigCgt, SigIgn, SigBlk). */
 export type SigtermDisposition = 'handled' | 'ignored' | 'blocked' | 'default';
 
 /** ProcessFacts is one process of a pod as /proc shows it. */
 export interface ProcessFacts {
-  /** pid as the host sees it. */
+  /** pid as the reader saw it: the host's PID on the embedded runtime, the pod's own (1 for PID 1) through pods/exec. */
   pid: number;
   /** exe is the executable's path (/proc/<pid>/exe), null when it could not be read. */
   exe: string | null;
@@ -139,6 +149,7 @@ export const EVENT_LABEL: Record<ClusterEventKind, string> = {
   exited: 'exited',
   'pod-deleted': 'deleted',
   pid1: 'PID 1 inspected',
+  'pid1-unknown': 'PID 1 not inspected',
   'sigterm-probe': 'probed after SIGTERM',
   'rollout-started': 'rollout started',
   'rollout-progress': 'rollout progress',

@@ -45,3 +45,43 @@ test('OOMKilled is named in the pod-crashed title', () => {
   assert.match(f?.title ?? '', /1 pod died without being asked to stop \(1 OOMKilled\)/);
   assert.equal(f?.failures, 1);
 });
+
+test('PID 1 not inspected: each case says what it cannot know and how to learn it; a 403 is one warning', () => {
+  const events = (): ClusterEvent[] => shellPodEvents(POD, 2000).filter((e) => e.kind !== 'pid1');
+  const cases: Array<{ name: string; mode: 'local' | 'kube'; inspect?: boolean; extra?: ClusterEvent[]; text: RegExp; warning?: RegExp }> = [
+    { name: 'local', mode: 'local', text: /PID 1 was not inspected \(the runtime could not look into the pod\)/ },
+    { name: 'kube without the flag', mode: 'kube', text: /PID 1 was not inspected, so why it ignored SIGTERM is not known \(.*\): rerun with --inspect-pid1 \(grant manifests\/rbac-inspect\.yaml\)/ },
+    {
+      name: 'kube, exec forbidden',
+      mode: 'kube',
+      inspect: true,
+      extra: [{ kind: 'pid1-unknown', pod: POD, atMs: -3999, reason: 'forbidden', detail: 'pods/exec is forbidden (403)' }, { kind: 'pid1-unknown', pod: 'web-2', atMs: -3999, reason: 'forbidden', detail: 'x' }],
+      text: /PID 1 could not be inspected: pods\/exec was forbidden \(403\).*grant manifests\/rbac-inspect\.yaml .* and rerun with --inspect-pid1/,
+      warning: /^--inspect-pid1: pods\/exec was forbidden \(403\), so PID 1 of 2 pods was not inspected; grant manifests\/rbac-inspect\.yaml/,
+    },
+    {
+      name: 'kube, no reader in the image',
+      mode: 'kube',
+      inspect: true,
+      extra: [{ kind: 'pid1-unknown', pod: POD, atMs: -3999, reason: 'no-reader', detail: 'neither `sh` nor `cat` could read /proc/1' }],
+      text: /PID 1 could not be inspected \(neither `sh` nor `cat` could read \/proc\/1\), so why it ignored SIGTERM is not known/,
+      warning: /^--inspect-pid1: PID 1 of 1 pod could not be inspected \(neither `sh` nor `cat`/,
+    },
+    { name: 'kube with the flag, no inspection finished', mode: 'kube', inspect: true, text: /no inspection of this pod finished/ },
+  ];
+  for (const c of cases) {
+    const r = makeResults({ failures: [fail(5004, 'reset', { pod: POD, reused: true })], events: [...events(), ...(c.extra ?? [])], podTraffic: [{ pod: POD }] });
+    r.meta.mode = c.mode;
+    if (c.inspect) r.meta.params.inspectPid1 = true;
+    const a = analyze(r, { maxErrors: 0 });
+    const f = a.findings.find((x) => x.id === 'sigterm-ignored');
+    assert.ok(f, `${c.name}: ${a.findings.map((x) => x.id).join()}`);
+    assert.equal(f.data?.mechanism, 'unknown', c.name);
+    assert.match(f.evidence.join('\n'), c.text, c.name);
+    const pid1Warnings = (a.warnings ?? []).filter((w) => w.startsWith('--inspect-pid1'));
+    if (c.warning) {
+      assert.equal(pid1Warnings.length, 1, `${c.name}: ${JSON.stringify(a.warnings)}`);
+      assert.match(pid1Warnings[0] as string, c.warning, c.name);
+    } else assert.deepEqual(pid1Warnings, [], c.name);
+  }
+});

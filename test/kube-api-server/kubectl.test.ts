@@ -41,6 +41,15 @@ test('a script of real kubectl commands works against the kube sandbox', { skip:
   assert.equal(pods.items.length, 2);
   for (const p of pods.items) assert.equal(p.metadata.labels?.['pod-template-hash'], rs.items[0]?.metadata.labels?.['pod-template-hash']);
 
+  // exec: kubectl 1.32 upgrades a GET of pods/exec to a WebSocket (v5.channel.k8s.io); the command runs in the pod's PID namespace.
+  const first = pods.items[0]?.metadata.name as string;
+  const status = await kubectl('exec', first, '--', 'cat', '/proc/1/status');
+  assert.match(status, /^Pid:\s+1$/m, status);
+  assert.match(status, /^PPid:\s+0$/m, 'PID 1 of its own namespace');
+  await assert.rejects(kubectl('exec', first, '-c', 'app', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3'), /err\n(.|\n)*command terminated with exit code 3/);
+  await assert.rejects(kubectl('exec', first, '-c', 'nope', '--', 'true'), /container nope is not valid for pod/);
+  assert.ok(sandbox.server.requests.includes('get pods/exec'), 'the exec went through the WebSocket GET');
+
   // rollout restart (strategic-merge PATCH), rollout status (watch of the Deployment), rollout history (ReplicaSet revisions).
   assert.match(await kubectl('rollout', 'restart', 'deploy/demo'), /deployment.apps\/demo restarted/);
   assert.match(await kubectl('rollout', 'status', 'deploy/demo', '--timeout', '60s'), /successfully rolled out/);

@@ -34,7 +34,14 @@ const SIGNUM: Record<string, number> = { SIGKILL: 9, SIGTERM: 15, SIGINT: 2 };
 /** startLocalBackedCluster starts local pods for Deployment "demo" and an API server that shows them. */
 export async function startLocalBackedCluster(
   overrides: Partial<LocalRuntimeSettings> = {},
-  options: { namespace?: string; token?: string; sidecar?: boolean; route?: NonNullable<KubeApiServerOptions['routes']>[number] } = {},
+  options: {
+    namespace?: string;
+    token?: string;
+    sidecar?: boolean;
+    route?: NonNullable<KubeApiServerOptions['routes']>[number];
+    /** imageLacks names programs the pods' "image" does not have: pods/exec of one fails as a container runtime fails it (a distroless image has no sh, no cat). */
+    imageLacks?: string[];
+  } = {},
 ): Promise<LocalBackedCluster> {
   const logDir = mkdtempSync(join(tmpdir(), 'rollcheck-kube-pods-'));
   let settings: LocalRuntimeSettings = { ...DEFAULT_LOCAL_SETTINGS, replicas: 2, readinessPeriodMs: 200, endpointDelayMs: 200, logDir, ...overrides };
@@ -53,12 +60,29 @@ export async function startLocalBackedCluster(
   });
   const localEvents: ClusterEvent[] = [];
   const sidecars = createSidecarWatch(model);
-  const local = createLocalDriver(settings, { clock: createClock(), emit: (e) => (localEvents.push(e), mirror(model, e), options.sidecar && sidecars.seen(e)) });
+  // PID 1 of each running pod as the host sees it: pods/exec enters its namespaces there.
+  const pid1s = new Map<string, number>();
+  const track = (e: ClusterEvent): void => {
+    if (e.kind === 'pod-started' && e.pid !== undefined) pid1s.set(e.pod, e.pid);
+    if (e.kind === 'exited' && e.container === undefined) pid1s.delete(e.pod);
+  };
+  const local = createLocalDriver(settings, { clock: createClock(), emit: (e) => (localEvents.push(e), track(e), mirror(model, e), options.sidecar && sidecars.seen(e)) });
   const server = await startKubeApiServer({
     store,
     token: options.token,
     bookmarkMs: 500,
     ...(options.route ? { routes: [options.route] } : {}),
+    exec: (pod, _container, command) => {
+      // A sidecar pod's two containers share one PID namespace here: either name enters the same one.
+      const pid = pid1s.get(pod);
+      if (pid === undefined) return { error: `container not running in pod ${pod}` };
+      const program = command[0] ?? '';
+      if (options.imageLacks?.includes(program)) {
+        return { error: `OCI runtime exec failed: exec failed: unable to start container process: exec: "${program}": executable file not found in $PATH: unknown` };
+      }
+      const user = process.getuid?.() === 0 ? [] : ['--user', '--preserve-credentials'];
+      return { argv: ['nsenter', '--target', String(pid), '--pid', '--mount', ...user, '--', ...command] };
+    },
     onPatch: (_name, before, after) => {
       const b = before.spec as { template?: unknown; replicas?: number };
       const a = after.spec as { template?: unknown; replicas?: number };

@@ -1,13 +1,15 @@
 // A Kubernetes API test server: HTTPS with a test CA, bearer-token auth, a
 // configurable 403 per verb+resource, list + watch (resourceVersion, BOOKMARK,
 // ERROR 410, droppable streams) for pods, endpointslices, events; get/list/patch
-// deployments; get/list services; delete pods. It serves what a KubeStore holds,
+// deployments; get/list services; delete pods; pods/exec over WebSocket
+// (exec-ws.ts; the running is the backing's). It serves what a KubeStore holds,
 // in the JSON shapes of shared/notes/kubernetes.md; a model (kube-model.ts)
 // changes the store as a cluster would.
 import { createServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeObject, KubeStore } from './store.js';
@@ -17,6 +19,8 @@ import type { TestCerts } from './certs.js';
 import type { ResourceDef } from './resources.js';
 import { apiVersionOf, discoveryDocument, findResource } from './resources.js';
 import { TABLE_CONTENT_TYPE, toTable, wantsTable } from './table.js';
+import type { ExecTarget } from './exec-ws.js';
+import { refuseUpgrade, serveExec } from './exec-ws.js';
 
 /** KubeApiServerOptions configures the test server. */
 export interface KubeApiServerOptions {
@@ -36,6 +40,8 @@ export interface KubeApiServerOptions {
    * behaviour (Jobs, pods/log) plugs in without touching the handlers here.
    */
   routes?: Array<(req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>>;
+  /** exec says how to run a pods/exec command in a pod's container (absent: pods/exec answers that no pod can exec). */
+  exec?(pod: string, container: string | null, command: string[]): ExecTarget;
 }
 
 /** KubeApiServer is a running test server. */
@@ -52,6 +58,8 @@ export interface KubeApiServer {
   /** patches is the Content-Type and body of each PATCH. */
   patches: Array<{ contentType: string; body: unknown }>;
   forbid(verb: string, resource: string): void;
+  /** stallExecs makes pods/exec upgrade and then say nothing, as when the node behind the pod does not answer. */
+  stallExecs(): void;
   /** rotateToken makes the server accept only `token` from now on (the old one gets 401), as a credential rotation does. */
   rotateToken(token: string): void;
   /** dropWatches destroys open watch connections mid-stream (a network cut). */
@@ -82,10 +90,17 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
   const requests: string[] = [];
   const patches: Array<{ contentType: string; body: unknown }> = [];
   const watchLog: Array<{ resource: string; resourceVersion: string; bookmarks: boolean }> = [];
-  const ctx = { store, options, watches, requests, patches, forbidden, token, watchLog };
+  const ctx: Ctx = { store, options, watches, requests, patches, forbidden, token, watchLog, stallExecs: false };
   // Client certificates signed by the test CA authenticate too (mTLS); others fall back to the bearer token.
   const server = createServer({ key: certs.keyPem, cert: certs.certPem, ca: certs.caPem, requestCert: true, rejectUnauthorized: false }, (req, res) => {
     handle(ctx, req, res).catch((e: unknown) => status(res, 500, 'InternalError', String(e)));
+  });
+  // Upgraded sockets leave the HTTP server's books: close() ends them itself.
+  const upgraded = new Set<Duplex>();
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
+    upgrade(ctx, req, socket, head);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -102,6 +117,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
     patches,
     watchLog,
     forbid: (verb, resource) => void forbidden.add(`${verb} ${resource}`),
+    stallExecs: () => void (ctx.stallExecs = true),
     rotateToken: (next) => void (ctx.token = next),
     dropWatches(resource) {
       const open = pick(resource);
@@ -132,6 +148,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       for (const w of watches) w.close();
       for (const w of watches) w.res.socket?.destroy();
       server.closeAllConnections();
+      for (const s of upgraded) s.destroy();
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
@@ -193,6 +210,7 @@ type Ctx = {
   forbidden: Set<string>;
   token: string;
   watchLog: Array<{ resource: string; resourceVersion: string; bookmarks: boolean }>;
+  stallExecs: boolean;
 };
 
 const PATH = /^(\/api\/v1|\/apis\/[^/]+\/v1)\/namespaces\/([^/]+)\/([a-z]+)(?:\/([^/]+))?(?:\/([a-z]+))?$/;
@@ -239,6 +257,45 @@ async function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Prom
     return ok === false ? status(res, 409, 'Conflict', 'cannot delete') : json(res, 200, ctx.store.get(resource, current.metadata.name) ?? current);
   }
   return status(res, 405, 'MethodNotAllowed', `${verb} ${resource} is not supported by the test server`);
+}
+
+const EXEC_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec$/;
+
+/**
+ * upgrade serves pods/exec over WebSocket. The API server authorizes the GET
+ * upgrade as `get pods/exec` and, since 1.35 (AuthorizePodWebsocketUpgradeCreatePermission),
+ * also as `create pods/exec`, the verb SPDY's POST always needed: both are
+ * recorded and either can be forbidden. A SPDY POST is authorized as
+ * `create` and checked the same way, then refused: only WebSocket is served.
+ */
+function upgrade(ctx: Ctx, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  socket.on('error', () => undefined);
+  const certified = (socket as TLSSocket).authorized === true;
+  if (!certified && req.headers.authorization !== `Bearer ${ctx.token}`) return refuseUpgrade(socket, 401, 'Unauthorized', 'Unauthorized');
+  const url = new URL(req.url ?? '/', 'https://x');
+  const m = EXEC_PATH.exec(url.pathname);
+  const websocket = req.method === 'GET' && String(req.headers.upgrade ?? '').toLowerCase() === 'websocket';
+  // kubectl falls back to SPDY (a POST) when the WebSocket upgrade fails: it gets the same checks, then a refusal.
+  if (!m || (!websocket && req.method !== 'POST')) return refuseUpgrade(socket, 400, 'BadRequest', 'the test server upgrades only pods/exec');
+  const [, ns, name] = m as unknown as [string, string, string];
+  for (const verb of websocket ? ['get', 'create'] : ['create']) {
+    ctx.requests.push(`${verb} pods/exec`);
+    if (ctx.forbidden.has(`${verb} pods/exec`)) {
+      return refuseUpgrade(socket, 403, 'Forbidden', `pods "${name}" is forbidden: User "system:serviceaccount:${ns}:rollcheck" cannot ${verb} resource "pods/exec" in API group "" in the namespace "${ns}"`);
+    }
+  }
+  const pod = ctx.store.get('pods', name);
+  if (!pod || (pod.metadata.namespace ?? 'default') !== ns) return refuseUpgrade(socket, 404, 'NotFound', `pods "${name}" not found`);
+  const containers = ((pod.spec as { containers?: Array<{ name: string }> } | undefined)?.containers ?? []).map((c) => c.name);
+  const container = url.searchParams.get('container');
+  if (container !== null && !containers.includes(container)) return refuseUpgrade(socket, 400, 'BadRequest', `container ${container} is not valid for pod ${name}`);
+  const command = url.searchParams.getAll('command');
+  if (command.length === 0) return refuseUpgrade(socket, 400, 'BadRequest', 'you must specify at least 1 command');
+  if (!websocket) return refuseUpgrade(socket, 400, 'BadRequest', 'the test server serves pods/exec over WebSocket only (no SPDY)');
+  const target: ExecTarget = ctx.stallExecs
+    ? { stall: true }
+    : (ctx.options.exec?.(name, container ?? containers[0] ?? null, command) ?? { error: 'this test server runs no pods' });
+  serveExec(req, socket, head, target);
 }
 
 const VERSION = { major: '1', minor: '32', gitVersion: 'v1.32.0-rollcheck-sandbox', gitCommit: '', gitTreeState: 'clean', buildDate: '2026-01-01T00:00:00Z', goVersion: 'go1.23', compiler: 'gc', platform: 'linux/amd64' };

@@ -12,6 +12,8 @@ import { addThresholdOptions } from '../verdict-flags.js';
 import { readThresholds } from '../../results/thresholds.js';
 import { addTrafficOptions } from '../traffic-flags.js';
 import { addRunnerOptions, readRunnerFlags } from '../runner-flags.js';
+import { addInspectOptions, readInspectPid1 } from '../inspect-flags.js';
+import { INSPECT_RBAC } from '../../analysis/index.js';
 import { createRunnerFleet } from '../../run/runner-fleet.js';
 import { readTrafficSettings, trafficParams } from '../../traffic/settings.js';
 import { SPEC_ENV } from '../../traffic/runner-protocol.js';
@@ -49,6 +51,15 @@ and the old pods are gone), then --cooldown.
 
 RBAC: the verbs it needs are in manifests/rbac.yaml. No credential is ever
 written to the output, the results or the report.
+
+--inspect-pid1 also reads each pod's PID 1 (/proc/1/status, cmdline, exe and its
+children) with a short \`sh\` (or \`cat\`) exec in the app container, once the pod
+is ready, a few pods at a time, each bounded to a few seconds, without holding up
+traffic or the rollout. It tells a shell entrypoint that never forwards SIGTERM
+from an app without a SIGTERM handler. It needs pods/exec (create, get):
+  kubectl apply -n <namespace> -f ${INSPECT_RBAC}
+Without it, or when the exec is forbidden, the findings say what they cannot know.
+
 Ctrl-C stops the traffic and writes the results; it does NOT undo the rollout.`;
 
 /** registerRun adds `rollcheck run`: a real rollout on a Kubernetes cluster, watched through the API. */
@@ -68,6 +79,7 @@ export function registerRun(program: Command, ctx: CommandContext): void {
   addTrafficOptions(cmd, { freshPercent: 20 });
   addThresholdOptions(cmd);
   addRunnerOptions(cmd, 'kube');
+  addInspectOptions(cmd);
   cmd
     .option('-o, --out <file>', 'results JSON file (default: reports/<timestamp>-run.json)')
     .option('--no-dashboard', 'one progress line per second instead of the live dashboard')
@@ -100,6 +112,7 @@ async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
     cwd: io.cwd,
     logDir: resolve(outPath, '..'),
     trigger,
+    inspectPid1: readInspectPid1(opts),
   };
   if (runnerFlags.runners === 0) warnIfLoopback(io, url);
   const maxRunMs = baselineMs + rolloutTimeoutMs + cooldownMs + 60_000;
@@ -119,6 +132,7 @@ async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
       kubeconfig: settings.kubeconfig ?? null,
       url,
       trigger: String(opts.trigger ?? 'restart'),
+      inspectPid1: settings.inspectPid1 === true,
       runners: runnerFlags.runners,
       ...(runnerFlags.runners > 0 ? { runnerImage: runnerFlags.image ?? null, runnerStartDelayMs: runnerFlags.startDelayMs, runId } : {}),
       baselineMs,

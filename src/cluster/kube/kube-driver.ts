@@ -14,6 +14,8 @@ import { createEndpointTracker } from './endpoint-tracker.js';
 import type { ResourceWatch } from './resource-watch.js';
 import { startKubeWatches } from './kube-watches.js';
 import { checkTrigger, startTrigger } from './triggers.js';
+import type { Pid1Inspector } from './pid1-exec.js';
+import { createPid1Inspector } from './pid1-exec.js';
 
 /** KubeDriverSettings is everything `rollcheck run` tells the Kubernetes driver. */
 export interface KubeDriverSettings extends KubeConfigSettings {
@@ -33,6 +35,8 @@ export interface KubeDriverSettings extends KubeConfigSettings {
   watchSilenceMs?: number;
   /** The trigger the run will use, checked in start() so a bad one fails before any traffic. */
   trigger?: RolloutTrigger;
+  /** inspectPid1 reads each ready pod's PID 1 through pods/exec (`--inspect-pid1`; needs manifests/rbac-inspect.yaml). */
+  inspectPid1?: boolean | { timeoutMs?: number; parallel?: number };
 }
 
 /** KubeDriver is the Kubernetes ClusterDriver with its optional abilities. */
@@ -48,12 +52,15 @@ export type KubeDriver = ClusterDriver & PodKiller & Scaler;
 export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContext): KubeDriver {
   const nowMs = (): number => ctx.clock.nowMs();
   let appContainer: string | undefined;
+  let inspector: Pid1Inspector | null = null;
   const pods = createPodTracker({
     nowMs,
     appContainer: () => appContainer,
     emit: (e) => {
       ctx.emit(e);
       if (e.kind === 'pod-deleted') rollout.podGone();
+      // Once ready, the app runs with its handlers installed and a shell's child started: the moment to look.
+      if (e.kind === 'pod-ready') inspector?.inspect(e.pod);
     },
   });
   const rollout = createRolloutTracker({ nowMs, emit: ctx.emit, terminating: () => pods.terminating() });
@@ -74,6 +81,10 @@ export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContex
       api = createKubeApi(access, settings.requestTimeoutMs);
       const pre = await runPreflight(api, settings.deployment, settings.service, settings.container);
       appContainer = pre.appContainer;
+      if (settings.inspectPid1) {
+        const tuning = typeof settings.inspectPid1 === 'object' ? settings.inspectPid1 : {};
+        inspector = createPid1Inspector({ kc: access.kc, namespace: api.namespace, container: () => appContainer, nowMs, emit: ctx.emit, ...tuning });
+      }
       if (settings.trigger) checkTrigger(pre.deployment, settings.trigger);
       rollout.seen(pre.deployment);
       watches = await startKubeWatches({
@@ -136,6 +147,7 @@ export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContex
     },
 
     async stop(): Promise<void> {
+      inspector?.stop();
       for (const w of watches) w.stop();
       watches = [];
       for (const f of scopedFiles) f.dispose();

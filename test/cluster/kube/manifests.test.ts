@@ -12,12 +12,30 @@ import { startKubeApiServer } from '../../kube-api-server/server.js';
 import { createKubeStore } from '../../kube-api-server/store.js';
 import { createKubeModel } from '../../kube-api-server/kube-model.js';
 import { createFakeController } from '../../kube-api-server/fake-controller.js';
+import { startLocalBackedCluster } from '../../kube-api-server/local-backing.js';
+import type { ClusterEvent } from '../../../src/results/events.js';
 
 const docs = (path: string) => parseAllDocuments(readFileSync(path, 'utf8')).map((d) => d.toJS() as Record<string, unknown>);
 
+/** grantedBy reads a manifest's Role as "verb resource" pairs. */
+function grantedBy(file: string): Set<string> {
+  const role = docs(file).find((d) => d.kind === 'Role') as { rules: Array<{ resources: string[]; verbs: string[] }> };
+  return new Set(role.rules.flatMap((r) => r.resources.flatMap((res) => r.verbs.map((v) => `${v} ${res}`))));
+}
+
+/** rollOnce starts the driver, restarts the Deployment and waits for the rollout; the driver and then `cleanup` stop after the test. */
+async function rollOnce(t: { after(fn: () => unknown): void }, driver: ReturnType<typeof createKubeDriver>, timeoutMs: number, cleanup: () => Promise<void>): Promise<void> {
+  t.after(async () => {
+    await driver.stop();
+    await cleanup();
+  });
+  await driver.start();
+  await driver.triggerRollout({ kind: 'restart' });
+  assert.equal((await driver.waitForRollout(timeoutMs)).status, 'complete');
+}
+
 test('manifests/rbac.yaml grants every request a run makes', async (t) => {
-  const role = docs('manifests/rbac.yaml').find((d) => d.kind === 'Role') as { rules: Array<{ resources: string[]; verbs: string[] }> };
-  const granted = new Set(role.rules.flatMap((r) => r.resources.flatMap((res) => r.verbs.map((v) => `${v} ${res}`))));
+  const granted = grantedBy('manifests/rbac.yaml');
   const store = createKubeStore();
   const model = createKubeModel({ store, graceSeconds: 1 });
   const controller = createFakeController(model, { exitCode: 0 });
@@ -25,20 +43,45 @@ test('manifests/rbac.yaml grants every request a run makes', async (t) => {
   const server = await startKubeApiServer({ store, onPatch: () => void controller.rollout() });
   const dir = mkdtempSync(join(tmpdir(), 'rollcheck-rbac-'));
   const driver = createKubeDriver({ kubeconfig: server.writeKubeconfig(dir), deployment: 'demo', url: 'http://127.0.0.1:1/' }, { clock: createClock(), emit: () => undefined });
-  t.after(async () => {
+  await rollOnce(t, driver, 20_000, async () => {
     controller.stop();
-    await driver.stop();
     await server.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  await driver.start();
-  await driver.triggerRollout({ kind: 'restart' });
-  assert.equal((await driver.waitForRollout(20_000)).status, 'complete');
   const used = new Set(server.requests);
   for (const want of ['get deployments', 'patch deployments', 'watch pods', 'watch endpointslices', 'watch events', 'list services']) {
     assert.ok(used.has(want), `the run used ${want}: ${[...used].join(', ')}`);
   }
   for (const r of used) assert.ok(granted.has(r), `rbac.yaml grants "${r}"`);
+});
+
+test('manifests/rbac.yaml + rbac-inspect.yaml grant every request an --inspect-pid1 run makes; rbac-inspect.yaml grants pods/exec only', async (t) => {
+  const inspect = grantedBy('manifests/rbac-inspect.yaml');
+  assert.deepEqual([...inspect].sort(), ['create pods/exec', 'get pods/exec']);
+  const both = new Set([...grantedBy('manifests/rbac.yaml'), ...inspect]);
+  const cluster = await startLocalBackedCluster({ app: { kind: 'demo', entrypoint: 'exec' }, replicas: 2, graceMs: 2000 });
+  const dir = mkdtempSync(join(tmpdir(), 'rollcheck-rbac-inspect-'));
+  const events: ClusterEvent[] = [];
+  const driver = createKubeDriver(
+    { kubeconfig: cluster.server.writeKubeconfig(dir), deployment: 'demo', url: cluster.proxyUrl, inspectPid1: true },
+    { clock: createClock(), emit: (e) => events.push(e) },
+  );
+  await rollOnce(t, driver, 60_000, async () => {
+    await cluster.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  // Old pods at the start and new ones during the rollout: each inspected once, in the background (the last may still be at it).
+  const count = (kind: string) => events.filter((e) => e.kind === kind).length;
+  for (let i = 0; i < 100 && count('pid1') + count('pid1-unknown') < new Set(events.filter((e) => e.kind === 'pod-ready').map((e) => (e as { pod: string }).pod)).size; i += 1) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const inspected = events.filter((e) => e.kind === 'pid1').map((e) => (e as { pod: string }).pod);
+  const ready = [...new Set(events.filter((e) => e.kind === 'pod-ready').map((e) => (e as { pod: string }).pod))];
+  assert.deepEqual([...inspected].sort(), [...ready].sort(), JSON.stringify(events.filter((e) => e.kind.startsWith('pid1'))));
+  assert.equal(ready.length, 4);
+  const used = new Set(cluster.server.requests);
+  for (const want of ['get pods/exec', 'create pods/exec']) assert.ok(used.has(want), `the run used ${want}`);
+  for (const r of used) assert.ok(both.has(r), `rbac.yaml + rbac-inspect.yaml grant "${r}"`);
 });
 
 test('the demo Deployments have a preStop and a readiness probe and differ only in the entrypoint', () => {

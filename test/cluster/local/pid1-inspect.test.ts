@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { inspectPid1, sigtermDisposition } from '../../../src/cluster/local/pid1-inspect.js';
+import { inspectPid1 } from '../../../src/cluster/local/pid1-inspect.js';
 import { skipUnless } from '../../tools.js';
 
 async function started(cmd: string, args: string[], waitMs = 300): Promise<ChildProcess> {
@@ -16,13 +16,6 @@ async function stop(child: ChildProcess): Promise<void> {
   child.kill('SIGKILL');
   await gone;
 }
-
-test('sigtermDisposition reads SigIgn, SigCgt and SigBlk (bit 14 is SIGTERM)', () => {
-  assert.equal(sigtermDisposition('SigBlk:\t0000000000000000\nSigIgn:\t0000000000004000\nSigCgt:\t0000000000000000\n'), 'ignored');
-  assert.equal(sigtermDisposition('SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\nSigCgt:\t0000000180004002\n'), 'handled');
-  assert.equal(sigtermDisposition('SigBlk:\t0000000000004000\nSigIgn:\t0000000000000000\nSigCgt:\t0000000000000000\n'), 'blocked');
-  assert.equal(sigtermDisposition('SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\nSigCgt:\t0000000000000002\n'), 'default');
-});
 
 test('real processes: python3 with and without a SIGTERM handler; node always catches it itself', { skip: skipUnless('python3') }, async () => {
   const withHandler = await started('python3', ['-c', 'import signal, time; signal.signal(signal.SIGTERM, lambda *a: None); time.sleep(10)'], 600);
