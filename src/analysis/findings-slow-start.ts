@@ -1,79 +1,280 @@
-import type { Finding, Results } from '../results/types.js';
+import type { FailureKind, Finding, Results } from '../results/types.js';
+import { addCompact, createBuckets, quantileMs, type ServiceBuckets } from '../results/service-buckets.js';
 import type { FindingInput } from './findings.js';
 import { FIXES } from './findings.js';
-import { formatAt, formatDuration, plural } from './format.js';
+import { formatAt, formatDuration, KIND_NOUN, plural } from './format.js';
+import type { PodTimeline } from './pod-timeline.js';
+import { terminationStartMs } from './attribution.js';
+import { failureAtMs } from './windows.js';
 
-/** SLOW_START_MS is how long after ready a new pod counts as starting. */
+/** SLOW_START_MS is how long after its first answer (once ready) a pod counts as starting. */
 export const SLOW_START_MS = 5000;
-// A new pod counts as slow when its mean is this many times the settled pods' and this much more.
-const SLOW_FACTOR = 2;
-const SLOW_MARGIN_MS = 50;
-const MIN_ANSWERS = 10;
+/** LATER_MS is how long after its start-up the same pod is looked at again, for comparison. */
+const LATER_MS = 2 * SLOW_START_MS;
 
-interface Mean {
+/**
+ * The thresholds, and why:
+ * - p50: the start-up median at least 2× the reference's and 50 ms above it. A
+ *   moved median means most requests were slow: the pod as a whole was not warm.
+ *   The margin keeps a 2 ms → 5 ms wobble of a fast app from counting.
+ * - p99: at least 3× and 100 ms above, from P99_MIN_ANSWERS answers on. The tail
+ *   is noisy (GC pauses, a loaded client machine, new connections' handshakes),
+ *   so a tail-only slowness must stand out more, and with fewer answers the p99
+ *   is just the slowest answer.
+ * - timeouts: a pod that times out is slow. At least FAIL_MIN timeouts that are
+ *   FAIL_SHARE of its requests in the window, at FAIL_FACTOR times the settled
+ *   pods' timeout share over the same time.
+ * The reference is the settled pods over the same intervals (pods not in a
+ * start-up of their own) and, when there are enough of its answers, the same pod
+ * over the LATER_MS after its start-up: a pod that is as slow later has no
+ * slow start (the new version is slower, or its node is), so both must hold.
+ */
+export const SLOW_START_RULES = {
+  p50Factor: 2,
+  p50MarginMs: 50,
+  p99Factor: 3,
+  p99MarginMs: 100,
+  p99MinAnswers: 50,
+  minAnswers: 10,
+  failMin: 3,
+  failShare: 0.01,
+  failFactor: 5,
+} as const;
+
+/** StartupWindow is one pod's start-up: from ready (first or again after not ready), its first answering intervals. */
+interface StartupWindow {
+  pod: string;
+  readyMs: number;
+  /** again: the pod was ready before, went not ready, and came back. */
+  again: boolean;
+  /** fromIndex..toIndex (exclusive) are the intervals of its first SLOW_START_MS of answers. */
+  fromIndex: number;
+  toIndex: number;
+  /** laterToIndex (exclusive) ends the same pod's later intervals (it left ready, terminated, or LATER_MS passed). */
+  laterToIndex: number;
+}
+
+/** Stats is one group's ok answers over some intervals: count, mean, and the distribution when recorded. */
+interface Stats {
   answers: number;
   meanMs: number;
+  buckets: ServiceBuckets;
+  /** timeouts and other connection failures attributed to the group over the same time. */
+  timeouts: number;
+  otherFailures: Partial<Record<FailureKind, number>>;
 }
 
-/** meanService is the mean ok service time over [fromMs, toMs) of the pods `pick` accepts. */
-function meanService(results: Results, fromMs: number, toMs: number, pick: (pod: string) => boolean): Mean {
-  let answers = 0;
-  let us = 0;
-  for (const s of results.intervals) {
-    if (s.atMs < fromMs || s.atMs >= toMs) continue;
-    for (const [pod, n] of Object.entries(s.okByPod)) {
-      if (!pick(pod)) continue;
-      answers += n;
-      us += s.okServiceUsByPod?.[pod] ?? 0;
+/** readySpans lists each time a pod became ready with when that ready state ended (null: still ready). */
+function readySpans(t: PodTimeline): Array<{ startMs: number; endMs: number | null; again: boolean }> {
+  const out: Array<{ startMs: number; endMs: number | null; again: boolean }> = [];
+  let seenReady = false;
+  let prev: string | null = null;
+  for (const s of t.spans) {
+    if (s.state === 'ready') {
+      const again = seenReady && prev === 'not-ready';
+      out.push({ startMs: s.startMs, endMs: s.endMs, again });
+      seenReady = true;
+    }
+    prev = s.state;
+  }
+  // The spans start at the first event seen: a pod ready before recording has no ready span but readyMs.
+  if (out.length === 0 && t.readyMs !== null) out.push({ startMs: t.readyMs, endMs: null, again: false });
+  return out;
+}
+
+/** startupWindows finds every start-up in the run: a new pod's first ready, and any pod's ready again after not ready. */
+function startupWindows(results: Results, timelines: readonly PodTimeline[]): StartupWindow[] {
+  const from = results.meta.recordedFromMs ?? 0;
+  const intervalMs = results.meta.intervalMs || 100;
+  const out: StartupWindow[] = [];
+  for (const t of timelines) {
+    const fresh = t.createdMs !== null && t.createdMs >= from;
+    const termMs = terminationStartMs(t) ?? Number.POSITIVE_INFINITY;
+    for (const span of readySpans(t)) {
+      if (!fresh && !span.again) continue;
+      const leftMs = Math.min(span.endMs ?? Number.POSITIVE_INFINITY, termMs);
+      // Its first seconds of traffic: endpoints propagate, keep-alive connections move over only later.
+      const first = results.intervals.findIndex((s) => s.atMs + intervalMs > span.startMs && (s.okByPod[t.pod] ?? 0) > 0);
+      if (first < 0 || (results.intervals[first]?.atMs ?? 0) >= leftMs) continue;
+      const endIndex = (ms: number): number => {
+        const i = results.intervals.findIndex((s) => s.atMs >= ms);
+        return i < 0 ? results.intervals.length : i;
+      };
+      const fromIndex = first;
+      const steps = Math.round(SLOW_START_MS / intervalMs);
+      const toIndex = Math.min(fromIndex + steps, endIndex(leftMs));
+      const laterToIndex = Math.max(toIndex, Math.min(toIndex + Math.round(LATER_MS / intervalMs), endIndex(leftMs)));
+      out.push({ pod: t.pod, readyMs: span.startMs, again: span.again, fromIndex, toIndex, laterToIndex });
     }
   }
-  return { answers, meanMs: answers === 0 ? 0 : us / answers / 1000 };
+  return out;
 }
 
-/** firstAnswerMs is the start of the first interval at or after `fromMs` in which `pod` answered. */
-function firstAnswerMs(results: Results, pod: string, fromMs: number): number | null {
-  const first = results.intervals.find((s) => s.atMs + results.meta.intervalMs > fromMs && (s.okByPod[pod] ?? 0) > 0);
-  return first ? Math.max(first.atMs, fromMs) : null;
+/** inStartup tells whether interval `index` is in one of the pod's start-ups. */
+function inStartup(windows: readonly StartupWindow[], pod: string, index: number): boolean {
+  return windows.some((w) => w.pod === pod && index >= w.fromIndex && index < w.toIndex);
+}
+
+/** statsOf gathers the ok answers of the pods `pick` accepts over intervals [fromIndex, toIndex), and their failures. */
+function statsOf(
+  input: FindingInput,
+  fromIndex: number,
+  toIndex: number,
+  pick: (pod: string, index: number) => boolean,
+  failuresFromMs: number,
+): Stats {
+  const { results } = input;
+  const stats: Stats = { answers: 0, meanMs: 0, buckets: createBuckets(), timeouts: 0, otherFailures: {} };
+  let us = 0;
+  for (let i = fromIndex; i < toIndex; i += 1) {
+    const s = results.intervals[i];
+    if (s === undefined) continue;
+    for (const [pod, n] of Object.entries(s.okByPod)) {
+      if (!pick(pod, i)) continue;
+      stats.answers += n;
+      us += s.okServiceUsByPod?.[pod] ?? 0;
+      const c = s.okServiceBucketsByPod?.[pod];
+      if (c !== undefined) addCompact(stats.buckets, c);
+    }
+  }
+  stats.meanMs = stats.answers === 0 ? 0 : us / stats.answers / 1000;
+  const intervalMs = results.meta.intervalMs || 100;
+  const fromMs = Math.max(failuresFromMs, (results.intervals[fromIndex]?.atMs ?? 0));
+  const toMs = (results.intervals[toIndex - 1]?.atMs ?? 0) + intervalMs;
+  results.failures.forEach((f, i) => {
+    const pod = input.pods[i] ?? f.pod;
+    const at = failureAtMs(f);
+    if (pod === undefined || at < fromMs || at >= toMs) return;
+    const index = Math.floor(at / intervalMs) - Math.floor((results.intervals[0]?.atMs ?? 0) / intervalMs);
+    if (!pick(pod, index)) return;
+    if (f.kind === 'timeout') stats.timeouts += 1;
+    else stats.otherFailures[f.kind] = (stats.otherFailures[f.kind] ?? 0) + 1;
+  });
+  return stats;
+}
+
+/** Verdict on one comparison: which of the three rules held. */
+interface Slowness {
+  p50: boolean;
+  p99: boolean;
+  timeouts: boolean;
+}
+
+function p50Slow(first: Stats, ref: Stats, hasBuckets: boolean): boolean {
+  const r = SLOW_START_RULES;
+  const a = hasBuckets ? quantileMs(first.buckets, 0.5) : first.meanMs;
+  const b = hasBuckets ? quantileMs(ref.buckets, 0.5) : ref.meanMs;
+  return a >= b * r.p50Factor && a >= b + r.p50MarginMs;
+}
+
+function p99Slow(first: Stats, ref: Stats): boolean {
+  const r = SLOW_START_RULES;
+  if (first.buckets.total < r.p99MinAnswers) return false;
+  const a = quantileMs(first.buckets, 0.99);
+  const b = quantileMs(ref.buckets, 0.99);
+  return a >= b * r.p99Factor && a >= b + r.p99MarginMs;
+}
+
+function timeoutShare(s: Stats): number {
+  const n = s.answers + s.timeouts;
+  return n === 0 ? 0 : s.timeouts / n;
+}
+
+function timeoutsSlow(first: Stats, ref: Stats): boolean {
+  const r = SLOW_START_RULES;
+  const share = timeoutShare(first);
+  return first.timeouts >= r.failMin && share >= r.failShare && timeoutShare(ref) * r.failFactor <= share;
+}
+
+/** describe says one group's figures: "p50 412 ms, p99 980 ms (431 answers, 3 timeouts)". */
+function describe(s: Stats, hasBuckets: boolean): string {
+  const counts = [plural(s.answers, 'answer')];
+  if (s.timeouts > 0) counts.push(plural(s.timeouts, 'timeout'));
+  for (const [kind, n] of Object.entries(s.otherFailures)) counts.push(`${n} ${KIND_NOUN[kind as FailureKind]}`);
+  const figures = hasBuckets
+    ? `p50 ${formatDuration(quantileMs(s.buckets, 0.5))}, p99 ${formatDuration(quantileMs(s.buckets, 0.99))}`
+    : `mean ${formatDuration(s.meanMs)}`;
+  return `${figures} (${counts.join(', ')})`;
+}
+
+function slowWords(s: Slowness): string {
+  const parts = [s.p50 ? 'p50' : '', s.p99 ? 'p99' : '', s.timeouts ? 'timeouts' : ''].filter((x) => x !== '');
+  return parts.join(' and ');
 }
 
 /**
- * slowStart finds new pods (created after recording began) whose first
- * SLOW_START_MS of traffic after ready were much slower than the settled pods at the same
- * time: ready before warm. Evidence is each pod's mean ok service time
- * (end − actual start, so the client's own queue is left out).
+ * slowStart finds pods whose first SLOW_START_MS of answers after becoming
+ * ready (a new pod's first ready, or any pod's ready again after not ready)
+ * were much slower than the settled pods at the same time and than the same
+ * pod later, or timed out: ready before warm. Evidence is each such pod's p50
+ * and p99 ok service time (end − actual start, so the client's own queue is
+ * left out) from the per-pod distributions; a results file without them gives
+ * means only, and says so.
  */
 export function slowStart(input: FindingInput): Finding | null {
   const { results } = input;
-  const from = results.meta.recordedFromMs ?? 0;
-  const fresh = new Set(input.timelines.filter((t) => t.createdMs !== null && t.createdMs >= from && t.readyMs !== null).map((t) => t.pod));
+  const hasBuckets = results.intervals.some((s) => s.okServiceBucketsByPod !== undefined);
+  const windows = startupWindows(results, input.timelines);
+  const r = SLOW_START_RULES;
   const evidence: string[] = [];
   const slowPods: string[] = [];
-  for (const t of input.timelines) {
-    if (!fresh.has(t.pod) || t.readyMs === null) continue;
-    // Its first seconds of traffic: endpoints propagate, keep-alive connections move over only later.
-    const startMs = firstAnswerMs(results, t.pod, t.readyMs);
-    if (startMs === null) continue;
-    const endMs = startMs + SLOW_START_MS;
-    const first = meanService(results, startMs, endMs, (p) => p === t.pod);
-    const settled = meanService(results, startMs, endMs, (p) => !fresh.has(p));
-    const later = meanService(results, endMs, endMs + 2 * SLOW_START_MS, (p) => p === t.pod);
-    if (first.answers < MIN_ANSWERS || settled.answers < MIN_ANSWERS) continue;
-    if (first.meanMs < settled.meanMs * SLOW_FACTOR || first.meanMs < settled.meanMs + SLOW_MARGIN_MS) continue;
-    slowPods.push(t.pod);
-    const laterText = later.answers > 0 ? `, ${formatDuration(later.meanMs)} over the ${formatDuration(2 * SLOW_START_MS)} after that` : '';
+  const data: Record<string, number | string | boolean> = { basis: hasBuckets ? 'p50/p99' : 'mean' };
+  for (const w of windows) {
+    const first = statsOf(input, w.fromIndex, w.toIndex, (p) => p === w.pod, w.readyMs);
+    const settled = statsOf(input, w.fromIndex, w.toIndex, (p, i) => p !== w.pod && !inStartup(windows, p, i), w.readyMs);
+    const later = statsOf(input, w.toIndex, w.laterToIndex, (p) => p === w.pod, -Infinity);
+    if (settled.answers < r.minAnswers) continue;
+    if (first.answers < r.minAnswers && first.timeouts < r.failMin) continue;
+    const withLater = later.answers >= r.minAnswers;
+    const slow: Slowness = {
+      p50: first.answers >= r.minAnswers && p50Slow(first, settled, hasBuckets) && (!withLater || p50Slow(first, later, hasBuckets)),
+      p99: hasBuckets && p99Slow(first, settled) && (!withLater || p99Slow(first, later)),
+      timeouts: timeoutsSlow(first, settled),
+    };
+    if (!slow.p50 && !slow.p99 && !slow.timeouts) continue;
+    if (!slowPods.includes(w.pod)) slowPods.push(w.pod);
+    const lead = w.again ? `ready again (after not ready) at ${formatAt(w.readyMs)}` : `ready at ${formatAt(w.readyMs)}`;
+    const fromMs = results.intervals[w.fromIndex]?.atMs ?? w.readyMs;
+    const spanMs = (w.toIndex - w.fromIndex) * (results.meta.intervalMs || 100);
+    const laterText = withLater ? describe(later, hasBuckets) : `too few answers to compare (${later.answers})`;
     evidence.push(
-      `${t.pod}: ready at ${formatAt(t.readyMs)}, answering from ${formatAt(startMs)}; mean service time ${formatDuration(first.meanMs)} over its first ${formatDuration(SLOW_START_MS)} (${plural(first.answers, 'answer')})${laterText}; the settled pods meanwhile ${formatDuration(settled.meanMs)}`,
+      `${w.pod}: ${lead}, answering from ${formatAt(Math.max(fromMs, w.readyMs))}; its first ${formatDuration(spanMs)}: ${describe(first, hasBuckets)}; ` +
+        `the same pod later: ${laterText}; the settled pods meanwhile: ${describe(settled, hasBuckets)}: slow at ${slowWords(slow)}`,
     );
+    const key = w.again ? `${w.pod}@${Math.round(w.readyMs)}` : w.pod;
+    if (hasBuckets) {
+      data[`${key} firstP50Ms`] = round1(quantileMs(first.buckets, 0.5));
+      data[`${key} firstP99Ms`] = round1(quantileMs(first.buckets, 0.99));
+      data[`${key} settledP50Ms`] = round1(quantileMs(settled.buckets, 0.5));
+      data[`${key} settledP99Ms`] = round1(quantileMs(settled.buckets, 0.99));
+    } else {
+      data[`${key} firstMeanMs`] = round1(first.meanMs);
+      data[`${key} settledMeanMs`] = round1(settled.meanMs);
+    }
+    data[`${key} timeouts`] = first.timeouts;
   }
   if (slowPods.length === 0) return null;
+  evidence.push(
+    hasBuckets
+      ? `Slow means: p50 at least ${r.p50Factor}× and ${r.p50MarginMs} ms above the settled pods' (and the same pod's later, when it answered enough), ` +
+          `or p99 at least ${r.p99Factor}× and ${r.p99MarginMs} ms above (from ${r.p99MinAnswers} answers), or timeouts on ${Math.round(r.failShare * 100)} % of its requests ` +
+          `(at least ${r.failMin}) at ${r.failFactor}× the settled pods' share. Service time is end − actual start: the client's own queue is left out.`
+      : `This results file has no per-pod latency distributions (written before they were recorded): the comparison is of each pod's mean service time only ` +
+          `(slow: at least ${r.p50Factor}× and ${r.p50MarginMs} ms above), or of timeouts.`,
+  );
   evidence.push('The pods were marked ready, and sent traffic, before they could serve at full speed.');
   return {
     id: 'slow-start',
     severity: 'warning',
-    title: `${plural(slowPods.length, 'new pod')} served slowly in ${slowPods.length === 1 ? 'its' : 'their'} first ${formatDuration(SLOW_START_MS)} after becoming ready`,
+    title: `${plural(slowPods.length, 'pod')} served slowly in ${slowPods.length === 1 ? 'its' : 'their'} first ${formatDuration(SLOW_START_MS)} after becoming ready`,
     evidence,
     fix: FIXES['slow-start'],
     pods: slowPods,
     failures: 0,
+    data,
   };
+}
+
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
 }
