@@ -1,29 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runCli } from '../../src/cli/program.js';
 import type { Results } from '../../src/results/types.js';
 import { SLOW_START_RULES } from '../../src/analysis/findings-slow-start.js';
-import { createTestIo } from '../helpers.js';
+import { runSlowStartDemo } from './slow-start-demo.js';
 
-async function demoRun(dir: string, name: string, env: string[]): Promise<Results> {
-  const out = join(dir, `${name}.json`);
-  await runCli(
-    ['local', '--app', 'demo', '--entrypoint', 'exec', '--prestop-sleep', '1500ms', '--grace-period', '5s', '--replicas', '2',
-      '--rate', '100', '--connections', '60', '--warmup', '1s', '--baseline', '5s', '--cooldown', '6s',
-      ...env.flatMap((e) => ['--env', e]), '--out', out, '--no-dashboard'],
-    createTestIo({ cwd: dir }),
-  );
-  return JSON.parse(readFileSync(out, 'utf8')) as Results;
-}
-
-test('the demo app with a cold start gives slow-start for its new pods; without one, never', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'rollcheck-slow-start-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  // Old pods are warm by the rollout (after the 5 s baseline); new pods start cold for 6 s.
-  const cold = await demoRun(dir, 'cold', ['DEMO_COLD_START_MS=6000']);
+test('the demo app with a cold start gives slow-start for its new pods; without one, never', async () => {
+  // Old pods are warm by the rollout (after the 5 s baseline); new pods start cold (slow-start-demo.ts).
+  const cold = await runSlowStartDemo(true);
   const ids = (r: Results): string[] => r.analysis?.findings.map((f) => f.id) ?? [];
   const slow = cold.analysis?.findings.find((f) => f.id === 'slow-start');
   assert.ok(slow, `cold start: ${ids(cold).join(', ')}`);
@@ -43,6 +26,6 @@ test('the demo app with a cold start gives slow-start for its new pods; without 
   assert.ok(p50 || p99, JSON.stringify(data));
   const intervalWithBuckets = cold.intervals.find((i) => Object.keys(i.okByPod).length > 0);
   assert.deepEqual(Object.keys(intervalWithBuckets?.okServiceBucketsByPod ?? {}).sort(), Object.keys(intervalWithBuckets?.okByPod ?? {}).sort());
-  const warm = await demoRun(dir, 'warm', []);
+  const warm = await runSlowStartDemo(false);
   assert.ok(!ids(warm).includes('slow-start'), `warm: ${ids(warm).join(', ')}`);
 });
