@@ -117,7 +117,7 @@ function inStartup(windows: readonly StartupWindow[], pod: string, index: number
 
 /** statsOf gathers the ok answers of the pods `pick` accepts over intervals [fromIndex, toIndex), and their failures. */
 function statsOf(
-  input: FindingInput,
+  input: Pick<FindingInput, 'results' | 'pods'>,
   fromIndex: number,
   toIndex: number,
   pick: (pod: string, index: number) => boolean,
@@ -154,7 +154,7 @@ function statsOf(
 }
 
 /** Verdict on one comparison: which of the three rules held. */
-interface Slowness {
+export interface Slowness {
   p50: boolean;
   p99: boolean;
   timeouts: boolean;
@@ -186,20 +186,103 @@ function timeoutsSlow(first: Stats, ref: Stats): boolean {
   return first.timeouts >= r.failMin && share >= r.failShare && timeoutShare(ref) * r.failFactor <= share;
 }
 
-/** describe says one group's figures: "p50 412 ms, p99 980 ms (431 answers, 3 timeouts)". */
+/** describe says one group's figures: "p50 412 ms, p99 980 ms (431 answers; failed: 3 timeout, 1 reset)". */
 function describe(s: Stats, hasBuckets: boolean): string {
-  const counts = [plural(s.answers, 'answer')];
-  if (s.timeouts > 0) counts.push(plural(s.timeouts, 'timeout'));
-  for (const [kind, n] of Object.entries(s.otherFailures)) counts.push(`${n} ${KIND_NOUN[kind as FailureKind]}`);
+  const failed = [...(s.timeouts > 0 ? [`${s.timeouts} ${KIND_NOUN.timeout}`] : []), ...Object.entries(s.otherFailures).map(([kind, n]) => `${n} ${KIND_NOUN[kind as FailureKind]}`)];
+  const counts = plural(s.answers, 'answer') + (failed.length > 0 ? `; failed: ${failed.join(', ')}` : '');
   const figures = hasBuckets
     ? `p50 ${formatDuration(quantileMs(s.buckets, 0.5))}, p99 ${formatDuration(quantileMs(s.buckets, 0.99))}`
     : `mean ${formatDuration(s.meanMs)}`;
-  return `${figures} (${counts.join(', ')})`;
+  return `${figures} (${counts})`;
 }
 
 function slowWords(s: Slowness): string {
   const parts = [s.p50 ? 'p50' : '', s.p99 ? 'p99' : '', s.timeouts ? 'timeouts' : ''].filter((x) => x !== '');
   return parts.join(' and ');
+}
+
+/** StartupFigures are one group's figures over a start-up window (ms; p50/p99 null without distributions). */
+export interface StartupFigures {
+  answers: number;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  meanMs: number;
+  timeouts: number;
+}
+
+/** StartupComparison is one pod's start-up against the settled pods and itself later, and which rules held. */
+export interface StartupComparison {
+  pod: string;
+  readyMs: number;
+  again: boolean;
+  /** compared: both sides had enough answers (or timeouts) to decide. */
+  compared: boolean;
+  slow: Slowness;
+  first: StartupFigures;
+  settled: StartupFigures;
+  /** later is null when the same pod answered too little after its start-up to compare. */
+  later: StartupFigures | null;
+  /** evidence is the finding's line for it (set when slow). */
+  evidence?: string;
+}
+
+function figuresOf(s: Stats, hasBuckets: boolean): StartupFigures {
+  return {
+    answers: s.answers,
+    p50Ms: hasBuckets ? round1(quantileMs(s.buckets, 0.5)) : null,
+    p99Ms: hasBuckets ? round1(quantileMs(s.buckets, 0.99)) : null,
+    meanMs: round1(s.meanMs),
+    timeouts: s.timeouts,
+  };
+}
+
+/**
+ * compareStartups looks at every start-up in the run (a new pod's first
+ * ready, any pod's ready again after not ready): its first SLOW_START_MS of
+ * answers against the settled pods at the same time and the same pod later.
+ * slowStart reports the slow ones; `npm run slow-start` prints the margins of all.
+ */
+export function compareStartups(input: Pick<FindingInput, 'results' | 'timelines' | 'pods'>): StartupComparison[] {
+  const { results } = input;
+  const hasBuckets = results.intervals.some((s) => s.okServiceBucketsByPod !== undefined);
+  const windows = startupWindows(results, input.timelines);
+  const r = SLOW_START_RULES;
+  const out: StartupComparison[] = [];
+  for (const w of windows) {
+    const first = statsOf(input, w.fromIndex, w.toIndex, (p) => p === w.pod, w.readyMs);
+    const settled = statsOf(input, w.fromIndex, w.toIndex, (p, i) => p !== w.pod && !inStartup(windows, p, i), w.readyMs);
+    const later = statsOf(input, w.toIndex, w.laterToIndex, (p) => p === w.pod, -Infinity);
+    const compared = settled.answers >= r.minAnswers && (first.answers >= r.minAnswers || first.timeouts >= r.failMin);
+    const withLater = later.answers >= r.minAnswers;
+    const slow: Slowness = {
+      p50: compared && first.answers >= r.minAnswers && p50Slow(first, settled, hasBuckets) && (!withLater || p50Slow(first, later, hasBuckets)),
+      p99: compared && hasBuckets && p99Slow(first, settled) && (!withLater || p99Slow(first, later)),
+      timeouts: compared && timeoutsSlow(first, settled),
+    };
+    const c: StartupComparison = {
+      pod: w.pod,
+      readyMs: w.readyMs,
+      again: w.again,
+      compared,
+      slow,
+      first: figuresOf(first, hasBuckets),
+      settled: figuresOf(settled, hasBuckets),
+      later: withLater ? figuresOf(later, hasBuckets) : null,
+    };
+    if (slow.p50 || slow.p99 || slow.timeouts) {
+      const lead = w.again ? `ready again (after not ready) at ${formatAt(w.readyMs)}` : `ready at ${formatAt(w.readyMs)}`;
+      const fromMs = results.intervals[w.fromIndex]?.atMs ?? w.readyMs;
+      const spanMs = (w.toIndex - w.fromIndex) * (results.meta.intervalMs || 100);
+      const laterText = withLater
+        ? describe(later, hasBuckets)
+        : later.answers === 0 ? 'no answers to compare' : `only ${plural(later.answers, 'answer')}, too few to compare`;
+      c.evidence =
+        `${w.pod}: ${lead}, answering from ${formatAt(Math.max(fromMs, w.readyMs))}. Its first ${formatDuration(spanMs)}: ${describe(first, hasBuckets)}; ` +
+        `the same pod later: ${laterText}; the settled pods meanwhile: ${describe(settled, hasBuckets)}. Slow at ${slowWords(slow)}.`;
+    }
+    out.push(c);
+  }
+  return out;
 }
 
 /**
@@ -212,48 +295,26 @@ function slowWords(s: Slowness): string {
  * means only, and says so.
  */
 export function slowStart(input: FindingInput): Finding | null {
-  const { results } = input;
-  const hasBuckets = results.intervals.some((s) => s.okServiceBucketsByPod !== undefined);
-  const windows = startupWindows(results, input.timelines);
+  const hasBuckets = input.results.intervals.some((s) => s.okServiceBucketsByPod !== undefined);
+  const slow = compareStartups(input).filter((c) => c.evidence !== undefined);
+  if (slow.length === 0) return null;
   const r = SLOW_START_RULES;
-  const evidence: string[] = [];
-  const slowPods: string[] = [];
+  const slowPods = [...new Set(slow.map((c) => c.pod))];
   const data: Record<string, number | string | boolean> = { basis: hasBuckets ? 'p50/p99' : 'mean' };
-  for (const w of windows) {
-    const first = statsOf(input, w.fromIndex, w.toIndex, (p) => p === w.pod, w.readyMs);
-    const settled = statsOf(input, w.fromIndex, w.toIndex, (p, i) => p !== w.pod && !inStartup(windows, p, i), w.readyMs);
-    const later = statsOf(input, w.toIndex, w.laterToIndex, (p) => p === w.pod, -Infinity);
-    if (settled.answers < r.minAnswers) continue;
-    if (first.answers < r.minAnswers && first.timeouts < r.failMin) continue;
-    const withLater = later.answers >= r.minAnswers;
-    const slow: Slowness = {
-      p50: first.answers >= r.minAnswers && p50Slow(first, settled, hasBuckets) && (!withLater || p50Slow(first, later, hasBuckets)),
-      p99: hasBuckets && p99Slow(first, settled) && (!withLater || p99Slow(first, later)),
-      timeouts: timeoutsSlow(first, settled),
-    };
-    if (!slow.p50 && !slow.p99 && !slow.timeouts) continue;
-    if (!slowPods.includes(w.pod)) slowPods.push(w.pod);
-    const lead = w.again ? `ready again (after not ready) at ${formatAt(w.readyMs)}` : `ready at ${formatAt(w.readyMs)}`;
-    const fromMs = results.intervals[w.fromIndex]?.atMs ?? w.readyMs;
-    const spanMs = (w.toIndex - w.fromIndex) * (results.meta.intervalMs || 100);
-    const laterText = withLater ? describe(later, hasBuckets) : `too few answers to compare (${later.answers})`;
-    evidence.push(
-      `${w.pod}: ${lead}, answering from ${formatAt(Math.max(fromMs, w.readyMs))}; its first ${formatDuration(spanMs)}: ${describe(first, hasBuckets)}; ` +
-        `the same pod later: ${laterText}; the settled pods meanwhile: ${describe(settled, hasBuckets)}: slow at ${slowWords(slow)}`,
-    );
-    const key = w.again ? `${w.pod}@${Math.round(w.readyMs)}` : w.pod;
+  for (const c of slow) {
+    const key = c.again ? `${c.pod}@${Math.round(c.readyMs)}` : c.pod;
     if (hasBuckets) {
-      data[`${key} firstP50Ms`] = round1(quantileMs(first.buckets, 0.5));
-      data[`${key} firstP99Ms`] = round1(quantileMs(first.buckets, 0.99));
-      data[`${key} settledP50Ms`] = round1(quantileMs(settled.buckets, 0.5));
-      data[`${key} settledP99Ms`] = round1(quantileMs(settled.buckets, 0.99));
+      data[`${key} firstP50Ms`] = c.first.p50Ms ?? 0;
+      data[`${key} firstP99Ms`] = c.first.p99Ms ?? 0;
+      data[`${key} settledP50Ms`] = c.settled.p50Ms ?? 0;
+      data[`${key} settledP99Ms`] = c.settled.p99Ms ?? 0;
     } else {
-      data[`${key} firstMeanMs`] = round1(first.meanMs);
-      data[`${key} settledMeanMs`] = round1(settled.meanMs);
+      data[`${key} firstMeanMs`] = c.first.meanMs;
+      data[`${key} settledMeanMs`] = c.settled.meanMs;
     }
-    data[`${key} timeouts`] = first.timeouts;
+    data[`${key} timeouts`] = c.first.timeouts;
   }
-  if (slowPods.length === 0) return null;
+  const evidence = slow.map((c) => c.evidence ?? '');
   evidence.push(
     hasBuckets
       ? `Slow means: p50 at least ${r.p50Factor}× and ${r.p50MarginMs} ms above the settled pods' (and the same pod's later, when it answered enough), ` +

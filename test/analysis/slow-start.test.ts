@@ -63,13 +63,13 @@ const CASES: Case[] = [
   {
     name: 'a cold new pod: its median moves',
     serviceMs: (pod, at) => (pod === 'new-1' && firstSeconds(at) ? 400 : SETTLED_MS),
-    expect: /^new-1: ready at 10\.50 s, answering from 10\.50 s; its first 5\.0 s: p50 (3|4)\d\d ms, p99 (3|4)\d\d ms \(\d+ answers\); the same pod later: p50 5\d ms, p99 5\d ms \(\d+ answers\); the settled pods meanwhile: p50 5\d ms, p99 5\d ms \(\d+ answers\): slow at p50 and p99$/,
+    expect: /^new-1: ready at 10\.50 s, answering from 10\.50 s\. Its first 5\.0 s: p50 (3|4)\d\d ms, p99 (3|4)\d\d ms \(\d+ answers\); the same pod later: p50 5\d ms, p99 5\d ms \(\d+ answers\); the settled pods meanwhile: p50 5\d ms, p99 5\d ms \(\d+ answers\)\. Slow at p50 and p99\.$/,
     pods: ['new-1'],
   },
   {
     name: 'a new pod with a slow tail only: p99, from enough answers',
     serviceMs: (pod, at, k) => (pod === 'new-1' && firstSeconds(at) && k % 10 === 0 ? 800 : SETTLED_MS),
-    expect: /its first 5\.0 s: p50 5\d ms, p99 \d{3} ms .*: slow at p99$/,
+    expect: /Its first 5\.0 s: p50 5\d ms, p99 \d{3} ms .*\. Slow at p99\.$/,
     pods: ['new-1'],
   },
   {
@@ -91,14 +91,14 @@ const CASES: Case[] = [
     name: 'an old results file (no distributions): the means decide, and the evidence says so',
     serviceMs: (pod, at) => (pod === 'new-1' && firstSeconds(at) ? 400 : SETTLED_MS),
     dropBuckets: true,
-    expect: /its first 5\.0 s: mean 400 ms \(\d+ answers\); the same pod later: mean 50 ms .*: slow at p50$/,
+    expect: /Its first 5\.0 s: mean 400 ms \(\d+ answers\); the same pod later: mean 50 ms .*\. Slow at p50\.$/,
     pods: ['new-1'],
   },
   {
     name: 'a new pod that times out in its first seconds: timeouts are slowness too',
     serviceMs: () => SETTLED_MS,
     failures: Array.from({ length: 12 }, (_, i) => fail(12_600 + i * 150, 'timeout', { pod: 'new-1', reused: true })),
-    expect: /its first 5\.0 s: p50 5\d ms, p99 5\d ms \(\d+ answers, 12 timeouts\); .*: slow at timeouts$/,
+    expect: /Its first 5\.0 s: p50 5\d ms, p99 5\d ms \(\d+ answers; failed: 12 timeout\); .*\. Slow at timeouts\.$/,
     pods: ['new-1'],
   },
   {
@@ -106,7 +106,7 @@ const CASES: Case[] = [
     events: [...OLD_PODS, { kind: 'pod-not-ready', pod: 'old-1', atMs: 12_000 }, { kind: 'pod-ready', pod: 'old-1', atMs: 14_000 }],
     podTraffic: [{ pod: 'old-1', toMs: 12_000 }, { pod: 'old-1', fromMs: 14_000 }, { pod: 'old-2' }],
     serviceMs: (pod, at) => (pod === 'old-1' && at >= 14_000 && at < 19_000 ? 400 : SETTLED_MS),
-    expect: /^old-1: ready again \(after not ready\) at 14\.00 s, answering from 14\.00 s; .*slow at p50 and p99$/,
+    expect: /^old-1: ready again \(after not ready\) at 14\.00 s, answering from 14\.00 s\. .*Slow at p50 and p99\.$/,
     pods: ['old-1'],
   },
   {

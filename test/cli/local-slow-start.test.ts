@@ -14,7 +14,7 @@ test('the demo app with a cold start gives slow-start for its new pods; without 
   assert.ok(slow.pods.length > 0 && slow.pods.every((p) => !p.startsWith(`${firstRev}-`)), `only new pods: ${slow.pods.join(', ')}`);
   // Per pod p50/p99 over its first 5 s against the same pod later and the settled pods, and the figures behind them.
   const line = slow.evidence[0] ?? '';
-  assert.match(line, /its first 5\.0 s: p50 \d+ ms, p99 \d+ ms \(\d+ answers.*\); the same pod later: (p50 \d+ ms, p99 \d+ ms|too few answers).*; the settled pods meanwhile: p50 \d+ ms, p99 \d+ ms .*: slow at (p50|p99)/, line);
+  assert.match(line, /Its first 5\.0 s: p50 \d+ ms, p99 [\d.]+ m?s \(\d+ answers.*\); the same pod later: (p50 \d+ ms, p99 [\d.]+ m?s|no answers|only \d+ answers?, too few).*; the settled pods meanwhile: p50 \d+ ms, p99 \d+ ms .*\. Slow at (p50|p99)/, line);
   const pod = slow.pods[0] ?? '';
   const data = slow.data ?? {};
   assert.equal(data.basis, 'p50/p99');
