@@ -68,6 +68,13 @@ export function toCompact(b: ServiceBuckets): Compact {
   return [lo, ...b.counts.slice(lo, hi + 1)];
 }
 
+/** compactTotal is how many values a compact distribution holds. */
+export function compactTotal(c: Readonly<Compact>): number {
+  let n = 0;
+  for (let k = 1; k < c.length; k += 1) n += c[k] ?? 0;
+  return n;
+}
+
 /** mergeCompact adds compact distributions into one compact distribution. */
 export function mergeCompact(parts: ReadonlyArray<Readonly<Compact>>): Compact {
   if (parts.length === 1) return [...(parts[0] ?? [])];
