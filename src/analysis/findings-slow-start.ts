@@ -1,4 +1,4 @@
-import type { FailureKind, Finding, Results } from '../results/types.js';
+import type { FailureKind, Finding, FindingId, Results } from '../results/types.js';
 import { addCompact, createBuckets, quantileMs, type ServiceBuckets } from '../results/service-buckets.js';
 import type { FindingInput } from './findings.js';
 import { FIXES } from './findings.js';
@@ -214,6 +214,8 @@ export interface StartupFigures {
 export interface StartupComparison {
   pod: string;
   readyMs: number;
+  /** untilMs ends its start-up window (exclusive). */
+  untilMs: number;
   again: boolean;
   /** compared: both sides had enough answers (or timeouts) to decide. */
   compared: boolean;
@@ -262,6 +264,7 @@ export function compareStartups(input: Pick<FindingInput, 'results' | 'timelines
     const c: StartupComparison = {
       pod: w.pod,
       readyMs: w.readyMs,
+      untilMs: (results.intervals[w.toIndex - 1]?.atMs ?? w.readyMs) + (results.meta.intervalMs || 100),
       again: w.again,
       compared,
       slow,
@@ -283,6 +286,32 @@ export function compareStartups(input: Pick<FindingInput, 'results' | 'timelines
     out.push(c);
   }
   return out;
+}
+
+/**
+ * claimSlowStartTimeouts: a timeout on a pod during a start-up found slow, that
+ * no other finding explains (unrelated-errors, or no cause near a pod event),
+ * counts towards slow-start: the pod did not answer in time because it was not
+ * warm. Failures just after ready stay not-ready-traffic (causes.ts), and other
+ * kinds keep their cause (a reset or a refusal is not slowness). Changes
+ * `causes` in place and returns the indexes it claimed.
+ */
+export function claimSlowStartTimeouts(
+  input: Pick<FindingInput, 'results' | 'timelines' | 'pods'>,
+  causes: Array<FindingId | undefined>,
+): number[] {
+  const slow = compareStartups(input).filter((c) => c.evidence !== undefined);
+  if (slow.length === 0) return [];
+  const claimed: number[] = [];
+  input.results.failures.forEach((f, i) => {
+    if (f.kind !== 'timeout' || (causes[i] !== undefined && causes[i] !== 'unrelated-errors')) return;
+    const pod = input.pods[i];
+    const at = failureAtMs(f);
+    if (!slow.some((c) => c.pod === pod && at >= c.readyMs && at < c.untilMs)) return;
+    causes[i] = 'slow-start';
+    claimed.push(i);
+  });
+  return claimed;
 }
 
 /**
@@ -331,7 +360,7 @@ export function slowStart(input: FindingInput): Finding | null {
     evidence,
     fix: FIXES['slow-start'],
     pods: slowPods,
-    failures: 0,
+    failures: input.causes.filter((c) => c === 'slow-start').length,
     data,
   };
 }

@@ -57,6 +57,8 @@ interface Case {
   /** expect: null for no finding, else what its first evidence line must say. */
   expect: RegExp | null;
   pods?: string[];
+  /** claimed: how many failures the finding counts (timeouts nothing else explained). */
+  claimed?: number;
 }
 
 const CASES: Case[] = [
@@ -100,6 +102,15 @@ const CASES: Case[] = [
     failures: Array.from({ length: 12 }, (_, i) => fail(12_600 + i * 150, 'timeout', { pod: 'new-1', reused: true })),
     expect: /Its first 5\.0 s: p50 5\d ms, p99 5\d ms \(\d+ answers; failed: 12 timeout\); .*\. Slow at timeouts\.$/,
     pods: ['new-1'],
+    // More than 2 s after ready (not-ready-traffic's) and from any other pod event (unrelated-errors'): slow-start's.
+    claimed: 12,
+  },
+  {
+    name: 'timeouts on a settled pod as often as on the new one: not the new pod\'s start',
+    serviceMs: () => SETTLED_MS,
+    // 12 each: the new pod's share is under 5× the settled pods'.
+    failures: Array.from({ length: 24 }, (_, i) => fail(12_600 + i * 75, 'timeout', { pod: i % 2 ? 'new-1' : 'old-1', reused: true })),
+    expect: null,
   },
   {
     name: 'an old pod ready again after not ready restarts its start-up window',
@@ -125,7 +136,8 @@ for (const c of CASES) {
       c.serviceMs,
     );
     if (c.dropBuckets) for (const s of r.intervals) delete s.okServiceBucketsByPod;
-    const f: Finding | undefined = analyze(r, {}).findings.find((x) => x.id === 'slow-start');
+    const analysis = analyze(r, {});
+    const f: Finding | undefined = analysis.findings.find((x) => x.id === 'slow-start');
     if (c.expect === null) {
       assert.equal(f, undefined, f?.evidence.join('\n'));
       return;
@@ -133,6 +145,9 @@ for (const c of CASES) {
     assert.ok(f, 'a slow-start finding');
     assert.deepEqual(f.pods, c.pods);
     assert.match(f.evidence[0] ?? '', c.expect);
+    assert.equal(f.failures, c.claimed ?? 0);
+    assert.equal(analysis.attributions.filter((a) => a.cause === 'slow-start').length, c.claimed ?? 0);
+    if (c.claimed) assert.equal(analysis.findings.find((x) => x.id === 'unrelated-errors'), undefined, 'the timeouts are explained');
     assert.equal(f.data?.basis, c.dropBuckets ? 'mean' : 'p50/p99');
     // The last lines say what "slow" meant (or that only means were there), then what it means for the pods.
     assert.match(f.evidence.at(-2) ?? '', c.dropBuckets ? /no per-pod latency distributions/ : new RegExp(`p50 at least ${SLOW_START_RULES.p50Factor}×`));
