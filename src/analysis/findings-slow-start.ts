@@ -82,8 +82,13 @@ function readySpans(t: PodTimeline): Array<{ startMs: number; endMs: number | nu
   return out;
 }
 
-/** startupWindows finds every start-up in the run: a new pod's first ready, and any pod's ready again after not ready. */
-function startupWindows(results: Results, timelines: readonly PodTimeline[]): StartupWindow[] {
+/**
+ * startupWindows finds every start-up in the run: a new pod's first ready, and
+ * any pod's ready again after not ready. Each starts with the pod's first answer
+ * or first failure attributed to it after ready (a pod that only times out at
+ * first has a start-up too).
+ */
+function startupWindows(results: Results, timelines: readonly PodTimeline[], pods: FindingInput['pods']): StartupWindow[] {
   const from = results.meta.recordedFromMs ?? 0;
   const intervalMs = results.meta.intervalMs || 100;
   const out: StartupWindow[] = [];
@@ -94,7 +99,10 @@ function startupWindows(results: Results, timelines: readonly PodTimeline[]): St
       if (!fresh && !span.again) continue;
       const leftMs = Math.min(span.endMs ?? Number.POSITIVE_INFINITY, termMs);
       // Its first seconds of traffic: endpoints propagate, keep-alive connections move over only later.
-      const first = results.intervals.findIndex((s) => s.atMs + intervalMs > span.startMs && (s.okByPod[t.pod] ?? 0) > 0);
+      const answered = results.intervals.findIndex((s) => s.atMs + intervalMs > span.startMs && (s.okByPod[t.pod] ?? 0) > 0);
+      const failedAtMs = firstFailureMs(results, pods, t.pod, span.startMs);
+      const failed = failedAtMs === null ? -1 : results.intervals.findIndex((s) => s.atMs + intervalMs > failedAtMs);
+      const first = answered < 0 ? failed : failed < 0 ? answered : Math.min(answered, failed);
       if (first < 0 || (results.intervals[first]?.atMs ?? 0) >= leftMs) continue;
       const endIndex = (ms: number): number => {
         const i = results.intervals.findIndex((s) => s.atMs >= ms);
@@ -108,6 +116,17 @@ function startupWindows(results: Results, timelines: readonly PodTimeline[]): St
     }
   }
   return out;
+}
+
+/** firstFailureMs is when the first failure attributed to `pod` at or after `fromMs` happened (null: none). */
+function firstFailureMs(results: Results, pods: FindingInput['pods'], pod: string, fromMs: number): number | null {
+  let first: number | null = null;
+  results.failures.forEach((f, i) => {
+    if ((pods[i] ?? f.pod) !== pod) return;
+    const at = failureAtMs(f);
+    if (at >= fromMs && (first === null || at < first)) first = at;
+  });
+  return first;
 }
 
 /** inStartup tells whether interval `index` is in one of the pod's start-ups. */
@@ -247,7 +266,7 @@ function figuresOf(s: Stats, hasBuckets: boolean): StartupFigures {
 export function compareStartups(input: Pick<FindingInput, 'results' | 'timelines' | 'pods'>): StartupComparison[] {
   const { results } = input;
   const hasBuckets = results.intervals.some((s) => s.okServiceBucketsByPod !== undefined);
-  const windows = startupWindows(results, input.timelines);
+  const windows = startupWindows(results, input.timelines, input.pods);
   const r = SLOW_START_RULES;
   const out: StartupComparison[] = [];
   for (const w of windows) {
@@ -280,7 +299,7 @@ export function compareStartups(input: Pick<FindingInput, 'results' | 'timelines
         ? describe(later, hasBuckets)
         : later.answers === 0 ? 'no answers to compare' : `only ${plural(later.answers, 'answer')}, too few to compare`;
       c.evidence =
-        `${w.pod}: ${lead}, answering from ${formatAt(Math.max(fromMs, w.readyMs))}. Its first ${formatDuration(spanMs)}: ${describe(first, hasBuckets)}; ` +
+        `${w.pod}: ${lead}, traffic from ${formatAt(Math.max(fromMs, w.readyMs))}. Its first ${formatDuration(spanMs)}: ${describe(first, hasBuckets)}; ` +
         `the same pod later: ${laterText}; the settled pods meanwhile: ${describe(settled, hasBuckets)}. Slow at ${slowWords(slow)}.`;
     }
     out.push(c);

@@ -65,7 +65,7 @@ const CASES: Case[] = [
   {
     name: 'a cold new pod: its median moves',
     serviceMs: (pod, at) => (pod === 'new-1' && firstSeconds(at) ? 400 : SETTLED_MS),
-    expect: /^new-1: ready at 10\.50 s, answering from 10\.50 s\. Its first 5\.0 s: p50 (3|4)\d\d ms, p99 (3|4)\d\d ms \(\d+ answers\); the same pod later: p50 5\d ms, p99 5\d ms \(\d+ answers\); the settled pods meanwhile: p50 5\d ms, p99 5\d ms \(\d+ answers\)\. Slow at p50 and p99\.$/,
+    expect: /^new-1: ready at 10\.50 s, traffic from 10\.50 s\. Its first 5\.0 s: p50 (3|4)\d\d ms, p99 (3|4)\d\d ms \(\d+ answers\); the same pod later: p50 5\d ms, p99 5\d ms \(\d+ answers\); the settled pods meanwhile: p50 5\d ms, p99 5\d ms \(\d+ answers\)\. Slow at p50 and p99\.$/,
     pods: ['new-1'],
   },
   {
@@ -106,6 +106,16 @@ const CASES: Case[] = [
     claimed: 12,
   },
   {
+    name: 'a new pod that only times out for its first seconds, then answers: its start-up begins with the timeouts',
+    podTraffic: [{ pod: 'old-1' }, { pod: 'old-2' }, { pod: 'new-1', fromMs: 13_500 }],
+    serviceMs: () => SETTLED_MS,
+    failures: Array.from({ length: 20 }, (_, i) => fail(10_600 + i * 140, 'timeout', { pod: 'new-1', reused: true })),
+    expect: /^new-1: ready at 10\.50 s, traffic from 10\.50 s\. Its first 5\.0 s: p50 5\d ms, p99 5\d ms \(\d+ answers; failed: 20 timeout\); .*\. Slow at timeouts\.$/,
+    pods: ['new-1'],
+    // Those in the 2 s after ready are not-ready-traffic's; the rest, slow-start's.
+    claimed: 6,
+  },
+  {
     name: 'timeouts on a settled pod as often as on the new one: not the new pod\'s start',
     serviceMs: () => SETTLED_MS,
     // 12 each: the new pod's share is under 5× the settled pods'.
@@ -117,7 +127,7 @@ const CASES: Case[] = [
     events: [...OLD_PODS, { kind: 'pod-not-ready', pod: 'old-1', atMs: 12_000 }, { kind: 'pod-ready', pod: 'old-1', atMs: 14_000 }],
     podTraffic: [{ pod: 'old-1', toMs: 12_000 }, { pod: 'old-1', fromMs: 14_000 }, { pod: 'old-2' }],
     serviceMs: (pod, at) => (pod === 'old-1' && at >= 14_000 && at < 19_000 ? 400 : SETTLED_MS),
-    expect: /^old-1: ready again \(after not ready\) at 14\.00 s, answering from 14\.00 s\. .*Slow at p50 and p99\.$/,
+    expect: /^old-1: ready again \(after not ready\) at 14\.00 s, traffic from 14\.00 s\. .*Slow at p50 and p99\.$/,
     pods: ['old-1'],
   },
   {
