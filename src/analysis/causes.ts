@@ -34,7 +34,9 @@ export function sigkilledAtGrace(t: PodTimeline): boolean {
  * - while a pod was terminating: on a reused keep-alive connection →
  *   keepalive-reset, on a new connection → no-prestop-drain (it was still
  *   being routed new connections while it no longer accepted them);
- * - otherwise, when no pod event is within NEAR_EVENT_MS → unrelated-errors.
+ * - otherwise, when no pod event is within NEAR_EVENT_MS → unrelated-errors;
+ *   a timeout there (or unexplained near an event) on a pod during a start-up
+ *   found slow is slow-start's instead (claimSlowStartTimeouts, after attribution).
  * HTTP errors (the app's own answers) never count as a shutdown race; they
  * land in unrelated-errors when far from pod events and are left unexplained
  * (no cause) when near one.

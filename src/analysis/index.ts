@@ -16,6 +16,7 @@ import { inconclusiveReasons } from './inconclusive.js';
 import { classifyPodEnds } from './termination.js';
 import { attributionWarnings } from './attribution-warnings.js';
 import { pid1Warnings } from './pid1.js';
+import { claimSlowStartTimeouts } from './findings-slow-start.js';
 import { withLostRunners } from './verdict-runners.js';
 import { failureAtMs, findOutageWindows } from './windows.js';
 
@@ -81,6 +82,12 @@ export function analyze(results: Results, thresholds: Thresholds): Analysis {
     podOf.push(a.pod);
     if (i < ATTRIBUTION_CAP) attributions.push(a);
   });
+  // Timeouts on a pod while it started slowly, unexplained otherwise, are its slow start's.
+  for (const i of claimSlowStartTimeouts({ results, timelines, pods: podOf }, causes)) {
+    ambiguous.delete(i);
+    const a = attributions[i];
+    if (a !== undefined) a.cause = 'slow-start';
+  }
   addWindowPods(windows, results.failures, podOf);
   const findings = buildFindings({ results, timelines, causes, pods: podOf, ends, ambiguous });
   const longestOutageMs = windows.reduce((m, w) => Math.max(m, w.durationMs), 0);

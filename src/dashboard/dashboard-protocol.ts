@@ -38,7 +38,9 @@ const HISTOGRAMS_KEPT = 10;
 export function slimSnapshot(s: LiveSnapshot): LiveSnapshot {
   const keepFrom = s.recent.length - HISTOGRAMS_KEPT;
   const recent: IntervalSample[] = [];
-  s.recent.forEach((i, n) => {
+  s.recent.forEach((full, n) => {
+    // The screen draws no per-pod latency.
+    const { okServiceBucketsByPod: _buckets, ...i } = full;
     if (n >= keepFrom) recent.push({ ...i, lagHistogram: '', okByPod: {} });
     else if (hasFailures(i)) recent.push({ ...i, histogram: '', lagHistogram: '', okByPod: {} });
   });

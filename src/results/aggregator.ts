@@ -1,5 +1,6 @@
 import { createHistogram, encodeHistogram, recordUs, type Histogram } from './histogram.js';
 import { emptyPartial, type RequestOutcome, type TrafficPartial } from './partial.js';
+import { createBuckets, recordBucket, toCompact, type ServiceBuckets } from './service-buckets.js';
 import { INTERVAL_MS, type Population } from './types.js';
 
 /**
@@ -27,6 +28,8 @@ interface OpenInterval {
   latency: Histogram | null;
   lag: Histogram | null;
   service: Histogram | null;
+  /** byPod is each pod's service-time distribution, made compact when the interval closes. */
+  byPod: Map<string, ServiceBuckets> | null;
 }
 
 /** AggregatorOptions say where the partials go. */
@@ -52,7 +55,7 @@ export function createAggregator(options: AggregatorOptions = {}): Aggregator {
     if (index === lastIndex && last !== null) return last;
     let o = open.get(index);
     if (o === undefined) {
-      o = { partial: emptyPartial(index), latency: null, lag: null, service: null };
+      o = { partial: emptyPartial(index), latency: null, lag: null, service: null, byPod: null };
       open.set(index, o);
     }
     lastIndex = index;
@@ -62,6 +65,11 @@ export function createAggregator(options: AggregatorOptions = {}): Aggregator {
   // Encoding walks the whole counts array: done once per interval, only where a string is needed.
   const close = (o: OpenInterval): TrafficPartial => {
     const p = o.partial;
+    if (o.byPod !== null) {
+      const byPod: Record<string, number[]> = {};
+      for (const [pod, b] of o.byPod) byPod[pod] = toCompact(b);
+      p.okServiceBucketsByPod = byPod;
+    }
     if (o.latency) p.histogram = encodeHistogram(o.latency);
     if (o.lag) p.lagHistogram = encodeHistogram(o.lag);
     if (wire) {
@@ -114,6 +122,10 @@ export function createAggregator(options: AggregatorOptions = {}): Aggregator {
         if (r.pod !== undefined) {
           p.okByPod[r.pod] = (p.okByPod[r.pod] ?? 0) + 1;
           p.okServiceUsByPod[r.pod] = (p.okServiceUsByPod[r.pod] ?? 0) + serviceUs;
+          const byPod = (o.byPod ??= new Map());
+          let b = byPod.get(r.pod);
+          if (b === undefined) byPod.set(r.pod, (b = createBuckets()));
+          recordBucket(b, serviceUs);
         }
         return;
       }

@@ -7,6 +7,7 @@ import {
   type Histogram,
 } from './histogram.js';
 import { summarizeWithSum } from './latency.js';
+import { mergeCompact, type Compact } from './service-buckets.js';
 import type { TrafficPartial } from './partial.js';
 import {
   INTERVAL_MS,
@@ -27,6 +28,8 @@ interface IntervalRec {
   lagParts: string[];
   okByPod: Record<string, number>;
   okServiceUsByPod: Record<string, number>;
+  /** bucketParts is each pod's compact service-time distributions, one per partial, merged on build. */
+  bucketParts: Map<string, Compact[]>;
   latencySumUs: number;
   /** latency is the summary read from a single live histogram at add time (null: decode on build). */
   latency: LatencySummary | null;
@@ -78,6 +81,7 @@ export function createIntervalStore(): IntervalStore {
         lagParts: [],
         okByPod: {},
         okServiceUsByPod: {},
+        bucketParts: new Map(),
         latencySumUs: 0,
         latency: null,
         sample: null,
@@ -120,6 +124,7 @@ export function createIntervalStore(): IntervalStore {
       lagHistogram,
       okByPod: { ...r.okByPod },
       ...(Object.keys(r.okServiceUsByPod).length > 0 ? { okServiceUsByPod: { ...r.okServiceUsByPod } } : {}),
+      ...(r.bucketParts.size > 0 ? { okServiceBucketsByPod: mergeBuckets(r.bucketParts) } : {}),
     };
     return r.sample;
   };
@@ -151,6 +156,12 @@ export function createIntervalStore(): IntervalStore {
       if (p.lagHistogram !== '') r.lagParts.push(p.lagHistogram);
       for (const [pod, n] of Object.entries(p.okByPod)) r.okByPod[pod] = (r.okByPod[pod] ?? 0) + n;
       for (const [pod, us] of Object.entries(p.okServiceUsByPod)) r.okServiceUsByPod[pod] = (r.okServiceUsByPod[pod] ?? 0) + us;
+      for (const [pod, c] of Object.entries(p.okServiceBucketsByPod ?? {})) {
+        if (c.length === 0) continue;
+        const parts = r.bucketParts.get(pod);
+        if (parts === undefined) r.bucketParts.set(pod, [c]);
+        else parts.push(c);
+      }
       r.sample = null;
     },
     samples(fromIndex, toIndex, totalSent, totalCompleted) {
@@ -190,6 +201,17 @@ export function createIntervalStore(): IntervalStore {
       return h;
     },
   };
+}
+
+// Merged once per build; the parts collapse to the merged one, as the histograms' do.
+function mergeBuckets(parts: Map<string, Compact[]>): Record<string, Compact> {
+  const out: Record<string, Compact> = {};
+  for (const [pod, list] of parts) {
+    const merged = mergeCompact(list);
+    parts.set(pod, [merged]);
+    out[pod] = merged;
+  }
+  return out;
 }
 
 function joinParts(parts: string[]): string {

@@ -1,4 +1,5 @@
 import type { Histogram } from './histogram.js';
+import type { Compact } from './service-buckets.js';
 import type { AnsweredBy, ConnUse, FailureRecord, KindCounts, MethodTotals, OutcomeKind, Population, RetriedRecord } from './types.js';
 
 /**
@@ -38,6 +39,8 @@ export interface TrafficPartial {
   okByPod: Record<string, number>;
   /** okServiceUsByPod sums the service time (end − start, µs) of ok answers by pod: each pod's mean with okByPod. */
   okServiceUsByPod: Record<string, number>;
+  /** okServiceBucketsByPod is each pod's distribution of ok service times (service-buckets.ts, compact form). */
+  okServiceBucketsByPod?: Record<string, Compact>;
   failures: FailureRecord[];
   /** byMethod counts completions by method (absent from partials of engines that do not record methods). */
   byMethod?: Record<string, MethodTotals>;

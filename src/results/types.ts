@@ -148,6 +148,12 @@ export interface IntervalSample {
   okByPod: Record<string, number>;
   /** okServiceUsByPod sums ok service times (µs) by pod: with okByPod, each pod's mean service time. */
   okServiceUsByPod?: Record<string, number>;
+  /**
+   * okServiceBucketsByPod is each pod's distribution of ok service times (end − start):
+   * log buckets, ten a decade, as [first bucket, count, count, …] (results/service-buckets.ts).
+   * Absent in files written before it existed: the analysis then has only each pod's mean.
+   */
+  okServiceBucketsByPod?: Record<string, number[]>;
   /** inFlight is requests outstanding at the end of the interval. */
   inFlight: number;
 }

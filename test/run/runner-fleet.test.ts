@@ -7,6 +7,7 @@ import { runSession, type SessionOptions } from '../../src/run/session.js';
 import { createRunnerFleet, type RunnerChannel, type RunnerLauncher } from '../../src/run/runner-fleet.js';
 import { createLocalRunners } from '../../src/run/local-runners.js';
 import type { Results } from '../../src/results/types.js';
+import { compactTotal } from '../../src/results/service-buckets.js';
 import { createTestIo } from '../helpers.js';
 import { answer, settingsFor, startServer, type TestServer } from '../traffic/harness.js';
 
@@ -76,6 +77,8 @@ test('runners: 3 runner processes merge into the same accounting as one process,
       assertAccounts(r);
       withinOfSchedule(r, 0.05);
       assert.ok(r.totals.failed > 0 && r.totals.byKind.http_5xx === r.totals.failed);
+      // Per-pod service-time distributions cross the runners' NDJSON and merge: one count per ok answer, interval by interval.
+      for (const i of r.intervals) assert.equal(compactTotal(i.okServiceBucketsByPod?.['web-1'] ?? []), i.okByPod['web-1'] ?? 0, `interval at ${i.atMs} ms`);
     }
     assert.equal(single.meta.runners, undefined);
     const runners = merged.meta.runners ?? [];

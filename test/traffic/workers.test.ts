@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeHistogram } from '../../src/results/histogram.js';
+import { compactTotal } from '../../src/results/service-buckets.js';
 import { answer, runTraffic, settingsFor, startServer } from './harness.js';
 
 test('two worker threads send rate/2 each; their intervals, histograms and failures merge exactly', async () => {
@@ -34,6 +35,8 @@ test('two worker threads send rate/2 each; their intervals, histograms and failu
       0,
     );
     assert.equal(okInHistograms, t.ok);
+    // So do the per-pod service-time distributions (every answer named pod-a).
+    assert.equal(r.intervals.reduce((a, i) => a + compactTotal(i.okServiceBucketsByPod?.['pod-a'] ?? []), 0), t.ok);
     assert.equal(t.latency.count, t.ok);
     assert.equal(
       r.intervals.reduce((a, i) => a + i.sent, 0),

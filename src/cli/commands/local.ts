@@ -33,6 +33,7 @@ Examples:
   $ rollcheck local --app demo --entrypoint exec --prestop-sleep 2s --out reports/fixed.json
   $ rollcheck local --cmd 'exec python3 -m http.server $PORT --bind $HOST' --readiness-path /
   $ rollcheck local --app demo --env DEMO_DRAIN=0 --prestop-sleep 2s --rate 200 --no-dashboard
+  $ rollcheck local --app demo --env DEMO_COLD_START_MS=6000 --prestop-sleep 1500ms --baseline 5s --cooldown 6s   # slow-start
 
 Each pod's stdout/stderr goes to <out>.pods/<pod>.log. Ctrl-C stops the traffic,
 terminates the pods and writes the results (exit 130).`;
