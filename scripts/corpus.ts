@@ -1,7 +1,7 @@
 // npm run corpus -- [--runs N] [--only TEXT]: rolls every corpus server N times
 // under `rollcheck local` and prints how often each was diagnosed right.
 import { CORPUS, runCorpusServer } from '../test/corpus/servers.js';
-import { whichTool } from '../test/tools.js';
+import { hasTool } from '../test/tools.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string): string | undefined => {
@@ -17,7 +17,7 @@ if (!Number.isInteger(runs) || runs < 1) {
 const rows: string[][] = [['server', 'expected', 'right', 'wrong runs']];
 for (const s of CORPUS) {
   if (only !== undefined && !s.name.includes(only)) continue;
-  if (s.tool !== undefined && whichTool(s.tool) === undefined) {
+  if (s.tool !== undefined && !hasTool(s.tool)) {
     rows.push([s.name, s.expect, 'skipped', `${s.tool} not installed`]);
     continue;
   }

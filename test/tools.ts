@@ -36,6 +36,11 @@ export function whichTool(name: string, path = process.env.PATH): string | undef
   return findExecutable(name, path) ?? undefined;
 }
 
+/** hasTool tells whether a tool is there: on PATH, or (uvicorn) importable by the system python3. */
+export function hasTool(t: Tool): boolean {
+  return PRESENT[t]?.() ?? whichTool(t) !== undefined;
+}
+
 /** isStrict tells whether missing tools must fail the run (CI) instead of skipping. */
 export function isStrict(env: NodeJS.ProcessEnv = process.env): boolean {
   return env.ROLLCHECK_TEST_STRICT === '1';
@@ -47,7 +52,7 @@ export function isStrict(env: NodeJS.ProcessEnv = process.env): boolean {
  * a missing tool throws instead, at module load, so the whole file fails loudly.
  */
 export function skipUnless(...tools: Tool[]): string | false {
-  const missing = tools.filter((t) => !(PRESENT[t]?.() ?? whichTool(t) !== undefined));
+  const missing = tools.filter((t) => !hasTool(t));
   if (missing.length === 0) return false;
   const packages = [...new Set(missing.map((t) => TOOL_PACKAGES[t]))].join(' ');
   const reason = `needs ${missing.join(', ')}: apt-get install ${packages}`;
