@@ -30,7 +30,7 @@ export async function run(o: BenchOptions): Promise<BenchRow[]> {
         tool: `rollcheck (${process.env['BENCH_CLI'] === 'dist' ? 'built dist' : 'from source, tsx'})`,
         value: `${(rc.rssTrafficKb / 1024).toFixed(0)} MB RSS at the end of the traffic, ${perMin} MB peak (writing results, analysis and report)`,
         target: '< 200 MB for a 10-minute run (--long)',
-        note: `results file ${(rc.resultsBytes / 1024 / 1024).toFixed(1)} MB (target < 20 MB for 10 minutes); baseline ${(base.rssTrafficKb / 1024).toFixed(0)} MB (same CLI, 3 s at 100/s); sent ${t.sent}, failures kept ${rc.results.failures.length} (${Object.entries(
+        note: `results file ${(rc.resultsBytes / 1024 / 1024).toFixed(1)} MB (target < 20 MB for 10 minutes), HTML report ${(rc.reportBytes / 1024).toFixed(0)} KB; baseline ${(base.rssTrafficKb / 1024).toFixed(0)} MB (same CLI, 3 s at 100/s); sent ${t.sent}, failures kept ${rc.results.failures.length} (${Object.entries(
           kinds(rc.results),
         )
           .map(([k, n]) => `${k} ${n}`)

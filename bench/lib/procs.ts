@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadResults } from '../../src/results/io.js';
 import type { Results } from '../../src/results/types.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -80,7 +81,7 @@ export async function startServer(
 export interface RollcheckRun {
   code: number | null;
   results: Results;
-  /** rssMaxKb is the largest resident set seen while it ran (sampled every 500 ms), writing the results included. */
+  /** rssMaxKb is the largest resident set seen while it ran (sampled every 100 ms), writing the results included. */
   rssMaxKb: number;
   /** rssTrafficKb is the resident set at its last progress line, i.e. while traffic still ran. */
   rssTrafficKb: number;
@@ -88,8 +89,9 @@ export interface RollcheckRun {
   cpuShare: number;
   /** cpuUsPerOk is its CPU time per ok request while it recorded (µs). */
   cpuUsPerOk: number;
-  /** resultsBytes is the size of the results file it wrote. */
+  /** resultsBytes is the size of the results file it wrote; reportBytes the size of its HTML report. */
   resultsBytes: number;
+  reportBytes: number;
   stderr: string;
 }
 
@@ -126,7 +128,8 @@ export async function runRollcheck(
       if (/ rate \d+\//.test(text)) rssTrafficKb = rssKb(child.pid);
     });
     let rssMaxKb = 0;
-    const sampler = setInterval(() => (rssMaxKb = Math.max(rssMaxKb, rssKb(child.pid))), 500);
+    // Every 100 ms: writing a long run's results takes about a second, and its peak must not slip between samples.
+    const sampler = setInterval(() => (rssMaxKb = Math.max(rssMaxKb, rssKb(child.pid))), 100);
     const cpu = traceCpu(child.pid);
     const duringDone = during && child.pid !== undefined ? during(child.pid) : Promise.resolve();
     const [code] = (await once(child, 'exit')) as [number | null];
@@ -134,14 +137,15 @@ export async function runRollcheck(
     cpu.stop();
     await duringDone;
     const resultsBytes = statSync(out).size;
-    const results = JSON.parse(readFileSync(out, 'utf8')) as Results;
+    const reportBytes = statSync(join(dir, 'run.html')).size;
+    const results = loadResults(out);
     const m = results.meta;
     const fromMs = m.startEpochMs + (m.recordedFromMs ?? 0);
     const toMs = m.startEpochMs + (m.recordedToMs ?? m.durationMs);
     const cpuShare = cpu.share(fromMs, toMs);
     const okPerSec = (results.totals.ok * 1000) / Math.max(1, toMs - fromMs);
     const cpuUsPerOk = (cpuShare * 1e6) / okPerSec;
-    return { code, results, rssMaxKb, rssTrafficKb, cpuShare, cpuUsPerOk, resultsBytes, stderr };
+    return { code, results, rssMaxKb, rssTrafficKb, cpuShare, cpuUsPerOk, resultsBytes, reportBytes, stderr };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/program.js';
 import type { Results } from '../../src/results/types.js';
 import { createTestIo } from '../helpers.js';
+import { loadResults } from '../../src/results/io.js';
 
 async function demoRun(dir: string, name: string, env: string[]): Promise<Results> {
   const out = join(dir, `${name}.json`);
@@ -15,7 +16,7 @@ async function demoRun(dir: string, name: string, env: string[]): Promise<Result
       ...env.flatMap((e) => ['--env', e]), '--out', out, '--no-dashboard'],
     createTestIo({ cwd: dir }),
   );
-  return JSON.parse(readFileSync(out, 'utf8')) as Results;
+  return loadResults(out);
 }
 
 test('the demo app with a cold start gives slow-start for its new pods; without one, never', async (t) => {
