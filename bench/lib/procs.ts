@@ -95,19 +95,39 @@ export interface RollcheckRun {
   stderr: string;
 }
 
-/** runRollcheck runs `rollcheck load URL ...args` from source, pinned to the load core (or `cores`), and reads its results. */
+/** CliBuild is which rollcheck a bench runs: the built dist/ (what `npm ci` installs and users run) or the sources through tsx. */
+export type CliBuild = 'dist' | 'source';
+
+/** benchCli is the build BENCH_CLI names (dist or source), else `fallback`. */
+export function benchCli(fallback: CliBuild): CliBuild {
+  const v = process.env['BENCH_CLI'];
+  return v === 'dist' || v === 'source' ? v : fallback;
+}
+
+let built = false;
+
+/** ensureBuilt runs `npm run build` once per bench run: a dist/ run measures the code as it is, never a stale build. */
+function ensureBuilt(): void {
+  if (built) return;
+  const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) throw new Error(`bench: npm run build failed (exit ${r.status ?? r.signal})`);
+  built = true;
+}
+
+/** runRollcheck runs `rollcheck load URL ...args` (from source unless `cli` says dist), pinned to the load core (or `cores`), and reads its results. */
 export async function runRollcheck(
   url: string,
   args: string[],
   during?: (pid: number) => Promise<void>,
   cores: number | string = LOAD_CORE,
+  cli: CliBuild = benchCli('source'),
 ): Promise<RollcheckRun> {
+  if (cli === 'dist') ensureBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'rollcheck-bench-'));
   try {
     const out = join(dir, 'run.json');
-    // BENCH_CLI=dist runs the built CLI (what `npm ci` installs); the default runs from source through tsx.
     const entry =
-      process.env['BENCH_CLI'] === 'dist'
+      cli === 'dist'
         ? [join(ROOT, 'bin/rollcheck')]
         : ['--import', 'tsx', join(ROOT, 'bench/lib/rollcheck-cli.ts')];
     const [cmd, argv] = pinned(cores, process.execPath, [
