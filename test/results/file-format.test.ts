@@ -118,6 +118,24 @@ test('a v1 file (failures and attributions as arrays of objects) still loads', (
   });
 });
 
+test('a run without failures or analysis round-trips too: empty tables, analysis null', () => {
+  withDir((dir) => {
+    const clock = createFixedClock();
+    const rec = createRecorder({ clock, command: 'load', mode: 'load', target: 'http://127.0.0.1:1/', params: {}, targetRatePerSec: 10, warmupMs: 0, tickMs: 0 });
+    rec.markRecording(0);
+    rec.recordSent(5, 'keepalive');
+    rec.recordOutcome({ intendedAtMs: 5, startAtMs: 5.25, endAtMs: 7.5, kind: 'ok', connId: 'w0:c1', reused: false, population: 'keepalive' });
+    clock.set(100);
+    const quiet = rec.finish({ stopReason: 'completed', interrupted: false });
+    const path = join(dir, 'quiet.json');
+    writeResults(path, quiet);
+    const raw = JSON.parse(readFileSync(path, 'utf8')) as { failures: unknown; analysis: unknown };
+    assert.deepEqual(raw.failures, { fields: [], codings: [], rows: [], dicts: {} });
+    assert.equal(raw.analysis, null);
+    assert.deepEqual(loadResults(path), JSON.parse(JSON.stringify(quiet)));
+  });
+});
+
 test('a damaged packed table or an unknown version is one line naming the field or the fix', () => {
   withDir((dir) => {
     const path = join(dir, 'run.json');
