@@ -4,11 +4,11 @@
 // child processes; their CPU is theirs, not the coordinator's. Bounded: ~20 s.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Results } from '../src/results/types.js';
+import { loadResults } from '../src/results/io.js';
 import { rssKb, startServer, traceCpu } from './lib/procs.js';
 import type { BenchOptions, BenchRow } from './lib/table.js';
 
@@ -35,7 +35,7 @@ export async function run(o: BenchOptions): Promise<BenchRow[]> {
     await once(child, 'exit');
     clearInterval(sampler);
     cpu.stop();
-    const r = JSON.parse(readFileSync(out, 'utf8')) as Results;
+    const r = loadResults(out);
     const m = r.meta;
     const share = cpu.share(m.startEpochMs + (m.recordedFromMs ?? 0), m.startEpochMs + (m.recordedToMs ?? m.durationMs));
     const merged = r.totals.achievedRatePerSec;

@@ -5,6 +5,7 @@
 // each Node generator's CPU time per request is measured as well: that is what
 // bounds its throughput once the server is not the limit, and it is far less
 // noisy than req/s.
+import { maxThroughputArgs, okPerSec } from './lib/max-throughput.js';
 import { hasWrk, runAutocannon, runRollcheck, runWrk, startServer } from './lib/procs.js';
 import type { BenchOptions, BenchRow } from './lib/table.js';
 
@@ -24,25 +25,9 @@ export async function run(o: BenchOptions): Promise<BenchRow[]> {
       const ac = await runAutocannon(['-c', '10', '-d', String(seconds), server.url]);
       got.autocannon?.push(ac.requests.total / ac.duration);
       cpu.autocannon?.push([ac.cpuShare ?? NaN, ac.cpuUsPerRequest ?? NaN]);
-      // Far more than the server can take, with a small cap on outstanding requests: the
-      // excess is counted as dropped and the keep-alive pool stays busy.
       for (const client of ['lean', 'undici']) {
-        const rc = await runRollcheck(server.url, [
-          '-r',
-          '200000',
-          '-d',
-          `${seconds}s`,
-          '--warmup',
-          '2s',
-          '-c',
-          '10',
-          '--max-in-flight',
-          '20',
-          '--client',
-          client,
-        ]);
-        const t = rc.results.totals;
-        got[client]?.push(t.sent > 0 ? (t.ok * t.achievedRatePerSec) / t.sent : 0);
+        const rc = await runRollcheck(server.url, maxThroughputArgs(seconds, 10, ['--client', client]));
+        got[client]?.push(okPerSec(rc.results.totals));
         cpu[client]?.push([rc.cpuShare, rc.cpuUsPerOk]);
       }
       if (hasWrk()) got.wrk?.push(await runWrk(['-t1', '-c10', `-d${seconds}s`, server.url]));

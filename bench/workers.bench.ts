@@ -4,6 +4,7 @@
 // generator free to use both cores, nginx's included (all a 2-core machine can
 // show of scaling: the second worker's core is the server's).
 import { hasNginx, startNginx } from './lib/nginx.js';
+import { maxThroughputArgs, okPerSec } from './lib/max-throughput.js';
 import { LOAD_CORE, SERVER_CORE, runRollcheck } from './lib/procs.js';
 import type { BenchOptions, BenchRow } from './lib/table.js';
 
@@ -30,31 +31,12 @@ export async function run(o: BenchOptions): Promise<BenchRow[]> {
     for (let round = 0; round < rounds; round += 1) {
       for (const [where, cores] of placements) {
         for (const workers of [1, 2]) {
-          const rc = await runRollcheck(
-            server.url,
-            [
-              '-r',
-              '200000',
-              '-d',
-              `${seconds}s`,
-              '--warmup',
-              '2s',
-              '-c',
-              '20',
-              '--max-in-flight',
-              '40',
-              '--workers',
-              String(workers),
-            ],
-            undefined,
-            cores,
-          );
-          const t = rc.results.totals;
+          const rc = await runRollcheck(server.url, maxThroughputArgs(seconds, 20, ['--workers', String(workers)]), undefined, cores);
           const key = `${where}|${workers}`;
           got.set(key, [
             ...(got.get(key) ?? []),
             {
-              reqPerSec: t.sent > 0 ? (t.ok * t.achievedRatePerSec) / t.sent : 0,
+              reqPerSec: okPerSec(rc.results.totals),
               usPerReq: rc.cpuUsPerOk,
               share: rc.cpuShare,
             },

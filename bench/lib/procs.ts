@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadResults } from '../../src/results/io.js';
 import type { Results } from '../../src/results/types.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -80,7 +81,7 @@ export async function startServer(
 export interface RollcheckRun {
   code: number | null;
   results: Results;
-  /** rssMaxKb is the largest resident set seen while it ran (sampled every 500 ms), writing the results included. */
+  /** rssMaxKb is the largest resident set seen while it ran (sampled every 100 ms), writing the results included. */
   rssMaxKb: number;
   /** rssTrafficKb is the resident set at its last progress line, i.e. while traffic still ran. */
   rssTrafficKb: number;
@@ -88,24 +89,45 @@ export interface RollcheckRun {
   cpuShare: number;
   /** cpuUsPerOk is its CPU time per ok request while it recorded (µs). */
   cpuUsPerOk: number;
-  /** resultsBytes is the size of the results file it wrote. */
+  /** resultsBytes is the size of the results file it wrote; reportBytes the size of its HTML report. */
   resultsBytes: number;
+  reportBytes: number;
   stderr: string;
 }
 
-/** runRollcheck runs `rollcheck load URL ...args` from source, pinned to the load core (or `cores`), and reads its results. */
+/** CliBuild is which rollcheck a bench runs: the built dist/ (what `npm ci` installs and users run) or the sources through tsx. */
+export type CliBuild = 'dist' | 'source';
+
+/** benchCli is the build BENCH_CLI names (dist or source), else `fallback`. */
+export function benchCli(fallback: CliBuild): CliBuild {
+  const v = process.env['BENCH_CLI'];
+  return v === 'dist' || v === 'source' ? v : fallback;
+}
+
+let built = false;
+
+/** ensureBuilt runs `npm run build` once per bench run: a dist/ run measures the code as it is, never a stale build. */
+function ensureBuilt(): void {
+  if (built) return;
+  const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) throw new Error(`bench: npm run build failed (exit ${r.status ?? r.signal})`);
+  built = true;
+}
+
+/** runRollcheck runs `rollcheck load URL ...args` (from source unless `cli` says dist), pinned to the load core (or `cores`), and reads its results. */
 export async function runRollcheck(
   url: string,
   args: string[],
   during?: (pid: number) => Promise<void>,
   cores: number | string = LOAD_CORE,
+  cli: CliBuild = benchCli('source'),
 ): Promise<RollcheckRun> {
+  if (cli === 'dist') ensureBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'rollcheck-bench-'));
   try {
     const out = join(dir, 'run.json');
-    // BENCH_CLI=dist runs the built CLI (what `npm ci` installs); the default runs from source through tsx.
     const entry =
-      process.env['BENCH_CLI'] === 'dist'
+      cli === 'dist'
         ? [join(ROOT, 'bin/rollcheck')]
         : ['--import', 'tsx', join(ROOT, 'bench/lib/rollcheck-cli.ts')];
     const [cmd, argv] = pinned(cores, process.execPath, [
@@ -126,7 +148,8 @@ export async function runRollcheck(
       if (/ rate \d+\//.test(text)) rssTrafficKb = rssKb(child.pid);
     });
     let rssMaxKb = 0;
-    const sampler = setInterval(() => (rssMaxKb = Math.max(rssMaxKb, rssKb(child.pid))), 500);
+    // Every 100 ms: writing a long run's results takes about a second, and its peak must not slip between samples.
+    const sampler = setInterval(() => (rssMaxKb = Math.max(rssMaxKb, rssKb(child.pid))), 100);
     const cpu = traceCpu(child.pid);
     const duringDone = during && child.pid !== undefined ? during(child.pid) : Promise.resolve();
     const [code] = (await once(child, 'exit')) as [number | null];
@@ -134,14 +157,15 @@ export async function runRollcheck(
     cpu.stop();
     await duringDone;
     const resultsBytes = statSync(out).size;
-    const results = JSON.parse(readFileSync(out, 'utf8')) as Results;
+    const reportBytes = statSync(join(dir, 'run.html')).size;
+    const results = loadResults(out);
     const m = results.meta;
     const fromMs = m.startEpochMs + (m.recordedFromMs ?? 0);
     const toMs = m.startEpochMs + (m.recordedToMs ?? m.durationMs);
     const cpuShare = cpu.share(fromMs, toMs);
     const okPerSec = (results.totals.ok * 1000) / Math.max(1, toMs - fromMs);
     const cpuUsPerOk = (cpuShare * 1e6) / okPerSec;
-    return { code, results, rssMaxKb, rssTrafficKb, cpuShare, cpuUsPerOk, resultsBytes, stderr };
+    return { code, results, rssMaxKb, rssTrafficKb, cpuShare, cpuUsPerOk, resultsBytes, reportBytes, stderr };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

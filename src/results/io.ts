@@ -1,20 +1,29 @@
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UsageError } from '../errors.js';
 import { validateResults } from './validate.js';
+import { READABLE_SCHEMAS, resultsFileChunks, TableProblem, unpackResultsFile } from './file-format.js';
 import { RESULTS_SCHEMA, type Results } from './types.js';
 
-/** writeResults writes one results object as JSON; a missing folder is a UsageError. */
+/**
+ * writeResults writes one results object as a v2 file (file-format.ts), a piece
+ * at a time: a long run's file is never held as one string. A missing folder is a UsageError.
+ */
 export function writeResults(path: string, results: Results): void {
   if (!existsSync(dirname(path))) {
     throw new UsageError(
       `--out: folder ${dirname(path)} does not exist; create it or choose another path`,
     );
   }
-  writeFileSync(path, JSON.stringify(results) + '\n');
+  const fd = openSync(path, 'w');
+  try {
+    for (const chunk of resultsFileChunks(results)) writeSync(fd, chunk);
+  } finally {
+    closeSync(fd);
+  }
 }
 
-/** loadResults reads and validates a rollcheck.results/v1 file, with a one-line UsageError when it is not one. */
+/** loadResults reads and validates a results file (v2, or v1 from older versions), with a one-line UsageError when it is not one. */
 export function loadResults(path: string): Results {
   let text: string;
   try {
@@ -41,10 +50,17 @@ export function loadResults(path: string): Results {
       `${path}: not a rollcheck results file (no "schema": "${RESULTS_SCHEMA}"); give a file written by rollcheck`,
     );
   }
-  if (schema !== RESULTS_SCHEMA) {
+  if (!READABLE_SCHEMAS.includes(schema)) {
+    const versions = READABLE_SCHEMAS.map((s) => s.slice('rollcheck.results/'.length)).join(' and ');
     throw new UsageError(
-      `${path}: results version ${schema.slice('rollcheck.results/'.length)} is not supported by this rollcheck (reads v1); use a matching rollcheck version`,
+      `${path}: results version ${schema.slice('rollcheck.results/'.length)} is not supported by this rollcheck (reads ${versions}); use a matching rollcheck version`,
     );
+  }
+  try {
+    unpackResultsFile(data as Record<string, unknown>);
+  } catch (e) {
+    if (!(e instanceof TableProblem)) throw e;
+    throw new UsageError(`${path}: invalid results file: ${e.message}; re-run rollcheck to write a fresh one`);
   }
   const problem = validateResults(data);
   if (problem !== null)

@@ -1,12 +1,12 @@
-// results/ owns the results model (rollcheck.results/v1): outcome kinds, finding
+// results/ owns the results model (rollcheck.results/v2): outcome kinds, finding
 // ids, run modes and their styles, the cluster event vocabulary (events.ts), the
 // JSON schema and validation, file I/O, the recorder (traffic + cluster events →
 // Results and the live view) and the one histogram factory. It imports only the
 // ground floor. This file is its entry: the Results type and its parts.
 import type { ClusterEvent } from './events.js';
 
-/** RESULTS_SCHEMA is the schema id and major version every results file carries. */
-export const RESULTS_SCHEMA = 'rollcheck.results/v1';
+/** RESULTS_SCHEMA is the schema id and major version every results file written carries (file-format.ts reads v1 too). */
+export const RESULTS_SCHEMA = 'rollcheck.results/v2';
 
 /** INTERVAL_MS is the width of one aggregation interval. */
 export const INTERVAL_MS = 100;
@@ -383,7 +383,7 @@ export interface ScenarioOutcome {
   pass: boolean;
 }
 
-/** Results is one run, as written to and read from a `rollcheck.results/v1` file. */
+/** Results is one run, as written to and read from a results file (file-format.ts: v2 packs failures and attributions). */
 export interface Results {
   schema: typeof RESULTS_SCHEMA;
   meta: RunMeta;

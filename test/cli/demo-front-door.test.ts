@@ -3,14 +3,14 @@ import assert from 'node:assert/strict';
 import { frontDoorLine } from '../../src/cli/demo-front-door.js';
 import { DEMO_VARIANTS, judgeVariant, lessonFor } from '../../src/cli/demo-variants.js';
 import { makeResults } from '../analysis/fixtures.js';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/program.js';
-import type { Results } from '../../src/results/types.js';
 import { createTestIo } from '../helpers.js';
 import { skipUnless } from '../tools.js';
 import { ingressLeftovers } from '../cluster/local/ingress-harness.js';
+import { loadResults } from '../../src/results/io.js';
 
 test('frontDoorLine says what GETs saw, what POSTs saw and what the retries hid', () => {
   const r = makeResults();
@@ -43,7 +43,7 @@ test('rollcheck demo --ingress haproxy: each rung runs through the proxy and say
   const out = io.out();
   assert.match(out, /through a real haproxy ingress \(delay 1000 ms\), GET=50,POST=50/);
   assert.equal(out.match(/GETs saw \d+ failed of \d+ · POSTs saw \d+ failed of \d+ · retries hid \d+/g)?.length, 2, out);
-  const runs = ['1-prestop.json', '2-drain.json'].map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Results);
+  const runs = ['1-prestop.json', '2-drain.json'].map((f) => loadResults(join(dir, f)));
   for (const r of runs) {
     assert.equal(r.meta.params.ingress, 'haproxy');
     assert.equal(r.meta.params.preStop, 'sleep 2500ms', 'the preStop outlasts endpoint + ingress delay');

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/program.js';
-import type { Results } from '../../src/results/types.js';
 import { createTestIo } from '../helpers.js';
+import { loadResults } from '../../src/results/io.js';
 
 // The whole ladder on real processes in PID namespaces: about 40 s on two busy cores.
 test('rollcheck demo: each variant shows its finding and the last one passes', { timeout: 170_000 }, async () => {
@@ -22,7 +22,7 @@ test('rollcheck demo: each variant shows its finding and the last one passes', {
       ['4-drain', null],
     ];
     for (const [name, finding] of expected) {
-      const r = JSON.parse(readFileSync(join(dir, 'out', `${name}.json`), 'utf8')) as Results;
+      const r = loadResults(join(dir, 'out', `${name}.json`));
       const ids = r.analysis?.findings.map((f) => f.id) ?? [];
       if (finding) {
         assert.ok(ids.includes(finding as never), `${name}: ${ids.join(', ')}`);

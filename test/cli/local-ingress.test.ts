@@ -2,7 +2,7 @@
 // client through each proxy is what the proxy really does with its default retries.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/program.js';
@@ -11,6 +11,7 @@ import { skipUnless, type Tool } from '../tools.js';
 import type { Results } from '../../src/results/types.js';
 import { ingressLeftovers } from '../cluster/local/ingress-harness.js';
 import { processesWithEnv } from '../cluster/local/harness.js';
+import { loadResults } from '../../src/results/io.js';
 
 type T = { after(fn: () => void | Promise<void>): void };
 
@@ -25,7 +26,7 @@ async function runLocal(t: T, proxy: string, args: string[]): Promise<{ code: nu
     io,
   );
   assert.ok(existsSync(out), `no results (exit ${code}): ${io.err()}`);
-  const results = JSON.parse(readFileSync(out, 'utf8')) as Results;
+  const results = loadResults(out);
   // Nothing left: no pod, no proxy process (master or worker), and the proxy's working folder is gone.
   for (const pod of results.events.flatMap((e) => (e.kind === 'pod-created' ? [e.pod] : []))) {
     assert.deepEqual(processesWithEnv('POD_NAME', pod), [], `processes of ${pod} left`);

@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/program.js';
-import type { Results } from '../../src/results/types.js';
 import { createTestIo } from '../helpers.js';
+import { loadResults } from '../../src/results/io.js';
 
 // The pods of the first revision serve at once. A pod of a later revision starts a placeholder that
 // passes the readiness probe, drops it after 1.5 s and listens for real 2 s later: ready before it
@@ -32,7 +32,7 @@ test('rollcheck local: a new pod ready before it listens gets not-ready-traffic,
       '--warmup', '1s', '--baseline', '2s', '--cooldown', '3s', '--out', out, '--no-dashboard'],
     io,
   );
-  const r = JSON.parse(readFileSync(out, 'utf8')) as Results;
+  const r = loadResults(out);
   const a = r.analysis;
   assert.ok(a);
   assert.equal(a.verdict.inconclusive, undefined, `baseline clean: ${a.verdict.reasons.join('; ')}`);

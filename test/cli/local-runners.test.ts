@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/program.js';
-import type { Results } from '../../src/results/types.js';
 import { createTestIo } from '../helpers.js';
+import { loadResults } from '../../src/results/io.js';
 
 /** runnerProcesses lists live `rollcheck runner` processes whose spec names `url`. */
 function runnerProcesses(url: string): number[] {
@@ -31,7 +31,7 @@ test('rollcheck local --runners 2 on the shell demo: two runner processes, merge
     ['local', '--app', 'demo', '--entrypoint', 'shell', '--replicas', '2', '--rate', '100', '--runners', '2', '--grace-period', '2s', '--warmup', '1s', '--cooldown', '1s', '--out', out, '--no-dashboard'],
     io,
   );
-  const r = JSON.parse(readFileSync(out, 'utf8')) as Results;
+  const r = loadResults(out);
   assert.equal(code, 1, io.err());
   assert.equal(r.meta.params.runners, 2);
   const runners = r.meta.runners ?? [];

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/program.js';
 import { createTestIo } from '../helpers.js';
-import type { Results } from '../../src/results/types.js';
 import type { ClusterEvent } from '../../src/results/events.js';
 import { processesWithEnv } from '../cluster/local/harness.js';
+import { loadResults } from '../../src/results/io.js';
 
 type T = { after(fn: () => void | Promise<void>): void };
 
@@ -39,7 +39,7 @@ test('rollcheck local, shell entrypoint, grace 3s: each old pod is SIGKILLed ~3 
     io,
   );
   assert.ok(code === 0 || code === 1, `exit ${code}: ${io.err()}`);
-  const results = JSON.parse(readFileSync(out, 'utf8')) as Results;
+  const results = loadResults(out);
   const events = results.events;
   await assertNothingLeft(events);
   const firstRevision = events.find((e) => e.kind === 'pod-created' && 'revision' in e)?.revision;
@@ -71,7 +71,7 @@ test('rollcheck local, exec entrypoint + --prestop-sleep 2s: zero failed request
     ['local', '--app', 'demo', '--entrypoint', 'exec', '--prestop-sleep', '2s', '--replicas', '2', '--rate', '100', '--grace-period', '10s', '--warmup', '1s', '--cooldown', '1s', '--out', out, '--no-dashboard'],
     io,
   );
-  const results = JSON.parse(readFileSync(out, 'utf8')) as Results;
+  const results = loadResults(out);
   await assertNothingLeft(results.events);
   assert.deepEqual(results.failures.map((f) => `${f.kind} ${f.pod ?? ''} at ${Math.round(f.startAtMs)}`), []);
   assert.equal(code, 0, io.err());
@@ -94,7 +94,7 @@ test('rollcheck local: Ctrl-C during the rollout stops traffic, terminates the p
   io.abort();
   assert.equal(await run, 130);
   assert.ok(performance.now() - t0 < 8000, 'Ctrl-C must not wait for the grace period');
-  const results = JSON.parse(readFileSync(out, 'utf8')) as Results;
+  const results = loadResults(out);
   assert.equal(results.meta.interrupted, true);
   await assertNothingLeft(results.events);
 });

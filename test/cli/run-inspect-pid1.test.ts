@@ -4,14 +4,15 @@
 // come from the exec, and say what it cannot know when there was none.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/program.js';
 import type { LocalRuntimeSettings } from '../../src/cluster/local/index.js';
-import type { Finding, Results } from '../../src/results/types.js';
+import type { Finding } from '../../src/results/types.js';
 import type { Pid1Facts } from '../../src/results/events.js';
 import { createTestIo } from '../helpers.js';
+import { loadResults } from '../../src/results/io.js';
 import { skipUnless } from '../tools.js';
 import { startLocalBackedCluster } from '../kube-api-server/local-backing.js';
 import type { LocalBackedCluster } from '../kube-api-server/local-backing.js';
@@ -33,7 +34,7 @@ async function run(t: { after(fn: () => unknown): void }, settings: Partial<Loca
   const io = createTestIo({ cwd: dir, env: { HOME: dir } });
   const args = ['run', '--kubeconfig', cluster.server.writeKubeconfig(dir), '--deployment', 'demo', '--url', cluster.proxyUrl, '--rate', '80', '--warmup', '500ms', '--baseline', '1s', '--cooldown', '1s', '--rollout-timeout', '60s', '--no-dashboard', '--out', out, ...flags];
   const code = await runCli(args, io);
-  const results = JSON.parse(readFileSync(out, 'utf8')) as Results;
+  const results = loadResults(out);
   const oldPods = cluster.localEvents.filter((e) => e.kind === 'pod-terminating').map((e) => (e as { pod: string }).pod);
   const finding = (id: string): Finding | undefined => results.analysis?.findings.find((f) => f.id === id);
   const pid1 = (pod: string): Pid1Facts | undefined => (results.events.find((e) => e.kind === 'pid1' && e.pod === pod) as { pid1: Pid1Facts } | undefined)?.pid1;

@@ -4,7 +4,7 @@
 // sandbox reads the cluster differently from how the pods behaved.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/program.js';
@@ -13,6 +13,7 @@ import { startLocalBackedCluster } from '../kube-api-server/local-backing.js';
 import { DEMO_VARIANTS } from '../../src/cli/demo-variants.js';
 import type { DemoVariant } from '../../src/cli/demo-variants.js';
 import type { Results } from '../../src/results/types.js';
+import { loadResults } from '../../src/results/io.js';
 
 const TRAFFIC = ['--rate', '80', '--warmup', '500ms', '--baseline', '1s', '--cooldown', '1s', '--no-dashboard'];
 const GRACE_MS = 3000;
@@ -52,7 +53,7 @@ async function runBoth(t: { after(fn: () => unknown): void }, v: DemoVariant) {
   const localOut = join(dir, 'local.json');
   const localIo = createTestIo({ cwd: dir, env: { HOME: dir } });
   const localCode = await runCli(localArgs(v, localOut), localIo);
-  const read = (p: string) => JSON.parse(readFileSync(p, 'utf8')) as Results;
+  const read = (p: string) => loadResults(p);
   return { kube: read(kubeOut), local: read(localOut), kubeCode, localCode, kubeIo, localIo };
 }
 
@@ -95,7 +96,7 @@ test('kube sandbox with --sidecar proxy: the proxy container exits at deletion w
   const out = join(dir, 'sidecar.json');
   const io = createTestIo({ cwd: dir, env: { HOME: dir } });
   const code = await runCli(['run', '--kubeconfig', cluster.server.writeKubeconfig(dir), '--deployment', 'demo', '--url', cluster.proxyUrl, '--rollout-timeout', '60s', ...TRAFFIC, '--out', out], io);
-  const r = JSON.parse(readFileSync(out, 'utf8')) as Results;
+  const r = loadResults(out);
   const why = `${JSON.stringify(r.analysis?.findings.map((f) => [f.id, f.failures]))}\n${io.err()}`;
   assert.equal(code, 1, why);
   assert.deepEqual(ids(r), ['sidecar-exited-first'], why);

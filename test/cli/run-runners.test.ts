@@ -11,6 +11,7 @@ import { createTestIo } from '../helpers.js';
 import { startLocalBackedCluster } from '../kube-api-server/local-backing.js';
 import { createJobRunner, type JobRunner } from '../kube-api-server/jobs.js';
 import { parseAllDocuments } from 'yaml';
+import { loadResults } from '../../src/results/io.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -53,7 +54,7 @@ async function sandbox(t: { after(fn: () => unknown): void }, settings: Partial<
     pods: cluster.server.store.list('pods').filter((p) => p.metadata.labels?.['rollcheck.dev/run']).length,
     processes: jobs.livePods(),
   });
-  const read = (): Results => JSON.parse(readFileSync(out, 'utf8')) as Results;
+  const read = (): Results => loadResults(out);
   return { cluster, jobs, io, out, args, leftovers, read };
 }
 

@@ -13,8 +13,8 @@ import { createKubeStore } from '../kube-api-server/store.js';
 import { createKubeModel } from '../kube-api-server/kube-model.js';
 import { createFakeController } from '../kube-api-server/fake-controller.js';
 import type { LocalRuntimeSettings } from '../../src/cluster/local/index.js';
-import type { Results } from '../../src/results/types.js';
 import { analyze } from '../../src/analysis/index.js';
+import { loadResults } from '../../src/results/io.js';
 
 async function runAgainst(t: { after(fn: () => unknown): void }, settings: Partial<LocalRuntimeSettings>, chaos = false) {
   const cluster = await startLocalBackedCluster(settings);
@@ -39,7 +39,7 @@ async function runAgainst(t: { after(fn: () => unknown): void }, settings: Parti
   }
   const code = await running;
   const text = readFileSync(out, 'utf8');
-  const results = JSON.parse(text) as Results;
+  const results = loadResults(out);
   // Until the session wires analysis in, analyse here exactly as it will.
   const wired = results.analysis !== null;
   results.analysis ??= analyze(results, { maxErrors: 0 });
@@ -107,7 +107,7 @@ test('Ctrl-C during the rollout stops traffic, writes results, exits 130 and say
   const code = await running;
   assert.equal(code, 130);
   assert.match(io.err(), /the rollout was NOT undone/);
-  const results = JSON.parse(readFileSync(out, 'utf8')) as Results;
+  const results = loadResults(out);
   assert.ok(results.events.some((e) => e.kind === 'rollout-started'));
   assert.equal(server.patches.length, 1, 'nothing patched back');
 });

@@ -4,9 +4,9 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/program.js';
-import type { Results } from '../../src/results/types.js';
 import { createTestIo } from '../helpers.js';
 import { kubeconfigText } from '../kube-api-server/server.js';
+import { loadResults } from '../../src/results/io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rollcheck-scenario-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -175,7 +175,7 @@ cooldown: 300ms
   const io = createTestIo({ cwd: dir, env: { PATH: process.env.PATH ?? '' } });
   const code = await runCli(['scenario', file, '--no-dashboard', '-o', out], io);
   assert.equal(code, 1, `a failing cmd step fails the scenario\n${io.err()}`);
-  const results = JSON.parse(readFileSync(out, 'utf8')) as Results;
+  const results = loadResults(out);
   const started = results.events
     .filter((e) => e.kind === 'step-started')
     .map((e) => (e as { step: string }).step);

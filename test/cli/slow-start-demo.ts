@@ -1,11 +1,12 @@
 // The demo app rolled under `rollcheck local` with and without its cold start:
 // one run each in test/cli/local-slow-start.test.ts, N each in `npm run slow-start`.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/program.js';
 import type { Results } from '../../src/results/types.js';
 import { createTestIo } from '../helpers.js';
+import { loadResults } from '../../src/results/io.js';
 
 /**
  * COLD_START_MS is the demo's cold time: for this long after listening a request takes
@@ -31,7 +32,7 @@ export async function runSlowStartDemo(cold: boolean): Promise<Results> {
   try {
     const out = join(dir, 'run.json');
     await runCli([...slowStartDemoArgs(cold), '--out', out], createTestIo({ cwd: dir }));
-    return JSON.parse(readFileSync(out, 'utf8')) as Results;
+    return loadResults(out);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -2,13 +2,14 @@
 // under `rollcheck local`, with the finding rollcheck must give and the ones it
 // must not. Data, so adding a server is one entry. Used by
 // test/corpus/corpus.test.ts (one run each) and `npm run corpus -- --runs 10`.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runCli } from '../../src/cli/program.js';
-import type { FindingId, Results } from '../../src/results/types.js';
+import type { FindingId } from '../../src/results/types.js';
 import { createTestIo } from '../helpers.js';
 import type { Tool } from '../tools.js';
+import { loadResults } from '../../src/results/io.js';
 
 /** CorpusServer is one real server and what rollcheck must say about its rollout. */
 export interface CorpusServer {
@@ -154,7 +155,7 @@ export async function runCorpusServer(s: CorpusServer): Promise<CorpusRun> {
         '--cooldown', '2s', '--out', out, '--no-dashboard'],
       io,
     );
-    const results = JSON.parse(readFileSync(out, 'utf8')) as Results;
+    const results = loadResults(out);
     const found = results.analysis?.findings ?? [];
     const findings = found.map((f) => f.id);
     const mechanism = found.find((f) => f.id === s.expect)?.data?.mechanism as string | undefined;

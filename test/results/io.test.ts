@@ -1,13 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createFixedClock } from '../../src/results/clock.js';
 import { createRecorder } from '../../src/results/recorder.js';
 import { loadResults, writeResults } from '../../src/results/io.js';
 import { validateResults } from '../../src/results/validate.js';
-import { UsageError } from '../../src/errors.js';
+import { usageMessage, withDir } from './io-helpers.js';
 import type { Results } from '../../src/results/types.js';
 
 function sampleResults(): Results {
@@ -50,26 +49,6 @@ function sampleResults(): Results {
   return rec.finish({ stopReason: 'completed', interrupted: false });
 }
 
-function withDir(fn: (dir: string) => void): void {
-  const dir = mkdtempSync(join(tmpdir(), 'rollcheck-io-'));
-  try {
-    fn(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function usageMessage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    assert.doesNotMatch(e.message, /\n/, 'one line');
-    return e.message;
-  }
-  throw new Error('expected a UsageError');
-}
-
 test('results written by the recorder validate against the schema and load back equal', () => {
   withDir((dir) => {
     const r = sampleResults();
@@ -99,10 +78,10 @@ test('bad files give one clear line each', () => {
       /not a rollcheck results file/,
     );
     const v2 = join(dir, 'c.json');
-    writeFileSync(v2, JSON.stringify({ ...sampleResults(), schema: 'rollcheck.results/v2' }));
+    writeFileSync(v2, JSON.stringify({ ...sampleResults(), schema: 'rollcheck.results/v3' }));
     assert.match(
       usageMessage(() => loadResults(v2)),
-      /version v2 is not supported/,
+      /version v3 is not supported/,
     );
     const bad = join(dir, 'd.json');
     const r = JSON.parse(JSON.stringify(sampleResults())) as Results;

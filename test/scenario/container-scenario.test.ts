@@ -1,14 +1,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/program.js';
 import type { ClusterEvent } from '../../src/results/events.js';
 import { LABEL_OWNER } from '../../src/cluster/local/runtime-podman.js';
-import type { Results } from '../../src/results/types.js';
 import { createTestIo } from '../helpers.js';
 import { createTestImages, listLeftovers, podmanSkipReason } from '../containers/images.js';
 import type { TestImages } from '../containers/images.js';
+import { loadResults } from '../../src/results/io.js';
 
 // A game day on real containers: the demo app image with the exec entrypoint,
 // rolled to the shell-entrypoint image, then the oldest pod deleted with a
@@ -64,7 +64,7 @@ cooldown: 200ms
     const io = createTestIo({ cwd: images.dir, env: images.env });
     const code = await runCli(['scenario', file, '--no-dashboard', '-o', out], io);
     assert.equal(code, 0, io.err());
-    const results = JSON.parse(readFileSync(out, 'utf8')) as Results;
+    const results = loadResults(out);
     const exits = results.events.filter((e): e is Exited => e.kind === 'exited');
     const created = results.events
       .filter((e) => e.kind === 'pod-created')

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/program.js';
-import type { Results } from '../../src/results/types.js';
 import { createTestIo } from '../helpers.js';
 import { startLocalBackedCluster } from '../kube-api-server/local-backing.js';
+import { loadResults } from '../../src/results/io.js';
 
 // A scenario with a kube target, against the API test server whose pods are
 // real local pods: every step goes through the Kubernetes API (PATCH for the
@@ -48,7 +48,7 @@ cooldown: 300ms
   const io = createTestIo({ cwd: dir, env: { HOME: dir } });
   const code = await runCli(['scenario', file, '--no-dashboard', '-o', out], io);
   assert.equal(code, 0, io.err());
-  const results = JSON.parse(readFileSync(out, 'utf8')) as Results;
+  const results = loadResults(out);
   assert.equal(results.meta.mode, 'scenario');
   const finished = results.events.filter((e) => e.kind === 'step-finished') as Array<{
     step: string;
