@@ -53,13 +53,32 @@ function mechanismOf(t: PodTimeline): string {
 
 const WHICH = 'a shell entrypoint that does not forward it, or an app as PID 1 without a SIGTERM handler';
 
+type Meta = FindingInput['results']['meta'];
+
+/** kubeRun: a Kubernetes target, by `rollcheck run` or by a scenario's kube target. */
+function kubeRun(m: Meta): boolean {
+  return m.mode === 'kube' || (m.mode === 'scenario' && (m.params.target as { kind?: string } | undefined)?.kind === 'kube');
+}
+
+/** inspecting: the run asked for PID 1 through pods/exec (--inspect-pid1, or a scenario's `inspect-pid1: true`). */
+function inspecting(m: Meta): boolean {
+  return m.params.inspectPid1 === true || (m.params.target as { inspectPid1?: boolean } | undefined)?.inspectPid1 === true;
+}
+
+/** askToInspect is how this kind of run turns the inspection on. */
+function askToInspect(m: Meta): string {
+  return m.mode === 'scenario' ? 'add `inspect-pid1: true` to the scenario\'s kube target' : 'rerun with --inspect-pid1';
+}
+
 /** inspectHint is how to learn, on a Kubernetes run, what PID 1 does with SIGTERM ('' where there is nothing to do). */
 function inspectHint(input: FindingInput, t: PodTimeline): string {
   const u = t.pid1Unknown;
   if (u?.reason === 'forbidden') return ` pods/exec was forbidden (403): grant ${INSPECT_RBAC} for --inspect-pid1 to read PID 1.`;
   if (u) return ` PID 1 could not be inspected (${u.detail}).`;
   const m = input.results.meta;
-  return m.mode === 'kube' && m.params.inspectPid1 !== true ? ` Rerun with --inspect-pid1 (grant ${INSPECT_RBAC}) to read PID 1.` : '';
+  if (!kubeRun(m) || inspecting(m)) return '';
+  const ask = askToInspect(m);
+  return ` ${ask.charAt(0).toUpperCase()}${ask.slice(1)} (grant ${INSPECT_RBAC}) to read PID 1.`;
 }
 
 /** notInspected says why PID 1's facts are missing for a pod, what that leaves unknown, and how to learn it. */
@@ -70,10 +89,10 @@ export function notInspected(input: FindingInput, t: PodTimeline): string {
   }
   if (u) return `PID 1 could not be inspected (${u.detail}), so why it ignored SIGTERM is not known: ${WHICH}.`;
   const m = input.results.meta;
-  if (m.mode === 'kube' && m.params.inspectPid1 !== true) {
-    return `PID 1 was not inspected, so why it ignored SIGTERM is not known (${WHICH}): rerun with --inspect-pid1 (grant ${INSPECT_RBAC}) to read it through pods/exec.`;
+  if (kubeRun(m) && !inspecting(m)) {
+    return `PID 1 was not inspected, so why it ignored SIGTERM is not known (${WHICH}): ${askToInspect(m)} (grant ${INSPECT_RBAC}) to read it through pods/exec.`;
   }
-  if (m.mode === 'kube') return `PID 1 was not inspected (no inspection of this pod finished: it was not seen ready, or the run ended first), so why it ignored SIGTERM is not known: ${WHICH}.`;
+  if (kubeRun(m)) return `PID 1 was not inspected (no inspection of this pod finished: it was not seen ready, or the run ended first), so why it ignored SIGTERM is not known: ${WHICH}.`;
   return `PID 1 was not inspected (the runtime could not look into the pod), so why it ignored SIGTERM is not known: ${WHICH}.`;
 }
 

@@ -33,7 +33,7 @@ const LOCAL_KEYS = [
   'env',
   'start-timeout',
 ];
-const KUBE_KEYS = ['deployment', 'url', 'service', 'namespace', 'context', 'kubeconfig'];
+const KUBE_KEYS = ['deployment', 'url', 'service', 'namespace', 'context', 'kubeconfig', 'inspect-pid1'];
 const TRAFFIC_KEYS = [
   'rate',
   'connections',
@@ -133,6 +133,7 @@ function parseTarget(r: YamlReader, f: Field): ScenarioTarget {
       ...opt('namespace'),
       ...opt('context'),
       ...opt('kubeconfig'),
+      ...(k.has('inspect-pid1') && r.bool(k.get('inspect-pid1') as Field) ? { inspectPid1: true } : {}),
     };
   }
   return { kind: 'local', settings: parseLocal(r, local as Field) };

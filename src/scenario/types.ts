@@ -14,6 +14,8 @@ export type ScenarioTarget =
       namespace?: string;
       context?: string;
       kubeconfig?: string;
+      /** inspectPid1 reads each ready pod's PID 1 through pods/exec (as `run --inspect-pid1`; needs manifests/rbac-inspect.yaml). */
+      inspectPid1?: boolean;
     };
 
 /** StepAction is what one step does. */

@@ -48,7 +48,7 @@ test('OOMKilled is named in the pod-crashed title', () => {
 
 test('PID 1 not inspected: each case says what it cannot know and how to learn it; a 403 is one warning', () => {
   const events = (): ClusterEvent[] => shellPodEvents(POD, 2000).filter((e) => e.kind !== 'pid1');
-  const cases: Array<{ name: string; mode: 'local' | 'kube'; inspect?: boolean; extra?: ClusterEvent[]; text: RegExp; warning?: RegExp }> = [
+  const cases: Array<{ name: string; mode: 'local' | 'kube' | 'scenario'; target?: Record<string, unknown>; inspect?: boolean; extra?: ClusterEvent[]; text: RegExp; warning?: RegExp }> = [
     { name: 'local', mode: 'local', text: /PID 1 was not inspected \(the runtime could not look into the pod\)/ },
     { name: 'kube without the flag', mode: 'kube', text: /PID 1 was not inspected, so why it ignored SIGTERM is not known \(.*\): rerun with --inspect-pid1 \(grant manifests\/rbac-inspect\.yaml\)/ },
     {
@@ -68,11 +68,20 @@ test('PID 1 not inspected: each case says what it cannot know and how to learn i
       warning: /^--inspect-pid1: PID 1 of 1 pod could not be inspected \(neither `sh` nor `cat`/,
     },
     { name: 'kube with the flag, no inspection finished', mode: 'kube', inspect: true, text: /no inspection of this pod finished/ },
+    {
+      name: 'a scenario on a kube target, without inspect-pid1',
+      mode: 'scenario',
+      target: { kind: 'kube', deployment: 'web' },
+      text: /PID 1 was not inspected, so why it ignored SIGTERM is not known \(.*\): add `inspect-pid1: true` to the scenario's kube target \(grant manifests\/rbac-inspect\.yaml\)/,
+    },
+    { name: 'a scenario on a kube target, with inspect-pid1', mode: 'scenario', target: { kind: 'kube', deployment: 'web', inspectPid1: true }, text: /no inspection of this pod finished/ },
+    { name: 'a scenario on the embedded runtime', mode: 'scenario', target: { kind: 'local' }, text: /the runtime could not look into the pod/ },
   ];
   for (const c of cases) {
     const r = makeResults({ failures: [fail(5004, 'reset', { pod: POD, reused: true })], events: [...events(), ...(c.extra ?? [])], podTraffic: [{ pod: POD }] });
     r.meta.mode = c.mode;
     if (c.inspect) r.meta.params.inspectPid1 = true;
+    if (c.target) r.meta.params.target = c.target;
     const a = analyze(r, { maxErrors: 0 });
     const f = a.findings.find((x) => x.id === 'sigterm-ignored');
     assert.ok(f, `${c.name}: ${a.findings.map((x) => x.id).join()}`);

@@ -104,6 +104,12 @@ test('the front-door traffic flags as scenario keys: mix, body file, in-flight c
   }
 });
 
+test('a kube target may ask for PID 1 through pods/exec (inspect-pid1), as run --inspect-pid1', () => {
+  const s = parseScenario('k.yaml', 'target:\n  kube: {deployment: web, url: "http://10.0.0.5:30080/", inspect-pid1: true}\nsteps: [{rollout: restart}]\n', '/tmp');
+  assert.deepEqual(s.target, { kind: 'kube', deployment: 'web', url: 'http://10.0.0.5:30080/', inspectPid1: true });
+  assert.throws(() => parseScenario('k.yaml', 'target:\n  kube: {deployment: web, url: "http://x/", inspect-pid1: maybe}\nsteps: [{wait: 1s}]\n', '/tmp'), /k\.yaml:2: target\.kube\.inspect-pid1/);
+});
+
 test('a kube target and an image rollout', () => {
   const s = parseScenario(
     'k.yaml',

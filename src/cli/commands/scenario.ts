@@ -45,7 +45,8 @@ The smallest file:
   steps: [{wait: 5s}, {rollout: restart}]
 
 Target (local: runtime, app/command, entrypoint, image, image-new, port,
-replicas, ... | kube: deployment, url, service, namespace, context, kubeconfig),
+replicas, ... | kube: deployment, url, service, namespace, context, kubeconfig,
+inspect-pid1),
 traffic (rate, connections, fresh, headers, warmup, timeout, method, mix,
 body, body-file, max-in-flight, ca-cert, insecure, resolve, client, ...) and
 thresholds use the flag names of "rollcheck local" and
