@@ -281,13 +281,19 @@ export interface Attribution {
    * how: `upstream` = by the proxy's upstream-address header (a proxied failure);
    * `ambiguous` = a terminating pod still routed and a new pod gone not-ready could each explain it: pinned on neither.
    */
-  how: 'connection' | 'termination-window' | 'startup-window' | 'none' | 'upstream' | 'ambiguous';
+  how: AttributionHow;
   event?: { kind: string; pod?: string; atMs: number };
   deltaMs?: number;
   text: string;
   /** cause is the finding this failure counts towards, when one does. */
   cause?: FindingId;
 }
+
+/** ATTRIBUTION_HOWS lists how a failure can be attributed: the one list of `Attribution.how` values. */
+export const ATTRIBUTION_HOWS = ['connection', 'termination-window', 'startup-window', 'none', 'upstream', 'ambiguous'] as const;
+
+/** AttributionHow is how a failure was attributed (see Attribution.how). */
+export type AttributionHow = (typeof ATTRIBUTION_HOWS)[number];
 
 /** FINDING_IDS lists every kind of finding: the one list of finding ids. */
 export const FINDING_IDS = [

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RESULTS_JSON_SCHEMA, validateResults } from '../../src/results/validate.js';
-import { FAILURE_KINDS, FINDING_IDS, OUTCOME_KINDS, RUN_MODES } from '../../src/results/types.js';
+import { ATTRIBUTION_HOWS, FAILURE_KINDS, FINDING_IDS, OUTCOME_KINDS, RUN_MODES } from '../../src/results/types.js';
 import { KIND_STYLE } from '../../src/results/kind-style.js';
 import { sampleResults } from '../report/sample-results.js';
 
@@ -20,6 +20,7 @@ const ENUMS: Array<[string, string[], readonly string[]]> = [
   ['outcome kinds (kindCounts keys)', ['definitions', 'kindCounts', 'propertyNames', 'enum'], OUTCOME_KINDS],
   ['failure kinds (failure.kind)', ['definitions', 'failure', 'properties', 'kind', 'enum'], FAILURE_KINDS],
   ['run modes (meta.mode)', ['properties', 'meta', 'properties', 'mode', 'enum'], RUN_MODES],
+  ['attribution hows (analysis.attributions[].how)', ['properties', 'analysis', 'properties', 'attributions', 'anyOf', '0', 'items', 'properties', 'how', 'enum'], ATTRIBUTION_HOWS],
   ['finding ids (analysis.findings[].id)', ['properties', 'analysis', 'properties', 'findings', 'items', 'properties', 'id', 'enum'], FINDING_IDS],
 ];
 
