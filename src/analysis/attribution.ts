@@ -30,10 +30,12 @@ export interface PodIndex {
   startWindows: Array<{ pod: string; startMs: number; endMs: number }>;
 }
 
+// The PID 1 inspection (or why there was none) and the probe after SIGTERM are observations, not lifecycle steps: never the "nearest event".
+const OBSERVATIONS: ReadonlySet<string> = new Set(['pid1', 'pid1-unknown', 'sigterm-probe']);
+
 /** createPodIndex arranges events and timelines for attribution. */
 export function createPodIndex(events: readonly ClusterEvent[], timelines: readonly PodTimeline[]): PodIndex {
-  // The PID 1 inspection and the probe after SIGTERM are observations, not lifecycle steps: never the "nearest event".
-  const podEvents = events.filter((e) => isPodEvent(e) && e.kind !== 'pid1' && e.kind !== 'pid1-unknown' && e.kind !== 'sigterm-probe').filter(isPodEvent).sort((a, b) => a.atMs - b.atMs);
+  const podEvents = events.filter(isPodEvent).filter((e) => !OBSERVATIONS.has(e.kind)).sort((a, b) => a.atMs - b.atMs);
   const eventsByPod = new Map<string, PodEvent[]>();
   for (const e of podEvents) {
     const list = eventsByPod.get(e.pod) ?? [];

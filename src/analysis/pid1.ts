@@ -1,6 +1,7 @@
 import type { Pid1Facts, ProcessFacts } from '../results/events.js';
 import type { Results } from '../results/types.js';
 import { basename } from './path-name.js';
+import { plural } from './format.js';
 
 /** INSPECT_RBAC is the RBAC file a Kubernetes run needs to read PID 1 through pods/exec (`rollcheck run --inspect-pid1`). */
 export const INSPECT_RBAC = 'manifests/rbac-inspect.yaml';
@@ -86,15 +87,14 @@ export function pid1Warnings(results: Results): string[] {
     else if (!other.has(e.pod)) other.set(e.pod, e.detail);
   }
   const out: string[] = [];
-  const pods = (n: number): string => `${n} ${n === 1 ? 'pod' : 'pods'}`;
   if (forbidden.size > 0) {
     out.push(
-      `--inspect-pid1: pods/exec was forbidden (403), so PID 1 of ${pods(forbidden.size)} was not inspected; grant ${INSPECT_RBAC} (kubectl apply -n <namespace> -f ${INSPECT_RBAC}) to the identity rollcheck runs as`,
+      `--inspect-pid1: pods/exec was forbidden (403), so PID 1 of ${plural(forbidden.size, 'pod')} was not inspected; grant ${INSPECT_RBAC} (kubectl apply -n <namespace> -f ${INSPECT_RBAC}) to the identity rollcheck runs as`,
     );
   }
   if (other.size > 0) {
     const first = [...other.values()][0] as string;
-    out.push(`--inspect-pid1: PID 1 of ${pods(other.size)} could not be inspected (${first})`);
+    out.push(`--inspect-pid1: PID 1 of ${plural(other.size, 'pod')} could not be inspected (${first})`);
   }
   return out;
 }

@@ -55,3 +55,11 @@ export function roleOf(p: ProcessFacts): Pid1Facts['role'] {
 export function isPauseProcess(p: ProcessFacts): boolean {
   return [p.argv[0] ?? '', p.exe ?? ''].some((n) => PAUSE.has(basename(n)));
 }
+
+/** childrenOf reads a /proc/<pid>/task/<tid>/children text: the PIDs, in order. */
+export function childrenOf(text: string): number[] {
+  return text
+    .split(/\s+/)
+    .filter((p) => /^\d+$/.test(p))
+    .map(Number);
+}

@@ -62,19 +62,32 @@ const INTERVALS_PER_CHUNK = 200;
  * that writing a long run never builds one string of the whole file.
  */
 export function* resultsFileChunks(results: Results): Generator<string> {
-  // Keys keep their order, so that a loaded run is the same object down to its JSON text.
+  yield* objectChunks(results, (key, value) => {
+    if (key === 'schema') return [JSON.stringify(RESULTS_SCHEMA)];
+    if (key === 'intervals') return intervalChunks(value as Results['intervals']);
+    if (key === 'failures') return packTableChunks(value as FailureRecord[], FAILURE_COLUMNS as Columns);
+    if (key === 'analysis' && value !== null) {
+      return objectChunks(value as Analysis, (k, v) => (k === 'attributions' ? packTableChunks(v as Attribution[], ATTRIBUTION_COLUMNS as Columns) : null));
+    }
+    return null;
+  });
+  yield '\n';
+}
+
+/**
+ * objectChunks writes an object's JSON a key at a time, in its key order (so
+ * that a loaded run is the same object down to its JSON text); `piece` writes
+ * the values that have a form of their own, null leaves a value to JSON.stringify.
+ */
+function* objectChunks(o: object, piece: (key: string, value: unknown) => Iterable<string> | null): Generator<string> {
   let sep = '{';
-  for (const [key, value] of Object.entries(results)) {
+  for (const [key, value] of Object.entries(o)) {
     if (value === undefined) continue;
     yield `${sep}${JSON.stringify(key)}:`;
     sep = ',';
-    if (key === 'schema') yield JSON.stringify(RESULTS_SCHEMA);
-    else if (key === 'intervals') yield* intervalChunks(value as Results['intervals']);
-    else if (key === 'failures') yield* packTableChunks(value as FailureRecord[], FAILURE_COLUMNS as Columns);
-    else if (key === 'analysis' && value !== null) yield* analysisChunks(value as Analysis);
-    else yield JSON.stringify(value);
+    yield* piece(key, value) ?? [JSON.stringify(value)];
   }
-  yield '}\n';
+  yield sep === '{' ? '{}' : '}';
 }
 
 function* intervalChunks(intervals: Results['intervals']): Generator<string> {
@@ -84,18 +97,6 @@ function* intervalChunks(intervals: Results['intervals']): Generator<string> {
     yield i === 0 ? text : `,${text}`;
   }
   yield ']';
-}
-
-function* analysisChunks(analysis: Analysis): Generator<string> {
-  let sep = '{';
-  for (const [key, value] of Object.entries(analysis)) {
-    if (value === undefined) continue;
-    yield `${sep}${JSON.stringify(key)}:`;
-    sep = ',';
-    if (key === 'attributions') yield* packTableChunks(value as Attribution[], ATTRIBUTION_COLUMNS as Columns);
-    else yield JSON.stringify(value);
-  }
-  yield sep === '{' ? '{}' : '}';
 }
 
 /**

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import * as k8s from '@kubernetes/client-node';
 import type { ClusterEvent, Pid1Facts, Pid1UnknownReason } from '../../results/events.js';
-import { isPauseProcess, MAX_CHILDREN } from '../pid1-facts.js';
-import { childrenOf, factsFromTexts, parseReaderOutput, readerScript } from './pid1-read.js';
+import { childrenOf, isPauseProcess, MAX_CHILDREN } from '../pid1-facts.js';
+import { factsFromTexts, parseReaderOutput, readerScript } from './pid1-read.js';
 import type { ReadTexts } from './pid1-read.js';
 
 /** Pid1InspectorOptions: where the pods are, which container, the run clock and the event sink. */

@@ -71,11 +71,3 @@ export function factsFromTexts(texts: ReadTexts, readerPid: number | null): Pid1
   }
   return { ...self, role: roleOf(self), children };
 }
-
-/** childrenOf reads a /proc/<pid>/task/<tid>/children text: the PIDs, in order. */
-export function childrenOf(text: string): number[] {
-  return text
-    .split(/\s+/)
-    .filter((p) => /^\d+$/.test(p))
-    .map(Number);
-}

@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { UsageError } from '../../errors.js';
+import { childrenOf } from '../pid1-facts.js';
 
 /** childPids lists the direct children of `pid` (all its threads), from /proc; [] once it is gone. */
 export function childPids(pid: number): number[] {
@@ -13,8 +14,7 @@ export function childPids(pid: number): number[] {
   }
   for (const tid of tasks) {
     try {
-      const text = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
-      for (const p of text.split(/\s+/)) if (p) out.push(Number(p));
+      out.push(...childrenOf(readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8')));
     } catch {
       // the thread or the process went away between the two reads
     }
