@@ -90,7 +90,7 @@ const NOTHING_ANSWERS = new Set([
 export async function runSession(o: SessionOptions): Promise<SessionResult> {
   checkOutPath(o.outPath);
   const clock = createClock();
-  // A copy: the run may still change a setting it chose itself (the keep-alive pool), and the file must say what ran.
+  // A copy: the run may still change a setting it chose itself (the keep-alive pool).
   const params = { ...o.params };
   const recorder = createRecorder({
     clock,
@@ -116,7 +116,9 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   let finished = false;
   try {
     driver = o.driver?.({ clock, emit: (e) => recorder.event(e) });
-    const { url, traffic } = await startTarget(o, driver, recorder, params, signal);
+    const { url, traffic } = await startTarget(o, driver, recorder, signal);
+    // The file says what ran: the pool the run may have grown for itself.
+    if (traffic.connections !== o.traffic.connections) params.connections = traffic.connections;
     // With runners, the live view adds one row per runner to the recorder's snapshot.
     const view: LiveView = o.fleet ? { subscribe: (l) => recorder.subscribe(l), snapshot: () => withRunners(recorder.snapshot(), fleet) } : recorder;
     live = startLive(o, view, clock, () => aborter.abort(new Error('quit')));
@@ -186,7 +188,6 @@ async function startTarget(
   o: SessionOptions,
   driver: ClusterDriver | undefined,
   recorder: Recorder,
-  params: Record<string, unknown>,
   signal: AbortSignal,
 ): Promise<{ url: string; traffic: TrafficSettings }> {
   let url = o.url;
@@ -209,7 +210,6 @@ async function startTarget(
   if (sizing !== null) {
     // Not given and too small for the rate at this latency: grow it, rather than measure the client's own queue.
     traffic = { ...traffic, connections: sizing.connections };
-    params.connections = sizing.connections;
     recorder.note(sizing.note);
     if (!o.quiet) o.io.stderr.write(`rollcheck: ${sizing.note}\n`);
   }
