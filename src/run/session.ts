@@ -1,12 +1,8 @@
-import { existsSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { analyze } from '../analysis/index.js';
-import { colorEnabled, shouldUseDashboard, startDashboard } from '../dashboard/index.js';
-import { formatSummary, renderReport } from '../report/index.js';
+import { shouldUseDashboard, startDashboard } from '../dashboard/index.js';
 import type { ClusterDriver, DriverContext } from '../cluster/driver.js';
 import type { ClusterEvent } from '../results/events.js';
 import { createClock, type Clock } from '../results/clock.js';
-import { writeResults } from '../results/io.js';
 import { createRecorder, type Recorder } from '../results/recorder.js';
 import type { Phase, Results, RunMeta, Thresholds } from '../results/types.js';
 import { probe } from '../traffic/probe.js';
@@ -22,6 +18,7 @@ import { UsageError } from '../errors.js';
 import { ExitCode, type Io } from '../io.js';
 import { createProgressPrinter } from './progress.js';
 import { htmlPathFor } from './out-paths.js';
+import { createOutputSet, htmlReportOutput, resultsFileOutput, terminalSummaryOutput, type Output } from './outputs/index.js';
 
 /** SessionOptions is one traffic-sending command's run, as every such command describes it. */
 export interface SessionOptions {
@@ -42,6 +39,8 @@ export interface SessionOptions {
   dashboard: boolean;
   /** quiet skips the summary print (demo runs several sessions). */
   quiet?: boolean;
+  /** outputs are where the results go besides the results file, the HTML report and the terminal summary (--junit, …). */
+  outputs?: Output[];
   /** fleet sends the traffic from N runners instead of this process (`--runners N`). */
   fleet?: (options: RunnerOptions & { emit(e: ClusterEvent): void; signal: AbortSignal }) => RunnerFleet;
   /** finishResults adds to the analysed results before the JSON and the HTML report are written (scenario verdicts). */
@@ -88,7 +87,15 @@ const NOTHING_ANSWERS = new Set([
 
 /** runSession runs warm-up, the plan, recording, results writing and the summary, the same for every command. */
 export async function runSession(o: SessionOptions): Promise<SessionResult> {
-  checkOutPath(o.outPath);
+  const reportPath = htmlPathFor(o.outPath);
+  // The terminal summary goes last: it lists the files the outputs before it wrote.
+  const outputs = createOutputSet([
+    resultsFileOutput(o.outPath),
+    htmlReportOutput(reportPath),
+    ...(o.outputs ?? []),
+    terminalSummaryOutput({ quiet: o.quiet }),
+  ]);
+  outputs.check();
   const clock = createClock();
   // A copy: the run may still change a setting it chose itself (the keep-alive pool).
   const params = { ...o.params };
@@ -122,6 +129,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
     // With runners, the live view adds one row per runner to the recorder's snapshot.
     const view: LiveView = o.fleet ? { subscribe: (l) => recorder.subscribe(l), snapshot: () => withRunners(recorder.snapshot(), fleet) } : recorder;
     live = startLive(o, view, clock, () => aborter.abort(new Error('quit')));
+    await outputs.start(view);
     const started = await startTraffic({ ...o, traffic }, url, clock, recorder, signal, (f) => (fleet = f));
     runner = started.runner;
     const control = makeControl(clock, driver, signal, recorder, started);
@@ -146,24 +154,19 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
     if (!finished || !live.usesScreen) await live.stop();
     await runner?.stop(0).catch(() => undefined);
     await driver?.stop().catch((e: unknown) => recorder.warn(`driver stop failed: ${String(e)}`));
+    if (!finished) await outputs.stop((m) => recorder.warn(m));
   }
   const interrupted = signal.aborted;
   const results = recorder.finish({ stopReason, interrupted, inFlightAtStop, trafficEndMs });
   if (fleet) results.meta.runners = fleet.summaries();
-  const reportPath = htmlPathFor(o.outPath);
   try {
     results.analysis = analyze(results, o.thresholds);
     o.finishResults?.(results);
-    writeResults(o.outPath, results);
-    writeFileSync(reportPath, renderReport(results));
+    await outputs.finish({ results, resultsPath: o.outPath, io: o.io, screen: live.usesScreen });
   } finally {
     // The dashboard's final frame shows the summary and the paths; stop() restores the terminal either way.
     if (live.usesScreen) await live.stop({ results, resultsPath: o.outPath, reportPath });
-  }
-  if (!live.usesScreen && !o.quiet) {
-    const width = o.io.stdout.columns ?? 100;
-    o.io.stdout.write(formatSummary(results, { color: o.io.stdout.isTTY === true && colorEnabled(o.io), width }) + '\n');
-    o.io.stdout.write(`results: ${o.outPath}\nreport:  ${reportPath}\n`);
+    await outputs.stop((m) => o.io.stderr.write(`rollcheck: warning: ${m}\n`));
   }
   const exitCode = interrupted ? ExitCode.interrupted : verdictExitCode(results);
   return { results, exitCode, outPath: o.outPath, reportPath };
@@ -174,14 +177,6 @@ export function verdictExitCode(results: Results): number {
   const v = results.analysis?.verdict;
   if (v === undefined || v.pass) return ExitCode.pass;
   return v.inconclusive !== undefined ? ExitCode.inconclusive : ExitCode.verdictFailed;
-}
-
-/** checkOutPath fails early, before any traffic, when the results cannot be written. */
-function checkOutPath(outPath: string): void {
-  const dir = dirname(outPath);
-  if (!existsSync(dir)) {
-    throw new UsageError(`--out: folder ${dir} does not exist; create it or choose another path`);
-  }
 }
 
 async function startTarget(

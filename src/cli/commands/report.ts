@@ -3,10 +3,10 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../program.js';
 import { addThresholdOptions } from '../verdict-flags.js';
 import { readThresholds } from '../../results/thresholds.js';
-import { htmlPathFor, writeHtml } from '../../run/out-paths.js';
+import { htmlPathFor } from '../../run/out-paths.js';
+import { createOutputSet, htmlReportOutput, terminalSummaryOutput } from '../../run/outputs/index.js';
 import { analyze } from '../../analysis/index.js';
 import { loadResults } from '../../results/io.js';
-import { formatSummary, renderReport } from '../../report/index.js';
 
 const HELP = `
 Re-renders the self-contained HTML report from a saved results file: the
@@ -31,20 +31,15 @@ export function registerReport(program: Command, ctx: CommandContext): void {
     .option('--summary', 'also print the terminal summary');
   addThresholdOptions(cmd)
     .addHelpText('after', HELP)
-    .action((file: string, opts: Record<string, unknown>) => {
+    .action(async (file: string, opts: Record<string, unknown>) => {
       const inPath = resolve(ctx.io.cwd, file);
       const results = loadResults(inPath);
       const rejudge = THRESHOLD_FLAGS.some((f) => cmd.getOptionValueSource(f) === 'cli');
       if (rejudge || results.analysis === null) results.analysis = analyze(results, readThresholds(opts));
       const outPath = resolve(ctx.io.cwd, typeof opts.out === 'string' ? opts.out : htmlPathFor(inPath));
-      writeHtml(outPath, renderReport(results));
-      if (opts.summary === true) ctx.io.stdout.write(formatSummary(results, summaryOptions(ctx)) + '\n');
-      ctx.io.stdout.write(`report: ${outPath}\n`);
+      // The same outputs a run ends with, from the saved file alone.
+      const outputs = createOutputSet([htmlReportOutput(outPath), terminalSummaryOutput({ summary: opts.summary === true })]);
+      outputs.check();
+      await outputs.finish({ results, resultsPath: inPath, io: ctx.io, screen: false });
     });
-}
-
-/** summaryOptions picks colour and width from the terminal (plain and 100 columns when not a TTY or with NO_COLOR). */
-export function summaryOptions(ctx: CommandContext): { color: boolean; width: number } {
-  const tty = ctx.io.stdout.isTTY === true;
-  return { color: tty && ctx.io.env.NO_COLOR === undefined, width: tty ? (ctx.io.stdout.columns ?? 100) : 100 };
 }

@@ -1,0 +1,6 @@
+// outputs/ is the output seam: each place a run's results go is an Output the run calls in a loop
+// (results file, HTML report, terminal summary, and what flags add). It imports from run/ and below only.
+export { createOutputSet, type FinishedRun, type Output, type OutputSet, type Written } from './output.js';
+export { resultsFileOutput, checkFolder } from './results-file.js';
+export { htmlReportOutput } from './html-report.js';
+export { terminalSummaryOutput, type TerminalSummaryOptions } from './terminal-summary.js';
