@@ -10,12 +10,14 @@ const ROOT = resolve(import.meta.dirname, '../..');
 // Only the import rule: the planted files do not exist, so type-aware parsing is off.
 const eslint = new ESLint({
   cwd: ROOT,
-  ruleFilter: ({ ruleId }) => ruleId === 'no-restricted-imports',
+  ruleFilter: ({ ruleId }) => ruleId === 'no-restricted-imports' || ruleId === 'floors/no-restricted-dynamic-imports',
   overrideConfig: { languageOptions: { parserOptions: { projectService: false } } },
 });
 
-async function importErrors(file: string, specifier: string): Promise<string[]> {
-  const code = `import * as planted from '${specifier}';\nexport const x = planted;\n`;
+async function importErrors(file: string, specifier: string, dynamic = false): Promise<string[]> {
+  const code = dynamic
+    ? `export const x = async () => await import('${specifier}');\n`
+    : `import * as planted from '${specifier}';\nexport const x = planted;\n`;
   const [result] = await eslint.lintText(code, { filePath: resolve(ROOT, file) });
   return (result?.messages ?? []).map((m) => `${m.ruleId}: ${m.message}`);
 }
@@ -64,5 +66,17 @@ test('lint fails on an import that crosses a floor the wrong way', async () => {
 test('lint passes the imports the floors allow', async () => {
   for (const [file, specifier] of ALLOWED) {
     assert.deepEqual(await importErrors(file, specifier), [], `${file} importing ${specifier}`);
+  }
+});
+
+test('a lazy import() crosses a floor as surely as a static one: lint fails on it, and passes the allowed ones', async () => {
+  for (const [file, specifier, why] of FORBIDDEN) {
+    const errors = await importErrors(file, specifier, true);
+    assert.equal(errors.length, 1, `${file} importing ${specifier} lazily: ${JSON.stringify(errors)}`);
+    assert.match(errors[0] ?? '', /^floors\/no-restricted-dynamic-imports: /);
+    assert.match(errors[0] ?? '', why, `${file} importing ${specifier} lazily`);
+  }
+  for (const [file, specifier] of ALLOWED) {
+    assert.deepEqual(await importErrors(file, specifier, true), [], `${file} importing ${specifier} lazily`);
   }
 });
