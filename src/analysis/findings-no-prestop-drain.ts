@@ -16,13 +16,10 @@ export const noPrestopDrain: FindingRule = {
   hiddenByProxy: (input) => proxyFinding(HIDDEN, input),
 };
 
-// Behind a proxy whose retries hid every such failure: what the proxy saw.
+// Behind a proxy whose retries hid every such failure (none reached the client): what the proxy saw.
 const HIDDEN: ProxyFindingSpec = {
   id: 'no-prestop-drain',
-  title: (g, proxy, w) =>
-    g.failures.length > 0
-      ? `${w.failed} failed on pods that had stopped accepting but were still routed${w.hidden}`
-      : `Pods stopped accepting while the Service still routed them: ${proxy}'s retries hid ${plural(g.saved.length, 'failure')}`,
+  title: (g, proxy) => `Pods stopped accepting while the Service still routed them: ${proxy}'s retries hid ${plural(g.saved.length, 'failure')}`,
 };
 
 function directFinding(input: RuleInput): Finding | null {

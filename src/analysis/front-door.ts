@@ -115,7 +115,7 @@ export function ingressRemovedMs(ix: IngressIndex, pod: string): number | null {
 }
 
 // Which cause explains a request whose every try failed, most direct first.
-const CAUSE_RANK: Record<string, number> = {
+const CAUSE_RANK: Partial<Record<FindingId, number>> = {
   'sigterm-ignored': 0,
   'upstream-keepalive-reset': 1,
   'no-prestop-drain': 2,

@@ -15,6 +15,14 @@ export const READY_SLACK_MS = 2000;
 export const SLICE_PROPAGATION_MS = 2000;
 /** NEAR_EVENT_MS is how far a failure may be from a pod event and still be called near it. */
 export const NEAR_EVENT_MS = 2000;
+/** KILL_SLACK_MS lets a failure observed just before the recorded SIGKILL still count as the kill's. */
+export const KILL_SLACK_MS = 50;
+/**
+ * SIDECAR_EXIT_SLACK_MS lets failures a little before a sidecar's observed exit
+ * count as its doing: the kubelet reports a container's exit to the API after it
+ * happened, so the connections die before rollcheck sees the status.
+ */
+export const SIDECAR_EXIT_SLACK_MS = 1000;
 
 /** PodEvent is a cluster event about one pod. */
 export type PodEvent = Extract<ClusterEvent, { pod: string }>;
@@ -113,9 +121,6 @@ export function nearestEvent<E extends { atMs: number }>(sorted: readonly E[], a
   return atMs - before.atMs <= after.atMs - atMs ? before : after;
 }
 
-/** KILL_SLACK_MS lets a failure observed just before the recorded SIGKILL still count as the kill's. */
-export const KILL_SLACK_MS = 50;
-
 /** sigkilledAtGrace tells whether a pod was killed because it outlived its grace period after SIGTERM. */
 export function sigkilledAtGrace(t: PodTimeline): boolean {
   if (t.sigkillMs !== null && t.sigtermMs !== null) return true;
@@ -125,13 +130,6 @@ export function sigkilledAtGrace(t: PodTimeline): boolean {
   const afterMs = t.exitedMs - t.sigtermMs;
   return killedBySignal && afterMs >= t.graceMs * 0.9 - 100;
 }
-
-/**
- * SIDECAR_EXIT_SLACK_MS lets failures a little before a sidecar's observed exit
- * count as its doing: the kubelet reports a container's exit to the API after it
- * happened, so the connections die before rollcheck sees the status.
- */
-export const SIDECAR_EXIT_SLACK_MS = 1000;
 
 /** firstSidecarExit is the first other container of the pod that exited while the app container still ran, or null. */
 export function firstSidecarExit(t: PodTimeline): PodTimeline['sidecarExits'][number] | null {
@@ -150,9 +148,4 @@ export function sidecarCaused(t: PodTimeline, atMs: number): boolean {
   const first = firstSidecarExit(t);
   if (!first) return false;
   return atMs >= first.atMs - SIDECAR_EXIT_SLACK_MS && atMs <= (t.exitedMs ?? Number.POSITIVE_INFINITY) + EXIT_SLACK_MS;
-}
-
-/** podTimelineOf is a small helper for findings: the timeline of `pod`, if any. */
-export function podTimelineOf(timelines: readonly PodTimeline[], pod: string): PodTimeline | undefined {
-  return timelines.find((t) => t.pod === pod);
 }

@@ -4,12 +4,11 @@
 // The front-door rules (findings-upstream-keepalive-reset.ts, …) and the
 // hidden-only forms of shared causes are built with it.
 import type { FailureRecord, Finding, FindingId } from '../results/types.js';
-import type { RuleInput } from './finding-kit.js';
+import { timelineByPod, type RuleInput } from './finding-kit.js';
 import { FIXES } from './fixes.js';
 import { formatAt, plural } from './format.js';
-import { methodCounts, proxiedFailure, seenThrough, type IngressIndex, type SavedRequest } from './front-door.js';
+import { methodCounts, proxiedFailure, seenThrough, type IngressIndex, type ProxyView, type SavedRequest } from './front-door.js';
 import type { PodTimeline } from './pod-timeline.js';
-import { podTimelineOf } from './pod-time.js';
 import { failureAtMs } from './windows.js';
 
 /** ProxyGroup is one cause's failures and saved requests behind a proxy, by pod. */
@@ -37,7 +36,8 @@ export function proxyFinding(spec: ProxyFindingSpec, input: RuleInput): Finding 
   const proxy = input.proxy.name;
   const g = groupOf(input, spec.id);
   if (g.failures.length === 0 && g.saved.length === 0) return null;
-  const evidence = [...g.pods].map(([pod, e]) => podLine(spec, pod, e, input, proxy));
+  const byName = timelineByPod(input);
+  const evidence = [...g.pods].map(([pod, e]) => podLine(spec, pod, e, byName.get(pod), input.proxy));
   if (g.unpodded.length > 0) {
     const times = g.unpodded.map(failureAtMs);
     const when = `between ${formatAt(Math.min(...times))} and ${formatAt(Math.max(...times))}`;
@@ -81,13 +81,13 @@ function groupOf(input: RuleInput, id: FindingId): ProxyGroup {
   return g;
 }
 
-function podLine(spec: ProxyFindingSpec, pod: string, e: { failed: FailureRecord[]; saved: SavedRequest[] }, input: RuleInput, proxy: string): string {
-  const t = podTimelineOf(input.timelines, pod);
+function podLine(spec: ProxyFindingSpec, pod: string, e: { failed: FailureRecord[]; saved: SavedRequest[] }, t: PodTimeline | undefined, view: ProxyView): string {
+  const proxy = view.name;
   const seen = e.failed.length > 0 ? `${plural(e.failed.length, 'request')} failed (${methodCounts(e.failed.map((f) => f.method))}; ${[...new Set(e.failed.map((f) => seenThrough(f, proxy)))].join('; ')})` : 'no request failed';
   const saved = e.saved.length > 0 ? `, ${e.saved.length} more saved by a retry on another pod (${methodCounts(e.saved.map((s) => s.record.method))})` : '';
   const parts = [`${pod}: ${seen}${saved}`];
   if (t?.sigtermMs != null) parts.push(`SIGTERM at ${formatAt(t.sigtermMs)}${t.exitedMs !== null ? `, exited at ${formatAt(t.exitedMs)}` : ''}`);
-  if (t && spec.podParts) parts.push(...spec.podParts(t, input.proxy.ix));
+  if (t && spec.podParts) parts.push(...spec.podParts(t, view.ix));
   return parts.join('; ');
 }
 
