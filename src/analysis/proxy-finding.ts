@@ -1,4 +1,4 @@
-// The kit for findings seen through a proxy (issue 12): a finding built from
+// The kit for findings seen through a proxy: a finding built from
 // the failures a cause got behind a proxy and from the requests the proxy's
 // retries saved, pod by pod, with what the proxy's retry rule let through.
 // The front-door rules (findings-upstream-keepalive-reset.ts, …) and the
