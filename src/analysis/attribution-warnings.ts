@@ -1,5 +1,5 @@
 import type { Results } from '../results/types.js';
-import type { PodIndex } from './attribution.js';
+import type { PodIndex } from './pod-time.js';
 import { plural } from './format.js';
 
 /**

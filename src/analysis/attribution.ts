@@ -1,115 +1,17 @@
-import type { ClusterEvent } from '../results/events.js';
-import { isPodEvent } from '../results/events.js';
 import type { Attribution, FailureRecord } from '../results/types.js';
 import type { PodTimeline } from './pod-timeline.js';
 import { eventPredicate, failureNoun, formatDuration, relation } from './format.js';
 import { failureAtMs } from './windows.js';
-import { sidecarCaused } from './findings-sidecar.js';
-
-/** EXIT_SLACK_MS is how long after a pod's exit a failure still counts as its doing (sockets die a little later). */
-export const EXIT_SLACK_MS = 500;
-/** READY_SLACK_MS is how long after a pod became ready its failures still count as "not really ready". */
-export const READY_SLACK_MS = 2000;
-/** SLICE_PROPAGATION_MS is how long after a slice turned an endpoint not ready the proxies (kube-proxy, ingress) may still route to it. */
-export const SLICE_PROPAGATION_MS = 2000;
-/** NEAR_EVENT_MS is how far a failure may be from a pod event and still be called near it. */
-export const NEAR_EVENT_MS = 2000;
-
-type PodEvent = Extract<ClusterEvent, { pod: string }>;
-
-/** PodIndex is the cluster events arranged for fast look-ups by pod and time. */
-export interface PodIndex {
-  timelines: Map<string, PodTimeline>;
-  /** each pod's events, sorted by time. */
-  eventsByPod: Map<string, PodEvent[]>;
-  /** every pod event, sorted by time. */
-  podEvents: PodEvent[];
-  /** each pod's termination window, computed once (attribution looks it up per failure). */
-  termWindows: Array<{ pod: string; startMs: number; endMs: number }>;
-  /** each pod's startup window (see inStartupWindow), computed once; endMs is exclusive. */
-  startWindows: Array<{ pod: string; startMs: number; endMs: number }>;
-}
-
-// The PID 1 inspection (or why there was none) and the probe after SIGTERM are observations, not lifecycle steps: never the "nearest event".
-const OBSERVATIONS: ReadonlySet<string> = new Set(['pid1', 'pid1-unknown', 'sigterm-probe']);
-
-/** createPodIndex arranges events and timelines for attribution. */
-export function createPodIndex(events: readonly ClusterEvent[], timelines: readonly PodTimeline[]): PodIndex {
-  const podEvents = events.filter(isPodEvent).filter((e) => !OBSERVATIONS.has(e.kind)).sort((a, b) => a.atMs - b.atMs);
-  const eventsByPod = new Map<string, PodEvent[]>();
-  for (const e of podEvents) {
-    const list = eventsByPod.get(e.pod) ?? [];
-    list.push(e);
-    eventsByPod.set(e.pod, list);
-  }
-  const termWindows = timelines.flatMap((t) => {
-    const startMs = terminationStartMs(t);
-    return startMs === null ? [] : [{ pod: t.pod, startMs, endMs: terminationEndMs(t) }];
-  });
-  const startWindows = timelines.flatMap((t) => {
-    if (t.createdMs === null) return [];
-    const term = terminationStartMs(t) ?? Number.POSITIVE_INFINITY;
-    const ready = t.readyMs === null ? Number.POSITIVE_INFINITY : t.readyMs + READY_SLACK_MS + 1e-9;
-    return [{ pod: t.pod, startMs: t.createdMs, endMs: Math.min(term, ready) }];
-  });
-  return { timelines: new Map(timelines.map((t) => [t.pod, t])), eventsByPod, podEvents, termWindows, startWindows };
-}
-
-/** terminationStartMs is when a pod began to go away (the earliest termination step seen). */
-export function terminationStartMs(t: PodTimeline): number | null {
-  const steps = [t.terminatingMs, t.prestopStartMs, t.sigtermMs, t.sigkillMs].filter((x): x is number => x !== null);
-  return steps.length ? Math.min(...steps) : null;
-}
-
-/**
- * terminationEndMs is when a pod's termination window closes: its exit, or
- * when routing to it stopped if that came later (the Service still sent new
- * connections to the dead address until then; a slice change reaches the
- * proxies up to SLICE_PROPAGATION_MS later), plus slack; open while it lives.
- * On a cluster the endpoint stays in its slice until the pod object is gone,
- * so that removal says nothing about routing and does not stretch the window.
- */
-export function terminationEndMs(t: PodTimeline): number {
-  const end = t.exitedMs ?? t.sigkillMs ?? t.forceDeletedMs;
-  if (end === null) return Number.POSITIVE_INFINITY;
-  return Math.max(end, routedUntilMs(t) ?? end) + EXIT_SLACK_MS;
-}
-
-/**
- * routedUntilMs is until when the Service may still have sent a pod new
- * connections: the proxy's own removal of its endpoint (embedded runtime), or
- * the slice turning it not ready plus SLICE_PROPAGATION_MS (a cluster); null
- * while nothing has stopped the routing.
- */
-export function routedUntilMs(t: PodTimeline): number | null {
-  if (t.routingStoppedMs === null) return null;
-  return t.routingStoppedMs + (t.routingFromSlice ? SLICE_PROPAGATION_MS : 0);
-}
-
-/** inStartupWindow tells whether `atMs` falls between a pod's creation and shortly after it became ready. */
-export function inStartupWindow(t: PodTimeline, atMs: number): boolean {
-  if (t.createdMs === null || atMs < t.createdMs) return false;
-  const term = terminationStartMs(t);
-  if (term !== null && atMs >= term) return false;
-  return t.readyMs === null || atMs <= t.readyMs + READY_SLACK_MS;
-}
-
-/** nearestEvent finds the event closest in time to `atMs` (ties go to the earlier one). */
-export function nearestEvent<E extends { atMs: number }>(sorted: readonly E[], atMs: number): E | undefined {
-  if (sorted.length === 0) return undefined;
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((sorted[mid]?.atMs ?? 0) <= atMs) lo = mid + 1;
-    else hi = mid;
-  }
-  const before = sorted[lo - 1];
-  const after = sorted[lo];
-  if (!before) return after;
-  if (!after) return before;
-  return atMs - before.atMs <= after.atMs - atMs ? before : after;
-}
+import {
+  EXIT_SLACK_MS,
+  NEAR_EVENT_MS,
+  nearestEvent,
+  READY_SLACK_MS,
+  routedUntilMs,
+  sidecarCaused,
+  type PodEvent,
+  type PodIndex,
+} from './pod-time.js';
 
 /**
  * attributeFailure links one failure to the pod most likely behind it: the pod

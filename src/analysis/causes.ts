@@ -1,26 +1,22 @@
-import type { Attribution, FailureKind, FailureRecord, FindingId } from '../results/types.js';
-import type { PodIndex } from './attribution.js';
-import { inStartupWindow, NEAR_EVENT_MS, terminationEndMs, terminationStartMs } from './attribution.js';
-import type { PodTimeline } from './pod-timeline.js';
+import { OUTCOME_TRAITS, type Attribution, type FailureRecord, type FindingId } from '../results/types.js';
 import type { PodEnd } from './termination.js';
 import { failureAtMs } from './windows.js';
-import { sidecarCaused } from './findings-sidecar.js';
+import {
+  inStartupWindow,
+  KILL_SLACK_MS,
+  NEAR_EVENT_MS,
+  sidecarCaused,
+  terminationEndMs,
+  terminationStartMs,
+  type PodIndex,
+} from './pod-time.js';
 
-/** KILL_SLACK_MS lets a failure observed just before the recorded SIGKILL still count as the kill's. */
-export const KILL_SLACK_MS = 50;
-
-// Kinds a connection dying under a request produces; HTTP errors are the app's own answer.
-/** CONNECTION_KINDS are the kinds a connection dying under a request produces. */
-export const CONNECTION_KINDS: ReadonlySet<FailureKind> = new Set(['refused', 'reset', 'closed_before_response', 'timeout', 'other']);
-
-/** sigkilledAtGrace tells whether a pod was killed because it outlived its grace period after SIGTERM. */
-export function sigkilledAtGrace(t: PodTimeline): boolean {
-  if (t.sigkillMs !== null && t.sigtermMs !== null) return true;
-  // The kube driver cannot see the SIGKILL: exit 137 about one grace period after SIGTERM says the same.
-  if (t.sigtermMs === null || t.exitedMs === null || t.graceMs === null) return false;
-  const killedBySignal = t.exitCode === 137 || t.exitSignal === 'SIGKILL';
-  const afterMs = t.exitedMs - t.sigtermMs;
-  return killedBySignal && afterMs >= t.graceMs * 0.9 - 100;
+/**
+ * connectionFailure: the request failed in the transport (its kind's layer),
+ * as a connection dying under it does; an HTTP error is the app's own answer.
+ */
+export function connectionFailure(f: FailureRecord): boolean {
+  return OUTCOME_TRAITS[f.kind].layer === 'transport';
 }
 
 /**
@@ -44,7 +40,7 @@ export function sigkilledAtGrace(t: PodTimeline): boolean {
 export function causeOf(f: FailureRecord, a: Attribution, pods: PodIndex, ends: ReadonlyMap<string, PodEnd>): FindingId | undefined {
   const atMs = failureAtMs(f);
   const t = a.pod !== undefined ? pods.timelines.get(a.pod) : undefined;
-  if (t && CONNECTION_KINDS.has(f.kind)) {
+  if (t && connectionFailure(f)) {
     const end = ends.get(t.pod);
     const killMs = t.sigkillMs ?? t.exitedMs ?? 0;
     const atKill = atMs >= killMs - KILL_SLACK_MS && atMs <= terminationEndMs(t);
@@ -76,5 +72,5 @@ export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', '
  * connection, so its user never saw it.
  */
 export function hiddenByRetry(f: FailureRecord, method: string): boolean {
-  return f.reused && (f.kind === 'closed_before_response' || f.kind === 'reset') && IDEMPOTENT_METHODS.has(method);
+  return f.reused && OUTCOME_TRAITS[f.kind].cut && IDEMPOTENT_METHODS.has(method);
 }

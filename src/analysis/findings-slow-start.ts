@@ -1,7 +1,7 @@
 import type { FailureKind, Finding, FindingId } from '../results/types.js';
 import { quantileMs } from '../results/service-buckets.js';
-import type { FindingInput } from './findings.js';
-import { FIXES } from './findings.js';
+import type { FindingInput, FindingRule } from './finding-kit.js';
+import { FIXES } from './fixes.js';
 import { formatAt, formatDuration, KIND_NOUN, plural } from './format.js';
 import { inStartup, SLOW_START_MS, startupWindows, statsOf, type Stats } from './startup-windows.js';
 import { failureAtMs } from './windows.js';
@@ -207,7 +207,9 @@ export function claimSlowStartTimeouts(
  * left out) from the per-pod distributions; a results file without them gives
  * means only, and says so.
  */
-export function slowStart(input: FindingInput): Finding | null {
+export const slowStart: FindingRule = { id: 'slow-start', find };
+
+function find(input: FindingInput): Finding | null {
   const hasBuckets = input.results.intervals.some((s) => s.okServiceBucketsByPod !== undefined);
   const slow = compareStartups(input).filter((c) => c.evidence !== undefined);
   if (slow.length === 0) return null;

@@ -1,9 +1,17 @@
 import type { ClusterEvent } from '../results/events.js';
-import type { AnsweredBy, Attribution, FailureRecord, FindingId, Results, RetriedRecord } from '../results/types.js';
-import type { PodIndex } from './attribution.js';
-import { describeAttribution, EXIT_SLACK_MS, inStartupWindow, terminationEndMs, terminationStartMs } from './attribution.js';
-import { KILL_SLACK_MS, sigkilledAtGrace } from './causes.js';
+import { OUTCOME_TRAITS, type AnsweredBy, type Attribution, type FailureRecord, type FindingId, type Results, type RetriedRecord } from '../results/types.js';
+import { describeAttribution } from './attribution.js';
 import type { PodTimeline } from './pod-timeline.js';
+import {
+  createPodIndex,
+  EXIT_SLACK_MS,
+  inStartupWindow,
+  KILL_SLACK_MS,
+  sigkilledAtGrace,
+  terminationEndMs,
+  terminationStartMs,
+  type PodIndex,
+} from './pod-time.js';
 import { failureAtMs } from './windows.js';
 
 /** PROXY_STATUSES are the statuses a proxy writes when it could not get an answer from a pod. */
@@ -107,7 +115,7 @@ export function ingressRemovedMs(ix: IngressIndex, pod: string): number | null {
 }
 
 // Which cause explains a request whose every try failed, most direct first.
-const CAUSE_RANK: Record<string, number> = {
+const CAUSE_RANK: Partial<Record<FindingId, number>> = {
   'sigterm-ignored': 0,
   'upstream-keepalive-reset': 1,
   'no-prestop-drain': 2,
@@ -194,17 +202,16 @@ export function frontDoorCause(atMs: number, status: number, pod: string | undef
 /** RELOAD_WINDOW_MS is how long after a proxy reload a request on a closed client connection still counts as the reload's. */
 export const RELOAD_WINDOW_MS = 1000;
 
-// The connection died under the request, on the client's side of the proxy.
-const CLIENT_CONNECTION_KINDS: ReadonlySet<string> = new Set(['reset', 'closed_before_response']);
-
 /**
  * clientSideCause explains a connection-level failure in a run behind the
  * embedded ingress: the client's connections go to the proxy, never to a pod,
- * so a pod's shutdown cannot cut them. One sent on a reused connection within
- * RELOAD_WINDOW_MS after a reload met a connection the reload closed.
+ * so a pod's shutdown cannot cut them. One cut (its kind's trait: the
+ * connection died under it, on the client's side of the proxy) on a reused
+ * connection within RELOAD_WINDOW_MS after a reload met a connection the
+ * reload closed.
  */
 export function clientSideCause(f: FailureRecord, ix: IngressIndex): FindingId | undefined {
-  if (!f.reused || !CLIENT_CONNECTION_KINDS.has(f.kind)) return undefined;
+  if (!f.reused || !OUTCOME_TRAITS[f.kind].cut) return undefined;
   return ix.reloadsMs.some((r) => f.startAtMs >= r - KILL_SLACK_MS && f.startAtMs <= r + RELOAD_WINDOW_MS) ? 'ingress-reload' : undefined;
 }
 
@@ -234,7 +241,18 @@ export function methodCounts(methods: ReadonlyArray<string | undefined>): string
   return [...counts].sort((a, b) => b[1] - a[1]).map(([m, n]) => `${n} ${m}`).join(', ');
 }
 
-/** podTimelineOf is a small helper for findings: the timeline of `pod`, if any. */
-export function podTimelineOf(timelines: readonly PodTimeline[], pod: string): PodTimeline | undefined {
-  return timelines.find((t) => t.pod === pod);
+/** ProxyView is what the findings read about a run's proxy, computed once: its index, the requests its retries saved, its name. */
+export interface ProxyView {
+  ix: IngressIndex;
+  saved: SavedRequest[];
+  /** name is the proxy as the findings call it: the embedded ingress, else who answered a proxied failure, else "the proxy". */
+  name: string;
+}
+
+/** createProxyView reads a run's proxy for the findings (an empty view for a run without one). */
+export function createProxyView(results: Results, timelines: readonly PodTimeline[]): ProxyView {
+  const ix = createIngressIndex(results.events);
+  const saved = savedRequests(results, createPodIndex(results.events, timelines), ix);
+  const name = ix.proxy ?? results.failures.find(proxiedFailure)?.answeredBy ?? 'the proxy';
+  return { ix, saved, name };
 }

@@ -3,11 +3,10 @@
 // Pure functions only: it must not do I/O and must not import from cli/,
 // traffic/, cluster/, report/ or dashboard/ (results/ and the ground floor only).
 import type { Analysis, Attribution, FailureRecord, FindingId, OutageWindow, Results, Thresholds } from '../results/types.js';
-import { attributeFailure, createPodIndex } from './attribution.js';
-import { causeOf } from './causes.js';
+import { attributeFailure } from './attribution.js';
+import { causeOf, connectionFailure } from './causes.js';
 import { attributeProxied, clientSideCause, createIngressIndex, frontDoorCause, proxiedCause, proxiedFailure } from './front-door.js';
-import { CONNECTION_KINDS } from './causes.js';
-import { NEAR_EVENT_MS } from './attribution.js';
+import { createPodIndex, NEAR_EVENT_MS } from './pod-time.js';
 import { KIND_NOUN, plural } from './format.js';
 import { buildFindings } from './findings.js';
 import { buildPodTimelines } from './pod-timeline.js';
@@ -23,9 +22,11 @@ import { failureAtMs, findOutageWindows } from './windows.js';
 export { buildPodTimelines } from './pod-timeline.js';
 export type { PodTimeline, PodSpan, PodState } from './pod-timeline.js';
 export { findOutageWindows, failureAtMs } from './windows.js';
-export { attributeFailure, createPodIndex } from './attribution.js';
+export { attributeFailure } from './attribution.js';
+export { createPodIndex } from './pod-time.js';
 export { causeOf, hiddenByRetry } from './causes.js';
-export { buildFindings, FIXES } from './findings.js';
+export { buildFindings } from './findings.js';
+export { FIXES } from './fixes.js';
 export { decideVerdict, errorRate, formatRate } from './verdict.js';
 export { inconclusiveReasons, shortfallText } from './inconclusive.js';
 export { classifyPodEnds, type PodEnd, type PodEndKind } from './termination.js';
@@ -61,7 +62,7 @@ export function analyze(results: Results, thresholds: Thresholds): Analysis {
       a = attributeProxied(f, i, a, verdict.pod, pods, withText);
       const near = a.event !== undefined && Math.abs(failureAtMs(f) - a.event.atMs) <= NEAR_EVENT_MS;
       cause = byPodEnd(verdict.cause, a.pod, ends) ?? (near || a.pod !== undefined ? undefined : 'unrelated-errors');
-    } else if (ingress.proxy !== null && CONNECTION_KINDS.has(f.kind)) {
+    } else if (ingress.proxy !== null && connectionFailure(f)) {
       // Behind the embedded ingress the client's connections end at the proxy: the pod last named on one says
       // nothing. nginx closes them when it reloads; HAProxy closes one to pass on a pod's cut of a reused
       // server connection (http-reuse safe), so that the client may retry.

@@ -3,9 +3,9 @@
 // what the slow-start finding (findings-slow-start.ts) compares.
 import type { FailureKind, Results } from '../results/types.js';
 import { addCompact, createBuckets, type ServiceBuckets } from '../results/service-buckets.js';
-import type { FindingInput } from './findings.js';
+import type { FindingInput } from './finding-kit.js';
 import type { PodTimeline } from './pod-timeline.js';
-import { terminationStartMs } from './attribution.js';
+import { terminationStartMs } from './pod-time.js';
 import { failureAtMs } from './windows.js';
 
 /** SLOW_START_MS is how long after its first answer (once ready) a pod counts as starting. */

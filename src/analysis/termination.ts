@@ -1,7 +1,7 @@
 import type { Results } from '../results/types.js';
-import { sigkilledAtGrace } from './causes.js';
 import { pid1Reaction } from './pid1.js';
 import type { PodTimeline } from './pod-timeline.js';
+import { sigkilledAtGrace } from './pod-time.js';
 
 /** REAL_TIME_MS is how long (about: 10 % less will do) after SIGTERM a pod must have had before "it ignored SIGTERM" can be said. */
 export const REAL_TIME_MS = 2000;

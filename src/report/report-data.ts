@@ -4,7 +4,7 @@ import { failureAtMs } from '../analysis/windows.js';
 import { errorRate } from '../analysis/verdict.js';
 import type { Analysis, FailureKind, FailureRecord, Results } from '../results/types.js';
 import { frontDoorLines } from './front-door-lines.js';
-import { FAILURE_KINDS, OUTCOME_MEANING } from '../results/types.js';
+import { FAILURE_KINDS, OUTCOME_TRAITS } from '../results/types.js';
 
 /** MAX_TABLE_ROWS is how many failures the report's table holds; the rest are counted. */
 export const MAX_TABLE_ROWS = 1000;
@@ -86,7 +86,7 @@ export function buildReportData(r: Results): ReportData {
     analysis: r.analysis ? { ...r.analysis, attributions: [] } : null,
     kinds: FAILURE_KINDS.filter((k) => (r.totals.byKind[k] ?? 0) > 0 || r.failures.some((f) => f.kind === k)).map((kind) => ({
       kind,
-      meaning: OUTCOME_MEANING[kind],
+      meaning: OUTCOME_TRAITS[kind].meaning,
     })),
     table: buildTable(r),
     frontDoor: frontDoorLines(r),

@@ -2,9 +2,9 @@ import { isPodEvent, type ClusterEvent } from '../results/events.js';
 import { failureAtMs } from '../analysis/windows.js';
 import { formatAt, formatDuration, KIND_NOUN } from '../analysis/format.js';
 import { formatRate } from '../analysis/verdict.js';
-import { kindsText } from '../analysis/findings.js';
+import { kindsText } from '../analysis/finding-kit.js';
 import type { Analysis, ConnTotals, FailureRecord, LatencySummary, Results } from '../results/types.js';
-import { FAILURE_KINDS, OUTCOME_MEANING } from '../results/types.js';
+import { FAILURE_KINDS, OUTCOME_TRAITS } from '../results/types.js';
 import { frontDoorLines } from './front-door-lines.js';
 import { createTextStyle, sanitizeForTerminal, wrapText, type TextStyle } from './text-style.js';
 
@@ -45,7 +45,7 @@ export function formatSummary(results: Results, options: SummaryOptions): string
     const n = t.byKind[k];
     if (!n) continue;
     out.push(`${' '.repeat(LABEL)}  ${st.red(k.padEnd(23))}${String(n).padStart(7)}`);
-    out.push(...wrapText(OUTCOME_MEANING[k], width, st.dim(`${' '.repeat(LABEL + 4)}`), ' '.repeat(LABEL + 4)).map(st.dim));
+    out.push(...wrapText(OUTCOME_TRAITS[k].meaning, width, st.dim(`${' '.repeat(LABEL + 4)}`), ' '.repeat(LABEL + 4)).map(st.dim));
   }
   out.push(`${st.bold('latency'.padEnd(LABEL))}${latencyText(t.latency)}  ${st.dim('(from the intended send time)')}`);
   const timeline = failureTimeline(results, options.timelineRows ?? 15, st);

@@ -56,7 +56,7 @@ export interface TrafficBatch {
   closedBefore: number;
 }
 
-/** RequestOutcome is one finished request as the engine sees it (the traffic → recorder seam, DESIGN.md). */
+/** RequestOutcome is one finished request as the engine sees it: all the recorder takes from traffic/ (the seam between them, see ARCHITECTURE.md). */
 export interface RequestOutcome {
   intendedAtMs: number;
   startAtMs: number;

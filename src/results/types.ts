@@ -33,27 +33,75 @@ export type FailureKind = Exclude<OutcomeKind, 'ok'>;
 /** FAILURE_KINDS lists the failure kinds in display order. */
 export const FAILURE_KINDS = OUTCOME_KINDS.filter((k): k is FailureKind => k !== 'ok');
 
-/** OUTCOME_MEANING says in one line what each kind means and where to look. */
-export const OUTCOME_MEANING: Record<OutcomeKind, string> = {
-  ok: 'answered with a 1xx-3xx status',
-  http_5xx:
-    'answered 5xx, by the app or by a proxy in front of it (a 502/503/504 naming no pod is usually the proxy losing its upstream): see who answered, then that pod\'s or proxy\'s logs',
-  http_4xx: 'the app answered 4xx: the request is wrong for this server (path, auth, headers)',
-  refused: 'connection refused: nothing listened at the address (a pod gone or not yet listening)',
-  reset:
-    'connection reset or closed mid-request: a process died or closed the socket under the request',
-  timeout:
-    'no answer in time (connect, headers or body): a stalled or SIGSTOPped process, or a black-holed endpoint',
-  closed_before_response:
-    'the server closed a reused keep-alive connection before answering: an app closing idle connections at shutdown without draining, or a process killed with the connection open',
-  dns: 'the host name did not resolve',
-  other: 'an error rollcheck does not classify: see the error code and message',
+/**
+ * OutcomeLayer is where a request ended:
+ * - `answer`: a server (the app, or a proxy in front of it) answered with a status;
+ * - `transport`: the connection or stream failed under the request or never
+ *   carried it, so nothing answered (what a pod going away does to requests);
+ * - `resolve`: the host name never became an address.
+ */
+export type OutcomeLayer = 'answer' | 'transport' | 'resolve';
+
+/**
+ * OutcomeKindTraits is what one outcome kind is: its meaning and the properties
+ * the analysis, report and dashboard read (never a hand-written list of kinds).
+ * Kinds of other protocols fit the same properties: a stream refused by GOAWAY
+ * is `transport`, not `cut` (never carried); a stream reset by RST_STREAM or a
+ * connection closed with streams open is `transport` and `cut`; a gRPC status
+ * other than 0 is an `answer`.
+ */
+export interface OutcomeKindTraits {
+  /** meaning says in one line what the kind means and where to look. */
+  meaning: string;
+  layer: OutcomeLayer;
+  /**
+   * cut: an open connection (or stream) ended under the request before any
+   * answer. On a reused connection that is what a client that retries idempotent
+   * requests retries, and what a proxy closing its client connections produces.
+   */
+  cut: boolean;
+}
+
+/** OUTCOME_TRAITS is the one table of what each outcome kind means and is; a new kind must state its traits here. */
+export const OUTCOME_TRAITS: Readonly<Record<OutcomeKind, OutcomeKindTraits>> = {
+  ok: { meaning: 'answered with a 1xx-3xx status', layer: 'answer', cut: false },
+  http_5xx: {
+    meaning:
+      'answered 5xx, by the app or by a proxy in front of it (a 502/503/504 naming no pod is usually the proxy losing its upstream): see who answered, then that pod\'s or proxy\'s logs',
+    layer: 'answer',
+    cut: false,
+  },
+  http_4xx: { meaning: 'the app answered 4xx: the request is wrong for this server (path, auth, headers)', layer: 'answer', cut: false },
+  refused: {
+    meaning: 'connection refused: nothing listened at the address (a pod gone or not yet listening)',
+    layer: 'transport',
+    cut: false,
+  },
+  reset: {
+    meaning: 'connection reset or closed mid-request: a process died or closed the socket under the request',
+    layer: 'transport',
+    cut: true,
+  },
+  timeout: {
+    meaning: 'no answer in time (connect, headers or body): a stalled or SIGSTOPped process, or a black-holed endpoint',
+    layer: 'transport',
+    cut: false,
+  },
+  closed_before_response: {
+    meaning:
+      'the server closed a reused keep-alive connection before answering: an app closing idle connections at shutdown without draining, or a process killed with the connection open',
+    layer: 'transport',
+    cut: true,
+  },
+  dns: { meaning: 'the host name did not resolve', layer: 'resolve', cut: false },
+  // An error the client could not classify is taken for the transport's: it is no answer from the server.
+  other: { meaning: 'an error rollcheck does not classify: see the error code and message', layer: 'transport', cut: false },
 };
 
 /** ConnUse says whether a request went out on a new connection or a reused keep-alive one. */
 export type ConnUse = 'new' | 'reused';
 
-/** Population is the client population a request came from (DESIGN.md: both are needed). */
+/** Population is the client population a request came from: reused keep-alive connections and fresh ones fail differently at shutdown, so both are needed. */
 export type Population = 'keepalive' | 'fresh';
 
 /** KindCounts counts outcomes by kind; absent kinds are zero. */

@@ -1,3 +1,6 @@
+// The pod-end findings (sigterm-ignored, grace-too-short, pod-crashed) and what
+// they share (termination-evidence.ts): the mechanism PID 1 shows, and what is
+// not known where PID 1 was not inspected.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../src/analysis/index.js';
