@@ -3,7 +3,9 @@
 // each implementation (HTTP/1.1 lean or undici today) lives behind the
 // registry in `protocols.ts`.
 import type { TargetTrust } from './connect-options.js';
+import type { ProbeResult } from './probe.js';
 import type { InFlightRequest, Settle } from './request.js';
+import type { TrafficSettings } from './settings.js';
 
 /**
  * Slot is one unit of a connection's capacity: one request at a time on it.
@@ -89,4 +91,6 @@ export interface ProtocolClient {
   /** client names the implementation (`lean`, the default, or `undici`, the reference). */
   client: string;
   createPool(options: ProtocolPoolOptions): ProtocolPool;
+  /** probe, an optional ability, is the pre-flight: one request before any traffic says whether anything answers and how fast. */
+  probe?(url: string, settings: TrafficSettings): Promise<ProbeResult>;
 }

@@ -2,6 +2,7 @@
 // built-in ones are registered here, when the module loads, so every thread
 // (the main one, each worker) has them; the engine picks one by
 // `settings.protocol` and `settings.client` and knows nothing else of it.
+import { probeHttp1 } from './http1-probe.js';
 import { createLeanPool } from './lean-pool.js';
 import type { ProtocolClient } from './protocol.js';
 import { createUndiciPool } from './undici-pool.js';
@@ -41,5 +42,5 @@ export function protocolClients(): string[] {
   return [...registry.keys()];
 }
 
-registerProtocol({ protocol: 'http1', client: 'lean', createPool: createLeanPool });
-registerProtocol({ protocol: 'http1', client: 'undici', createPool: createUndiciPool });
+registerProtocol({ protocol: 'http1', client: 'lean', createPool: createLeanPool, probe: probeHttp1 });
+registerProtocol({ protocol: 'http1', client: 'undici', createPool: createUndiciPool, probe: probeHttp1 });
