@@ -3,8 +3,8 @@
 // the protocol seam (protocol.ts, the registry in protocols.ts) the protocol
 // clients: HTTP/1.1 lean (lean-*.ts) and undici (undici-pool.ts). Plus outcome
 // classification, the request mix and front-door options, worker threads and
-// the `rollcheck runner` protocol. Only engine.ts and the registry know which
-// client runs; the rest knows the interface. It emits batches, never prints,
+// the `rollcheck runner` protocol. engine.ts asks the registry for the client
+// the settings name; the rest knows only the interface. It emits batches, never prints,
 // and imports only results/ and the ground floor (it knows nothing of pods
 // beyond the --pod-header value). createTrafficRunner here is its entry.
 import type { Clock } from '../results/clock.js';
