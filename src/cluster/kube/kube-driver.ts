@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import * as k8s from '@kubernetes/client-node';
 import { UsageError } from '../../errors.js';
+import type { WorkloadRef } from '../../results/types.js';
 import type { ClusterDriver, DriverContext, DriverTarget, KillPodRequest, PodKiller, RolloutOutcome, RolloutTrigger, Scaler } from '../driver.js';
 import type { KubeConfigSettings } from './kube-config.js';
 import type { ScopedKubeconfig } from './kube-config.js';
@@ -16,10 +16,13 @@ import { startKubeWatches } from './kube-watches.js';
 import { checkTrigger, startTrigger } from './triggers.js';
 import type { Pid1Inspector } from './pid1-exec.js';
 import { createPid1Inspector } from './pid1-exec.js';
+import { KUBE_TRAITS } from './kube-entry.js';
+import { workloadKind } from './workloads/kinds.js';
 
 /** KubeDriverSettings is everything `rollcheck run` tells the Kubernetes driver. */
 export interface KubeDriverSettings extends KubeConfigSettings {
-  deployment: string;
+  /** workload is what to roll: its kind (WORKLOAD_KINDS) and name (`--deployment NAME` is `{ kind: 'deployment', name }`). */
+  workload: WorkloadRef;
   service?: string;
   /** container names the app container (default: the one serving the Service's targetPort). */
   container?: string;
@@ -43,13 +46,17 @@ export interface KubeDriverSettings extends KubeConfigSettings {
 export type KubeDriver = ClusterDriver & PodKiller & Scaler;
 
 /**
- * createKubeDriver drives a real Deployment: pre-flight checks, then watches of
- * the Deployment, its Pods, the Service's EndpointSlices and pod Events for the
- * whole run, mapped to ClusterEvents; the trigger starts the rollout and
- * waitForRollout decides its end as `kubectl rollout status` does, then also
- * waits for the old pods to be gone. stop() never undoes the rollout.
+ * createKubeDriver drives a real workload through its kind (WorkloadKind):
+ * pre-flight checks, then watches of the workload, its Pods, the Service's
+ * EndpointSlices and pod Events for the whole run, mapped to ClusterEvents;
+ * the trigger starts the rollout and waitForRollout decides its end as
+ * `kubectl rollout status` does for that kind, then also waits for the old
+ * pods to be gone. stop() never undoes the rollout. An unknown kind is a
+ * UsageError here, before anything is contacted.
  */
 export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContext): KubeDriver {
+  const kind = workloadKind(settings.workload);
+  const name = settings.workload.name;
   const nowMs = (): number => ctx.clock.nowMs();
   let appContainer: string | undefined;
   let inspector: Pid1Inspector | null = null;
@@ -63,7 +70,7 @@ export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContex
       if (e.kind === 'pod-ready') inspector?.inspect(e.pod);
     },
   });
-  const rollout = createRolloutTracker({ nowMs, emit: ctx.emit, terminating: () => pods.terminating() });
+  const rollout = createRolloutTracker({ kind, nowMs, emit: ctx.emit, terminating: () => pods.terminating() });
   const endpoints = createEndpointTracker({ nowMs, emit: ctx.emit });
   let api: KubeApi | null = null;
   let watches: ResourceWatch[] = [];
@@ -75,26 +82,27 @@ export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContex
   };
 
   return {
-    mode: 'kube',
+    traits: KUBE_TRAITS,
     async start(): Promise<DriverTarget> {
       const access = loadKubeAccess(settings);
       api = createKubeApi(access, settings.requestTimeoutMs);
-      const pre = await runPreflight(api, settings.deployment, settings.service, settings.container);
+      const pre = await runPreflight(api, { kind, name, service: settings.service, container: settings.container });
       appContainer = pre.appContainer;
       if (settings.inspectPid1) {
         const tuning = typeof settings.inspectPid1 === 'object' ? settings.inspectPid1 : {};
         inspector = createPid1Inspector({ kc: access.kc, namespace: api.namespace, container: () => appContainer, nowMs, emit: ctx.emit, ...tuning });
       }
-      if (settings.trigger) checkTrigger(pre.deployment, settings.trigger);
-      rollout.seen(pre.deployment);
+      if (settings.trigger) checkTrigger(kind, pre.workload, settings.trigger);
+      rollout.seen(pre.workload);
       watches = await startKubeWatches({
         api,
-        deployment: settings.deployment,
+        kind,
+        name,
         podSelector: pre.podSelector,
         service: pre.service,
         pods,
         endpoints,
-        onDeployment: (d) => rollout.seen(d),
+        onWorkload: (w) => rollout.seen(w),
         nowMs,
         emit: ctx.emit,
         backoffMs: settings.watchBackoffMs,
@@ -110,7 +118,7 @@ export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContex
       const scoped = trigger.kind === 'cmd' ? writeScopedKubeconfig(a.access) : null;
       if (scoped) scopedFiles.push(scoped);
       const env = { ...settings.env, ...scoped?.env };
-      const started = await startTrigger(a, rollout.latest() ?? {}, trigger, { env, cwd: settings.cwd ?? '.', logPath });
+      const started = await startTrigger(a, kind, rollout.latest() ?? {}, trigger, { env, cwd: settings.cwd ?? '.', logPath });
       void started.command?.finally(() => scoped?.dispose());
       const revision = started.generation !== null ? `generation ${started.generation}` : 'pending';
       ctx.emit({ kind: 'rollout-started', atMs: nowMs(), revision, trigger: started.description });
@@ -139,11 +147,7 @@ export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContex
     },
 
     async scale(replicas: number): Promise<void> {
-      const a = need();
-      const options = a.options(k8s.PatchStrategy.StrategicMergePatch);
-      await a.call('patch', 'deployments', () =>
-        a.apps.patchNamespacedDeployment({ name: settings.deployment, namespace: a.namespace, body: { spec: { replicas } } }, options),
-      );
+      await kind.scale(need(), name, replicas);
     },
 
     async stop(): Promise<void> {

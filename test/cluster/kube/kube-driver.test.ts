@@ -37,7 +37,7 @@ async function setup(t: { after(fn: () => unknown): void }, o: Partial<FakeContr
   const kubeconfig = server.writeKubeconfig(dir);
   const events: ClusterEvent[] = [];
   const driver = createKubeDriver(
-    { kubeconfig, deployment: 'demo', url: 'http://127.0.0.1:1/', cwd: dir, watchBackoffMs: [50, 100] },
+    { kubeconfig, workload: { kind: 'deployment', name: 'demo' }, url: 'http://127.0.0.1:1/', cwd: dir, watchBackoffMs: [50, 100] },
     { clock: createClock(), emit: (e) => events.push(e) },
   );
   t.after(async () => {
