@@ -17,7 +17,7 @@ import { INSPECT_RBAC } from '../../analysis/index.js';
 import { createRunnerFleet } from '../../run/runner-fleet.js';
 import { readTrafficSettings, trafficParams } from '../../traffic/settings.js';
 import { SPEC_ENV } from '../../traffic/runner-protocol.js';
-import type { ClusterDriver, DriverTarget } from '../../cluster/driver.js';
+import type { ClusterDriver, DriverTarget, RolloutTrigger } from '../../cluster/driver.js';
 import { parseTrigger } from '../../cluster/kube/parse-trigger.js';
 import type { KubeDriverSettings } from '../../cluster/kube/index.js';
 import { prepareDriver } from '../../cluster/registry.js';
@@ -99,20 +99,7 @@ async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
   const thresholds = readThresholds(opts);
   const outPath = typeof opts.out === 'string' ? resolve(io.cwd, opts.out) : defaultOutPath(io.cwd, 'run');
   const deployment = String(opts.deployment);
-  const settings: KubeDriverSettings = {
-    workload: { kind: 'deployment', name: deployment },
-    url,
-    ...(typeof opts.service === 'string' ? { service: opts.service } : {}),
-    ...(typeof opts.container === 'string' ? { container: opts.container } : {}),
-    ...(typeof opts.namespace === 'string' ? { namespace: opts.namespace } : {}),
-    ...(typeof opts.context === 'string' ? { context: opts.context } : {}),
-    ...(typeof opts.kubeconfig === 'string' ? { kubeconfig: opts.kubeconfig } : {}),
-    env: io.env,
-    cwd: io.cwd,
-    logDir: resolve(outPath, '..'),
-    trigger,
-    inspectPid1: readInspectPid1(opts),
-  };
+  const settings = kubeSettings(io, opts, { url, trigger, logDir: resolve(outPath, '..') });
   // Loaded here, not at start-up: the Kubernetes client is large and only `run` (and kube scenarios) need it.
   const createDriver = await prepareDriver('kube', settings, { env: io.env, cwd: io.cwd, logDir: settings.logDir });
   const { createRunnerJob } = runnerFlags.runners > 0 ? await import('../../cluster/kube/runner-job.js') : { createRunnerJob: undefined };
@@ -175,6 +162,24 @@ async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
     );
   }
   return session.exitCode;
+}
+
+// kubeSettings is the driver's settings from the flags: `--deployment NAME` is the workload `deployment/NAME`.
+function kubeSettings(io: Io, opts: Record<string, unknown>, o: { url: string; trigger: RolloutTrigger; logDir: string }): KubeDriverSettings {
+  return {
+    workload: { kind: 'deployment', name: String(opts.deployment) },
+    url: o.url,
+    ...(typeof opts.service === 'string' ? { service: opts.service } : {}),
+    ...(typeof opts.container === 'string' ? { container: opts.container } : {}),
+    ...(typeof opts.namespace === 'string' ? { namespace: opts.namespace } : {}),
+    ...(typeof opts.context === 'string' ? { context: opts.context } : {}),
+    ...(typeof opts.kubeconfig === 'string' ? { kubeconfig: opts.kubeconfig } : {}),
+    env: io.env,
+    cwd: io.cwd,
+    logDir: o.logDir,
+    trigger: o.trigger,
+    inspectPid1: readInspectPid1(opts),
+  };
 }
 
 // announce prints what the pre-flight found (and its warnings) before any traffic is sent.

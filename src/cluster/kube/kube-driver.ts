@@ -8,7 +8,7 @@ import { loadKubeAccess, writeScopedKubeconfig } from './kube-config.js';
 import type { KubeApi } from './kube-api.js';
 import { createKubeApi } from './kube-api.js';
 import { runPreflight } from './preflight.js';
-import { createRolloutTracker } from './rollout-tracker.js';
+import { createRolloutTracker, type RolloutTracker } from './rollout-tracker.js';
 import { createPodTracker } from './pod-tracker.js';
 import { createEndpointTracker } from './endpoint-tracker.js';
 import type { ResourceWatch } from './resource-watch.js';
@@ -18,6 +18,7 @@ import type { Pid1Inspector } from './pid1-exec.js';
 import { createPid1Inspector } from './pid1-exec.js';
 import { KUBE_TRAITS } from './kube-entry.js';
 import { workloadKind } from './workloads/kinds.js';
+import type { WorkloadKind } from './workloads/workload-kind.js';
 
 /** KubeDriverSettings is everything `rollcheck run` tells the Kubernetes driver. */
 export interface KubeDriverSettings extends KubeConfigSettings {
@@ -111,40 +112,13 @@ export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContex
       return { url: settings.url, facts: pre.facts, warnings: pre.warnings };
     },
 
-    async triggerRollout(trigger: RolloutTrigger): Promise<void> {
-      const a = need();
-      const logPath = join(settings.logDir ?? settings.cwd ?? '.', `rollcheck-trigger-${Date.now()}.log`);
-      // A command gets a kubeconfig scoped to the watched context and namespace (helm reads HELM_* too).
-      const scoped = trigger.kind === 'cmd' ? writeScopedKubeconfig(a.access) : null;
-      if (scoped) scopedFiles.push(scoped);
-      const env = { ...settings.env, ...scoped?.env };
-      const started = await startTrigger(a, kind, rollout.latest() ?? {}, trigger, { env, cwd: settings.cwd ?? '.', logPath });
-      void started.command?.finally(() => scoped?.dispose());
-      const revision = started.generation !== null ? `generation ${started.generation}` : 'pending';
-      ctx.emit({ kind: 'rollout-started', atMs: nowMs(), revision, trigger: started.description });
-      if (trigger.kind === 'cmd') ctx.emit({ kind: 'note', atMs: nowMs(), message: `trigger command output: ${logPath}` });
-      started.command?.then((code) => {
-        if (code === 0) return;
-        rollout.fail(`trigger command exited ${code} (output in ${logPath})`);
-      }, () => undefined);
-      rollout.begin(started.generation);
-    },
+    triggerRollout: (trigger: RolloutTrigger): Promise<void> => triggerOn({ api: need(), kind, settings, rollout, ctx, scopedFiles }, trigger),
 
     waitForRollout(timeoutMs: number, signal?: AbortSignal): Promise<RolloutOutcome> {
       return rollout.wait(timeoutMs, signal);
     },
 
-    async killPod(request: KillPodRequest): Promise<string> {
-      const a = need();
-      const alive = pods.alive();
-      const w = request.which;
-      const pick =
-        typeof w === 'object' ? alive.find((p) => p.name === w.name) : w === 'oldest' ? alive[0] : w === 'newest' ? alive[alive.length - 1] : alive[Math.floor(Math.random() * alive.length)];
-      if (!pick) throw new UsageError(`no running pod to kill${typeof w === 'object' ? ` named "${w.name}"` : ''}`);
-      const gracePeriodSeconds = request.signal === 'SIGKILL' ? 0 : request.graceMs !== undefined ? Math.round(request.graceMs / 1000) : undefined;
-      await a.call('delete', 'pods', (o) => a.core.deleteNamespacedPod({ name: pick.name, namespace: a.namespace, gracePeriodSeconds }, o), pick.name);
-      return pick.name;
-    },
+    killPod: (request: KillPodRequest): Promise<string> => deletePod(need(), pods.alive(), request),
 
     async scale(replicas: number): Promise<void> {
       await kind.scale(need(), name, replicas);
@@ -159,4 +133,47 @@ export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContex
       rollout.stop();
     },
   };
+}
+
+// deletePod deletes the pod a kill step names (`kubectl delete pod`, with its grace; SIGKILL is a grace of 0).
+async function deletePod(api: KubeApi, alive: ReadonlyArray<{ name: string }>, request: KillPodRequest): Promise<string> {
+  const w = request.which;
+  const pick =
+    typeof w === 'object' ? alive.find((p) => p.name === w.name) : w === 'oldest' ? alive[0] : w === 'newest' ? alive[alive.length - 1] : alive[Math.floor(Math.random() * alive.length)];
+  if (!pick) throw new UsageError(`no running pod to kill${typeof w === 'object' ? ` named "${w.name}"` : ''}`);
+  const gracePeriodSeconds = request.signal === 'SIGKILL' ? 0 : request.graceMs !== undefined ? Math.round(request.graceMs / 1000) : undefined;
+  await api.call('delete', 'pods', (o) => api.core.deleteNamespacedPod({ name: pick.name, namespace: api.namespace, gracePeriodSeconds }, o), pick.name);
+  return pick.name;
+}
+
+/** TriggerContext is what starting a rollout needs from the driver. */
+interface TriggerContext {
+  api: KubeApi;
+  kind: WorkloadKind;
+  settings: KubeDriverSettings;
+  rollout: RolloutTracker;
+  ctx: DriverContext;
+  /** scopedFiles collects the kubeconfigs made for `cmd=` triggers, removed at stop(). */
+  scopedFiles: ScopedKubeconfig[];
+}
+
+// triggerOn starts the rollout, says so as an event, and has the tracker follow it (a failing `cmd=` fails it).
+async function triggerOn(t: TriggerContext, trigger: RolloutTrigger): Promise<void> {
+  const { api: a, settings, rollout, ctx } = t;
+  const nowMs = (): number => ctx.clock.nowMs();
+  const logPath = join(settings.logDir ?? settings.cwd ?? '.', `rollcheck-trigger-${Date.now()}.log`);
+  // A command gets a kubeconfig scoped to the watched context and namespace (helm reads HELM_* too).
+  const scoped = trigger.kind === 'cmd' ? writeScopedKubeconfig(a.access) : null;
+  if (scoped) t.scopedFiles.push(scoped);
+  const env = { ...settings.env, ...scoped?.env };
+  const started = await startTrigger(a, t.kind, rollout.latest() ?? {}, trigger, { env, cwd: settings.cwd ?? '.', logPath });
+  void started.command?.finally(() => scoped?.dispose());
+  const revision = started.generation !== null ? `generation ${started.generation}` : 'pending';
+  ctx.emit({ kind: 'rollout-started', atMs: nowMs(), revision, trigger: started.description });
+  if (trigger.kind === 'cmd') ctx.emit({ kind: 'note', atMs: nowMs(), message: `trigger command output: ${logPath}` });
+  started.command?.then((code) => {
+    if (code === 0) return;
+    rollout.fail(`trigger command exited ${code} (output in ${logPath})`);
+  }, () => undefined);
+  rollout.begin(started.generation);
 }
