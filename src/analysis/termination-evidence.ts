@@ -42,11 +42,13 @@ type Meta = FindingInput['results']['meta'];
 
 /** kubeRun: a Kubernetes target, by `rollcheck run` or by a scenario's kube target. */
 function kubeRun(m: Meta): boolean {
+  if (m.cluster) return m.cluster.driver === 'kube';
   return m.mode === 'kube' || (m.mode === 'scenario' && (m.params.target as { kind?: string } | undefined)?.kind === 'kube');
 }
 
 /** inspecting: the run asked for PID 1 through pods/exec (--inspect-pid1, or a scenario's `inspect-pid1: true`). */
 function inspecting(m: Meta): boolean {
+  if (m.cluster) return m.cluster.inspectPid1 === true;
   return m.params.inspectPid1 === true || (m.params.target as { inspectPid1?: boolean } | undefined)?.inspectPid1 === true;
 }
 

@@ -1,14 +1,27 @@
 import type { Clock } from '../results/clock.js';
 import type { ClusterEvent } from '../results/events.js';
-import type { RunMode } from '../results/types.js';
+import type { ClusterTarget } from '../results/types.js';
+
+/**
+ * DriverTraits is what the run must know about a driver besides its methods,
+ * each a property rather than a check of the driver's name (absent = false).
+ */
+export interface DriverTraits {
+  /** runnersInCluster: `--runners N` runs its runners next to the pods (a Job), in a network this machine may not reach, so the run cannot probe the URL itself. */
+  runnersInCluster?: boolean;
+  /** userFrontDoor: the URL is a front door the user chose (an Ingress, a load balancer), not one the driver built, so a proxy found there is news worth saying on stderr. */
+  userFrontDoor?: boolean;
+}
 
 /**
  * ClusterDriver is the seam between rollcheck and whatever runs the pods: the
- * embedded runtime (`local/`) or a real cluster (`kube/`). It knows nothing of
- * HTTP traffic; it only starts, triggers, waits, stops, and emits ClusterEvents.
+ * embedded runtime (`local/`) or a real cluster (`kube/`), each registered by
+ * name in `registry.ts`. It knows nothing of HTTP traffic; it only starts,
+ * triggers, waits, stops, and emits ClusterEvents.
  */
 export interface ClusterDriver {
-  readonly mode: Extract<RunMode, 'local' | 'kube'>;
+  /** traits: what the run needs to know about this driver (see DriverTraits). */
+  readonly traits: DriverTraits;
   /** start brings the target to a steady, fully-ready state and returns where traffic goes. */
   start(signal?: AbortSignal): Promise<DriverTarget>;
   /** triggerRollout starts a rolling update; it resolves once the rollout has begun. */
@@ -42,6 +55,8 @@ export interface DriverTarget {
   /** Human-readable facts for the run header and results meta (no credentials, ever). */
   facts: Record<string, string | number | boolean | null>;
   warnings: string[];
+  /** cluster: what the pods run on, for the results' meta.cluster (the registry stamps the driver's name). */
+  cluster?: ClusterTarget;
   /** caPem / caPath: a CA the traffic must trust for `url` (the one an --ingress-tls run made). */
   caPem?: string;
   caPath?: string;

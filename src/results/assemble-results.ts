@@ -50,6 +50,7 @@ export function assembleResults(i: AssembleInput): Results {
       phases: [...record.phases],
       interrupted: i.interrupted,
       stopReason: i.stopReason,
+      ...(record.cluster ? { cluster: { ...record.cluster } } : {}),
       facts: { ...record.facts },
       warnings: [...record.warnings],
       notes: [...record.notes],

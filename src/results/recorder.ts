@@ -47,7 +47,8 @@ export interface Recorder extends LiveView {
   markRecording(atMs: number): void;
   setPhase(phase: Phase, atMs?: number): void;
   phase(): Phase;
-  setTarget(target: string, facts?: RunMeta['facts'], warnings?: string[]): void;
+  /** setTarget records where traffic goes, what the driver found, and what the pods ran on (meta.cluster). */
+  setTarget(target: string, facts?: RunMeta['facts'], warnings?: string[], cluster?: RunMeta['cluster']): void;
   note(message: string): void;
   warn(message: string): void;
   setPodLog(pod: string, path: string): void;
@@ -126,8 +127,9 @@ export function createRecorder(options: RecorderOptions): Recorder {
       touch();
     },
     phase: () => currentPhase(record),
-    setTarget(target, facts, warnings) {
+    setTarget(target, facts, warnings, cluster) {
       record.target = target;
+      if (cluster) record.cluster = cluster;
       if (facts) Object.assign(record.facts, facts);
       if (warnings) record.warnings.push(...warnings);
       touch();

@@ -4,11 +4,12 @@ import type { FailureRecord, Phase, PhaseMark, RunMeta } from './types.js';
 /**
  * RunRecord is what a run accumulates besides its totals: the kept failures,
  * the cluster events, the phase marks and the meta a driver or the session adds
- * on the way (target, facts, warnings, notes, pod logs). Plain data, read by
+ * on the way (target, cluster, facts, warnings, notes, pod logs). Plain data, read by
  * the live snapshot and the results assembly.
  */
 export interface RunRecord {
   target: string;
+  cluster?: RunMeta['cluster'];
   facts: RunMeta['facts'];
   warnings: string[];
   notes: string[];

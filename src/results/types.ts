@@ -257,6 +257,23 @@ export const RUN_MODES = ['load', 'local', 'kube', 'scenario'] as const;
 /** RunMode is what a run's traffic went at: a plain URL, the embedded runtime, a cluster, or a scenario. */
 export type RunMode = (typeof RUN_MODES)[number];
 
+/** WorkloadRef names the workload a run rolled: its kind ('deployment', …) and name. */
+export interface WorkloadRef {
+  kind: string;
+  name: string;
+}
+
+/**
+ * ClusterTarget is what a run's pods ran on: the driver by its registry name
+ * ('local', 'kube', …), the workload it rolled where the driver names one, and
+ * whether PID 1 was read through the driver (kube's --inspect-pid1).
+ */
+export interface ClusterTarget {
+  driver: string;
+  workload?: WorkloadRef;
+  inspectPid1?: boolean;
+}
+
 /** RunMeta describes the run: enough to reproduce it, never a credential. */
 export interface RunMeta {
   tool: { name: 'rollcheck'; version: string };
@@ -278,6 +295,8 @@ export interface RunMeta {
   interrupted: boolean;
   /** stopReason says why the run ended ("completed", "interrupted", "rollout failed: …"). */
   stopReason: string;
+  /** cluster is what the pods ran on, for every run with a driver (absent for `load` and in files written before it). */
+  cluster?: ClusterTarget;
   /** facts the driver found about the target (replicas, grace period, …). */
   facts: Record<string, string | number | boolean | null>;
   warnings: string[];

@@ -190,13 +190,13 @@ async function startTarget(
   if (driver) {
     const target = await driver.start(signal);
     url = target.url;
-    recorder.setTarget(url, target.facts, target.warnings);
+    recorder.setTarget(url, target.facts, target.warnings, target.cluster);
     // An --ingress-tls run's front door is signed by the CA the driver made for the run: trust it.
     if (target.caPem !== undefined) traffic = { ...traffic, tls: { insecure: false, caPem: target.caPem, caPath: target.caPath } };
   }
   if (url === undefined) throw new Error('runSession: neither a url nor a driver was given');
   // Runners in a cluster reach addresses this machine cannot (a ClusterIP): only they can tell.
-  if (o.fleet && o.mode === 'kube') return { url, traffic };
+  if (o.fleet && driver?.traits.runnersInCluster) return { url, traffic };
   const p = await probe(url, traffic);
   if (!p.answered && NOTHING_ANSWERS.has(p.code)) {
     throw new UsageError(`nothing answers at ${url} (${p.code}); start the server or fix the URL`);
@@ -222,7 +222,7 @@ async function startTarget(
     // Behind a proxy a pod's shutdown shows as the proxy's 502/503/504 or not at all (its retries): say so up front.
     const line = `${url} answers through a proxy (${hint}): pod shutdowns show as its 5xx or are hidden by its retries; failures are attributed by the termination windows unless it names the upstream in x-upstream-addr`;
     recorder.note(line);
-    if (o.mode === 'kube') o.io.stderr.write(`${line}\n`);
+    if (driver?.traits.userFrontDoor) o.io.stderr.write(`${line}\n`);
   }
   return { url, traffic };
 }

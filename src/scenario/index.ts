@@ -1,9 +1,10 @@
 // scenario/ owns game-day scenario files: parsing and validating the YAML (errors
 // name the line and the field), the --dry-run plan and its checks, the session
 // plan that runs the steps on the run clock (step-started/step-finished events),
-// and the per-step verdicts. It drives targets only through the ClusterDriver
-// seam and the cluster/ factories; it must not import traffic internals, the
-// dashboard or the report, nor @kubernetes/client-node.
+// and the per-step verdicts. It reaches drivers only through cluster/registry.ts
+// (a target is a registered driver's name and the settings that driver reads)
+// and the ClusterDriver seam; it must not import a driver's folder, traffic
+// internals, the dashboard or the report, nor @kubernetes/client-node.
 export { parseScenario } from './parse-scenario.js';
 export { STEP_KINDS, describeAction, formatMs } from './parse-steps.js';
 export { formatPlan, describeTarget } from './plan-text.js';

@@ -1,4 +1,6 @@
 import type { KillPodRequest, RolloutTrigger } from '../cluster/driver.js';
+import { driverEntry } from '../cluster/registry.js';
+import { formatMs } from '../format-ms.js';
 import type { ScenarioStep, ScenarioTarget, StepAction } from './types.js';
 import type { Field, YamlReader } from './yaml-reader.js';
 
@@ -95,19 +97,10 @@ function parseRollout(r: YamlReader, f: Field, target: ScenarioTarget): StepActi
         image: nonEmpty(r, image),
         ...(container ? { container: r.str(container) } : {}),
       };
-      if (target.kind === 'local' && target.settings.runtime === 'process') {
-        r.fail(
-          image,
-          'an image rollout needs a container target (target.local.runtime: podman or docker) or a kube target',
-        );
-      }
+      refuse(r, image, target, trigger);
     } else if (cmd) {
-      if (target.kind === 'local')
-        r.fail(
-          cmd,
-          'a cmd rollout needs a kube target; on the local runtime use "rollout: restart"',
-        );
       trigger = { kind: 'cmd', command: nonEmpty(r, cmd) };
+      refuse(r, cmd, target, trigger);
     } else {
       trigger = { kind: 'restart' };
     }
@@ -117,6 +110,12 @@ function parseRollout(r: YamlReader, f: Field, target: ScenarioTarget): StepActi
     if (t) timeoutMs = r.durationMs(t);
   }
   return { kind: 'rollout', trigger, wait, timeoutMs };
+}
+
+// refuse fails at `f` when the target's driver cannot roll with `trigger`.
+function refuse(r: YamlReader, f: Field, target: ScenarioTarget, trigger: RolloutTrigger): void {
+  const why = driverEntry(target.driver).refuseTrigger(target.settings, trigger);
+  if (why !== undefined) r.fail(f, why);
 }
 
 const WHICH = ['random', 'oldest', 'newest'] as const;
@@ -197,10 +196,5 @@ export function describeAction(a: StepAction): string {
   }
 }
 
-/** formatMs writes a duration the way a scenario file would ("10s", "1.5s", "250ms", "2m"). */
-export function formatMs(ms: number): string {
-  if (ms === 0) return '0s';
-  if (ms < 1000) return `${ms}ms`;
-  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
-  return `${+(ms / 1000).toFixed(3)}s`;
-}
+// formatMs writes a duration the way a scenario file would ("10s", "1.5s", "250ms", "2m").
+export { formatMs };

@@ -1,4 +1,4 @@
-import { describeApp } from '../cluster/local/settings.js';
+import { driverEntry } from '../cluster/registry.js';
 import type { Thresholds } from '../results/types.js';
 import { formatMs } from './parse-steps.js';
 import type { Scenario, ScenarioTarget } from './types.js';
@@ -48,29 +48,9 @@ function extra(a: Scenario['steps'][number]['action']): string {
   return '';
 }
 
-/** describeTarget is one line about what the scenario runs against. */
+/** describeTarget is one line about what the scenario runs against, in its driver's words. */
 export function describeTarget(target: ScenarioTarget): string {
-  if (target.kind === 'kube') {
-    const where = [
-      target.context ? `context ${target.context}` : '',
-      target.namespace ? `namespace ${target.namespace}` : '',
-    ]
-      .filter(Boolean)
-      .join(', ');
-    return `kube deployment/${target.deployment}${target.service ? ` (service ${target.service})` : ''}${where ? `, ${where}` : ''}; traffic to ${target.url}`;
-  }
-  const s = target.settings;
-  const app =
-    s.runtime === 'process'
-      ? describeApp(s)
-      : `image ${s.container?.image ?? '?'}${s.container?.imageNew ? ` → ${s.container.imageNew}` : ''}, port ${s.container?.port ?? 8080}`;
-  const preStop =
-    s.preStop.kind === 'none'
-      ? 'none'
-      : s.preStop.kind === 'sleep'
-        ? `sleep ${formatMs(s.preStop.ms)}`
-        : `exec "${s.preStop.command}"`;
-  return `local runtime ${s.runtime}, ${app}, ${s.replicas} replicas, grace ${formatMs(s.graceMs)}, preStop ${preStop}, endpoint delay ${formatMs(s.endpointDelayMs)}`;
+  return driverEntry(target.driver).describe(target.settings);
 }
 
 function describeThresholds(th: Thresholds): string {

@@ -1,22 +1,16 @@
 import type { KillPodRequest, RolloutTrigger } from '../cluster/driver.js';
-import type { LocalRuntimeSettings } from '../cluster/local/settings.js';
 import type { Thresholds } from '../results/types.js';
 import type { TrafficSettings } from '../traffic/settings.js';
 
-/** ScenarioTarget is what a scenario runs against: the embedded runtime, or a real Deployment. */
-export type ScenarioTarget =
-  | { kind: 'local'; settings: LocalRuntimeSettings }
-  | {
-      kind: 'kube';
-      deployment: string;
-      url: string;
-      service?: string;
-      namespace?: string;
-      context?: string;
-      kubeconfig?: string;
-      /** inspectPid1 reads each ready pod's PID 1 through pods/exec (as `run --inspect-pid1`; needs manifests/rbac-inspect.yaml). */
-      inspectPid1?: boolean;
-    };
+/**
+ * ScenarioTarget is what a scenario runs against: a driver of the registry by
+ * name (the key under `target:`) and the settings that driver read from the
+ * file, which only the driver's registry entry looks into.
+ */
+export interface ScenarioTarget {
+  driver: string;
+  settings: unknown;
+}
 
 /** StepAction is what one step does. */
 export type StepAction =

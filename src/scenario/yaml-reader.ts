@@ -1,6 +1,6 @@
 import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Node, Pair } from 'yaml';
-import { UsageError } from '../errors.js';
+import { isUsageError, UsageError } from '../errors.js';
 import { parseDurationMs } from '../parse.js';
 
 /**
@@ -136,4 +136,21 @@ function describe(node: Node | null | undefined): string {
   if (isSeq(node)) return 'a list';
   if (isScalar(node)) return `"${String(node.value)}"`;
   return 'something else';
+}
+
+/** mapKeys lists the keys of a mapping field (a map of free keys: env, headers). */
+export function mapKeys(r: YamlReader, f: Field): string[] {
+  const node = f.node as { items?: Array<{ key?: { value?: unknown } }> } | null;
+  if (!r.isMap(f)) r.map(f, []);
+  return (node?.items ?? []).map((p) => String(p.key?.value ?? ''));
+}
+
+/** guard turns a flag parser's UsageError into one that names the file, line and field. */
+export function guard<T>(r: YamlReader, f: Field, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (!isUsageError(e)) throw e;
+    return r.fail(f, e.message.replace(/^-{0,2}[\w-]+: /, ''));
+  }
 }

@@ -18,7 +18,7 @@ function serverDriver(calls: string[], port?: number): (ctx: DriverContext) => C
   return (ctx): ClusterDriver => {
     let server: TestServer | undefined;
     return {
-      mode: 'local',
+      traits: {},
       async start(): Promise<DriverTarget> {
         calls.push('start');
         if (port !== undefined)

@@ -50,6 +50,8 @@ cooldown: 300ms
   assert.equal(code, 0, io.err());
   const results = loadResults(out);
   assert.equal(results.meta.mode, 'scenario');
+  // What the scenario ran against is typed in meta, not only in the params.
+  assert.deepEqual(results.meta.cluster, { driver: 'kube', workload: { kind: 'deployment', name: 'demo' } });
   const finished = results.events.filter((e) => e.kind === 'step-finished') as Array<{
     step: string;
     ok: boolean;

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseScenario } from '../../src/scenario/index.js';
 import { isUsageError } from '../../src/errors.js';
+import type { LocalRuntimeSettings } from '../../src/cluster/local/index.js';
 
 const BASE = `name: t
 target:
@@ -44,9 +45,8 @@ cooldown: 1s
 test('a full scenario parses into settings, traffic, thresholds and steps', () => {
   const s = parseScenario('s.yaml', BASE, '/tmp');
   assert.equal(s.name, 't');
-  assert.equal(s.target.kind, 'local');
-  if (s.target.kind !== 'local') return;
-  const st = s.target.settings;
+  assert.equal(s.target.driver, 'local');
+  const st = s.target.settings as LocalRuntimeSettings;
   assert.deepEqual(st.app, { kind: 'demo', entrypoint: 'shell' });
   assert.equal(st.replicas, 2);
   assert.equal(st.graceMs, 3000);
@@ -106,7 +106,7 @@ test('the front-door traffic flags as scenario keys: mix, body file, in-flight c
 
 test('a kube target may ask for PID 1 through pods/exec (inspect-pid1), as run --inspect-pid1', () => {
   const s = parseScenario('k.yaml', 'target:\n  kube: {deployment: web, url: "http://10.0.0.5:30080/", inspect-pid1: true}\nsteps: [{rollout: restart}]\n', '/tmp');
-  assert.deepEqual(s.target, { kind: 'kube', deployment: 'web', url: 'http://10.0.0.5:30080/', inspectPid1: true });
+  assert.deepEqual(s.target, { driver: 'kube', settings: { workload: { kind: 'deployment', name: 'web' }, url: 'http://10.0.0.5:30080/', inspectPid1: true } });
   assert.throws(() => parseScenario('k.yaml', 'target:\n  kube: {deployment: web, url: "http://x/", inspect-pid1: maybe}\nsteps: [{wait: 1s}]\n', '/tmp'), /k\.yaml:2: target\.kube\.inspect-pid1/);
 });
 
@@ -122,11 +122,8 @@ steps:
     '/tmp',
   );
   assert.deepEqual(s.target, {
-    kind: 'kube',
-    deployment: 'web',
-    url: 'http://10.0.0.5:30080/',
-    namespace: 'shop',
-    context: 'staging',
+    driver: 'kube',
+    settings: { workload: { kind: 'deployment', name: 'web' }, url: 'http://10.0.0.5:30080/', namespace: 'shop', context: 'staging' },
   });
   assert.deepEqual(s.steps[0]?.action, {
     kind: 'rollout',

@@ -18,7 +18,8 @@ import { addIngressOptions, readIngressSettings } from '../ingress-flags.js';
 import { frontDoorLine } from '../demo-front-door.js';
 import type { IngressSettings } from '../../cluster/local/ingress.js';
 import { readTrafficSettings, trafficParams, type TrafficSettings } from '../../traffic/settings.js';
-import { createLocalDriver, localRuntimeParams } from '../../cluster/local/index.js';
+import { localRuntimeParams } from '../../cluster/local/index.js';
+import { prepareDriver } from '../../cluster/registry.js';
 import type { Results, Thresholds } from '../../results/types.js';
 import { formatCompareTable, renderCompareReport } from '../../report/index.js';
 import { createTextStyle, wrapText } from '../../report/text-style.js';
@@ -185,13 +186,14 @@ async function runVariant(io: Io, opts: Record<string, unknown>, plan: DemoPlan,
   );
   if (plan.ingress) settings.ingress = plan.ingress;
   const times = { baselineMs: plan.baselineMs, cooldownMs: plan.cooldownMs, rolloutTimeoutMs: 120_000 };
+  const createDriver = await prepareDriver('local', settings, { env: io.env, cwd: io.cwd });
   const session = await runSession({
     io,
     command: 'demo',
     mode: 'local',
     params: { variant: v.name, ...localRuntimeParams(settings), ...times, ...trafficParams(plan.traffic), thresholds: plan.thresholds, out: outPath },
     traffic: plan.traffic,
-    driver: (dctx) => createLocalDriver(settings, dctx, { env: io.env, cwd: io.cwd }),
+    driver: createDriver,
     plan: async (control) => (await rolloutPlan(control, { kind: 'restart' }, times)).reason,
     outPath,
     thresholds: plan.thresholds,

@@ -15,8 +15,9 @@ import { addRunnerOptions, readRunnerFlags } from '../runner-flags.js';
 import { createRunnerFleet } from '../../run/runner-fleet.js';
 import { createLocalRunners } from '../../run/local-runners.js';
 import { readTrafficSettings, trafficParams } from '../../traffic/settings.js';
-import type { ClusterDriver, DriverContext } from '../../cluster/driver.js';
-import { createLocalDriver, describeApp, localRuntimeParams, type LocalRuntimeSettings } from '../../cluster/local/index.js';
+import type { ClusterDriver } from '../../cluster/driver.js';
+import { describeApp, localRuntimeParams, type LocalRuntimeSettings } from '../../cluster/local/index.js';
+import { prepareDriver } from '../../cluster/registry.js';
 
 const HELP = `
 Runs a Deployment of real pods on this machine, no cluster needed: each pod is a
@@ -67,6 +68,7 @@ async function runLocal(io: Io, opts: Record<string, unknown>): Promise<number> 
   const settings = { ...readLocalRuntimeSettings(opts, podLogDir(outPath)), ...(ingress ? { ingress } : {}) };
   const { runners } = readRunnerFlags(opts);
   const maxRunMs = times.baselineMs + times.rolloutTimeoutMs + times.cooldownMs + 60_000;
+  const createDriver = await prepareDriver('local', settings, { env: io.env, cwd: io.cwd });
   const session = await runSession({
     io,
     command: 'local',
@@ -76,7 +78,7 @@ async function runLocal(io: Io, opts: Record<string, unknown>): Promise<number> 
     ...(runners > 0
       ? { fleet: (f) => createRunnerFleet({ ...f, count: runners, launcher: createLocalRunners({ env: io.env }), maxRunMs }) }
       : {}),
-    driver: (dctx) => announced(io, settings, dctx),
+    driver: (dctx) => announced(io, settings, createDriver(dctx)),
     plan: async (control) => (await rolloutPlan(control, { kind: 'restart' }, times)).reason,
     outPath,
     thresholds,
@@ -86,16 +88,15 @@ async function runLocal(io: Io, opts: Record<string, unknown>): Promise<number> 
 }
 
 // announced wraps the local driver so that the run header says what started, before traffic.
-function announced(io: Io, settings: LocalRuntimeSettings, dctx: DriverContext): ClusterDriver {
-  const driver = createLocalDriver(settings, dctx, { env: io.env, cwd: io.cwd });
-  return {
-    ...driver,
-    async start(signal) {
-      const target = await driver.start(signal);
-      io.stderr.write(
-        `started ${settings.replicas} pods (${describeApp(settings)}, ${driver.servicePort === null ? '' : `Service on 127.0.0.1:${driver.servicePort}`}${settings.ingress ? `, ${settings.ingress.kind} ingress at ${target.url}` : ''}); pod logs in ${driver.logDir}\n`,
-      );
-      return target;
-    },
+function announced(io: Io, settings: LocalRuntimeSettings, driver: ClusterDriver): ClusterDriver {
+  const start = driver.start.bind(driver);
+  driver.start = async (signal) => {
+    const target = await start(signal);
+    const { servicePort, logDir } = target.facts;
+    io.stderr.write(
+      `started ${settings.replicas} pods (${describeApp(settings)}, Service on 127.0.0.1:${String(servicePort)}${settings.ingress ? `, ${settings.ingress.kind} ingress at ${target.url}` : ''}); pod logs in ${String(logDir)}\n`,
+    );
+    return target;
   };
+  return driver;
 }

@@ -17,9 +17,10 @@ import { INSPECT_RBAC } from '../../analysis/index.js';
 import { createRunnerFleet } from '../../run/runner-fleet.js';
 import { readTrafficSettings, trafficParams } from '../../traffic/settings.js';
 import { SPEC_ENV } from '../../traffic/runner-protocol.js';
-import type { ClusterDriver, DriverContext, DriverTarget } from '../../cluster/driver.js';
+import type { ClusterDriver, DriverTarget, RolloutTrigger } from '../../cluster/driver.js';
 import { parseTrigger } from '../../cluster/kube/parse-trigger.js';
 import type { KubeDriverSettings } from '../../cluster/kube/index.js';
+import { prepareDriver } from '../../cluster/registry.js';
 
 const HELP = `
 Sends steady traffic at --url, triggers a rolling update of the Deployment and
@@ -92,28 +93,16 @@ export function registerRun(program: Command, ctx: CommandContext): void {
 async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
   const url = parseUrl(String(opts.url), '--url').toString();
   const trigger = parseTrigger(String(opts.trigger ?? 'restart'));
-  // Loaded here, not at start-up: the Kubernetes client is large and only `run` (and kube scenarios) need it.
-  const { createKubeDriver, createRunnerJob } = await import('../../cluster/kube/index.js');
   const runnerFlags = readRunnerFlags(opts);
   const { baselineMs, cooldownMs, rolloutTimeoutMs } = readRolloutPhases(opts);
   const traffic = readTrafficSettings(opts, io.cwd);
   const thresholds = readThresholds(opts);
   const outPath = typeof opts.out === 'string' ? resolve(io.cwd, opts.out) : defaultOutPath(io.cwd, 'run');
   const deployment = String(opts.deployment);
-  const settings: KubeDriverSettings = {
-    deployment,
-    url,
-    ...(typeof opts.service === 'string' ? { service: opts.service } : {}),
-    ...(typeof opts.container === 'string' ? { container: opts.container } : {}),
-    ...(typeof opts.namespace === 'string' ? { namespace: opts.namespace } : {}),
-    ...(typeof opts.context === 'string' ? { context: opts.context } : {}),
-    ...(typeof opts.kubeconfig === 'string' ? { kubeconfig: opts.kubeconfig } : {}),
-    env: io.env,
-    cwd: io.cwd,
-    logDir: resolve(outPath, '..'),
-    trigger,
-    inspectPid1: readInspectPid1(opts),
-  };
+  const settings = kubeSettings(io, opts, { url, trigger, logDir: resolve(outPath, '..') });
+  // Loaded here, not at start-up: the Kubernetes client is large and only `run` (and kube scenarios) need it.
+  const createDriver = await prepareDriver('kube', settings, { env: io.env, cwd: io.cwd, logDir: settings.logDir });
+  const { createRunnerJob } = runnerFlags.runners > 0 ? await import('../../cluster/kube/runner-job.js') : { createRunnerJob: undefined };
   if (runnerFlags.runners === 0) warnIfLoopback(io, url);
   const maxRunMs = baselineMs + rolloutTimeoutMs + cooldownMs + 60_000;
   const runId = `${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
@@ -143,7 +132,7 @@ async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
       out: outPath,
     },
     traffic,
-    ...(runnerFlags.runners > 0
+    ...(createRunnerJob
       ? {
           fleet: (f) =>
             createRunnerFleet({
@@ -155,7 +144,7 @@ async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
         }
       : {}),
     driver: (dctx) =>
-      announce(io, createKubeDriver(settings, dctx), dctx, (target) => {
+      announce(io, createDriver(dctx), settings, (target) => {
         namespace = String(target.facts.namespace ?? namespace);
       }),
     plan: async (control) => {
@@ -175,16 +164,35 @@ async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
   return session.exitCode;
 }
 
-// announce prints what the pre-flight found (and its warnings) before any traffic is sent.
-function announce(io: Io, driver: ClusterDriver, _ctx: DriverContext, seen: (t: DriverTarget) => void): ClusterDriver {
+// kubeSettings is the driver's settings from the flags: `--deployment NAME` is the workload `deployment/NAME`.
+function kubeSettings(io: Io, opts: Record<string, unknown>, o: { url: string; trigger: RolloutTrigger; logDir: string }): KubeDriverSettings {
   return {
-    mode: driver.mode,
+    workload: { kind: 'deployment', name: String(opts.deployment) },
+    url: o.url,
+    ...(typeof opts.service === 'string' ? { service: opts.service } : {}),
+    ...(typeof opts.container === 'string' ? { container: opts.container } : {}),
+    ...(typeof opts.namespace === 'string' ? { namespace: opts.namespace } : {}),
+    ...(typeof opts.context === 'string' ? { context: opts.context } : {}),
+    ...(typeof opts.kubeconfig === 'string' ? { kubeconfig: opts.kubeconfig } : {}),
+    env: io.env,
+    cwd: io.cwd,
+    logDir: o.logDir,
+    trigger: o.trigger,
+    inspectPid1: readInspectPid1(opts),
+  };
+}
+
+// announce prints what the pre-flight found (and its warnings) before any traffic is sent.
+function announce(io: Io, driver: ClusterDriver, settings: KubeDriverSettings, seen: (t: DriverTarget) => void): ClusterDriver {
+  const { kind, name } = settings.workload;
+  return {
+    traits: driver.traits,
     async start(signal) {
       const target = await driver.start(signal);
       seen(target);
       const f = target.facts;
       io.stderr.write(
-        `found deployment ${f.deployment} in ${f.namespace} (context ${f.context}): ${f.replicas} replicas, ${f.strategy} maxSurge ${f.maxSurge} maxUnavailable ${f.maxUnavailable}, ` +
+        `found ${kind} ${name} in ${f.namespace} (context ${f.context}): ${f.replicas} replicas, ${f.strategy} maxSurge ${f.maxSurge} maxUnavailable ${f.maxUnavailable}, ` +
           `grace ${f.terminationGracePeriodSeconds}s, preStop ${f.preStop}, readiness ${f.readinessProbe}; service ${f.service} with ${f.readyEndpoints} ready endpoints\n`,
       );
       for (const w of target.warnings) io.stderr.write(`warning: ${w}\n`);

@@ -18,6 +18,7 @@ import {
   stepVerdicts,
 } from '../../scenario/index.js';
 import type { Scenario } from '../../scenario/index.js';
+import { driverEntry } from '../../cluster/registry.js';
 
 const HELP = `
 A scenario file scripts a game day: a target, steady traffic, thresholds, and
@@ -114,12 +115,13 @@ export async function runScenario(
   dashboard: boolean,
 ): Promise<number> {
   io.stdout.write(`${formatPlan(scenario)}\n\n`);
+  const target = driverEntry(scenario.target.driver);
   // Pod logs go next to the results, as with `rollcheck local`.
-  if (scenario.target.kind === 'local') scenario.target.settings.logDir ??= podLogDir(outPath);
   const driver = await createScenarioDriver(scenario, {
     env: io.env,
     cwd: dirname(path),
     logDir: dirname(outPath),
+    podLogDir: podLogDir(outPath),
   });
   const session = await runSession({
     io,
@@ -128,7 +130,7 @@ export async function runScenario(
     params: {
       file: scenario.file,
       name: scenario.name,
-      target: paramsOfTarget(scenario),
+      target: { driver: target.name, ...target.params(scenario.target.settings) },
       steps: scenario.steps.map((s) => ({
         label: s.label,
         line: s.line,
@@ -159,18 +161,10 @@ export async function runScenario(
   const outcome = session.results.scenario;
   const pass = outcome?.pass ?? false;
   if (outcome) io.stdout.write(`${formatStepVerdicts(outcome)}\n`);
-  if (session.exitCode === ExitCode.interrupted && scenario.target.kind === 'kube') {
-    io.stderr.write(
-      `rollcheck: interrupted: a rollout, kill or scale already sent to the cluster was NOT undone (kubectl rollout status deployment/${scenario.target.deployment})\n`,
-    );
+  const leftBehind = target.afterInterrupt?.(scenario.target.settings);
+  if (session.exitCode === ExitCode.interrupted && leftBehind !== undefined) {
+    io.stderr.write(`rollcheck: interrupted: a rollout, kill or scale already sent to the cluster was NOT undone (${leftBehind})\n`);
   }
   if (session.exitCode !== ExitCode.pass) return session.exitCode;
   return pass ? ExitCode.pass : ExitCode.verdictFailed;
-}
-
-/** paramsOfTarget is the target for results meta, with pod environment values left out (they may hold secrets). */
-function paramsOfTarget(s: Scenario): unknown {
-  if (s.target.kind === 'kube') return s.target;
-  const { env, ...settings } = s.target.settings;
-  return { kind: 'local', settings: { ...settings, envKeys: Object.keys(env) } };
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import * as k8s from '@kubernetes/client-node';
 import { UsageError } from '../../errors.js';
+import type { WorkloadRef } from '../../results/types.js';
 import type { ClusterDriver, DriverContext, DriverTarget, KillPodRequest, PodKiller, RolloutOutcome, RolloutTrigger, Scaler } from '../driver.js';
 import type { KubeConfigSettings } from './kube-config.js';
 import type { ScopedKubeconfig } from './kube-config.js';
@@ -8,7 +8,7 @@ import { loadKubeAccess, writeScopedKubeconfig } from './kube-config.js';
 import type { KubeApi } from './kube-api.js';
 import { createKubeApi } from './kube-api.js';
 import { runPreflight } from './preflight.js';
-import { createRolloutTracker } from './rollout-tracker.js';
+import { createRolloutTracker, type RolloutTracker } from './rollout-tracker.js';
 import { createPodTracker } from './pod-tracker.js';
 import { createEndpointTracker } from './endpoint-tracker.js';
 import type { ResourceWatch } from './resource-watch.js';
@@ -16,10 +16,14 @@ import { startKubeWatches } from './kube-watches.js';
 import { checkTrigger, startTrigger } from './triggers.js';
 import type { Pid1Inspector } from './pid1-exec.js';
 import { createPid1Inspector } from './pid1-exec.js';
+import { KUBE_TRAITS } from './kube-entry.js';
+import { workloadKind } from './workloads/kinds.js';
+import type { WorkloadKind } from './workloads/workload-kind.js';
 
 /** KubeDriverSettings is everything `rollcheck run` tells the Kubernetes driver. */
 export interface KubeDriverSettings extends KubeConfigSettings {
-  deployment: string;
+  /** workload is what to roll: its kind (WORKLOAD_KINDS) and name (`--deployment NAME` is `{ kind: 'deployment', name }`). */
+  workload: WorkloadRef;
   service?: string;
   /** container names the app container (default: the one serving the Service's targetPort). */
   container?: string;
@@ -43,13 +47,17 @@ export interface KubeDriverSettings extends KubeConfigSettings {
 export type KubeDriver = ClusterDriver & PodKiller & Scaler;
 
 /**
- * createKubeDriver drives a real Deployment: pre-flight checks, then watches of
- * the Deployment, its Pods, the Service's EndpointSlices and pod Events for the
- * whole run, mapped to ClusterEvents; the trigger starts the rollout and
- * waitForRollout decides its end as `kubectl rollout status` does, then also
- * waits for the old pods to be gone. stop() never undoes the rollout.
+ * createKubeDriver drives a real workload through its kind (WorkloadKind):
+ * pre-flight checks, then watches of the workload, its Pods, the Service's
+ * EndpointSlices and pod Events for the whole run, mapped to ClusterEvents;
+ * the trigger starts the rollout and waitForRollout decides its end as
+ * `kubectl rollout status` does for that kind, then also waits for the old
+ * pods to be gone. stop() never undoes the rollout. An unknown kind is a
+ * UsageError here, before anything is contacted.
  */
 export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContext): KubeDriver {
+  const kind = workloadKind(settings.workload);
+  const name = settings.workload.name;
   const nowMs = (): number => ctx.clock.nowMs();
   let appContainer: string | undefined;
   let inspector: Pid1Inspector | null = null;
@@ -63,7 +71,7 @@ export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContex
       if (e.kind === 'pod-ready') inspector?.inspect(e.pod);
     },
   });
-  const rollout = createRolloutTracker({ nowMs, emit: ctx.emit, terminating: () => pods.terminating() });
+  const rollout = createRolloutTracker({ kind, nowMs, emit: ctx.emit, terminating: () => pods.terminating() });
   const endpoints = createEndpointTracker({ nowMs, emit: ctx.emit });
   let api: KubeApi | null = null;
   let watches: ResourceWatch[] = [];
@@ -75,26 +83,27 @@ export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContex
   };
 
   return {
-    mode: 'kube',
+    traits: KUBE_TRAITS,
     async start(): Promise<DriverTarget> {
       const access = loadKubeAccess(settings);
       api = createKubeApi(access, settings.requestTimeoutMs);
-      const pre = await runPreflight(api, settings.deployment, settings.service, settings.container);
+      const pre = await runPreflight(api, { kind, name, service: settings.service, container: settings.container });
       appContainer = pre.appContainer;
       if (settings.inspectPid1) {
         const tuning = typeof settings.inspectPid1 === 'object' ? settings.inspectPid1 : {};
         inspector = createPid1Inspector({ kc: access.kc, namespace: api.namespace, container: () => appContainer, nowMs, emit: ctx.emit, ...tuning });
       }
-      if (settings.trigger) checkTrigger(pre.deployment, settings.trigger);
-      rollout.seen(pre.deployment);
+      if (settings.trigger) checkTrigger(kind, pre.workload, settings.trigger);
+      rollout.seen(pre.workload);
       watches = await startKubeWatches({
         api,
-        deployment: settings.deployment,
+        kind,
+        name,
         podSelector: pre.podSelector,
         service: pre.service,
         pods,
         endpoints,
-        onDeployment: (d) => rollout.seen(d),
+        onWorkload: (w) => rollout.seen(w),
         nowMs,
         emit: ctx.emit,
         backoffMs: settings.watchBackoffMs,
@@ -103,47 +112,16 @@ export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContex
       return { url: settings.url, facts: pre.facts, warnings: pre.warnings };
     },
 
-    async triggerRollout(trigger: RolloutTrigger): Promise<void> {
-      const a = need();
-      const logPath = join(settings.logDir ?? settings.cwd ?? '.', `rollcheck-trigger-${Date.now()}.log`);
-      // A command gets a kubeconfig scoped to the watched context and namespace (helm reads HELM_* too).
-      const scoped = trigger.kind === 'cmd' ? writeScopedKubeconfig(a.access) : null;
-      if (scoped) scopedFiles.push(scoped);
-      const env = { ...settings.env, ...scoped?.env };
-      const started = await startTrigger(a, rollout.latest() ?? {}, trigger, { env, cwd: settings.cwd ?? '.', logPath });
-      void started.command?.finally(() => scoped?.dispose());
-      const revision = started.generation !== null ? `generation ${started.generation}` : 'pending';
-      ctx.emit({ kind: 'rollout-started', atMs: nowMs(), revision, trigger: started.description });
-      if (trigger.kind === 'cmd') ctx.emit({ kind: 'note', atMs: nowMs(), message: `trigger command output: ${logPath}` });
-      started.command?.then((code) => {
-        if (code === 0) return;
-        rollout.fail(`trigger command exited ${code} (output in ${logPath})`);
-      }, () => undefined);
-      rollout.begin(started.generation);
-    },
+    triggerRollout: (trigger: RolloutTrigger): Promise<void> => triggerOn({ api: need(), kind, settings, rollout, ctx, scopedFiles }, trigger),
 
     waitForRollout(timeoutMs: number, signal?: AbortSignal): Promise<RolloutOutcome> {
       return rollout.wait(timeoutMs, signal);
     },
 
-    async killPod(request: KillPodRequest): Promise<string> {
-      const a = need();
-      const alive = pods.alive();
-      const w = request.which;
-      const pick =
-        typeof w === 'object' ? alive.find((p) => p.name === w.name) : w === 'oldest' ? alive[0] : w === 'newest' ? alive[alive.length - 1] : alive[Math.floor(Math.random() * alive.length)];
-      if (!pick) throw new UsageError(`no running pod to kill${typeof w === 'object' ? ` named "${w.name}"` : ''}`);
-      const gracePeriodSeconds = request.signal === 'SIGKILL' ? 0 : request.graceMs !== undefined ? Math.round(request.graceMs / 1000) : undefined;
-      await a.call('delete', 'pods', (o) => a.core.deleteNamespacedPod({ name: pick.name, namespace: a.namespace, gracePeriodSeconds }, o), pick.name);
-      return pick.name;
-    },
+    killPod: (request: KillPodRequest): Promise<string> => deletePod(need(), pods.alive(), request),
 
     async scale(replicas: number): Promise<void> {
-      const a = need();
-      const options = a.options(k8s.PatchStrategy.StrategicMergePatch);
-      await a.call('patch', 'deployments', () =>
-        a.apps.patchNamespacedDeployment({ name: settings.deployment, namespace: a.namespace, body: { spec: { replicas } } }, options),
-      );
+      await kind.scale(need(), name, replicas);
     },
 
     async stop(): Promise<void> {
@@ -155,4 +133,47 @@ export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContex
       rollout.stop();
     },
   };
+}
+
+// deletePod deletes the pod a kill step names (`kubectl delete pod`, with its grace; SIGKILL is a grace of 0).
+async function deletePod(api: KubeApi, alive: ReadonlyArray<{ name: string }>, request: KillPodRequest): Promise<string> {
+  const w = request.which;
+  const pick =
+    typeof w === 'object' ? alive.find((p) => p.name === w.name) : w === 'oldest' ? alive[0] : w === 'newest' ? alive[alive.length - 1] : alive[Math.floor(Math.random() * alive.length)];
+  if (!pick) throw new UsageError(`no running pod to kill${typeof w === 'object' ? ` named "${w.name}"` : ''}`);
+  const gracePeriodSeconds = request.signal === 'SIGKILL' ? 0 : request.graceMs !== undefined ? Math.round(request.graceMs / 1000) : undefined;
+  await api.call('delete', 'pods', (o) => api.core.deleteNamespacedPod({ name: pick.name, namespace: api.namespace, gracePeriodSeconds }, o), pick.name);
+  return pick.name;
+}
+
+/** TriggerContext is what starting a rollout needs from the driver. */
+interface TriggerContext {
+  api: KubeApi;
+  kind: WorkloadKind;
+  settings: KubeDriverSettings;
+  rollout: RolloutTracker;
+  ctx: DriverContext;
+  /** scopedFiles collects the kubeconfigs made for `cmd=` triggers, removed at stop(). */
+  scopedFiles: ScopedKubeconfig[];
+}
+
+// triggerOn starts the rollout, says so as an event, and has the tracker follow it (a failing `cmd=` fails it).
+async function triggerOn(t: TriggerContext, trigger: RolloutTrigger): Promise<void> {
+  const { api: a, settings, rollout, ctx } = t;
+  const nowMs = (): number => ctx.clock.nowMs();
+  const logPath = join(settings.logDir ?? settings.cwd ?? '.', `rollcheck-trigger-${Date.now()}.log`);
+  // A command gets a kubeconfig scoped to the watched context and namespace (helm reads HELM_* too).
+  const scoped = trigger.kind === 'cmd' ? writeScopedKubeconfig(a.access) : null;
+  if (scoped) t.scopedFiles.push(scoped);
+  const env = { ...settings.env, ...scoped?.env };
+  const started = await startTrigger(a, t.kind, rollout.latest() ?? {}, trigger, { env, cwd: settings.cwd ?? '.', logPath });
+  void started.command?.finally(() => scoped?.dispose());
+  const revision = started.generation !== null ? `generation ${started.generation}` : 'pending';
+  ctx.emit({ kind: 'rollout-started', atMs: nowMs(), revision, trigger: started.description });
+  if (trigger.kind === 'cmd') ctx.emit({ kind: 'note', atMs: nowMs(), message: `trigger command output: ${logPath}` });
+  started.command?.then((code) => {
+    if (code === 0) return;
+    rollout.fail(`trigger command exited ${code} (output in ${logPath})`);
+  }, () => undefined);
+  rollout.begin(started.generation);
 }

@@ -5,19 +5,21 @@ import type { ResourceWatch, WatchedObject } from './resource-watch.js';
 import { createResourceWatch, WatchStartError } from './resource-watch.js';
 import type { PodTracker } from './pod-tracker.js';
 import type { EndpointTracker, EndpointSliceLike } from './endpoint-tracker.js';
-import type { DeploymentLike } from './rollout-status.js';
+import type { WorkloadKind, WorkloadLike } from './workloads/workload-kind.js';
 import type { PodLike } from './pod-shape.js';
 import { isoTime } from './pod-shape.js';
 
 /** KubeWatchesOptions wires the four watches of a run to their trackers. */
 export interface KubeWatchesOptions {
   api: KubeApi;
-  deployment: string;
+  /** The workload (its kind and name) whose object is watched for the rollout's progress. */
+  kind: WorkloadKind;
+  name: string;
   podSelector: string;
   service: string;
   pods: PodTracker;
   endpoints: EndpointTracker;
-  onDeployment(d: DeploymentLike): void;
+  onWorkload(w: WorkloadLike): void;
   nowMs(): number;
   emit(e: ClusterEvent): void;
   backoffMs?: number[];
@@ -35,7 +37,7 @@ interface EventLike extends WatchedObject {
 }
 
 /**
- * startKubeWatches lists and watches the Deployment, its Pods, the Service's
+ * startKubeWatches lists and watches the workload, its Pods, the Service's
  * EndpointSlices and pod Events for the whole run. It throws a one-line
  * UsageError if any first list or watch is refused; later breaks only emit
  * watch-lost / watch-resumed.
@@ -51,14 +53,14 @@ export async function startKubeWatches(o: KubeWatchesOptions): Promise<ResourceW
     return { items: r.items as T[], resourceVersion: r.metadata?.resourceVersion ?? '' };
   };
 
-  const fieldSelector = `metadata.name=${o.deployment}`;
-  const deployments = createResourceWatch<DeploymentLike>({
-    ...common('deployments'),
-    path: `/apis/apps/v1/namespaces/${ns}/deployments`,
-    query: { fieldSelector },
-    list: () => listOf(api.apps.listNamespacedDeployment({ namespace: ns, fieldSelector }, api.options())),
-    onSync: (items) => items.forEach((d) => o.onDeployment(d)),
-    onEvent: (type, d) => type !== 'DELETED' && o.onDeployment(d),
+  const { kind } = o;
+  const workload = createResourceWatch<WorkloadLike>({
+    ...common(kind.resource),
+    path: kind.collectionPath(api),
+    query: { fieldSelector: `metadata.name=${o.name}` },
+    list: () => kind.list(api, o.name),
+    onSync: (items) => items.forEach((w) => o.onWorkload(w)),
+    onEvent: (type, w) => type !== 'DELETED' && o.onWorkload(w),
   });
   const pods = createResourceWatch<PodLike>({
     ...common('pods'),
@@ -104,7 +106,7 @@ export async function startKubeWatches(o: KubeWatchesOptions): Promise<ResourceW
   });
 
   const all: Array<[ResourceWatch, string]> = [
-    [deployments, 'deployments'],
+    [workload, kind.resource],
     [pods, 'pods'],
     [slices, 'endpointslices'],
     [events, 'events'],

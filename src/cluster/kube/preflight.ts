@@ -1,16 +1,15 @@
 import { UsageError } from '../../errors.js';
 import type { KubeApi } from './kube-api.js';
 import { statusCodeOf, explainKubeError } from './api-errors.js';
-import type { DeploymentLike } from './rollout-status.js';
-import { rolloutState } from './rollout-status.js';
-import type { ContainerLike } from './pod-shape.js';
-import { appContainerOf, describeHandler } from './pod-shape.js';
+import { appContainerOf } from './pod-shape.js';
 import type { EndpointSliceLike } from './endpoint-tracker.js';
+import type { WorkloadKind, WorkloadLike } from './workloads/workload-kind.js';
+import { templateOf } from './workloads/pod-template.js';
 
 /** Preflight is what rollcheck found before sending traffic. */
 export interface Preflight {
-  deployment: DeploymentLike;
-  /** The Deployment's pod selector as a label selector string. */
+  workload: WorkloadLike;
+  /** The workload's pod selector as a label selector string. */
   podSelector: string;
   service: string;
   /** appContainer is the container that serves the Service's targetPort (or the one named with --container). */
@@ -20,28 +19,33 @@ export interface Preflight {
   warnings: string[];
 }
 
+/** PreflightTarget names what to check: the workload (its kind and name), and optionally its Service and app container. */
+export interface PreflightTarget {
+  kind: WorkloadKind;
+  name: string;
+  service?: string;
+  container?: string;
+}
+
 /**
- * runPreflight checks that the Deployment exists and is fully rolled out, finds
- * its Service (by name, else by selector) and that Service's ready endpoints,
- * and collects the facts and warnings printed before the run.
+ * runPreflight finds the workload and lets its kind check that it is settled
+ * (e.g. a Deployment fully rolled out), finds its Service (by name, else by
+ * selector) and that Service's ready endpoints, and collects the facts and
+ * warnings printed before the run.
  */
-export async function runPreflight(api: KubeApi, deploymentName: string, serviceName?: string, containerName?: string): Promise<Preflight> {
+export async function runPreflight(api: KubeApi, t: PreflightTarget): Promise<Preflight> {
   const ns = api.namespace;
-  const deployment = (await readDeployment(api, deploymentName)) as DeploymentLike;
-  const state = rolloutState(deployment);
-  if (state.state !== 'complete') {
-    throw new UsageError(
-      `deployment "${deploymentName}" is not fully rolled out (${state.message}); wait for \`kubectl rollout status -n ${ns} deployment/${deploymentName}\`, then retry`,
-    );
-  }
-  const labels = deployment.spec?.selector?.matchLabels ?? {};
+  const { kind, name } = t;
+  const workload = await kind.find(api, name);
+  kind.preflight(workload, ns);
+  const labels = workload.spec?.selector?.matchLabels ?? {};
   if (Object.keys(labels).length === 0) {
-    throw new UsageError(`deployment "${deploymentName}" has no matchLabels selector; rollcheck needs one to find its pods`);
+    throw new UsageError(`${kind.kind} "${name}" has no matchLabels selector; rollcheck needs one to find its pods`);
   }
   const podSelector = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
-  const templateLabels = deployment.spec?.template?.metadata?.labels ?? {};
-  const service = serviceName ?? (await findService(api, deploymentName, templateLabels));
-  if (serviceName) await readService(api, serviceName);
+  const templateLabels = workload.spec?.template?.metadata?.labels ?? {};
+  const service = t.service ?? (await findService(api, `${kind.kind} "${name}"`, templateLabels));
+  if (t.service) await readService(api, t.service);
   const slices = (
     await api.call('list', 'endpointslices', (o) =>
       api.disc.listNamespacedEndpointSlice({ namespace: ns, labelSelector: `kubernetes.io/service-name=${service}` }, o),
@@ -54,14 +58,14 @@ export async function runPreflight(api: KubeApi, deploymentName: string, service
       `service "${service}" has no ready endpoints in namespace "${ns}"; check that its selector matches ready pods (kubectl get endpointslices -n ${ns} -l kubernetes.io/service-name=${service})`,
     );
   }
-  const containers = (deployment.spec?.template?.spec as { containers?: ContainerLike[] } | undefined)?.containers;
-  const app = appContainerOf(containers, await serviceTargetPort(api, service), containerName);
-  if (containerName && !app) {
-    throw new UsageError(`--container: deployment "${deploymentName}" has no container "${containerName}" (its containers: ${(containers ?? []).map((c) => c.name).join(', ')})`);
+  const containers = templateOf(workload).containers;
+  const app = appContainerOf(containers, await serviceTargetPort(api, service), t.container);
+  if (t.container && !app) {
+    throw new UsageError(`--container: ${kind.kind} "${name}" has no container "${t.container}" (its containers: ${(containers ?? []).map((c) => c.name).join(', ')})`);
   }
-  const { facts, warnings } = describeDeployment(deployment, app?.name);
+  const { facts, warnings } = kind.describe(workload, app?.name);
   return {
-    deployment,
+    workload,
     podSelector,
     service,
     appContainer: app?.name,
@@ -70,26 +74,13 @@ export async function runPreflight(api: KubeApi, deploymentName: string, service
       namespace: ns,
       context: api.access.context,
       apiServer: api.access.server,
-      deployment: deploymentName,
+      [kind.kind]: name,
       service,
       readyEndpoints: ready.size,
       ...facts,
     },
     warnings,
   };
-}
-
-async function readDeployment(api: KubeApi, name: string): Promise<unknown> {
-  try {
-    return await api.apps.readNamespacedDeployment({ name, namespace: api.namespace }, api.options());
-  } catch (e) {
-    if (statusCodeOf(e) !== 404) throw explainKubeError(e, call(api, 'get', 'deployments', name));
-  }
-  const list = await api.call('list', 'deployments', (o) => api.apps.listNamespacedDeployment({ namespace: api.namespace }, o));
-  const names = list.items.map((d) => d.metadata?.name ?? '').filter(Boolean);
-  throw new UsageError(
-    `deployment "${name}" not found in namespace "${api.namespace}"; deployments there: ${names.join(', ') || '(none)'} (pick one with --deployment, or -n NAMESPACE)`,
-  );
 }
 
 async function readService(api: KubeApi, name: string): Promise<void> {
@@ -121,7 +112,7 @@ async function serviceNames(api: KubeApi): Promise<string[]> {
   return list.items.map((s) => s.metadata?.name ?? '').filter(Boolean);
 }
 
-async function findService(api: KubeApi, deployment: string, podLabels: Record<string, string>): Promise<string> {
+async function findService(api: KubeApi, owner: string, podLabels: Record<string, string>): Promise<string> {
   const list = await api.call('list', 'services', (o) => api.core.listNamespacedService({ namespace: api.namespace }, o));
   const matches = list.items
     .filter((s) => {
@@ -133,7 +124,7 @@ async function findService(api: KubeApi, deployment: string, podLabels: Record<s
   if (matches.length === 0) {
     const names = list.items.map((s) => s.metadata?.name ?? '').filter(Boolean);
     throw new UsageError(
-      `no service in namespace "${api.namespace}" selects the pods of deployment "${deployment}" (services there: ${names.join(', ') || 'none'}); pass --service NAME`,
+      `no service in namespace "${api.namespace}" selects the pods of ${owner} (services there: ${names.join(', ') || 'none'}); pass --service NAME`,
     );
   }
   return matches[0] as string;
@@ -141,38 +132,4 @@ async function findService(api: KubeApi, deployment: string, podLabels: Record<s
 
 function call(api: KubeApi, verb: string, resource: string, name?: string) {
   return { verb, resource, name, namespace: api.namespace, server: api.access.server };
-}
-
-/** describeDeployment collects the facts that decide whether a rollout can drop requests, and warnings. */
-export function describeDeployment(d: DeploymentLike, appName?: string): { facts: Record<string, string | number | boolean | null>; warnings: string[] } {
-  const spec = (d.spec?.template?.spec ?? {}) as { terminationGracePeriodSeconds?: number; containers?: ContainerLike[] };
-  const main = spec.containers?.find((c) => c.name === appName) ?? spec.containers?.[0];
-  const strategy = d.spec?.strategy?.type ?? 'RollingUpdate';
-  const preStop = describeHandler(main?.lifecycle?.preStop);
-  const probe = main?.readinessProbe;
-  const readiness = describeHandler(probe);
-  const warnings: string[] = [];
-  if (!preStop) {
-    warnings.push(
-      `container "${main?.name ?? '?'}" has no preStop hook: the pod may get SIGTERM before every node stops routing to it; add a preStop sleep of a few seconds`,
-    );
-  }
-  if (!readiness) {
-    warnings.push(`container "${main?.name ?? '?'}" has no readiness probe: new pods get traffic before the app listens; add one`);
-  }
-  if (strategy === 'Recreate') warnings.push('strategy is Recreate: every pod stops before new ones start, so an outage is expected');
-  return {
-    facts: {
-      replicas: d.spec?.replicas ?? 1,
-      strategy,
-      maxSurge: String(d.spec?.strategy?.rollingUpdate?.maxSurge ?? (strategy === 'RollingUpdate' ? '25%' : '')),
-      maxUnavailable: String(d.spec?.strategy?.rollingUpdate?.maxUnavailable ?? (strategy === 'RollingUpdate' ? '25%' : '')),
-      terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds ?? 30,
-      containers: (spec.containers ?? []).map((c) => c.name).join(', '),
-      appContainer: main?.name ?? null,
-      preStop: preStop ?? 'none',
-      readinessProbe: readiness ? `${readiness}${probe?.periodSeconds ? ` every ${probe.periodSeconds}s` : ''}` : 'none',
-    },
-    warnings,
-  };
 }

@@ -1,41 +1,42 @@
 import type { RolloutOutcome } from '../driver.js';
 import type { ClusterEvent } from '../../results/events.js';
-import type { DeploymentLike } from './rollout-status.js';
-import { rolloutCounts, rolloutState } from './rollout-status.js';
+import type { WorkloadKind, WorkloadLike } from './workloads/workload-kind.js';
 
 // How long past the longest grace period to wait for terminating pods to disappear.
 const SETTLE_SLACK_MS = 10_000;
 
-/** RolloutTrackerOptions: the clock, the sink, and how many pods are still terminating. */
+/** RolloutTrackerOptions: the workload's kind, the clock, the sink, and how many pods are still terminating. */
 export interface RolloutTrackerOptions {
+  kind: WorkloadKind;
   nowMs(): number;
   emit(e: ClusterEvent): void;
   terminating(): { count: number; maxGraceMs: number };
 }
 
-/** RolloutTracker follows one rollout from the Deployment's status to its outcome. */
+/** RolloutTracker follows one rollout from the workload's status to its outcome. */
 export interface RolloutTracker {
-  /** seen is every Deployment object the watch delivers. */
-  seen(d: DeploymentLike): void;
+  /** seen is every workload object the watch delivers. */
+  seen(w: WorkloadLike): void;
   /** begin marks the trigger; `generation` is what the PATCH produced (null: wait for any newer spec). */
   begin(generation: number | null): void;
   /** podGone re-checks whether the old pods are all gone. */
   podGone(): void;
   fail(reason: string): void;
   wait(timeoutMs: number, signal?: AbortSignal): Promise<RolloutOutcome>;
-  latest(): DeploymentLike | null;
+  latest(): WorkloadLike | null;
   stop(): void;
 }
 
 /**
  * createRolloutTracker decides the rollout's end as `kubectl rollout status`
- * does, emits rollout-progress/complete/failed, and then keeps the outcome
+ * does for the workload's kind, emits rollout-progress/complete/failed, and then keeps the outcome
  * back until the old pods are gone (bounded by their grace period): kubectl
  * calls a rollout complete while old pods are still terminating, and that is
  * exactly when requests die.
  */
 export function createRolloutTracker(o: RolloutTrackerOptions): RolloutTracker {
-  let latest: DeploymentLike | null = null;
+  const { kind } = o;
+  let latest: WorkloadLike | null = null;
   let baseGeneration = 0;
   let waitGeneration: number | null = null;
   let triggered = false;
@@ -61,10 +62,9 @@ export function createRolloutTracker(o: RolloutTrackerOptions): RolloutTracker {
     if (!triggered || outcome || settleTimer || !latest) return;
     const generation = latest.metadata?.generation ?? 0;
     if (waitGeneration !== null ? generation < waitGeneration : generation <= baseGeneration) return;
-    const state = rolloutState(latest);
+    const state = kind.state(latest);
     if (state.state === 'complete') {
-      const revision = latest.metadata?.annotations?.['deployment.kubernetes.io/revision'] ?? `generation ${generation}`;
-      o.emit({ kind: 'rollout-complete', atMs: o.nowMs(), revision });
+      o.emit({ kind: 'rollout-complete', atMs: o.nowMs(), revision: kind.revision(latest) });
       settleTimer = setTimeout(complete, o.terminating().maxGraceMs + SETTLE_SLACK_MS);
       settleIfDone();
     } else if (state.state === 'failed') {
@@ -77,14 +77,14 @@ export function createRolloutTracker(o: RolloutTrackerOptions): RolloutTracker {
     seen(d) {
       if (!latest) baseGeneration = d.metadata?.generation ?? 0;
       latest = d;
-      const counts = rolloutCounts(d);
+      const counts = kind.progress(d);
       const key = JSON.stringify(counts);
       if (triggered && !outcome && key !== lastCounts) o.emit({ kind: 'rollout-progress', atMs: o.nowMs(), ...counts });
       lastCounts = key;
       evaluate();
     },
     begin(generation) {
-      // A scenario may roll the same Deployment again: each begin() tracks a new rollout from here.
+      // A scenario may roll the same workload again: each begin() tracks a new rollout from here.
       if (settleTimer) clearTimeout(settleTimer);
       settleTimer = null;
       outcome = null;
@@ -113,7 +113,7 @@ export function createRolloutTracker(o: RolloutTrackerOptions): RolloutTracker {
         const timer = setTimeout(() => {
           // kubectl already said complete; only the old pods were slow to go.
           if (settleTimer) return complete();
-          const state = latest ? rolloutState(latest).message : 'no deployment status seen';
+          const state = latest ? kind.state(latest).message : `no ${kind.kind} status seen`;
           const reason = `rollout did not complete within ${Math.round(timeoutMs / 1000)}s (${state})`;
           o.emit({ kind: 'rollout-failed', atMs: o.nowMs(), reason });
           finish({ status: 'timeout', atMs: o.nowMs(), reason });

@@ -1,12 +1,9 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import * as k8s from '@kubernetes/client-node';
-import { UsageError } from '../../errors.js';
 import type { RolloutTrigger } from '../driver.js';
 import type { KubeApi } from './kube-api.js';
-import type { DeploymentLike } from './rollout-status.js';
-import type { ContainerLike } from './pod-shape.js';
+import type { WorkloadKind, WorkloadLike } from './workloads/workload-kind.js';
 
 /** TriggerStarted is what a started trigger gives back: the generation to wait for, or a running command. */
 export interface TriggerStarted {
@@ -24,30 +21,21 @@ export interface TriggerOptions {
 }
 
 /**
- * startTrigger starts the rollout: `restart` and `image` PATCH the Deployment
- * (strategic merge, as kubectl does), `cmd` runs a shell command with its output
+ * startTrigger starts the rollout: `restart` and `image` are the workload
+ * kind's (a PATCH as kubectl does), `cmd` runs a shell command with its output
  * in a log file, `none` does nothing and waits for someone else's rollout.
  */
 export async function startTrigger(
   api: KubeApi,
-  deployment: DeploymentLike,
+  kind: WorkloadKind,
+  workload: WorkloadLike,
   trigger: RolloutTrigger,
   options: TriggerOptions,
 ): Promise<TriggerStarted> {
-  const name = deployment.metadata?.name ?? '';
-  checkTrigger(deployment, trigger);
   switch (trigger.kind) {
-    case 'restart': {
-      const body = { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': new Date().toISOString() } } } } };
-      const patched = await patch(api, name, body);
-      return { generation: patched.metadata?.generation ?? null, description: 'restart (kubectl.kubernetes.io/restartedAt)' };
-    }
-    case 'image': {
-      const container = imageContainer(deployment, trigger);
-      const body = { spec: { template: { spec: { containers: [{ name: container, image: trigger.image }] } } } };
-      const patched = await patch(api, name, body);
-      return { generation: patched.metadata?.generation ?? null, description: `image ${container}=${trigger.image}` };
-    }
+    case 'restart':
+    case 'image':
+      return kind.trigger(api, workload, trigger);
     case 'cmd':
       return { generation: null, command: runCommand(trigger.command, options), description: `command: ${trigger.command}` };
     case 'none':
@@ -55,35 +43,9 @@ export async function startTrigger(
   }
 }
 
-/** checkTrigger refuses, before any traffic, a trigger that cannot roll this Deployment. */
-export function checkTrigger(deployment: DeploymentLike, trigger: RolloutTrigger): void {
-  const name = deployment.metadata?.name ?? '';
-  if ((trigger.kind === 'restart' || trigger.kind === 'image') && deployment.spec?.paused) {
-    throw new UsageError(`deployment "${name}" is paused, so it would not roll; run \`kubectl rollout resume deployment/${name}\` first`);
-  }
-  if (trigger.kind === 'image') imageContainer(deployment, trigger);
-}
-
-function imageContainer(deployment: DeploymentLike, trigger: { container?: string }): string {
-  const containers = ((deployment.spec?.template?.spec ?? {}) as { containers?: ContainerLike[] }).containers ?? [];
-  const names = containers.map((c) => c.name ?? '');
-  const container = trigger.container ?? (names.length === 1 ? names[0] : undefined);
-  if (!container || !names.includes(container)) {
-    throw new UsageError(
-      `--trigger image=CONTAINER=IMAGE: name one of the containers of deployment "${deployment.metadata?.name ?? ''}": ${names.join(', ')}`,
-    );
-  }
-  return container;
-}
-
-async function patch(api: KubeApi, name: string, body: object): Promise<DeploymentLike> {
-  const options = api.options(k8s.PatchStrategy.StrategicMergePatch);
-  return (await api.call(
-    'patch',
-    'deployments',
-    () => api.apps.patchNamespacedDeployment({ name, namespace: api.namespace, body, fieldManager: 'rollcheck' }, options),
-    name,
-  )) as DeploymentLike;
+/** checkTrigger refuses, before any traffic, a trigger that cannot roll this workload. */
+export function checkTrigger(kind: WorkloadKind, workload: WorkloadLike, trigger: RolloutTrigger): void {
+  if (trigger.kind === 'restart' || trigger.kind === 'image') kind.checkTrigger(workload, trigger);
 }
 
 function runCommand(command: string, options: TriggerOptions): Promise<number> {

@@ -4,6 +4,7 @@
 // implements the ClusterDriver seam and emits ClusterEvents; it must not import
 // traffic/, analysis/, report/, dashboard/ or kube/, and of results/ only the
 // clock and the event vocabulary.
+export { localEntry, LOCAL_TRAITS } from './local-entry.js';
 export { createLocalDriver, type LocalDriver, type LocalDriverExtras } from './local-driver.js';
 export { createPodRuntime, demoDir, type PodRuntimeFactoryOptions } from './create-pod-runtime.js';
 export type { PodExit, PodHandle, PodRuntime, PodRuntimeKind, PodSignal, PodSpec, PreStopResult } from './pod-runtime.js';

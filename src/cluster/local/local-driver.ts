@@ -5,6 +5,7 @@ import { UsageError } from '../../errors.js';
 import type { ClusterDriver, DriverContext, DriverTarget, KillPodRequest, PodKiller, RolloutOutcome, Scaler } from '../driver.js';
 import { createPodRuntime } from './create-pod-runtime.js';
 import { describeApp } from './settings.js';
+import { LOCAL_TRAITS } from './local-entry.js';
 import { createEndpointPropagator, type EndpointPropagator } from './endpoints.js';
 import type { LocalPod } from './local-pod.js';
 import { createLoopbackPool } from './loopback-pool.js';
@@ -183,7 +184,7 @@ export function createLocalDriver(settings: LocalRuntimeSettings, ctx: DriverCon
   }
 
   return {
-    mode: 'local',
+    traits: LOCAL_TRAITS,
     start,
     async triggerRollout(trigger) {
       const c = requireController('triggerRollout');

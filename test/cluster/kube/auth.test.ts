@@ -32,7 +32,7 @@ async function world(t: { after(fn: () => unknown): void }) {
   const driver = (user: KubeconfigUser) => {
     const events: ClusterEvent[] = [];
     const d = createKubeDriver(
-      { kubeconfig: server.writeKubeconfig(dir, { user }), deployment: 'demo', url: 'http://127.0.0.1:1/', cwd: dir, env: { PATH: process.env.PATH }, watchBackoffMs: [50, 100] },
+      { kubeconfig: server.writeKubeconfig(dir, { user }), workload: { kind: 'deployment', name: 'demo' }, url: 'http://127.0.0.1:1/', cwd: dir, env: { PATH: process.env.PATH }, watchBackoffMs: [50, 100] },
       { clock: createClock(), emit: (e) => events.push(e) },
     );
     drivers.push(d);

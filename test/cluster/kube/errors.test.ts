@@ -115,7 +115,7 @@ test('an API server that accepts but never answers times out as unreachable', as
   });
   const kubeconfig = join(dir, 'kubeconfig');
   writeFileSync(kubeconfig, kubeconfigText(`https://127.0.0.1:${(silent.address() as AddressInfo).port}`, '', TOKEN, 'default', 'test'));
-  const driver = createKubeDriver({ kubeconfig, deployment: 'demo', url: 'http://127.0.0.1:9/', requestTimeoutMs: 300 }, { clock: createClock(), emit: () => undefined });
+  const driver = createKubeDriver({ kubeconfig, workload: { kind: 'deployment', name: 'demo' }, url: 'http://127.0.0.1:9/', requestTimeoutMs: 300 }, { clock: createClock(), emit: () => undefined });
   await assert.rejects(driver.start(), (e: Error) => e.name === 'UsageError' && /cannot reach the API server at https:\/\/127\.0\.0\.1:\d+/.test(e.message) && !e.message.includes(TOKEN));
   await driver.stop();
 });

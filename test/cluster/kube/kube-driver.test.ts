@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKubeDriver } from '../../../src/cluster/kube/index.js';
 import type { ClusterEvent } from '../../../src/results/events.js';
+import { isUsageError } from '../../../src/errors.js';
 import { createClock } from '../../../src/results/clock.js';
 import { startKubeApiServer } from '../../kube-api-server/server.js';
 import type { KubeApiServer } from '../../kube-api-server/server.js';
@@ -37,7 +38,7 @@ async function setup(t: { after(fn: () => unknown): void }, o: Partial<FakeContr
   const kubeconfig = server.writeKubeconfig(dir);
   const events: ClusterEvent[] = [];
   const driver = createKubeDriver(
-    { kubeconfig, deployment: 'demo', url: 'http://127.0.0.1:1/', cwd: dir, watchBackoffMs: [50, 100] },
+    { kubeconfig, workload: { kind: 'deployment', name: 'demo' }, url: 'http://127.0.0.1:1/', cwd: dir, watchBackoffMs: [50, 100] },
     { clock: createClock(), emit: (e) => events.push(e) },
   );
   t.after(async () => {
@@ -218,4 +219,11 @@ test('PodKiller deletes a pod through the API (grace from the request); Scaler p
   await driver.scale(5);
   assert.deepEqual(server.patches.at(-1)?.body, { spec: { replicas: 5 } });
   assert.equal((server.store.get('deployments', 'demo') as unknown as { spec: { replicas: number } }).spec.replicas, 5);
+});
+
+test('a workload kind the driver does not know is one line naming those it does, before anything is contacted', () => {
+  assert.throws(
+    () => createKubeDriver({ workload: { kind: 'cronjob', name: 'nightly' }, url: 'http://127.0.0.1:1/' }, { clock: createClock(), emit: () => undefined }),
+    (e: unknown) => isUsageError(e) && e.message === '"cronjob/nightly": rollcheck cannot roll a cronjob; roll one of: deployment',
+  );
 });

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { createKubeDriver } from '../../../src/cluster/kube/index.js';
-import { describeDeployment } from '../../../src/cluster/kube/preflight.js';
-import type { DeploymentLike } from '../../../src/cluster/kube/rollout-status.js';
+import { describeDeployment } from '../../../src/cluster/kube/workloads/deployment.js';
+import type { DeploymentLike } from '../../../src/cluster/kube/workloads/deployment-status.js';
 import { createClock } from '../../../src/results/clock.js';
 import { startKubeApiServer } from '../../kube-api-server/server.js';
 import { createKubeStore } from '../../kube-api-server/store.js';
@@ -42,7 +42,7 @@ test('manifests/rbac.yaml grants every request a run makes', async (t) => {
   controller.seed();
   const server = await startKubeApiServer({ store, onPatch: () => void controller.rollout() });
   const dir = mkdtempSync(join(tmpdir(), 'rollcheck-rbac-'));
-  const driver = createKubeDriver({ kubeconfig: server.writeKubeconfig(dir), deployment: 'demo', url: 'http://127.0.0.1:1/' }, { clock: createClock(), emit: () => undefined });
+  const driver = createKubeDriver({ kubeconfig: server.writeKubeconfig(dir), workload: { kind: 'deployment', name: 'demo' }, url: 'http://127.0.0.1:1/' }, { clock: createClock(), emit: () => undefined });
   await rollOnce(t, driver, 20_000, async () => {
     controller.stop();
     await server.close();
@@ -63,7 +63,7 @@ test('manifests/rbac.yaml + rbac-inspect.yaml grant every request an --inspect-p
   const dir = mkdtempSync(join(tmpdir(), 'rollcheck-rbac-inspect-'));
   const events: ClusterEvent[] = [];
   const driver = createKubeDriver(
-    { kubeconfig: cluster.server.writeKubeconfig(dir), deployment: 'demo', url: cluster.proxyUrl, inspectPid1: true },
+    { kubeconfig: cluster.server.writeKubeconfig(dir), workload: { kind: 'deployment', name: 'demo' }, url: cluster.proxyUrl, inspectPid1: true },
     { clock: createClock(), emit: (e) => events.push(e) },
   );
   await rollOnce(t, driver, 60_000, async () => {

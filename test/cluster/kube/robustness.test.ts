@@ -24,7 +24,7 @@ async function setup(t: { after(fn: () => unknown): void }, server: KubeApiServe
   const dir = mkdtempSync(join(tmpdir(), 'rollcheck-kube-robust-'));
   const events: ClusterEvent[] = [];
   const d = createKubeDriver(
-    { kubeconfig: api.writeKubeconfig(dir, kubeconfig), deployment: 'demo', url: 'http://127.0.0.1:1/', cwd: dir, watchBackoffMs: [50, 100], ...driver },
+    { kubeconfig: api.writeKubeconfig(dir, kubeconfig), workload: { kind: 'deployment', name: 'demo' }, url: 'http://127.0.0.1:1/', cwd: dir, watchBackoffMs: [50, 100], ...driver },
     { clock: createClock(), emit: (e) => events.push(e) },
   );
   t.after(async () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rolloutState } from '../../../src/cluster/kube/rollout-status.js';
-import type { DeploymentLike } from '../../../src/cluster/kube/rollout-status.js';
+import { rolloutState } from '../../../src/cluster/kube/workloads/deployment-status.js';
+import type { DeploymentLike } from '../../../src/cluster/kube/workloads/deployment-status.js';
 import { parseTrigger } from '../../../src/cluster/kube/parse-trigger.js';
 import { sleepMsOf, signalOfExit, describeHandler } from '../../../src/cluster/kube/pod-shape.js';
 

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRolloutTracker } from '../../../src/cluster/kube/rollout-tracker.js';
-import type { DeploymentLike } from '../../../src/cluster/kube/rollout-status.js';
+import type { DeploymentLike } from '../../../src/cluster/kube/workloads/deployment-status.js';
 import type { ClusterEvent } from '../../../src/results/events.js';
+import { deploymentKind } from '../../../src/cluster/kube/workloads/deployment.js';
 
 function deployment(generation: number, done: boolean): DeploymentLike {
   const updated = done ? 2 : 1;
@@ -24,6 +25,7 @@ test('a second rollout in the same run is tracked anew, not answered with the fi
   let now = 0;
   const events: ClusterEvent[] = [];
   const tracker = createRolloutTracker({
+    kind: deploymentKind,
     nowMs: () => now,
     emit: (e) => events.push(e),
     terminating: () => ({ count: 0, maxGraceMs: 0 }),

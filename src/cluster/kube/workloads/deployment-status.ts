@@ -1,8 +1,8 @@
-import type { RolloutCounts } from '../../results/events.js';
+import type { RolloutCounts } from '../../../results/events.js';
+import type { RolloutState, WorkloadLike } from './workload-kind.js';
 
 /** DeploymentLike is the part of a Deployment that rollout status reads (typed or raw JSON). */
-export interface DeploymentLike {
-  metadata?: { name?: string; generation?: number; resourceVersion?: string; annotations?: Record<string, string> };
+export interface DeploymentLike extends WorkloadLike {
   spec?: {
     replicas?: number;
     paused?: boolean;
@@ -19,12 +19,6 @@ export interface DeploymentLike {
     conditions?: Array<{ type?: string; status?: string; reason?: string; message?: string }>;
   };
 }
-
-/** RolloutState is what `kubectl rollout status` would say about a Deployment right now. */
-export type RolloutState =
-  | { state: 'waiting'; message: string }
-  | { state: 'complete'; message: string }
-  | { state: 'failed'; message: string };
 
 /**
  * rolloutState decides progress exactly as kubectl's DeploymentStatusViewer:
