@@ -20,6 +20,8 @@ export const TOOL_PACKAGES = {
   caddy: 'caddy',
   openssl: 'openssl',
   wrk: 'wrk',
+  prometheus: 'prometheus',
+  xmllint: 'libxml2-utils',
 } as const;
 
 /** Tool is an optional system tool the tests know how to install. */

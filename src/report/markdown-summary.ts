@@ -22,7 +22,7 @@ export function formatMarkdownSummary(r: Results, options: MarkdownOptions = {})
   const word = verdictWord(r);
   const variant = typeof r.meta.params.variant === 'string' ? ` (${r.meta.params.variant})` : '';
   const out = [`### ${ICON[word] ?? ''} rollcheck ${md(r.meta.command)}${md(variant)}: ${word}`, ''];
-  out.push(`\`${code(r.meta.target)}\` · ${r.meta.startedAt} · ${formatDuration(r.meta.durationMs)} · ${md(r.meta.stopReason)}`, '');
+  out.push(`${md(r.meta.target)} · ${r.meta.startedAt} · ${formatDuration(r.meta.durationMs)} · ${md(r.meta.stopReason)}`, '');
   const reasons = r.analysis?.verdict.reasons ?? [];
   if (reasons.length) out.push(...reasons.map((x) => `- ${md(x)}`), '');
   const t = r.totals;
@@ -104,8 +104,4 @@ function md(s: string): string {
 
 function cell(s: string): string {
   return md(s).replace(/\|/g, '\\|');
-}
-
-function code(s: string): string {
-  return s.replace(/`/g, "'").replace(/\r?\n/g, ' ');
 }
