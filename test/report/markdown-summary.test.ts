@@ -12,7 +12,7 @@ test('Markdown summary: verdict, counts, outage, findings with fixes and a per-p
   assert.match(md, /^### ❌ rollcheck \w+: FAIL$/m);
   assert.match(md, new RegExp(`\\| ${r.totals.sent} \\| ${r.totals.ok} \\| ${r.totals.failed} \\|`));
   assert.match(md, /- \*\*sigterm-ignored\*\* \(critical, \d+ failures\)/);
-  assert.match(md, /  - \*\*fix:\*\* /);
+  assert.match(md, /^ {2}- \*\*fix:\*\* /m);
   // Every pod of the run, the old ones SIGKILLed 3 s after SIGTERM.
   assert.match(md, /\| demo-5d8f-a1b2c \| \d+ \| \d+ \| killed by SIGKILL, 3\.0 s after SIGTERM \|/);
   assert.ok(md.length < 6000, `${md.length} characters`);
@@ -26,7 +26,7 @@ test('Markdown summary: the baseline diff marks each regression; markup from the
   const md = formatMarkdownSummary(r, { comparison: c });
   assert.match(md, new RegExp(`\\| errors \\| 1 \\| ${r.totals.failed} \\| 0 \\| ❌ regressed \\|`));
   assert.match(md, /\| p99 \| [^|]+ \| [^|]+ \| 20% \| ✅ \|/);
-  assert.match(md, /\| outage \| [^|]+ \| [^|]+ \| — \|  \|/);
+  assert.match(md, /\| outage \| [^|]+ \| [^|]+ \| — \| {2}\|/);
   assert.doesNotMatch(md, /<script>|<img/);
 });
 
