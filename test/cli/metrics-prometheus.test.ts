@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/program.js';
@@ -37,6 +37,21 @@ async function startPrometheus(dir: string, target: string): Promise<{ url: stri
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`prometheus not ready after 30 s: ${log}`);
+}
+
+/** queryRange is `promql` over the last `minutes`, a value each second: the series it found. */
+async function queryRange(url: string, promql: string, minutes = 5): Promise<Array<{ metric: Record<string, string>; values: unknown[] }>> {
+  const end = Date.now() / 1000;
+  const q = new URLSearchParams({ query: promql, start: String(end - minutes * 60), end: String(end), step: '1' });
+  const body = (await (await fetch(`${url}/api/v1/query_range?${q.toString()}`)).json()) as { status: string; error?: string; data: { result: Array<{ metric: Record<string, string>; values: unknown[] }> } };
+  assert.equal(body.status, 'success', `${promql}: ${body.error ?? ''}`);
+  return body.data.result;
+}
+
+/** DASHBOARD_EXPRS are the PromQL expressions of manifests/grafana's dashboard, by panel title, its variables filled in as Grafana would. */
+function dashboardExprs(): Array<[string, string]> {
+  const d = JSON.parse(readFileSync(new URL('../../manifests/grafana/rollcheck-dashboard.json', import.meta.url), 'utf8')) as { panels: Array<{ title: string; targets: Array<{ expr: string }> }> };
+  return d.panels.flatMap((p) => p.targets.map((t): [string, string] => [p.title, t.expr.replaceAll('$job', '.*').replaceAll('$__rate_interval', '2s')]));
 }
 
 async function query(url: string, promql: string): Promise<Sample[]> {
@@ -92,4 +107,9 @@ test('--metrics-port: a real Prometheus scraping a local run ends with the resul
   const sentMin = await query(url, 'min_over_time(rollcheck_requests_sent_total[10m])');
   assert.ok(Number(sentMin[0]?.value[1]) < r.totals.sent, 'a scrape during the run');
   assert.equal(Number((await query(url, 'min_over_time(rollcheck_run_finished[10m])'))[0]?.value[1]), 0);
+  // The Grafana dashboard's queries are valid PromQL over these metrics, and those of a run without runners show data.
+  for (const [title, expr] of dashboardExprs()) {
+    const series = await queryRange(url, expr);
+    if (title !== 'Runner shares') assert.ok(series.length > 0, `dashboard panel "${title}": ${expr} found nothing`);
+  }
 });
