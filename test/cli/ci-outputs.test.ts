@@ -38,6 +38,13 @@ test('demo shell rung under GITHUB_ACTIONS: valid JUnit with the finding failed,
   assert.match(md, new RegExp(`^\\| ${r.totals.sent} \\| ${r.totals.ok} \\| ${r.totals.failed} \\|`, 'm'));
   assert.match(md, /^- \*\*sigterm-ignored\*\* \(critical/m);
   assert.equal(readFileSync(join(dir, 'step-summary.md'), 'utf8'), `${md}\n`, 'the job summary gets the same Markdown');
+  // The same outputs from the saved file alone.
+  const again = createTestIo({ cwd: dir, env: { GITHUB_ACTIONS: 'true' } });
+  assert.equal(await runCli(['report', join('out', '1-shell.json'), '-o', 'again.html', '--junit', 'again.xml', '--summary-md', 'again.md'], again), 0, again.err());
+  assert.equal(readFileSync(join(dir, 'again.xml'), 'utf8'), xml);
+  assert.equal(readFileSync(join(dir, 'again.md'), 'utf8'), md);
+  assert.deepEqual(again.out().split('\n').filter((l) => l.startsWith('::error ')), errors);
+  assert.match(again.out(), /^junit: +.*again\.xml$/m);
 });
 
 // The prestop rung regresses against the drain rung's results; the drain rung does not.
@@ -63,6 +70,15 @@ test('baselines: a prestop rung against a drain-rung file names the regression a
   const good = createTestIo({ cwd: dir });
   assert.equal(await runCli(['compare', '--baseline', baseline, join('again', '1-drain.json'), '-o', 'cmp2.html'], good), 0, good.out());
   assert.match(readFileSync(join(dir, 'cmp.html'), 'utf8'), /regression against the baseline/);
+});
+
+test('output flags: every run command and report has them (report without the live metrics)', async () => {
+  for (const cmd of ['load', 'local', 'run', 'demo', 'scenario', 'report']) {
+    const io = createTestIo();
+    await runCli([cmd, '--help'], io);
+    for (const flag of ['--junit', '--summary-md', '--baseline-results', '--max-regression']) assert.ok(io.out().includes(flag), `${cmd} ${flag}`);
+    for (const flag of ['--metrics-port', '--metrics-linger']) assert.equal(io.out().includes(flag), cmd !== 'report', `${cmd} ${flag}`);
+  }
 });
 
 test('output flags: mistakes are one-line usage errors before any traffic', async (t) => {
