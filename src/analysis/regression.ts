@@ -54,9 +54,9 @@ export function withRegressions(verdict: Verdict, regressions: readonly string[]
   return { ...verdict, pass: false, reasons: [...(verdict.pass ? [] : verdict.reasons), ...regressions] };
 }
 
-/** hasRegressions tells whether a verdict names a regression against a baseline. */
-export function hasRegressions(verdict: Verdict | undefined): boolean {
-  return verdict?.reasons.some((r) => r.startsWith(REGRESSION_PREFIX)) ?? false;
+/** regressionsOf is the reasons of a verdict that are regressions against a baseline (none without a baseline). */
+export function regressionsOf(verdict: Verdict | undefined): string[] {
+  return (verdict?.reasons ?? []).filter((r) => r.startsWith(REGRESSION_PREFIX));
 }
 
 /** formatMetricValue writes one metric's figure for people: "37", "1.2 s". */

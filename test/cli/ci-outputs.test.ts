@@ -58,6 +58,8 @@ test('baselines: a prestop rung against a drain-rung file names the regression a
   const prestop = createTestIo({ cwd: dir, env });
   const code = await runCli(['demo', '--variants', 'prestop', ...RUNG, '--out-dir', 'new', '--baseline-results', baseline, '--max-regression', 'errors=0,outage=200ms', '--summary-md', 'new.md'], prestop);
   assert.equal(code, 1, prestop.out() + prestop.err());
+  assert.match(prestop.out(), /^ {6}✗ regression against the baseline: \d+ failed requests?, up from 0/m);
+  assert.match(prestop.out(), /every variant showed its lesson, but some regressed against --baseline-results \(exit 1\)/);
   const reasons = loadResults(join(dir, 'new', '1-prestop.json')).analysis?.verdict.reasons ?? [];
   assert.ok(reasons.some((x) => /^regression against the baseline: \d+ failed requests?, up from 0 \(--max-regression errors=0\)$/.test(x)), reasons.join('\n'));
   assert.match(readFileSync(join(dir, 'new.md'), 'utf8'), /^\| errors \| 0 \| [1-9]\d* \| 0 \| ❌ regressed \|$/m);

@@ -10,7 +10,7 @@ import { runSession } from '../../run/session.js';
 import { rolloutPlan } from '../../run/rollout-plan.js';
 import { addThresholdOptions } from '../verdict-flags.js';
 import { addOutputOptions, readOutputs } from '../output-flags.js';
-import { hasRegressions } from '../../analysis/regression.js';
+import { regressionsOf } from '../../analysis/regression.js';
 import type { Output } from '../../run/outputs/index.js';
 import { readThresholds } from '../../results/thresholds.js';
 import { readLocalRuntimeSettings } from '../local-flags.js';
@@ -141,6 +141,7 @@ async function runDemo(io: Io, opts: Record<string, unknown>): Promise<number> {
   );
   const runs: Results[] = [];
   let allOk = true;
+  let regressed = false;
   for (const [i, v] of plan.variants.entries()) {
     io.stdout.write(st.bold(`[${i + 1}/${plan.variants.length}] ${v.name}`) + `  ${v.title}\n`);
     const results = await runVariant(io, opts, plan, v, i, outputs);
@@ -150,9 +151,12 @@ async function runDemo(io: Io, opts: Record<string, unknown>): Promise<number> {
       break;
     }
     const outcome = judgeVariant(v, results);
-    // With --baseline-results a rung that regressed fails the demo too.
-    allOk &&= outcome.ok && !hasRegressions(results.analysis?.verdict);
+    allOk &&= outcome.ok;
     io.stdout.write(`      ${outcome.ok ? st.green('✓') : st.red('✗')} ${outcome.headline}\n`);
+    // With --baseline-results a rung that regressed fails the demo too.
+    const regressions = regressionsOf(results.analysis?.verdict);
+    regressed ||= regressions.length > 0;
+    for (const r of regressions) io.stdout.write(`      ${st.red('✗')} ${r}\n`);
     if (plan.ingress) io.stdout.write(`      ${frontDoorLine(results)}\n`);
     for (const line of wrapText(lessonFor(v, plan.ingress?.kind), width, '      lesson: ', '              ')) io.stdout.write(line + '\n');
     for (const line of wrapText(fixFor(v), width, '      fix:    ', '              ')) io.stdout.write(line + '\n');
@@ -166,8 +170,10 @@ async function runDemo(io: Io, opts: Record<string, unknown>): Promise<number> {
     io.stdout.write(`compare report: ${comparePath}\nresults: ${plan.dir}\n`);
   }
   if (runs.some((r) => r.meta.interrupted)) return ExitCode.interrupted;
-  io.stdout.write(allOk ? st.green('every variant showed its lesson (exit 0)\n') : st.red('some variant did not show its lesson (exit 1): see its report\n'));
-  return allOk ? ExitCode.pass : ExitCode.verdictFailed;
+  if (!allOk) io.stdout.write(st.red('some variant did not show its lesson (exit 1): see its report\n'));
+  else if (regressed) io.stdout.write(st.red('every variant showed its lesson, but some regressed against --baseline-results (exit 1)\n'));
+  else io.stdout.write(st.green('every variant showed its lesson (exit 0)\n'));
+  return allOk && !regressed ? ExitCode.pass : ExitCode.verdictFailed;
 }
 
 function variantPath(plan: DemoPlan, v: DemoVariant, index: number): string {
