@@ -2,19 +2,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { startLocalBackedCluster } from '../kube-api-server/local-backing.js';
 import type { LocalRuntimeSettings } from '../../src/cluster/local/index.js';
 import { loadResults } from '../../src/results/io.js';
-import { skipUnless } from '../tools.js';
+import { skipUnless, skipUnlessBuilt } from '../tools.js';
 import { validateJunitFile } from '../report/junit-schema.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
-const BUILT = existsSync(join(ROOT, 'dist', 'cli', 'main.js'));
-const skip = BUILT ? skipUnless('xmllint') : 'needs the built dist (the examples run the rollcheck executable): npm run build';
+const skip = skipUnlessBuilt() || skipUnless('xmllint');
 
 // Steps the sandbox stands in for: the install (rollcheck is on PATH from this checkout) and the kubeconfig secret.
 const STAND_INS = new Set(['install rollcheck', 'kubeconfig']);

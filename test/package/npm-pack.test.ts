@@ -6,14 +6,14 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { skipUnlessBuilt } from '../tools.js';
 
 const run = promisify(execFile);
 const ROOT = new URL('../..', import.meta.url).pathname;
-const BUILT = existsSync(join(ROOT, 'dist', 'cli', 'main.js'));
 
 // The package as a user gets it: packed from the built dist, installed globally into an empty prefix, run from an
 // empty folder. The tarball has no test/ (package.json "files"), so nothing from test/ can be needed at run time.
-test('npm pack: the tarball installs with npm install -g and its rollcheck runs the demo from an empty folder', { timeout: 400_000, skip: BUILT ? false : 'needs the built dist: npm run build' }, async (t) => {
+test('npm pack: the tarball installs with npm install -g and its rollcheck runs the demo from an empty folder', { timeout: 400_000, skip: skipUnlessBuilt() }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'rollcheck-pack-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? '/usr/bin:/bin'}`, npm_config_update_notifier: 'false' };
