@@ -88,15 +88,21 @@ function baselineCases(c: BaselineComparison | undefined): JunitCase[] {
 }
 
 function phaseCases(r: Results): JunitCase[] {
-  const phases = r.meta.phases;
   const rolloutFailed = r.events.find((e) => e.kind === 'rollout-failed');
   const endMs = r.meta.recordedToMs ?? r.meta.durationMs;
-  return phases.flatMap((p, i): JunitCase[] => {
-    if (p.phase === 'warmup' || p.phase === 'stopping') return [];
-    const toMs = Math.min(phases[i + 1]?.atMs ?? endMs, endMs);
-    const failed = r.failures.filter((f) => f.endAtMs >= p.atMs && f.endAtMs < toMs).length;
-    const out = `${formatAt(p.atMs)} to ${formatAt(toMs)}: ${plural(failed, 'failed request')}`;
-    const base: JunitCase = { classname: 'rollcheck.rollout', name: p.phase, timeSec: Math.max(0, toMs - p.atMs) / 1000, out };
+  // One case per phase: a phase marked again (each scenario step marks its own) is one span; an empty one is none.
+  const spans: Array<{ phase: string; fromMs: number; toMs: number }> = [];
+  r.meta.phases.forEach((p, i) => {
+    const toMs = Math.min(r.meta.phases[i + 1]?.atMs ?? endMs, endMs);
+    const last = spans[spans.length - 1];
+    if (last?.phase === p.phase) last.toMs = toMs;
+    else spans.push({ phase: p.phase, fromMs: p.atMs, toMs });
+  });
+  return spans.flatMap((p): JunitCase[] => {
+    if (p.phase === 'warmup' || p.phase === 'stopping' || p.toMs <= p.fromMs) return [];
+    const failed = r.failures.filter((f) => f.endAtMs >= p.fromMs && f.endAtMs < p.toMs).length;
+    const out = `${formatAt(p.fromMs)} to ${formatAt(p.toMs)}: ${plural(failed, 'failed request')}`;
+    const base: JunitCase = { classname: 'rollcheck.rollout', name: p.phase, timeSec: (p.toMs - p.fromMs) / 1000, out };
     if (p.phase === 'rollout' && rolloutFailed?.kind === 'rollout-failed') {
       return [{ ...base, failure: { type: 'rollout-failed', message: `the rollout did not complete: ${rolloutFailed.reason}`, details: out } }];
     }

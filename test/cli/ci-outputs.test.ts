@@ -1,7 +1,7 @@
 // test-lane: slow: demo rungs on the embedded runtime (real pods, real rollouts)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/program.js';
@@ -72,6 +72,37 @@ test('baselines: a prestop rung against a drain-rung file names the regression a
   const good = createTestIo({ cwd: dir });
   assert.equal(await runCli(['compare', '--baseline', baseline, join('again', '1-drain.json'), '-o', 'cmp2.html'], good), 0, good.out());
   assert.match(readFileSync(join(dir, 'cmp.html'), 'utf8'), /regression against the baseline/);
+});
+
+// A game day's JUnit: a case per step, with its span as the time; a failing step is a failed case.
+test('scenario --junit: one case per step, the failing command step failed', { timeout: 120_000, skip: skipUnless('xmllint') }, async (t) => {
+  const dir = tempDir(t);
+  writeFileSync(
+    join(dir, 'day.yaml'),
+    [
+      'name: junit game day',
+      'target:',
+      '  local: {app: demo, entrypoint: exec, replicas: 2, grace-period: 3s, prestop-sleep: 300ms, endpoint-delay: 100ms}',
+      'traffic: {rate: 40, connections: 2, warmup: 500ms}',
+      'thresholds: {max-errors: 1000}',
+      'steps:',
+      '  - wait: 500ms',
+      '  - rollout: restart',
+      '  - cmd: exit 3',
+      '    name: a failing command',
+      'cooldown: 300ms',
+      '',
+    ].join('\n'),
+  );
+  const io = createTestIo({ cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
+  assert.equal(await runCli(['scenario', 'day.yaml', '--no-dashboard', '-o', 'day.json', '--junit', 'day.xml'], io), 1, io.err());
+  const v = validateJunitFile(join(dir, 'day.xml'));
+  assert.ok(v.ok, v.output);
+  const xml = readFileSync(join(dir, 'day.xml'), 'utf8');
+  assert.match(xml, /<testcase classname="rollcheck.scenario" name="2. rollout restart" time="\d+\.\d{3}">\s*<system-out>/);
+  // Each phase once, however often the steps marked it.
+  assert.equal((xml.match(/classname="rollcheck.rollout" name="scenario"/g) ?? []).length, 1);
+  assert.match(xml, /<testcase classname="rollcheck.scenario" name="3. a failing command" time="\d+\.\d{3}">\s*<failure type="step-failed" message="[^"]*exit/);
 });
 
 test('output flags: every run command and report has them (report without the live metrics)', async () => {
