@@ -2,6 +2,7 @@
 // package to install, except under ROLLCHECK_TEST_STRICT=1 (set by .ci/run),
 // where a missing tool fails the run so that CI never skips silently.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { findExecutable } from '../src/cluster/local/runtime-container-cli.js';
 
 /** TOOL_PACKAGES maps each optional tool the tests use to the Debian package that installs it. */
@@ -20,6 +21,8 @@ export const TOOL_PACKAGES = {
   caddy: 'caddy',
   openssl: 'openssl',
   wrk: 'wrk',
+  prometheus: 'prometheus',
+  xmllint: 'libxml2-utils',
 } as const;
 
 /** Tool is an optional system tool the tests know how to install. */
@@ -56,6 +59,17 @@ export function skipUnless(...tools: Tool[]): string | false {
   if (missing.length === 0) return false;
   const packages = [...new Set(missing.map((t) => TOOL_PACKAGES[t]))].join(' ');
   const reason = `needs ${missing.join(', ')}: apt-get install ${packages}`;
+  if (isStrict()) throw new Error(`ROLLCHECK_TEST_STRICT=1 and a test ${reason}`);
+  return reason;
+}
+
+/**
+ * skipUnlessBuilt is a node:test `skip` option for tests that run the built CLI (bin/rollcheck, npm pack):
+ * false when dist/ is there, else the reason; under ROLLCHECK_TEST_STRICT=1 a missing dist throws.
+ */
+export function skipUnlessBuilt(): string | false {
+  if (existsSync(new URL('../dist/cli/main.js', import.meta.url))) return false;
+  const reason = 'needs the built dist: npm run build';
   if (isStrict()) throw new Error(`ROLLCHECK_TEST_STRICT=1 and a test ${reason}`);
   return reason;
 }

@@ -93,3 +93,38 @@ test('the output seam: an output that cannot write fails before any traffic, as 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the output seam: a judge changes the verdict before any output writes, so the file, the other outputs and the exit code agree', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'rollcheck-outputs-'));
+  const server = await startServer((_n, _req, res, counts) => answer(res, counts, 200, 'web-1'));
+  t.after(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const seen: string[] = [];
+  const judge: Output = {
+    name: 'judge',
+    judge: (r) => {
+      if (r.analysis) r.analysis.verdict = { ...r.analysis.verdict, pass: false, reasons: ['judged: too good to be true'] };
+    },
+    finish: () => undefined,
+  };
+  // Listed after the observer: judges still run before every finish.
+  const observer: Output = { name: 'observer', finish: (run) => void seen.push(run.results.analysis?.verdict.reasons.join() ?? '') };
+  const s = await runSession({
+    io: createTestIo({ cwd: dir }),
+    command: 'load',
+    mode: 'load',
+    params: {},
+    url: server.url,
+    traffic: settingsFor({ ratePerSec: 50, warmupMs: 0 }),
+    plan: async (c) => void (await c.sleep(300)),
+    outPath: join(dir, 'run.json'),
+    thresholds: { maxErrors: 0 },
+    dashboard: false,
+    outputs: [observer, judge],
+  });
+  assert.deepEqual(seen, ['judged: too good to be true']);
+  assert.deepEqual(loadResults(join(dir, 'run.json')).analysis?.verdict.reasons, ['judged: too good to be true']);
+  assert.equal(s.exitCode, 1);
+});

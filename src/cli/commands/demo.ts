@@ -9,6 +9,9 @@ import { parseDurationMs } from '../../parse.js';
 import { runSession } from '../../run/session.js';
 import { rolloutPlan } from '../../run/rollout-plan.js';
 import { addThresholdOptions } from '../verdict-flags.js';
+import { addOutputOptions, readOutputs } from '../output-flags.js';
+import { regressionsOf } from '../../analysis/regression.js';
+import type { Output } from '../../run/outputs/index.js';
 import { readThresholds } from '../../results/thresholds.js';
 import { readLocalRuntimeSettings } from '../local-flags.js';
 import { htmlPathFor, writeHtml } from '../../run/out-paths.js';
@@ -63,7 +66,7 @@ export function registerDemo(program: Command, ctx: CommandContext): void {
   cmd.options.find((o) => o.long === '--duration')?.hideHelp();
   const warmup = cmd.options.find((o) => o.long === '--warmup');
   if (warmup) warmup.defaultValue = '1s';
-  addThresholdOptions(cmd)
+  addOutputOptions(addThresholdOptions(cmd))
     .option('--no-dashboard', 'one progress line per second instead of the live dashboard')
     .addHelpText('after', HELP)
     .action(async (opts: Record<string, unknown>, command: Command) => {
@@ -128,6 +131,8 @@ function readPlan(io: Io, opts: Record<string, unknown>): DemoPlan {
 
 async function runDemo(io: Io, opts: Record<string, unknown>): Promise<number> {
   const plan = readPlan(io, opts);
+  // One set for every rung: the JUnit file and the Markdown keep each rung's run, the annotations follow each.
+  const outputs = readOutputs(opts, io);
   const st = createTextStyle(io.stdout.isTTY === true && io.env.NO_COLOR === undefined);
   const width = io.stdout.isTTY === true ? Math.max(60, io.stdout.columns ?? 100) : 100;
   io.stdout.write(
@@ -137,9 +142,10 @@ async function runDemo(io: Io, opts: Record<string, unknown>): Promise<number> {
   );
   const runs: Results[] = [];
   let allOk = true;
+  let regressed = false;
   for (const [i, v] of plan.variants.entries()) {
     io.stdout.write(st.bold(`[${i + 1}/${plan.variants.length}] ${v.name}`) + `  ${v.title}\n`);
-    const results = await runVariant(io, opts, plan, v, i);
+    const results = await runVariant(io, opts, plan, v, i, outputs);
     runs.push(results);
     if (results.meta.interrupted) {
       io.stdout.write('interrupted: stopping the demo\n');
@@ -148,6 +154,10 @@ async function runDemo(io: Io, opts: Record<string, unknown>): Promise<number> {
     const outcome = judgeVariant(v, results);
     allOk &&= outcome.ok;
     io.stdout.write(`      ${outcome.ok ? st.green('✓') : st.red('✗')} ${outcome.headline}\n`);
+    // With --baseline-results a rung that regressed fails the demo too.
+    const regressions = regressionsOf(results.analysis?.verdict);
+    regressed ||= regressions.length > 0;
+    for (const r of regressions) io.stdout.write(`      ${st.red('✗')} ${r}\n`);
     if (plan.ingress) io.stdout.write(`      ${frontDoorLine(results)}\n`);
     for (const line of wrapText(lessonFor(v, plan.ingress?.kind), width, '      lesson: ', '              ')) io.stdout.write(line + '\n');
     for (const line of wrapText(fixFor(v), width, '      fix:    ', '              ')) io.stdout.write(line + '\n');
@@ -161,15 +171,17 @@ async function runDemo(io: Io, opts: Record<string, unknown>): Promise<number> {
     io.stdout.write(`compare report: ${comparePath}\nresults: ${plan.dir}\n`);
   }
   if (runs.some((r) => r.meta.interrupted)) return ExitCode.interrupted;
-  io.stdout.write(allOk ? st.green('every variant showed its lesson (exit 0)\n') : st.red('some variant did not show its lesson (exit 1): see its report\n'));
-  return allOk ? ExitCode.pass : ExitCode.verdictFailed;
+  if (!allOk) io.stdout.write(st.red('some variant did not show its lesson (exit 1): see its report\n'));
+  else if (regressed) io.stdout.write(st.red('every variant showed its lesson, but some regressed against --baseline-results (exit 1)\n'));
+  else io.stdout.write(st.green('every variant showed its lesson (exit 0)\n'));
+  return allOk && !regressed ? ExitCode.pass : ExitCode.verdictFailed;
 }
 
 function variantPath(plan: DemoPlan, v: DemoVariant, index: number): string {
   return join(plan.dir, `${index + 1}-${v.name}.json`);
 }
 
-async function runVariant(io: Io, opts: Record<string, unknown>, plan: DemoPlan, v: DemoVariant, index: number): Promise<Results> {
+async function runVariant(io: Io, opts: Record<string, unknown>, plan: DemoPlan, v: DemoVariant, index: number, outputs: Output[]): Promise<Results> {
   const outPath = variantPath(plan, v, index);
   const settings = readLocalRuntimeSettings(
     {
@@ -199,6 +211,7 @@ async function runVariant(io: Io, opts: Record<string, unknown>, plan: DemoPlan,
     thresholds: plan.thresholds,
     dashboard: opts.dashboard !== false && io.stdout.isTTY === true,
     quiet: true,
+    outputs,
   });
   // The session has analysed the run and written its JSON and HTML report.
   return session.results;

@@ -4,6 +4,7 @@ import type { CommandContext } from '../program.js';
 import { UsageError } from '../../errors.js';
 import { parseUrl } from '../../parse.js';
 import { addThresholdOptions } from '../verdict-flags.js';
+import { addOutputOptions, readOutputs } from '../output-flags.js';
 import { readThresholds } from '../../results/thresholds.js';
 import { runSession } from '../../run/session.js';
 import { defaultOutPath } from '../../run/out-paths.js';
@@ -40,6 +41,7 @@ export function registerLoad(program: Command, ctx: CommandContext): void {
     .argument('<url>', 'http:// or https:// URL to send requests to');
   addTrafficOptions(cmd, { freshPercent: 0, durationMs: 30_000 });
   addThresholdOptions(cmd);
+  addOutputOptions(cmd);
   addRunnerOptions(cmd, 'local');
   cmd
     .option('-o, --out <file>', 'results JSON file (default: reports/<timestamp>-load.json)')
@@ -81,6 +83,7 @@ export function registerLoad(program: Command, ctx: CommandContext): void {
         outPath,
         thresholds,
         dashboard: opts.dashboard !== false && ctx.io.stdout.isTTY === true,
+        outputs: readOutputs(opts, ctx.io),
       });
       ctx.setExit(session.exitCode);
     });

@@ -7,6 +7,7 @@ import { runSession } from '../../run/session.js';
 import { defaultOutPath, podLogDir } from '../../run/out-paths.js';
 import { rolloutPlan } from '../../run/rollout-plan.js';
 import { addThresholdOptions } from '../verdict-flags.js';
+import { addOutputOptions, readOutputs } from '../output-flags.js';
 import { readThresholds } from '../../results/thresholds.js';
 import { addLocalRuntimeOptions, readLocalRuntimeSettings } from '../local-flags.js';
 import { addTrafficOptions } from '../traffic-flags.js';
@@ -49,6 +50,7 @@ export function registerLocal(program: Command, ctx: CommandContext): void {
   addRolloutPhaseOptions(cmd, { baseline: '1s', cooldown: '3s', rolloutTimeout: '5m' });
   addTrafficOptions(cmd, { freshPercent: 20 });
   addThresholdOptions(cmd);
+  addOutputOptions(cmd);
   addRunnerOptions(cmd, 'local');
   cmd
     .option('-o, --out <file>', 'results JSON file (default: reports/<timestamp>-local.json)')
@@ -83,6 +85,7 @@ async function runLocal(io: Io, opts: Record<string, unknown>): Promise<number> 
     outPath,
     thresholds,
     dashboard: opts.dashboard !== false && io.stdout.isTTY === true,
+    outputs: readOutputs(opts, io),
   });
   return session.exitCode;
 }

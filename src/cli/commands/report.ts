@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandContext } from '../program.js';
 import { addThresholdOptions } from '../verdict-flags.js';
+import { addOutputOptions, readOutputs } from '../output-flags.js';
 import { readThresholds } from '../../results/thresholds.js';
 import { htmlPathFor } from '../../run/out-paths.js';
 import { createOutputSet, htmlReportOutput, terminalSummaryOutput } from '../../run/outputs/index.js';
@@ -29,7 +30,7 @@ export function registerReport(program: Command, ctx: CommandContext): void {
     .argument('<results>', 'results JSON file written by load, local, run, demo or scenario')
     .option('-o, --out <file>', 'HTML file to write (default: next to the results, .json replaced by .html)')
     .option('--summary', 'also print the terminal summary');
-  addThresholdOptions(cmd)
+  addOutputOptions(addThresholdOptions(cmd), { live: false })
     .addHelpText('after', HELP)
     .action(async (file: string, opts: Record<string, unknown>) => {
       const inPath = resolve(ctx.io.cwd, file);
@@ -38,7 +39,11 @@ export function registerReport(program: Command, ctx: CommandContext): void {
       if (rejudge || results.analysis === null) results.analysis = analyze(results, readThresholds(opts));
       const outPath = resolve(ctx.io.cwd, typeof opts.out === 'string' ? opts.out : htmlPathFor(inPath));
       // The same outputs a run ends with, from the saved file alone.
-      const outputs = createOutputSet([htmlReportOutput(outPath), terminalSummaryOutput({ summary: opts.summary === true })]);
+      const outputs = createOutputSet([
+        htmlReportOutput(outPath),
+        ...readOutputs(opts, ctx.io),
+        terminalSummaryOutput({ summary: opts.summary === true }),
+      ]);
       outputs.check();
       await outputs.finish({ results, resultsPath: inPath, io: ctx.io, screen: false });
     });

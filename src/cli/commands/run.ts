@@ -9,6 +9,7 @@ import { runSession } from '../../run/session.js';
 import { rolloutPlan } from '../../run/rollout-plan.js';
 import { defaultOutPath } from '../../run/out-paths.js';
 import { addThresholdOptions } from '../verdict-flags.js';
+import { addOutputOptions, readOutputs } from '../output-flags.js';
 import { readThresholds } from '../../results/thresholds.js';
 import { addTrafficOptions } from '../traffic-flags.js';
 import { addRunnerOptions, readRunnerFlags } from '../runner-flags.js';
@@ -79,6 +80,7 @@ export function registerRun(program: Command, ctx: CommandContext): void {
   addRolloutPhaseOptions(cmd, { baseline: '10s', cooldown: '10s', rolloutTimeout: '10m' });
   addTrafficOptions(cmd, { freshPercent: 20 });
   addThresholdOptions(cmd);
+  addOutputOptions(cmd);
   addRunnerOptions(cmd, 'kube');
   addInspectOptions(cmd);
   cmd
@@ -155,6 +157,7 @@ async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
     outPath,
     thresholds,
     dashboard: opts.dashboard !== false && io.stdout.isTTY === true,
+    outputs: readOutputs(opts, io),
   });
   if (session.exitCode === ExitCode.interrupted && triggered) {
     io.stderr.write(

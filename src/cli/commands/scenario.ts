@@ -19,6 +19,8 @@ import {
 } from '../../scenario/index.js';
 import type { Scenario } from '../../scenario/index.js';
 import { driverEntry } from '../../cluster/registry.js';
+import type { Output } from '../../run/outputs/index.js';
+import { addOutputOptions, readOutputs } from '../output-flags.js';
 
 const HELP = `
 A scenario file scripts a game day: a target, steady traffic, thresholds, and
@@ -56,7 +58,7 @@ examples in manifests/scenarios/.`;
 
 /** registerScenario adds `rollcheck scenario FILE.yaml`: a scripted game day of rollouts, pod kills and scale changes. */
 export function registerScenario(program: Command, ctx: CommandContext): void {
-  program
+  const cmd = program
     .command('scenario')
     .description(
       'run a YAML scenario of rollouts, pod kills and scale changes under steady traffic',
@@ -67,7 +69,8 @@ export function registerScenario(program: Command, ctx: CommandContext): void {
       'print the plan and check it (runtime, images, kubeconfig) without running it',
     )
     .option('-o, --out <file>', 'results JSON file (default: reports/<timestamp>-scenario.json)')
-    .option('--no-dashboard', 'one progress line per second instead of the live dashboard')
+    .option('--no-dashboard', 'one progress line per second instead of the live dashboard');
+  addOutputOptions(cmd)
     .addHelpText('after', HELP)
     .action(async (file: string, opts: Record<string, unknown>) => {
       ctx.setExit(await runScenarioCommand(ctx.io, file, opts));
@@ -103,6 +106,7 @@ async function runScenarioCommand(
     path,
     outPath,
     opts.dashboard !== false && io.stdout.isTTY === true,
+    readOutputs(opts, io),
   );
 }
 
@@ -113,6 +117,7 @@ export async function runScenario(
   path: string,
   outPath: string,
   dashboard: boolean,
+  outputs: Output[] = [],
 ): Promise<number> {
   io.stdout.write(`${formatPlan(scenario)}\n\n`);
   const target = driverEntry(scenario.target.driver);
@@ -152,6 +157,7 @@ export async function runScenario(
     outPath,
     thresholds: scenario.thresholds,
     dashboard,
+    outputs,
     finishResults: (results) => {
       const steps = stepVerdicts(results, scenario.steps, scenario.thresholds);
       const runPass = results.analysis ? results.analysis.verdict.pass : true;

@@ -4,3 +4,8 @@ export { createOutputSet, type FinishedRun, type Output, type OutputSet, type Wr
 export { resultsFileOutput, checkFolder } from './results-file.js';
 export { htmlReportOutput } from './html-report.js';
 export { terminalSummaryOutput, type TerminalSummaryOptions } from './terminal-summary.js';
+export { junitOutput } from './junit-output.js';
+export { markdownOutput, type MarkdownOutputOptions } from './markdown-output.js';
+export { annotationsOutput } from './annotations-output.js';
+export { baselineJudge, loadBaseline, type Baseline } from './baseline-judge.js';
+export { metricsOutput, type MetricsOutputOptions } from './metrics-output.js';

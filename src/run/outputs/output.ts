@@ -16,6 +16,11 @@ export interface Output {
   check?(): void;
   /** start is called once traffic is about to begin, with the live view (for outputs that show the run as it goes). */
   start?(live: LiveView): Promise<void> | void;
+  /**
+   * judge may change the analysed verdict before any output writes (a baseline's regressions join it), so that the
+   * results file, the report, every other output and the exit code agree. Called for every output before the first finish.
+   */
+  judge?(results: Results): void;
   /** finish gets the analysed results and the paths written so far; it adds what it wrote to `run.written`. */
   finish(run: FinishedRun): Promise<void> | void;
   /** stop releases what start took (a server); called after finish, and on a failed run too. */
@@ -45,7 +50,7 @@ export interface FinishedRun {
 export interface OutputSet {
   check(): void;
   start(live: LiveView): Promise<void>;
-  /** finish runs every output's finish in order and returns the files written; the first error stops the loop and is thrown. */
+  /** finish runs every output's judge, then every output's finish in order and returns the files written; the first error stops the loop and is thrown. */
   finish(run: Omit<FinishedRun, 'written'>): Promise<Written[]>;
   /** stop stops every output that started; it never throws (a failure is passed to `warn`). */
   stop(warn: (message: string) => void): Promise<void>;
@@ -66,6 +71,7 @@ export function createOutputSet(outputs: readonly Output[]): OutputSet {
     },
     async finish(run) {
       const full: FinishedRun = { ...run, written: [] };
+      for (const o of outputs) o.judge?.(full.results);
       for (const o of outputs) await o.finish(full);
       return full.written;
     },
