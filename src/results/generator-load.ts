@@ -90,6 +90,7 @@ export function createGeneratorTracker(kind: GeneratorLoad['sourceKind'], cores:
           lagP99Us: inSpan.reduce((m, [, us]) => Math.max(m, us), 0),
           behindMs: new Set(inSpan.filter(([, us]) => us > LAG_BOUND_MS * 1000).map(([i]) => i)).size * INTERVAL_MS,
           started: inSpan.reduce((n, [, , started]) => n + started, 0),
+          ...longestStall(s.loads, fromMs, endMs + INTERVAL_MS),
         });
       }
       return { sourceKind: kind, cores, sources: list };
@@ -107,6 +108,18 @@ function recentLag(lags: ReadonlyArray<[number, number, number]>): number {
     worst = Math.max(worst, us);
   }
   return worst;
+}
+
+// The longest gap between two batches past their period: the loop ran that long without letting the flush timer fire.
+function longestStall(loads: readonly LoadRec[], fromMs: number, toMs: number): { stallMs: number; stallAtMs: number } {
+  let stallMs = 0;
+  let stallAtMs = 0;
+  for (const l of loads) {
+    if (l.endMs <= fromMs || l.endMs > toMs || l.windowMs - INTERVAL_MS <= stallMs) continue;
+    stallMs = Math.round(l.windowMs - INTERVAL_MS);
+    stallAtMs = Math.round(l.endMs - l.windowMs);
+  }
+  return { stallMs, stallAtMs };
 }
 
 // Loads whose window ends in (fromMs, toMs]: their busy and CPU shares, weighted by window.

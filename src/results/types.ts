@@ -229,8 +229,11 @@ export interface GeneratorSource {
   lagP99Us: number;
   /** behindMs is how long its intervals' p99 lag was past the bound (analysis/generator-lag.ts). */
   behindMs: number;
-  /** sent is what it sent (the actual send rate's share), for the capacity estimate. */
+  /** started is what it handed to a connection in the span (its actual sends), for the capacity estimate. */
   started: number;
+  /** stallMs is its event loop's longest block in the span (the gap between two of its batches past their 100 ms period); stallAtMs is when it began. */
+  stallMs: number;
+  stallAtMs: number;
 }
 
 /** PhaseMark is when a phase began. */
