@@ -116,7 +116,8 @@ function fixFor(results: Results, f: LagFacts, saturated: boolean): string {
     return `The client's CPU was the bottleneck, not the target. Fix: a lower --rate (${g.cores} cores carry about ${rate(perSource * g.cores * HEADROOM)}/s with --workers ${g.cores}), or --runners ${needed} on machines of their own${fewer}`;
   }
   const stalled = [...g.sources].sort((a, b) => b.stallMs - a.stallMs)[0];
-  if (stalled !== undefined && stalled.stallMs > LAG_BOUND_MS) {
+  // A block explains the lag when it is most of the time behind and no request waited out --timeout for a connection.
+  if (stalled !== undefined && stalled.stallMs > LAG_BOUND_MS && stalled.stallMs >= f.behindMs / 2 && !(t.queueExpired ?? 0)) {
     return `${g.sourceKind} ${stalled.index}'s event loop was blocked for ${formatDuration(stalled.stallMs)} from ${formatAt(stalled.stallAtMs)} (something in the process ran without yielding, or the machine took its core away). Fix: give rollcheck a core of its own and run again`;
   }
   const conns = Number.isFinite(connections) ? ` (all ${connections} busy)` : '';

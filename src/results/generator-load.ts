@@ -87,7 +87,8 @@ export function createGeneratorTracker(kind: GeneratorLoad['sourceKind'], cores:
         list.push({
           index,
           ...sumLoads(s.loads, fromMs, endMs + INTERVAL_MS),
-          lagP99Us: inSpan.reduce((m, [, us]) => Math.max(m, us), 0),
+          // A source that fell behind sends its backlog after the span: that lag is its own too.
+          lagP99Us: s.lags.reduce((m, [i, us]) => (i >= first ? Math.max(m, us) : m), 0),
           behindMs: new Set(inSpan.filter(([, us]) => us > LAG_BOUND_MS * 1000).map(([i]) => i)).size * INTERVAL_MS,
           started: inSpan.reduce((n, [, , started]) => n + started, 0),
           ...longestStall(s.loads, fromMs, endMs + INTERVAL_MS),

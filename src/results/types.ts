@@ -225,7 +225,7 @@ export interface GeneratorSource {
   eventLoopUtilization: number;
   /** cpuPercent is its process's mean CPU (100 = one core). */
   cpuPercent: number;
-  /** lagP99Us is its worst interval's p99 scheduling lag. */
+  /** lagP99Us is its worst interval's p99 scheduling lag, from the recording start (its backlog sent after the span included). */
   lagP99Us: number;
   /** behindMs is how long its intervals' p99 lag was past the bound (analysis/generator-lag.ts). */
   behindMs: number;

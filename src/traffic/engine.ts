@@ -180,7 +180,7 @@ export function createEngine(options: EngineOptions): TrafficEngine {
   const dispatch = (pool: ConnectionPool, slot: Slot, r: InFlightRequest, nowMs: number): void => {
     r.slot = slot;
     r.startAtMs = nowMs;
-    if (r.counted) agg.started(nowMs, nowMs - r.intendedAtMs);
+    agg.started(nowMs, nowMs - r.intendedAtMs, r.counted);
     r.connId = pool.connectionFor(slot);
     pool.dispatch(slot, r);
   };
