@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { FailureSeries, TrafficNow } from './model/traffic-now.js';
-import type { GeneratorNow } from './model/generator-now.js';
+import { SATURATED_PERCENT, type GeneratorNow } from './model/generator-now.js';
 import { KIND_STYLE } from '../results/kind-style.js';
 import { fit, formatCount, formatLatencyUs, formatRate, sparkline } from './model/format.js';
 import { Paint } from './paint.js';
@@ -60,7 +60,7 @@ function GeneratorLine({ g }: { g: GeneratorNow }) {
       <Paint tone="dim">{fit('generator', LABEL_WIDTH)}</Paint>
       <Paint tone={g.behind ? 'warn' : 'plain'}>{`lag p99 ${formatLatencyUs(g.lagP99Us)}${g.behind ? ' BEHIND' : ''}`}</Paint>
       {g.sources.map((x) => (
-        <Paint key={x.label} tone={x.loopPercent >= 95 ? 'warn' : 'plain'}>{`  ${x.label} loop ${x.loopPercent}% cpu ${x.cpuPercent}%`}</Paint>
+        <Paint key={x.label} tone={x.loopPercent >= SATURATED_PERCENT ? 'warn' : 'plain'}>{`  ${x.label} loop ${x.loopPercent}% cpu ${x.cpuPercent}%`}</Paint>
       ))}
     </Text>
   );

@@ -1,3 +1,4 @@
+import { SATURATED_ELU } from '../../analysis/index.js';
 import { LAG_BOUND_MS } from '../../results/generator-load.js';
 import type { LiveSnapshot } from '../../results/live.js';
 
@@ -10,8 +11,8 @@ export interface GeneratorNow {
   sources: Array<{ label: string; loopPercent: number; cpuPercent: number; lagP99Us: number }>;
 }
 
-// A loop busy this much cannot keep its timers (analysis/generator-lag.ts uses the same share for the verdict).
-const SATURATED_PERCENT = 95;
+/** SATURATED_PERCENT is the loop use the verdict calls saturated, as a percentage. */
+export const SATURATED_PERCENT = Math.round(SATURATED_ELU * 100);
 
 /** generatorNow reads the snapshot's per-source load; null before any source reported it. */
 export function generatorNow(s: LiveSnapshot): GeneratorNow | null {
