@@ -15,6 +15,8 @@ export interface VerdictInput {
    * is inconclusive unless its failures alone already fail it.
    */
   generatorBehind?: string;
+  /** lagHigh: the generator's lag p99 passed its bound (generator-lag.ts), so --max-p99 is judged on service time. */
+  lagHigh?: boolean;
 }
 
 /** errorRate is failed / completed (ok + failed), 0 when nothing completed. */
@@ -47,7 +49,7 @@ export function decideVerdict(input: VerdictInput): Verdict {
   };
   const behind = input.generatorBehind;
   // With the generator behind, latency from the intended send time is its own delay: judge the target's part.
-  const onService = behind !== undefined && totals.service !== undefined;
+  const onService = (behind !== undefined || input.lagHigh === true) && totals.service !== undefined;
   let latencyFailed = false;
   if (th.maxErrors !== undefined) {
     check(

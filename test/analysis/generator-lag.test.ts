@@ -13,9 +13,11 @@ function lagged(opts: { fromMs?: number; toMs?: number; lagMs?: number; p99Ms?: 
   const r = makeResults({});
   r.meta.recordedFromMs = 0;
   r.meta.recordedToMs = 10_000;
+  // A high lag p99 without a span given: behind over the whole run.
+  const whole = opts.p99Ms !== undefined && opts.p99Ms > 100 && opts.fromMs === undefined;
   for (const s of r.intervals) {
-    const inSpan = s.atMs >= (opts.fromMs ?? Infinity) && s.atMs < (opts.toMs ?? -Infinity);
-    s.lagP99Us = (inSpan ? (opts.lagMs ?? 0) : 2) * 1000;
+    const inSpan = whole || (s.atMs >= (opts.fromMs ?? Infinity) && s.atMs < (opts.toMs ?? -Infinity));
+    s.lagP99Us = (inSpan ? (opts.lagMs ?? opts.p99Ms ?? 0) : 2) * 1000;
   }
   r.totals.lag = { ...r.totals.lag, p99Us: (opts.p99Ms ?? 2) * 1000 };
   r.totals.service = { ...r.totals.latency, p99Us: 5000 };
@@ -39,9 +41,18 @@ test('behind spans reach back from each late interval by its lag, merged, clippe
   assert.deepEqual(behindSpans(lagged(), 0, 10_000), []);
 });
 
-test('judged by the lag p99, the time spent behind, or a saturated loop: each alone makes the run inconclusive', () => {
+test('a short spike (lag p99 over 100 ms, behind for under 10 % of the span): --max-p99 on service time, the run still judged', () => {
+  const r = lagged({ p99Ms: 450, fromMs: 5000, toMs: 5300, lagMs: 450, sources: [source({ eventLoopUtilization: 0.5 })] });
+  assert.equal(generatorBehind(r), null);
+  const v = analyze(r, { maxErrors: 0, maxP99Ms: 50 }).verdict;
+  assert.equal(v.pass, true);
+  assert.equal(v.latencyBasis, 'service');
+  assert.ok(v.reasons.some((x) => /^p99 service time .* 5 ms \(at most 50 ms allowed\)/.test(x)), v.reasons.join('\n'));
+});
+
+test('judged by the time spent behind or a saturated loop: each alone makes the run inconclusive', () => {
   const cases: Array<[string, Results, RegExp]> = [
-    ['lag p99 over 100 ms', lagged({ p99Ms: 450, sources: [source({ eventLoopUtilization: 0.5 })] }), /scheduling lag p99 450 ms/],
+    ['behind the whole run', lagged({ p99Ms: 450, sources: [source({ eventLoopUtilization: 0.5 })] }), /scheduling lag p99 450 ms; over 100 ms behind for 10 s of the 10 s recorded/],
     ['behind for 10 % of the span (a 1 s block in 10 s, p99 still small)', lagged({ fromMs: 5000, toMs: 5100, lagMs: 1000, sources: [source({ stallMs: 1000, stallAtMs: 4100 })] }), /over 100 ms behind for 1\.0 s of the 10 s recorded \(10%\).*worker 0's event loop was blocked for 1\.0 s from 4\.10 s/],
     ['a saturated loop', lagged({ sources: [source({ eventLoopUtilization: 0.97, cpuPercent: 97 })] }), /worker 0 event loop 97% busy, CPU 97%/],
     ['an older file: no source figures, the merged lag alone', lagged({ p99Ms: 300 }), /Fix: more --workers \(or --runners\), or a lower --rate/],
@@ -83,4 +94,22 @@ test('behind: --max-p99 is judged on service time and says so; failures alone st
   assert.equal(v.pass, false);
   assert.equal(v.inconclusive, undefined, 'the failures are the target\'s answer whatever the lag');
   assert.match(v.reasons.join('\n'), /1 failed requests, more than the 0 allowed[\s\S]*failed on its failures alone, though the generator fell behind/);
+});
+
+test('a loop busy far more than it ran on a CPU was starved by the machine: said so, not blamed on connections or the target', () => {
+  const r = lagged({ p99Ms: 5000, kind: 'runner', sources: [source({ eventLoopUtilization: 0.4, cpuPercent: 5 }), source({ index: 1, eventLoopUtilization: 0.35, cpuPercent: 30 })] });
+  assert.match(generatorBehind(r) ?? '', /runner 0's event loop was busy 40% of the time but ran on a CPU only 5%: other processes on this machine took the cores/);
+});
+
+test('spans behind that reach back past earlier ones are counted once', () => {
+  const r = lagged({});
+  const at = (ms: number) => r.intervals.find((s) => s.atMs === ms);
+  const set = (ms: number, lagMs: number) => {
+    const s = at(ms);
+    if (s) s.lagP99Us = lagMs * 1000;
+  };
+  set(2000, 300);
+  set(2500, 1000);
+  set(3000, 2000);
+  assert.deepEqual(behindSpans(r, 0, 10_000), [{ startMs: 1100, endMs: 3100 }]);
 });
