@@ -85,15 +85,17 @@ export function formatProgressLine(
     `failed ${failedTotal}${byKind ? ` (${byKind})` : ''}`,
     `in-flight ${last.inFlight}`,
     `p99 ${p99}`,
-    lagPart(lagP99Us, s),
+    lagPart(lagP99Us, s, rate),
     ...runnersPart(s),
   ].join('  ');
 }
 
-// The generator's own lag (worst worker or runner), and BEHIND past the bound or with a saturated loop.
-function lagPart(lagP99Us: number, s: LiveSnapshot): string {
+// The generator's own lag (worst worker or runner), and BEHIND past the bound, with a saturated loop, or
+// sending under 90 % of the rate (requests waiting for a connection have no lag until they go out).
+function lagPart(lagP99Us: number, s: LiveSnapshot, ratePerSec: number): string {
   const saturated = (s.generator?.sources ?? []).filter((x) => x.eventLoopUtilization >= SATURATED_ELU);
-  const behind = lagP99Us > LAG_BOUND_MS * 1000 || saturated.length > 0;
+  const short = s.generator !== undefined && ratePerSec < s.targetRatePerSec * 0.9;
+  const behind = lagP99Us > LAG_BOUND_MS * 1000 || saturated.length > 0 || short;
   const busy = saturated.map((x) => `${s.generator?.sourceKind ?? 'worker'} ${x.index} loop ${Math.round(x.eventLoopUtilization * 100)}%`);
   return `lag p99 ${(lagP99Us / 1000).toFixed(1)}ms${behind ? ` BEHIND${busy.length > 0 ? ` (${busy.join(', ')})` : ''}` : ''}`;
 }

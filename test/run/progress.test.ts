@@ -31,4 +31,7 @@ test('the progress line says the generator is BEHIND when its lag passes 100 ms,
   assert.match(formatProgressLine(rec.snapshot()) ?? '', / {2}lag p99 300\.\dms BEHIND$/);
   const saturated = { ...rec.snapshot(), generator: { sourceKind: 'worker' as const, sources: [{ index: 1, eventLoopUtilization: 0.99, cpuPercent: 98, lagP99Us: 2000 }] } };
   assert.match(formatProgressLine(saturated) ?? '', /BEHIND \(worker 1 loop 99%\)$/);
+  // Requests waiting for a connection have no lag yet: a rate by actual send time under 90 % of the target is behind too.
+  const short = { ...rec.snapshot(), targetRatePerSec: 100, generator: { sourceKind: 'worker' as const, sources: [{ index: 0, eventLoopUtilization: 0.3, cpuPercent: 30, lagP99Us: 2000 }] } };
+  assert.match(formatProgressLine(short) ?? '', /rate 10\/100\/s .* BEHIND$/);
 });
