@@ -90,7 +90,7 @@ export function decideVerdict(input: VerdictInput): Verdict {
   if (behind !== undefined && !failuresFail) unsure.push(behind);
   const pass = failed.length === 0 && unsure.length === 0;
   const reasons = pass ? passed : [...unsure.map((r) => `inconclusive: ${r}`), ...failed];
-  if (behind !== undefined && failuresFail) reasons.push(`failed on its failures alone, though ${behind}`);
+  if (behind !== undefined && failuresFail) reasons.push(`the failures alone fail the run, though ${behind}`);
   const verdict: Verdict = { pass, reasons, thresholds: { ...th } };
   if (unsure.length > 0) verdict.inconclusive = unsure.join('; ');
   if (behind !== undefined) verdict.generatorBehind = behind;
