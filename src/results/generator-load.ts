@@ -118,7 +118,9 @@ function longestStall(loads: readonly LoadRec[], fromMs: number, toMs: number): 
   for (const l of loads) {
     if (l.endMs <= fromMs || l.endMs > toMs || l.windowMs - INTERVAL_MS <= stallMs) continue;
     stallMs = Math.round(l.windowMs - INTERVAL_MS);
-    stallAtMs = Math.round(l.endMs - l.windowMs);
+    // endMs is the start of the interval the late flush fell in (up to one interval early), and the block
+    // began up to one interval after the flush before it: one interval back from the real end splits the two.
+    stallAtMs = Math.round(l.endMs + INTERVAL_MS - l.windowMs);
   }
   return { stallMs, stallAtMs };
 }
