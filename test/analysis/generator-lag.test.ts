@@ -113,3 +113,13 @@ test('spans behind that reach back past earlier ones are counted once', () => {
   set(3000, 2000);
   assert.deepEqual(behindSpans(r, 0, 10_000), [{ startMs: 1100, endMs: 3100 }]);
 });
+
+test('a lost runner share fails the run even when the other runners fell behind (exit 1, not 3)', () => {
+  const r = lagged({ p99Ms: 900, kind: 'runner', sources: [source(), source({ index: 1 })] });
+  r.meta.runners = [0, 1].map((index) => ({ index, name: `p${index}`, ratePerSec: 50, sent: 1, ok: 1, failed: 0, inFlightAtStop: 0, status: index === 1 ? 'lost' : 'finished', lostFromMs: 4000, lostReason: 'died', clock: { offsetMs: 0, uncertaintyMs: 1, method: 'ntp' } }));
+  const v = analyze(r, { maxErrors: 0 }).verdict;
+  assert.equal(v.pass, false);
+  assert.equal(v.inconclusive, undefined);
+  assert.ok(v.generatorBehind !== undefined);
+  assert.ok(v.reasons.some((x) => x.startsWith('runner 1 ')));
+});

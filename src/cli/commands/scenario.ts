@@ -164,6 +164,8 @@ export async function runScenario(
       `rollcheck: interrupted: a rollout, kill or scale already sent to the cluster was NOT undone (kubectl rollout status deployment/${scenario.target.deployment})\n`,
     );
   }
+  // A step that itself failed (a command exiting non-zero, a failed rollout) fails the scenario, whatever the generator's lag.
+  if (session.exitCode === ExitCode.inconclusive && outcome?.steps.some((s) => !s.ok) === true) return ExitCode.verdictFailed;
   if (session.exitCode !== ExitCode.pass) return session.exitCode;
   return pass ? ExitCode.pass : ExitCode.verdictFailed;
 }
