@@ -89,7 +89,7 @@ export function createGeneratorTracker(kind: GeneratorLoad['sourceKind'], cores:
           ...sumLoads(s.loads, fromMs, endMs + INTERVAL_MS),
           // A source that fell behind sends its backlog after the span: that lag is its own too.
           lagP99Us: s.lags.reduce((m, [i, us]) => (i >= first ? Math.max(m, us) : m), 0),
-          behindMs: new Set(inSpan.filter(([, us]) => us > LAG_BOUND_MS * 1000).map(([i]) => i)).size * INTERVAL_MS,
+          behindMs: behindWithin(s.lags, fromMs, endMs),
           started: inSpan.reduce((n, [, , started]) => n + started, 0),
           ...longestStall(s.loads, fromMs, endMs + INTERVAL_MS),
         });
@@ -97,6 +97,24 @@ export function createGeneratorTracker(kind: GeneratorLoad['sourceKind'], cores:
       return { sourceKind: kind, cores, sources: list };
     },
   };
+}
+
+// How much of [fromMs, endMs) the source was over the bound behind: an interval whose p99 lag is L sent
+// requests meant up to L before its end (its backlog after the span included), as analysis/generator-lag.ts reads it.
+function behindWithin(lags: ReadonlyArray<[number, number, number]>, fromMs: number, endMs: number): number {
+  const spans = lags
+    .filter(([, us]) => us > LAG_BOUND_MS * 1000)
+    .map(([i, us]) => [Math.max(fromMs, (i + 1) * INTERVAL_MS - us / 1000), Math.min(endMs, (i + 1) * INTERVAL_MS)] as const)
+    .filter(([a, b]) => b > a)
+    .sort((x, y) => x[0] - y[0]);
+  let total = 0;
+  let reach = -Infinity;
+  for (const [a, b] of spans) {
+    const from = Math.max(a, reach);
+    if (b > from) total += b - from;
+    reach = Math.max(reach, b);
+  }
+  return Math.round(total);
 }
 
 // The worst p99 lag of the intervals in the last second a source reported (walked from the end).

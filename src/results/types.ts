@@ -227,7 +227,7 @@ export interface GeneratorSource {
   cpuPercent: number;
   /** lagP99Us is its worst interval's p99 scheduling lag, from the recording start (its backlog sent after the span included). */
   lagP99Us: number;
-  /** behindMs is how long its intervals' p99 lag was past the bound (analysis/generator-lag.ts). */
+  /** behindMs is how much of the span it was over the bound (100 ms) behind, reaching back from each late interval by its p99 lag. */
   behindMs: number;
   /** started is what it handed to a connection in the span (its actual sends), for the capacity estimate. */
   started: number;

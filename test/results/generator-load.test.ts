@@ -31,7 +31,8 @@ test('each source keeps its own load, lag, time behind and longest block; the la
   assert.deepEqual({ elu: r0?.eventLoopUtilization, lag: r0?.lagP99Us, behind: r0?.behindMs, started: r0?.started, stall: r0?.stallMs }, { elu: 0.2, lag: 2000, behind: 0, started: 200, stall: 0 });
   assert.equal(r1?.eventLoopUtilization, 0.9, 'the drain batch does not dilute it');
   assert.equal(r1?.lagP99Us, 300_000);
-  assert.equal(r1?.behindMs, 1000);
+  // Intervals 10-19 sent 300 ms late: behind from 0.8 s (300 ms before interval 10 ended) to 2.0 s.
+  assert.equal(r1?.behindMs, 1200);
   assert.deepEqual([r1?.stallMs, r1?.stallAtMs], [600, 700]);
   const live = t.live();
   assert.deepEqual(live.map((x) => [x.index, x.lagP99Us]), [[0, 2000], [1, 300_000]], 'the last second of each');
