@@ -123,3 +123,12 @@ test('a lost runner share fails the run even when the other runners fell behind 
   assert.ok(v.generatorBehind !== undefined);
   assert.ok(v.reasons.some((x) => x.startsWith('runner 1 ')));
 });
+
+test('a short run behind for under 400 ms is still judged (the lag moves --max-p99 onto service time only)', () => {
+  const r = lagged({ fromMs: 1000, toMs: 1200, lagMs: 200, sources: [source()] });
+  r.meta.recordedToMs = 2000;
+  assert.equal(generatorBehind(r), null, 'a 300 ms hole in 2 s is 15 %, but under 400 ms');
+  const longer = lagged({ fromMs: 1000, toMs: 1400, lagMs: 450, sources: [source()] });
+  longer.meta.recordedToMs = 2000;
+  assert.match(generatorBehind(longer) ?? '', /over 100 ms behind for 750 ms of the 2\.0 s recorded/);
+});
