@@ -12,6 +12,7 @@ import { buildFindings } from './findings.js';
 import { buildPodTimelines } from './pod-timeline.js';
 import { decideVerdict } from './verdict.js';
 import { inconclusiveReasons } from './inconclusive.js';
+import { generatorBehind, lagIsHigh } from './generator-lag.js';
 import { classifyPodEnds } from './termination.js';
 import { attributionWarnings } from './attribution-warnings.js';
 import { pid1Warnings } from './pid1.js';
@@ -29,6 +30,7 @@ export { buildFindings } from './findings.js';
 export { FIXES } from './fixes.js';
 export { decideVerdict, errorRate, formatRate } from './verdict.js';
 export { inconclusiveReasons, shortfallText } from './inconclusive.js';
+export { behindSpans, generatorBehind, lagFacts, lagIsHigh, SATURATED_ELU } from './generator-lag.js';
 export { classifyPodEnds, type PodEnd, type PodEndKind } from './termination.js';
 export { describePid1, INSPECT_RBAC, pid1Reaction } from './pid1.js';
 export { formatAt, formatDuration, KIND_NOUN } from './format.js';
@@ -94,8 +96,9 @@ export function analyze(results: Results, thresholds: Thresholds): Analysis {
   const longestOutageMs = windows.reduce((m, w) => Math.max(m, w.durationMs), 0);
   const totalOutageMs = Math.round(windows.reduce((s, w) => s + w.durationMs, 0) * 1000) / 1000;
   const inconclusive = inconclusiveReasons(results);
+  const behind = generatorBehind(results) ?? undefined;
   const verdict = withLostRunners(
-    decideVerdict({ totals: results.totals, longestOutageMs, findings, thresholds, inconclusive }),
+    decideVerdict({ totals: results.totals, longestOutageMs, findings, thresholds, inconclusive, generatorBehind: behind, lagHigh: lagIsHigh(results) }),
     results.meta.runners,
   );
   const analysis: Analysis = { windows, totalOutageMs, longestOutageMs, attributions, findings, verdict };

@@ -20,5 +20,8 @@ export function lostRunnerReasons(runners: readonly RunnerSummary[] | undefined)
 export function withLostRunners(verdict: Verdict, runners: readonly RunnerSummary[] | undefined): Verdict {
   const lost = lostRunnerReasons(runners);
   if (lost.length === 0) return verdict;
-  return { ...verdict, pass: false, reasons: [...(verdict.pass ? [] : verdict.reasons), ...lost] };
+  // A lost share fails the run whatever the other runners' lag: that lag cannot make the loss unsure.
+  const { inconclusive, ...rest } = verdict;
+  const onlyLag = inconclusive !== undefined && inconclusive === verdict.generatorBehind;
+  return { ...(onlyLag ? rest : verdict), pass: false, reasons: [...(verdict.pass ? [] : verdict.reasons), ...lost] };
 }

@@ -9,6 +9,14 @@ export interface VerdictInput {
   thresholds: Thresholds;
   /** inconclusive lists why the run cannot judge the rollout (see inconclusiveReasons); any makes the verdict inconclusive. */
   inconclusive?: readonly string[];
+  /**
+   * generatorBehind is the line saying the generator fell behind its schedule
+   * (generator-lag.ts): --max-p99 is then judged on service time, and the run
+   * is inconclusive unless its failures alone already fail it.
+   */
+  generatorBehind?: string;
+  /** lagHigh: the generator's lag p99 passed its bound (generator-lag.ts), so --max-p99 is judged on service time. */
+  lagHigh?: boolean;
 }
 
 /** errorRate is failed / completed (ok + failed), 0 when nothing completed. */
@@ -35,7 +43,14 @@ export function decideVerdict(input: VerdictInput): Verdict {
   const { totals, thresholds: th } = input;
   const failed: string[] = [];
   const passed: string[] = [];
-  const check = (bad: boolean, failText: string, passText: string): void => void (bad ? failed : passed).push(bad ? failText : passText);
+  const check = (bad: boolean, failText: string, passText: string): boolean => {
+    (bad ? failed : passed).push(bad ? failText : passText);
+    return bad;
+  };
+  const behind = input.generatorBehind;
+  // With the generator behind, latency from the intended send time is its own delay: judge the target's part.
+  const onService = (behind !== undefined || input.lagHigh === true) && totals.service !== undefined;
+  let latencyFailed = false;
   if (th.maxErrors !== undefined) {
     check(
       totals.failed > th.maxErrors,
@@ -52,11 +67,12 @@ export function decideVerdict(input: VerdictInput): Verdict {
     );
   }
   if (th.maxP99Ms !== undefined) {
-    const p99Ms = totals.latency.p99Us / 1000;
-    check(
+    const p99Ms = ((onService ? totals.service : undefined) ?? totals.latency).p99Us / 1000;
+    const what = onService ? 'p99 service time (latency less the generator\'s scheduling lag)' : 'p99 latency';
+    latencyFailed = check(
       p99Ms > th.maxP99Ms,
-      `p99 latency ${formatDuration(p99Ms)}, above the ${formatDuration(th.maxP99Ms)} allowed (--max-p99)`,
-      `p99 latency ${formatDuration(p99Ms)} (at most ${formatDuration(th.maxP99Ms)} allowed)`,
+      `${what} ${formatDuration(p99Ms)}, above the ${formatDuration(th.maxP99Ms)} allowed (--max-p99)`,
+      `${what} ${formatDuration(p99Ms)} (at most ${formatDuration(th.maxP99Ms)} allowed)`,
     );
   }
   if (th.maxOutageMs !== undefined) {
@@ -68,9 +84,16 @@ export function decideVerdict(input: VerdictInput): Verdict {
   }
   const rollout = input.findings.find((f) => f.id === 'rollout-failed');
   if (rollout) failed.push(`the rollout did not complete${rollout.evidence[0] ? `: ${rollout.evidence[0]}` : ''}`);
-  const unsure = input.inconclusive ?? [];
+  const unsure = [...(input.inconclusive ?? [])];
+  // Failed requests are the target's answer whatever the client's lag; only latency waits on the client.
+  const failuresFail = failed.length > (latencyFailed ? 1 : 0);
+  if (behind !== undefined && !failuresFail) unsure.push(behind);
   const pass = failed.length === 0 && unsure.length === 0;
-  const verdict: Verdict = { pass, reasons: pass ? passed : [...unsure.map((r) => `inconclusive: ${r}`), ...failed], thresholds: { ...th } };
+  const reasons = pass ? passed : [...unsure.map((r) => `inconclusive: ${r}`), ...failed];
+  if (behind !== undefined && failuresFail) reasons.push(`the failures alone fail the run, though ${behind}`);
+  const verdict: Verdict = { pass, reasons, thresholds: { ...th } };
   if (unsure.length > 0) verdict.inconclusive = unsure.join('; ');
+  if (behind !== undefined) verdict.generatorBehind = behind;
+  if (th.maxP99Ms !== undefined) verdict.latencyBasis = onService ? 'service' : 'latency';
   return verdict;
 }

@@ -14,6 +14,7 @@ import { PodsPanel, podNameWidth } from './pods-panel.js';
 import { RolloutLine } from './rollout-line.js';
 import { RunnersPanel, runnerPanelRows } from './runners-panel.js';
 import { TrafficPanel } from './traffic-panel.js';
+import { generatorNow } from './model/generator-now.js';
 
 /** DashboardScreenProps is one frame's worth of input: everything the screen shows, nothing it fetches. */
 export interface DashboardScreenProps {
@@ -38,7 +39,9 @@ export function DashboardScreen(props: DashboardScreenProps) {
   const columns = Math.max(MIN_COLUMNS, props.columns);
   const traffic = trafficNow(s);
   const series = failureSeries(s.recent);
-  const sparkRows = series.length === 0 ? 1 : Math.min(MAX_SERIES, series.length) + 1;
+  const generator = generatorNow(s);
+  // The generator's line sits with the sparklines in the traffic panel.
+  const sparkRows = (series.length === 0 ? 1 : Math.min(MAX_SERIES, series.length) + 1) + (generator ? 1 : 0);
   const rollout = rolloutState(s.events);
   const showRollout = s.mode !== 'load' || rollout.status !== 'none';
   const pods = podRows(s, nowMs);
@@ -64,7 +67,7 @@ export function DashboardScreen(props: DashboardScreenProps) {
         final={final}
       />
       <Box marginTop={1} flexDirection="column">
-        <TrafficPanel now={traffic} series={series} columns={columns} maxSeries={MAX_SERIES} />
+        <TrafficPanel now={traffic} series={series} columns={columns} maxSeries={MAX_SERIES} generator={generator} />
         {s.runners && s.runners.length > 0 ? <RunnersPanel runners={s.runners} columns={columns} /> : null}
       </Box>
       <Box marginTop={1} flexDirection="column">

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import type { FailureSeries, TrafficNow } from './model/traffic-now.js';
+import { SATURATED_PERCENT, type GeneratorNow } from './model/generator-now.js';
 import { KIND_STYLE } from '../results/kind-style.js';
 import { fit, formatCount, formatLatencyUs, formatRate, sparkline } from './model/format.js';
 import { Paint } from './paint.js';
@@ -11,12 +12,14 @@ export interface TrafficPanelProps {
   columns: number;
   /** maxSeries caps how many failure kinds get a sparkline row. */
   maxSeries: number;
+  /** generator is the traffic's own sources' lag and load (null: not reported). */
+  generator?: GeneratorNow | null;
 }
 
 const LABEL_WIDTH = 10;
 
 /** TrafficPanel shows target vs achieved rate, this second's outcomes, latency now, and failures/s by kind. */
-export function TrafficPanel({ now, series, columns, maxSeries }: TrafficPanelProps) {
+export function TrafficPanel({ now, series, columns, maxSeries, generator }: TrafficPanelProps) {
   const short = now.achievedRatePerSec < now.targetRatePerSec * 0.9;
   return (
     <Box flexDirection="column">
@@ -44,8 +47,22 @@ export function TrafficPanel({ now, series, columns, maxSeries }: TrafficPanelPr
           <Paint tone="warn">{`  no free connection ${formatCount(now.noConnTotal)}`}</Paint>
         ) : null}
       </Text>
+      {generator ? <GeneratorLine g={generator} /> : null}
       <FailureSparks series={series} columns={columns} maxSeries={maxSeries} />
     </Box>
+  );
+}
+
+// Scheduling lag and each worker's (w0) or runner's (r0) loop and CPU: a generator behind says so here first.
+function GeneratorLine({ g }: { g: GeneratorNow }) {
+  return (
+    <Text wrap="truncate-end">
+      <Paint tone="dim">{fit('generator', LABEL_WIDTH)}</Paint>
+      <Paint tone={g.behind ? 'warn' : 'plain'}>{`lag p99 ${formatLatencyUs(g.lagP99Us)}${g.behind ? ' BEHIND' : ''}`}</Paint>
+      {g.sources.map((x) => (
+        <Paint key={x.label} tone={x.loopPercent >= SATURATED_PERCENT ? 'warn' : 'plain'}>{`  ${x.label} loop ${x.loopPercent}% cpu ${x.cpuPercent}%`}</Paint>
+      ))}
+    </Text>
   );
 }
 

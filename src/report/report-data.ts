@@ -4,6 +4,7 @@ import { failureAtMs } from '../analysis/windows.js';
 import { errorRate } from '../analysis/verdict.js';
 import type { Analysis, FailureKind, FailureRecord, Results } from '../results/types.js';
 import { frontDoorLines } from './front-door-lines.js';
+import { generatorText, latencyBasisText } from './generator-lines.js';
 import { FAILURE_KINDS, OUTCOME_TRAITS } from '../results/types.js';
 
 /** MAX_TABLE_ROWS is how many failures the report's table holds; the rest are counted. */
@@ -15,10 +16,14 @@ export const MAX_POINTS = 4000;
 export interface ReportSeries {
   t: number[];
   sent: number[];
+  /** started is the actual send rate (requests handed to a connection per second); null where the file does not say. */
+  started: Array<number | null>;
   ok: number[];
   failed: Partial<Record<FailureKind, number[]>>;
   p50: Array<number | null>;
   p99: Array<number | null>;
+  /** lag is the generator's p99 scheduling lag (ms), the worst interval's in a bucket; null where the file does not say. */
+  lag: Array<number | null>;
   bucketMs: number;
 }
 
@@ -49,6 +54,10 @@ export interface ReportData {
   analysis: Analysis | null;
   kinds: Array<{ kind: FailureKind; meaning: string }>;
   table: { rows: FailureRow[]; total: number };
+  /** generator is the summary's generator line: scheduling lag, each source's loop and CPU, kept or fell behind its schedule. */
+  generator: string;
+  /** latencyBasis says, when --max-p99 was judged on service time, why (null otherwise). */
+  latencyBasis: string | null;
   /** frontDoor says what each method saw, what a proxy's retries saved and who wrote the HTTP failures (as the summary does). */
   frontDoor: string[];
   /** scenario is the per-step verdicts of a `rollcheck scenario` run (null for other commands). */
@@ -89,6 +98,8 @@ export function buildReportData(r: Results): ReportData {
       meaning: OUTCOME_TRAITS[kind].meaning,
     })),
     table: buildTable(r),
+    generator: generatorText(r),
+    latencyBasis: latencyBasisText(r),
     frontDoor: frontDoorLines(r),
     scenario: r.scenario ?? null,
   };
@@ -100,7 +111,7 @@ function buildSeries(r: Results): ReportSeries {
   const bucketMs = intervalMs * factor;
   const perSec = 1000 / bucketMs;
   const kinds = FAILURE_KINDS.filter((k) => r.intervals.some((s) => (s.done.new[k] ?? 0) + (s.done.reused[k] ?? 0) > 0));
-  const out: ReportSeries = { t: [], sent: [], ok: [], failed: {}, p50: [], p99: [], bucketMs };
+  const out: ReportSeries = { t: [], sent: [], started: [], ok: [], failed: {}, p50: [], p99: [], lag: [], bucketMs };
   for (const k of kinds) out.failed[k] = [];
   for (let i = 0; i < r.intervals.length; i += factor) {
     const group = r.intervals.slice(i, i + factor);
@@ -108,6 +119,10 @@ function buildSeries(r: Results): ReportSeries {
     if (!first) break;
     out.t.push(round(first.atMs / 1000, 3));
     out.sent.push(round(sum(group, (s) => s.sent) * perSec, 1));
+    const said = group.filter((s) => s.started !== undefined);
+    out.started.push(said.length ? round(sum(said, (s) => s.started ?? 0) * perSec, 1) : null);
+    const lags = group.filter((s) => s.lagP99Us !== undefined);
+    out.lag.push(lags.length ? round(Math.max(...lags.map((s) => s.lagP99Us ?? 0)) / 1000, 2) : null);
     out.ok.push(round(sum(group, (s) => (s.done.new.ok ?? 0) + (s.done.reused.ok ?? 0)) * perSec, 1));
     for (const k of kinds) out.failed[k]?.push(round(sum(group, (s) => (s.done.new[k] ?? 0) + (s.done.reused[k] ?? 0)) * perSec, 1));
     // A bucket's quantile is the worst of its intervals': exact merging would need the histograms.

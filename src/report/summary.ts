@@ -6,6 +6,7 @@ import { kindsText } from '../analysis/finding-kit.js';
 import type { Analysis, ConnTotals, FailureRecord, LatencySummary, Results } from '../results/types.js';
 import { FAILURE_KINDS, OUTCOME_TRAITS } from '../results/types.js';
 import { frontDoorLines } from './front-door-lines.js';
+import { generatorText, latencyBasisText, rateText } from './generator-lines.js';
 import { createTextStyle, sanitizeForTerminal, wrapText, type TextStyle } from './text-style.js';
 
 /** SummaryOptions say how the summary is printed. */
@@ -34,7 +35,7 @@ export function formatSummary(results: Results, options: SummaryOptions): string
     out.push(...wrapText(clean(text), width, st.bold(label.padEnd(LABEL)), ' '.repeat(LABEL)));
   };
   out.push(st.bold(`rollcheck ${clean(m.command)} → ${clean(m.target)}`) + st.dim(`  (${formatDuration((m.recordedToMs ?? m.durationMs) - (m.recordedFromMs ?? m.warmupMs))} recorded, ${clean(m.stopReason)})`));
-  row('rate', `${round1(t.achievedRatePerSec)}/s achieved of ${round1(t.targetRatePerSec)}/s target · sent ${t.sent} · dropped ${t.dropped}${t.queueExpired ? ` · no free connection ${t.queueExpired}` : ''} · in flight at stop ${t.inFlightAtStop}`);
+  row('rate', `${rateText(results)} · sent ${t.sent} · dropped ${t.dropped}${t.queueExpired ? ` · no free connection ${t.queueExpired}` : ''} · in flight at stop ${t.inFlightAtStop}`);
   const rate = t.ok + t.failed > 0 ? t.failed / (t.ok + t.failed) : 0;
   const failedText = t.failed > 0 ? st.red(`failed ${t.failed}`) : st.green('failed 0');
   out.push(`${st.bold('requests'.padEnd(LABEL))}ok ${t.ok} · ${failedText} (${formatRate(rate)})`);
@@ -48,6 +49,10 @@ export function formatSummary(results: Results, options: SummaryOptions): string
     out.push(...wrapText(OUTCOME_TRAITS[k].meaning, width, st.dim(`${' '.repeat(LABEL + 4)}`), ' '.repeat(LABEL + 4)).map(st.dim));
   }
   out.push(`${st.bold('latency'.padEnd(LABEL))}${latencyText(t.latency)}  ${st.dim('(from the intended send time)')}`);
+  const basis = latencyBasisText(results);
+  if (basis !== null) row('', basis);
+  const gen = generatorText(results);
+  out.push(...wrapText(clean(gen), width, st.bold('generator'.padEnd(LABEL)), ' '.repeat(LABEL)).map((l) => (results.analysis?.verdict.generatorBehind !== undefined ? st.yellow(l) : l)));
   const timeline = failureTimeline(results, options.timelineRows ?? 15, st);
   if (timeline.length) {
     out.push(st.bold('timeline') + st.dim('   failures per second, with the pod events of that second'));
@@ -72,10 +77,6 @@ export function latencyText(l: LatencySummary): string {
 function ms(us: number): string {
   const v = us / 1000;
   return v >= 100 ? `${Math.round(v)} ms` : `${v.toFixed(1)} ms`;
-}
-
-function round1(n: number): number {
-  return Math.round(n * 10) / 10;
 }
 
 function clean(s: string): string {

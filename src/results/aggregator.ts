@@ -11,8 +11,11 @@ import { INTERVAL_MS, type Population } from './types.js';
 export interface Aggregator {
   /** sent counts one request scheduled at `atMs` (and records its scheduling lag when given). */
   sent(atMs: number, population: Population, lagMs?: number): void;
-  /** started records the scheduling lag (actual start − intended, queue wait included) of a request handed to a connection at `atMs`. */
-  started(atMs: number, lagMs: number): void;
+  /**
+   * started counts one actual send at `atMs` and, for a counted request, records its scheduling lag
+   * (actual start − intended, queue wait included). A warm-up request sent late is still a send.
+   */
+  started(atMs: number, lagMs: number, counted?: boolean): void;
   /** dropped counts `count` (default 1) requests not sent because --max-in-flight was reached. */
   dropped(atMs: number, count?: number): void;
   /** queueExpired counts one request that never got a connection within --timeout (the generator's shortfall). */
@@ -71,7 +74,10 @@ export function createAggregator(options: AggregatorOptions = {}): Aggregator {
       p.okServiceBucketsByPod = byPod;
     }
     if (o.latency) p.histogram = encodeHistogram(o.latency);
-    if (o.lag) p.lagHistogram = encodeHistogram(o.lag);
+    if (o.lag) {
+      p.lagHistogram = encodeHistogram(o.lag);
+      p.lagP99Us = o.lag.getValueAtPercentile(99);
+    }
     if (wire) {
       if (o.service) p.serviceHistogram = encodeHistogram(o.service);
     } else {
@@ -84,12 +90,16 @@ export function createAggregator(options: AggregatorOptions = {}): Aggregator {
       const o = at(atMs);
       o.partial.sent[population] += 1;
       if (lagMs !== undefined) {
+        // A send reported with its lag went out then: it is an actual send too.
+        o.partial.started = (o.partial.started ?? 0) + 1;
         recordUs((o.lag ??= take()), lagMs * 1000);
         o.partial.sums.lagUs += Math.max(1, Math.round(lagMs * 1000));
       }
     },
-    started(atMs, lagMs) {
+    started(atMs, lagMs, counted = true) {
       const o = at(atMs);
+      o.partial.started = (o.partial.started ?? 0) + 1;
+      if (!counted) return;
       // recordUs's clamp, done once here: the value recorded and the value summed are the same.
       const lagUs = Math.max(1, Math.round(lagMs * 1000));
       (o.lag ??= take()).recordValue(lagUs);

@@ -20,6 +20,10 @@ import {
 interface IntervalRec {
   index: number;
   sent: number;
+  /** started is -1 until a part says how many it handed to a connection (parts from older runners do not). */
+  started: number;
+  /** lagP99Us is the worst part's p99 scheduling lag (-1: none said). */
+  lagP99Us: number;
   dropped: number;
   queueExpired: number;
   completed: number;
@@ -73,6 +77,8 @@ export function createIntervalStore(): IntervalStore {
       r = {
         index,
         sent: 0,
+        started: -1,
+        lagP99Us: -1,
         dropped: 0,
         queueExpired: 0,
         completed: 0,
@@ -113,6 +119,8 @@ export function createIntervalStore(): IntervalStore {
     r.sample = {
       atMs: r.index * INTERVAL_MS,
       sent: r.sent,
+      ...(r.started >= 0 ? { started: r.started } : {}),
+      ...(r.lagP99Us >= 0 ? { lagP99Us: r.lagP99Us } : {}),
       dropped: r.dropped,
       ...(r.queueExpired > 0 ? { queueExpired: r.queueExpired } : {}),
       done: { new: { ...r.done.new }, reused: { ...r.done.reused } },
@@ -132,6 +140,8 @@ export function createIntervalStore(): IntervalStore {
     add(p) {
       const r = get(p.index);
       r.sent += p.sent.keepalive + p.sent.fresh;
+      if (p.started !== undefined) r.started = Math.max(r.started, 0) + p.started;
+      if (p.lagP99Us !== undefined) r.lagP99Us = Math.max(r.lagP99Us, p.lagP99Us);
       r.dropped += p.dropped;
       // A request that expired in the queue is no longer in flight.
       const expired = p.queueExpired;

@@ -1,9 +1,10 @@
 import type { Clock } from './clock.js';
+import type { GeneratorTracker } from './generator-load.js';
 import type { IntervalStore } from './interval-store.js';
 import type { LiveSnapshot } from './live.js';
 import { currentPhase, type RunRecord } from './run-record.js';
 import type { RunTotals } from './run-totals.js';
-import { INTERVAL_MS, type RunMode } from './types.js';
+import { INTERVAL_MS, type GeneratorLoad, type RunMode } from './types.js';
 
 const RECENT_INTERVALS = 600;
 const RECENT_FAILURES = 200;
@@ -16,6 +17,8 @@ export interface SnapshotSource {
   store: IntervalStore;
   totals: RunTotals;
   record: RunRecord;
+  generator: GeneratorTracker;
+  sourceKind: GeneratorLoad['sourceKind'];
   finished(): boolean;
 }
 
@@ -53,6 +56,8 @@ export function createLiveSnapshots(src: SnapshotSource): LiveSnapshots {
         okByPod: src.totals.okByPod(),
         finished: src.finished(),
       };
+      const sources = src.generator.live();
+      if (sources.length > 0) cached.generator = { sourceKind: src.sourceKind, sources };
       dirty = false;
       return cached;
     },

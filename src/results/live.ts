@@ -1,6 +1,7 @@
 import type { ClusterEvent } from './events.js';
 import type { Histogram } from './histogram.js';
-import type { FailureRecord, IntervalSample, Phase, RunMode, Totals } from './types.js';
+import type { GeneratorLive } from './generator-load.js';
+import type { FailureRecord, GeneratorLoad, IntervalSample, Phase, RunMode, Totals } from './types.js';
 
 /**
  * LiveView is the recorder's read side for the dashboard and progress lines:
@@ -36,6 +37,8 @@ export interface LiveSnapshot {
   okByPod: Record<string, number>;
   /** set once the run is over. */
   finished: boolean;
+  /** generator is each worker's or runner's own load over its last second (absent before any reported). */
+  generator?: { sourceKind: GeneratorLoad['sourceKind']; sources: GeneratorLive[] };
   /** runners, when the traffic comes from `--runners N`: one row each, as the merge sees it. */
   runners?: RunnerLive[];
 }

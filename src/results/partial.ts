@@ -13,6 +13,10 @@ export interface TrafficPartial {
   /** sent counts requests scheduled in this interval (not dropped), by population. */
   sent: Record<Population, number>;
   dropped: number;
+  /** started counts requests handed to a connection in this interval: the actual sends, by actual send time. */
+  started?: number;
+  /** lagP99Us is the p99 scheduling lag (µs) of this source's requests started in this interval. */
+  lagP99Us?: number;
   /**
    * queueExpired counts requests that waited --timeout for a free connection and
    * never got one: the generator's own shortfall, not a failure of the target.
@@ -54,6 +58,18 @@ export interface TrafficBatch {
   partials: TrafficPartial[];
   /** closedBefore: the source will send nothing more for intervals below this index. */
   closedBefore: number;
+  /** load is how busy the source's thread and process were since its last batch (absent from older runners). */
+  load?: LoadSample;
+}
+
+/** LoadSample is one traffic source's own load over a window: its event loop and its process's CPU. */
+export interface LoadSample {
+  /** windowMs is the span measured, ending when the batch was made. */
+  windowMs: number;
+  /** eventLoopUtilization is the share of the window the source's event loop was busy (0..1, `performance.eventLoopUtilization()`). */
+  eventLoopUtilization: number;
+  /** cpuPercent is the source's whole process's CPU over the window (100 = one core). */
+  cpuPercent: number;
 }
 
 /** RequestOutcome is one finished request as the engine sees it: all the recorder takes from traffic/ (the seam between them, see ARCHITECTURE.md). */
@@ -83,6 +99,7 @@ export function emptyPartial(index: number): TrafficPartial {
     index,
     sent: { keepalive: 0, fresh: 0 },
     dropped: 0,
+    started: 0,
     queueExpired: 0,
     done: { new: {}, reused: {} },
     donePop: { keepalive: { ok: 0, failed: 0 }, fresh: { ok: 0, failed: 0 } },

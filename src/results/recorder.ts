@@ -3,6 +3,7 @@ import { createAggregator } from './aggregator.js';
 import { addFrontDoor, addFrontDoorPartial, createFrontDoorRecord } from './front-door-record.js';
 import { assembleResults } from './assemble-results.js';
 import type { Clock } from './clock.js';
+import { createGeneratorTracker } from './generator-load.js';
 import { createIntervalStore } from './interval-store.js';
 import type { LiveView } from './live.js';
 import { createLiveSnapshots } from './live-snapshot.js';
@@ -21,6 +22,10 @@ export interface RecorderOptions {
   params: Record<string, unknown>;
   targetRatePerSec: number;
   warmupMs: number;
+  /** sourceKind says whether the traffic's sources are worker threads (default) or runners. */
+  sourceKind?: 'worker' | 'runner';
+  /** cores is how many cores this process may run on (for the generator's capacity advice; default 1). */
+  cores?: number;
   /** tickMs is how often live listeners are told (default INTERVAL_MS; 0: only when `tick()` is called). */
   tickMs?: number;
 }
@@ -71,6 +76,8 @@ export function createRecorder(options: RecorderOptions): Recorder {
   const record = createRunRecord(options.target, options.warmupMs);
   const direct = createAggregator();
   const frontDoor = createFrontDoorRecord();
+  const sourceKind = options.sourceKind ?? 'worker';
+  const generator = createGeneratorTracker(sourceKind, options.cores ?? 1);
   let directUsed = false;
   let finished = false;
   const live = createLiveSnapshots({
@@ -80,6 +87,8 @@ export function createRecorder(options: RecorderOptions): Recorder {
     store,
     totals,
     record,
+    generator,
+    sourceKind,
     finished: () => finished,
   });
 
@@ -102,6 +111,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
 
   return {
     ingest(batch) {
+      generator.add(batch);
       for (const p of batch.partials) addPartial(p);
     },
     recordSent(atMs, population, lagMs = 0) {
@@ -170,6 +180,8 @@ export function createRecorder(options: RecorderOptions): Recorder {
         store,
       });
       addFrontDoor(results, frontDoor);
+      const load = generator.summary(record.recordFromMs, fin.trafficEndMs ?? endMs);
+      if (load !== undefined) results.totals.generator = load;
       // The engine's own count, kept beside the derived one: the books must balance.
       if (fin.inFlightAtStop !== undefined) results.totals.inFlightCounted = fin.inFlightAtStop;
       subscribers.tick();

@@ -1,7 +1,7 @@
 import { createHistogram, decodeHistogram, type Histogram } from './histogram.js';
 import { summarizeWithSum } from './latency.js';
 import type { TrafficPartial } from './partial.js';
-import type { KindCounts, Totals } from './types.js';
+import { INTERVAL_MS, type KindCounts, type Totals } from './types.js';
 
 /** RunTotals counts the whole run as partials arrive: by kind, connection use and population, histograms, ok by pod. */
 export interface RunTotals {
@@ -23,8 +23,11 @@ export function createRunTotals(targetRatePerSec: number): RunTotals {
   const service = createHistogram();
   const sums = { latencyUs: 0, lagUs: 0, serviceUs: 0 };
   const okByPod: Record<string, number> = {};
+  // Actual sends by interval index, for the achieved rate over whole intervals (none: older sources).
+  const startedByIndex = new Map<number, number>();
   return {
     add(p) {
+      if (p.started !== undefined) startedByIndex.set(p.index, (startedByIndex.get(p.index) ?? 0) + p.started);
       for (const pop of ['keepalive', 'fresh'] as const) {
         t.sent += p.sent[pop];
         t.byPopulation[pop].sent += p.sent[pop];
@@ -71,7 +74,7 @@ export function createRunTotals(targetRatePerSec: number): RunTotals {
           fresh: { ...t.byPopulation.fresh },
         },
         inFlightAtStop: t.sent - t.ok - t.failed - t.queueExpired,
-        achievedRatePerSec: Math.round((t.sent / seconds) * 10) / 10,
+        achievedRatePerSec: achievedRate(startedByIndex, fromMs, endMs) ?? Math.round((t.sent / seconds) * 10) / 10,
         latency: summarizeWithSum(latency, sums.latencyUs),
         lag: summarizeWithSum(lag, sums.lagUs),
         service: summarizeWithSum(service, sums.serviceUs),
@@ -103,6 +106,21 @@ function newTotals(
     },
     targetRatePerSec,
   };
+}
+
+/**
+ * achievedRate is the actual send rate: requests handed to a connection in the
+ * whole intervals of [fromMs, endMs), per second; null when no source counted
+ * its sends or the span holds no whole interval. A generator that falls behind
+ * sends the backlog after the span: those sends are late, not part of the rate.
+ */
+function achievedRate(startedByIndex: ReadonlyMap<number, number>, fromMs: number, endMs: number): number | null {
+  const first = Math.ceil(fromMs / INTERVAL_MS);
+  const end = Math.floor(endMs / INTERVAL_MS);
+  if (startedByIndex.size === 0 || end <= first) return null;
+  let n = 0;
+  for (const [index, started] of startedByIndex) if (index >= first && index < end) n += started;
+  return Math.round((n / ((end - first) * INTERVAL_MS)) * 1000 * 10) / 10;
 }
 
 function addInto(total: Histogram, live: Histogram | null | undefined, encoded: string): void {

@@ -181,6 +181,10 @@ export interface IntervalSample {
   atMs: number;
   /** sent is requests dispatched in this interval. */
   sent: number;
+  /** started is requests handed to a connection in this interval: the actual send rate (absent in older files). */
+  started?: number;
+  /** lagP99Us is the p99 scheduling lag (µs) of the requests started in this interval, of the worst source (worker or runner). */
+  lagP99Us?: number;
   dropped: number;
   /** queueExpired is requests that never got a connection within --timeout (the generator's shortfall). */
   queueExpired?: number;
@@ -233,16 +237,51 @@ export interface Totals {
   byKind: KindCounts;
   byConn: Record<ConnUse, ConnTotals>;
   byPopulation: Record<Population, { sent: number; ok: number; failed: number }>;
+  /** targetRatePerSec is the intended rate. */
   targetRatePerSec: number;
+  /**
+   * achievedRatePerSec is by actual send times: requests handed to a connection
+   * in the whole intervals of the recorded span, per second (files before
+   * `started` existed: sent over the span).
+   */
   achievedRatePerSec: number;
   latency: LatencySummary;
   lag: LatencySummary;
+  /** generator is each traffic source's own load and lag, when the engines reported it. */
+  generator?: GeneratorLoad;
   /** service is ok service time (end − actual start), i.e. latency without scheduling lag. */
   service?: LatencySummary;
   /** byMethod counts completions by HTTP method (present when the engine recorded methods). */
   byMethod?: Record<string, MethodTotals>;
   /** savedByRetry counts requests a proxy answered only after retrying another upstream. */
   savedByRetry?: number;
+}
+
+/** GeneratorLoad is how hard the traffic's own sources worked: one entry per worker thread or runner. */
+export interface GeneratorLoad {
+  /** sourceKind says whether the sources are worker threads of this process or runners (`--runners N`). */
+  sourceKind: 'worker' | 'runner';
+  /** cores is how many cores this process could run on (runners: each runner's own machine is not known). */
+  cores: number;
+  sources: GeneratorSource[];
+}
+
+/** GeneratorSource is one worker's or runner's own figures over the recorded span. */
+export interface GeneratorSource {
+  index: number;
+  /** eventLoopUtilization is the share of the span its event loop was busy (0..1). */
+  eventLoopUtilization: number;
+  /** cpuPercent is its process's mean CPU (100 = one core). */
+  cpuPercent: number;
+  /** lagP99Us is its worst interval's p99 scheduling lag, from the recording start (its backlog sent after the span included). */
+  lagP99Us: number;
+  /** behindMs is how much of the span it was over the bound (100 ms) behind, reaching back from each late interval by its p99 lag. */
+  behindMs: number;
+  /** started is what it handed to a connection in the span (its actual sends), for the capacity estimate. */
+  started: number;
+  /** stallMs is its event loop's longest block in the span (the gap between two of its batches past their 100 ms period); stallAtMs is when it began. */
+  stallMs: number;
+  stallAtMs: number;
 }
 
 /** PhaseMark is when a phase began. */
@@ -415,6 +454,10 @@ export interface Verdict {
    * the generator fell short of its rate, or the baseline already failed. Exit code 3.
    */
   inconclusive?: string;
+  /** generatorBehind is the one line saying the generator fell behind its schedule, with its figures and the fix. */
+  generatorBehind?: string;
+  /** latencyBasis says what --max-p99 was judged on: service time when the generator's lag was high, else latency from the intended send. */
+  latencyBasis?: 'latency' | 'service';
   thresholds: Thresholds;
 }
 

@@ -1,5 +1,7 @@
 import type { LiveSnapshot, LiveView } from '../results/live.js';
 import { mergeEncoded } from '../results/histogram.js';
+import { SATURATED_ELU } from '../analysis/index.js';
+import { LAG_BOUND_MS } from '../results/generator-load.js';
 import {
   FAILURE_KINDS,
   INTERVAL_MS,
@@ -48,11 +50,14 @@ export function formatProgressLine(
   }
   const last = s.recent[s.recent.length - 1] as IntervalSample;
   const window = s.recent.filter((i) => i.atMs > last.atMs - windowMs);
-  let sent = 0;
+  let started = 0;
+  let lagP99Us = 0;
   let ok = 0;
   const failed: KindCounts = {};
   for (const i of window) {
-    sent += i.sent;
+    // The rate is by actual send time where the engine counts it (older runners do not).
+    started += i.started ?? i.sent;
+    lagP99Us = Math.max(lagP99Us, i.lagP99Us ?? 0);
     for (const use of ['new', 'reused'] as const) {
       ok += i.done[use].ok ?? 0;
       for (const k of FAILURE_KINDS) {
@@ -62,7 +67,7 @@ export function formatProgressLine(
     }
   }
   const seconds = (window.length * INTERVAL_MS) / 1000;
-  const rate = seconds > 0 ? sent / seconds : 0;
+  const rate = seconds > 0 ? started / seconds : 0;
   const failedTotal = Object.values(failed).reduce((a, b) => a + (b ?? 0), 0);
   const byKind = Object.entries(failed)
     .map(([k, n]) => `${k} ${n}`)
@@ -80,8 +85,19 @@ export function formatProgressLine(
     `failed ${failedTotal}${byKind ? ` (${byKind})` : ''}`,
     `in-flight ${last.inFlight}`,
     `p99 ${p99}`,
+    lagPart(lagP99Us, s, rate),
     ...runnersPart(s),
   ].join('  ');
+}
+
+// The generator's own lag (worst worker or runner), and BEHIND past the bound, with a saturated loop, or
+// sending under 90 % of the rate (requests waiting for a connection have no lag until they go out).
+function lagPart(lagP99Us: number, s: LiveSnapshot, ratePerSec: number): string {
+  const saturated = (s.generator?.sources ?? []).filter((x) => x.eventLoopUtilization >= SATURATED_ELU);
+  const short = s.generator !== undefined && ratePerSec < s.targetRatePerSec * 0.9;
+  const behind = lagP99Us > LAG_BOUND_MS * 1000 || saturated.length > 0 || short;
+  const busy = saturated.map((x) => `${s.generator?.sourceKind ?? 'worker'} ${x.index} loop ${Math.round(x.eventLoopUtilization * 100)}%`);
+  return `lag p99 ${(lagP99Us / 1000).toFixed(1)}ms${behind ? ` BEHIND${busy.length > 0 ? ` (${busy.join(', ')})` : ''}` : ''}`;
 }
 
 // With --runners: how many still send, and which are lost.

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { analyze } from '../analysis/index.js';
 import { shouldUseDashboard, startDashboard } from '../dashboard/index.js';
 import type { ClusterDriver, DriverContext } from '../cluster/driver.js';
@@ -7,6 +8,7 @@ import { createRecorder, type Recorder } from '../results/recorder.js';
 import type { Phase, Results, RunMeta, Thresholds } from '../results/types.js';
 import { probe } from '../traffic/probe.js';
 import { autoPoolSize, poolWarning } from '../traffic/pool-size.js';
+import { capacityWarning, measuresCapacity } from '../traffic/capacity.js';
 import { tlsProblem } from '../traffic/front-door.js';
 import { frontDoorHint } from '../traffic/who-answered.js';
 import { createTrafficRunner, type RunnerOptions, type TrafficRunner } from '../traffic/runner.js';
@@ -107,6 +109,8 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
     params,
     targetRatePerSec: o.traffic.ratePerSec,
     warmupMs: o.traffic.warmupMs,
+    sourceKind: o.fleet ? 'runner' : 'worker',
+    cores: availableParallelism(),
   });
   const aborter = new AbortController();
   const onInterrupt = (): void => aborter.abort(o.io.interrupt.reason);
@@ -197,7 +201,8 @@ async function startTarget(
   if (url === undefined) throw new Error('runSession: neither a url nor a driver was given');
   // Runners in a cluster reach addresses this machine cannot (a ClusterIP): only they can tell.
   if (o.fleet && driver?.traits.runnersInCluster) return { url, traffic };
-  const p = await probe(url, traffic);
+  const runners = Number(o.params.runners) || 0;
+  const p = await probe(url, traffic, { measureCpu: measuresCapacity(traffic, runners) });
   if (!p.answered && NOTHING_ANSWERS.has(p.code)) {
     throw new UsageError(`nothing answers at ${url} (${p.code}); start the server or fix the URL`);
   }
@@ -208,9 +213,11 @@ async function startTarget(
     recorder.note(sizing.note);
     if (!o.quiet) o.io.stderr.write(`rollcheck: ${sizing.note}\n`);
   }
-  const warning = p.answered ? poolWarning(traffic, p.latencyMs) : null;
-  if (warning !== null) {
-    // Said at once, before the traffic starts: the run would otherwise measure the client's own queue.
+  const cpu = p.answered ? p.cpuUsPerRequest : undefined;
+  const capacity = cpu !== undefined ? capacityWarning({ settings: traffic, cpuUsPerRequest: cpu, cores: availableParallelism(), runners }) : null;
+  for (const warning of [p.answered ? poolWarning(traffic, p.latencyMs) : null, capacity]) {
+    if (warning === null) continue;
+    // Said at once, before the traffic starts: the run would otherwise measure the client's own queue or CPU.
     recorder.warn(warning);
     o.io.stderr.write(`rollcheck: warning: ${warning}\n`);
   }

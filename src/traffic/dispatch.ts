@@ -157,7 +157,7 @@ export class Dispatch implements Sender {
   private start(pool: ProtocolPool, slot: Slot, r: InFlightRequest, nowMs: number): void {
     r.slot = slot;
     r.startAtMs = nowMs;
-    if (r.counted) this.o.agg.started(nowMs, nowMs - r.intendedAtMs);
+    this.o.agg.started(nowMs, nowMs - r.intendedAtMs, r.counted);
     r.connId = pool.connectionFor(slot);
     pool.dispatch(slot, r);
   }

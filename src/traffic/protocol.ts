@@ -3,7 +3,7 @@
 // each implementation (HTTP/1.1 lean or undici today) lives behind the
 // registry in `protocols.ts`.
 import type { TargetTrust } from './connect-options.js';
-import type { ProbeResult } from './probe.js';
+import type { ProbeOptions, ProbeResult } from './probe.js';
 import type { InFlightRequest, Settle } from './request.js';
 import type { TrafficSettings } from './settings.js';
 
@@ -92,5 +92,5 @@ export interface ProtocolClient {
   client: string;
   createPool(options: ProtocolPoolOptions): ProtocolPool;
   /** probe, an optional ability, is the pre-flight: one request before any traffic says whether anything answers and how fast. */
-  probe?(url: string, settings: TrafficSettings): Promise<ProbeResult>;
+  probe?(url: string, settings: TrafficSettings, options?: ProbeOptions): Promise<ProbeResult>;
 }

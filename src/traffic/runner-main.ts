@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import { createClock, epochNowMs } from '../results/clock.js';
 import type { TrafficBatch } from '../results/partial.js';
 import { createEngine } from './engine.js';
+import { withLoad } from './loop-load.js';
 import { encodeRunnerRecord, RUNNER_PROTOCOL, specSettings, type RunnerRecord, type RunnerSpec } from './runner-protocol.js';
 
 /** RunnerIo is what `rollcheck runner` touches: its stdout for records, stdin for the start line, and the stop signal. */
@@ -41,7 +42,7 @@ export async function runRunner(spec: RunnerSpec, io: RunnerIo): Promise<RunnerE
     offsetMs: spec.offsetMs,
     source: spec.index,
     wire: true,
-    sink,
+    sink: withLoad(sink),
   });
   write({ type: 'hello', protocol: RUNNER_PROTOCOL, at: epochNowMs(), index: spec.index, ratePerSec: settings.ratePerSec });
   // A local child is told its start (and its end, when the run has one) on stdin; a Job's pod knows its start.

@@ -1,8 +1,16 @@
 import type { TrafficBatch } from '../results/partial.js';
 import { share, type TrafficSettings } from './settings.js';
 
-/** RUNNER_PROTOCOL names the NDJSON stream a `rollcheck runner` writes on stdout; a coordinator refuses any other. */
-export const RUNNER_PROTOCOL = 'rollcheck.runner/v1';
+/**
+ * RUNNER_PROTOCOL names the NDJSON stream a `rollcheck runner` writes on stdout.
+ * v2: each batch carries the runner's own load and each partial its actual sends
+ * and p99 lag. A coordinator still reads v1 (those fields absent: the run then
+ * judges that runner by the merged lag alone) and refuses any other.
+ */
+export const RUNNER_PROTOCOL = 'rollcheck.runner/v2';
+
+/** RUNNER_PROTOCOLS_READ are the versions a coordinator reads. */
+export const RUNNER_PROTOCOLS_READ: readonly string[] = ['rollcheck.runner/v1', RUNNER_PROTOCOL];
 
 /** SPEC_ENV is the variable `rollcheck runner` reads its spec from without --spec: a runner Job fills it from a Secret. */
 export const SPEC_ENV = 'ROLLCHECK_RUNNER_SPEC';
@@ -34,7 +42,7 @@ export interface RunnerSpec {
 
 /** RunnerRecord is one line of a runner's stdout. `at` is the runner's own wall clock (epoch ms), for the clock offset. */
 export type RunnerRecord =
-  | { type: 'hello'; protocol: typeof RUNNER_PROTOCOL; at: number; index: number; ratePerSec: number }
+  | { type: 'hello'; protocol: string; at: number; index: number; ratePerSec: number }
   | { type: 'started'; at: number; startAtMs: number; recordFromMs: number; startReceivedAt?: number }
   | { type: 'batch'; at: number; batch: TrafficBatch }
   | {
@@ -58,7 +66,7 @@ export function parseRunnerLine(line: string): RunnerRecord {
   if (typeof r !== 'object' || r === null || typeof r.at !== 'number') throw new Error('not a runner record');
   switch (r.type) {
     case 'hello':
-      if (r.protocol !== RUNNER_PROTOCOL) {
+      if (typeof r.protocol !== 'string' || !RUNNER_PROTOCOLS_READ.includes(r.protocol)) {
         throw new Error(`runner speaks ${String(r.protocol)}, this coordinator ${RUNNER_PROTOCOL}: use the same rollcheck version (--runner-image)`);
       }
       return r as RunnerRecord;

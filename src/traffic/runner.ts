@@ -10,6 +10,7 @@
 import type { Clock } from '../results/clock.js';
 import type { TrafficBatch } from '../results/partial.js';
 import { createEngine, type EngineStop } from './engine.js';
+import { withLoad } from './loop-load.js';
 import type { TrafficSettings } from './settings.js';
 import { createWorkerPool } from './worker-pool.js';
 
@@ -41,7 +42,7 @@ export interface RunnerStart {
 /** createTrafficRunner picks in-process (workers = 1) or worker threads. */
 export function createTrafficRunner(options: RunnerOptions): TrafficRunner {
   if (options.settings.workers > 1) return createWorkerPool(options);
-  const engine = createEngine({ ...options, ratePerSec: options.settings.ratePerSec, source: 0 });
+  const engine = createEngine({ ...options, sink: withLoad(options.sink), ratePerSec: options.settings.ratePerSec, source: 0 });
   return {
     sources: 1,
     start: async (warmupMs) => {

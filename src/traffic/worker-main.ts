@@ -3,6 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createClock } from '../results/clock.js';
 import { createEngine } from './engine.js';
+import { withLoad } from './loop-load.js';
 import type { WorkerInit, WorkerMessage, WorkerCommand } from './worker-protocol.js';
 
 const init = workerData as WorkerInit;
@@ -17,7 +18,7 @@ const engine = createEngine({
   offsetMs: init.offsetMs,
   source: init.source,
   wire: true,
-  sink: (batch) => post({ type: 'batch', batch }),
+  sink: withLoad((batch) => post({ type: 'batch', batch })),
 });
 port.on('message', (m: WorkerCommand) => {
   if (m.type === 'start') engine.start(m.atMs, m.recordFromMs);

@@ -191,3 +191,21 @@ async function waitFor(ok: () => boolean, timeoutMs = 3000): Promise<void> {
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+test('the generator line: lag and each worker\'s loop and CPU; BEHIND past 100 ms of lag, and the frame still fits', () => {
+  const generator = (lagP99Us: number, elu: number): LiveSnapshot['generator'] => ({
+    sourceKind: 'worker',
+    sources: [
+      { index: 0, eventLoopUtilization: elu, cpuPercent: 60, lagP99Us },
+      { index: 1, eventLoopUtilization: 0.3, cpuPercent: 60, lagP99Us: 900 },
+    ],
+  });
+  const kept = frame({ ...rolling(), generator: generator(1500, 0.31) });
+  assertFits(kept, 80, 30);
+  assert.match(kept, /^generator lag p99 1\.5ms {2}w0 loop 31% cpu 60% {2}w1 loop 30% cpu 60%$/m);
+  assert.doesNotMatch(kept, /BEHIND/);
+  const behind = frame({ ...rolling(), generator: generator(2_300_000, 1) });
+  assertFits(behind, 80, 30);
+  assert.match(behind, /^generator lag p99 2\.30s BEHIND {2}w0 loop 100% cpu 60%/m);
+  assert.doesNotMatch(frame(rolling()), /^generator/m, 'nothing said where no source reported its load');
+});

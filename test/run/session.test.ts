@@ -190,6 +190,6 @@ test('the progress line: elapsed, phase, achieved/target rate, ok, failed by kin
   const line = formatProgressLine(rec.snapshot()) ?? '';
   assert.match(
     line,
-    /^ +1\.3s {2}rollout {3}rate 10\/10\/s {2}ok 6 {2}failed 2 \(reset 1, refused 1\) {2}in-flight 2 {2}p99 4\.0ms$/,
+    /^ +1\.3s {2}rollout {3}rate 10\/10\/s {2}ok 6 {2}failed 2 \(reset 1, refused 1\) {2}in-flight 2 {2}p99 4\.0ms {2}lag p99 0\.0ms$/,
   );
 });

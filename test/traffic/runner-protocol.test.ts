@@ -12,8 +12,11 @@ test('runner protocol: records round-trip as one NDJSON line each', () => {
   assert.deepEqual(parseRunnerLine(encodeRunnerRecord(final)), final);
 });
 
-test('runner protocol: another version is refused with the fix; garbage is not a record', () => {
-  assert.throws(() => parseRunnerLine(JSON.stringify({ type: 'hello', protocol: 'rollcheck.runner/v2', at: 1 })), /speaks rollcheck\.runner\/v2.*same rollcheck version/);
+test('runner protocol: v1 is still read, another version is refused with the fix; garbage is not a record', () => {
+  assert.throws(() => parseRunnerLine(JSON.stringify({ type: 'hello', protocol: 'rollcheck.runner/v3', at: 1 })), /speaks rollcheck\.runner\/v3.*same rollcheck version/);
+  // v1 runners (no load or actual sends in their batches) are still read: the run judges them by the merged lag.
+  const v1 = { type: 'hello', protocol: 'rollcheck.runner/v1', at: 1, index: 0, ratePerSec: 10 };
+  assert.deepEqual(parseRunnerLine(JSON.stringify(v1)), v1);
   assert.throws(() => parseRunnerLine('{"type":"nope","at":1}'), /unknown runner record/);
   assert.throws(() => parseRunnerLine('{"type":"batch"}'), /not a runner record/);
   assert.throws(() => parseRunnerLine('SIGTERM: stopping'));

@@ -171,6 +171,8 @@ export async function runScenario(
   if (session.exitCode === ExitCode.interrupted && leftBehind !== undefined) {
     io.stderr.write(`rollcheck: interrupted: a rollout, kill or scale already sent to the cluster was NOT undone (${leftBehind})\n`);
   }
+  // A step that itself failed (a command exiting non-zero, a failed rollout) fails the scenario, whatever the generator's lag.
+  if (session.exitCode === ExitCode.inconclusive && outcome?.steps.some((s) => !s.ok) === true) return ExitCode.verdictFailed;
   if (session.exitCode !== ExitCode.pass) return session.exitCode;
   return pass ? ExitCode.pass : ExitCode.verdictFailed;
 }

@@ -11,7 +11,7 @@ import {
 /** TrafficNow is the traffic of the last second, as the traffic panel shows it. */
 export interface TrafficNow {
   targetRatePerSec: number;
-  /** achievedRatePerSec is requests sent over the last second. */
+  /** achievedRatePerSec is requests sent over the last second, by actual send time where the engine counts it. */
   achievedRatePerSec: number;
   okThisSec: number;
   failedThisSec: number;
@@ -41,7 +41,7 @@ export function trafficNow(s: LiveSnapshot): TrafficNow {
   let failed = 0;
   let dropped = 0;
   for (const i of last) {
-    sent += i.sent;
+    sent += i.started ?? i.sent;
     dropped += i.dropped;
     for (const counts of [i.done.new, i.done.reused]) {
       for (const [kind, n] of Object.entries(counts) as Array<[keyof KindCounts, number]>) {

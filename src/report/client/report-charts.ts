@@ -148,8 +148,13 @@ export function createReportCharts(D: ReportData): ReportCharts {
   return {
     render() {
       const o1 = base('Requests per second', 220, 'req/s');
-      o1.series = [{}, { label: 'sent/s', stroke: '#6baed6', width: 1 }, { label: 'ok/s', stroke: kindColor('ok'), width: 1.5 }];
-      chart(o1, [S.t, S.sent, S.ok], 'chart-rate', true);
+      o1.series = [{}, { label: 'scheduled/s', stroke: '#6baed6', width: 1 }, { label: 'sent/s (actual send time)', stroke: '#08519c', width: 1.5 }, { label: 'ok/s', stroke: kindColor('ok'), width: 1.5 }];
+      chart(o1, [S.t, S.sent, S.started, S.ok], 'chart-rate', true);
+
+      // Beside the rate: a generator that falls behind shows here before it shows as latency.
+      const o5 = base('Generator scheduling lag p99 (ms, actual send − intended; over 100 ms it is behind)', 160, 'ms');
+      o5.series = [{}, { label: 'lag p99', stroke: '#756bb1', width: 1.5 }, { label: 'bound', stroke: '#bdbdbd', width: 1, dash: [4, 4] }];
+      chart(o5, [S.t, S.lag, S.t.map(() => 100)], 'chart-lag');
 
       const kinds = Object.keys(S.failed) as FailureKind[];
       const o2 = base('Failures per second by kind', 200, 'failures/s');

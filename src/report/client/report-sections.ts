@@ -24,6 +24,7 @@ export function renderVerdict(D: ReportData): void {
   a.verdict.reasons.forEach((r) => ul.appendChild(el('li', null, r)));
   if (a.verdict.reasons.length === 0) ul.appendChild(el('li', null, 'no thresholds were set'));
   box.appendChild(ul);
+  if (a.verdict.latencyBasis === 'service') box.appendChild(el('div', null, '--max-p99 was judged on service time (end \u2212 actual send): the generator fell behind, so latency from the intended send time holds its own delay.'));
   if (D.meta.interrupted) box.appendChild(el('div', null, 'The run was interrupted (Ctrl-C): the figures cover only the part that ran.'));
   const code = D.meta.interrupted ? 130 : a.verdict.pass ? 0 : a.verdict.inconclusive ? 3 : 1;
   box.appendChild(el('div', 'muted', 'exit code ' + code + ' (0 pass, 1 verdict failed, 2 usage or environment error, 3 inconclusive, 130 interrupted)'));
@@ -38,12 +39,14 @@ export function renderFigures(D: ReportData): void {
     dl.appendChild(el('dd', null, v));
   };
   add('target', D.meta.target);
-  add('rate', t.achievedRatePerSec + '/s achieved of ' + t.targetRatePerSec + '/s');
+  add('rate', t.achievedRatePerSec + '/s achieved of ' + t.targetRatePerSec + '/s target, by actual send time');
+  add('generator', D.generator);
   add('requests', t.sent + ' sent \u00b7 ' + t.ok + ' ok \u00b7 ' + t.failed + ' failed (' + pct(t.errorRate) + ')');
   add('generator shortfall', t.dropped + ' dropped (--max-in-flight) \u00b7 ' + (t.queueExpired ?? 0) + ' never got a connection (--connections) \u00b7 ' + t.inFlightAtStop + ' in flight at stop');
   add('new connections', t.byConn['new'].completed + ' done, ' + t.byConn['new'].failed + ' failed');
   add('reused connections', t.byConn.reused.completed + ' done, ' + t.byConn.reused.failed + ' failed');
   add('latency', 'p50 ' + usText(t.latency.p50Us) + ' \u00b7 p90 ' + usText(t.latency.p90Us) + ' \u00b7 p99 ' + usText(t.latency.p99Us) + ' \u00b7 max ' + usText(t.latency.maxUs));
+  if (D.latencyBasis) add('latency judged on', D.latencyBasis);
   if (D.analysis) {
     const w = D.analysis.windows;
     add('outages', w.length ? w.length + ' window(s), longest ' + fmtMs(D.analysis.longestOutageMs) + ', total ' + fmtMs(D.analysis.totalOutageMs) : 'none');
