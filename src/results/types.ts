@@ -22,6 +22,12 @@ export const OUTCOME_KINDS = [
   'closed_before_response',
   'dns',
   'other',
+  // HTTP/2 and gRPC (issue 20): each stream's fate.
+  'goaway_refused',
+  'stream_refused',
+  'stream_reset',
+  'connection_closed',
+  'grpc_error',
 ] as const;
 
 /** OutcomeKind is how one request ended. */
@@ -48,7 +54,20 @@ export const OUTCOME_MEANING: Record<OutcomeKind, string> = {
     'the server closed a reused keep-alive connection before answering: an app closing idle connections at shutdown without draining, or a process killed with the connection open',
   dns: 'the host name did not resolve',
   other: 'an error rollcheck does not classify: see the error code and message',
+  goaway_refused:
+    'HTTP/2 stream above the last-stream-id of a GOAWAY the server sent: never processed (a standard gRPC client retries it unseen); a server shutting down while clients still open streams',
+  stream_refused:
+    'HTTP/2 stream reset with REFUSED_STREAM before any answer: never processed (a standard gRPC client retries it unseen); a server refusing new work while it stops',
+  stream_reset:
+    'HTTP/2 stream reset by the server (RST_STREAM, its code in the error code) after it started: the request may have been processed; an app cancelling in-flight work at shutdown',
+  connection_closed:
+    'the HTTP/2 connection closed with the stream open, without a GOAWAY or before finishing a stream its GOAWAY promised: a process killed or exiting without draining; the request may have been processed',
+  grpc_error:
+    'the gRPC call ended with a grpc-status other than 0 (its name in the error code, grpc-message in the message): UNAVAILABLE from a draining server or a proxy without upstream, or the app\'s own error',
 };
+
+/** NEVER_PROCESSED_KINDS are the failures a standard HTTP/2 or gRPC client retries transparently: counted apart as hidden by that retry, never as ok. */
+export const NEVER_PROCESSED_KINDS: ReadonlySet<OutcomeKind> = new Set(['goaway_refused', 'stream_refused']);
 
 /** ConnUse says whether a request went out on a new connection or a reused keep-alive one. */
 export type ConnUse = 'new' | 'reused';
