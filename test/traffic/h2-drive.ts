@@ -25,6 +25,8 @@ export interface Drive {
   connections?: number;
   caPem?: string;
   timeoutMs?: number;
+  /** get sends `GET /` without a body (for servers of static files) instead of `POST /` naming the call. */
+  get?: boolean;
 }
 
 /** DriveResult is every call's outcome (by request) and every connection's record. */
@@ -69,7 +71,10 @@ export async function driveH2(d: Drive): Promise<DriveResult> {
   const reqs = Array.from({ length: d.calls }, (_, i) => `req-${i}`);
   const pool: H2Pool<Call> = d.grpc
     ? createGrpcPool<Call>({ ...base, calls: reqs.map((req) => ({ method: 'grpc.health.v1.Health/Check', data: JSON.stringify({ service: req }), metadata: [] })) })
-    : createH2Pool<Call>({ ...base, requests: reqs.map((req) => ({ path: '/', method: 'POST', headers: [], body: Buffer.from(req) })) });
+    : createH2Pool<Call>({
+        ...base,
+        requests: reqs.map((req) => (d.get ? { path: '/', method: 'GET', headers: [], body: null } : { path: '/', method: 'POST', headers: [], body: Buffer.from(req) })),
+      });
   const send = (slot: StreamSlot, r: Call): void => {
     r.slot = slot;
     pool.connectionFor(slot);
