@@ -122,12 +122,14 @@ function poolMaker(options: EngineOptions, source: number): (fresh: boolean, set
   const body = settings.body ? Buffer.from(settings.body) : null;
   const mix = settings.mix?.length ? settings.mix : [{ method: settings.method, weight: 1 }];
   const client = protocolClient(settings.protocol, settings.client);
-  const trust = trustFor(settings, url.origin);
+  // url.origin is "null" for a scheme the URL standard does not know (a protocol's own, e.g. grpc://).
+  const origin = `${url.protocol}//${url.host}`;
+  const trust = trustFor(settings, origin);
   let connCounter = 0;
   const nextConnId = (): string => `w${source}:c${(connCounter += 1)}`;
   return (fresh, settle) =>
     client.createPool({
-      origin: url.origin,
+      origin,
       timeoutMs: settings.timeoutMs,
       size: fresh ? FRESH_POOL_CAP : settings.connections,
       grow: fresh,

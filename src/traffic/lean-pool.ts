@@ -10,7 +10,7 @@ import { HttpAnswer } from './http-answer.js';
 import { ResponseParser, type ParserSink } from './lean-parser.js';
 import type { ProtocolPool, ProtocolPoolOptions, RequestSpec, Slot } from './protocol.js';
 import type { InFlightRequest, Settle } from './request.js';
-import { createSlotPool } from './slot-pool.js';
+import { createSlotPool, slotClosed, slotOpened } from './slot-pool.js';
 import { TimerWheel, type Expiring } from './timer-wheel.js';
 
 // undici's defaults, so both clients keep and drop idle connections alike.
@@ -142,14 +142,9 @@ class LeanSlot implements Slot, ParserSink, Expiring {
   private onConnected(socket: net.Socket): void {
     if (socket !== this.socket) return;
     socket.setKeepAlive(true, 60_000);
-    this.connId = this.pendingConnId ?? this.t.nextConnId();
-    this.pendingConnId = null;
-    this.connected = true;
-    this.requests = 0;
-    this.pod = undefined;
+    slotOpened(this, this.t);
     this.phase = Phase.Idle;
     const nowMs = this.t.nowMs();
-    this.t.onConnection?.({ kind: 'opened', connId: this.connId, atMs: nowMs });
     if (this.current !== null) this.write(this.current, nowMs);
     else this.t.wheel.arm(this, nowMs + KEEPALIVE_DEFAULT_MS);
   }
@@ -276,9 +271,7 @@ class LeanSlot implements Slot, ParserSink, Expiring {
   private drop(): void {
     const s = this.socket;
     this.socket = null;
-    if (this.connected && this.t.onConnection !== undefined)
-      this.t.onConnection({ kind: 'closed', connId: this.connId, atMs: this.t.nowMs() });
-    this.connected = false;
+    slotClosed(this, this.t);
     this.phase = Phase.None;
     if (s !== null) s.destroy();
   }

@@ -59,3 +59,23 @@ export function createSlotPool<S extends Slot>(
     },
   };
 }
+
+/** ConnectionWatch is what a slot needs to tell its connection's lifecycle. */
+export type ConnectionWatch = Pick<ProtocolPoolOptions, 'nextConnId' | 'nowMs' | 'onConnection'>;
+
+/** slotOpened starts a slot's new connection: its id (the one reserved for it, if any), no requests yet, no pod seen. */
+export function slotOpened(slot: Slot, watch: ConnectionWatch): void {
+  slot.connId = slot.pendingConnId ?? watch.nextConnId();
+  slot.pendingConnId = null;
+  slot.connected = true;
+  slot.requests = 0;
+  slot.pod = undefined;
+  watch.onConnection?.({ kind: 'opened', connId: slot.connId, atMs: watch.nowMs() });
+}
+
+/** slotClosed ends a slot's connection, if it had one open. */
+export function slotClosed(slot: Slot, watch: ConnectionWatch): void {
+  if (!slot.connected) return;
+  slot.connected = false;
+  watch.onConnection?.({ kind: 'closed', connId: slot.connId, atMs: watch.nowMs() });
+}

@@ -8,7 +8,7 @@ import { UPSTREAM_HEADER } from './front-door.js';
 import { HttpAnswer } from './http-answer.js';
 import type { ProtocolPool, ProtocolPoolOptions, Slot } from './protocol.js';
 import type { InFlightRequest } from './request.js';
-import { createSlotPool } from './slot-pool.js';
+import { createSlotPool, slotClosed, slotOpened } from './slot-pool.js';
 
 const SERVER = Buffer.from('server');
 const VIA = Buffer.from('via');
@@ -41,8 +41,8 @@ class UndiciSlot implements Slot, Dispatcher.DispatchHandler {
       bodyTimeout: options.timeoutMs,
       keepAliveTimeout: 4_000,
     });
-    this.client.on('connect', () => this.opened());
-    this.client.on('disconnect', () => this.closed());
+    this.client.on('connect', () => slotOpened(this, options));
+    this.client.on('disconnect', () => slotClosed(this, options));
     this.client.on('connectionError', () => void (this.pendingConnId = null));
   }
 
@@ -50,20 +50,6 @@ class UndiciSlot implements Slot, Dispatcher.DispatchHandler {
     this.current = r;
     this.answer.begin();
     this.client.dispatch(opts, this);
-  }
-
-  private opened(): void {
-    this.connId = this.pendingConnId ?? this.options.nextConnId();
-    this.pendingConnId = null;
-    this.connected = true;
-    this.requests = 0;
-    this.pod = undefined;
-    this.options.onConnection?.({ kind: 'opened', connId: this.connId, atMs: this.options.nowMs() });
-  }
-
-  private closed(): void {
-    this.connected = false;
-    this.options.onConnection?.({ kind: 'closed', connId: this.connId, atMs: this.options.nowMs() });
   }
 
   onConnect(): void {
