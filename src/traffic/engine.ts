@@ -4,7 +4,7 @@ import type { TrafficBatch } from '../results/partial.js';
 import { INTERVAL_MS } from '../results/types.js';
 import { trustFor } from './connect-options.js';
 import { Dispatch } from './dispatch.js';
-import { createMixPicker } from './front-door.js';
+import { createMixPicker, type MixEntry } from './front-door.js';
 import { Pacer } from './pacer.js';
 import type { ConnectionEvent, ProtocolPool, ProtocolPoolOptions } from './protocol.js';
 import { protocolClient } from './protocols.js';
@@ -60,7 +60,7 @@ export function createEngine(options: EngineOptions): TrafficEngine {
   const { settings, clock } = options;
   const source = options.source ?? 0;
   const agg = createAggregator({ wire: options.wire === true });
-  const mix = settings.mix?.length ? settings.mix : [{ method: settings.method, weight: 1 }];
+  const mix = mixOf(settings);
   const dispatch = new Dispatch({
     clock,
     agg,
@@ -120,7 +120,7 @@ function poolMaker(options: EngineOptions, source: number): (fresh: boolean, set
   const url = new URL(options.url);
   const path = url.pathname + url.search;
   const body = settings.body ? Buffer.from(settings.body) : null;
-  const mix = settings.mix?.length ? settings.mix : [{ method: settings.method, weight: 1 }];
+  const mix = mixOf(settings);
   const client = protocolClient(settings.protocol, settings.client);
   // url.origin is "null" for a scheme the URL standard does not know (a protocol's own, e.g. grpc://).
   const origin = `${url.protocol}//${url.host}`;
@@ -142,6 +142,11 @@ function poolMaker(options: EngineOptions, source: number): (fresh: boolean, set
       settle,
       ...(options.onConnection !== undefined ? { onConnection: options.onConnection } : {}),
     });
+}
+
+/** mixOf is the request mix: --mix, or one entry of --method. */
+function mixOf(settings: TrafficSettings): MixEntry[] {
+  return settings.mix?.length ? settings.mix : [{ method: settings.method, weight: 1 }];
 }
 
 // The fresh pool opens a connection per request: this many at once at most.
