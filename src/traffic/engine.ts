@@ -71,7 +71,7 @@ export function createEngine(options: EngineOptions): TrafficEngine {
     maxInFlight: settings.maxInFlight,
     timeoutMs: settings.timeoutMs,
   });
-  const pacer = new Pacer({ ratePerSec: options.ratePerSec, maxInFlight: settings.maxInFlight, clock, agg }, dispatch);
+  const pacer = new Pacer({ ratePerSec: options.ratePerSec, maxInFlight: settings.maxInFlight, clock, agg, sender: dispatch });
   dispatch.pacing = pacer;
   let running = false;
   let closed = false;

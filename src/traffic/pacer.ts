@@ -17,6 +17,8 @@ export interface PacerOptions {
   maxInFlight: number;
   clock: Clock;
   agg: Aggregator;
+  /** sender gets each due request. */
+  sender: Sender;
 }
 
 // Catch-up sends at most this many requests before letting I/O run.
@@ -40,12 +42,11 @@ export class Pacer {
   private timer: NodeJS.Timeout | null = null;
   private immediate: NodeJS.Immediate | null = null;
   private readonly periodMs: number;
+  private readonly sender: Sender;
 
-  constructor(
-    private readonly o: PacerOptions,
-    private readonly sender: Sender,
-  ) {
+  constructor(private readonly o: PacerOptions) {
     this.periodMs = 1000 / o.ratePerSec;
+    this.sender = o.sender;
   }
 
   /** start begins the schedule at `t0`; requests intended before `recordFromMs` are warm-up. */
