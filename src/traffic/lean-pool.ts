@@ -5,16 +5,12 @@
 // classifies alike (test/traffic/differential.test.ts holds it to that).
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import {
-  createSlotPool,
-  type ConnectionPool,
-  type ConnectionPoolOptions,
-  type RequestSpec,
-  type Slot,
-} from './connection-pool.js';
 import { UPSTREAM_HEADER } from './front-door.js';
+import { HttpAnswer } from './http-answer.js';
 import { ResponseParser, type ParserSink } from './lean-parser.js';
-import type { InFlightRequest } from './request.js';
+import type { ProtocolPool, ProtocolPoolOptions, RequestSpec, Slot } from './protocol.js';
+import type { InFlightRequest, Settle } from './request.js';
+import { createSlotPool, slotClosed, slotOpened } from './slot-pool.js';
 import { TimerWheel, type Expiring } from './timer-wheel.js';
 
 // undici's defaults, so both clients keep and drop idle connections alike.
@@ -63,6 +59,8 @@ interface Target {
   readBuffer: Buffer;
   nowMs(): number;
   nextConnId(): string;
+  settle: Settle;
+  onConnection: ProtocolPoolOptions['onConnection'];
 }
 
 /** LeanSlot is one connection of the lean client, carrying one request at a time. */
@@ -82,13 +80,16 @@ class LeanSlot implements Slot, ParserSink, Expiring {
   /** closeAfter: the current request's connection closes after its response. */
   private closeAfter = false;
   private readonly parser: ResponseParser;
+  private readonly answer: HttpAnswer;
 
   constructor(private readonly t: Target) {
     this.parser = new ResponseParser(this, t.podHeader, UPSTREAM);
+    this.answer = new HttpAnswer(t.settle);
   }
 
   dispatch(r: InFlightRequest): void {
     this.current = r;
+    this.answer.begin();
     // r.startAtMs is the engine's clock reading of just now: no second reading.
     if (this.socket !== null && this.connected && this.phase === Phase.Idle)
       this.write(r, r.startAtMs);
@@ -141,11 +142,7 @@ class LeanSlot implements Slot, ParserSink, Expiring {
   private onConnected(socket: net.Socket): void {
     if (socket !== this.socket) return;
     socket.setKeepAlive(true, 60_000);
-    this.connId = this.pendingConnId ?? this.t.nextConnId();
-    this.pendingConnId = null;
-    this.connected = true;
-    this.requests = 0;
-    this.pod = undefined;
+    slotOpened(this, this.t);
     this.phase = Phase.Idle;
     const nowMs = this.t.nowMs();
     if (this.current !== null) this.write(this.current, nowMs);
@@ -154,7 +151,7 @@ class LeanSlot implements Slot, ParserSink, Expiring {
 
   private write(r: InFlightRequest, nowMs: number): void {
     const t = this.t;
-    r.onConnect();
+    r.wroteOn(this);
     this.phase = Phase.Headers;
     const m = r.mixIndex;
     this.closeAfter = t.closes[m] as boolean;
@@ -169,7 +166,7 @@ class LeanSlot implements Slot, ParserSink, Expiring {
     this.readAtMs = this.t.nowMs();
     const r = this.current;
     if (r !== null) {
-      if (this.phase === Phase.Headers) r.onResponseStarted();
+      if (this.phase === Phase.Headers) this.answer.responseStarted = true;
       else if (this.phase === Phase.Body) this.t.wheel.arm(this, this.readAtMs + this.t.timeoutMs);
     }
     this.parser.execute(buf, 0, n);
@@ -186,14 +183,22 @@ class LeanSlot implements Slot, ParserSink, Expiring {
     this.t.wheel.arm(this, this.readAtMs + this.t.timeoutMs);
     const r = this.current;
     if (r === null) return;
-    r.onStatus(status, this.pod);
+    // The final status and the front-door facts of the answer: who answered, and the headers that say so.
+    const a = this.answer;
     const p = this.parser;
-    r.onAnswer(podStart >= 0, p.upstream, p.server, p.via);
-    p.sniffLeft = r.sniffWanted;
+    a.responseStarted = true;
+    a.podNamed = podStart >= 0;
+    r.status = status;
+    r.pod = this.pod;
+    r.upstream = p.upstream;
+    r.server = p.server;
+    r.via = p.via;
+    if (status >= 400) a.sniffBody();
+    p.sniffLeft = a.sniffWanted;
   }
 
   body(buf: Buffer, s: number, e: number): void {
-    this.current?.onBodyBytes(buf, s, e);
+    if (this.current !== null) this.answer.bodyBytes(buf, s, e);
   }
 
   complete(keepAlive: boolean, keepAliveMs: number): void {
@@ -208,7 +213,7 @@ class LeanSlot implements Slot, ParserSink, Expiring {
       this.t.wheel.disarm(this);
       this.drop();
     }
-    r?.onComplete();
+    if (r !== null) this.answer.complete(r);
   }
 
   fail(code: string, message: string): void {
@@ -266,7 +271,7 @@ class LeanSlot implements Slot, ParserSink, Expiring {
   private drop(): void {
     const s = this.socket;
     this.socket = null;
-    this.connected = false;
+    slotClosed(this, this.t);
     this.phase = Phase.None;
     if (s !== null) s.destroy();
   }
@@ -275,7 +280,7 @@ class LeanSlot implements Slot, ParserSink, Expiring {
     const r = this.current;
     if (r === null) return;
     this.current = null;
-    r.onError(err);
+    this.answer.fail(r, err);
   }
 }
 
@@ -297,7 +302,7 @@ export function requestBytes(url: URL, spec: RequestSpec): Buffer {
 }
 
 /** createLeanPool makes a pool of lean connections (the default client). */
-export function createLeanPool(options: ConnectionPoolOptions): ConnectionPool {
+export function createLeanPool(options: ProtocolPoolOptions): ProtocolPool {
   const url = new URL(options.origin);
   const https = url.protocol === 'https:';
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
@@ -324,6 +329,8 @@ export function createLeanPool(options: ConnectionPoolOptions): ConnectionPool {
     readBuffer: Buffer.allocUnsafe(64 * 1024),
     nowMs: options.nowMs,
     nextConnId: options.nextConnId,
+    settle: options.settle,
+    onConnection: options.onConnection,
   };
   return createSlotPool<LeanSlot>(options, {
     make: () => new LeanSlot(target),

@@ -1,6 +1,10 @@
-// traffic/ owns the load engine: the open-model scheduler, HTTP dispatch over
-// a keep-alive pool and a fresh-connection pool, outcome classification,
-// per-interval aggregation and worker threads. It emits batches, never prints,
+// traffic/ owns the load engine: the open-model schedule (pacer.ts), dispatch
+// over a keep-alive pool and a fresh-connection pool (dispatch.ts), and behind
+// the protocol seam (protocol.ts, the registry in protocols.ts) the protocol
+// clients: HTTP/1.1 lean (lean-*.ts) and undici (undici-pool.ts). Plus outcome
+// classification, the request mix and front-door options, worker threads and
+// the `rollcheck runner` protocol. Only engine.ts and the registry know which
+// client runs; the rest knows the interface. It emits batches, never prints,
 // and imports only results/ and the ground floor (it knows nothing of pods
 // beyond the --pod-header value). createTrafficRunner here is its entry.
 import type { Clock } from '../results/clock.js';

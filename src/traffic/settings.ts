@@ -27,7 +27,9 @@ export interface TrafficSettings {
   /** podHeader is the response header naming the pod that answered (lower case). */
   podHeader: string;
   workers: number;
-  /** client is the HTTP client: 'lean' (default; net.Socket) or 'undici' (the reference). */
+  /** protocol names what goes on the wire, a key of the protocol registry (`protocols.ts`); default http1. */
+  protocol?: string;
+  /** client is the protocol's implementation: 'lean' (default; ours) or 'undici' (the HTTP/1.1 reference). */
   client?: 'lean' | 'undici';
   /** mix is the request mix (--mix), one entry per method; without --mix, just --method. */
   mix?: MixEntry[];

@@ -4,7 +4,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createClock, type Clock } from '../../src/results/clock.js';
-import { createRecorder } from '../../src/results/recorder.js';
+import { createRecorder, type Recorder } from '../../src/results/recorder.js';
 import type { Results } from '../../src/results/types.js';
 import { createTrafficRunner } from '../../src/traffic/runner.js';
 import type { TrafficSettings } from '../../src/traffic/settings.js';
@@ -102,15 +102,9 @@ export interface RunOptions {
   during?: (clock: Clock) => Promise<void>;
 }
 
-/** runTraffic sends real traffic through the runner into a recorder and returns the finished Results. */
-export async function runTraffic(
-  url: string,
-  settings: TrafficSettings,
-  o: RunOptions,
-): Promise<Results> {
-  const clock = createClock();
-  const warmupMs = o.warmupMs ?? 0;
-  const recorder = createRecorder({
+/** testRecorder is a recorder for a test's traffic to `url`. */
+export function testRecorder(clock: Clock, url: string, settings: TrafficSettings, warmupMs = 0): Recorder {
+  return createRecorder({
     clock,
     command: 'test',
     mode: 'load',
@@ -120,6 +114,17 @@ export async function runTraffic(
     warmupMs,
     tickMs: 0,
   });
+}
+
+/** runTraffic sends real traffic through the runner into a recorder and returns the finished Results. */
+export async function runTraffic(
+  url: string,
+  settings: TrafficSettings,
+  o: RunOptions,
+): Promise<Results> {
+  const clock = createClock();
+  const warmupMs = o.warmupMs ?? 0;
+  const recorder = testRecorder(clock, url, settings, warmupMs);
   const runner = createTrafficRunner({ url, settings, clock, sink: (b) => recorder.ingest(b) });
   const { recordFromMs } = await runner.start(warmupMs);
   recorder.markRecording(recordFromMs);
