@@ -110,6 +110,8 @@ export interface FailureRecord {
   via?: string;
   /** upstream is the proxy's upstream-address header ("a, b" when it retried), as received. */
   upstream?: string;
+  /** streamId is the HTTP/2 stream that carried it (HTTP/2 and gRPC runs; absent when no stream was opened). */
+  streamId?: number;
 }
 
 /** AnsweredBy is who wrote an HTTP answer: the app itself, or a proxy in front of it. */

@@ -2,6 +2,8 @@ import { Client, type Dispatcher } from 'undici';
 import { errorCode } from './classify.js';
 import { connectOptionsFor } from './connect-options.js';
 import type { TrafficSettings } from './settings.js';
+import { UsageError } from '../errors.js';
+import { probeH2 } from './h2/h2-probe.js';
 
 /** ProbeResult says whether anything answered at the URL, and how fast a warm connection answers. */
 export type ProbeResult =
@@ -19,6 +21,27 @@ const TIMED_REQUESTS = 3;
  * NaN when those failed.
  */
 export async function probe(url: string, settings: TrafficSettings): Promise<ProbeResult> {
+  const protocol = settings.protocol ?? 'http1';
+  const https = new URL(url).protocol === 'https:';
+  if (protocol === 'h2' && !https) throw new UsageError(`--protocol h2 is HTTP/2 over TLS: use an https:// URL, or --protocol h2c for ${url}`);
+  if (protocol === 'h2c' && https) throw new UsageError(`--protocol h2c is cleartext HTTP/2: use an http:// URL, or --protocol h2 for ${url}`);
+  const first = protocol === 'http1' ? await probeHttp1(url, settings) : await probeH2(url, settings);
+  if (first.answered || !OTHER_PROTOCOL_HINT.test(first.code)) return first;
+  // Something listens but does not speak this protocol: say which one it speaks, before any traffic.
+  if (protocol === 'http1') {
+    if ((await probeH2(url, settings)).answered) {
+      throw new UsageError(`${url} answers only HTTP/2: use --protocol ${https ? 'h2' : 'h2c'} (or --protocol grpc for a gRPC service)`);
+    }
+  } else if ((await probeHttp1(url, settings)).answered) {
+    throw new UsageError(`${url} answers only HTTP/1.1: use --protocol http1`);
+  }
+  return first;
+}
+
+// Failures that may be a server speaking another protocol (not: nothing listening, no name, TLS trust, a timeout).
+const OTHER_PROTOCOL_HINT = /^(?!ECONNREFUSED$|ENOTFOUND$|EAI_|ETIMEDOUT$|UND_ERR_CONNECT_TIMEOUT$|UND_ERR_HEADERS_TIMEOUT$|ERR_TLS_|UNABLE_TO_|SELF_SIGNED|DEPTH_ZERO|CERT_)/;
+
+async function probeHttp1(url: string, settings: TrafficSettings): Promise<ProbeResult> {
   const target = new URL(url);
   const client = new Client(target.origin, {
     connectTimeout: settings.timeoutMs,

@@ -5,6 +5,7 @@
 import { createLeanPool } from './lean-pool.js';
 import type { ProtocolClient } from './protocol.js';
 import { createUndiciPool } from './undici-pool.js';
+import { h2Clients } from './h2/h2-clients.js';
 
 /** DEFAULT_PROTOCOL is the protocol when settings name none. */
 export const DEFAULT_PROTOCOL = 'http1';
@@ -43,3 +44,4 @@ export function protocolClients(): string[] {
 
 registerProtocol({ protocol: 'http1', client: 'lean', createPool: createLeanPool });
 registerProtocol({ protocol: 'http1', client: 'undici', createPool: createUndiciPool });
+for (const impl of h2Clients()) registerProtocol(impl);

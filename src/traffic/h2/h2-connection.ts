@@ -131,7 +131,7 @@ export class H2Connection {
 }
 
 /** sessionOptions dials the origin (or --resolve's address) over TCP (h2c, prior knowledge) or TLS with ALPN h2. */
-function sessionOptions(origin: string, trust: TargetTrust): SecureClientSessionOptions {
+export function sessionOptions(origin: string, trust: TargetTrust): SecureClientSessionOptions {
   const url = new URL(origin);
   const tls = url.protocol === 'https:';
   const host = url.hostname.replace(/^\[|\]$/g, '');
