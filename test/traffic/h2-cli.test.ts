@@ -15,6 +15,9 @@ import { skipUnless } from '../tools.js';
 import { answer, runTraffic, settingsFor, startServer } from './harness.js';
 import { startGrpcio, startH2o, startNghttpd, type RealServer } from './h2-real.js';
 import { readTrafficSettings } from '../../src/traffic/settings.js';
+import { createSecureServer } from 'node:http2';
+import { writeFileSync } from 'node:fs';
+import { makeTestCa } from './test-ca.js';
 
 async function load(args: string[]): Promise<{ code: number; err: string; results: Results | null }> {
   const dir = mkdtempSync(join(tmpdir(), 'rollcheck-h2-cli-'));
@@ -102,6 +105,37 @@ test('the pre-flight names the protocol a URL speaks: one line, exit 2, no traff
   } finally {
     await h2only.close();
     await http1.close();
+  }
+});
+
+test('load --protocol h2 over TLS (ALPN h2, --ca-cert): every request ok; the same URL as HTTP/1.1 is one line naming --protocol h2', { skip: skipUnless('openssl') }, async () => {
+  const ca = makeTestCa('localhost');
+  const server = createSecureServer({ key: ca.key, cert: ca.cert });
+  server.on('stream', (s) => {
+    s.on('error', () => undefined);
+    s.respond({ ':status': 200, 'x-pod-name': 'tls-pod' });
+    s.end('ok');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  const dir = mkdtempSync(join(tmpdir(), 'rollcheck-h2-ca-'));
+  try {
+    const caFile = join(dir, 'ca.pem');
+    writeFileSync(caFile, ca.caPem);
+    const url = `https://localhost:${port}/`;
+    const common = ['--ca-cert', caFile, '--resolve', `localhost:${port}:127.0.0.1`, '-r', '200', '-d', '1s', '--warmup', '200ms'];
+    const ok = await load([url, '--protocol', 'h2', ...common]);
+    assert.equal(ok.code, 0, ok.err);
+    assert.ok(ok.results);
+    balanced(ok.results);
+    assert.equal(ok.results.totals.failed, 0);
+    assert.ok(ok.results.totals.ok >= 180);
+    const h1 = await load([url, ...common]);
+    assert.equal(h1.code, 2);
+    assert.match(h1.err, /answers only HTTP\/2: use --protocol h2 /);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 });
 
