@@ -69,6 +69,8 @@ export class H2Exchange<R extends H2Call> implements Expiring {
     conn.open -= 1;
     const r = this.r;
     r.streamId = this.stream.id ?? 0;
+    // Streams share a connection: one that met no answer of its own belongs to the pod its connection named meanwhile.
+    r.pod ??= conn.pod;
     const rstCode = this.stream.rstCode;
     // node ends the readable side of every stream a closing connection takes with it: only a
     // stream closed with NO_ERROR after its answer began was ended by the server.
