@@ -87,6 +87,21 @@ test('h2c across --workers 2 with --fresh-connections 20: every request ok, fres
   }
 });
 
+test('load --protocol grpc --runners 2: the call crosses to two runner processes, every call ok', { skip: skipUnless('grpcio') }, async () => {
+  const server = await startGrpcio('grpc-r');
+  try {
+    const { code, err, results } = await load([`http://127.0.0.1:${server.port}/`, '--protocol', 'grpc', '--runners', '2', '-r', '100', '-d', '1500ms', '--warmup', '300ms']);
+    assert.equal(code, 0, err);
+    assert.ok(results);
+    assert.equal(results.totals.failed, 0);
+    assert.deepEqual(results.meta.runners?.map((x) => x.status), ['finished', 'finished']);
+    assert.equal((results.meta.runners ?? []).reduce((n, x) => n + x.ok, 0), results.totals.ok);
+    assert.ok(results.totals.ok >= 140, `${results.totals.ok} ok`);
+  } finally {
+    await server.close();
+  }
+});
+
 test('the pre-flight names the protocol a URL speaks: one line, exit 2, no traffic', { skip: skipUnless('nghttpd') }, async () => {
   const h2only = await startNghttpd();
   const http1 = await startServer((_n, _req, res, counts) => answer(res, counts, 200));
