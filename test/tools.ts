@@ -23,6 +23,11 @@ export const TOOL_PACKAGES = {
   wrk: 'wrk',
   prometheus: 'prometheus',
   xmllint: 'libxml2-utils',
+  nghttpd: 'nghttp2-server',
+  h2load: 'nghttp2-client',
+  h2o: 'h2o',
+  hypercorn: 'python3-hypercorn',
+  grpcio: 'python3-grpcio',
 } as const;
 
 /** Tool is an optional system tool the tests know how to install. */
@@ -32,6 +37,8 @@ export type Tool = keyof typeof TOOL_PACKAGES;
 const PRESENT: Partial<Record<Tool, () => boolean>> = {
   // Debian's python3-uvicorn is a module of the system python3, with no uvicorn executable.
   uvicorn: () => spawnSync('/usr/bin/python3', ['-c', 'import uvicorn'], { stdio: 'ignore' }).status === 0,
+  // Debian's python3-grpcio is a module of the system python3 too.
+  grpcio: () => spawnSync('/usr/bin/python3', ['-c', 'import grpc'], { stdio: 'ignore' }).status === 0,
 };
 
 /** whichTool finds `name` on PATH (never at a hard-coded path), or undefined. */

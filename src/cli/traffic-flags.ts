@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { PROTOCOLS } from '../traffic/grpc/grpc-settings.js';
 
 /** TrafficDefaults are the per-command defaults of the shared traffic flags. */
 export interface TrafficDefaults {
@@ -61,7 +62,19 @@ export function addTrafficOptions(cmd: Command, defaults: TrafficDefaults): Comm
       )
         .choices(['lean', 'undici'])
         .default('lean'),
-    );
+    )
+    .addOption(
+      new Option(
+        '--protocol <name>',
+        'what goes on the wire: http1, h2 (HTTP/2 over TLS, an https:// URL), h2c (HTTP/2 cleartext, prior knowledge), grpc (unary gRPC; TLS for an https:// URL)',
+      )
+        .choices([...PROTOCOLS])
+        .default('http1'),
+    )
+    .option('--grpc-method <pkg.Service/Method>', 'the gRPC method to call (default grpc.health.v1.Health/Check)')
+    .option('--grpc-data <json>', 'the request message as JSON (with --proto, except the health check\'s {"service": "name"})')
+    .option('--proto <file>', 'the .proto file that defines --grpc-method and its messages')
+    .option('--grpc-metadata <key=value>', 'gRPC metadata sent with every call (repeatable)', collect, [] as string[]);
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -160,6 +160,7 @@ export function createAggregator(options: AggregatorOptions = {}): Aggregator {
         server: r.server,
         via: r.via,
         upstream: r.upstream,
+        streamId: r.streamId === 0 ? undefined : r.streamId,
       });
     },
     flush(nowMs, all = false) {

@@ -37,6 +37,7 @@ export const FAILURE_COLUMNS = {
   server: 'dict',
   via: 'dict',
   upstream: 'dict',
+  streamId: 'raw',
 } as const satisfies Record<keyof FailureRecord, Coding>;
 
 type EventField = `event.${keyof NonNullable<Attribution['event']>}`;

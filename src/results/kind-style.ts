@@ -21,4 +21,9 @@ export const KIND_STYLE: Readonly<Record<OutcomeKind, KindStyle>> = {
   closed_before_response: { short: 'ka-close', noun: 'closed before response', color: '#ff7f0e' },
   dns: { short: 'dns', noun: 'DNS failure', color: '#7f7f7f' },
   other: { short: 'other', noun: 'error', color: '#bcbd22' },
+  goaway_refused: { short: 'goaway', noun: 'refused by GOAWAY', color: '#17becf' },
+  stream_refused: { short: 'refstrm', noun: 'stream refused', color: '#9edae5' },
+  stream_reset: { short: 'rststrm', noun: 'stream reset', color: '#c49c94' },
+  connection_closed: { short: 'h2close', noun: 'connection closed with streams open', color: '#f7b6d2' },
+  grpc_error: { short: 'grpc', noun: 'gRPC error', color: '#dbdb8d' },
 };

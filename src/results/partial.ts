@@ -91,6 +91,8 @@ export interface RequestOutcome {
   server?: string;
   via?: string;
   upstream?: string;
+  /** streamId is the HTTP/2 stream that carried it (0 or absent: none). */
+  streamId?: number;
 }
 
 /** emptyPartial makes a partial with nothing in it for interval `index`. */

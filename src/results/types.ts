@@ -22,6 +22,12 @@ export const OUTCOME_KINDS = [
   'closed_before_response',
   'dns',
   'other',
+  // HTTP/2 and gRPC (issue 20): each stream's fate.
+  'goaway_refused',
+  'stream_refused',
+  'stream_reset',
+  'connection_closed',
+  'grpc_error',
 ] as const;
 
 /** OutcomeKind is how one request ended. */
@@ -60,6 +66,12 @@ export interface OutcomeKindTraits {
    * requests retries, and what a proxy closing its client connections produces.
    */
   cut: boolean;
+  /**
+   * neverProcessed: the server said it never processed the request (an HTTP/2
+   * stream refused, or above a GOAWAY's last-stream-id), so a standard HTTP/2 or
+   * gRPC client retries it without the application seeing it. Absent: false.
+   */
+  neverProcessed?: true;
 }
 
 /** OUTCOME_TRAITS is the one table of what each outcome kind means and is; a new kind must state its traits here. */
@@ -96,7 +108,42 @@ export const OUTCOME_TRAITS: Readonly<Record<OutcomeKind, OutcomeKindTraits>> = 
   dns: { meaning: 'the host name did not resolve', layer: 'resolve', cut: false },
   // An error the client could not classify is taken for the transport's: it is no answer from the server.
   other: { meaning: 'an error rollcheck does not classify: see the error code and message', layer: 'transport', cut: false },
+  goaway_refused: {
+    meaning:
+      'HTTP/2 stream above the last-stream-id of a GOAWAY the server sent: never processed (a standard gRPC client retries it unseen); a server shutting down while clients still open streams',
+    layer: 'transport',
+    cut: false,
+    neverProcessed: true,
+  },
+  stream_refused: {
+    meaning:
+      'HTTP/2 stream reset with REFUSED_STREAM before any answer: never processed (a standard gRPC client retries it unseen); a server refusing new work while it stops',
+    layer: 'transport',
+    cut: false,
+    neverProcessed: true,
+  },
+  stream_reset: {
+    meaning:
+      'HTTP/2 stream reset by the server (RST_STREAM, its code in the error code) after it started: the request may have been processed; an app cancelling in-flight work at shutdown',
+    layer: 'transport',
+    cut: true,
+  },
+  connection_closed: {
+    meaning:
+      'the HTTP/2 connection closed with the stream open, without a GOAWAY or before finishing a stream its GOAWAY promised: a process killed or exiting without draining; the request may have been processed',
+    layer: 'transport',
+    cut: true,
+  },
+  grpc_error: {
+    meaning:
+      "the gRPC call ended with a grpc-status other than 0 (its name in the error code, grpc-message in the message): UNAVAILABLE from a draining server or a proxy without upstream, or the app's own error",
+    layer: 'answer',
+    cut: false,
+  },
 };
+
+/** NEVER_PROCESSED_KINDS are the failures a standard HTTP/2 or gRPC client retries transparently: counted apart as hidden by that retry, never as ok. */
+export const NEVER_PROCESSED_KINDS: ReadonlySet<OutcomeKind> = new Set(OUTCOME_KINDS.filter((k) => OUTCOME_TRAITS[k].neverProcessed === true));
 
 /** ConnUse says whether a request went out on a new connection or a reused keep-alive one. */
 export type ConnUse = 'new' | 'reused';
@@ -139,6 +186,8 @@ export interface FailureRecord {
   via?: string;
   /** upstream is the proxy's upstream-address header ("a, b" when it retried), as received. */
   upstream?: string;
+  /** streamId is the HTTP/2 stream that carried it (HTTP/2 and gRPC runs; absent when no stream was opened). */
+  streamId?: number;
 }
 
 /** AnsweredBy is who wrote an HTTP answer: the app itself, or a proxy in front of it. */

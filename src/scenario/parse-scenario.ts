@@ -29,6 +29,11 @@ const TRAFFIC_KEYS = [
   'insecure',
   'resolve',
   'client',
+  'protocol',
+  'grpc-method',
+  'grpc-data',
+  'proto',
+  'grpc-metadata',
 ];
 const THRESHOLD_KEYS = ['max-errors', 'max-error-rate', 'max-p99', 'max-outage'];
 
@@ -91,9 +96,17 @@ function parseTraffic(r: YamlReader, f: Field | undefined, cwd: string): Traffic
     'body-file': 'bodyFile',
     'max-in-flight': 'maxInFlight',
     'ca-cert': 'caCert',
+    'grpc-method': 'grpcMethod',
+    'grpc-data': 'grpcData',
   };
+  // The protocol first: the gRPC keys are checked against it, wherever it stands in the map.
+  const protocol = m.get('protocol');
+  if (protocol) opts.protocol = r.str(protocol);
   for (const [key, field] of m) {
-    if (key === 'headers') {
+    if (key === 'grpc-metadata') {
+      const md = r.map(field, mapKeys(r, field));
+      opts.grpcMetadata = [...md.entries()].map(([name, v]) => `${name}=${r.str(v)}`);
+    } else if (key === 'headers') {
       const h = r.map(field, mapKeys(r, field));
       opts.header = [...h.entries()].map(([name, v]) => `${name}: ${r.str(v)}`);
     } else if (key === 'keepalive' || key === 'insecure') {

@@ -36,10 +36,15 @@ export interface RequestSpec {
   reset: boolean;
 }
 
-/** ConnectionEvent is a connection's lifecycle as its client saw it (HTTP/2 will add its GOAWAY). */
+/**
+ * ConnectionEvent is a connection's lifecycle as its client saw it; an HTTP/2
+ * connection adds each GOAWAY it got, and when it closes, the pod it was pinned
+ * to (its first answer's --pod-header, else the peer address).
+ */
 export type ConnectionEvent =
-  | { kind: 'opened'; connId: string; atMs: number }
-  | { kind: 'closed'; connId: string; atMs: number };
+  | { kind: 'opened'; connId: string; atMs: number; peer?: string }
+  | { kind: 'closed'; connId: string; atMs: number; pod?: string; streams?: number; error?: string }
+  | { kind: 'goaway'; connId: string; atMs: number; errorCode: string; lastStreamId: number; debugData?: string; streamsOpen: number };
 
 /** ProtocolPoolOptions configure one population's connections of one protocol client. */
 export interface ProtocolPoolOptions {

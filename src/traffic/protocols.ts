@@ -6,6 +6,7 @@ import { probeHttp1 } from './http1-probe.js';
 import { createLeanPool } from './lean-pool.js';
 import type { ProtocolClient } from './protocol.js';
 import { createUndiciPool } from './undici-pool.js';
+import { h2Clients } from './h2/h2-clients.js';
 
 /** DEFAULT_PROTOCOL is the protocol when settings name none. */
 export const DEFAULT_PROTOCOL = 'http1';
@@ -44,3 +45,4 @@ export function protocolClients(): string[] {
 
 registerProtocol({ protocol: 'http1', client: 'lean', createPool: createLeanPool, probe: probeHttp1 });
 registerProtocol({ protocol: 'http1', client: 'undici', createPool: createUndiciPool, probe: probeHttp1 });
+for (const impl of h2Clients()) registerProtocol(impl);

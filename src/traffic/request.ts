@@ -36,6 +36,8 @@ export class InFlightRequest {
   upstream: string | undefined = undefined;
   /** mixIndex is the --mix entry this request sends. */
   mixIndex = 0;
+  /** streamId is the HTTP/2 stream that carried it (0: none, or HTTP/1.1). */
+  streamId = 0;
 
   constructor(
     readonly intendedAtMs: number,

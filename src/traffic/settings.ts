@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { parseDurationMs, parseHeader, parsePercent, parsePositive } from '../parse.js';
 import { parseMix, parseResolve, readTlsSettings, type MixEntry, type ResolveRule, type TlsSettings } from './front-door.js';
+import { readProtocolSettings, type ProtocolSettings } from './grpc/grpc-settings.js';
 
 /** TrafficSettings is everything the load engine needs besides the URL; plain data, so it crosses to worker threads. */
 export interface TrafficSettings {
@@ -29,6 +30,8 @@ export interface TrafficSettings {
   workers: number;
   /** protocol names what goes on the wire, a key of the protocol registry (`protocols.ts`); default http1. */
   protocol?: string;
+  /** grpc names a gRPC run's call (--grpc-method, --proto, the --grpc-metadata keys); the call itself is method, mix, headers and body. */
+  grpc?: ProtocolSettings['grpc'];
   /** client is the protocol's implementation: 'lean' (default; ours) or 'undici' (the HTTP/1.1 reference). */
   client?: 'lean' | 'undici';
   /** mix is the request mix (--mix), one entry per method; without --mix, just --method. */
@@ -81,6 +84,9 @@ export function readTrafficSettings(
   const workers = parsePositive(text('workers', '1'), '--workers', true);
   if (workers > MAX_WORKERS)
     throw new UsageError(`--workers: ${workers} is too many; use at most ${MAX_WORKERS}`);
+  const p = readProtocolSettings(opts, cwd);
+  // A gRPC run sends its one call: POST to /Service/Method with gRPC's headers (and -H's), the framed message.
+  const call = p.request;
   return {
     ratePerSec,
     durationMs,
@@ -89,17 +95,19 @@ export function readTrafficSettings(
     connectionsAuto: opts.connections === undefined || opts.connections === null,
     keepAlive: opts.keepalive !== false,
     freshPercent,
-    method,
-    headers,
-    body: readBody(opts, cwd),
+    method: call?.method ?? method,
+    headers: call !== undefined ? [...call.headers, ...headers] : headers,
+    body: call?.body ?? readBody(opts, cwd),
     timeoutMs,
     maxInFlight,
     podHeader,
     workers,
     client: opts.client === 'undici' ? 'undici' : 'lean',
-    mix: typeof opts.mix === 'string' ? parseMix(opts.mix) : [{ method, weight: 1 }],
+    mix: call !== undefined ? [{ method: call.method, path: call.path, weight: 1 }] : typeof opts.mix === 'string' ? parseMix(opts.mix) : [{ method, weight: 1 }],
     tls: readTlsSettings(opts, cwd),
     ...(typeof opts.resolve === 'string' ? { resolve: parseResolve(opts.resolve) } : {}),
+    ...(p.protocol !== 'http1' ? { protocol: p.protocol } : {}),
+    ...(p.grpc !== undefined ? { grpc: p.grpc } : {}),
   };
 }
 

@@ -1,0 +1,75 @@
+// HTTP/2 and gRPC, one core each (server on core 0, generator on core 1):
+// rollcheck --protocol h2c against h2load on the same nghttpd, and rollcheck
+// --protocol grpc against a @grpc/grpc-js unary loop on the same Python grpcio
+// server. Requests per CPU-second of the generator is the figure that does not
+// depend on the (shared, contended) server; max req/s is printed beside it.
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { maxThroughputArgs, okPerSec } from './lib/max-throughput.js';
+import { LOAD_CORE, pinned, runRollcheck, SERVER_CORE, traceCpu } from './lib/procs.js';
+import type { BenchOptions, BenchRow } from './lib/table.js';
+import { startGrpcio, startNghttpd, type RealServer } from '../test/traffic/h2-real.js';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+/** run measures each generator's requests per CPU-second and req/s against nghttpd (h2c) and grpcio (gRPC). */
+export async function run(o: BenchOptions): Promise<BenchRow[]> {
+  const seconds = o.quick ? 3 : 10;
+  const rows: BenchRow[] = [];
+  const ng = await pinServer(await startNghttpd());
+  try {
+    const h = await runH2load(ng.port, seconds);
+    rows.push(row('h2c max throughput (nghttpd)', 'h2load -c 10 -m 10', h.perSec, h.cpuUs));
+    const rc = await runRollcheck(`http://127.0.0.1:${ng.port}/`, [...maxThroughputArgs(seconds, 10, ['--protocol', 'h2c']), '--max-in-flight', '100']);
+    rows.push(row('h2c max throughput (nghttpd)', 'rollcheck --protocol h2c', okPerSec(rc.results.totals), rc.cpuUsPerOk, h.cpuUs));
+  } finally {
+    await ng.close();
+  }
+  const gs = await pinServer(await startGrpcio('bench'));
+  try {
+    const g = await runGrpcJs(gs.port, seconds);
+    rows.push(row('gRPC unary (python grpcio)', '@grpc/grpc-js loop, 100 in flight', g.perSec, g.cpuUs));
+    const rc = await runRollcheck(`http://127.0.0.1:${gs.port}/`, [...maxThroughputArgs(seconds, 10, ['--protocol', 'grpc']), '--max-in-flight', '100']);
+    rows.push(row('gRPC unary (python grpcio)', 'rollcheck --protocol grpc', okPerSec(rc.results.totals), rc.cpuUsPerOk, g.cpuUs));
+  } finally {
+    await gs.close();
+  }
+  return rows;
+}
+
+function row(bench: string, tool: string, perSec: number, cpuUs: number, peerCpuUs?: number): BenchRow {
+  const ratio = peerCpuUs === undefined ? '' : `; ${(peerCpuUs / cpuUs).toFixed(2)}× the peer's requests per CPU-second`;
+  return { case: bench, tool, value: `${Math.round(perSec)} req/s`, note: `${cpuUs.toFixed(1)} µs CPU per request${ratio}` };
+}
+
+/** pinServer moves a started server (every thread) to the server core, where taskset is. */
+async function pinServer(s: RealServer): Promise<RealServer> {
+  if (s.child.pid === undefined || spawnSync('taskset', ['-V']).status !== 0) return s;
+  await once(spawn('taskset', ['-a', '-p', '-c', String(SERVER_CORE), String(s.child.pid)], { stdio: 'ignore' }), 'exit');
+  return s;
+}
+
+async function runH2load(port: number, seconds: number): Promise<{ perSec: number; cpuUs: number }> {
+  const [cmd, argv] = pinned(LOAD_CORE, 'h2load', ['-D', String(seconds), '-c', '10', '-m', '10', `http://127.0.0.1:${port}/`]);
+  const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'ignore'] });
+  const cpu = traceCpu(child.pid, 50);
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  await once(child, 'exit');
+  cpu.stop();
+  const done = Number(/(\d+) succeeded/.exec(out)?.[1] ?? NaN);
+  const perSec = Number(/finished in [\d.]+\w+, ([\d.]+) req\/s/.exec(out)?.[1] ?? NaN);
+  const last = cpu.samples[cpu.samples.length - 1]?.[1] ?? NaN;
+  return { perSec, cpuUs: (last * 1000) / done };
+}
+
+async function runGrpcJs(port: number, seconds: number): Promise<{ perSec: number; cpuUs: number }> {
+  const [cmd, argv] = pinned(LOAD_CORE, process.execPath, ['--import', 'tsx', `${ROOT}bench/h2-grpcjs-loop.ts`, String(port), String(seconds), '100']);
+  const child = spawn(cmd, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  await once(child, 'exit');
+  const [calls, cpuUs] = out.trim().split(' ').map(Number) as [number, number];
+  return { perSec: calls / seconds, cpuUs: cpuUs / calls };
+}

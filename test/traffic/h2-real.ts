@@ -1,0 +1,82 @@
+// Real HTTP/2 and gRPC servers from Debian for the tests, each a child process
+// on 127.0.0.1 with its files in a temp dir removed at close: nghttpd and h2o
+// (h2c, prior knowledge), and a Python grpcio server (grpc-server.py).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from 'node:net';
+import { freePort } from './harness.js';
+
+/** RealServer is a running server process. */
+export interface RealServer {
+  port: number;
+  child: ChildProcess;
+  close(): Promise<void>;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGKILL');
+  await once(child, 'exit');
+}
+
+async function listening(port: number, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 100; i += 1) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = connect(port, '127.0.0.1', () => (s.destroy(), resolve(true)));
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`nothing listened on ${port}`);
+}
+
+function docRoot(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rollcheck-h2-'));
+  writeFileSync(join(dir, 'index.html'), 'hello\n');
+  return dir;
+}
+
+/** startNghttpd runs nghttpd (h2c) serving a small file. */
+export async function startNghttpd(): Promise<RealServer> {
+  const dir = docRoot();
+  const port = await freePort();
+  const child = spawn('nghttpd', ['--no-tls', '-d', dir, String(port)], { stdio: 'ignore' });
+  await listening(port, child);
+  return { port, child, close: async () => (await stop(child), rmSync(dir, { recursive: true, force: true })) };
+}
+
+/** startH2o runs h2o (h2c prior knowledge on its cleartext listener) serving a small file. */
+export async function startH2o(): Promise<RealServer> {
+  const dir = docRoot();
+  const port = await freePort();
+  const conf = join(dir, 'h2o.conf');
+  writeFileSync(
+    conf,
+    [`listen:\n  port: ${port}\n  host: 127.0.0.1`, ...(process.getuid?.() === 0 ? ['user: root'] : []), `pid-file: ${join(dir, 'pid')}`,
+      `error-log: ${join(dir, 'error.log')}`, `hosts:\n  default:\n    paths:\n      /:\n        file.dir: ${dir}`].join('\n') + '\n',
+  );
+  const child = spawn('h2o', ['-c', conf], { stdio: 'ignore' });
+  await listening(port, child);
+  return { port, child, close: async () => (await stop(child), rmSync(dir, { recursive: true, force: true })) };
+}
+
+/** startGrpcio runs the Python grpcio server as `pod` (on `port`, or one it picks). */
+export async function startGrpcio(pod: string, port = 0): Promise<RealServer> {
+  const script = new URL('./grpc-server.py', import.meta.url).pathname;
+  const child = spawn('/usr/bin/python3', [script, pod, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  const bound = await new Promise<number>((resolve, reject) => {
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /port (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.on('exit', (code) => reject(new Error(`grpc server exited with ${code}`)));
+  });
+  return { port: bound, child, close: () => stop(child) };
+}
