@@ -2,7 +2,7 @@
 // [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s]
 // [--sidecar proxy]`.
 // It starts the HTTPS Kubernetes-API test server over the embedded runtime with
-// Deployment and Service `demo` in `default`, writes a kubeconfig for it, prints
+// Deployment and Service `demo` in `default` (and Jobs and Secrets, for `--runners`), writes a kubeconfig for it, prints
 // `service: …` and `kubeconfig: …` once ready and runs until SIGINT/SIGTERM,
 // then stops every pod and removes what it made (the kubeconfig included).
 import { parseArgs } from 'node:util';
@@ -13,6 +13,9 @@ import { isUsageError, UsageError } from '../../src/errors.js';
 import { startLocalBackedCluster } from './local-backing.js';
 import type { LocalBackedCluster } from './local-backing.js';
 import { kubeconfigText } from './server.js';
+import { createJobRunner, type JobRunner } from './jobs.js';
+import { rollcheckArgv } from '../../src/run/local-runners.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 const USAGE = 'usage: npm run kube-sandbox -- --kubeconfig FILE [--replicas 3] [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s] [--endpoint-delay 1s] [--env K=V] [--sidecar proxy]';
 
@@ -73,7 +76,11 @@ export function readSandboxOptions(argv: string[]): SandboxOptions {
 }
 
 /** startSandbox starts the sandbox and writes its kubeconfig; close() stops it and removes the file. */
-export async function startSandbox(o: SandboxOptions): Promise<LocalBackedCluster & { kubeconfig: string }> {
+export async function startSandbox(o: SandboxOptions): Promise<LocalBackedCluster & { kubeconfig: string; jobs: JobRunner }> {
+  // Jobs and Secrets, for `rollcheck run --runners N`: a Job's pods run the real `rollcheck runner`
+  // from this checkout, whatever --runner-image says. The Job part needs the server's store, made with the server.
+  const late: { jobs?: JobRunner } = {};
+  const route = (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => (late.jobs ? late.jobs.route(req, res, url) : Promise.resolve(false));
   const cluster = await startLocalBackedCluster({
     app: { kind: 'demo', entrypoint: o.entrypoint },
     replicas: o.replicas,
@@ -82,13 +89,17 @@ export async function startSandbox(o: SandboxOptions): Promise<LocalBackedCluste
     endpointDelayMs: o.endpointDelayMs,
     readinessPeriodMs: 500,
     env: o.env,
-  }, { sidecar: o.sidecar === 'proxy' });
+  }, { sidecar: o.sidecar === 'proxy', route });
+  const jobs = createJobRunner({ store: cluster.server.store, command: rollcheckArgv });
+  late.jobs = jobs;
   writeFileSync(o.kubeconfig, kubeconfigText(cluster.server.url, cluster.server.caPem, cluster.server.token, 'default', 'rollcheck-sandbox'), { mode: 0o600 });
   return {
     ...cluster,
     kubeconfig: o.kubeconfig,
+    jobs,
     async close() {
       rmSync(o.kubeconfig, { force: true });
+      await jobs.close();
       await cluster.close();
     },
   };
