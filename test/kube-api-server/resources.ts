@@ -41,6 +41,7 @@ export const RESOURCES: ResourceDef[] = [
     shortNames: ['deploy'],
     subresources: [{ name: 'scale', kind: 'Scale', group: 'autoscaling', verbs: ['get', 'patch', 'update'] }],
   },
+  { group: 'apps', name: 'statefulsets', singular: 'statefulset', kind: 'StatefulSet', verbs: [...READ, 'patch'], shortNames: ['sts'] },
   { group: 'apps', name: 'replicasets', singular: 'replicaset', kind: 'ReplicaSet', verbs: READ, shortNames: ['rs'] },
   // Served by jobs.ts where a server has its Job part (the sandbox, the runners test): discovery has to know them for kubectl.
   { group: '', name: 'secrets', singular: 'secret', kind: 'Secret', verbs: ['create', 'get', 'list', 'patch', 'delete'] },

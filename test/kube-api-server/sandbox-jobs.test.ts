@@ -12,7 +12,7 @@ import { startSandbox } from './sandbox.js';
 test('npm run kube-sandbox serves Secrets and Jobs to real kubectl', { skip: skipUnless('kubectl'), timeout: 90_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'rollcheck-sandbox-jobs-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const sandbox = await startSandbox({ kubeconfig: join(dir, 'kc'), replicas: 1, entrypoint: 'exec', prestopMs: null, graceMs: 2000, endpointDelayMs: 0, env: {}, sidecar: null });
+  const sandbox = await startSandbox({ kubeconfig: join(dir, 'kc'), replicas: 1, entrypoint: 'exec', prestopMs: null, graceMs: 2000, endpointDelayMs: 0, env: {}, sidecar: null, workload: 'deployment' });
   t.after(() => sandbox.close());
   const env = { ...process.env, KUBECONFIG: sandbox.kubeconfig, HOME: dir };
   const kubectl = (...args: string[]) =>

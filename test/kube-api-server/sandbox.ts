@@ -1,6 +1,6 @@
 // The kube sandbox: `npm run kube-sandbox -- --kubeconfig FILE [--replicas 3]
 // [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s]
-// [--sidecar proxy]`.
+// [--sidecar proxy] [--workload deployment|statefulset]`.
 // It starts the HTTPS Kubernetes-API test server over the embedded runtime with
 // Deployment and Service `demo` in `default` (and Jobs and Secrets, for `--runners`), writes a kubeconfig for it, prints
 // `service: …` and `kubeconfig: …` once ready and runs until SIGINT/SIGTERM,
@@ -17,7 +17,7 @@ import { createJobRunner, type JobRunner } from './jobs.js';
 import { rollcheckArgv } from '../../src/run/local-runners.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-const USAGE = 'usage: npm run kube-sandbox -- --kubeconfig FILE [--replicas 3] [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s] [--endpoint-delay 1s] [--env K=V] [--sidecar proxy]';
+const USAGE = 'usage: npm run kube-sandbox -- --kubeconfig FILE [--replicas 3] [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s] [--endpoint-delay 1s] [--env K=V] [--sidecar proxy] [--workload deployment|statefulset]';
 
 /** SandboxOptions is what the sandbox's flags say. */
 export interface SandboxOptions {
@@ -30,6 +30,8 @@ export interface SandboxOptions {
   env: Record<string, string>;
   /** sidecar 'proxy' puts a TCP proxy container in front of the app in every pod; it exits at SIGTERM. */
   sidecar: 'proxy' | null;
+  /** workload 'statefulset' serves `demo` as a StatefulSet (pods demo-0…, replaced under the same name). */
+  workload: 'deployment' | 'statefulset';
 }
 
 /** readSandboxOptions reads the flags; bad input is a UsageError naming the fix. */
@@ -47,6 +49,7 @@ export function readSandboxOptions(argv: string[]): SandboxOptions {
         'endpoint-delay': { type: 'string', default: '1s' },
         env: { type: 'string', multiple: true, default: [] },
         sidecar: { type: 'string' },
+        workload: { type: 'string', default: 'deployment' },
       },
       strict: true,
     }));
@@ -57,6 +60,8 @@ export function readSandboxOptions(argv: string[]): SandboxOptions {
   const entrypoint = values.entrypoint as string;
   if (entrypoint !== 'shell' && entrypoint !== 'exec' && entrypoint !== 'tini') throw new UsageError(`--entrypoint: "${entrypoint}" is not one of shell, exec, tini`);
   if (values.sidecar !== undefined && values.sidecar !== 'proxy') throw new UsageError(`--sidecar: "${values.sidecar}" is not a known sidecar; the one there is: proxy`);
+  const workload = values.workload as string;
+  if (workload !== 'deployment' && workload !== 'statefulset') throw new UsageError(`--workload: "${workload}" is not one of deployment, statefulset`);
   const env: Record<string, string> = {};
   for (const kv of values.env as string[]) {
     const i = kv.indexOf('=');
@@ -72,6 +77,7 @@ export function readSandboxOptions(argv: string[]): SandboxOptions {
     endpointDelayMs: parseDurationMs(values['endpoint-delay'] as string, '--endpoint-delay'),
     env,
     sidecar: values.sidecar === 'proxy' ? 'proxy' : null,
+    workload,
   };
 }
 
@@ -89,6 +95,7 @@ export async function startSandbox(o: SandboxOptions): Promise<LocalBackedCluste
     endpointDelayMs: o.endpointDelayMs,
     readinessPeriodMs: 500,
     env: o.env,
+    ...(o.workload === 'statefulset' ? { ordinals: { partition: 0 } } : {}),
   }, { sidecar: o.sidecar === 'proxy', route });
   const jobs = createJobRunner({ store: cluster.server.store, command: rollcheckArgv });
   late.jobs = jobs;

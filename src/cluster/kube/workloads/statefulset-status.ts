@@ -37,7 +37,7 @@ export function statefulSetState(s: StatefulSetLike): RolloutState {
   const ready = s.status?.readyReplicas ?? 0;
   if (ready < wanted) return { state: 'waiting', message: `waiting for ${wanted - ready} pods to be ready` };
   const partition = s.spec?.updateStrategy?.rollingUpdate?.partition;
-  if (partition !== undefined && partition > 0) {
+  if (partition !== undefined) {
     const updated = s.status?.updatedReplicas ?? 0;
     if (updated < wanted - partition) return { state: 'waiting', message: `waiting for partitioned roll out to finish: ${updated} out of ${wanted - partition} new pods have been updated` };
     return { state: 'complete', message: `partitioned roll out complete: ${updated} new pods have been updated` };
