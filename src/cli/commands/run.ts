@@ -72,7 +72,7 @@ export function registerRun(program: Command, ctx: CommandContext): void {
   const cmd = program
     .command('run')
     .description('trigger a rolling update on a Kubernetes cluster and prove whether it drops requests')
-    .option('--workload <kind/name>', 'the workload to roll: deployment/NAME or statefulset/NAME')
+    .option('--workload <kind/name>', 'the workload to roll: deployment/NAME, statefulset/NAME or daemonset/NAME')
     .option('--deployment <name>', 'the Deployment to roll (short for --workload deployment/NAME)')
     .requiredOption('--url <url>', 'where traffic goes: Ingress, LoadBalancer, NodePort or in-cluster Service address (not port-forward)')
     .option('--service <name>', 'the Service in front of it (default: the one whose selector matches the pods)')
@@ -174,7 +174,7 @@ async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
 function readWorkload(opts: Record<string, unknown>): WorkloadRef {
   const byFlag = typeof opts.workload === 'string';
   if (byFlag === (typeof opts.deployment === 'string')) {
-    throw new UsageError('name the workload to roll with one of --workload KIND/NAME (deployment/NAME, statefulset/NAME) or --deployment NAME');
+    throw new UsageError('name the workload to roll with one of --workload KIND/NAME (deployment/NAME, statefulset/NAME, daemonset/NAME) or --deployment NAME');
   }
   return byFlag ? parseWorkloadRef(String(opts.workload)) : { kind: 'deployment', name: String(opts.deployment) };
 }
@@ -219,9 +219,10 @@ function announce(io: Io, driver: ClusterDriver, settings: KubeDriverSettings, s
   };
 }
 
-// strategyText words the update strategy facts of any kind: a Deployment's surge and unavailability, a StatefulSet's partition.
+// strategyText words the update strategy facts of any kind: a Deployment's or DaemonSet's surge and unavailability, a StatefulSet's partition.
 function strategyText(f: Record<string, unknown>): string {
-  if (f.updateStrategy !== undefined) return `${String(f.updateStrategy)} partition ${String(f.partition ?? 0)}`;
+  if (f.partition !== undefined) return `${String(f.updateStrategy)} partition ${String(f.partition)}`;
+  if (f.updateStrategy !== undefined) return `${String(f.updateStrategy)} maxSurge ${String(f.maxSurge)} maxUnavailable ${String(f.maxUnavailable)}`;
   return `${String(f.strategy)} maxSurge ${String(f.maxSurge)} maxUnavailable ${String(f.maxUnavailable)}`;
 }
 

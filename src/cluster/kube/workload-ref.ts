@@ -9,6 +9,9 @@ export const WORKLOAD_KIND_NAMES: Readonly<Record<string, string>> = {
   statefulset: 'statefulset',
   statefulsets: 'statefulset',
   sts: 'statefulset',
+  daemonset: 'daemonset',
+  daemonsets: 'daemonset',
+  ds: 'daemonset',
 };
 
 /** parseWorkloadRef reads `KIND/NAME` (kubectl's spelling: `statefulset/web`, `sts/web`); anything else is a UsageError naming the form. */

@@ -1,5 +1,6 @@
 import type { RolloutCounts } from '../../../results/events.js';
 import type { RolloutState, WorkloadLike } from './workload-kind.js';
+import { notRollingUpdate } from './apps-kind.js';
 
 /** StatefulSetLike is the part of a StatefulSet that rollout status reads (typed or raw JSON). */
 export interface StatefulSetLike extends WorkloadLike {
@@ -28,9 +29,8 @@ export interface StatefulSetLike extends WorkloadLike {
  * updated; otherwise done when the update revision became the current one.
  */
 export function statefulSetState(s: StatefulSetLike): RolloutState {
-  const name = s.metadata?.name ?? '';
-  const strategy = s.spec?.updateStrategy?.type ?? 'RollingUpdate';
-  if (strategy !== 'RollingUpdate') return { state: 'failed', message: `rollout status is only available for RollingUpdate strategy type (statefulset "${name}" has ${strategy})` };
+  const refused = notRollingUpdate('statefulset', s);
+  if (refused) return refused;
   const observed = s.status?.observedGeneration ?? 0;
   if (observed === 0 || (s.metadata?.generation ?? 0) > observed) return { state: 'waiting', message: 'waiting for statefulset spec update to be observed' };
   const wanted = s.spec?.replicas ?? 1;

@@ -6,6 +6,8 @@ import { WORKLOAD_KINDS } from '../../../src/cluster/kube/workloads/kinds.js';
 import { describeStatefulSet } from '../../../src/cluster/kube/workloads/statefulset.js';
 import { statefulSetState, type StatefulSetLike } from '../../../src/cluster/kube/workloads/statefulset-status.js';
 import { createTestIo } from '../../helpers.js';
+import { describeDaemonSet } from '../../../src/cluster/kube/workloads/daemonset.js';
+import { daemonSetState, type DaemonSetLike } from '../../../src/cluster/kube/workloads/daemonset-status.js';
 
 const sts = (o: { generation?: number; observed?: number; replicas?: number; ready?: number; updated?: number; current?: string; update?: string; partition?: number; type?: string } = {}): StatefulSetLike => ({
   metadata: { name: 'db', generation: o.generation ?? 2 },
@@ -25,13 +27,17 @@ const cases: Array<[string, StatefulSetLike, 'waiting' | 'complete' | 'failed', 
   ['update revision became current', sts(), 'complete', /rolling update complete 3 pods at revision db-r2/],
 ];
 
-for (const [name, s, state, message] of cases) {
-  test(`statefulset rollout status: ${name} → ${state}`, () => {
-    const got = statefulSetState(s);
-    assert.equal(got.state, state);
-    assert.match(got.message, message);
-  });
+// judgeEach runs one table of cases through a kind's rollout status reader.
+function judgeEach<W>(kind: string, table: Array<[string, W, string, RegExp]>, judge: (w: W) => { state: string; message: string }): void {
+  for (const [name, w, state, message] of table) {
+    test(`${kind} rollout status: ${name} → ${state}`, () => {
+      const got = judge(w);
+      assert.equal(got.state, state);
+      assert.match(got.message, message);
+    });
+  }
 }
+judgeEach('statefulset', cases, statefulSetState);
 
 test('a StatefulSet update warns that it has no surge, and says its partition', () => {
   const d = describeStatefulSet(sts({ partition: 1 }));
@@ -45,7 +51,7 @@ test('--workload takes KIND/NAME as kubectl spells it', () => {
   assert.deepEqual(parseWorkloadRef('sts/db'), { kind: 'statefulset', name: 'db' });
   assert.deepEqual(parseWorkloadRef('deploy/web'), { kind: 'deployment', name: 'web' });
   assert.deepEqual(parseWorkloadRef('statefulsets.apps/db'), { kind: 'statefulset', name: 'db' });
-  for (const bad of ['db', 'cronjob/x', 'statefulset/', 'statefulset/DB']) assert.throws(() => parseWorkloadRef(bad), /--workload ".*": name the workload as deployment\/NAME, statefulset\/NAME/);
+  for (const bad of ['db', 'cronjob/x', 'statefulset/', 'statefulset/DB']) assert.throws(() => parseWorkloadRef(bad), /--workload ".*": name the workload as deployment\/NAME, statefulset\/NAME, daemonset\/NAME/);
 });
 
 test('the kinds --workload names are the kinds the driver has', () => {
@@ -60,4 +66,27 @@ test('rollcheck run: neither or both of --workload and --deployment is one line 
     assert.equal(err.split('\n').length, 1, err);
     assert.match(err, /--workload/);
   }
+});
+
+const ds = (o: { generation?: number; observed?: number; desired?: number; updated?: number; available?: number; type?: string; surge?: string } = {}): DaemonSetLike => ({
+  metadata: { name: 'agent', generation: o.generation ?? 2 },
+  spec: { updateStrategy: { type: o.type ?? 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: o.surge ?? 0 } } },
+  status: { observedGeneration: o.observed ?? 2, desiredNumberScheduled: o.desired ?? 3, currentNumberScheduled: 3, updatedNumberScheduled: o.updated ?? 3, numberReady: 3, numberAvailable: o.available ?? 3 },
+});
+
+// As kubectl's DaemonSetStatusViewer (pkg/polymorphichelpers/rollout_status.go) judges each case.
+const dsCases: Array<[string, DaemonSetLike, 'waiting' | 'complete' | 'failed', RegExp]> = [
+  ['OnDelete has no rollout status', ds({ type: 'OnDelete' }), 'failed', /only available for RollingUpdate/],
+  ['spec update not observed yet', ds({ generation: 3 }), 'waiting', /daemon set spec update to be observed/],
+  ['a node still runs the old pod', ds({ updated: 2 }), 'waiting', /2 out of 3 new pods have been updated/],
+  ['an updated pod not available yet', ds({ available: 2 }), 'waiting', /2 of 3 updated pods are available/],
+  ['every node runs an available new pod', ds(), 'complete', /daemon set "agent" successfully rolled out/],
+];
+
+judgeEach('daemonset', dsCases, daemonSetState);
+
+test('a DaemonSet without maxSurge warns that a node has no pod while it is replaced; with surge it does not', () => {
+  assert.ok(describeDaemonSet(ds()).warnings.some((w) => /without maxSurge/.test(w)));
+  assert.ok(!describeDaemonSet(ds({ surge: '1' })).warnings.some((w) => /without maxSurge/.test(w)));
+  assert.deepEqual(parseWorkloadRef('ds/agent'), { kind: 'daemonset', name: 'agent' });
 });
