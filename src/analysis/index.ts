@@ -17,6 +17,7 @@ import { classifyPodEnds } from './termination.js';
 import { attributionWarnings } from './attribution-warnings.js';
 import { pid1Warnings } from './pid1.js';
 import { claimSlowStartTimeouts } from './findings-slow-start.js';
+import { withIncarnations } from './incarnations.js';
 import { withLostRunners } from './verdict-runners.js';
 import { failureAtMs, findOutageWindows } from './windows.js';
 
@@ -25,6 +26,7 @@ export type { PodTimeline, PodSpan, PodState } from './pod-timeline.js';
 export { findOutageWindows, failureAtMs } from './windows.js';
 export { attributeFailure } from './attribution.js';
 export { createPodIndex } from './pod-time.js';
+export { incarnationLabel, labelIncarnations, withIncarnations } from './incarnations.js';
 export { causeOf, hiddenByRetry } from './causes.js';
 export { buildFindings } from './findings.js';
 export { FIXES } from './fixes.js';
@@ -39,7 +41,9 @@ export { formatAt, formatDuration, KIND_NOUN } from './format.js';
 export const ATTRIBUTION_CAP = 10_000;
 
 /** analyze derives windows, attributions, findings and the verdict from a run's results. */
-export function analyze(results: Results, thresholds: Thresholds): Analysis {
+export function analyze(input: Results, thresholds: Thresholds): Analysis {
+  // Pods are keyed by incarnation: a name reused by a new pod (a StatefulSet's) is `web-2 (2)`.
+  const results = withIncarnations(input);
   const ratePerSec = results.totals.targetRatePerSec || results.totals.achievedRatePerSec;
   const windows = findOutageWindows(results.failures, results.intervals, {
     ratePerSec,

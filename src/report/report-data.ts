@@ -1,6 +1,7 @@
 import { isPodEvent } from '../results/events.js';
 import { buildPodTimelines } from '../analysis/pod-timeline.js';
 import { failureAtMs } from '../analysis/windows.js';
+import { withIncarnations } from '../analysis/incarnations.js';
 import { errorRate } from '../analysis/verdict.js';
 import type { Analysis, FailureKind, FailureRecord, Results } from '../results/types.js';
 import { frontDoorLines } from './front-door-lines.js';
@@ -65,7 +66,9 @@ export interface ReportData {
 }
 
 /** buildReportData reduces a results object to what the report draws: intervals, not every success. */
-export function buildReportData(r: Results): ReportData {
+export function buildReportData(input: Results): ReportData {
+  // Lanes and the failure table name pods by incarnation (`web-2 (2)`), as the analysis does.
+  const r = withIncarnations(input);
   const lastMs = Math.max(r.meta.durationMs, ...r.intervals.slice(-1).map((s) => s.atMs + r.meta.intervalMs));
   return {
     title: `rollcheck ${r.meta.command}: ${r.meta.target}`,

@@ -123,7 +123,12 @@ interface EventBase {
   container?: string;
 }
 
-type PodEvent<K extends string, X = unknown> = EventBase & { kind: K; pod: string } & X;
+type PodEvent<K extends string, X = unknown> = EventBase & {
+  kind: K;
+  pod: string;
+  /** podUid tells two pods of one name apart (a StatefulSet's replacement keeps the name); absent where the driver has none and in older files. */
+  podUid?: string;
+} & X;
 type RunEvent<K extends string, X = unknown> = EventBase & { kind: K } & X;
 
 /** isPodEvent tells whether an event concerns one pod. */

@@ -271,6 +271,8 @@ export function createJobRunner(o: JobRunnerOptions): JobRunner {
         const job = o.store.get('jobs', name);
         if (job) json(res, 200, job);
         else status(res, 404, 'NotFound', `jobs.batch "${name}" not found`);
+      } else if (verb === 'list') {
+        json(res, 200, { kind: 'JobList', apiVersion: 'batch/v1', metadata: { resourceVersion: '0' }, items: o.store.list('jobs').filter((j) => j.metadata.namespace === ns) });
       } else status(res, 405, 'MethodNotAllowed', `${verb} jobs is not supported by the test server`);
       return true;
     },

@@ -5,6 +5,7 @@
 // local-runtime backing (local-backing.ts) drives it from real pods.
 import type { KubeObject, KubeStore } from './store.js';
 import { createReplicaSets } from './replicasets.js';
+import { createStatefulSetModel } from './statefulset-model.js';
 
 /** KubeModelOptions shapes the demo Deployment. */
 export interface KubeModelOptions {
@@ -21,6 +22,8 @@ export interface KubeModelOptions {
   service?: boolean;
   /** sidecar puts a proxy container in front of the app, injected first as a mesh would (it carries no preStop). */
   sidecar?: boolean;
+  /** workload 'statefulset' makes `demo` a StatefulSet (statefulset-model.ts) instead of a Deployment. */
+  workload?: 'deployment' | 'statefulset';
 }
 
 /** KubeModel is the hand-drivable cluster. Times are "now" in RFC 3339 seconds, as the API sends them. */
@@ -48,6 +51,8 @@ export interface KubeModel {
   markRolledOut(): void;
   progressDeadlineExceeded(): void;
   podNames(): string[];
+  /** startUpdate: a StatefulSet's controller saw the template change to revision `hash` (a Deployment's ReplicaSets need no word). */
+  startUpdate(hash: string): void;
   /** bumpHash starts a new template revision (what a PATCH of the template does). */
   bumpHash(): string;
 }
@@ -75,6 +80,12 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
   const containerNames = o.sidecar ? ['proxy', 'app'] : ['app'];
   const imageOf = (c: string): string => (c === 'app' ? String(container.image) : String(PROXY_CONTAINER.image));
   const containerStatus = (c: string, state: Record<string, unknown>) => ({ name: c, image: imageOf(c), imageID: '', containerID: '', ready: false, restartCount: 0, started: false, state, lastState: {} });
+  const podTemplate = {
+    metadata: { labels, annotations: {} },
+    spec: { terminationGracePeriodSeconds: o.graceSeconds ?? 30, containers: o.sidecar ? [PROXY_CONTAINER, container] : [container] },
+  };
+  const sts = o.workload === 'statefulset' ? createStatefulSetModel(store, { name, namespace, labels, replicas, template: podTemplate }) : null;
+  if (!sts) {
   store.put('deployments', {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -83,13 +94,11 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
       replicas,
       selector: { matchLabels: labels },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } },
-      template: {
-        metadata: { labels, annotations: {} },
-        spec: { terminationGracePeriodSeconds: o.graceSeconds ?? 30, containers: o.sidecar ? [PROXY_CONTAINER, container] : [container] },
-      },
+      template: podTemplate,
     },
     status: { observedGeneration: 1, replicas: 0, updatedReplicas: 0, readyReplicas: 0, availableReplicas: 0, conditions: [] },
   });
+  }
   if (o.service !== false) {
     store.put('services', {
       apiVersion: 'v1',
@@ -116,15 +125,16 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
     if (!p) throw new Error(`no pod ${n} in the model`);
     return p;
   };
-  const replicaSets = createReplicaSets(store, name, namespace);
+  const replicaSets = sts ?? createReplicaSets(store, name, namespace);
   const update = (n: string, change: (p: KubeObject & { status: Record<string, unknown>; spec: Record<string, unknown> }) => void): void => {
     const p = pod(n) as KubeObject & { status: Record<string, unknown>; spec: Record<string, unknown> };
     change(p);
     store.put('pods', p);
     replicaSets.sync();
   };
-  const deployment = (): KubeObject => store.get('deployments', name) as KubeObject;
+  const deployment = (): KubeObject => store.get(sts ? 'statefulsets' : 'deployments', name) as KubeObject;
   const putStatus = (change: (s: Record<string, unknown>, d: KubeObject) => void): void => {
+    if (sts) return;
     const d = deployment();
     const s = (d.status ?? {}) as Record<string, unknown>;
     change(s, d);
@@ -156,9 +166,9 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
         metadata: {
           name: n,
           namespace,
-          labels: { ...labels, 'pod-template-hash': podHash },
+          labels: sts ? { ...labels, ...sts.podLabels(n, podHash) } : { ...labels, 'pod-template-hash': podHash },
           creationTimestamp: now(),
-          ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.name, uid: rs.uid, controller: true, blockOwnerDeletion: true }],
+          ownerReferences: [{ apiVersion: 'apps/v1', kind: sts ? 'StatefulSet' : 'ReplicaSet', name: rs.name, uid: rs.uid, controller: true, blockOwnerDeletion: true }],
         },
         spec: structuredClone(template.spec),
         status: {
@@ -271,6 +281,7 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
       });
     },
     podNames: () => store.list('pods').map((p) => p.metadata.name),
+    startUpdate: (h) => sts?.startUpdate(h),
   };
 }
 

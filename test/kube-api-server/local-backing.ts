@@ -31,7 +31,7 @@ export interface LocalBackedCluster {
 
 const SIGNUM: Record<string, number> = { SIGKILL: 9, SIGTERM: 15, SIGINT: 2 };
 
-/** startLocalBackedCluster starts local pods for Deployment "demo" and an API server that shows them. */
+/** startLocalBackedCluster starts local pods for Deployment "demo" (StatefulSet with `ordinals`) and an API server that shows them. */
 export async function startLocalBackedCluster(
   overrides: Partial<LocalRuntimeSettings> = {},
   options: {
@@ -57,6 +57,8 @@ export async function startLocalBackedCluster(
     preStop,
     readinessProbe: true,
     sidecar: options.sidecar,
+    // The runtime's ordinals mode is a StatefulSet's controller: the API shows a StatefulSet.
+    workload: settings.ordinals ? 'statefulset' : 'deployment',
   });
   const localEvents: ClusterEvent[] = [];
   const sidecars = createSidecarWatch(model);
@@ -157,6 +159,8 @@ function mirror(model: KubeModel, e: ClusterEvent): void {
         return model.setStatus({ replicas: e.replicas, updated: e.updated, ready: e.ready, available: e.available }, true);
       case 'rollout-complete':
         return model.markRolledOut();
+      case 'rollout-started':
+        return model.startUpdate(e.revision);
       default:
         return;
     }

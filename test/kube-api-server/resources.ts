@@ -41,7 +41,11 @@ export const RESOURCES: ResourceDef[] = [
     shortNames: ['deploy'],
     subresources: [{ name: 'scale', kind: 'Scale', group: 'autoscaling', verbs: ['get', 'patch', 'update'] }],
   },
+  { group: 'apps', name: 'statefulsets', singular: 'statefulset', kind: 'StatefulSet', verbs: [...READ, 'patch'], shortNames: ['sts'] },
   { group: 'apps', name: 'replicasets', singular: 'replicaset', kind: 'ReplicaSet', verbs: READ, shortNames: ['rs'] },
+  // Served by jobs.ts where a server has its Job part (the sandbox, the runners test): discovery has to know them for kubectl.
+  { group: '', name: 'secrets', singular: 'secret', kind: 'Secret', verbs: ['create', 'get', 'list', 'patch', 'delete'] },
+  { group: 'batch', name: 'jobs', singular: 'job', kind: 'Job', verbs: ['create', 'get', 'list', 'delete'] },
   { group: 'events.k8s.io', name: 'events', singular: 'event', kind: 'Event', verbs: READ, shortNames: ['ev'], view: eventsV1 },
 ];
 
@@ -80,7 +84,7 @@ export function discoveryDocument(path: string, serverAddress: string): object |
     apiVersion: 'v1',
     groupVersion: group ? `${group}/v1` : 'v1',
     resources: mine.flatMap((r) => [
-      { name: r.name, singularName: r.singular, namespaced: true, kind: r.kind, verbs: r.verbs, ...(r.shortNames ? { shortNames: r.shortNames } : {}), ...(r.group !== 'events.k8s.io' && r.name !== 'events' ? { categories: ['all'] } : {}) },
+      { name: r.name, singularName: r.singular, namespaced: true, kind: r.kind, verbs: r.verbs, ...(r.shortNames ? { shortNames: r.shortNames } : {}), ...(r.group !== 'events.k8s.io' && r.name !== 'events' && r.name !== 'secrets' ? { categories: ['all'] } : {}) },
       ...(r.subresources ?? []).map((s) => ({ name: `${r.name}/${s.name}`, singularName: '', namespaced: true, ...(s.group ? { group: s.group, version: 'v1' } : {}), kind: s.kind, verbs: s.verbs })),
     ]),
   };

@@ -1,8 +1,8 @@
 // The kube sandbox: `npm run kube-sandbox -- --kubeconfig FILE [--replicas 3]
 // [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s]
-// [--sidecar proxy]`.
+// [--sidecar proxy] [--workload deployment|statefulset]`.
 // It starts the HTTPS Kubernetes-API test server over the embedded runtime with
-// Deployment and Service `demo` in `default`, writes a kubeconfig for it, prints
+// Deployment and Service `demo` in `default` (and Jobs and Secrets, for `--runners`), writes a kubeconfig for it, prints
 // `service: …` and `kubeconfig: …` once ready and runs until SIGINT/SIGTERM,
 // then stops every pod and removes what it made (the kubeconfig included).
 import { parseArgs } from 'node:util';
@@ -13,8 +13,11 @@ import { isUsageError, UsageError } from '../../src/errors.js';
 import { startLocalBackedCluster } from './local-backing.js';
 import type { LocalBackedCluster } from './local-backing.js';
 import { kubeconfigText } from './server.js';
+import { createJobRunner, type JobRunner } from './jobs.js';
+import { rollcheckArgv } from '../../src/run/local-runners.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
-const USAGE = 'usage: npm run kube-sandbox -- --kubeconfig FILE [--replicas 3] [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s] [--endpoint-delay 1s] [--env K=V] [--sidecar proxy]';
+const USAGE = 'usage: npm run kube-sandbox -- --kubeconfig FILE [--replicas 3] [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s] [--endpoint-delay 1s] [--env K=V] [--sidecar proxy] [--workload deployment|statefulset]';
 
 /** SandboxOptions is what the sandbox's flags say. */
 export interface SandboxOptions {
@@ -27,6 +30,8 @@ export interface SandboxOptions {
   env: Record<string, string>;
   /** sidecar 'proxy' puts a TCP proxy container in front of the app in every pod; it exits at SIGTERM. */
   sidecar: 'proxy' | null;
+  /** workload 'statefulset' serves `demo` as a StatefulSet (pods demo-0…, replaced under the same name). */
+  workload: 'deployment' | 'statefulset';
 }
 
 /** readSandboxOptions reads the flags; bad input is a UsageError naming the fix. */
@@ -44,6 +49,7 @@ export function readSandboxOptions(argv: string[]): SandboxOptions {
         'endpoint-delay': { type: 'string', default: '1s' },
         env: { type: 'string', multiple: true, default: [] },
         sidecar: { type: 'string' },
+        workload: { type: 'string', default: 'deployment' },
       },
       strict: true,
     }));
@@ -54,6 +60,8 @@ export function readSandboxOptions(argv: string[]): SandboxOptions {
   const entrypoint = values.entrypoint as string;
   if (entrypoint !== 'shell' && entrypoint !== 'exec' && entrypoint !== 'tini') throw new UsageError(`--entrypoint: "${entrypoint}" is not one of shell, exec, tini`);
   if (values.sidecar !== undefined && values.sidecar !== 'proxy') throw new UsageError(`--sidecar: "${values.sidecar}" is not a known sidecar; the one there is: proxy`);
+  const workload = values.workload as string;
+  if (workload !== 'deployment' && workload !== 'statefulset') throw new UsageError(`--workload: "${workload}" is not one of deployment, statefulset`);
   const env: Record<string, string> = {};
   for (const kv of values.env as string[]) {
     const i = kv.indexOf('=');
@@ -69,11 +77,16 @@ export function readSandboxOptions(argv: string[]): SandboxOptions {
     endpointDelayMs: parseDurationMs(values['endpoint-delay'] as string, '--endpoint-delay'),
     env,
     sidecar: values.sidecar === 'proxy' ? 'proxy' : null,
+    workload,
   };
 }
 
 /** startSandbox starts the sandbox and writes its kubeconfig; close() stops it and removes the file. */
-export async function startSandbox(o: SandboxOptions): Promise<LocalBackedCluster & { kubeconfig: string }> {
+export async function startSandbox(o: SandboxOptions): Promise<LocalBackedCluster & { kubeconfig: string; jobs: JobRunner }> {
+  // Jobs and Secrets, for `rollcheck run --runners N`: a Job's pods run the real `rollcheck runner`
+  // from this checkout, whatever --runner-image says. The Job part needs the server's store, made with the server.
+  const late: { jobs?: JobRunner } = {};
+  const route = (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => (late.jobs ? late.jobs.route(req, res, url) : Promise.resolve(false));
   const cluster = await startLocalBackedCluster({
     app: { kind: 'demo', entrypoint: o.entrypoint },
     replicas: o.replicas,
@@ -82,13 +95,18 @@ export async function startSandbox(o: SandboxOptions): Promise<LocalBackedCluste
     endpointDelayMs: o.endpointDelayMs,
     readinessPeriodMs: 500,
     env: o.env,
-  }, { sidecar: o.sidecar === 'proxy' });
+    ...(o.workload === 'statefulset' ? { ordinals: { partition: 0 } } : {}),
+  }, { sidecar: o.sidecar === 'proxy', route });
+  const jobs = createJobRunner({ store: cluster.server.store, command: rollcheckArgv });
+  late.jobs = jobs;
   writeFileSync(o.kubeconfig, kubeconfigText(cluster.server.url, cluster.server.caPem, cluster.server.token, 'default', 'rollcheck-sandbox'), { mode: 0o600 });
   return {
     ...cluster,
     kubeconfig: o.kubeconfig,
+    jobs,
     async close() {
       rmSync(o.kubeconfig, { force: true });
+      await jobs.close();
       await cluster.close();
     },
   };

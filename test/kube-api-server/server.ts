@@ -250,7 +250,7 @@ async function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Prom
   if (sub === 'scale' && resource === 'deployments') return scale(ctx, req, res, verb, current);
   if (sub) return status(res, 404, 'NotFound', `the server could not find the requested resource`);
   if (verb === 'get') return table ? json(res, 200, toTable(info.kind, [view(current)], String(ctx.store.rv)), TABLE_CONTENT_TYPE) : json(res, 200, view(current));
-  if (verb === 'patch' && resource === 'deployments') return patchDeployment(ctx, req, res, current);
+  if (verb === 'patch' && (resource === 'deployments' || resource === 'statefulsets')) return patchWorkload(ctx, req, res, resource, current);
   if (verb === 'delete' && resource === 'pods') {
     const grace = url.searchParams.get('gracePeriodSeconds') ?? (await readBody(req)).gracePeriodSeconds;
     const ok = ctx.options.onDeletePod?.(current.metadata.name, grace === undefined || grace === null ? undefined : Number(grace));
@@ -341,28 +341,28 @@ async function scale(ctx: Ctx, req: IncomingMessage, res: ServerResponse, verb: 
   return json(res, 200, show(stored));
 }
 
-async function patchDeployment(ctx: Ctx, req: IncomingMessage, res: ServerResponse, before: KubeObject): Promise<void> {
+async function patchWorkload(ctx: Ctx, req: IncomingMessage, res: ServerResponse, bucket: string, before: KubeObject): Promise<void> {
   const contentType = String(req.headers['content-type'] ?? '');
   const body = await readBody(req);
   ctx.patches.push({ contentType, body });
   if (!/strategic-merge-patch|merge-patch/.test(contentType) || Array.isArray(body)) {
     return status(res, 400, 'BadRequest', `patch type ${contentType} with this body is not what kubectl sends`);
   }
-  const stored = applyDeploymentChange(ctx, before, body, /strategic-merge-patch/.test(contentType));
-  return json(res, 200, ctx.store.get('deployments', stored.metadata.name) ?? stored);
+  const stored = applyDeploymentChange(ctx, before, body, /strategic-merge-patch/.test(contentType), bucket);
+  return json(res, 200, ctx.store.get(bucket, stored.metadata.name) ?? stored);
 }
 
-// applyDeploymentChange patches a Deployment, bumps its generation when the spec changed and lets the model react.
-function applyDeploymentChange(ctx: Ctx, before: KubeObject, patch: unknown, strategic: boolean): KubeObject {
+// applyDeploymentChange patches a Deployment (or a StatefulSet: `bucket`), bumps its generation when the spec changed and lets the model react.
+function applyDeploymentChange(ctx: Ctx, before: KubeObject, patch: unknown, strategic: boolean, bucket = 'deployments'): KubeObject {
   const after = structuredClone(before);
   if (strategic) strategicMerge(after as Record<string, unknown>, patch);
   else mergePatch(after as Record<string, unknown>, patch);
   if (JSON.stringify(after.spec) !== JSON.stringify(before.spec)) {
     (after.metadata as { generation?: number }).generation = ((before.metadata as { generation?: number }).generation ?? 1) + 1;
   }
-  const stored = ctx.store.put('deployments', after);
+  const stored = ctx.store.put(bucket, after);
   ctx.options.onPatch?.(stored.metadata.name, before, stored);
-  return ctx.store.get('deployments', stored.metadata.name) ?? stored;
+  return ctx.store.get(bucket, stored.metadata.name) ?? stored;
 }
 
 function openWatch(ctx: Ctx, res: ServerResponse, resource: string, info: ResourceDef, url: URL, matches: (o: KubeObject) => boolean, view: (o: KubeObject) => KubeObject): void {

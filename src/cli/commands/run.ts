@@ -20,6 +20,9 @@ import { readTrafficSettings, trafficParams } from '../../traffic/settings.js';
 import { SPEC_ENV } from '../../traffic/runner-protocol.js';
 import type { ClusterDriver, DriverTarget, RolloutTrigger } from '../../cluster/driver.js';
 import { parseTrigger } from '../../cluster/kube/parse-trigger.js';
+import { parseWorkloadRef } from '../../cluster/kube/workload-ref.js';
+import type { WorkloadRef } from '../../results/types.js';
+import { UsageError } from '../../errors.js';
 import type { KubeDriverSettings } from '../../cluster/kube/index.js';
 import { prepareDriver } from '../../cluster/registry.js';
 
@@ -46,6 +49,7 @@ Examples:
   $ rollcheck run --deployment web --service web -n shop --context staging --url http://10.0.0.5:30080/
   $ rollcheck run --deployment web --url https://staging.example.com/ --trigger image=app=registry/web:1.4.2
   $ rollcheck run --deployment web --url https://staging.example.com/ --trigger "cmd=helm upgrade web ./chart"
+  $ rollcheck run --workload statefulset/db --url https://staging.example.com/
   $ kubectl rollcheck run --deployment web --url https://staging.example.com/ --max-errors 0
 
 A run lasts --baseline, then the rollout (until kubectl would call it complete
@@ -69,7 +73,8 @@ export function registerRun(program: Command, ctx: CommandContext): void {
   const cmd = program
     .command('run')
     .description('trigger a rolling update on a Kubernetes cluster and prove whether it drops requests')
-    .requiredOption('--deployment <name>', 'the Deployment to roll')
+    .option('--workload <kind/name>', 'the workload to roll: deployment/NAME, statefulset/NAME or daemonset/NAME')
+    .option('--deployment <name>', 'the Deployment to roll (short for --workload deployment/NAME)')
     .requiredOption('--url <url>', 'where traffic goes: Ingress, LoadBalancer, NodePort or in-cluster Service address (not port-forward)')
     .option('--service <name>', 'the Service in front of it (default: the one whose selector matches the pods)')
     .option('--container <name>', "the app container, whose termination is the pod's (default: the one serving the Service's targetPort)")
@@ -100,8 +105,8 @@ async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
   const traffic = readTrafficSettings(opts, io.cwd);
   const thresholds = readThresholds(opts);
   const outPath = typeof opts.out === 'string' ? resolve(io.cwd, opts.out) : defaultOutPath(io.cwd, 'run');
-  const deployment = String(opts.deployment);
-  const settings = kubeSettings(io, opts, { url, trigger, logDir: resolve(outPath, '..') });
+  const workload = readWorkload(opts);
+  const settings = kubeSettings(io, opts, workload, { url, trigger, logDir: resolve(outPath, '..') });
   // Loaded here, not at start-up: the Kubernetes client is large and only `run` (and kube scenarios) need it.
   const createDriver = await prepareDriver('kube', settings, { env: io.env, cwd: io.cwd, logDir: settings.logDir });
   const { createRunnerJob } = runnerFlags.runners > 0 ? await import('../../cluster/kube/runner-job.js') : { createRunnerJob: undefined };
@@ -115,7 +120,8 @@ async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
     command: 'run',
     mode: 'kube',
     params: {
-      deployment,
+      ...(workload.kind === 'deployment' ? { deployment: workload.name } : {}),
+      workload: `${workload.kind}/${workload.name}`,
       service: settings.service ?? null,
       container: settings.container ?? null,
       namespace: settings.namespace ?? null,
@@ -161,16 +167,25 @@ async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
   });
   if (session.exitCode === ExitCode.interrupted && triggered) {
     io.stderr.write(
-      `rollcheck: interrupted: traffic stopped and results written; the rollout was NOT undone and continues in the cluster (kubectl rollout status -n ${namespace} deployment/${deployment})\n`,
+      `rollcheck: interrupted: traffic stopped and results written; the rollout was NOT undone and continues in the cluster (kubectl rollout status -n ${namespace} ${workload.kind}/${workload.name})\n`,
     );
   }
   return session.exitCode;
 }
 
-// kubeSettings is the driver's settings from the flags: `--deployment NAME` is the workload `deployment/NAME`.
-function kubeSettings(io: Io, opts: Record<string, unknown>, o: { url: string; trigger: RolloutTrigger; logDir: string }): KubeDriverSettings {
+// readWorkload is the workload the flags name: `--workload KIND/NAME`, or `--deployment NAME` for `deployment/NAME`; exactly one.
+function readWorkload(opts: Record<string, unknown>): WorkloadRef {
+  const byFlag = typeof opts.workload === 'string';
+  if (byFlag === (typeof opts.deployment === 'string')) {
+    throw new UsageError('name the workload to roll with one of --workload KIND/NAME (deployment/NAME, statefulset/NAME, daemonset/NAME) or --deployment NAME');
+  }
+  return byFlag ? parseWorkloadRef(String(opts.workload)) : { kind: 'deployment', name: String(opts.deployment) };
+}
+
+// kubeSettings is the driver's settings from the flags.
+function kubeSettings(io: Io, opts: Record<string, unknown>, workload: WorkloadRef, o: { url: string; trigger: RolloutTrigger; logDir: string }): KubeDriverSettings {
   return {
-    workload: { kind: 'deployment', name: String(opts.deployment) },
+    workload,
     url: o.url,
     ...(typeof opts.service === 'string' ? { service: opts.service } : {}),
     ...(typeof opts.container === 'string' ? { container: opts.container } : {}),
@@ -195,7 +210,7 @@ function announce(io: Io, driver: ClusterDriver, settings: KubeDriverSettings, s
       seen(target);
       const f = target.facts;
       io.stderr.write(
-        `found ${kind} ${name} in ${f.namespace} (context ${f.context}): ${f.replicas} replicas, ${f.strategy} maxSurge ${f.maxSurge} maxUnavailable ${f.maxUnavailable}, ` +
+        `found ${kind} ${name} in ${f.namespace} (context ${f.context}): ${f.replicas} replicas, ${strategyText(f)}, ` +
           `grace ${f.terminationGracePeriodSeconds}s, preStop ${f.preStop}, readiness ${f.readinessProbe}; service ${f.service} with ${f.readyEndpoints} ready endpoints\n`,
       );
       for (const w of target.warnings) io.stderr.write(`warning: ${w}\n`);
@@ -205,6 +220,13 @@ function announce(io: Io, driver: ClusterDriver, settings: KubeDriverSettings, s
     waitForRollout: (ms, signal) => driver.waitForRollout(ms, signal),
     stop: () => driver.stop(),
   };
+}
+
+// strategyText words the update strategy facts of any kind: a Deployment's or DaemonSet's surge and unavailability, a StatefulSet's partition.
+function strategyText(f: Record<string, unknown>): string {
+  if (f.partition !== undefined) return `${String(f.updateStrategy)} partition ${String(f.partition)}`;
+  if (f.updateStrategy !== undefined) return `${String(f.updateStrategy)} maxSurge ${String(f.maxSurge)} maxUnavailable ${String(f.maxUnavailable)}`;
+  return `${String(f.strategy)} maxSurge ${String(f.maxSurge)} maxUnavailable ${String(f.maxUnavailable)}`;
 }
 
 function warnIfLoopback(io: Io, url: string): void {

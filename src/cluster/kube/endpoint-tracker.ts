@@ -6,11 +6,14 @@ export interface EndpointSliceLike {
   endpoints?: Array<{
     addresses?: string[];
     conditions?: { ready?: boolean; serving?: boolean; terminating?: boolean };
-    targetRef?: { kind?: string; name?: string };
+    targetRef?: { kind?: string; name?: string; uid?: string };
   }>;
 }
 
 interface EndpointState {
+  pod: string;
+  /** uid of the pod behind it, from the slice's targetRef, where it says. */
+  uid?: string;
   ready: boolean;
   terminating: boolean;
 }
@@ -40,24 +43,29 @@ export function createEndpointTracker(options: { nowMs(): number; emit(e: Cluste
       for (const ep of slice.endpoints ?? []) {
         const pod = ep.targetRef?.kind === 'Pod' || !ep.targetRef?.kind ? ep.targetRef?.name : undefined;
         if (!pod) continue;
-        const prev = next.get(pod);
+        // Keyed by the pod's UID where the slice names it: a StatefulSet's replacement reuses the name.
+        const uid = ep.targetRef?.uid;
+        const key = uid ?? pod;
+        const prev = next.get(key);
         // A nil ready condition means ready (discovery.k8s.io/v1 docs).
         const ready = ep.conditions?.ready !== false;
         const terminating = ep.conditions?.terminating === true;
-        next.set(pod, { ready: ready || (prev?.ready ?? false), terminating: terminating || (prev?.terminating ?? false) });
+        next.set(key, { pod, ...(uid ? { uid } : {}), ready: ready || (prev?.ready ?? false), terminating: terminating || (prev?.terminating ?? false) });
       }
     }
     const atMs = options.nowMs();
-    for (const [pod, now] of next) {
-      const before = current.get(pod);
-      if (now.ready && !before?.ready) options.emit({ kind: 'endpoint-added', pod, atMs });
-      else if (!now.ready && before?.ready) options.emit({ kind: 'endpoint-not-ready', pod, atMs, terminating: now.terminating });
+    const ids = (s: EndpointState): { pod: string; podUid?: string } => (s.uid ? { pod: s.pod, podUid: s.uid } : { pod: s.pod });
+    for (const [key, now] of next) {
+      const before = current.get(key);
+      const pod = ids(now);
+      if (now.ready && !before?.ready) options.emit({ kind: 'endpoint-added', ...pod, atMs });
+      else if (!now.ready && before?.ready) options.emit({ kind: 'endpoint-not-ready', ...pod, atMs, terminating: now.terminating });
       else if (!now.ready && before && !before.terminating && now.terminating) {
-        options.emit({ kind: 'endpoint-not-ready', pod, atMs, terminating: true });
+        options.emit({ kind: 'endpoint-not-ready', ...pod, atMs, terminating: true });
       }
     }
-    for (const pod of current.keys()) {
-      if (!next.has(pod)) options.emit({ kind: 'endpoint-removed', pod, atMs });
+    for (const [key, was] of current) {
+      if (!next.has(key)) options.emit({ kind: 'endpoint-removed', ...ids(was), atMs });
     }
     current = next;
   };

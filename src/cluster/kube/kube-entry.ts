@@ -3,13 +3,15 @@ import type { DriverEntry } from '../driver-entry.js';
 import type { DriverTraits } from '../driver.js';
 import type { SettingsReader } from '../settings-reader.js';
 import type { KubeDriverSettings } from './kube-driver.js';
+import type { WorkloadRef } from '../../results/types.js';
+import { parseWorkloadRef } from './workload-ref.js';
 
 // Light on purpose: the registry imports this file for every run; @kubernetes/client-node loads only in load() and check().
 
 /** KUBE_TRAITS: the URL is the user's front door, and `--runners N` runs its runners as a Job inside the cluster. */
 export const KUBE_TRAITS: DriverTraits = { runnersInCluster: true, userFrontDoor: true };
 
-const KEYS = ['deployment', 'url', 'service', 'namespace', 'context', 'kubeconfig', 'inspect-pid1'];
+const KEYS = ['deployment', 'workload', 'url', 'service', 'namespace', 'context', 'kubeconfig', 'inspect-pid1'];
 
 /**
  * kubeEntry registers the Kubernetes driver as `kube`: a scenario's kube target
@@ -48,7 +50,10 @@ export const kubeEntry: DriverEntry<KubeDriverSettings> = {
 };
 
 function readKubeSettings(r: SettingsReader): KubeDriverSettings {
-  const name = r.str('deployment') ?? r.fail(undefined, '"deployment" is missing (the Deployment to roll)');
+  // `workload: statefulset/NAME` names any kind; `deployment: NAME` stays the short form.
+  const ref = r.has('workload')
+    ? (r.parse('workload', (t) => parseWorkloadRef(t, 'workload')) as WorkloadRef)
+    : { kind: 'deployment', name: r.str('deployment') ?? r.fail(undefined, '"workload" or "deployment" is missing (the workload to roll: workload: statefulset/NAME, or deployment: NAME)') };
   if (!r.has('url')) r.fail(undefined, '"url" is missing (where traffic goes: Ingress, LoadBalancer or NodePort address)');
   const url = r.parse('url', (t) => parseUrl(t, 'url').toString()) as string;
   const opt = (key: 'service' | 'namespace' | 'context' | 'kubeconfig'): Partial<KubeDriverSettings> => {
@@ -56,7 +61,7 @@ function readKubeSettings(r: SettingsReader): KubeDriverSettings {
     return v !== undefined ? { [key]: v } : {};
   };
   return {
-    workload: { kind: 'deployment', name },
+    workload: ref,
     url,
     ...opt('service'),
     ...opt('namespace'),

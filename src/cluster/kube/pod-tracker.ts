@@ -26,6 +26,9 @@ export interface PodTracker {
 }
 
 interface PodMemory {
+  /** uid is the pod object's UID: a StatefulSet's replacement has the same name and a new one. */
+  uid?: string;
+  name: string;
   created: string;
   started: boolean;
   ready: boolean | null;
@@ -54,8 +57,11 @@ const KILL_SLACK_MS = 1500;
  * exit code, because the API never shows a signal.
  */
 export function createPodTracker(options: PodTrackerOptions): PodTracker {
+  // Keyed by UID where the pod has one: a new pod under an old name is a new pod.
   const pods = new Map<string, PodMemory>();
   const emit = options.emit;
+  const keyOf = (pod: PodLike): string | undefined => pod.metadata?.uid ?? pod.metadata?.name;
+  const ids = (name: string, m: PodMemory): { pod: string; podUid?: string } => (m.uid ? { pod: name, podUid: m.uid } : { pod: name });
 
   const sendSigterm = (name: string, m: PodMemory, capMs?: number): void => {
     if (m.sigtermSent || m.sigtermMs === null) return;
@@ -66,11 +72,11 @@ export function createPodTracker(options: PodTrackerOptions): PodTracker {
     m.sigtermMs = atMs;
     if (m.sigtermUnknown && m.terminatingMs !== null) {
       // The API never shows when an exec/httpGet hook ended: SIGTERM is an interval, not a moment.
-      emit({ kind: 'sigterm', pod: name, atMs: m.terminatingMs, latestMs: atMs, inferred: true });
+      emit({ kind: 'sigterm', ...ids(name, m), atMs: m.terminatingMs, latestMs: atMs, inferred: true });
       return;
     }
-    if (atMs > (m.terminatingMs ?? atMs)) emit({ kind: 'prestop-finished', pod: name, atMs, ok: true, inferred: true });
-    emit({ kind: 'sigterm', pod: name, atMs, inferred: true });
+    if (atMs > (m.terminatingMs ?? atMs)) emit({ kind: 'prestop-finished', ...ids(name, m), atMs, ok: true, inferred: true });
+    emit({ kind: 'sigterm', ...ids(name, m), atMs, inferred: true });
   };
 
   const app = (pod: PodLike): ContainerLike | undefined => appContainerOf(pod.spec?.containers, undefined, options.appContainer?.()) ?? pod.spec?.containers?.[0];
@@ -86,15 +92,15 @@ export function createPodTracker(options: PodTrackerOptions): PodTracker {
     if (m.graceMs === 0) {
       // A force delete removes the object at once; the kubelet kills the containers later, unseen. Not a SIGKILL at the grace period.
       m.force = true;
-      emit({ kind: 'pod-terminating', pod: name, atMs, graceMs: 0, reason: 'force-deleted', serverTime });
-      emit({ kind: 'force-deleted', pod: name, atMs, graceMs: 0, serverTime });
+      emit({ kind: 'pod-terminating', ...ids(name, m), atMs, graceMs: 0, reason: 'force-deleted', serverTime });
+      emit({ kind: 'force-deleted', ...ids(name, m), atMs, graceMs: 0, serverTime });
       return;
     }
-    emit({ kind: 'pod-terminating', pod: name, atMs, graceMs: m.graceMs, reason: 'deleted', serverTime });
+    emit({ kind: 'pod-terminating', ...ids(name, m), atMs, graceMs: m.graceMs, reason: 'deleted', serverTime });
     const preStop = app(pod)?.lifecycle?.preStop;
     const hook = describeHandler(preStop);
     const knownMs = sleepMsOf(preStop);
-    if (hook) emit({ kind: 'prestop-started', pod: name, atMs, hook, inferred: true });
+    if (hook) emit({ kind: 'prestop-started', ...ids(name, m), atMs, hook, inferred: true });
     // An unknown hook may run until the grace period is over; the exit, if sooner, bounds it.
     m.sigtermUnknown = hook !== null && knownMs === null;
     m.sigtermMs = atMs + (m.sigtermUnknown ? m.graceMs : Math.min(knownMs ?? 0, m.graceMs));
@@ -108,11 +114,11 @@ export function createPodTracker(options: PodTrackerOptions): PodTracker {
     sendSigterm(name, m, atMs);
     const exitCode = term?.exitCode ?? null;
     if (exitCode === 137 && !m.force && m.terminatingMs !== null && atMs - m.terminatingMs >= m.graceMs - KILL_SLACK_MS) {
-      emit({ kind: 'sigkill', pod: name, atMs: Math.min(atMs, m.terminatingMs + m.graceMs), inferred: true });
+      emit({ kind: 'sigkill', ...ids(name, m), atMs: Math.min(atMs, m.terminatingMs + m.graceMs), inferred: true });
     }
     emit({
       kind: 'exited',
-      pod: name,
+      ...ids(name, m),
       atMs,
       exitCode,
       signal: signalOfExit(term?.exitCode, term?.signal),
@@ -124,10 +130,13 @@ export function createPodTracker(options: PodTrackerOptions): PodTracker {
 
   const observe = (pod: PodLike): void => {
     const name = pod.metadata?.name;
-    if (!name) return;
-    let m = pods.get(name);
+    const key = keyOf(pod);
+    if (!name || !key) return;
+    let m = pods.get(key);
     if (!m) {
       m = {
+        ...(pod.metadata?.uid ? { uid: pod.metadata.uid } : {}),
+        name,
         created: isoTime(pod.metadata?.creationTimestamp) ?? '',
         started: false,
         ready: null,
@@ -142,9 +151,9 @@ export function createPodTracker(options: PodTrackerOptions): PodTracker {
         exited: false,
         deleted: false,
       };
-      pods.set(name, m);
+      pods.set(key, m);
       const address = pod.status?.podIP;
-      emit({ kind: 'pod-created', pod: name, atMs: options.nowMs(), revision: podRevision(pod), serverTime: isoTime(pod.metadata?.creationTimestamp), ...(address ? { address } : {}) });
+      emit({ kind: 'pod-created', ...ids(name, m), atMs: options.nowMs(), revision: podRevision(pod), serverTime: isoTime(pod.metadata?.creationTimestamp), ...(address ? { address } : {}) });
     }
     if (m.deleted) return;
     const main = app(pod)?.name;
@@ -152,15 +161,15 @@ export function createPodTracker(options: PodTrackerOptions): PodTracker {
     observeSidecars(name, pod, m, main);
     if (!m.started && status?.state?.running) {
       m.started = true;
-      emit({ kind: 'pod-started', pod: name, atMs: options.nowMs(), serverTime: isoTime(status.state.running.startedAt) });
+      emit({ kind: 'pod-started', ...ids(name, m), atMs: options.nowMs(), serverTime: isoTime(status.state.running.startedAt) });
     }
     const cond = pod.status?.conditions?.find((c) => c.type === 'Ready');
     if (cond?.status === 'True' && m.ready !== true) {
       m.ready = true;
-      emit({ kind: 'pod-ready', pod: name, atMs: options.nowMs(), serverTime: isoTime(cond.lastTransitionTime) });
+      emit({ kind: 'pod-ready', ...ids(name, m), atMs: options.nowMs(), serverTime: isoTime(cond.lastTransitionTime) });
     } else if (cond?.status === 'False' && m.ready === true) {
       m.ready = false;
-      emit({ kind: 'pod-not-ready', pod: name, atMs: options.nowMs(), reason: cond.reason, serverTime: isoTime(cond.lastTransitionTime) });
+      emit({ kind: 'pod-not-ready', ...ids(name, m), atMs: options.nowMs(), reason: cond.reason, serverTime: isoTime(cond.lastTransitionTime) });
     }
     if (pod.metadata?.deletionTimestamp && m.terminatingMs === null) onTerminating(name, pod, m);
     if (!m.exited && status?.state?.terminated) onExited(name, m, status.state.terminated);
@@ -175,7 +184,7 @@ export function createPodTracker(options: PodTrackerOptions): PodTracker {
       m.containersExited.add(container);
       emit({
         kind: 'exited',
-        pod: name,
+        ...ids(name, m),
         container,
         atMs: options.nowMs(),
         exitCode: term.exitCode ?? null,
@@ -191,11 +200,11 @@ export function createPodTracker(options: PodTrackerOptions): PodTracker {
     const name = pod.metadata?.name;
     if (!name) return;
     observe(pod);
-    const m = pods.get(name);
+    const m = pods.get(keyOf(pod) ?? name);
     if (!m || m.deleted) return;
     if (m.timer) clearTimeout(m.timer);
     m.deleted = true;
-    emit({ kind: 'pod-deleted', pod: name, atMs: options.nowMs(), ...(inferred ? { inferred: true } : {}) });
+    emit({ kind: 'pod-deleted', ...ids(name, m), atMs: options.nowMs(), ...(inferred ? { inferred: true } : {}) });
   };
 
   return {
@@ -204,22 +213,23 @@ export function createPodTracker(options: PodTrackerOptions): PodTracker {
     sync(list) {
       const present = new Set<string>();
       for (const pod of list) {
-        if (pod.metadata?.name) present.add(pod.metadata.name);
+        const key = keyOf(pod);
+        if (key) present.add(key);
         observe(pod);
       }
-      for (const [name, m] of pods) {
-        if (!m.deleted && !present.has(name)) deleted({ metadata: { name } }, true);
+      for (const [key, m] of pods) {
+        if (!m.deleted && !present.has(key)) deleted({ metadata: { name: m.name, ...(m.uid ? { uid: m.uid } : {}) } }, true);
       }
     },
-    knows: (name) => pods.has(name),
+    knows: (name) => [...pods.values()].some((m) => m.name === name),
     terminating() {
       const list = [...pods.values()].filter((m) => !m.deleted && m.terminatingMs !== null);
       return { count: list.length, maxGraceMs: Math.max(0, ...list.map((m) => m.graceMs)) };
     },
     alive: () =>
-      [...pods]
-        .filter(([, m]) => !m.deleted && m.terminatingMs === null)
-        .map(([name, m]) => ({ name, created: m.created }))
+      [...pods.values()]
+        .filter((m) => !m.deleted && m.terminatingMs === null)
+        .map((m) => ({ name: m.name, created: m.created }))
         .sort((a, b) => a.created.localeCompare(b.created)),
     stop() {
       for (const m of pods.values()) if (m.timer) clearTimeout(m.timer);

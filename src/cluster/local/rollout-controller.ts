@@ -94,6 +94,7 @@ export function createRolloutController(options: RolloutControllerOptions): Roll
 
   function reconcile(): void {
     if (frozen) return;
+    if (settings.ordinals) return reconcileOrdinals(settings.ordinals.partition);
     const live = [...pods.values()].filter((p) => !p.terminating && !p.exit);
     const blocked = startFailure !== null || (rollout?.outcome?.status === 'failed' && rollout.revision === revision);
     const limits = resolveRolloutLimits(replicas, settings.maxSurge, settings.maxUnavailable);
@@ -112,15 +113,37 @@ export function createRolloutController(options: RolloutControllerOptions): Roll
     for (const l of listeners) l();
   }
 
-  function createPod(): void {
+  // The StatefulSet controller's update (kubernetes pkg/controller/statefulset/stateful_set_control.go):
+  // wait while any pod terminates or is not ready; create the lowest missing ordinal; else delete
+  // the highest-ordinal pod of an old revision at or above the partition. Its replacement comes
+  // at the next reconcile after it is gone, under the same name.
+  function reconcileOrdinals(partition: number): void {
+    const all = [...pods.values()];
+    const ordinal = (p: LocalPod): number => Number(p.name.slice(appName.length + 1));
+    const blocked = startFailure !== null || (rollout?.outcome?.status === 'failed' && rollout.revision === revision);
+    if (!all.some((p) => p.terminating) && all.every((p) => p.ready)) {
+      const missing = [...Array(replicas).keys()].find((i) => !pods.has(`${appName}-${i}`));
+      const extra = all.filter((p) => ordinal(p) >= replicas).sort((a, b) => ordinal(b) - ordinal(a))[0];
+      const stale = all.filter((p) => p.revision !== revision && ordinal(p) >= partition).sort((a, b) => ordinal(b) - ordinal(a))[0];
+      if (missing !== undefined) {
+        if (!blocked) createPod(`${appName}-${missing}`);
+      } else if (extra) void terminatePod(env, extra, { reason: 'scaled down' });
+      else if (stale) void terminatePod(env, stale, { reason: 'rolling update' });
+    }
+    trackRollout();
+    for (const l of listeners) l();
+  }
+
+  function createPod(ordinalName?: string): void {
     seq += 1;
-    const name = podName(appName, revision);
+    const name = ordinalName ?? podName(appName, revision);
     const pod: LocalPod = {
       name,
       revision,
       seq,
       hostIp: options.pool.next(),
-      logPath: join(options.logDir, `${name}.log`),
+      // A StatefulSet's pod name comes back: each incarnation keeps its own log.
+      logPath: join(options.logDir, ordinalName ? `${name}-${seq}.log` : `${name}.log`),
       ready: false,
       available: false,
       everReady: false,

@@ -18,6 +18,13 @@ export interface LocalRuntimeSettings {
   app: LocalApp;
   replicas: number;
   maxSurge: CountOrPercent;
+  /**
+   * ordinals makes the pods a StatefulSet's (RollingUpdate, OrderedReady): named
+   * `<app>-0`…, replaced one at a time from the highest ordinal down, each deleted
+   * before its replacement is created under the same name (no surge; maxSurge and
+   * maxUnavailable unused), ordinals below `partition` left alone. Absent: a Deployment's.
+   */
+  ordinals?: { partition: number };
   maxUnavailable: CountOrPercent;
   minReadyMs: number;
   /** graceMs is terminationGracePeriodSeconds, counted from the start of termination (preStop included). */

@@ -1,4 +1,5 @@
 import { buildPodTimelines, type PodState, type PodTimeline } from '../../analysis/pod-timeline.js';
+import { findIncarnations, labelIncarnations, type Incarnation } from '../../analysis/incarnations.js';
 import type { ClusterEvent } from '../../results/events.js';
 import type { LiveSnapshot } from '../../results/live.js';
 
@@ -22,9 +23,12 @@ export interface PodRow {
 
 /** podRows builds one row per pod from the cluster events, plus pods that only named themselves in answers. */
 export function podRows(s: LiveSnapshot, nowMs: number): PodRow[] {
-  const timelines = buildPodTimelines(s.events);
-  const newRevision = latestRolloutRevision(s.events);
-  const rows = timelines.map((t) => timelineRow(t, newRevision, s, nowMs));
+  // A name reused by a new pod (a StatefulSet's) is a row of its own, `web-2 (2)`.
+  const events = labelIncarnations(s.events);
+  const timelines = buildPodTimelines(events);
+  const newRevision = latestRolloutRevision(events);
+  const latest = latestLabels(findIncarnations(s.events));
+  const rows = timelines.map((t) => timelineRow(t, newRevision, s, nowMs, latest.get(t.pod)));
   // In load mode there are no cluster events; pods that answered still deserve a row.
   const known = new Set(rows.map((r) => r.pod));
   const extra = new Set(
@@ -50,6 +54,7 @@ function timelineRow(
   newRevision: string | null,
   s: LiveSnapshot,
   nowMs: number,
+  countsOf = t.pod,
 ): PodRow {
   const span = t.spans[t.spans.length - 1];
   const revision =
@@ -66,8 +71,8 @@ function timelineRow(
     state: stateLabel(t),
     tone: TONE[t.state],
     inStateMs: span ? Math.max(0, nowMs - span.startMs) : 0,
-    ok: s.okByPod[t.pod] ?? 0,
-    failures: s.failuresByPod[t.pod] ?? 0,
+    ok: countsOf ? (s.okByPod[countsOf] ?? 0) : 0,
+    failures: countsOf ? (s.failuresByPod[countsOf] ?? 0) : 0,
     gone: t.state === 'exited' || t.state === 'deleted',
   };
 }
@@ -104,6 +109,16 @@ export function stateLabel(t: PodTimeline): string {
   if (t.state === 'exited') return exit ? `exited ${exit}` : 'exited';
   if (t.state === 'deleted' && exit) return `deleted (${exit})`;
   return LABEL[t.state];
+}
+
+// The live counts are by pod-header name: a reused name's counts go to its newest incarnation's row, the older rows show none.
+function latestLabels(byName: Map<string, Incarnation[]>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [name, list] of byName) {
+    if (list.length < 2) continue;
+    for (const inc of list) out.set(inc.label, inc === list[list.length - 1] ? name : '');
+  }
+  return out;
 }
 
 /** latestRolloutRevision is the revision the newest rollout is moving to, or null before any rollout. */

@@ -148,3 +148,27 @@ test('appContainerOf: --container wins, then the container whose port is the tar
   assert.equal(appContainerOf(containers, 8080, 'linkerd-proxy')?.name, 'linkerd-proxy');
   assert.equal(appContainerOf(containers, 8080, 'nope'), undefined);
 });
+
+test('a new pod under an old name (a StatefulSet replacement) is a new pod: its own created/ready events, with its UID', () => {
+  const t = tracker();
+  const withUid = (p: PodLike, uid: string): PodLike => ({ ...p, metadata: { ...p.metadata, uid } });
+  t.pods.observe(withUid(pod(), 'u1'));
+  t.at(1000);
+  t.pods.observe(withUid(pod({ deletion: '2025-01-01T00:00:31Z', grace: 1, exit: 0 }), 'u1'));
+  t.pods.deleted(withUid(pod({ deletion: '2025-01-01T00:00:31Z', grace: 1, exit: 0 }), 'u1'));
+  t.at(2000);
+  t.pods.observe(withUid(pod(), 'u2'));
+  t.pods.stop();
+  const seen = t.events.filter((e) => e.kind === 'pod-created' || e.kind === 'pod-ready' || e.kind === 'pod-deleted').map((e) => `${e.kind}:${'podUid' in e ? e.podUid : '-'}`);
+  assert.deepEqual(seen, ['pod-created:u1', 'pod-ready:u1', 'pod-deleted:u1', 'pod-created:u2', 'pod-ready:u2']);
+  assert.deepEqual(t.pods.alive().map((p) => p.name), ['web-1']);
+});
+
+test('endpoint events carry the UID the slice names, and a reused name is a new endpoint', () => {
+  const events: ClusterEvent[] = [];
+  const eps = createEndpointTracker({ nowMs: () => 0, emit: (e) => events.push(e) });
+  const slice = (uid: string) => ({ metadata: { name: 's1' }, endpoints: [{ addresses: ['10.0.0.1'], conditions: { ready: true }, targetRef: { kind: 'Pod', name: 'web-0', uid } }] });
+  eps.upsert(slice('u1'));
+  eps.upsert(slice('u2'));
+  assert.deepEqual(events.map((e) => `${e.kind}:${'podUid' in e ? e.podUid : '-'}`), ['endpoint-added:u1', 'endpoint-added:u2', 'endpoint-removed:u1']);
+});

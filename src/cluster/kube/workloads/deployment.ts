@@ -3,11 +3,10 @@ import type { KubeApi } from '../kube-api.js';
 import { explainKubeError, statusCodeOf } from '../api-errors.js';
 import type { DeploymentLike } from './deployment-status.js';
 import { rolloutCounts, rolloutState } from './deployment-status.js';
-import { describeTemplate, templateOf } from './pod-template.js';
-import type { WorkloadKind, WorkloadTrigger } from './workload-kind.js';
+import { describeTemplate } from './pod-template.js';
+import { imageContainer, STRATEGIC_MERGE, templateTriggers, type PatchCall } from './template-trigger.js';
+import type { WorkloadKind } from './workload-kind.js';
 
-// A strategic merge patch, as `kubectl rollout restart` and `kubectl set image` send.
-const STRATEGIC_MERGE = 'application/strategic-merge-patch+json';
 
 /**
  * deploymentKind is the Deployment (apps/v1): triggers PATCH it as kubectl
@@ -36,47 +35,13 @@ export const deploymentKind: WorkloadKind<DeploymentLike> = {
   checkTrigger(d, trigger) {
     const name = d.metadata?.name ?? '';
     if (d.spec?.paused) throw new UsageError(`deployment "${name}" is paused, so it would not roll; run \`kubectl rollout resume deployment/${name}\` first`);
-    if (trigger.kind === 'image') imageContainer(d, trigger);
+    if (trigger.kind === 'image') imageContainer(d, 'deployment', trigger);
   },
-  async trigger(api, d, trigger) {
-    deploymentKind.checkTrigger(d, trigger);
-    const name = d.metadata?.name ?? '';
-    const { body, description } = patchFor(d, trigger);
-    const patched = (await api.call(
-      'patch',
-      'deployments',
-      () => api.apps.patchNamespacedDeployment({ name, namespace: api.namespace, body, fieldManager: 'rollcheck' }, api.options(STRATEGIC_MERGE)),
-      name,
-    )) as DeploymentLike;
-    return { generation: patched.metadata?.generation ?? null, description };
-  },
+  ...templateTriggers<DeploymentLike>('deployment', 'deployments', patch, (w, t) => deploymentKind.checkTrigger(w, t)),
   progress: rolloutCounts,
   state: rolloutState,
   revision: (d) => d.metadata?.annotations?.['deployment.kubernetes.io/revision'] ?? `generation ${d.metadata?.generation ?? 0}`,
-  async scale(api, name, replicas) {
-    await api.call('patch', 'deployments', () =>
-      api.apps.patchNamespacedDeployment({ name, namespace: api.namespace, body: { spec: { replicas } } }, api.options(STRATEGIC_MERGE)),
-    );
-  },
 };
-
-function patchFor(d: DeploymentLike, trigger: WorkloadTrigger): { body: object; description: string } {
-  if (trigger.kind === 'restart') {
-    const annotations = { 'kubectl.kubernetes.io/restartedAt': new Date().toISOString() };
-    return { body: { spec: { template: { metadata: { annotations } } } }, description: 'restart (kubectl.kubernetes.io/restartedAt)' };
-  }
-  const container = imageContainer(d, trigger);
-  return { body: { spec: { template: { spec: { containers: [{ name: container, image: trigger.image }] } } } }, description: `image ${container}=${trigger.image}` };
-}
-
-function imageContainer(d: DeploymentLike, trigger: { container?: string }): string {
-  const names = (templateOf(d).containers ?? []).map((c) => c.name ?? '');
-  const container = trigger.container ?? (names.length === 1 ? names[0] : undefined);
-  if (!container || !names.includes(container)) {
-    throw new UsageError(`--trigger image=CONTAINER=IMAGE: name one of the containers of deployment "${d.metadata?.name ?? ''}": ${names.join(', ')}`);
-  }
-  return container;
-}
 
 async function readDeployment(api: KubeApi, name: string): Promise<DeploymentLike> {
   try {
@@ -108,4 +73,9 @@ export function describeDeployment(d: DeploymentLike, appName?: string): { facts
     },
     warnings,
   };
+}
+
+// patch sends a strategic merge patch, as `kubectl rollout restart` and `kubectl set image` do.
+function patch(...[api, name, body, fieldManager]: Parameters<PatchCall>): Promise<unknown> {
+  return api.apps.patchNamespacedDeployment({ name, namespace: api.namespace, body, ...(fieldManager ? { fieldManager } : {}) }, api.options(STRATEGIC_MERGE));
 }
