@@ -32,7 +32,7 @@ target:
     deployment: demo
     url: ${cluster.proxyUrl}
     kubeconfig: ${kubeconfig}
-traffic: {rate: 40, connections: 2, warmup: 500ms}
+traffic: {rate: 40, connections: 8, warmup: 500ms}
 thresholds: {max-errors: 1000}
 steps:
   - wait: 500ms
