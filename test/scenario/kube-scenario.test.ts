@@ -1,3 +1,4 @@
+// test-lane: slow: real scenario run in the kube sandbox
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
