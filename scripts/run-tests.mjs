@@ -9,8 +9,9 @@
 //   npm test -- --record          also rewrite scripts/test-durations.json from this run
 //
 // Each file runs in a `node --test` child of its own; up to --jobs of them at once,
-// longest first (by scripts/test-durations.json). Files marked `// test-lane: serial`
-// run alone after the pool (see scripts/test-lanes.mjs). A file's output is held
+// longest first (by scripts/test-durations.json). Files marked `// test-lane: heavy`
+// never run two at once; files marked `// test-lane: serial` run alone after the pool
+// (see scripts/test-lanes.mjs). A file's output is held
 // and printed whole when it ends, so reports never interleave.
 // Each file gets a temp dir of its own (TMPDIR): whatever is left in it when the
 // file ends is litter from a test or a library call, listed and counted as a failure.
@@ -151,13 +152,32 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-/** runPool runs `files` in order, `jobs` at a time. */
-async function runPool(files, jobs) {
+/** runPool runs `files` in order, `jobs` at a time, never two `heavy` ones at once. */
+function runPool(files, jobs) {
   const queue = [...files];
-  const lane = async () => {
-    while (queue.length > 0 && !stopping) report(await runFile(queue.shift()));
-  };
-  await Promise.all(Array.from({ length: Math.min(jobs, files.length) }, lane));
+  const inFlight = new Set();
+  let heavyRunning = false;
+  const isHeavy = (f) => plan.lanes.get(f) === 'heavy';
+  return new Promise((done) => {
+    const next = () => {
+      while (!stopping && inFlight.size < jobs) {
+        const i = queue.findIndex((f) => !(heavyRunning && isHeavy(f)));
+        if (i < 0) break;
+        const [file] = queue.splice(i, 1);
+        const heavy = isHeavy(file);
+        if (heavy) heavyRunning = true;
+        const job = runFile(file).then((r) => {
+          report(r);
+          inFlight.delete(job);
+          if (heavy) heavyRunning = false;
+          next();
+        });
+        inFlight.add(job);
+      }
+      if (inFlight.size === 0) done();
+    };
+    next();
+  });
 }
 
 const startedMs = Date.now();

@@ -4,6 +4,8 @@
 // A test file names its lane in a comment of its own, near the top:
 //   // test-lane: serial: <why>   runs alone, nothing else beside it (heavy load,
 //                                  timing-sensitive, a fixed name or port), not in test:quick
+//   // test-lane: heavy: <why>    runs beside lighter files but never beside another heavy
+//                                  one (rollouts whose verdicts need the cores), not in test:quick
 //   // test-lane: slow: <why>     runs beside others, but not in test:quick (real
 //                                  rollouts, browsers, containers, long traffic phases)
 // A file without a marker is quick: pure and fast, in both `npm test` and `npm run test:quick`.
@@ -11,7 +13,7 @@ import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 /** LANES are the markers a test file may carry, in `// test-lane: <lane>: <why>`. */
-export const LANES = ['serial', 'slow'];
+export const LANES = ['serial', 'heavy', 'slow'];
 
 /** DURATIONS_FILE keeps each file's wall time from a full run (`npm test -- --record`), for longest-first order. */
 export const DURATIONS_FILE = new URL('./test-durations.json', import.meta.url);
@@ -30,7 +32,7 @@ export function collectTestFiles(path, out = []) {
   return out;
 }
 
-/** laneOf reads the `// test-lane:` marker of a test file: 'serial', 'slow' or 'quick'. */
+/** laneOf reads the `// test-lane:` marker of a test file: 'serial', 'heavy', 'slow' or 'quick'. */
 export function laneOf(file) {
   const head = readFileSync(file, 'utf8').slice(0, 4000);
   const m = head.match(/^\/\/ test-lane: (\w+)/m);

@@ -1,4 +1,4 @@
-// test-lane: slow: real scenario run in the kube sandbox
+// test-lane: heavy: a real scenario run in the kube sandbox; beside another such run it timed out on 2 busy cores
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
