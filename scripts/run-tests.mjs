@@ -189,7 +189,7 @@ const wallS = ((Date.now() - startedMs) / 1000).toFixed(1);
 const ran = measured.size;
 console.log(`\n${ran} file(s) in ${wallS} s, ${opts.jobs} at a time (${plan.serial.length} alone)${stopping ? ', stopped early' : ''}`);
 if (failed.length > 0) console.log(`✖ failing: ${failed.join(' ')}`);
-if (opts.record) {
+if (opts.record && !stopping) {
   writeDurations(ROOT, measured);
   console.log(`recorded ${ran} duration(s) in scripts/test-durations.json`);
 }

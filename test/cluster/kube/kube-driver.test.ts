@@ -1,4 +1,4 @@
-// test-lane: slow: kube sandbox with real pods
+// test-lane: heavy: kube sandbox with real pods and watches that live 150 ms
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
