@@ -1,63 +1,197 @@
 #!/usr/bin/env node
 // Runs every test/**/*.test.ts(x) with node's test runner (through tsx), prints the
 // spec report, then one closing line "N passed, N failed, N skipped".
-// Arguments narrow the run to files or folders: `npm test -- test/traffic`.
-// The tests get a temp dir of their own (TMPDIR): whatever is left in it at the
-// end is litter from a test or a library call, listed and counted as a failure.
+//
+//   npm test                      the whole suite
+//   npm test -- test/traffic      narrowed to files or folders
+//   npm run test:quick            only the quick lane: no real rollouts, browsers or containers
+//   npm test -- --jobs 1          one file at a time (ROLLCHECK_TEST_JOBS=1 too)
+//   npm test -- --record          also rewrite scripts/test-durations.json from this run
+//
+// Each file runs in a `node --test` child of its own; up to --jobs of them at once,
+// longest first (by scripts/test-durations.json). Files marked `// test-lane: heavy`
+// never run two at once; files marked `// test-lane: serial` run alone after the pool
+// (see scripts/test-lanes.mjs). A file's output is held
+// and printed whole when it ends, so reports never interleave.
+// Each file gets a temp dir of its own (TMPDIR): whatever is left in it when the
+// file ends is litter from a test or a library call, listed and counted as a failure.
 import { spawn } from 'node:child_process';
-import { chmodSync, readdirSync, statSync, readFileSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { tmpdir } from 'node:os';
+import { chmodSync, readdirSync, readFileSync, mkdtempSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { availableParallelism, tmpdir, userInfo } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { collectTestFiles, planRun, readDurations, writeDurations } from './test-lanes.mjs';
 
-function collect(path, out) {
-  const st = statSync(path);
-  if (st.isDirectory()) {
-    for (const name of readdirSync(path).sort()) collect(join(path, name), out);
-  } else if (/\.test\.tsx?$/.test(path)) {
-    out.push(path);
+const ROOT = resolve(new URL('..', import.meta.url).pathname);
+
+function parseArgs(argv) {
+  const opts = { quick: false, record: false, jobs: Number(process.env.ROLLCHECK_TEST_JOBS) || defaultJobs(), roots: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') opts.quick = true;
+    else if (a === '--record') opts.record = true;
+    else if (a === '--jobs' || a.startsWith('--jobs=')) {
+      const v = a === '--jobs' ? argv[++i] : a.slice('--jobs='.length);
+      opts.jobs = Number(v);
+      if (!Number.isInteger(opts.jobs) || opts.jobs < 1) usage(`--jobs wants a whole number of at least 1, not "${v}"`);
+    } else if (a.startsWith('-')) usage(`unknown option ${a}`);
+    else opts.roots.push(a);
   }
-  return out;
+  return opts;
 }
 
-const roots = process.argv.slice(2);
-const files = (roots.length ? roots : ['test']).flatMap((r) => collect(resolve(r), []));
-if (files.length === 0) {
-  console.error('no test files found under ' + (roots.join(' ') || 'test/'));
+// Most test files wait on real time (traffic phases, grace periods, probes), so
+// a 2-core machine keeps more files than cores busy.
+function defaultJobs() {
+  return availableParallelism() + 2;
+}
+
+function usage(message) {
+  console.error(`run-tests: ${message}; usage: node scripts/run-tests.mjs [--quick] [--jobs N] [--record] [file|folder…]`);
+  process.exit(2);
+}
+
+const opts = parseArgs(process.argv.slice(2));
+const found = (opts.roots.length ? opts.roots : ['test']).flatMap((r) => collectTestFiles(resolve(r)));
+const plan = planRun(ROOT, found, readDurations());
+if (opts.quick) {
+  plan.serial = [];
+  plan.pool = plan.pool.filter((f) => plan.lanes.get(f) === 'quick');
+}
+if (plan.serial.length + plan.pool.length === 0) {
+  console.error('no test files found under ' + (opts.roots.join(' ') || 'test/'));
   process.exit(1);
 }
+
 const dir = mkdtempSync(join(tmpdir(), 'rollcheck-tests-'));
-const tap = join(dir, 'report.tap');
-const testTmp = join(dir, 'tmp');
-mkdirSync(testTmp);
 // Like /tmp: tests that run a step as an unprivileged user need to reach and use it.
 chmodSync(dir, 0o755);
-chmodSync(testTmp, 0o1777);
-const args = [
-  '--import', 'tsx',
-  '--test',
-  '--test-timeout=180000',
-  '--test-reporter=spec', '--test-reporter-destination=stdout',
-  '--test-reporter=tap', `--test-reporter-destination=${tap}`,
-  ...files,
-];
-const child = spawn(process.execPath, args, {
-  stdio: ['ignore', 'inherit', 'inherit'],
-  env: { ...process.env, TMPDIR: testTmp },
-});
-child.on('exit', (code, signal) => {
-  let pass = 0, fail = 0, skip = 0;
+// tsx keeps its compile cache in $TMPDIR/tsx-<uid> (keyed by content): every file's temp
+// dir links to the one it uses outside the tests, so a rerun does not compile again.
+const tsxCache = join(tmpdir(), `tsx-${userInfo().uid}`);
+mkdirSync(tsxCache, { recursive: true });
+let nextId = 0;
+
+/** runFile runs one test file in a `node --test` child; resolves with its counts and held output. */
+function runFile(file) {
+  const id = nextId++;
+  const tmp = join(dir, `tmp-${id}`);
+  mkdirSync(tmp);
+  chmodSync(tmp, 0o1777);
+  symlinkSync(tsxCache, join(tmp, `tsx-${userInfo().uid}`));
+  const tap = join(dir, `${id}.tap`);
+  const args = [
+    '--import', 'tsx',
+    '--test',
+    '--test-timeout=180000',
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+    file,
+  ];
+  const startedMs = Date.now();
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp } });
+  running.add(child);
+  const chunks = [];
+  child.stdout.on('data', (c) => chunks.push(c));
+  child.stderr.on('data', (c) => chunks.push(c));
+  return new Promise((done) => {
+    child.on('close', (code, signal) => {
+      running.delete(child);
+      const counts = readCounts(tap);
+      // tsx's compile cache (tsx-<uid>) is the runner's own, not a test's.
+      const litter = readdirSync(tmp).filter((name) => !/^tsx-\d+$/.test(name));
+      rmSync(tmp, { recursive: true, force: true });
+      const problems = [];
+      if (litter.length > 0) problems.push(`left ${litter.length} entr${litter.length === 1 ? 'y' : 'ies'} in its temp dir: ${litter.slice(0, 10).join(', ')}${litter.length > 10 ? ', …' : ''}`);
+      if (counts === undefined) problems.push('wrote no test report');
+      if ((code !== 0 || signal) && (counts?.fail ?? 0) === 0) problems.push(`exited with ${signal ?? `code ${code}`}`);
+      done({ file, ms: Date.now() - startedMs, counts: counts ?? { pass: 0, fail: 0, skip: 0 }, problems, output: Buffer.concat(chunks).toString() });
+    });
+  });
+}
+
+/** readCounts reads the closing `# pass N` … lines of a TAP report, or undefined when there is none. */
+function readCounts(tap) {
+  let text;
   try {
-    const text = readFileSync(tap, 'utf8');
-    const grab = (name) => Number((text.match(new RegExp(`^# ${name} (\\d+)$`, 'm')) ?? [])[1] ?? 0);
-    pass = grab('pass'); fail = grab('fail'); skip = grab('skipped') + grab('todo');
-  } catch { /* no report: the runner itself failed */ }
-  // tsx keeps its compile cache there (tsx-<uid>): the runner's own, not a test's.
-  const litter = readdirSync(testTmp).filter((name) => !/^tsx-\d+$/.test(name));
-  if (litter.length > 0) {
-    fail += 1;
-    console.log(`\n✖ the tests left ${litter.length} entr${litter.length === 1 ? 'y' : 'ies'} in the temp dir: ${litter.slice(0, 10).join(', ')}${litter.length > 10 ? ', …' : ''}`);
+    text = readFileSync(tap, 'utf8');
+  } catch {
+    return undefined;
   }
-  rmSync(dir, { recursive: true, force: true });
-  console.log(`\n${pass} passed, ${fail} failed, ${skip} skipped`);
-  process.exit(litter.length > 0 ? 1 : (code ?? (signal ? 1 : 0)));
-});
+  const grab = (name) => Number((text.match(new RegExp(`^# ${name} (\\d+)$`, 'm')) ?? [])[1] ?? NaN);
+  if (Number.isNaN(grab('pass'))) return undefined;
+  return { pass: grab('pass'), fail: grab('fail') + grab('cancelled'), skip: grab('skipped') + grab('todo') };
+}
+
+// The spec reporter closes each file with its own totals: the runner prints one total for all.
+const SPEC_TOTALS = /^ℹ (tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) [\d.]+\n/gm;
+
+const totals = { pass: 0, fail: 0, skip: 0 };
+const failed = [];
+const measured = new Map();
+function report(r) {
+  totals.pass += r.counts.pass;
+  totals.fail += r.counts.fail + (r.problems.length > 0 ? 1 : 0);
+  totals.skip += r.counts.skip;
+  measured.set(r.file, r.ms);
+  const bad = r.counts.fail > 0 || r.problems.length > 0;
+  if (bad) failed.push(relative(ROOT, r.file));
+  const body = r.output.replace(SPEC_TOTALS, '').trimEnd();
+  console.log(`\n${bad ? '✖' : '▶'} ${relative(ROOT, r.file)} (${(r.ms / 1000).toFixed(1)} s)`);
+  if (body) console.log(body);
+  for (const p of r.problems) console.log(`✖ ${relative(ROOT, r.file)} ${p}`);
+}
+
+const running = new Set();
+let stopping = false;
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${sig}: stopping; waiting for the ${running.size} running file(s) to end`);
+    for (const child of running) child.kill(sig);
+  });
+}
+
+/** runPool runs `files` in order, `jobs` at a time, never two `heavy` ones at once. */
+function runPool(files, jobs) {
+  const queue = [...files];
+  const inFlight = new Set();
+  let heavyRunning = false;
+  const isHeavy = (f) => plan.lanes.get(f) === 'heavy';
+  return new Promise((done) => {
+    const next = () => {
+      while (!stopping && inFlight.size < jobs) {
+        const i = queue.findIndex((f) => !(heavyRunning && isHeavy(f)));
+        if (i < 0) break;
+        const [file] = queue.splice(i, 1);
+        const heavy = isHeavy(file);
+        if (heavy) heavyRunning = true;
+        const job = runFile(file).then((r) => {
+          report(r);
+          inFlight.delete(job);
+          if (heavy) heavyRunning = false;
+          next();
+        });
+        inFlight.add(job);
+      }
+      if (inFlight.size === 0) done();
+    };
+    next();
+  });
+}
+
+const startedMs = Date.now();
+await runPool(plan.pool, opts.jobs);
+await runPool(plan.serial, 1);
+rmSync(dir, { recursive: true, force: true });
+
+const wallS = ((Date.now() - startedMs) / 1000).toFixed(1);
+const ran = measured.size;
+console.log(`\n${ran} file(s) in ${wallS} s, ${opts.jobs} at a time (${plan.serial.length} alone)${stopping ? ', stopped early' : ''}`);
+if (failed.length > 0) console.log(`✖ failing: ${failed.join(' ')}`);
+if (opts.record && !stopping) {
+  writeDurations(ROOT, measured);
+  console.log(`recorded ${ran} duration(s) in scripts/test-durations.json`);
+}
+console.log(`\n${totals.pass} passed, ${totals.fail} failed, ${totals.skip} skipped`);
+process.exit(failed.length > 0 || stopping ? 1 : 0);

@@ -1,3 +1,4 @@
+// test-lane: slow: a real server stopped and restarted under traffic
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -1,3 +1,4 @@
+// test-lane: slow: real rollouts behind a real proxy
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { frontDoorLine } from '../../src/cli/demo-front-door.js';

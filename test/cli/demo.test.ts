@@ -1,3 +1,4 @@
+// test-lane: slow: the whole demo ladder, real rollouts
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';

@@ -1,3 +1,4 @@
+// test-lane: slow: real traffic phases of seconds
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';

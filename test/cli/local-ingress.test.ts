@@ -1,3 +1,4 @@
+// test-lane: slow: real rollouts behind real nginx and HAProxy
 // The floor of issue 12 with real proxies in front of real pods: what reaches the
 // client through each proxy is what the proxy really does with its default retries.
 import { test } from 'node:test';

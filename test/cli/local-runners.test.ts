@@ -1,3 +1,4 @@
+// test-lane: slow: real rollouts with runner processes
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';

@@ -1,3 +1,4 @@
+// test-lane: heavy: real rollouts in the kube sandbox; beside another such run a pod's PID 1 facts went missing on 2 busy cores
 // `rollcheck run --inspect-pid1` end to end: the real CLI against the kube
 // sandbox, whose pods are real processes in their own PID namespaces and whose
 // pods/exec runs the reader inside them. What the findings say about PID 1 must

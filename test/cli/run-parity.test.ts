@@ -1,3 +1,4 @@
+// test-lane: serial: real rollouts, kube sandbox and local, compared verdict for verdict: beside other rollouts on 2 busy cores the kube run saw a keep-alive reset the local one did not
 // rollcheck run on the kube sandbox (the API test server over the embedded
 // runtime) must reach the same findings as rollcheck local on the same pods, for
 // each rung of the demo ladder: where the two differ, the kube driver or the

@@ -1,3 +1,4 @@
+// test-lane: serial: heavy load (300 req/s from three runner processes beside a kube sandbox), its "sent on schedule" and accounting checks need the cores
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';

@@ -1,3 +1,4 @@
+// test-lane: serial: real rollouts in the kube sandbox whose findings need the cores: beside other rollouts on 2 busy cores it found slow-start and watch-lost instead of sigterm-ignored
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';

@@ -1,3 +1,4 @@
+// test-lane: slow: a real rollout of each real server
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { skipUnless } from '../tools.js';

@@ -1,3 +1,4 @@
+// test-lane: slow: frames drawn in real time for seconds
 // Colour on and off (NO_COLOR): chalk decides at import whether it may colour,
 // so this file forces colour before loading ink.
 import { test } from 'node:test';

@@ -1,3 +1,4 @@
+// test-lane: slow: a dashboard drawn in real time for seconds
 // startDashboard drawing into a fake terminal: keys (q, Ctrl-C) call onQuit,
 // stop() leaves the final frame with the file paths and restores the terminal,
 // resizes are followed (NO_COLOR is in paint.test.tsx, which forces colour).

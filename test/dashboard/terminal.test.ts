@@ -1,3 +1,4 @@
+// test-lane: slow: the built CLI in tmux, a real rollout
 // The dashboard in a real terminal: the built CLI runs `rollcheck local` with a
 // shell entrypoint (which ignores SIGTERM) inside tmux, and the captured screens
 // must show the pods, their SIGTERM and their exit 137 while the run goes on,

@@ -1,3 +1,4 @@
+// test-lane: slow: the demo app as a real process, drains of seconds
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';

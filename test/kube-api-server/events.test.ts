@@ -1,3 +1,4 @@
+// test-lane: slow: kube sandbox with real pods
 // The kubelet's Events as the sandbox records them: one Killing per container,
 // FailedPreStopHook when the hook fails, in core/v1 and in events.k8s.io/v1.
 import { test } from 'node:test';

@@ -1,3 +1,4 @@
+// test-lane: slow: real kubectl against the kube sandbox with real pods
 // Real kubectl against the kube sandbox: an independent client that knows what a
 // real API server serves. Each command below must work as it does on a cluster.
 import { test } from 'node:test';

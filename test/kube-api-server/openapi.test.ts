@@ -1,3 +1,4 @@
+// test-lane: slow: kube sandbox with real pods
 // Every object the kube sandbox serves must be valid against the real Kubernetes
 // OpenAPI schema (kubernetes-models): a field of the wrong type or a missing
 // required one is what a real client would choke on.

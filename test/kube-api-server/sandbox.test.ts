@@ -1,3 +1,4 @@
+// test-lane: slow: the kube sandbox as a process, with real pods
 // `npm run kube-sandbox` as a user runs it: it prints the Service URL and the
 // kubeconfig once ready, serves until SIGINT/SIGTERM, then leaves nothing behind.
 import { test } from 'node:test';

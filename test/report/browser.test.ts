@@ -1,3 +1,4 @@
+// test-lane: slow: a real browser (chromium)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';

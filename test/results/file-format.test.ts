@@ -1,3 +1,4 @@
+// test-lane: slow: a long run with many failures, written and read back
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';

@@ -1,3 +1,4 @@
+// test-lane: slow: runner processes with real traffic phases
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';

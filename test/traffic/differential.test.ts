@@ -1,3 +1,4 @@
+// test-lane: serial: timing-sensitive (each request's fate hangs on the client seeing a close before its next send)
 // The lean client against undici (the reference): the same hostile servers,
 // the same schedule, and every request must end the same way in both — kind,
 // status, error code, pod, reused or new. One keep-alive connection and a slow

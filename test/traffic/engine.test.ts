@@ -1,3 +1,4 @@
+// test-lane: slow: real traffic phases of seconds
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Results } from '../../src/results/types.js';

@@ -1,3 +1,4 @@
+// test-lane: serial: timing-sensitive (where the SIGKILL lands in a response decides the failure kinds)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -1,3 +1,4 @@
+// test-lane: slow: worker threads under real traffic
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeHistogram } from '../../src/results/histogram.js';

@@ -1,3 +1,4 @@
+// test-lane: slow: kube sandbox with real pods
 // Every way a kubeconfig authenticates: a bearer token (the other tests), a
 // client certificate (mTLS), an exec credential plugin (client.authentication.k8s.io/v1
 // ExecCredential, as gke-gcloud-auth-plugin, aws eks get-token and kubelogin print),

@@ -1,3 +1,4 @@
+// test-lane: heavy: kube sandbox with real pods and watches that live 150 ms
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -71,6 +72,10 @@ test('restart: facts, strategic-merge PATCH, every termination step as the API s
   assert.equal(patch?.contentType, 'application/strategic-merge-patch+json');
   assert.match(JSON.stringify(patch?.body), /kubectl\.kubernetes\.io\/restartedAt/);
 
+  // The rollout can be complete before the watches deliver an old pod's last steps
+  // (its endpoint removed, its deletion): on a busy machine, wait for them, up to 5 s.
+  const lastSteps = (pod: string) => ['endpoint-removed', 'pod-deleted'].every((k) => kinds(events, pod).includes(k as ClusterEvent['kind']));
+  for (let i = 0; i < 200 && !oldPods.every(lastSteps); i += 1) await new Promise((r) => setTimeout(r, 25));
   for (const pod of oldPods) {
     const k = kinds(events, pod);
     for (const want of ['pod-terminating', 'prestop-started', 'sigterm', 'sigkill', 'exited', 'endpoint-not-ready', 'endpoint-removed', 'pod-deleted']) {

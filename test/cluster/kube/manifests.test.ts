@@ -1,3 +1,4 @@
+// test-lane: slow: kube sandbox with real pods
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

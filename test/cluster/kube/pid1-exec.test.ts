@@ -1,3 +1,4 @@
+// test-lane: slow: kube sandbox with real pods
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';

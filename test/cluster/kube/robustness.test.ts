@@ -1,3 +1,4 @@
+// test-lane: slow: kube sandbox with real pods
 // The Kubernetes driver on an unfriendly cluster: Events it may not read, a
 // watch that goes silent half-open, a `cmd=` trigger that must roll the watched
 // context and namespace whatever the kubeconfig's own current context is.

@@ -1,3 +1,4 @@
+// test-lane: slow: real nginx and HAProxy
 // The embedded ingress on its own: a real nginx / HAProxy in front of two real
 // HTTP servers, endpoint updates, the upstream header, the pre-flight's proxy
 // note, and nothing left behind.

@@ -1,3 +1,4 @@
+// test-lane: slow: real rollouts
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ClusterEvent } from '../../../src/results/events.js';

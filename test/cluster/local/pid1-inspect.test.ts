@@ -1,12 +1,25 @@
+// test-lane: slow: real processes (python3, sh)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { inspectPid1 } from '../../../src/cluster/local/pid1-inspect.js';
 import { skipUnless } from '../../tools.js';
 
-async function started(cmd: string, args: string[], waitMs = 300): Promise<ChildProcess> {
-  const child = spawn(cmd, args, { stdio: 'ignore' });
-  await new Promise((r) => setTimeout(r, waitMs));
+// Each process prints "ready" once it is what the test inspects (its handler set, the
+// python3 behind a pyenv shim exec'd): a fixed wait is too short on a busy machine.
+async function started(cmd: string, args: string[]): Promise<ChildProcess> {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${cmd} did not say ready within 30 s`)), 30_000);
+    let seen = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (seen.includes('ready')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
   return child;
 }
 
@@ -18,9 +31,9 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 test('real processes: python3 with and without a SIGTERM handler; node always catches it itself', { skip: skipUnless('python3') }, async () => {
-  const withHandler = await started('python3', ['-c', 'import signal, time; signal.signal(signal.SIGTERM, lambda *a: None); time.sleep(10)'], 600);
-  const without = await started('python3', ['-c', 'import time; time.sleep(10)'], 600);
-  const node = await started(process.execPath, ['-e', 'setTimeout(() => {}, 10000)']);
+  const withHandler = await started('python3', ['-c', 'import signal, time; signal.signal(signal.SIGTERM, lambda *a: None); print("ready", flush=True); time.sleep(10)']);
+  const without = await started('python3', ['-c', 'import time; print("ready", flush=True); time.sleep(10)']);
+  const node = await started(process.execPath, ['-e', 'console.log("ready"); setTimeout(() => {}, 10000)']);
   try {
     const a = inspectPid1(withHandler.pid as number);
     const b = inspectPid1(without.pid as number);
@@ -38,7 +51,7 @@ test('real processes: python3 with and without a SIGTERM handler; node always ca
 });
 
 test('a shell running python3 as a child: role shell, the child python3 without a handler', { skip: skipUnless('python3') }, async () => {
-  const sh = await started('/bin/sh', ['-c', 'python3 -c "import time; time.sleep(10)"; echo done'], 600);
+  const sh = await started('/bin/sh', ['-c', 'python3 -c "import time; print(\\"ready\\", flush=True); time.sleep(10)"; echo done']);
   try {
     const p = inspectPid1(sh.pid as number);
     assert.equal(p?.role, 'shell');

@@ -1,3 +1,4 @@
+// test-lane: slow: containers (podman)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,3 +1,4 @@
+// test-lane: slow: real pods as processes in namespaces
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
