@@ -1,3 +1,4 @@
+// test-lane: slow: a real scenario run through a test-registered driver
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';

@@ -1,3 +1,4 @@
+// test-lane: slow: the user-facing sandbox with real kubectl and a runner Job
 // The user-facing sandbox serves Jobs and Secrets, so `rollcheck run --runners N`
 // works against `npm run kube-sandbox` as the README shows (not only in the runners test).
 import { test } from 'node:test';

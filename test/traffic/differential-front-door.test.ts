@@ -1,3 +1,4 @@
+// test-lane: serial: timing-sensitive, as the rest of the differential suite
 // The differential suite's front doors (issue 12): who answered, the request
 // mix, retries a proxy hid, HTTPS and --resolve, refused connections, and the
 // known differences between the clients, pinned.

@@ -1,3 +1,4 @@
+// test-lane: slow: a scenario run over gRPC
 // A scenario's traffic speaks HTTP/2 and gRPC with the flags' keys: protocol,
 // grpc-method, grpc-data, proto and grpc-metadata (a map, as headers is).
 import { test } from 'node:test';

@@ -1,3 +1,4 @@
+// test-lane: slow: load runs against real HTTP/2 and gRPC servers, a server killed and restarted
 // `rollcheck load --protocol h2c|grpc` end to end, in process: real nghttpd,
 // h2o and Python grpcio servers, the books balanced against the engine's own
 // count; the pre-flight that names the protocol a URL speaks; a grpcio server

@@ -1,3 +1,4 @@
+// test-lane: heavy: per-stream fates against hostile servers and grpc-js, timing-sensitive
 // The differential suite (issue 20): rollcheck's HTTP/2 client and a reference
 // client meet the same hostile servers (h2-hostile.ts). The server's log says
 // what it did to every stream; rollcheck must name that fate for each stream,

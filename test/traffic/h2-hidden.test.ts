@@ -1,3 +1,4 @@
+// test-lane: slow: a real run against a hostile HTTP/2 server
 // What a standard client would have hidden, from a real run: streams a hostile
 // server refused (by GOAWAY and by REFUSED_STREAM) are failures of their own
 // kinds, counted apart by pod, never as ok.

@@ -1,3 +1,4 @@
+// test-lane: slow: real node:http2 servers and connection lifecycles
 // rollcheck's HTTP/2 client against real node:http2 servers: gRPC answers of
 // every form, the server's stream limit, connections, refused connects.
 import { test } from 'node:test';

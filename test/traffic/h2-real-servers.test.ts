@@ -1,3 +1,4 @@
+// test-lane: slow: real nghttpd, h2o, hypercorn and grpcio processes
 // rollcheck's HTTP/2 client against real servers: nghttpd and h2o over h2c,
 // a Python grpcio server for gRPC. Every call ok, on the connections asked for.
 import { test } from 'node:test';

@@ -1,3 +1,4 @@
+// test-lane: heavy: StatefulSet rollouts on the kube sandbox whose verdicts need the cores
 // A StatefulSet rolled on the kube sandbox, by rollcheck's driver and by real
 // kubectl: highest ordinal first, each pod deleted before its same-name
 // replacement (a new UID), every object valid against the Kubernetes OpenAPI
