@@ -5,18 +5,18 @@ import { probe } from '../../src/traffic/probe.js';
 import { answer, settingsFor, startServer } from './harness.js';
 
 test('capacity: the rate against what the measured CPU per request lets the cores send, naming the workers or runners it needs', () => {
-  // 100 µs a request in the probe: the engine about 40 000/s a core, 32 000/s with room for its timers.
+  // 200 µs a request in the probe: the engine about 40 000/s a core, 32 000/s with room for its timers.
   const cases: Array<{ rate: number; workers?: number; cores: number; runners?: number; want: RegExp | null }> = [
     { rate: 10_000, cores: 1, want: null },
     { rate: 32_000, cores: 2, want: null },
-    { rate: 60_000, cores: 2, want: /--rate 60,000 asks more than one core can send: .*100 µs of CPU per request.* Use --workers 2 \(this machine has 2 cores\)/ },
+    { rate: 60_000, cores: 2, want: /--rate 60,000 asks more than one core can send: .*200 µs of CPU per request.* Use --workers 2 \(this machine has 2 cores\)/ },
     { rate: 60_000, workers: 2, cores: 2, want: null },
     { rate: 60_000, cores: 1, want: /more than this machine's one core can send \(about 32,000\/s\).* 2 runners on machines of their own/ },
     { rate: 100_000, runners: 2, cores: 2, want: /more than this machine's 2 cores can send.*rollcheck run --runners 4/ },
     { rate: 60_000, runners: 1, cores: 4, want: /asks more than one core can send.*Use --runners 2/ },
   ];
   for (const c of cases) {
-    const text = capacityWarning({ settings: settingsFor({ ratePerSec: c.rate, workers: c.workers ?? 1 }), cpuUsPerRequest: 100, cores: c.cores, runners: c.runners ?? 0 });
+    const text = capacityWarning({ settings: settingsFor({ ratePerSec: c.rate, workers: c.workers ?? 1 }), cpuUsPerRequest: 200, cores: c.cores, runners: c.runners ?? 0 });
     if (c.want === null) assert.equal(text, null, JSON.stringify(c));
     else assert.match(text ?? '', c.want, JSON.stringify(c));
   }
