@@ -7,7 +7,6 @@ import type { LiveView } from '../../results/live.js';
 import { createHistogram, mergeEncoded, type Histogram } from '../../results/histogram.js';
 import { INTERVAL_MS, type IntervalSample } from '../../results/types.js';
 import { figuresFromResults, figuresFromSnapshot, type MetricFigures } from './metrics-figures.js';
-import { createMetricsRegistry } from './metrics-registry.js';
 import type { Output } from './output.js';
 
 /** MetricsOutputOptions: where to listen, and how long to keep serving the final figures after the run. */
@@ -45,7 +44,9 @@ export function metricsOutput(o: MetricsOutputOptions): Output {
     mergeLive(s.recent, s.nowMs);
     return figuresFromSnapshot(s);
   };
-  const registry = createMetricsRegistry(figures, () => latency);
+  // prom-client is loaded when the endpoint starts, not by every command that merely offers --metrics-port.
+  let registry: Awaited<ReturnType<typeof loadRegistry>> | undefined;
+  const loadRegistry = async () => (await import('./metrics-registry.js')).createMetricsRegistry(figures, () => latency);
   return {
     name: 'metrics endpoint',
     async start(view) {
@@ -53,9 +54,10 @@ export function metricsOutput(o: MetricsOutputOptions): Output {
       final = undefined;
       latency = createHistogram();
       mergedToMs = -Infinity;
+      const reg = (registry ??= await loadRegistry());
       server ??= await listen(o, async (res) => {
-        const body = await registry.metrics();
-        res.writeHead(200, { 'content-type': registry.contentType });
+        const body = await reg.metrics();
+        res.writeHead(200, { 'content-type': reg.contentType });
         res.end(body);
       });
     },

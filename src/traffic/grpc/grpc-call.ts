@@ -2,7 +2,8 @@
 // the method's path, gRPC's headers and the metadata, and the framed message
 // (the health check's by hand, any other through protobufjs and --proto).
 import { readFileSync } from 'node:fs';
-import protobuf from 'protobufjs';
+import { createRequire } from 'node:module';
+import type * as Protobuf from 'protobufjs';
 import { UsageError } from '../../errors.js';
 import type { H2RequestSpec } from '../h2/h2-contract.js';
 import { frameMessage } from './grpc-frame.js';
@@ -83,9 +84,13 @@ function healthService(json: Record<string, unknown>): string {
   return (json.service as string | undefined) ?? '';
 }
 
+// protobufjs is loaded only when a run names a --proto file, not by every command that offers the flag.
+const requireLazily = createRequire(import.meta.url);
+
 /** requestType finds the request message of `service`/`method` in the .proto file at `path`. */
-function requestType(path: string, service: string, method: string): protobuf.Type {
-  let root: protobuf.Root;
+function requestType(path: string, service: string, method: string): Protobuf.Type {
+  const protobuf = requireLazily('protobufjs') as typeof Protobuf;
+  let root: Protobuf.Root;
   try {
     readFileSync(path);
     root = protobuf.loadSync(path);
@@ -99,5 +104,5 @@ function requestType(path: string, service: string, method: string): protobuf.Ty
   const rpc = svc.methods[method];
   if (rpc === undefined) throw new UsageError(`--grpc-method: service ${service} has no method ${method}; it has ${Object.keys(svc.methods).join(', ')}`);
   if (rpc.requestStream === true || rpc.responseStream === true) throw new UsageError(`--grpc-method: ${service}/${method} streams; rollcheck calls unary methods only`);
-  return rpc.resolvedRequestType as protobuf.Type;
+  return rpc.resolvedRequestType as Protobuf.Type;
 }
