@@ -4,17 +4,10 @@
 import type { IncomingHttpHeaders } from 'node:http2';
 import type { AnsweredBy, OutcomeKind } from '../../results/types.js';
 import type { TargetTrust } from '../connect-options.js';
+import type { Slot } from '../protocol.js';
 
-/** StreamSlot is one stream's worth of a connection's capacity (the engine's Slot: it learns the connection from it). */
-export interface StreamSlot {
-  connId: string;
-  pendingConnId: string | null;
-  connected: boolean;
-  /** requests counts streams opened on the current connection. */
-  requests: number;
-  /** pod is the --pod-header value last seen on the current connection. */
-  pod: string | undefined;
-}
+/** StreamSlot is one stream's worth of a connection's capacity: the seam's Slot, N of them sharing a connection. */
+export type StreamSlot = Slot;
 
 /** H2Call is what the client writes on a request it carries (the engine's InFlightRequest has these fields). */
 export interface H2Call {

@@ -4,6 +4,7 @@
 // stream a connection may carry. It never retries: a stream a standard client
 // would retry unseen is settled as what it met.
 import type { OutgoingHttpHeaders } from 'node:http2';
+import type { ProtocolPool } from '../protocol.js';
 import { TimerWheel } from '../timer-wheel.js';
 import { H2Connection } from './h2-connection.js';
 import type { AnswerReader, H2Call, H2PoolOptions, H2RequestSpec, StreamSlot } from './h2-contract.js';
@@ -13,19 +14,11 @@ import { createHttpReader } from './http-reader.js';
 /** DEFAULT_STREAMS_PER_CONNECTION caps the streams one connection carries at once when nothing else does. */
 export const DEFAULT_STREAMS_PER_CONNECTION = 100;
 
-/** H2Pool is one population's HTTP/2 connections, handed out a stream slot at a time. */
-export interface H2Pool<R extends H2Call> {
-  /** perConnection is how many calls one connection carries at once at most. */
-  readonly perConnection: number;
-  acquire(): StreamSlot | null;
-  release(slot: StreamSlot): void;
-  /** connectionFor is the id of the connection a call dispatched now on `slot` goes out on. */
-  connectionFor(slot: StreamSlot): string;
+/** H2Pool is one population's HTTP/2 connections, handed out a stream slot at a time: the seam's pool, for any call type. */
+export type H2Pool<R extends H2Call> = Omit<ProtocolPool, 'dispatch'> & {
   /** dispatch sends the call's request (its mixIndex picks one) on a stream of `slot`'s connection. */
   dispatch(slot: StreamSlot, r: R): void;
-  destroy(): Promise<void>;
-  readonly size: number;
-}
+};
 
 /** Link is one of the pool's connections over time: a connection at a time, and its stream slots. */
 interface Link {
