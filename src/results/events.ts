@@ -7,7 +7,8 @@
  * never sees a signal; the local runtime sends them itself).
  */
 export type ClusterEvent =
-  | PodEvent<'pod-created', { revision: string; address?: string; logPath?: string }>
+  /** node: the node the pod was placed on, where the driver knows it (a cluster's spec.nodeName, the embedded runtime's fake node). */
+  | PodEvent<'pod-created', { revision: string; address?: string; logPath?: string; node?: string }>
   | PodEvent<'pod-started', { pid?: number }>
   | PodEvent<'pod-ready'>
   | PodEvent<'pod-not-ready', { reason?: string }>
@@ -48,7 +49,22 @@ export type ClusterEvent =
   | RunEvent<'watch-resumed', { resource: string; relisted: boolean }>
   | RunEvent<'note', { message: string }>
   | RunEvent<'runner-lost', { runner: number; name: string; reason: string; ratePerSec: number }>
-  | RunEvent<'ingress', IngressEventFields>;
+  | RunEvent<'ingress', IngressEventFields>
+  /** drain-started / drain-finished: a node drain (`--trigger drain=NODE`, a `drain-node` step) began and ended; evicted counts the pods it evicted. */
+  | RunEvent<'drain-started', { node: string }>
+  | RunEvent<'drain-finished', { node: string; ok: boolean; evicted: number; error?: string }>
+  /** node-cordoned / node-uncordoned: a node was marked unschedulable (a drain's first step) or schedulable again. */
+  | RunEvent<'node-cordoned', { node: string }>
+  | RunEvent<'node-uncordoned', { node: string }>
+  /** evicted: the Eviction API accepted the pod's eviction (201); its termination follows as in a rollout. */
+  | PodEvent<'evicted', { node?: string }>
+  /** eviction-refused: the Eviction API refused the eviction (429 when a PodDisruptionBudget allows no disruption now); a drain retries it. */
+  | PodEvent<'eviction-refused', { status: number; pdb?: string; reason: string }>
+  /** pdb-status: a PodDisruptionBudget's status as the API server reported it, at each change seen. */
+  | RunEvent<
+      'pdb-status',
+      { name: string; disruptionsAllowed: number; currentHealthy: number; desiredHealthy: number; expectedPods: number }
+    >;
 
 /** IngressEventFields describe one step of the embedded ingress proxy's life (start, health, reload, stop). */
 export interface IngressEventFields {
@@ -167,4 +183,11 @@ export const EVENT_LABEL: Record<ClusterEventKind, string> = {
   note: 'note',
   ingress: 'ingress',
   'runner-lost': 'runner lost',
+  'drain-started': 'drain started',
+  'drain-finished': 'drain finished',
+  'node-cordoned': 'node cordoned',
+  'node-uncordoned': 'node uncordoned',
+  evicted: 'evicted',
+  'eviction-refused': 'eviction refused',
+  'pdb-status': 'PDB status',
 };

@@ -548,6 +548,41 @@ export interface ScenarioOutcome {
   pass: boolean;
 }
 
+/** ConnectionGoaway is one GOAWAY frame a traffic connection received. */
+export interface ConnectionGoaway {
+  atMs: number;
+  /** errorCode is the HTTP/2 error code's name (NO_ERROR, ENHANCE_YOUR_CALM, …). */
+  errorCode: string;
+  /** lastStreamId is the highest stream id the server says it processed or may process; streams above it were never processed. */
+  lastStreamId: number;
+  debugData?: string;
+  /** streamsOpen is how many of this connection's streams were still open when it arrived. */
+  streamsOpen: number;
+}
+
+/**
+ * ConnectionRecord is one HTTP/2 (or gRPC) traffic connection's life as the
+ * client saw it: when it opened and closed, the pod it was pinned to (its first
+ * answer's --pod-header, else the peer address), how many streams it carried,
+ * and every GOAWAY it got. Times are ms since the run's start.
+ */
+export interface ConnectionRecord {
+  connId: string;
+  population: Population;
+  openedAtMs: number;
+  /** closedAtMs is absent when the connection was still open at stop. */
+  closedAtMs?: number;
+  peer?: string;
+  pod?: string;
+  /** streams is how many requests the connection carried. */
+  streams: number;
+  goaways: ConnectionGoaway[];
+  /** streamsOpenAtClose is how many streams were still open when it closed (cut with it unless a GOAWAY refused them). */
+  streamsOpenAtClose?: number;
+  /** closeError is the socket error it closed with, if any. */
+  closeError?: string;
+}
+
 /** Results is one run, as written to and read from a results file (file-format.ts: v2 packs failures and attributions). */
 export interface Results {
   schema: typeof RESULTS_SCHEMA;
@@ -561,4 +596,6 @@ export interface Results {
   scenario?: ScenarioOutcome;
   /** retried is every request a proxy answered only after retrying another upstream, by end time. */
   retried?: RetriedRecord[];
+  /** connections is every HTTP/2 and gRPC traffic connection's life (absent for HTTP/1.1 runs and in older files). */
+  connections?: ConnectionRecord[];
 }
