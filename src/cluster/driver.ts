@@ -42,6 +42,34 @@ export interface Scaler {
   scale(replicas: number): Promise<void>;
 }
 
+/**
+ * NodeDrainer is an optional ability of a driver: drain one node as `kubectl
+ * drain NODE --ignore-daemonsets` does: cordon it (node-cordoned), then evict
+ * each of its pods but DaemonSets' through the Eviction API (evicted), retrying
+ * a refused eviction (eviction-refused, 429 when a PodDisruptionBudget forbids
+ * it) every `retryMs` until `timeoutMs`; drain-started and drain-finished frame it.
+ */
+export interface NodeDrainer {
+  /** nodes lists the nodes pods run on, in name order. */
+  listNodes(): Promise<string[]>;
+  drainNode(request: DrainRequest, signal?: AbortSignal): Promise<DrainOutcome>;
+}
+
+/** DrainRequest names the node to drain and how long to keep retrying refused evictions. */
+export interface DrainRequest {
+  node: string;
+  timeoutMs: number;
+  /** retryMs is the wait between tries of a refused eviction (kubectl drain: 5 s). */
+  retryMs?: number;
+}
+
+/** DrainOutcome is how a drain ended: every pod evicted (ok), or the error (timeout, abort) with how many were. */
+export interface DrainOutcome {
+  ok: boolean;
+  evicted: number;
+  error?: string;
+}
+
 /** KillPodRequest names which pod to kill and how. */
 export interface KillPodRequest {
   which: 'random' | 'oldest' | 'newest' | { name: string };
@@ -85,6 +113,11 @@ export interface DriverContext {
 /** hasPodKiller tells whether a driver can kill pods. */
 export function hasPodKiller(d: ClusterDriver): d is ClusterDriver & PodKiller {
   return typeof (d as Partial<PodKiller>).killPod === 'function';
+}
+
+/** hasNodeDrainer tells whether a driver can drain nodes. */
+export function hasNodeDrainer(d: ClusterDriver): d is ClusterDriver & NodeDrainer {
+  return typeof (d as Partial<NodeDrainer>).drainNode === 'function';
 }
 
 /** hasScaler tells whether a driver can scale. */
