@@ -84,7 +84,10 @@ export class TimerWheel {
       }
       return;
     }
-    if (item.wheelTick !== t) return; // stale
+    // Stale: an entry of an item now placed in another bucket. An entry of this
+    // bucket from an earlier turn is overdue: its tick was skipped after a stall
+    // longer than the ring, and it is due now.
+    if (item.wheelTick !== t && item.wheelTick % this.ring.length !== t % this.ring.length) return;
     item.wheelSeen = t;
     if (item.deadlineMs !== 0 && item.deadlineMs > nowMs) {
       this.place(item, Math.max(Math.floor(item.deadlineMs / this.tickMs), t + 1));

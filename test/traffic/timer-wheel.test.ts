@@ -1,5 +1,5 @@
 // test-lane: serial: timing-sensitive (a 5 ms wheel, deadlines checked to within 60 ms)
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { TimerWheel, type Expiring } from '../../src/traffic/timer-wheel.js';
@@ -45,4 +45,28 @@ test('timer wheel: never early, about a tick late; re-arming sooner, later, disa
     // One tick of lateness by design; the rest is this shared machine's timer jitter.
     assert.ok(late < 60, `${name} fired ${late} ms late`);
   }
+});
+
+test('timer wheel: a deadline due in a turn the wheel skipped (a loop stall longer than the ring) still fires, once, and a later one does not fire early', async () => {
+  let clockMs = 0;
+  const wheel = new TimerWheel(5, () => clockMs, 16); // a ring of 80 ms
+  const fired: Array<[string, number]> = [];
+  const x = item(fired, 'x');
+  const y = item(fired, 'y');
+  const z = item(fired, 'z');
+  after(() => wheel.stop()); // a failed assertion must not leave the interval running
+  wheel.arm(x, 30);
+  wheel.arm(z, 40);
+  wheel.arm(z, 10); // sooner: a stale entry stays in the first bucket
+  clockMs = 500; // the process stalled for six turns of the ring
+  wheel.arm(y, 620);
+  await new Promise((r) => setTimeout(r, 40)); // real time for the interval to tick
+  assert.deepEqual(fired.sort(), [['x', 500], ['z', 500]], 'both overdue deadlines fire at the first tick after the stall');
+  clockMs = 600;
+  await new Promise((r) => setTimeout(r, 40));
+  assert.equal(fired.length, 2, 'y is not due yet');
+  clockMs = 700;
+  await new Promise((r) => setTimeout(r, 40));
+  wheel.stop();
+  assert.deepEqual(fired.map(([n]) => n), ['x', 'z', 'y']);
 });
