@@ -1,5 +1,5 @@
 // test-lane: serial: timing-sensitive (a 5 ms wheel, deadlines checked to within 60 ms)
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { TimerWheel, type Expiring } from '../../src/traffic/timer-wheel.js';
@@ -47,14 +47,14 @@ test('timer wheel: never early, about a tick late; re-arming sooner, later, disa
   }
 });
 
-test('timer wheel: a deadline due in a turn the wheel skipped (a loop stall longer than the ring) still fires, once, and a later one does not fire early', async () => {
+test('timer wheel: a deadline due in a turn the wheel skipped (a loop stall longer than the ring) still fires, once, and a later one does not fire early', async (t) => {
   let clockMs = 0;
   const wheel = new TimerWheel(5, () => clockMs, 16); // a ring of 80 ms
   const fired: Array<[string, number]> = [];
   const x = item(fired, 'x');
   const y = item(fired, 'y');
   const z = item(fired, 'z');
-  after(() => wheel.stop()); // a failed assertion must not leave the interval running
+  t.after(() => wheel.stop()); // a failed assertion must not leave the interval running
   wheel.arm(x, 30);
   wheel.arm(z, 40);
   wheel.arm(z, 10); // sooner: a stale entry stays in the first bucket
