@@ -40,9 +40,10 @@ const WHICH = 'a shell entrypoint that does not forward it, or an app as PID 1 w
 
 type Meta = FindingInput['results']['meta'];
 
-/** kubeRun: a Kubernetes target, by `rollcheck run` or by a scenario's kube target. */
+/** kubeRun: a target whose PID 1 is read only on request (a cluster, by `rollcheck run` or a scenario's kube target). */
 function kubeRun(m: Meta): boolean {
-  if (m.cluster) return m.cluster.driver === 'kube';
+  // Files written before pid1OnRequest existed name the driver only.
+  if (m.cluster) return m.cluster.pid1OnRequest ?? m.cluster.driver === 'kube';
   return m.mode === 'kube' || (m.mode === 'scenario' && (m.params.target as { kind?: string } | undefined)?.kind === 'kube');
 }
 

@@ -360,6 +360,8 @@ export interface ClusterTarget {
   driver: string;
   workload?: WorkloadRef;
   inspectPid1?: boolean;
+  /** pid1OnRequest: this driver reads PID 1 only when the run asks (a cluster, through pods/exec), so a finding can say how to ask; absent: it always reads it, or the file predates the field. */
+  pid1OnRequest?: boolean;
 }
 
 /** RunMeta describes the run: enough to reproduce it, never a credential. */

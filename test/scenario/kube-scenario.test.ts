@@ -52,7 +52,7 @@ cooldown: 300ms
   const results = loadResults(out);
   assert.equal(results.meta.mode, 'scenario');
   // What the scenario ran against is typed in meta, not only in the params.
-  assert.deepEqual(results.meta.cluster, { driver: 'kube', workload: { kind: 'deployment', name: 'demo' } });
+  assert.deepEqual(results.meta.cluster, { driver: 'kube', workload: { kind: 'deployment', name: 'demo' }, pid1OnRequest: true });
   const finished = results.events.filter((e) => e.kind === 'step-finished') as Array<{
     step: string;
     ok: boolean;

@@ -34,7 +34,7 @@ export const kubeEntry: DriverEntry<KubeDriverSettings> = {
     const at = [s.context ? `context ${s.context}` : '', s.namespace ? `namespace ${s.namespace}` : ''].filter(Boolean).join(', ');
     return `kube ${s.workload.kind}/${s.workload.name}${s.service ? ` (service ${s.service})` : ''}${at ? `, ${at}` : ''}; traffic to ${s.url}`;
   },
-  target: (s) => ({ workload: { ...s.workload }, ...(s.inspectPid1 ? { inspectPid1: true } : {}) }),
+  target: (s) => ({ workload: { ...s.workload }, pid1OnRequest: true, ...(s.inspectPid1 ? { inspectPid1: true } : {}) }),
   params(s) {
     const { env: _env, cwd: _cwd, logDir: _logDir, trigger: _trigger, ...rest } = s;
     return rest;
