@@ -16,14 +16,14 @@ export const enum FrameType {
   Continuation = 0x9,
 }
 
-/** Flag bits (each meaningful only on the frame types RFC 9113 gives it). */
-export const enum Flag {
-  EndStream = 0x1,
-  Ack = 0x1,
-  EndHeaders = 0x4,
-  Padded = 0x8,
-  Priority = 0x20,
-}
+/** Flag bits (each meaningful only on the frame types RFC 9113 gives it: END_STREAM and ACK share a bit). */
+export const Flag = {
+  EndStream: 0x1,
+  Ack: 0x1,
+  EndHeaders: 0x4,
+  Padded: 0x8,
+  Priority: 0x20,
+} as const;
 
 /** Setting identifiers (RFC 9113 §6.5.2). */
 export const enum Setting {

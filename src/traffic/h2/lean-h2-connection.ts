@@ -12,6 +12,7 @@ import {
   Setting, SETTINGS_ACK, settingsFrame, u32Frame, writeFrameHeader, writeU32,
 } from './frame-codec.js';
 import { FrameReader, type FrameHandler } from './frame-reader.js';
+import { FrameWriter } from './frame-writer.js';
 import type { AnswerReader, H2Call, H2ConnectionRecord, H2Settle } from './h2-contract.js';
 import { h2ErrorName, streamFate } from './h2-fate.js';
 import { HpackDecoder, HpackError } from './hpack-decoder.js';
@@ -88,9 +89,7 @@ export class LeanH2Connection implements FrameHandler, StreamOwner {
   private peerWindow = DEFAULT_WINDOW_BYTES;
   private peerMaxFrame = 16_384;
   private recvBytes = 0;
-  private out: Buffer = Buffer.allocUnsafe(4096);
-  private outLen = 0;
-  private flushQueued = false;
+  private readonly out: FrameWriter;
   private connectTimer: NodeJS.Timeout | null;
 
   constructor(
@@ -100,6 +99,7 @@ export class LeanH2Connection implements FrameHandler, StreamOwner {
     this.record = { connId: id, openedAtMs: 0, goaways: [], streams: 0 };
     this.reader = new FrameReader(this);
     this.socket = this.dial();
+    this.out = new FrameWriter(this.socket);
     this.connectTimer = setTimeout(() => this.connectTimedOut(), t.timeoutMs);
   }
 
@@ -174,6 +174,7 @@ export class LeanH2Connection implements FrameHandler, StreamOwner {
 
   private opened(): void {
     this.clearConnectTimer();
+    this.out.ready = true;
     const s = this.socket;
     if (this.t.https && (s as tls.TLSSocket).alpnProtocol !== 'h2') {
       this.errorCode ??= 'EALPN';
@@ -321,7 +322,7 @@ export class LeanH2Connection implements FrameHandler, StreamOwner {
     this.errorCode ??= h2ErrorName(code);
     this.draining = true;
     this.emit(goawayBytes(0, code));
-    this.flush();
+    this.out.flush();
     this.socket.end();
     this.socket.destroySoon();
   }
@@ -335,9 +336,9 @@ export class LeanH2Connection implements FrameHandler, StreamOwner {
     st.id = id;
     this.streams.set(id, st);
     const tpl = this.t.requests[st.mix] as RequestTemplate;
-    const at = this.reserve(tpl.headers.length);
-    tpl.headers.copy(this.out, at);
-    writeU32(this.out, at + 5, id);
+    const at = this.out.reserve(tpl.headers.length);
+    tpl.headers.copy(this.out.buf, at);
+    writeU32(this.out.buf, at + 5, id);
     if (tpl.body === null) return;
     st.sendWindow = this.peerWindow;
     if (!this.sendBody(st, tpl.body)) this.blocked.push(st);
@@ -349,9 +350,9 @@ export class LeanH2Connection implements FrameHandler, StreamOwner {
       const left = body.length - st.bodySent;
       const n = Math.min(left, this.peerMaxFrame, this.sendWindow, st.sendWindow);
       if (n <= 0 && left > 0) return false;
-      const at = this.reserve(FRAME_HEADER_BYTES + n);
-      writeFrameHeader(this.out, at, n, FrameType.Data, n === left ? Flag.EndStream : 0, st.id);
-      body.copy(this.out, at + FRAME_HEADER_BYTES, st.bodySent, st.bodySent + n);
+      const at = this.out.reserve(FRAME_HEADER_BYTES + n);
+      writeFrameHeader(this.out.buf, at, n, FrameType.Data, n === left ? Flag.EndStream : 0, st.id);
+      body.copy(this.out.buf, at + FRAME_HEADER_BYTES, st.bodySent, st.bodySent + n);
       st.bodySent += n;
       this.sendWindow -= n;
       st.sendWindow -= n;
@@ -373,36 +374,8 @@ export class LeanH2Connection implements FrameHandler, StreamOwner {
       this.send(this.waiting.shift() as LeanH2Stream);
   }
 
-  // emit queues a whole frame's bytes.
   private emit(bytes: Buffer): void {
-    bytes.copy(this.out, this.reserve(bytes.length));
-  }
-
-  // reserve makes room for n bytes at the end of the write buffer and returns where they go.
-  private reserve(n: number): number {
-    const at = this.outLen;
-    if (at + n > this.out.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(2 * this.out.length, at + n));
-      this.out.copy(bigger, 0, 0, at);
-      this.out = bigger;
-    }
-    this.outLen = at + n;
-    if (!this.flushQueued) {
-      this.flushQueued = true;
-      process.nextTick(flushConnection, this);
-    }
-    return at;
-  }
-
-  /** flush writes what was queued this tick in one write. */
-  flush(): void {
-    this.flushQueued = false;
-    const n = this.outLen;
-    if (n === 0 || this.gone || !this.connected) return;
-    this.outLen = 0;
-    const bytes = Buffer.allocUnsafe(n);
-    this.out.copy(bytes, 0, 0, n);
-    this.socket.write(bytes);
+    bytes.copy(this.out.buf, this.out.reserve(bytes.length));
   }
 
   // ---- ends ----
@@ -442,7 +415,7 @@ export class LeanH2Connection implements FrameHandler, StreamOwner {
     if (this.gone) return;
     if (!this.connected) return this.destroy();
     this.emit(goawayBytes(0, ErrorCode.NoError));
-    this.flush();
+    this.out.flush();
     this.socket.end();
   }
 
@@ -452,6 +425,7 @@ export class LeanH2Connection implements FrameHandler, StreamOwner {
     this.gone = true;
     this.draining = true;
     this.reader.dead = true;
+    this.out.ready = false;
     for (const st of this.waiting.splice(0)) this.finish(st);
     for (const st of [...this.streams.values()]) this.finish(st);
     if (!this.connected) return this.t.changed(this, 'closed');
@@ -472,8 +446,4 @@ export class LeanH2Connection implements FrameHandler, StreamOwner {
     if (this.connectTimer !== null) clearTimeout(this.connectTimer);
     this.connectTimer = null;
   }
-}
-
-function flushConnection(conn: LeanH2Connection): void {
-  conn.flush();
 }
