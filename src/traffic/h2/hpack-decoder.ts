@@ -30,6 +30,16 @@ export class HpackDecoder {
     this.maxSize = limit;
   }
 
+  /** tableOctets is the dynamic table's size as HPACK counts it (each entry's octets + 32). */
+  get tableOctets(): number {
+    return this.size;
+  }
+
+  /** tableEntries is how many entries the dynamic table holds. */
+  get tableEntries(): number {
+    return this.names.length;
+  }
+
   /** decode reads the header block buf[start, end) into a fresh HeaderFields (throws HpackError). */
   decode(buf: Uint8Array, start: number, end: number): HeaderFields {
     const out: HeaderFields = {};
