@@ -31,6 +31,8 @@ export interface Drive {
   get?: boolean;
   /** client is the HTTP/2 client: `lean` (frame by frame on net.Socket, the default) or `node` (node:http2). */
   client?: 'lean' | 'node';
+  /** bodyBytes pads each POST body (`req-i`) with dots to this length. */
+  bodyBytes?: number;
 }
 
 /** DriveResult is every call's outcome (by request) and every connection's record. */
@@ -82,7 +84,7 @@ export async function driveH2(d: Drive): Promise<DriveResult> {
       })
     : make({
         ...base,
-        requests: reqs.map((req) => (d.get ? { path: '/', method: 'GET', headers: [], body: null } : { path: '/', method: 'POST', headers: [], body: Buffer.from(req) })),
+        requests: reqs.map((req) => (d.get ? { path: '/', method: 'GET', headers: [], body: null } : { path: '/', method: 'POST', headers: [], body: Buffer.from(req.padEnd(d.bodyBytes ?? 0, '.')) })),
       });
   const send = (slot: StreamSlot, r: Call): void => {
     r.slot = slot;
