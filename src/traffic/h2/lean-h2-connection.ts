@@ -384,11 +384,18 @@ export class LeanH2Connection implements FrameHandler, StreamOwner {
     if (st.done) return;
     st.done = true;
     if (st.id !== 0) this.streams.delete(st.id);
+    else {
+      // Given up on before it went out: it must never go.
+      const at = this.waiting.indexOf(st);
+      if (at >= 0) this.waiting.splice(at, 1);
+    }
     this.open -= 1;
     const r = st.call;
     r.streamId = st.id;
     r.pod ??= this.pod;
-    const fate = streamFate({
+    // An answered stream (END_STREAM, no reset, not given up on) is judged by its answer alone.
+    const answered = st.ended && st.responseStarted && st.rstCode === undefined && !st.timedOut;
+    const fate = answered ? null : streamFate({
       streamId: st.id,
       connected: this.connected,
       goawayLastStreamId: this.goawayLast,
@@ -397,7 +404,7 @@ export class LeanH2Connection implements FrameHandler, StreamOwner {
       connectionGone: this.gone,
       errorCode: this.errorCode,
       responseStarted: st.responseStarted,
-      ended: st.ended && st.rstCode === undefined,
+      ended: st.ended && st.responseStarted && st.rstCode === undefined,
       timedOut: st.timedOut,
     });
     this.t.ended(this, st);
