@@ -16,7 +16,7 @@ export const enum FrameType {
   Continuation = 0x9,
 }
 
-/** Flag bits (each meaningful only on the frame types RFC 9113 gives it: END_STREAM and ACK share a bit). */
+/** Flag holds the flag bits, each meaningful only on the frame types RFC 9113 gives it (END_STREAM and ACK share a bit). */
 export const Flag = {
   EndStream: 0x1,
   Ack: 0x1,
@@ -25,7 +25,7 @@ export const Flag = {
   Priority: 0x20,
 } as const;
 
-/** Setting identifiers (RFC 9113 §6.5.2). */
+/** Setting numbers the setting identifiers (RFC 9113 §6.5.2). */
 export const enum Setting {
   HeaderTableSize = 0x1,
   EnablePush = 0x2,

@@ -5,18 +5,19 @@
 // both ways (a large window announced at start), PING and SETTINGS acks,
 // RST_STREAM, GOAWAY, and each stream's fate when it ends (h2-fate.ts).
 import type { IncomingHttpHeaders } from 'node:http2';
-import * as net from 'node:net';
-import * as tls from 'node:tls';
+import type * as net from 'node:net';
+import type * as tls from 'node:tls';
 import {
   DEFAULT_WINDOW_BYTES, ErrorCode, Flag, FRAME_HEADER_BYTES, FrameType, goawayBytes, MAX_WINDOW_BYTES, PREFACE, readU32,
   Setting, SETTINGS_ACK, settingsFrame, u32Frame, writeFrameHeader, writeU32,
 } from './frame-codec.js';
 import { FrameReader, type FrameHandler } from './frame-reader.js';
 import { FrameWriter } from './frame-writer.js';
-import type { AnswerReader, H2Call, H2ConnectionRecord, H2Settle } from './h2-contract.js';
+import type { AnswerReader, H2Call, H2ConnectionRecord } from './h2-contract.js';
 import { h2ErrorName, streamFate } from './h2-fate.js';
 import { HpackDecoder, HpackError } from './hpack-decoder.js';
 import { LeanH2Stream, type StreamOwner } from './lean-h2-stream.js';
+import { dialH2, type LeanH2Target, type RequestTemplate } from './lean-h2-target.js';
 
 // The window this client opens for the connection and each stream at start, and when it tops them up.
 const RECV_WINDOW_BYTES = 1 << 30;
@@ -31,33 +32,6 @@ const OPENING = Buffer.concat([
   settingsFrame([[Setting.EnablePush, 0], [Setting.InitialWindowSize, RECV_WINDOW_BYTES]]),
   u32Frame(FrameType.WindowUpdate, 0, RECV_WINDOW_BYTES - DEFAULT_WINDOW_BYTES),
 ]);
-
-/** RequestTemplate is one --mix entry's request as bytes: a whole HEADERS frame (stream id patched per call) and the body. */
-export interface RequestTemplate {
-  headers: Buffer;
-  body: Buffer | null;
-}
-
-/** LeanH2Target is what a pool's connections share: where to dial, what to send, whom to tell. */
-export interface LeanH2Target {
-  host: string;
-  port: number;
-  https: boolean;
-  servername: string | undefined;
-  ca: string | undefined;
-  insecure: boolean;
-  timeoutMs: number;
-  /** readBuffer: every cleartext socket of the pool reads into it; each read is parsed before the next. */
-  readBuffer: Buffer;
-  requests: RequestTemplate[];
-  podHeader: string;
-  nowMs(): number;
-  settle: H2Settle<H2Call>;
-  /** ended is told when a stream is settled: its capacity is free. */
-  ended(conn: LeanH2Connection, stream: LeanH2Stream): void;
-  /** changed is told when the connection opens, learns the server's settings, gets a GOAWAY or goes. */
-  changed(conn: LeanH2Connection, change: 'opened' | 'settings' | 'goaway' | 'closed'): void;
-}
 
 /** LeanH2Connection is one HTTP/2 connection and what the client knows of it (the shape h2-pool's H2Connection has). */
 export class LeanH2Connection implements FrameHandler, StreamOwner {
@@ -98,7 +72,12 @@ export class LeanH2Connection implements FrameHandler, StreamOwner {
   ) {
     this.record = { connId: id, openedAtMs: 0, goaways: [], streams: 0 };
     this.reader = new FrameReader(this);
-    this.socket = this.dial();
+    this.socket = dialH2(t, {
+      opened: () => this.opened(),
+      read: (buf, n) => this.reader.push(buf, 0, n),
+      failed: (code) => void (this.errorCode ??= code),
+      closed: () => this.closed(),
+    });
     this.out = new FrameWriter(this.socket);
     this.connectTimer = setTimeout(() => this.connectTimedOut(), t.timeoutMs);
   }
@@ -144,34 +123,6 @@ export class LeanH2Connection implements FrameHandler, StreamOwner {
     this.record.pod ??= pod;
   }
 
-  private dial(): net.Socket {
-    const t = this.t;
-    let socket: net.Socket;
-    if (t.https) {
-      socket = tls.connect({
-        host: t.host,
-        port: t.port,
-        servername: t.servername,
-        ALPNProtocols: ['h2'],
-        ...(t.ca !== undefined ? { ca: t.ca } : {}),
-        ...(t.insecure ? { rejectUnauthorized: false } : {}),
-      });
-      socket.on('secureConnect', () => this.opened());
-      socket.on('data', (d: Buffer) => this.read(d, d.length));
-    } else {
-      socket = net.connect({
-        host: t.host,
-        port: t.port,
-        onread: { buffer: t.readBuffer, callback: (n: number, buf: Uint8Array) => (this.read(buf as Buffer, n), true) },
-      });
-      socket.on('connect', () => this.opened());
-    }
-    socket.setNoDelay(true);
-    socket.on('error', (err: NodeJS.ErrnoException) => void (this.errorCode ??= err.code ?? err.name));
-    socket.on('close', () => this.closed());
-    return socket;
-  }
-
   private opened(): void {
     this.clearConnectTimer();
     this.out.ready = true;
@@ -186,10 +137,6 @@ export class LeanH2Connection implements FrameHandler, StreamOwner {
     if (s.remoteAddress !== undefined) this.record.peer = `${s.remoteAddress}:${s.remotePort ?? 0}`;
     this.emit(OPENING);
     this.t.changed(this, 'opened');
-  }
-
-  private read(buf: Buffer, n: number): void {
-    this.reader.push(buf, 0, n);
   }
 
   // ---- frames from the server (FrameHandler) ----

@@ -10,7 +10,8 @@ import { Flag, FRAME_HEADER_BYTES, FrameType, DEFAULT_MAX_FRAME_BYTES, writeFram
 import type { AnswerReader, H2Call, H2PoolOptions, H2RequestSpec, H2Settle, StreamSlot } from './h2-contract.js';
 import { DEFAULT_STREAMS_PER_CONNECTION, type H2Pool } from './h2-pool.js';
 import { createHttpReader } from './http-reader.js';
-import { LeanH2Connection, type LeanH2Target, type RequestTemplate } from './lean-h2-connection.js';
+import { LeanH2Connection } from './lean-h2-connection.js';
+import type { LeanH2Target, RequestTemplate } from './lean-h2-target.js';
 
 /** Link is one of the pool's connections over time, and its stream slots' limit. */
 interface Link {
