@@ -127,7 +127,7 @@ export class LeanH2Connection implements FrameHandler, StreamOwner {
     this.clearConnectTimer();
     this.out.ready = true;
     const s = this.socket;
-    if (this.t.https && (s as tls.TLSSocket).alpnProtocol !== 'h2') {
+    if (this.t.tls !== null && (s as tls.TLSSocket).alpnProtocol !== 'h2') {
       this.errorCode ??= 'EALPN';
       s.destroy();
       return;

@@ -157,13 +157,13 @@ function targetOf<R extends H2Call>(o: H2PoolOptions<R>, on: Pick<LeanH2Target, 
   const https = url.protocol === 'https:';
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   const trust = o.trust ?? { insecure: false };
+  const dial = trust.dialAddr ?? host;
+  const port = Number(url.port || (https ? 443 : 80));
   return {
-    host: trust.dialAddr ?? host,
-    port: Number(url.port || (https ? 443 : 80)),
-    https,
-    servername: https && net.isIP(host) === 0 ? host : undefined,
-    ca: trust.caPem,
-    insecure: trust.insecure,
+    host: dial,
+    port,
+    // SNI and the certificate's name check use the URL's host, also when --resolve dials elsewhere.
+    tls: https ? { host: dial, port, ALPNProtocols: ['h2'], servername: net.isIP(host) === 0 ? host : undefined, ca: trust.caPem, rejectUnauthorized: !trust.insecure } : null,
     timeoutMs: o.timeoutMs,
     readBuffer: Buffer.allocUnsafe(64 * 1024),
     requests: o.requests.map((spec) => requestTemplate(url, spec)),

@@ -17,10 +17,8 @@ export interface RequestTemplate {
 export interface LeanH2Target {
   host: string;
   port: number;
-  https: boolean;
-  servername: string | undefined;
-  ca: string | undefined;
-  insecure: boolean;
+  /** tls, for h2: the TLS options (ALPN h2, SNI, --ca-cert, --insecure); null for h2c. */
+  tls: tls.ConnectionOptions | null;
   timeoutMs: number;
   /** readBuffer: every cleartext socket of the pool reads into it; each read is parsed before the next. */
   readBuffer: Buffer;
@@ -47,15 +45,8 @@ export interface DialEvents {
 /** dialH2 opens the socket of one connection to the target. */
 export function dialH2(t: LeanH2Target, on: DialEvents): net.Socket {
   let socket: net.Socket;
-  if (t.https) {
-    socket = tls.connect({
-      host: t.host,
-      port: t.port,
-      servername: t.servername,
-      ALPNProtocols: ['h2'],
-      ...(t.ca !== undefined ? { ca: t.ca } : {}),
-      ...(t.insecure ? { rejectUnauthorized: false } : {}),
-    });
+  if (t.tls !== null) {
+    socket = tls.connect(t.tls);
     socket.on('secureConnect', on.opened);
     socket.on('data', (d: Buffer) => on.read(d, d.length));
   } else {
