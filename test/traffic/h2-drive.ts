@@ -33,6 +33,8 @@ export interface Drive {
   client?: 'lean' | 'node';
   /** bodyBytes pads each POST body (`req-i`) with dots to this length. */
   bodyBytes?: number;
+  /** headers are sent with every request (as -H). */
+  headers?: Array<[string, string]>;
 }
 
 /** DriveResult is every call's outcome (by request) and every connection's record. */
@@ -84,7 +86,7 @@ export async function driveH2(d: Drive): Promise<DriveResult> {
       })
     : make({
         ...base,
-        requests: reqs.map((req) => (d.get ? { path: '/', method: 'GET', headers: [], body: null } : { path: '/', method: 'POST', headers: [], body: Buffer.from(req.padEnd(d.bodyBytes ?? 0, '.')) })),
+        requests: reqs.map((req) => (d.get ? { path: '/', method: 'GET', headers: d.headers ?? [], body: null } : { path: '/', method: 'POST', headers: d.headers ?? [], body: Buffer.from(req.padEnd(d.bodyBytes ?? 0, '.')) })),
       });
   const send = (slot: StreamSlot, r: Call): void => {
     r.slot = slot;

@@ -9,6 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
+import { HpackDecoder } from '../../src/traffic/h2/hpack-decoder.js';
 import { driveH2 } from './h2-drive.js';
 import { frame, hpack } from './h2-hostile.js';
 import { startRawServer, type ClientFrame } from './h2-raw-server.js';
@@ -128,6 +129,27 @@ test('the opening (preface, settings, a large window), PING acked, a 1xx before 
     assert.ok(grow !== undefined && 65_535 + grow.payload.readUInt32BE(0) >= 2 * BODY, 'the connection may receive both bodies');
     assert.ok(server.frames.some((f) => f.type === T.SETTINGS && f.flags === 1), "the server's SETTINGS acked");
     assert.ok(server.frames.some((f) => f.type === T.PING && f.flags === 1 && f.payload.toString() === 'rollchk!'), 'PING acked with its payload');
+  } finally {
+    await server.close();
+  }
+});
+
+test("the request's header block: pseudo-headers first, Host as :authority, connection-specific headers left out, -H kept", async () => {
+  const blocks: Buffer[] = [];
+  const server = await startRawServer({
+    frame: (_socket, f) => void (f.type === T.HEADERS && blocks.push(f.payload)),
+    request: (socket, req) => void socket.write(frame(T.HEADERS, 0x5, req.streamId, hpack([[':status', '200']]))),
+  });
+  try {
+    const headers: Array<[string, string]> = [['Host', 'shop.example'], ['Connection', 'keep-alive'], ['X-Tenant', 'blue'], ['content-type', 'text/plain']];
+    const r = await driveH2({ origin: `http://127.0.0.1:${server.port}`, calls: 2, headers });
+    assert.deepEqual(r.outcomes.map((o) => o.kind), ['ok', 'ok']);
+    const d = new HpackDecoder();
+    for (const b of blocks) {
+      assert.deepEqual(Object.entries(d.decode(b, 0, b.length)), [[':method', 'POST'], [':scheme', 'http'], [':authority', 'shop.example'], [':path', '/'], ['x-tenant', 'blue'], ['content-type', 'text/plain']]);
+    }
+    assert.equal(blocks.length, 2);
+    assert.deepEqual(blocks[0], blocks[1], 'the same bytes for every request');
   } finally {
     await server.close();
   }
