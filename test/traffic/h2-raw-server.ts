@@ -21,8 +21,8 @@ export interface RawRequest {
 
 /** RawScript is what the test does: on each connection, on each frame, on each complete request. */
 export interface RawScript {
-  /** settings is the server's SETTINGS payload (default: none). */
-  settings?: Buffer;
+  /** settings is the server's SETTINGS payload (default: none); null sends no SETTINGS at all. */
+  settings?: Buffer | null;
   connected?(socket: Socket): void;
   frame?(socket: Socket, f: ClientFrame): void;
   request(socket: Socket, req: RawRequest): void;
@@ -48,7 +48,7 @@ export async function startRawServer(script: RawScript): Promise<RawServer> {
     socket.setNoDelay(true);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
-    socket.write(frame(4, 0, 0, script.settings ?? Buffer.alloc(0)));
+    if (script.settings !== null) socket.write(frame(4, 0, 0, script.settings ?? Buffer.alloc(0)));
     script.connected?.(socket);
     serve(socket, script, state);
   });

@@ -155,6 +155,18 @@ test("the request's header block: pseudo-headers first, Host as :authority, conn
   }
 });
 
+test('a server that never sends its SETTINGS: no stream goes out before them, and every call times out', async () => {
+  const server = await startRawServer({ settings: null, request: () => undefined });
+  try {
+    const r = await driveH2({ origin: `http://127.0.0.1:${server.port}`, calls: 3, get: true, timeoutMs: 300 });
+    assert.deepEqual(r.outcomes.map((o) => `${o.kind}:${o.streamId}`), ['timeout:0', 'timeout:0', 'timeout:0']);
+    assert.ok(server.prefaceOk);
+    assert.deepEqual(server.frames.filter((f) => f.type === T.HEADERS || f.type === T.RST), [], 'no HEADERS (and so no RST_STREAM) went out');
+  } finally {
+    await server.close();
+  }
+});
+
 const VIOLATIONS: Array<[string, (id: number) => Buffer, string]> = [
   ['a frame above the 16 384-octet maximum', (id) => frame(T.DATA, 0, id, Buffer.alloc(20_000)), 'FRAME_SIZE_ERROR'],
   ['a header block naming an index beyond both tables', (id) => frame(T.HEADERS, 0x4, id, Buffer.from([0x88, 0xc6])), 'COMPRESSION_ERROR'],

@@ -317,6 +317,7 @@ export class LeanH2Connection implements FrameHandler, StreamOwner {
   }
 
   private sendWaiting(): void {
+    if (!this.settingsSeen) return;
     while (this.waiting.length > 0 && this.streams.size < this.maxStreams && !this.gone && this.nextId <= LAST_STREAM_ID)
       this.send(this.waiting.shift() as LeanH2Stream);
   }
