@@ -1,5 +1,6 @@
 // HTTP/2 and gRPC, one core each (server on core 0, generator on core 1):
-// rollcheck --protocol h2c against h2load on the same nghttpd, and rollcheck
+// rollcheck --protocol h2c (the lean client, and node:http2's for reference)
+// against h2load on the same nghttpd, and rollcheck
 // --protocol grpc against a @grpc/grpc-js unary loop on the same Python grpcio
 // server. Requests per CPU-second of the generator is the figure that does not
 // depend on the (shared, contended) server; max req/s is printed beside it.
@@ -21,8 +22,10 @@ export async function run(o: BenchOptions): Promise<BenchRow[]> {
   try {
     const h = await runH2load(ng.port, seconds);
     rows.push(row('h2c max throughput (nghttpd)', 'h2load -c 10 -m 10', h.perSec, h.cpuUs));
-    const rc = await runRollcheck(`http://127.0.0.1:${ng.port}/`, [...maxThroughputArgs(seconds, 10, ['--protocol', 'h2c']), '--max-in-flight', '100']);
-    rows.push(row('h2c max throughput (nghttpd)', 'rollcheck --protocol h2c', okPerSec(rc.results.totals), rc.cpuUsPerOk, h.cpuUs));
+    for (const client of ['lean', 'node']) {
+      const rc = await runRollcheck(`http://127.0.0.1:${ng.port}/`, [...maxThroughputArgs(seconds, 10, ['--protocol', 'h2c', '--client', client]), '--max-in-flight', '100']);
+      rows.push(row('h2c max throughput (nghttpd)', `rollcheck --protocol h2c --client ${client}`, okPerSec(rc.results.totals), rc.cpuUsPerOk, h.cpuUs, client === 'lean' ? '≥ 0.15×' : undefined));
+    }
   } finally {
     await ng.close();
   }
@@ -31,16 +34,17 @@ export async function run(o: BenchOptions): Promise<BenchRow[]> {
     const g = await runGrpcJs(gs.port, seconds);
     rows.push(row('gRPC unary (python grpcio)', '@grpc/grpc-js loop, 100 in flight', g.perSec, g.cpuUs));
     const rc = await runRollcheck(`http://127.0.0.1:${gs.port}/`, [...maxThroughputArgs(seconds, 10, ['--protocol', 'grpc']), '--max-in-flight', '100']);
-    rows.push(row('gRPC unary (python grpcio)', 'rollcheck --protocol grpc', okPerSec(rc.results.totals), rc.cpuUsPerOk, g.cpuUs));
+    rows.push(row('gRPC unary (python grpcio)', 'rollcheck --protocol grpc', okPerSec(rc.results.totals), rc.cpuUsPerOk, g.cpuUs, '≥ 3×'));
   } finally {
     await gs.close();
   }
   return rows;
 }
 
-function row(bench: string, tool: string, perSec: number, cpuUs: number, peerCpuUs?: number): BenchRow {
+/** row is one generator's figures; with a peer, its requests per CPU-second against the peer's (the target, when given, is on that ratio). */
+function row(bench: string, tool: string, perSec: number, cpuUs: number, peerCpuUs?: number, target?: string): BenchRow {
   const ratio = peerCpuUs === undefined ? '' : `; ${(peerCpuUs / cpuUs).toFixed(2)}× the peer's requests per CPU-second`;
-  return { case: bench, tool, value: `${Math.round(perSec)} req/s`, note: `${cpuUs.toFixed(1)} µs CPU per request${ratio}` };
+  return { case: bench, tool, value: `${Math.round(perSec)} req/s`, ...(target !== undefined ? { target } : {}), note: `${cpuUs.toFixed(1)} µs CPU per request${ratio}` };
 }
 
 /** pinServer moves a started server (every thread) to the server core, where taskset is. */

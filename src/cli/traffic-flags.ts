@@ -58,9 +58,9 @@ export function addTrafficOptions(cmd: Command, defaults: TrafficDefaults): Comm
     .addOption(
       new Option(
         '--client <name>',
-        'HTTP client: lean (net.Socket, least CPU) or undici (reference)',
+        'HTTP client: lean (net.Socket, least CPU), undici (the HTTP/1.1 reference) or node (node:http2, the HTTP/2 reference)',
       )
-        .choices(['lean', 'undici'])
+        .choices(['lean', 'undici', 'node'])
         .default('lean'),
     )
     .addOption(

@@ -113,7 +113,7 @@ function parseTraffic(r: YamlReader, f: Field | undefined, cwd: string): Traffic
       opts[key] = r.bool(field);
     } else if (key === 'client') {
       const client = r.str(field);
-      if (client !== 'lean' && client !== 'undici') r.fail(field, `"${client}" is no client; use lean (the default) or undici`);
+      if (client !== 'lean' && client !== 'undici' && client !== 'node') r.fail(field, `"${client}" is no client; use lean (the default), undici (HTTP/1.1) or node (HTTP/2)`);
       opts.client = client;
     } else if (key === 'fresh') {
       opts.freshConnections = guard(r, field, () => String(parsePercent(r.str(field), 'fresh')));

@@ -32,8 +32,8 @@ export interface TrafficSettings {
   protocol?: string;
   /** grpc names a gRPC run's call (--grpc-method, --proto, the --grpc-metadata keys); the call itself is method, mix, headers and body. */
   grpc?: ProtocolSettings['grpc'];
-  /** client is the protocol's implementation: 'lean' (default; ours) or 'undici' (the HTTP/1.1 reference). */
-  client?: 'lean' | 'undici';
+  /** client is the protocol's implementation: 'lean' (default; ours), 'undici' (the HTTP/1.1 reference) or 'node' (the HTTP/2 one, node:http2). */
+  client?: 'lean' | 'undici' | 'node';
   /** mix is the request mix (--mix), one entry per method; without --mix, just --method. */
   mix?: MixEntry[];
   /** tls says which certificates an https:// target may present (--ca-cert, --insecure). */
@@ -102,7 +102,7 @@ export function readTrafficSettings(
     maxInFlight,
     podHeader,
     workers,
-    client: opts.client === 'undici' ? 'undici' : 'lean',
+    client: opts.client === 'undici' || opts.client === 'node' ? opts.client : 'lean',
     mix: call !== undefined ? [{ method: call.method, path: call.path, weight: 1 }] : typeof opts.mix === 'string' ? parseMix(opts.mix) : [{ method, weight: 1 }],
     tls: readTlsSettings(opts, cwd),
     ...(typeof opts.resolve === 'string' ? { resolve: parseResolve(opts.resolve) } : {}),

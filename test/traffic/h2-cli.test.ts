@@ -43,9 +43,9 @@ function balanced(r: Results): void {
   assert.equal(t.inFlightCounted, t.inFlightAtStop, 'the books agree with the engine\'s own count');
 }
 
-async function steady(server: RealServer, protocol: string): Promise<Results> {
+async function steady(server: RealServer, protocol: string, extra: string[] = []): Promise<Results> {
   try {
-    const { code, err, results } = await load([`http://127.0.0.1:${server.port}/`, '--protocol', protocol, '-r', '300', '-d', '2s', '--warmup', '300ms']);
+    const { code, err, results } = await load([`http://127.0.0.1:${server.port}/`, '--protocol', protocol, '-r', '300', '-d', '2s', '--warmup', '300ms', ...extra]);
     assert.equal(code, 0, err);
     assert.ok(results);
     balanced(results);
@@ -60,6 +60,10 @@ async function steady(server: RealServer, protocol: string): Promise<Results> {
 
 test('load --protocol h2c against nghttpd: every request ok, the books balanced', { skip: skipUnless('nghttpd') }, async () => {
   await steady(await startNghttpd(), 'h2c');
+});
+
+test('load --protocol h2c --client node (node:http2, the reference) against nghttpd: every request ok, the books balanced', { skip: skipUnless('nghttpd') }, async () => {
+  await steady(await startNghttpd(), 'h2c', ['--client', 'node']);
 });
 
 test('load --protocol h2c against h2o: every request ok, the books balanced', { skip: skipUnless('h2o') }, async () => {
@@ -161,6 +165,7 @@ test('gRPC flags are checked before anything runs', () => {
     [{ protocol: 'grpc', mix: 'GET=1' }, /--mix: a gRPC run makes one call/],
     [{ protocol: 'grpc', body: 'x' }, /--body: a gRPC call's message is --grpc-data/],
     [{ protocol: 'h2c', client: 'undici' }, /--client undici speaks HTTP\/1\.1 only/],
+    [{ client: 'node' }, /--client node is the node:http2 client; use it with --protocol h2, h2c or grpc/],
     [{ protocol: 'grpc', grpcMethod: 'a.B/C', grpcData: '{"x":1}' }, /add --proto FILE/],
   ];
   for (const [opts, re] of bad) assert.throws(() => readTrafficSettings(opts), re);

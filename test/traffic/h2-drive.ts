@@ -2,8 +2,10 @@
 // sends request i, whose body names it `req-i`), each outcome kept with its
 // connection and stream, and every connection record.
 import { createH2Pool, type H2Pool } from '../../src/traffic/h2/h2-pool.js';
-import { createGrpcPool } from '../../src/traffic/grpc/grpc-pool.js';
-import type { H2Call, H2ConnectionRecord, StreamSlot } from '../../src/traffic/h2/h2-contract.js';
+import { createLeanH2Pool } from '../../src/traffic/h2/lean-h2-pool.js';
+import { grpcRequestSpec } from '../../src/traffic/grpc/grpc-call.js';
+import { createGrpcReader } from '../../src/traffic/grpc/grpc-reader.js';
+import type { H2Call, H2ConnectionRecord, H2PoolOptions, StreamSlot } from '../../src/traffic/h2/h2-contract.js';
 import type { OutcomeKind } from '../../src/results/types.js';
 
 /** Outcome is one call's fate as rollcheck's client settled it. */
@@ -27,6 +29,12 @@ export interface Drive {
   timeoutMs?: number;
   /** get sends `GET /` without a body (for servers of static files) instead of `POST /` naming the call. */
   get?: boolean;
+  /** client is the HTTP/2 client: `lean` (frame by frame on net.Socket, the default) or `node` (node:http2). */
+  client?: 'lean' | 'node';
+  /** bodyBytes pads each POST body (`req-i`) with dots to this length. */
+  bodyBytes?: number;
+  /** headers are sent with every request (as -H). */
+  headers?: Array<[string, string]>;
 }
 
 /** DriveResult is every call's outcome (by request) and every connection's record. */
@@ -69,11 +77,16 @@ export async function driveH2(d: Drive): Promise<DriveResult> {
     onConnection: (rec: H2ConnectionRecord) => void connections.set(rec.connId, rec),
   };
   const reqs = Array.from({ length: d.calls }, (_, i) => `req-${i}`);
+  const make: (o: H2PoolOptions<Call>) => H2Pool<Call> = d.client === 'node' ? createH2Pool : createLeanH2Pool;
   const pool: H2Pool<Call> = d.grpc
-    ? createGrpcPool<Call>({ ...base, calls: reqs.map((req) => ({ method: 'grpc.health.v1.Health/Check', data: JSON.stringify({ service: req }), metadata: [] })) })
-    : createH2Pool<Call>({
+    ? make({
         ...base,
-        requests: reqs.map((req) => (d.get ? { path: '/', method: 'GET', headers: [], body: null } : { path: '/', method: 'POST', headers: [], body: Buffer.from(req) })),
+        requests: reqs.map((req) => grpcRequestSpec({ method: 'grpc.health.v1.Health/Check', data: JSON.stringify({ service: req }), metadata: [] })),
+        reader: (r) => createGrpcReader(r, base.podHeader, true),
+      })
+    : make({
+        ...base,
+        requests: reqs.map((req) => (d.get ? { path: '/', method: 'GET', headers: d.headers ?? [], body: null } : { path: '/', method: 'POST', headers: d.headers ?? [], body: Buffer.from(req.padEnd(d.bodyBytes ?? 0, '.')) })),
       });
   const send = (slot: StreamSlot, r: Call): void => {
     r.slot = slot;

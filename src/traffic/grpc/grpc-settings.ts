@@ -38,6 +38,7 @@ export function readProtocolSettings(opts: Record<string, unknown>, cwd: string)
     if (stray !== undefined) throw new UsageError(`${stray} needs --protocol grpc`);
   }
   if (protocol !== 'http1' && opts.client === 'undici') throw new UsageError(`--client undici speaks HTTP/1.1 only; leave it out with --protocol ${protocol}`);
+  if (protocol === 'http1' && opts.client === 'node') throw new UsageError('--client node is the node:http2 client; use it with --protocol h2, h2c or grpc');
   if (protocol !== 'grpc') return { protocol };
   if (typeof opts.mix === 'string') throw new UsageError('--mix: a gRPC run makes one call; give it with --grpc-method');
   if (opts.body !== undefined || opts.bodyFile !== undefined) throw new UsageError('--body: a gRPC call\'s message is --grpc-data (JSON), with --proto for its type');

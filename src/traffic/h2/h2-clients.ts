@@ -1,13 +1,16 @@
 // The HTTP/2 protocol clients as the registry holds them: h2 (TLS, ALPN),
-// h2c (cleartext, prior knowledge) and grpc (unary calls over either), all on
-// node:http2 (h2-pool.ts). The gRPC call itself is in the request spec the
-// settings made (grpc/grpc-settings.ts); the pool only reads its answer.
+// h2c (cleartext, prior knowledge) and grpc (unary calls over either), each
+// twice: `lean`, frame by frame on net.Socket (lean-h2-pool.ts, the default),
+// and `node`, on node:http2 (h2-pool.ts, the reference). The gRPC call itself
+// is in the request spec the settings made (grpc/grpc-settings.ts); the pool
+// only reads its answer.
 import type { ConnectionEvent, ProtocolClient, ProtocolPool, ProtocolPoolOptions } from '../protocol.js';
 import type { InFlightRequest } from '../request.js';
 import { createGrpcReader } from '../grpc/grpc-reader.js';
 import { HEALTH_CHECK_METHOD } from '../grpc/health-check.js';
 import type { H2ConnectionRecord, H2PoolOptions } from './h2-contract.js';
-import { createH2Pool } from './h2-pool.js';
+import { createH2Pool, type H2Pool } from './h2-pool.js';
+import { createLeanH2Pool } from './lean-h2-pool.js';
 import { probeH2 } from './h2-probe.js';
 
 /** H2_PROTOCOLS are the protocols served by the HTTP/2 client. */
@@ -30,7 +33,10 @@ export function connectionEvent(rec: H2ConnectionRecord, change: 'opened' | 'goa
   return { kind: 'goaway', connId: rec.connId, atMs: g?.atMs ?? 0, errorCode: g?.errorCode ?? 'NO_ERROR', lastStreamId: g?.lastStreamId ?? 0, streamsOpen: g?.streamsOpen ?? 0, ...(g?.debugData !== undefined ? { debugData: g.debugData } : {}) };
 }
 
-function createPool(grpc: boolean, o: ProtocolPoolOptions): ProtocolPool {
+/** H2PoolFactory makes an HTTP/2 pool: the lean one or node:http2's. */
+type H2PoolFactory = (o: H2PoolOptions<InFlightRequest>) => H2Pool<InFlightRequest>;
+
+function createPool(grpc: boolean, o: ProtocolPoolOptions, make: H2PoolFactory): ProtocolPool {
   const watch = o.onConnection;
   const health = o.requests.map((spec) => spec.path === `/${HEALTH_CHECK_METHOD}`);
   const options: H2PoolOptions<InFlightRequest> = {
@@ -48,10 +54,17 @@ function createPool(grpc: boolean, o: ProtocolPoolOptions): ProtocolPool {
     ...(grpc ? { reader: (r: InFlightRequest) => createGrpcReader(r, o.podHeader, health[r.mixIndex] === true) } : {}),
     ...(watch !== undefined ? { onConnection: (rec: H2ConnectionRecord, change: 'opened' | 'goaway' | 'closed') => watch(connectionEvent(rec, change)) } : {}),
   };
-  return createH2Pool(options);
+  return make(options);
 }
 
-/** h2Clients are the registry entries of the HTTP/2 client (client name `lean`: ours, the default). */
+const FACTORIES: Array<[string, H2PoolFactory]> = [
+  ['lean', createLeanH2Pool],
+  ['node', createH2Pool],
+];
+
+/** h2Clients are the registry entries of the HTTP/2 clients: `lean` (ours, the default) and `node` (node:http2) for each protocol. */
 export function h2Clients(): ProtocolClient[] {
-  return H2_PROTOCOLS.map((protocol) => ({ protocol, client: 'lean', createPool: (o: ProtocolPoolOptions) => createPool(protocol === 'grpc', o), probe: probeH2 }));
+  return H2_PROTOCOLS.flatMap((protocol) =>
+    FACTORIES.map(([client, make]) => ({ protocol, client, createPool: (o: ProtocolPoolOptions) => createPool(protocol === 'grpc', o, make), probe: probeH2 })),
+  );
 }

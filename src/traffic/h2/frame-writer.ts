@@ -1,0 +1,47 @@
+// The lean HTTP/2 client's outgoing bytes: frames are copied into one buffer
+// as calls are dispatched, and the buffer goes out in one socket write per
+// tick, however many streams opened in it.
+import type { Socket } from 'node:net';
+
+/** FrameWriter gathers one connection's frames and writes them once per tick. */
+export class FrameWriter {
+  /** buf holds the queued bytes [0, reserve's last end); write into what reserve returns. */
+  buf: Buffer = Buffer.allocUnsafe(4096);
+  /** ready: the connection is open (bytes queued before wait for it; after it closes, they are dropped). */
+  ready = false;
+  private len = 0;
+  private queued = false;
+
+  constructor(private readonly socket: Socket) {}
+
+  /** reserve makes room for n bytes at the end and returns where they go; the flush is queued for this tick's end. */
+  reserve(n: number): number {
+    const at = this.len;
+    if (at + n > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(2 * this.buf.length, at + n));
+      this.buf.copy(bigger, 0, 0, at);
+      this.buf = bigger;
+    }
+    this.len = at + n;
+    if (!this.queued) {
+      this.queued = true;
+      process.nextTick(flushWriter, this);
+    }
+    return at;
+  }
+
+  /** flush writes what is queued now, in one write. */
+  flush(): void {
+    this.queued = false;
+    const n = this.len;
+    if (n === 0 || !this.ready) return;
+    this.len = 0;
+    const bytes = Buffer.allocUnsafe(n);
+    this.buf.copy(bytes, 0, 0, n);
+    this.socket.write(bytes);
+  }
+}
+
+function flushWriter(w: FrameWriter): void {
+  w.flush();
+}
