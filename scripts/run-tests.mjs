@@ -43,10 +43,11 @@ function parseArgs(argv) {
 }
 
 // Most test files wait on real time (traffic phases, grace periods, probes): the
-// slow ones use 10-20% of a core over their run (the CPU figure each report prints:
-// corpus 14 s in 80 s, local-slow-start 5 s in 38 s), the quick lane 85 s in all.
-// Three files per core keep a 2-core machine about half busy; the verdicts that
-// need the cores are in the serial lane or `heavy` (one at a time).
+// slow ones use 10-40% of a core over their run, a quarter on average (the CPU figure
+// each report prints: corpus 14 s in 80 s, npm-pack 19 s in 48 s, local-slow-start
+// 5 s in 38 s), the whole quick lane 85 s. Three files per core keep a 2-core machine
+// about three quarters busy; the verdicts that need the cores are in the serial lane
+// or `heavy` (one at a time).
 function defaultJobs() {
   return availableParallelism() * 3;
 }
