@@ -9,19 +9,22 @@
 //   npm test -- --record          also rewrite scripts/test-durations.json from this run
 //
 // Each file runs in a `node --test` child of its own; up to --jobs of them at once,
-// longest first (by scripts/test-durations.json). Files marked `// test-lane: heavy`
-// never run two at once; files marked `// test-lane: serial` run alone after the pool
-// (see scripts/test-lanes.mjs). A file's output is held
-// and printed whole when it ends, so reports never interleave.
+// longest first (by scripts/test-durations.json). First the serial lane: files marked
+// `// test-lane: serial` one at a time, each with at most one quick file beside it,
+// and `// test-lane: alone` with nothing beside them; then the pool, where files
+// marked `// test-lane: heavy` never run two at once (see scripts/test-lanes.mjs).
+// Each file's CPU time (its own and its children's) is printed beside its wall time.
+// A file's output is held and printed whole when it ends, so reports never interleave.
 // Each file gets a temp dir of its own (TMPDIR): whatever is left in it when the
 // file ends is litter from a test or a library call, listed and counted as a failure.
 import { spawn } from 'node:child_process';
 import { chmodSync, readdirSync, readFileSync, mkdtempSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { availableParallelism, tmpdir, userInfo } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { collectTestFiles, planRun, readDurations, writeDurations } from './test-lanes.mjs';
+import { collectTestFiles, nextToStart, planRun, readDurations, writeDurations } from './test-lanes.mjs';
 
 const ROOT = resolve(new URL('..', import.meta.url).pathname);
+const CPU_PRELOAD = new URL('./test-cpu.mjs', import.meta.url).href;
 
 function parseArgs(argv) {
   const opts = { quick: false, record: false, jobs: Number(process.env.ROLLCHECK_TEST_JOBS) || defaultJobs(), roots: [] };
@@ -39,10 +42,14 @@ function parseArgs(argv) {
   return opts;
 }
 
-// Most test files wait on real time (traffic phases, grace periods, probes), so
-// a 2-core machine keeps more files than cores busy.
+// Most test files wait on real time (traffic phases, grace periods, probes): the
+// slow ones use 10-40% of a core over their run, a quarter on average (the CPU figure
+// each report prints: corpus 14 s in 80 s, npm-pack 19 s in 48 s, local-slow-start
+// 5 s in 38 s), the whole quick lane 85 s. Three files per core keep a 2-core machine
+// about three quarters busy; the verdicts that need the cores are in the serial lane
+// or `heavy` (one at a time).
 function defaultJobs() {
-  return availableParallelism() + 2;
+  return availableParallelism() * 3;
 }
 
 function usage(message) {
@@ -79,8 +86,10 @@ function runFile(file) {
   chmodSync(tmp, 0o1777);
   symlinkSync(tsxCache, join(tmp, `tsx-${userInfo().uid}`));
   const tap = join(dir, `${id}.tap`);
+  const cpuOut = join(dir, `${id}.cpu`);
   const args = [
     '--import', 'tsx',
+    '--import', CPU_PRELOAD,
     '--test',
     '--test-timeout=180000',
     '--test-reporter=spec', '--test-reporter-destination=stdout',
@@ -88,7 +97,7 @@ function runFile(file) {
     file,
   ];
   const startedMs = Date.now();
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp } });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp, ROLLCHECK_TEST_CPU_OUT: cpuOut } });
   running.add(child);
   const chunks = [];
   child.stdout.on('data', (c) => chunks.push(c));
@@ -104,9 +113,19 @@ function runFile(file) {
       if (litter.length > 0) problems.push(`left ${litter.length} entr${litter.length === 1 ? 'y' : 'ies'} in its temp dir: ${litter.slice(0, 10).join(', ')}${litter.length > 10 ? ', …' : ''}`);
       if (counts === undefined) problems.push('wrote no test report');
       if ((code !== 0 || signal) && (counts?.fail ?? 0) === 0) problems.push(`exited with ${signal ?? `code ${code}`}`);
-      done({ file, ms: Date.now() - startedMs, counts: counts ?? { pass: 0, fail: 0, skip: 0 }, problems, output: Buffer.concat(chunks).toString() });
+      done({ file, ms: Date.now() - startedMs, cpuS: readCpu(cpuOut), counts: counts ?? { pass: 0, fail: 0, skip: 0 }, problems, output: Buffer.concat(chunks).toString() });
     });
   });
+}
+
+/** readCpu reads the CPU seconds scripts/test-cpu.mjs wrote for a file, or undefined. */
+function readCpu(path) {
+  try {
+    const s = Number(readFileSync(path, 'utf8'));
+    return Number.isFinite(s) ? s : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** readCounts reads the closing `# pass N` … lines of a TAP report, or undefined when there is none. */
@@ -128,7 +147,9 @@ const SPEC_TOTALS = /^ℹ (tests|suites|pass|fail|cancelled|skipped|todo|duratio
 const totals = { pass: 0, fail: 0, skip: 0 };
 const failed = [];
 const measured = new Map();
+let cpuTotalS = 0;
 function report(r) {
+  cpuTotalS += r.cpuS ?? 0;
   totals.pass += r.counts.pass;
   totals.fail += r.counts.fail + (r.problems.length > 0 ? 1 : 0);
   totals.skip += r.counts.skip;
@@ -136,7 +157,8 @@ function report(r) {
   const bad = r.counts.fail > 0 || r.problems.length > 0;
   if (bad) failed.push(relative(ROOT, r.file));
   const body = r.output.replace(SPEC_TOTALS, '').trimEnd();
-  console.log(`\n${bad ? '✖' : '▶'} ${relative(ROOT, r.file)} (${(r.ms / 1000).toFixed(1)} s)`);
+  const cpu = r.cpuS === undefined ? '' : `, CPU ${r.cpuS.toFixed(1)} s`;
+  console.log(`\n${bad ? '✖' : '▶'} ${relative(ROOT, r.file)} (${(r.ms / 1000).toFixed(1)} s${cpu})`);
   if (body) console.log(body);
   for (const p of r.problems) console.log(`✖ ${relative(ROOT, r.file)} ${p}`);
 }
@@ -152,27 +174,21 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-/** runPool runs `files` in order, `jobs` at a time, never two `heavy` ones at once. */
-function runPool(files, jobs) {
-  const queue = [...files];
-  const inFlight = new Set();
-  let heavyRunning = false;
-  const isHeavy = (f) => plan.lanes.get(f) === 'heavy';
+/** runAll runs the plan's files as nextToStart allows, up to `jobs` at a time. */
+function runAll(jobs) {
+  const queues = { serial: [...plan.serial], pool: [...plan.pool] };
+  const inFlight = new Map();
   return new Promise((done) => {
     const next = () => {
-      while (!stopping && inFlight.size < jobs) {
-        const i = queue.findIndex((f) => !(heavyRunning && isHeavy(f)));
-        if (i < 0) break;
-        const [file] = queue.splice(i, 1);
-        const heavy = isHeavy(file);
-        if (heavy) heavyRunning = true;
+      while (!stopping) {
+        const file = nextToStart(plan.lanes, queues, [...inFlight.values()], jobs);
+        if (file === undefined) break;
         const job = runFile(file).then((r) => {
           report(r);
           inFlight.delete(job);
-          if (heavy) heavyRunning = false;
           next();
         });
-        inFlight.add(job);
+        inFlight.set(job, plan.lanes.get(file));
       }
       if (inFlight.size === 0) done();
     };
@@ -181,13 +197,12 @@ function runPool(files, jobs) {
 }
 
 const startedMs = Date.now();
-await runPool(plan.pool, opts.jobs);
-await runPool(plan.serial, 1);
+await runAll(opts.jobs);
 rmSync(dir, { recursive: true, force: true });
 
 const wallS = ((Date.now() - startedMs) / 1000).toFixed(1);
 const ran = measured.size;
-console.log(`\n${ran} file(s) in ${wallS} s, ${opts.jobs} at a time (${plan.serial.length} alone)${stopping ? ', stopped early' : ''}`);
+console.log(`\n${ran} file(s) in ${wallS} s (CPU ${cpuTotalS.toFixed(1)} s), ${opts.jobs} at a time (${plan.serial.length} serial)${stopping ? ', stopped early' : ''}`);
 if (failed.length > 0) console.log(`✖ failing: ${failed.join(' ')}`);
 if (opts.record && !stopping) {
   writeDurations(ROOT, measured);

@@ -1,4 +1,4 @@
-// test-lane: serial: measures the generator's own lag around a blocked event loop; neighbours would add their own
+// test-lane: alone: measures the generator's own lag around a blocked event loop; neighbours would add their own
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';

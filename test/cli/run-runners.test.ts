@@ -13,6 +13,7 @@ import { startLocalBackedCluster } from '../kube-api-server/local-backing.js';
 import { createJobRunner, type JobRunner } from '../kube-api-server/jobs.js';
 import { parseAllDocuments } from 'yaml';
 import { loadResults } from '../../src/results/io.js';
+import { execFile } from 'node:child_process';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -29,8 +30,27 @@ function rbacVerbs(file: string): Set<string> {
 
 const RATE = 300;
 
+/**
+ * runnerStartDelayS is the pods' --runner-start-delay, sized to this machine now: three
+ * `rollcheck runner` processes (the same modules a pod loads) started at once, timed, ×3,
+ * plus 2 s for the sandbox to schedule them; 4 to 12 s (the fixed value it replaces, which
+ * held on a loaded machine); timed once per file. A fixed 12 s waited on a quiet machine
+ * for a start that takes ~1 s; a pod late all the same fails the test loudly (share lost).
+ */
+async function runnerStartDelayS(): Promise<number> {
+  const startedMs = Date.now();
+  const once = () => new Promise<void>((done) => {
+    const [cmd, argv] = rollcheckArgv(['runner', '--spec', '{}']);
+    execFile(cmd, argv, () => done());
+  });
+  await Promise.all([once(), once(), once()]);
+  const probeS = (Date.now() - startedMs) / 1000;
+  return Math.min(12, Math.max(4, Math.ceil(2 + 3 * probeS)));
+}
+let startDelay: Promise<number> | undefined;
+
 /** A sandbox with the demo Deployment whose Jobs run the real `rollcheck runner` as pod processes. */
-async function sandbox(t: { after(fn: () => unknown): void }, settings: Partial<LocalRuntimeSettings>, jobOptions: { unschedulable?: boolean } = {}) {
+async function sandbox(t: { after(fn: () => unknown): void; diagnostic(message: string): void }, settings: Partial<LocalRuntimeSettings>, jobOptions: { unschedulable?: boolean } = {}) {
   // The Job part needs the server's store, which exists once the server does.
   const late: { jobs?: JobRunner } = {};
   const cluster = await startLocalBackedCluster(settings, { route: (req, res, url) => (late.jobs ? late.jobs.route(req, res, url) : Promise.resolve(false)) });
@@ -44,9 +64,11 @@ async function sandbox(t: { after(fn: () => unknown): void }, settings: Partial<
   });
   const io = createTestIo({ cwd: dir, env: { HOME: dir } });
   const out = join(dir, 'run.json');
+  const startDelayS = await (startDelay ??= runnerStartDelayS());
+  t.diagnostic(`--runner-start-delay ${startDelayS}s`);
   const args = (...extra: string[]) => [
     'run', '--kubeconfig', cluster.server.writeKubeconfig(dir), '--deployment', 'demo', '--url', cluster.proxyUrl,
-    '--runners', '3', '--rate', String(RATE), '--runner-start-delay', '12s', '--warmup', '2s', '--baseline', '1s', '--cooldown', '1s',
+    '--runners', '3', '--rate', String(RATE), '--runner-start-delay', `${startDelayS}s`, '--warmup', '2s', '--baseline', '1s', '--cooldown', '1s',
     '--rollout-timeout', '60s', '--no-dashboard', '--out', out, ...extra,
   ];
   const leftovers = () => ({

@@ -1,4 +1,4 @@
-// test-lane: serial: timing-sensitive (a 5 ms wheel, deadlines checked to within 60 ms)
+// test-lane: alone: timing-sensitive (a 5 ms wheel, deadlines checked to within 60 ms)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
