@@ -91,7 +91,7 @@ export function localRuntimeParams(s: LocalRuntimeSettings): Record<string, unkn
     rollout: s.rollout,
     image: s.container?.image ?? null,
     imageNew: s.container?.imageNew ?? null,
-    ...(s.ingress ? { ingress: s.ingress.kind, ingressDelayMs: s.ingress.delayMs, ingressTls: s.ingress.tls } : {}),
+    ...(s.ingress ? { ingress: s.ingress.kind, ingressDelayMs: s.ingress.delayMs, ingressTls: s.ingress.tls, ingressProtocol: s.ingress.protocol ?? 'http1' } : {}),
   };
 }
 
