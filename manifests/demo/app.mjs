@@ -43,6 +43,11 @@
 // HTTP/2 and gRPC drain (a graceful stop): stop accepting, GOAWAY on every
 // connection (node's session.close(): the last stream id is the last stream the
 // server took), let open streams finish, exit 0 when no connection is left.
+// node:http2 cannot send the two-step GOAWAY of grpc-go and Envoy (a first one
+// with the largest stream id, the real one a round trip later): after any GOAWAY
+// it ignores new streams. So a stream the client sent just as the GOAWAY left is
+// refused (above the last stream id, never processed): the GOAWAY race, which a
+// standard gRPC client retries by itself.
 import { config, configError, log } from './demo-common.mjs';
 
 const error = configError();
