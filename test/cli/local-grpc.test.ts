@@ -20,7 +20,7 @@ async function runLocal(t: T, args: string[]): Promise<{ code: number; results: 
   const out = join(dir, 'run.json');
   const io = createTestIo({ cwd: dir });
   const code = await runCli(['local', ...args, '--replicas', '2', '--rate', '60', '--cooldown', '1s', '--out', out, '--no-dashboard'], io);
-  assert.ok(code === 0 || code === 1, `exit ${code}: ${io.err()}`);
+  assert.ok(code === 0 || code === 1 || code === 3, `exit ${code}: ${io.err()}`); // 3: a machine too loaded to keep the rate
   const results = loadResults(out);
   const pods = results.events.flatMap((e) => (e.kind === 'pod-created' ? [e.pod] : []));
   for (const pod of pods) assert.deepEqual(processesWithEnv('POD_NAME', pod), [], `processes of ${pod} left`);
