@@ -6,6 +6,7 @@
 import type { KubeObject, KubeStore } from './store.js';
 import { createReplicaSets } from './replicasets.js';
 import { createStatefulSetModel } from './statefulset-model.js';
+import { createNodes, type Scheduler } from './nodes.js';
 
 /** KubeModelOptions shapes the demo Deployment. */
 export interface KubeModelOptions {
@@ -24,6 +25,8 @@ export interface KubeModelOptions {
   sidecar?: boolean;
   /** workload 'statefulset' makes `demo` a StatefulSet (statefulset-model.ts) instead of a Deployment. */
   workload?: 'deployment' | 'statefulset';
+  /** nodes puts this many Nodes (node-1 …) in the store and places each new pod on one (spec.nodeName), spread as the scheduler does. */
+  nodes?: number;
 }
 
 /** KubeModel is the hand-drivable cluster. Times are "now" in RFC 3339 seconds, as the API sends them. */
@@ -51,6 +54,8 @@ export interface KubeModel {
   markRolledOut(): void;
   progressDeadlineExceeded(): void;
   podNames(): string[];
+  /** scheduler places pods on the nodes (null without `nodes`). */
+  scheduler: Scheduler | null;
   /** startUpdate: a StatefulSet's controller saw the template change to revision `hash` (a Deployment's ReplicaSets need no word). */
   startUpdate(hash: string): void;
   /** bumpHash starts a new template revision (what a PATCH of the template does). */
@@ -84,6 +89,7 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
     metadata: { labels, annotations: {} },
     spec: { terminationGracePeriodSeconds: o.graceSeconds ?? 30, containers: o.sidecar ? [PROXY_CONTAINER, container] : [container] },
   };
+  const scheduler = o.nodes ? createNodes(store, o.nodes) : null;
   const sts = o.workload === 'statefulset' ? createStatefulSetModel(store, { name, namespace, labels, replicas, template: podTemplate }) : null;
   if (!sts) {
   store.put('deployments', {
@@ -160,6 +166,7 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
       const template = (deployment().spec as { template: { spec: Record<string, unknown> } }).template;
       const podHash = p.hash ?? hash;
       const rs = replicaSets.ensure(podHash);
+      const nodeName = scheduler?.placeNamed(n, labels);
       store.put('pods', {
         apiVersion: 'v1',
         kind: 'Pod',
@@ -170,9 +177,10 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
           creationTimestamp: now(),
           ownerReferences: [{ apiVersion: 'apps/v1', kind: sts ? 'StatefulSet' : 'ReplicaSet', name: rs.name, uid: rs.uid, controller: true, blockOwnerDeletion: true }],
         },
-        spec: structuredClone(template.spec),
+        spec: { ...structuredClone(template.spec), ...(nodeName ? { nodeName } : {}) },
         status: {
           phase: 'Pending',
+          ...(nodeName ? { hostIP: '127.0.0.1', hostIPs: [{ ip: '127.0.0.1' }] } : {}),
           podIP: p.ip ?? `10.1.0.${store.rv % 250}`,
           startTime: now(),
           conditions: podConditions([], false),
@@ -281,6 +289,7 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
       });
     },
     podNames: () => store.list('pods').map((p) => p.metadata.name),
+    scheduler,
     startUpdate: (h) => sts?.startUpdate(h),
   };
 }

@@ -41,6 +41,8 @@ export async function startLocalBackedCluster(
     route?: NonNullable<KubeApiServerOptions['routes']>[number];
     /** imageLacks names programs the pods' "image" does not have: pods/exec of one fails as a container runtime fails it (a distroless image has no sh, no cat). */
     imageLacks?: string[];
+    /** nodes serves this many Nodes and places the pods on them (`kubectl drain` evicts through PodDisruptionBudgets). */
+    nodes?: number;
   } = {},
 ): Promise<LocalBackedCluster> {
   const logDir = mkdtempSync(join(tmpdir(), 'rollcheck-kube-pods-'));
@@ -59,6 +61,7 @@ export async function startLocalBackedCluster(
     sidecar: options.sidecar,
     // The runtime's ordinals mode is a StatefulSet's controller: the API shows a StatefulSet.
     workload: settings.ordinals ? 'statefulset' : 'deployment',
+    ...(options.nodes ? { nodes: options.nodes } : {}),
   });
   const localEvents: ClusterEvent[] = [];
   const sidecars = createSidecarWatch(model);

@@ -1,8 +1,9 @@
 // The kube sandbox: `npm run kube-sandbox -- --kubeconfig FILE [--replicas 3]
 // [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s]
-// [--sidecar proxy] [--workload deployment|statefulset]`.
+// [--sidecar proxy] [--workload deployment|statefulset] [--nodes 3]`.
 // It starts the HTTPS Kubernetes-API test server over the embedded runtime with
-// Deployment and Service `demo` in `default` (and Jobs and Secrets, for `--runners`), writes a kubeconfig for it, prints
+// Deployment and Service `demo` in `default` on Nodes node-1…node-N (cordon, drain through
+// PodDisruptionBudgets and pods/eviction; and Jobs and Secrets, for `--runners`), writes a kubeconfig for it, prints
 // `service: …` and `kubeconfig: …` once ready and runs until SIGINT/SIGTERM,
 // then stops every pod and removes what it made (the kubeconfig included).
 import { parseArgs } from 'node:util';
@@ -17,7 +18,7 @@ import { createJobRunner, type JobRunner } from './jobs.js';
 import { rollcheckArgv } from '../../src/run/local-runners.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-const USAGE = 'usage: npm run kube-sandbox -- --kubeconfig FILE [--replicas 3] [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s] [--endpoint-delay 1s] [--env K=V] [--sidecar proxy] [--workload deployment|statefulset]';
+const USAGE = 'usage: npm run kube-sandbox -- --kubeconfig FILE [--replicas 3] [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s] [--endpoint-delay 1s] [--env K=V] [--sidecar proxy] [--workload deployment|statefulset] [--nodes 3]';
 
 /** SandboxOptions is what the sandbox's flags say. */
 export interface SandboxOptions {
@@ -32,6 +33,8 @@ export interface SandboxOptions {
   sidecar: 'proxy' | null;
   /** workload 'statefulset' serves `demo` as a StatefulSet (pods demo-0…, replaced under the same name). */
   workload: 'deployment' | 'statefulset';
+  /** nodes is how many Nodes the pods are spread over (node-1 …; default 3). */
+  nodes?: number;
 }
 
 /** readSandboxOptions reads the flags; bad input is a UsageError naming the fix. */
@@ -50,6 +53,7 @@ export function readSandboxOptions(argv: string[]): SandboxOptions {
         env: { type: 'string', multiple: true, default: [] },
         sidecar: { type: 'string' },
         workload: { type: 'string', default: 'deployment' },
+        nodes: { type: 'string', default: '3' },
       },
       strict: true,
     }));
@@ -78,6 +82,7 @@ export function readSandboxOptions(argv: string[]): SandboxOptions {
     env,
     sidecar: values.sidecar === 'proxy' ? 'proxy' : null,
     workload,
+    nodes: parsePositive(values.nodes as string, '--nodes', true),
   };
 }
 
@@ -96,7 +101,7 @@ export async function startSandbox(o: SandboxOptions): Promise<LocalBackedCluste
     readinessPeriodMs: 500,
     env: o.env,
     ...(o.workload === 'statefulset' ? { ordinals: { partition: 0 } } : {}),
-  }, { sidecar: o.sidecar === 'proxy', route });
+  }, { sidecar: o.sidecar === 'proxy', route, nodes: o.nodes ?? 3 });
   const jobs = createJobRunner({ store: cluster.server.store, command: rollcheckArgv });
   late.jobs = jobs;
   writeFileSync(o.kubeconfig, kubeconfigText(cluster.server.url, cluster.server.caPem, cluster.server.token, 'default', 'rollcheck-sandbox'), { mode: 0o600 });
