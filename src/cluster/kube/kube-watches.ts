@@ -8,6 +8,7 @@ import type { EndpointTracker, EndpointSliceLike } from './endpoint-tracker.js';
 import type { WorkloadKind, WorkloadLike } from './workloads/workload-kind.js';
 import type { PodLike } from './pod-shape.js';
 import { isoTime } from './pod-shape.js';
+import type { PdbLike, PdbTracker } from './pdb-tracker.js';
 
 /** KubeWatchesOptions wires the four watches of a run to their trackers. */
 export interface KubeWatchesOptions {
@@ -20,6 +21,8 @@ export interface KubeWatchesOptions {
   pods: PodTracker;
   endpoints: EndpointTracker;
   onWorkload(w: WorkloadLike): void;
+  /** pdbs follows the PodDisruptionBudgets of the namespace (a 403 costs only their events). */
+  pdbs?: PdbTracker;
   nowMs(): number;
   emit(e: ClusterEvent): void;
   backoffMs?: number[];
@@ -105,20 +108,38 @@ export async function startKubeWatches(o: KubeWatchesOptions): Promise<ResourceW
     onEvent: (type, e) => type !== 'DELETED' && onKubeEvent(e),
   });
 
+  const tracker = o.pdbs;
+  const pdbs = tracker
+    ? createResourceWatch<PdbLike>({
+        ...common('poddisruptionbudgets'),
+        path: `/apis/policy/v1/namespaces/${ns}/poddisruptionbudgets`,
+        list: () => listOf(api.policy.listNamespacedPodDisruptionBudget({ namespace: ns }, api.options())),
+        onSync: (items) => tracker.sync(items),
+        onEvent: (type, p) => (type === 'DELETED' ? tracker.remove(p) : tracker.upsert(p)),
+      })
+    : null;
+
   const all: Array<[ResourceWatch, string]> = [
     [workload, kind.resource],
     [pods, 'pods'],
     [slices, 'endpointslices'],
     [events, 'events'],
+    ...(pdbs ? [[pdbs, 'poddisruptionbudgets'] as [ResourceWatch, string]] : []),
   ];
   const results = await Promise.allSettled(all.map(([w]) => w.start()));
-  // Events only add notes: a Role without list/watch on events costs those notes, not the run.
-  const eventsResult = results[3];
-  if (eventsResult?.status === 'rejected' && statusCodeOf(eventCause(eventsResult.reason)) === 403) {
-    events.stop();
-    all.pop();
-    results.pop();
-    o.emit({ kind: 'note', atMs: o.nowMs(), message: 'pod Events are not readable (403 Forbidden on list/watch events): Killing notes are left out; grant list and watch on events to get them' });
+  // Events and budgets only add notes and pdb-status: a Role without list/watch on them costs those, not the run.
+  const optional: Record<string, string> = {
+    events: 'pod Events are not readable (403 Forbidden on list/watch events): Killing notes are left out; grant list and watch on events to get them',
+    poddisruptionbudgets: 'PodDisruptionBudgets are not readable (403 Forbidden on list/watch poddisruptionbudgets): no pdb-status events, and the run cannot tell whether a budget covers the pods; grant them (manifests/rbac.yaml)',
+  };
+  for (let i = all.length - 1; i >= 3; i -= 1) {
+    const r = results[i];
+    const [w, resource] = all[i] as [ResourceWatch, string];
+    if (r?.status !== 'rejected' || statusCodeOf(eventCause(r.reason)) !== 403) continue;
+    w.stop();
+    all.splice(i, 1);
+    results.splice(i, 1);
+    o.emit({ kind: 'note', atMs: o.nowMs(), message: optional[resource] ?? resource });
   }
   const failed = results.findIndex((r) => r.status === 'rejected');
   if (failed >= 0) {
