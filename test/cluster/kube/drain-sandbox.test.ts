@@ -93,11 +93,17 @@ test('real kubectl drains a node holding 2 of 3 replicas: with a PDB maxUnavaila
 
 test('rollcheck run --trigger drain=node-1 without a PDB: 2 of 3 evicted at once → no-pdb; every call granted by rbac.yaml + rbac-drain.yaml', { timeout: 150_000 }, async (t) => {
   const { s, dir } = await sandbox(t, ['--replicas', '3', '--nodes', '2', '--grace-period', '2s', '--prestop-sleep', '500ms']);
+  // A node the cluster does not have is one line naming those it has, before any traffic.
+  const io = createTestIo({ cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir } });
+  assert.equal(await runCli(['run', '--kubeconfig', s.kubeconfig, '--url', s.proxyUrl, ...RUN, '--deployment', 'demo', '--trigger', 'drain=node-9'], io), 2);
+  assert.match(io.err(), /^rollcheck: --trigger drain=node-9: no node "node-9" in the cluster; its nodes: node-1, node-2$/m);
+  assert.doesNotMatch(io.err(), /\n\s+at /, 'no stack trace');
   const { out, results } = await runRollcheck(s, dir, ['--deployment', 'demo', '--trigger', 'drain=node-1', '--drain-timeout', '90s']);
-  assert.deepEqual(ofKind(results, 'drain-started').map((e) => e.node), ['node-1'], out);
+  const story = `${out}\n${JSON.stringify(results.events.filter((e) => e.kind !== 'note' && e.kind !== 'rollout-progress'))}`;
+  assert.deepEqual(ofKind(results, 'drain-started').map((e) => e.node), ['node-1'], story);
   assert.equal(ofKind(results, 'node-cordoned').length, 1);
-  assert.equal(ofKind(results, 'evicted').length, 2, out);
-  assert.equal(ofKind(results, 'eviction-refused').length, 0);
+  assert.equal(ofKind(results, 'evicted').length, 2, story);
+  assert.equal(ofKind(results, 'eviction-refused').length, 0, story);
   assert.equal(ofKind(results, 'pdb-status').length, 0);
   assert.deepEqual(ofKind(results, 'drain-finished').map((e) => [e.ok, e.evicted]), [[true, 2]]);
   assert.equal(results.meta.facts.pdb, 'none');
@@ -105,7 +111,7 @@ test('rollcheck run --trigger drain=node-1 without a PDB: 2 of 3 evicted at once
   assert.ok(created.every((e) => e.node === 'node-1' || e.node === 'node-2'), 'every pod-created names its node');
   assert.ok(created.filter((e) => e.atMs > (ofKind(results, 'drain-started')[0]?.atMs ?? 0)).every((e) => e.node === 'node-2'), 'replacements avoid the cordoned node');
   const finding = analyze(results, {}).findings.find((f) => f.id === 'no-pdb');
-  assert.ok(finding, out);
+  assert.ok(finding, story);
   assert.equal(finding.data?.outAtOnce, 2);
   assert.match(finding.fix, /kubectl create poddisruptionbudget demo --selector=app=demo --max-unavailable=1/);
   assert.match(out, /no-pdb/);
