@@ -15,12 +15,8 @@ export const UNSCHEDULABLE_TAINT = 'node.kubernetes.io/unschedulable';
 export interface Scheduler {
   /** names of the nodes, in order. */
   names: string[];
-  /** place picks the node for a new pod with these labels (undefined: no node schedulable). */
-  place(labels: Record<string, string>): string | undefined;
-  /** pinTo makes the next pod with this name go to `node` (a DaemonSet's replacement stays on its node). */
-  pinTo(pod: string, node: string): void;
-  /** placeNamed is place, honouring a pin for this pod name. */
-  placeNamed(pod: string, labels: Record<string, string>): string | undefined;
+  /** place picks the node for a new pod with these labels (undefined: no node schedulable); `tolerateCordon` for a DaemonSet's pods. */
+  place(labels: Record<string, string>, tolerateCordon?: boolean): string | undefined;
 }
 
 const rfc3339 = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
@@ -34,26 +30,16 @@ export function nodeNames(count: number): string[] {
 export function createNodes(store: KubeStore, count: number): Scheduler {
   const names = nodeNames(count);
   names.forEach((name, i) => store.put('nodes', nodeObject(name, i)));
-  const pins = new Map<string, string>();
   const schedulable = (n: string): boolean => {
     const node = store.get('nodes', n);
     return node !== undefined && (node.spec as { unschedulable?: boolean } | undefined)?.unschedulable !== true;
   };
-  const place = (labels: Record<string, string>): string | undefined => {
+  const place = (labels: Record<string, string>, tolerateCordon = false): string | undefined => {
     const alive = store.list('pods').filter((p) => !p.metadata.deletionTimestamp && Object.entries(labels).every(([k, v]) => p.metadata.labels?.[k] === v));
     const count = (n: string): number => alive.filter((p) => (p.spec as { nodeName?: string } | undefined)?.nodeName === n).length;
-    return names.filter(schedulable).sort((a, b) => count(a) - count(b) || a.localeCompare(b))[0];
+    return names.filter((n) => tolerateCordon || schedulable(n)).sort((a, b) => count(a) - count(b) || a.localeCompare(b))[0];
   };
-  return {
-    names,
-    place,
-    pinTo: (pod, node) => void pins.set(pod, node),
-    placeNamed(pod, labels) {
-      const pinned = pins.get(pod);
-      pins.delete(pod);
-      return pinned ?? place(labels);
-    },
-  };
+  return { names, place };
 }
 
 /** withCordonTaint shows a node as the API server does after a cordon or uncordon: the unschedulable taint follows spec.unschedulable. */
