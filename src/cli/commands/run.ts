@@ -167,10 +167,7 @@ async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
         namespace = String(target.facts.namespace ?? namespace);
       }),
     plan: async (control) => {
-      const plan =
-        trigger.kind === 'drain'
-          ? await drainPlan(control, trigger.node, { baselineMs, cooldownMs, timeoutMs: drainTimeoutMs })
-          : await rolloutPlan(control, trigger, { baselineMs, cooldownMs, rolloutTimeoutMs });
+      const plan = trigger.kind === 'drain' ? await drainPlan(control, trigger.node, { baselineMs, cooldownMs, timeoutMs: drainTimeoutMs }) : await rolloutPlan(control, trigger, { baselineMs, cooldownMs, rolloutTimeoutMs });
       triggered = plan.triggered;
       return plan.reason;
     },

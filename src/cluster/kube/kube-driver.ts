@@ -21,7 +21,8 @@ import { workloadKind } from './workloads/kinds.js';
 import type { WorkloadKind } from './workloads/workload-kind.js';
 import type { KubeTrigger } from './parse-trigger.js';
 import { createPdbTracker, type PdbTracker } from './pdb-tracker.js';
-import { checkNode, drainNode, listNodes } from './node-drain.js';
+import { checkNode, drainNode, listNodes, type DrainContext } from './node-drain.js';
+import type { PodTracker } from './pod-tracker.js';
 import { desiredReplicas, waitReplaced } from './replaced.js';
 
 /** KubeDriverSettings is everything `rollcheck run` tells the Kubernetes driver. */
@@ -132,15 +133,8 @@ export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContex
 
     listNodes: (): Promise<string[]> => listNodes(need()),
 
-    // drainNode drains as kubectl drain does, then waits (within the same timeout) for the workload to be back at full readiness.
-    async drainNode(request: DrainRequest, signal?: AbortSignal): Promise<DrainOutcome> {
-      const startedMs = nowMs();
-      const outcome = await drainNode({ api: need(), nowMs, emit: ctx.emit }, request, signal);
-      if (!outcome.ok) return outcome;
-      const left = Math.max(0, request.timeoutMs - (nowMs() - startedMs));
-      const back = await waitReplaced({ desired: () => desiredReplicas(kind, rollout.latest()), pods, leftMs: left, signal });
-      return back ? outcome : { ...outcome, ok: false, error: `the evicted pods' replacements were not all ready within ${Math.round(request.timeoutMs / 1000)}s` };
-    },
+    drainNode: (request: DrainRequest, signal?: AbortSignal): Promise<DrainOutcome> =>
+      drainAndWait({ api: need(), nowMs, emit: ctx.emit }, request, () => desiredReplicas(kind, rollout.latest()), pods, signal),
 
     async scale(replicas: number): Promise<void> {
       await kind.scale(need(), name, replicas);
@@ -166,6 +160,16 @@ async function deletePod(api: KubeApi, alive: ReadonlyArray<{ name: string }>, r
   const gracePeriodSeconds = request.signal === 'SIGKILL' ? 0 : request.graceMs !== undefined ? Math.round(request.graceMs / 1000) : undefined;
   await api.call('delete', 'pods', (o) => api.core.deleteNamespacedPod({ name: pick.name, namespace: api.namespace, gracePeriodSeconds }, o), pick.name);
   return pick.name;
+}
+
+// drainAndWait drains as kubectl drain does, then waits (within the same timeout) for the workload to be back at full readiness.
+async function drainAndWait(c: DrainContext, request: DrainRequest, desired: () => number, pods: PodTracker, signal?: AbortSignal): Promise<DrainOutcome> {
+  const startedMs = c.nowMs();
+  const outcome = await drainNode(c, request, signal);
+  if (!outcome.ok) return outcome;
+  const leftMs = Math.max(0, request.timeoutMs - (c.nowMs() - startedMs));
+  const back = await waitReplaced({ desired, pods, leftMs, signal });
+  return back ? outcome : { ...outcome, ok: false, error: `the evicted pods' replacements were not all ready within ${Math.round(request.timeoutMs / 1000)}s` };
 }
 
 /** TriggerContext is what starting a rollout needs from the driver. */

@@ -108,16 +108,7 @@ export async function startKubeWatches(o: KubeWatchesOptions): Promise<ResourceW
     onEvent: (type, e) => type !== 'DELETED' && onKubeEvent(e),
   });
 
-  const tracker = o.pdbs;
-  const pdbs = tracker
-    ? createResourceWatch<PdbLike>({
-        ...common('poddisruptionbudgets'),
-        path: `/apis/policy/v1/namespaces/${ns}/poddisruptionbudgets`,
-        list: () => listOf(api.policy.listNamespacedPodDisruptionBudget({ namespace: ns }, api.options())),
-        onSync: (items) => tracker.sync(items),
-        onEvent: (type, p) => (type === 'DELETED' ? tracker.remove(p) : tracker.upsert(p)),
-      })
-    : null;
+  const pdbs = o.pdbs ? budgetWatch(o, o.pdbs, common('poddisruptionbudgets')) : null;
 
   const all: Array<[ResourceWatch, string]> = [
     [workload, kind.resource],
@@ -127,20 +118,7 @@ export async function startKubeWatches(o: KubeWatchesOptions): Promise<ResourceW
     ...(pdbs ? [[pdbs, 'poddisruptionbudgets'] as [ResourceWatch, string]] : []),
   ];
   const results = await Promise.allSettled(all.map(([w]) => w.start()));
-  // Events and budgets only add notes and pdb-status: a Role without list/watch on them costs those, not the run.
-  const optional: Record<string, string> = {
-    events: 'pod Events are not readable (403 Forbidden on list/watch events): Killing notes are left out; grant list and watch on events to get them',
-    poddisruptionbudgets: 'PodDisruptionBudgets are not readable (403 Forbidden on list/watch poddisruptionbudgets): no pdb-status events, and the run cannot tell whether a budget covers the pods; grant them (manifests/rbac.yaml)',
-  };
-  for (let i = all.length - 1; i >= 3; i -= 1) {
-    const r = results[i];
-    const [w, resource] = all[i] as [ResourceWatch, string];
-    if (r?.status !== 'rejected' || statusCodeOf(eventCause(r.reason)) !== 403) continue;
-    w.stop();
-    all.splice(i, 1);
-    results.splice(i, 1);
-    o.emit({ kind: 'note', atMs: o.nowMs(), message: optional[resource] ?? resource });
-  }
+  dropForbiddenOptional(o, all, results);
   const failed = results.findIndex((r) => r.status === 'rejected');
   if (failed >= 0) {
     for (const [w] of all) w.stop();
@@ -150,6 +128,40 @@ export async function startKubeWatches(o: KubeWatchesOptions): Promise<ResourceW
     throw explainKubeError(cause, { verb, resource: all[failed]?.[1] ?? '', namespace: ns, server: api.access.server });
   }
   return all.map(([w]) => w);
+}
+
+// budgetWatch lists and watches the namespace's PodDisruptionBudgets into the tracker.
+function budgetWatch(o: KubeWatchesOptions, tracker: PdbTracker, common: Pick<Parameters<typeof createResourceWatch>[0], 'kc' | 'resource' | 'onLost' | 'onResumed' | 'backoffMs' | 'silenceMs' | 'onUnauthorized'>): ResourceWatch {
+  const { api } = o;
+  return createResourceWatch<PdbLike>({
+    ...common,
+    path: `/apis/policy/v1/namespaces/${api.namespace}/poddisruptionbudgets`,
+    list: async () => {
+      const r = await api.policy.listNamespacedPodDisruptionBudget({ namespace: api.namespace }, api.options());
+      return { items: r.items as PdbLike[], resourceVersion: r.metadata?.resourceVersion ?? '' };
+    },
+    onSync: (items) => tracker.sync(items),
+    onEvent: (type, p) => (type === 'DELETED' ? tracker.remove(p) : tracker.upsert(p)),
+  });
+}
+
+const OPTIONAL_WATCHES: Record<string, string> = {
+  events: 'pod Events are not readable (403 Forbidden on list/watch events): Killing notes are left out; grant list and watch on events to get them',
+  poddisruptionbudgets:
+    'PodDisruptionBudgets are not readable (403 Forbidden on list/watch poddisruptionbudgets): no pdb-status events, and the run cannot tell whether a budget covers the pods; grant them (manifests/rbac.yaml)',
+};
+
+// dropForbiddenOptional: events and budgets only add notes and pdb-status, so a Role without list/watch on them costs those, not the run.
+function dropForbiddenOptional(o: KubeWatchesOptions, all: Array<[ResourceWatch, string]>, results: Array<PromiseSettledResult<void>>): void {
+  for (let i = all.length - 1; i >= 3; i -= 1) {
+    const r = results[i];
+    const [w, resource] = all[i] as [ResourceWatch, string];
+    if (r?.status !== 'rejected' || statusCodeOf(eventCause(r.reason)) !== 403) continue;
+    w.stop();
+    all.splice(i, 1);
+    results.splice(i, 1);
+    o.emit({ kind: 'note', atMs: o.nowMs(), message: OPTIONAL_WATCHES[resource] ?? resource });
+  }
 }
 
 const NOTED_REASONS: ReadonlySet<string> = new Set(['Killing', 'FailedPreStopHook', 'Unhealthy']);
