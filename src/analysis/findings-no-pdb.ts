@@ -54,22 +54,22 @@ function find(results: Results): Finding | null {
 const evictedAt = (events: readonly ClusterEvent[]): number => events.find((e) => e.kind === 'evicted')?.atMs ?? 0;
 
 // deepestDip replays readiness from the events: the ready count just before the first eviction, and its lowest point after.
+// The disruption starts at the first `evicted` or at the first step of an evicted pod's end, whichever was seen first
+// (the pod watch can show the deletion before the eviction's own answer arrives).
 function deepestDip(events: readonly ClusterEvent[]): Dip | null {
+  const sorted = [...events].sort((a, b) => a.atMs - b.atMs);
+  const evictedKeys = new Set(sorted.flatMap((e) => (e.kind === 'evicted' ? [e.podUid ?? e.pod] : [])));
+  const evicted = [...new Set(sorted.flatMap((e) => (e.kind === 'evicted' ? [e.pod] : [])))];
   const ready = new Set<string>();
-  const evicted: string[] = [];
   let dip: Dip | null = null;
   let open = false;
-  const sorted = [...events].sort((a, b) => a.atMs - b.atMs);
   for (const e of sorted) {
     if (!('pod' in e)) continue;
     const key = e.podUid ?? e.pod;
-    if (e.kind === 'evicted') {
-      if (!evicted.includes(e.pod)) evicted.push(e.pod);
-      dip ??= { before: ready.size, least: ready.size, fromMs: e.atMs, toMs: e.atMs, evicted };
-      continue;
-    }
+    const lowers = e.kind === 'pod-not-ready' || e.kind === 'pod-terminating' || e.kind === 'pod-deleted';
+    if (!dip && (e.kind === 'evicted' || (lowers && evictedKeys.has(key)))) dip = { before: ready.size, least: ready.size, fromMs: e.atMs, toMs: e.atMs, evicted };
     if (e.kind === 'pod-ready') ready.add(key);
-    else if (e.kind === 'pod-not-ready' || e.kind === 'pod-terminating' || e.kind === 'pod-deleted') ready.delete(key);
+    else if (lowers) ready.delete(key);
     else continue;
     if (!dip) continue;
     // The window is from the moment the count fell to its lowest to the moment it rose again.

@@ -14,9 +14,10 @@ function drain(o: { evictAtMs: [number, number]; replacementReadyMs: [number, nu
     { kind: 'pod-created', pod: p, podUid: uid, revision: 'r1', node, atMs: createdMs },
     { kind: 'pod-ready', pod: p, podUid: uid, atMs: readyMs },
   ];
+  // The pod watch may show the deletion before the eviction's answer arrives: terminating first, evicted after.
   const gone = (p: string, uid: string, atMs: number): ClusterEvent[] => [
-    { kind: 'evicted', pod: p, podUid: uid, node: 'node-1', atMs },
-    { kind: 'pod-terminating', pod: p, podUid: uid, graceMs: 2000, atMs: atMs + 10 },
+    { kind: 'pod-terminating', pod: p, podUid: uid, graceMs: 2000, atMs: atMs - 5 },
+    { kind: 'evicted', pod: p, podUid: uid, node: 'node-1', atMs: atMs + 60 },
     { kind: 'pod-deleted', pod: p, podUid: uid, atMs: atMs + 1000 },
   ];
   return [
