@@ -1,5 +1,6 @@
 import type { PodRuntimeKind } from './pod-runtime.js';
 import type { IngressSettings } from './ingress.js';
+import { describeStrategy, type ProgressiveStrategy } from './progressive-strategy.js';
 
 /** CountOrPercent is a Deployment strategy value: an absolute count or a share of replicas. */
 export type CountOrPercent = { count: number } | { percent: number };
@@ -47,6 +48,8 @@ export interface LocalRuntimeSettings {
   container?: { image?: string; imageNew?: string; port?: number };
   /** ingress puts a real proxy (nginx, haproxy) in front of the pods (`--ingress`); traffic then enters through it. */
   ingress?: IngressSettings;
+  /** strategy runs an Argo Rollouts canary or blue-green instead of the Deployment's rolling update (`--strategy`). */
+  strategy?: ProgressiveStrategy;
 }
 
 /** DEFAULT_LOCAL_SETTINGS mirrors Kubernetes' defaults where Kubernetes has one. */
@@ -88,6 +91,7 @@ export function localRuntimeParams(s: LocalRuntimeSettings): Record<string, unkn
     image: s.container?.image ?? null,
     imageNew: s.container?.imageNew ?? null,
     ...(s.ingress ? { ingress: s.ingress.kind, ingressDelayMs: s.ingress.delayMs, ingressTls: s.ingress.tls } : {}),
+    ...(s.strategy ? { strategy: describeStrategy(s.strategy) } : {}),
   };
 }
 
