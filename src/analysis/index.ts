@@ -20,6 +20,7 @@ import { claimSlowStartTimeouts } from './findings-slow-start.js';
 import { withIncarnations } from './incarnations.js';
 import { withLostRunners } from './verdict-runners.js';
 import { failureAtMs, findOutageWindows } from './windows.js';
+import { createRolloutStepIndex, stepCause } from './rollout-steps.js';
 
 export { buildPodTimelines } from './pod-timeline.js';
 export type { PodTimeline, PodSpan, PodState } from './pod-timeline.js';
@@ -58,6 +59,7 @@ export function analyze(input: Results, thresholds: Thresholds): Analysis {
   const ambiguous = new Set<number>();
   const ends = classifyPodEnds(timelines, results);
   const ingress = createIngressIndex(results.events);
+  const steps = createRolloutStepIndex(results.events);
   results.failures.forEach((f, i) => {
     const withText = i < ATTRIBUTION_CAP;
     let a = attributeFailure(f, i, pods, withText);
@@ -83,6 +85,7 @@ export function analyze(input: Results, thresholds: Thresholds): Analysis {
     } else {
       cause = causeOf(f, a, pods, ends);
     }
+    cause = stepCause(cause, failureAtMs(f), a.pod, steps);
     if (cause) a.cause = cause;
     else if (a.how === 'ambiguous') ambiguous.add(i);
     causes.push(cause);

@@ -20,6 +20,9 @@ import { slowStart } from './findings-slow-start.js';
 import { unrelatedErrors } from './findings-unrelated-errors.js';
 import { upstreamKeepaliveReset } from './findings-upstream-keepalive-reset.js';
 import { watchLost } from './findings-watch-lost.js';
+import { stableScaledDownEarly } from './findings-stable-scaled-down-early.js';
+import { weightBeforeReady } from './findings-weight-before-ready.js';
+import { abortDrops } from './findings-abort-drops.js';
 
 /** RULES lists every finding rule, in the order buildFindings runs them. */
 export const RULES: readonly FindingRule[] = [
@@ -39,4 +42,7 @@ export const RULES: readonly FindingRule[] = [
   noReadyEndpoints,
   ingressLag,
   ingressReload,
+  stableScaledDownEarly,
+  weightBeforeReady,
+  abortDrops,
 ];

@@ -468,6 +468,9 @@ export const FINDING_IDS = [
   'no-ready-endpoints',
   'ingress-lag',
   'ingress-reload',
+  'stable-scaled-down-early',
+  'weight-before-ready',
+  'abort-drops',
 ] as const;
 
 /** FindingId names each kind of finding. */

@@ -43,8 +43,8 @@ export function createBlueGreenRunner(scaleDownDelayMs: number, abortAtStep: num
         r.setTarget(r.stable, 0);
         phase = 'scaling-down';
       }
-      if (phase === 'scaling-down' && r.counts(r.stable).pods === 0) r.finish('promoted');
-      if (phase === 'aborting' && r.counts(r.canary).pods === 0 && settledAt(r.counts(r.stable), r.replicas)) r.finish('aborted');
+      if (phase === 'scaling-down' && r.counts(r.stable).existing === 0) r.finish('promoted');
+      if (phase === 'aborting' && r.counts(r.canary).existing === 0 && settledAt(r.counts(r.stable), r.replicas)) r.finish('aborted');
     },
   };
 

@@ -35,11 +35,11 @@ export function createCanaryRunner(steps: readonly CanaryStep[], limits: Rollout
         const want = weightedCanaryCounts(r.replicas, weight, limits.surge);
         scaleTowards(r, want);
         if (aborted) {
-          if (r.counts(r.canary).pods === 0 && settledAt(r.counts(r.stable), r.replicas)) r.finish('aborted');
+          if (r.counts(r.canary).existing === 0 && settledAt(r.counts(r.stable), r.replicas)) r.finish('aborted');
           return;
         }
         if (promoting) {
-          if (r.counts(r.stable).pods === 0 && settledAt(r.counts(r.canary), r.replicas)) r.finish('promoted');
+          if (r.counts(r.stable).existing === 0 && settledAt(r.counts(r.canary), r.replicas)) r.finish('promoted');
           return;
         }
         if (!stepComplete(r, want)) return;

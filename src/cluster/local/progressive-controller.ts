@@ -83,7 +83,8 @@ export function createProgressiveController(options: ProgressiveControllerOption
 
   function counts(revision: string): SetCounts {
     const set = live(revision).sort((a, b) => b.seq - a.seq);
-    return { pods: set.length, ready: set.filter((p) => p.ready).length, available: set.filter((p) => p.available).length, names: set.map((p) => p.name) };
+    const existing = [...pods.values()].filter((p) => p.revision === revision).length;
+    return { pods: set.length, ready: set.filter((p) => p.ready).length, available: set.filter((p) => p.available).length, names: set.map((p) => p.name), existing };
   }
 
   function reconcile(): void {

@@ -8,6 +8,8 @@ export interface SetCounts {
   available: number;
   /** names of its live pods, newest first. */
   names: string[];
+  /** existing counts its terminating pods too: 0 once every pod of the set is gone. */
+  existing: number;
 }
 
 /** ProgressiveRollout is what a strategy runner sees of one progressive rollout and may do to it. */
