@@ -21,6 +21,7 @@ import { withIncarnations } from './incarnations.js';
 import { withLostRunners } from './verdict-runners.js';
 import { failureAtMs, findOutageWindows } from './windows.js';
 import { createRolloutStepIndex, stepCause } from './rollout-steps.js';
+import { rolloutSegments } from './rollout-segments.js';
 
 export { buildPodTimelines } from './pod-timeline.js';
 export type { PodTimeline, PodSpan, PodState } from './pod-timeline.js';
@@ -112,6 +113,7 @@ export function analyze(input: Results, thresholds: Thresholds): Analysis {
   const warnings = [...attributionWarnings(results, pods), ...ambiguityWarning(ambiguous.size), ...pid1Warnings(results)];
   if (warnings.length > 0) analysis.warnings = warnings;
   if (results.failures.length > ATTRIBUTION_CAP) analysis.attributionsOmitted = results.failures.length - ATTRIBUTION_CAP;
+  if (steps.steps.length > 0) analysis.rolloutSteps = rolloutSegments({ results, windows, causes, steps, thresholds });
   return analysis;
 }
 
