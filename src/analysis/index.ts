@@ -113,7 +113,7 @@ export function analyze(input: Results, thresholds: Thresholds): Analysis {
   const warnings = [...attributionWarnings(results, pods), ...ambiguityWarning(ambiguous.size), ...pid1Warnings(results)];
   if (warnings.length > 0) analysis.warnings = warnings;
   if (results.failures.length > ATTRIBUTION_CAP) analysis.attributionsOmitted = results.failures.length - ATTRIBUTION_CAP;
-  if (steps.steps.length > 0) analysis.rolloutSteps = rolloutSegments({ results, windows, causes, steps, thresholds });
+  if (steps.steps.length > 0) analysis.rolloutSteps = rolloutSegments({ results, windows, causes, pods: podOf, steps, thresholds });
   return analysis;
 }
 

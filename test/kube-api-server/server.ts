@@ -213,7 +213,7 @@ type Ctx = {
   stallExecs: boolean;
 };
 
-const PATH = /^(\/api\/v1|\/apis\/[^/]+\/v1)\/namespaces\/([^/]+)\/([a-z]+)(?:\/([^/]+))?(?:\/([a-z]+))?$/;
+const PATH = /^(\/api\/v1|\/apis\/[^/]+\/[^/]+)\/namespaces\/([^/]+)\/([a-z]+)(?:\/([^/]+))?(?:\/([a-z]+))?$/;
 
 async function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://x');
@@ -250,7 +250,7 @@ async function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Prom
   if (sub === 'scale' && resource === 'deployments') return scale(ctx, req, res, verb, current);
   if (sub) return status(res, 404, 'NotFound', `the server could not find the requested resource`);
   if (verb === 'get') return table ? json(res, 200, toTable(info.kind, [view(current)], String(ctx.store.rv)), TABLE_CONTENT_TYPE) : json(res, 200, view(current));
-  if (verb === 'patch' && (resource === 'deployments' || resource === 'statefulsets')) return patchWorkload(ctx, req, res, resource, current);
+  if (verb === 'patch' && (resource === 'deployments' || resource === 'statefulsets' || resource === 'rollouts')) return patchWorkload(ctx, req, res, resource, current);
   if (verb === 'delete' && resource === 'pods') {
     const grace = url.searchParams.get('gracePeriodSeconds') ?? (await readBody(req)).gracePeriodSeconds;
     const ok = ctx.options.onDeletePod?.(current.metadata.name, grace === undefined || grace === null ? undefined : Number(grace));
