@@ -5,6 +5,8 @@
 // local-runtime backing (local-backing.ts) drives it from real pods.
 import type { KubeObject, KubeStore } from './store.js';
 import { createReplicaSets } from './replicasets.js';
+import { ROLLOUT_OWNER } from './rollout-model.js';
+import { rolloutObject, type RolloutStrategySpec } from './rollout-object.js';
 import { createStatefulSetModel } from './statefulset-model.js';
 
 /** KubeModelOptions shapes the demo Deployment. */
@@ -22,8 +24,10 @@ export interface KubeModelOptions {
   service?: boolean;
   /** sidecar puts a proxy container in front of the app, injected first as a mesh would (it carries no preStop). */
   sidecar?: boolean;
-  /** workload 'statefulset' makes `demo` a StatefulSet (statefulset-model.ts) instead of a Deployment. */
-  workload?: 'deployment' | 'statefulset';
+  /** workload 'statefulset' makes `demo` a StatefulSet (statefulset-model.ts), 'rollout' an Argo Rollout (rollout-model.ts), instead of a Deployment. */
+  workload?: 'deployment' | 'statefulset' | 'rollout';
+  /** rolloutStrategy is the Rollout's spec.strategy (workload 'rollout'). */
+  rolloutStrategy?: RolloutStrategySpec;
 }
 
 /** KubeModel is the hand-drivable cluster. Times are "now" in RFC 3339 seconds, as the API sends them. */
@@ -85,7 +89,10 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
     spec: { terminationGracePeriodSeconds: o.graceSeconds ?? 30, containers: o.sidecar ? [PROXY_CONTAINER, container] : [container] },
   };
   const sts = o.workload === 'statefulset' ? createStatefulSetModel(store, { name, namespace, labels, replicas, template: podTemplate }) : null;
-  if (!sts) {
+  const rollout = o.workload === 'rollout';
+  const ownerBucket = sts ? 'statefulsets' : rollout ? 'rollouts' : 'deployments';
+  if (rollout) store.put('rollouts', rolloutObject({ name, namespace, replicas, template: podTemplate, strategy: o.rolloutStrategy ?? { canary: { steps: [] } } }));
+  if (!sts && !rollout) {
   store.put('deployments', {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -125,21 +132,21 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
     if (!p) throw new Error(`no pod ${n} in the model`);
     return p;
   };
-  const replicaSets = sts ?? createReplicaSets(store, name, namespace);
+  const replicaSets = sts ?? createReplicaSets(store, name, namespace, rollout ? ROLLOUT_OWNER : undefined);
   const update = (n: string, change: (p: KubeObject & { status: Record<string, unknown>; spec: Record<string, unknown> }) => void): void => {
     const p = pod(n) as KubeObject & { status: Record<string, unknown>; spec: Record<string, unknown> };
     change(p);
     store.put('pods', p);
     replicaSets.sync();
   };
-  const deployment = (): KubeObject => store.get(sts ? 'statefulsets' : 'deployments', name) as KubeObject;
+  const deployment = (): KubeObject => store.get(ownerBucket, name) as KubeObject;
   const putStatus = (change: (s: Record<string, unknown>, d: KubeObject) => void): void => {
     if (sts) return;
     const d = deployment();
     const s = (d.status ?? {}) as Record<string, unknown>;
     change(s, d);
     d.status = s;
-    store.put('deployments', d);
+    store.put(ownerBucket, d);
   };
 
   const latestReplicaSet = (d: KubeObject): string => {
@@ -166,7 +173,7 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
         metadata: {
           name: n,
           namespace,
-          labels: sts ? { ...labels, ...sts.podLabels(n, podHash) } : { ...labels, 'pod-template-hash': podHash },
+          labels: sts ? { ...labels, ...sts.podLabels(n, podHash) } : { ...labels, 'pod-template-hash': podHash, ...(rollout ? { 'rollouts-pod-template-hash': podHash } : {}) },
           creationTimestamp: now(),
           ownerReferences: [{ apiVersion: 'apps/v1', kind: sts ? 'StatefulSet' : 'ReplicaSet', name: rs.name, uid: rs.uid, controller: true, blockOwnerDeletion: true }],
         },

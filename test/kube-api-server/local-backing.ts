@@ -15,6 +15,8 @@ import { createKubeStore } from './store.js';
 import { createKubeModel } from './kube-model.js';
 import type { KubeModel } from './kube-model.js';
 import { startKubeApiServer } from './server.js';
+import { mirrorRollout } from './rollout-model.js';
+import { rolloutStrategySpec } from './rollout-object.js';
 import type { KubeApiServer, KubeApiServerOptions } from './server.js';
 
 /** LocalBackedCluster is a running API test server over a local Deployment. */
@@ -57,8 +59,9 @@ export async function startLocalBackedCluster(
     preStop,
     readinessProbe: true,
     sidecar: options.sidecar,
-    // The runtime's ordinals mode is a StatefulSet's controller: the API shows a StatefulSet.
-    workload: settings.ordinals ? 'statefulset' : 'deployment',
+    // The runtime's ordinals mode is a StatefulSet's controller: the API shows a StatefulSet; a strategy, an Argo Rollout.
+    workload: settings.ordinals ? 'statefulset' : settings.strategy ? 'rollout' : 'deployment',
+    ...(settings.strategy ? { rolloutStrategy: rolloutStrategySpec(settings.strategy, 'demo') } : {}),
   });
   const localEvents: ClusterEvent[] = [];
   const sidecars = createSidecarWatch(model);
@@ -68,7 +71,10 @@ export async function startLocalBackedCluster(
     if (e.kind === 'pod-started' && e.pid !== undefined) pid1s.set(e.pod, e.pid);
     if (e.kind === 'exited' && e.container === undefined) pid1s.delete(e.pod);
   };
-  const local = createLocalDriver(settings, { clock: createClock(), emit: (e) => (localEvents.push(e), track(e), mirror(model, e), options.sidecar && sidecars.seen(e)) });
+  const mirrorSteps = (e: ClusterEvent): void => {
+    if (settings.strategy) mirrorRollout(store, 'demo', e);
+  };
+  const local = createLocalDriver(settings, { clock: createClock(), emit: (e) => (localEvents.push(e), track(e), mirror(model, e), mirrorSteps(e), options.sidecar && sidecars.seen(e)) });
   const server = await startKubeApiServer({
     store,
     token: options.token,
@@ -86,9 +92,10 @@ export async function startLocalBackedCluster(
       return { argv: ['nsenter', '--target', String(pid), '--pid', '--mount', ...user, '--', ...command] };
     },
     onPatch: (_name, before, after) => {
-      const b = before.spec as { template?: unknown; replicas?: number };
-      const a = after.spec as { template?: unknown; replicas?: number };
-      if (JSON.stringify(b.template) !== JSON.stringify(a.template)) void local.triggerRollout({ kind: 'restart' });
+      const b = before.spec as { template?: unknown; replicas?: number; restartAt?: string };
+      const a = after.spec as { template?: unknown; replicas?: number; restartAt?: string };
+      // A Rollout's spec.restartAt (`kubectl argo rollouts restart`) restarts its pods here through the strategy, as a template change does.
+      if (JSON.stringify(b.template) !== JSON.stringify(a.template) || a.restartAt !== b.restartAt) void local.triggerRollout({ kind: 'restart' });
       else if (a.replicas !== b.replicas && a.replicas !== undefined) void local.scale(a.replicas);
     },
     onDeletePod: (name, graceSeconds) => {

@@ -10,6 +10,8 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseDurationMs, parsePositive } from '../../src/parse.js';
 import { isUsageError, UsageError } from '../../src/errors.js';
+import { readStrategy } from '../../src/cli/strategy-flags.js';
+import type { ProgressiveStrategy } from '../../src/cluster/local/progressive-strategy.js';
 import { startLocalBackedCluster } from './local-backing.js';
 import type { LocalBackedCluster } from './local-backing.js';
 import { kubeconfigText } from './server.js';
@@ -17,7 +19,7 @@ import { createJobRunner, type JobRunner } from './jobs.js';
 import { rollcheckArgv } from '../../src/run/local-runners.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-const USAGE = 'usage: npm run kube-sandbox -- --kubeconfig FILE [--replicas 3] [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s] [--endpoint-delay 1s] [--env K=V] [--sidecar proxy] [--workload deployment|statefulset]';
+const USAGE = 'usage: npm run kube-sandbox -- --kubeconfig FILE [--replicas 3] [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s] [--endpoint-delay 1s] [--env K=V] [--sidecar proxy] [--workload deployment|statefulset|rollout [--strategy canary|blue-green] [--steps LIST] [--scale-down-delay 30s]]';
 
 /** SandboxOptions is what the sandbox's flags say. */
 export interface SandboxOptions {
@@ -30,8 +32,10 @@ export interface SandboxOptions {
   env: Record<string, string>;
   /** sidecar 'proxy' puts a TCP proxy container in front of the app in every pod; it exits at SIGTERM. */
   sidecar: 'proxy' | null;
-  /** workload 'statefulset' serves `demo` as a StatefulSet (pods demo-0…, replaced under the same name). */
-  workload: 'deployment' | 'statefulset';
+  /** workload 'statefulset' serves `demo` as a StatefulSet (pods demo-0…, replaced under the same name), 'rollout' as an Argo Rollout. */
+  workload: 'deployment' | 'statefulset' | 'rollout';
+  /** strategy is the Rollout's (workload 'rollout'). */
+  strategy?: ProgressiveStrategy;
 }
 
 /** readSandboxOptions reads the flags; bad input is a UsageError naming the fix. */
@@ -50,6 +54,9 @@ export function readSandboxOptions(argv: string[]): SandboxOptions {
         env: { type: 'string', multiple: true, default: [] },
         sidecar: { type: 'string' },
         workload: { type: 'string', default: 'deployment' },
+        strategy: { type: 'string' },
+        steps: { type: 'string' },
+        'scale-down-delay': { type: 'string' },
       },
       strict: true,
     }));
@@ -61,7 +68,10 @@ export function readSandboxOptions(argv: string[]): SandboxOptions {
   if (entrypoint !== 'shell' && entrypoint !== 'exec' && entrypoint !== 'tini') throw new UsageError(`--entrypoint: "${entrypoint}" is not one of shell, exec, tini`);
   if (values.sidecar !== undefined && values.sidecar !== 'proxy') throw new UsageError(`--sidecar: "${values.sidecar}" is not a known sidecar; the one there is: proxy`);
   const workload = values.workload as string;
-  if (workload !== 'deployment' && workload !== 'statefulset') throw new UsageError(`--workload: "${workload}" is not one of deployment, statefulset`);
+  if (workload !== 'deployment' && workload !== 'statefulset' && workload !== 'rollout') throw new UsageError(`--workload: "${workload}" is not one of deployment, statefulset, rollout`);
+  const strategy = readStrategy({ strategy: values.strategy ?? (workload === 'rollout' ? 'blue-green' : 'rolling'), steps: values.steps, scaleDownDelay: values['scale-down-delay'] });
+  if (strategy && workload !== 'rollout') throw new UsageError('--strategy canary|blue-green needs --workload rollout (an Argo Rollout)');
+  if (!strategy && workload === 'rollout') throw new UsageError('--workload rollout needs --strategy canary or blue-green');
   const env: Record<string, string> = {};
   for (const kv of values.env as string[]) {
     const i = kv.indexOf('=');
@@ -78,6 +88,7 @@ export function readSandboxOptions(argv: string[]): SandboxOptions {
     env,
     sidecar: values.sidecar === 'proxy' ? 'proxy' : null,
     workload,
+    ...(strategy ? { strategy } : {}),
   };
 }
 
@@ -96,6 +107,7 @@ export async function startSandbox(o: SandboxOptions): Promise<LocalBackedCluste
     readinessPeriodMs: 500,
     env: o.env,
     ...(o.workload === 'statefulset' ? { ordinals: { partition: 0 } } : {}),
+    ...(o.strategy ? { strategy: o.strategy } : {}),
   }, { sidecar: o.sidecar === 'proxy', route });
   const jobs = createJobRunner({ store: cluster.server.store, command: rollcheckArgv });
   late.jobs = jobs;
