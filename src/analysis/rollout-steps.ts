@@ -30,7 +30,35 @@ export function createRolloutStepIndex(events: readonly ClusterEvent[]): Rollout
     if (step.action === 'scale-down' || step.action === 'abort') for (const pod of step.pods ?? []) scaledDownBy.set(pod, step);
   }
   steps.sort((a, b) => a.atMs - b.atMs);
+  for (const step of inferredScaleDowns(events, steps, revisionOf)) {
+    steps.push(step);
+    for (const pod of step.pods ?? []) scaledDownBy.set(pod, step);
+  }
+  steps.sort((a, b) => a.atMs - b.atMs);
   return { steps, scaledDownBy, revisionOf };
+}
+
+/**
+ * inferredScaleDowns: a cluster's Rollout status says nothing of blue-green's
+ * scale-down; it shows as the old set's pods terminating after the switch. Each
+ * switch without a scale-down step gets one, at the first such termination,
+ * naming those pods.
+ */
+const WATCH_ORDER_SLACK_MS = 1000;
+
+function inferredScaleDowns(events: readonly ClusterEvent[], steps: readonly RolloutStep[], revisionOf: ReadonlyMap<string, string>): RolloutStep[] {
+  const out: RolloutStep[] = [];
+  for (const sw of steps.filter((s) => s.action === 'switch')) {
+    if (steps.some((s) => s.action === 'scale-down' && s.canaryRevision === sw.canaryRevision)) continue;
+    // Watches of pods and of the Rollout arrive in either order: a termination just before the switch is seen is its scale-down too.
+    const ended = events.filter((e) => e.kind === 'pod-terminating' && e.atMs >= sw.atMs - WATCH_ORDER_SLACK_MS && revisionOf.get(e.pod) === sw.stableRevision);
+    const first = ended[0];
+    if (!first) continue;
+    const pods = ended.flatMap((e) => ('pod' in e ? [e.pod] : []));
+    const atMs = Math.max(first.atMs, sw.atMs);
+    out.push({ ...sw, index: 2, step: `scale-down (${Math.round((atMs - sw.atMs) / 100) / 10}s after the switch)`, action: 'scale-down', pods, atMs });
+  }
+  return out;
 }
 
 /** stepAt is the step in effect at `atMs` (the last one begun by then), or undefined before the first. */
