@@ -66,4 +66,17 @@ export const FIXES: Record<FindingId, string> = {
   'watch-lost':
     'Pod and endpoint events in that gap may be missing or late, so attribution there is less certain; check the ' +
     'connection to the API server and that the Role allows `watch` on pods and endpointslices.',
+  'stable-scaled-down-early':
+    'Keep the old ReplicaSet up until every router has stopped sending to it: set the Rollout\'s ' +
+    '`spec.strategy.blueGreen.scaleDownDelaySeconds` longer than endpoint propagation plus the ingress\'s (or mesh\'s) own ' +
+    'update delay (Argo\'s default is 30 s; 0 scales the old pods down as the selector switches), and give the pods a preStop ' +
+    'sleep so that the ones still routed keep serving.',
+  'weight-before-ready':
+    'Shift weight only to pods that are ready and registered: a readiness probe that fails until the app can serve, ' +
+    'minReadySeconds (or the Rollout\'s `spec.minReadySeconds`) so pods count as available a while after ready, and with a ' +
+    'traffic router its target verification (ALB `verify-weight`) or a pause before each setWeight.',
+  'abort-drops':
+    'The way back is a scale-down like any other: give the canary pods the same shutdown as the stable ones (preStop sleep ' +
+    'longer than endpoint propagation, drained keep-alive connections, a grace period that covers both), and keep ' +
+    '`abortScaleDownDelaySeconds` long enough for routers to stop sending to the canary first.',
 };

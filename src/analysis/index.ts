@@ -20,6 +20,8 @@ import { claimSlowStartTimeouts } from './findings-slow-start.js';
 import { withIncarnations } from './incarnations.js';
 import { withLostRunners } from './verdict-runners.js';
 import { failureAtMs, findOutageWindows } from './windows.js';
+import { createRolloutStepIndex, stepCause } from './rollout-steps.js';
+import { rolloutSegments } from './rollout-segments.js';
 
 export { buildPodTimelines } from './pod-timeline.js';
 export type { PodTimeline, PodSpan, PodState } from './pod-timeline.js';
@@ -58,6 +60,7 @@ export function analyze(input: Results, thresholds: Thresholds): Analysis {
   const ambiguous = new Set<number>();
   const ends = classifyPodEnds(timelines, results);
   const ingress = createIngressIndex(results.events);
+  const steps = createRolloutStepIndex(results.events);
   results.failures.forEach((f, i) => {
     const withText = i < ATTRIBUTION_CAP;
     let a = attributeFailure(f, i, pods, withText);
@@ -83,6 +86,7 @@ export function analyze(input: Results, thresholds: Thresholds): Analysis {
     } else {
       cause = causeOf(f, a, pods, ends);
     }
+    cause = stepCause(cause, failureAtMs(f), a.pod, steps);
     if (cause) a.cause = cause;
     else if (a.how === 'ambiguous') ambiguous.add(i);
     causes.push(cause);
@@ -109,6 +113,7 @@ export function analyze(input: Results, thresholds: Thresholds): Analysis {
   const warnings = [...attributionWarnings(results, pods), ...ambiguityWarning(ambiguous.size), ...pid1Warnings(results)];
   if (warnings.length > 0) analysis.warnings = warnings;
   if (results.failures.length > ATTRIBUTION_CAP) analysis.attributionsOmitted = results.failures.length - ATTRIBUTION_CAP;
+  if (steps.steps.length > 0) analysis.rolloutSteps = rolloutSegments({ results, windows, causes, pods: podOf, steps, thresholds });
   return analysis;
 }
 

@@ -21,6 +21,9 @@ import { slowStart } from './findings-slow-start.js';
 import { unrelatedErrors } from './findings-unrelated-errors.js';
 import { upstreamKeepaliveReset } from './findings-upstream-keepalive-reset.js';
 import { watchLost } from './findings-watch-lost.js';
+import { stableScaledDownEarly } from './findings-stable-scaled-down-early.js';
+import { weightBeforeReady } from './findings-weight-before-ready.js';
+import { abortDrops } from './findings-abort-drops.js';
 
 /** RULES lists every finding rule, in the order buildFindings runs them. */
 export const RULES: readonly FindingRule[] = [
@@ -41,4 +44,7 @@ export const RULES: readonly FindingRule[] = [
   ingressLag,
   ingressReload,
   noPdb,
+  stableScaledDownEarly,
+  weightBeforeReady,
+  abortDrops,
 ];

@@ -23,6 +23,7 @@ export function RolloutLine({ rollout }: { rollout: RolloutState }) {
       {label}
       <Paint tone={tone}>{status}</Paint>
       {rollout.revision !== undefined ? ` → ${rollout.revision}` : ''}
+      {rollout.step ? `  ${rollout.step.strategy} step ${rollout.step.index} ${rollout.step.label}, weight ${Math.round(rollout.step.weight)}%` : ''}
       {c
         ? `  ${bar(c.updated, c.replicas, 10)} updated ${c.updated}/${c.replicas} ready ${c.ready} available ${c.available}`
         : ''}

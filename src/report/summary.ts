@@ -6,6 +6,7 @@ import { kindsText } from '../analysis/finding-kit.js';
 import type { Analysis, ConnTotals, FailureRecord, LatencySummary, Results } from '../results/types.js';
 import { FAILURE_KINDS, OUTCOME_TRAITS } from '../results/types.js';
 import { frontDoorLines } from './front-door-lines.js';
+import { stepLines } from './step-lines.js';
 import { generatorText, latencyBasisText, rateText } from './generator-lines.js';
 import { createTextStyle, sanitizeForTerminal, wrapText, type TextStyle } from './text-style.js';
 
@@ -138,6 +139,7 @@ function analysisLines(a: Analysis, width: number, st: TextStyle, interrupted: b
     }
     if (a.windows.length > 8) out.push(st.dim(`${pad}… ${a.windows.length - 8} more`));
   }
+  out.push(...stepLines(a, st, LABEL, clean));
   if (a.findings.length) out.push(st.bold('findings'));
   for (const f of a.findings) {
     const sev = f.severity === 'critical' ? st.red('✖ critical') : f.severity === 'warning' ? st.yellow('! warning ') : st.cyan('i info    ');

@@ -64,7 +64,34 @@ export type ClusterEvent =
   | RunEvent<
       'pdb-status',
       { name: string; disruptionsAllowed: number; currentHealthy: number; desiredHealthy: number; expectedPods: number }
-    >;
+    >
+  /** rollout-step: a progressive rollout (Argo Rollouts canary or blue-green) began a step; each step is a segment with its own verdict. */
+  | RunEvent<'rollout-step', RolloutStepFields>
+  /** replicaset-scaled: a progressive rollout's ReplicaSet got a new desired count (scaleDownAtMs: when a delayed scale-down is due). */
+  | RunEvent<'replicaset-scaled', { revision: string; role: 'stable' | 'canary'; replicas: number; scaleDownAtMs?: number }>;
+
+/**
+ * RolloutStepFields describe one step of a progressive rollout. Canary: `index`
+ * is the step's index in spec.strategy.canary.steps, `weight` the canary's share
+ * the step sets (by replica counts without a traffic router). Blue-green: index
+ * 0 preview (the new set scaling up, no traffic), 1 switch (the active
+ * selector moved to the new set: weight 100), 2 scale-down (the old set
+ * scaled down after scaleDownDelaySeconds). `abort` goes back to the stable
+ * set (weight 0); `promote` ends an indefinite pause.
+ */
+export interface RolloutStepFields {
+  strategy: 'canary' | 'blue-green';
+  index: number;
+  /** step is the step as the spec words it: `setWeight 25%`, `pause 5s`, `switch`. */
+  step: string;
+  action: 'set-weight' | 'pause' | 'promote' | 'preview' | 'switch' | 'scale-down' | 'abort';
+  /** weight is the new revision's share of traffic this step aims at, in percent. */
+  weight: number;
+  canaryRevision: string;
+  stableRevision: string;
+  /** pods names the pods a scale-down or abort terminates, where known when it starts. */
+  pods?: string[];
+}
 
 /** IngressEventFields describe one step of the embedded ingress proxy's life (start, health, reload, stop). */
 export interface IngressEventFields {
@@ -190,4 +217,6 @@ export const EVENT_LABEL: Record<ClusterEventKind, string> = {
   evicted: 'evicted',
   'eviction-refused': 'eviction refused',
   'pdb-status': 'PDB status',
+  'rollout-step': 'rollout step',
+  'replicaset-scaled': 'ReplicaSet scaled',
 };

@@ -471,6 +471,9 @@ export const FINDING_IDS = [
   'ingress-lag',
   'ingress-reload',
   'no-pdb',
+  'stable-scaled-down-early',
+  'weight-before-ready',
+  'abort-drops',
 ] as const;
 
 /** FindingId names each kind of finding. */
@@ -525,6 +528,8 @@ export interface Analysis {
   warnings?: string[];
   /** attributionsOmitted counts failures past the stored cap that have no Attribution entry. */
   attributionsOmitted?: number;
+  /** rolloutSteps is each step of a progressive rollout (Argo Rollouts canary or blue-green) with its own verdict; absent without one. */
+  rolloutSteps?: RolloutSegment[];
 }
 
 /** StepVerdict is one scenario step's verdict: the thresholds applied to the failures within its time span. */
@@ -601,4 +606,30 @@ export interface Results {
   retried?: RetriedRecord[];
   /** connections is every HTTP/2 and gRPC traffic connection's life (absent for HTTP/1.1 runs and in older files). */
   connections?: ConnectionRecord[];
+}
+
+/**
+ * RolloutSegment is one step of a progressive rollout judged on its own: the
+ * run's thresholds applied to the requests that ended from the step's start to
+ * the next step's (the last step's runs to the end of the run), its outage,
+ * and the causes of its failures.
+ */
+export interface RolloutSegment {
+  strategy: 'canary' | 'blue-green';
+  index: number;
+  step: string;
+  action: string;
+  /** weight is the new revision's share of traffic the step aims at, in percent. */
+  weight: number;
+  startMs: number;
+  endMs: number;
+  completed: number;
+  failures: number;
+  /** longestOutageMs is the longest part of an outage window inside the step; windows counts those that touch it. */
+  longestOutageMs: number;
+  windows: number;
+  /** causes counts the step's failures by the finding they count towards. */
+  causes: Partial<Record<FindingId, number>>;
+  pass: boolean;
+  reasons: string[];
 }

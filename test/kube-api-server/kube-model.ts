@@ -5,6 +5,8 @@
 // local-runtime backing (local-backing.ts) drives it from real pods.
 import type { KubeObject, KubeStore } from './store.js';
 import { createReplicaSets } from './replicasets.js';
+import { ROLLOUT_OWNER } from './rollout-model.js';
+import { rolloutObject, type RolloutStrategySpec } from './rollout-object.js';
 import { createStatefulSetModel } from './statefulset-model.js';
 import { createNodes, type Scheduler } from './nodes.js';
 import { createDaemonSetModel } from './daemonset-model.js';
@@ -27,10 +29,12 @@ export interface KubeModelOptions {
   service?: boolean;
   /** sidecar puts a proxy container in front of the app, injected first as a mesh would (it carries no preStop). */
   sidecar?: boolean;
-  /** workload 'statefulset' makes `demo` a StatefulSet (statefulset-model.ts) instead of a Deployment. */
-  workload?: 'deployment' | 'statefulset' | 'daemonset';
+  /** workload 'statefulset' makes `demo` a StatefulSet (statefulset-model.ts), 'daemonset' a DaemonSet (daemonset-model.ts), 'rollout' an Argo Rollout (rollout-model.ts), instead of a Deployment. */
+  workload?: 'deployment' | 'statefulset' | 'daemonset' | 'rollout';
   /** nodes puts this many Nodes (node-1 …) in the store and places each new pod on one (spec.nodeName), spread as the scheduler does. */
   nodes?: number;
+  /** rolloutStrategy is the Rollout's spec.strategy (workload 'rollout'). */
+  rolloutStrategy?: RolloutStrategySpec;
 }
 
 /** KubeModel is the hand-drivable cluster. Times are "now" in RFC 3339 seconds, as the API sends them. */
@@ -103,7 +107,11 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
       : o.workload === 'daemonset'
         ? createDaemonSetModel(store, { name, namespace, labels, nodes: o.nodes ?? replicas, template: podTemplate })
         : null;
-  if (!sts) {
+  // An Argo Rollout owns ReplicaSets as a Deployment does.
+  const rollout = o.workload === 'rollout';
+  const ownerBucket = owner?.bucket ?? (rollout ? 'rollouts' : 'deployments');
+  if (rollout) store.put('rollouts', rolloutObject({ name, namespace, replicas, template: podTemplate, strategy: o.rolloutStrategy ?? { canary: { steps: [] } } }));
+  if (!sts && !rollout) {
   store.put('deployments', {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -143,21 +151,21 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
     if (!p) throw new Error(`no pod ${n} in the model`);
     return p;
   };
-  const replicaSets = sts ?? createReplicaSets(store, name, namespace);
+  const replicaSets = sts ?? createReplicaSets(store, name, namespace, rollout ? ROLLOUT_OWNER : undefined);
   const update = (n: string, change: (p: KubeObject & { status: Record<string, unknown>; spec: Record<string, unknown> }) => void): void => {
     const p = pod(n) as KubeObject & { status: Record<string, unknown>; spec: Record<string, unknown> };
     change(p);
     store.put('pods', p);
     replicaSets.sync();
   };
-  const deployment = (): KubeObject => store.get(owner?.bucket ?? 'deployments', name) as KubeObject;
+  const deployment = (): KubeObject => store.get(ownerBucket, name) as KubeObject;
   const putStatus = (change: (s: Record<string, unknown>, d: KubeObject) => void): void => {
     if (sts) return;
     const d = deployment();
     const s = (d.status ?? {}) as Record<string, unknown>;
     change(s, d);
     d.status = s;
-    store.put('deployments', d);
+    store.put(ownerBucket, d);
   };
 
   const latestReplicaSet = (d: KubeObject): string => {
@@ -186,7 +194,7 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
         metadata: {
           name: n,
           namespace,
-          labels: sts ? { ...labels, ...sts.podLabels(n, podHash) } : { ...labels, 'pod-template-hash': podHash },
+          labels: sts ? { ...labels, ...sts.podLabels(n, podHash) } : { ...labels, 'pod-template-hash': podHash, ...(rollout ? { 'rollouts-pod-template-hash': podHash } : {}) },
           creationTimestamp: now(),
           ownerReferences: [{ apiVersion: 'apps/v1', kind: owner?.kind ?? 'ReplicaSet', name: rs.name, uid: rs.uid, controller: true, blockOwnerDeletion: true }],
         },

@@ -15,6 +15,8 @@ import { createKubeStore, type KubeStore } from './store.js';
 import { createKubeModel } from './kube-model.js';
 import type { KubeModel } from './kube-model.js';
 import { startKubeApiServer } from './server.js';
+import { mirrorRollout } from './rollout-model.js';
+import { rolloutStrategySpec } from './rollout-object.js';
 import type { KubeApiServer, KubeApiServerOptions } from './server.js';
 
 /** LocalBackedCluster is a running API test server over a local Deployment. */
@@ -69,9 +71,10 @@ export async function startLocalBackedCluster(
     readinessProbe: options.protocol === 'grpc' ? { grpc: { port: 8080 }, periodSeconds: 1 } : options.protocol === 'h2c' ? { tcpSocket: { port: 8080 }, periodSeconds: 1 } : true,
     env: { ...settings.env, ...(options.protocol ? { DEMO_PROTOCOL: options.protocol } : {}) },
     sidecar: options.sidecar,
-    // The runtime's ordinals mode is a StatefulSet's controller: the API shows a StatefulSet.
-    workload: options.daemonset ? 'daemonset' : settings.ordinals ? 'statefulset' : 'deployment',
+    // The runtime's ordinals mode is a StatefulSet's controller: the API shows a StatefulSet; a strategy, an Argo Rollout.
+    workload: options.daemonset ? 'daemonset' : settings.ordinals ? 'statefulset' : settings.strategy ? 'rollout' : 'deployment',
     ...(options.nodes ? { nodes: options.nodes } : {}),
+    ...(settings.strategy ? { rolloutStrategy: rolloutStrategySpec(settings.strategy, 'demo') } : {}),
   });
   // The pods run what the Deployment says: its env (DEMO_PROTOCOL among it) and its readiness probe.
   settings = { ...settings, ...podSettingsOf(store) };
@@ -83,7 +86,10 @@ export async function startLocalBackedCluster(
     if (e.kind === 'pod-started' && e.pid !== undefined) pid1s.set(e.pod, e.pid);
     if (e.kind === 'exited' && e.container === undefined) pid1s.delete(e.pod);
   };
-  const local = createLocalDriver(settings, { clock: createClock(), emit: (e) => (localEvents.push(e), track(e), mirror(model, e), options.sidecar && sidecars.seen(e)) });
+  const mirrorSteps = (e: ClusterEvent): void => {
+    if (settings.strategy) mirrorRollout(store, 'demo', e);
+  };
+  const local = createLocalDriver(settings, { clock: createClock(), emit: (e) => (localEvents.push(e), track(e), mirror(model, e), mirrorSteps(e), options.sidecar && sidecars.seen(e)) });
   const server = await startKubeApiServer({
     store,
     token: options.token,
@@ -101,9 +107,10 @@ export async function startLocalBackedCluster(
       return { argv: ['nsenter', '--target', String(pid), '--pid', '--mount', ...user, '--', ...command] };
     },
     onPatch: (_name, before, after) => {
-      const b = before.spec as { template?: unknown; replicas?: number };
-      const a = after.spec as { template?: unknown; replicas?: number };
-      if (JSON.stringify(b.template) !== JSON.stringify(a.template)) void local.triggerRollout({ kind: 'restart' });
+      const b = before.spec as { template?: unknown; replicas?: number; restartAt?: string };
+      const a = after.spec as { template?: unknown; replicas?: number; restartAt?: string };
+      // A Rollout's spec.restartAt (`kubectl argo rollouts restart`) restarts its pods here through the strategy, as a template change does.
+      if (JSON.stringify(b.template) !== JSON.stringify(a.template) || a.restartAt !== b.restartAt) void local.triggerRollout({ kind: 'restart' });
       else if (a.replicas !== b.replicas && a.replicas !== undefined) void local.scale(a.replicas);
     },
     onDeletePod: (name, graceSeconds) => {

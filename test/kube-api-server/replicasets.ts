@@ -14,9 +14,19 @@ export interface ReplicaSets {
 
 const rfc3339 = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 
-/** createReplicaSets manages the ReplicaSets of Deployment `name` in `store`. */
-export function createReplicaSets(store: KubeStore, name: string, namespace: string): ReplicaSets {
-  const deployment = (): KubeObject => store.get('deployments', name) as KubeObject;
+/** ReplicaSetOwner is the kind that owns the ReplicaSets: a Deployment (default) or an Argo Rollout (its own hash label too). */
+export interface ReplicaSetOwner {
+  bucket: string;
+  apiVersion: string;
+  kind: string;
+  hashLabel?: string;
+}
+
+const DEPLOYMENT_OWNER: ReplicaSetOwner = { bucket: 'deployments', apiVersion: 'apps/v1', kind: 'Deployment' };
+
+/** createReplicaSets manages the ReplicaSets of Deployment (or `owner`) `name` in `store`. */
+export function createReplicaSets(store: KubeStore, name: string, namespace: string, owner: ReplicaSetOwner = DEPLOYMENT_OWNER): ReplicaSets {
+  const deployment = (): KubeObject => store.get(owner.bucket, name) as KubeObject;
   const mine = (): KubeObject[] => store.list('replicasets').filter((r) => r.metadata.namespace === namespace && r.metadata.labels?.app === name);
   const revisionOf = (r: KubeObject): number => Number((r.metadata.annotations as Record<string, string> | undefined)?.['deployment.kubernetes.io/revision'] ?? 0);
   const latest = (): KubeObject | undefined => mine().sort((a, b) => revisionOf(b) - revisionOf(a))[0];
@@ -29,7 +39,7 @@ export function createReplicaSets(store: KubeStore, name: string, namespace: str
       const d = deployment();
       const revision = Math.max(0, ...mine().map(revisionOf)) + 1;
       const spec = d.spec as { replicas?: number; template: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec: unknown } };
-      const labels = { ...(spec.template.metadata?.labels ?? {}), 'pod-template-hash': hash };
+      const labels = { ...(spec.template.metadata?.labels ?? {}), 'pod-template-hash': hash, ...(owner.hashLabel ? { [owner.hashLabel]: hash } : {}) };
       const replicas = spec.replicas ?? 1;
       const stored = store.put('replicasets', {
         apiVersion: 'apps/v1',
@@ -45,7 +55,7 @@ export function createReplicaSets(store: KubeStore, name: string, namespace: str
             'deployment.kubernetes.io/desired-replicas': String(replicas),
             'deployment.kubernetes.io/max-replicas': String(replicas + 1),
           },
-          ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name, uid: d.metadata.uid ?? '', controller: true, blockOwnerDeletion: true }],
+          ownerReferences: [{ apiVersion: owner.apiVersion, kind: owner.kind, name, uid: d.metadata.uid ?? '', controller: true, blockOwnerDeletion: true }],
         },
         spec: {
           replicas: 0,
@@ -56,7 +66,7 @@ export function createReplicaSets(store: KubeStore, name: string, namespace: str
       });
       const dm = d.metadata as { annotations?: Record<string, string> };
       dm.annotations = { ...(dm.annotations ?? {}), 'deployment.kubernetes.io/revision': String(revision) };
-      store.put('deployments', d);
+      store.put(owner.bucket, d);
       return { name: rsName, uid: stored.metadata.uid ?? '' };
     },
     sync() {

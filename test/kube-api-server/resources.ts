@@ -12,6 +12,8 @@ import type { KubeObject } from './store.js';
 export interface ResourceDef {
   /** group '' is the core group (/api/v1). */
   group: string;
+  /** version of the group (default v1; Argo Rollouts' argoproj.io is v1alpha1). */
+  version?: string;
   name: string;
   singular: string;
   kind: string;
@@ -61,16 +63,18 @@ export const RESOURCES: ResourceDef[] = [
   { group: '', name: 'secrets', singular: 'secret', kind: 'Secret', verbs: ['create', 'get', 'list', 'patch', 'delete'] },
   { group: 'batch', name: 'jobs', singular: 'job', kind: 'Job', verbs: ['create', 'get', 'list', 'delete'] },
   { group: 'events.k8s.io', name: 'events', singular: 'event', kind: 'Event', verbs: READ, shortNames: ['ev'], view: eventsV1 },
+  // Argo Rollouts' CRD (rollouts.argoproj.io); its controller model is rollout-model.ts.
+  { group: 'argoproj.io', version: 'v1alpha1', name: 'rollouts', singular: 'rollout', kind: 'Rollout', verbs: [...READ, 'patch'], shortNames: ['ro'] },
 ];
 
 /** apiVersionOf is the apiVersion string of a resource's group at v1. */
 export function apiVersionOf(r: ResourceDef): string {
-  return r.group ? `${r.group}/v1` : 'v1';
+  return r.group ? `${r.group}/${r.version ?? 'v1'}` : 'v1';
 }
 
 /** prefixOf is the URL prefix of a resource's group-version. */
 export function prefixOf(r: ResourceDef): string {
-  return r.group ? `/apis/${r.group}/v1` : '/api/v1';
+  return r.group ? `/apis/${r.group}/${r.version ?? 'v1'}` : '/api/v1';
 }
 
 /** findResource looks a resource up by URL prefix and name. */
@@ -84,19 +88,20 @@ export function discoveryDocument(path: string, serverAddress: string): object |
   if (path === '/api') {
     return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
   }
+  const versionOf = (g: string): string => RESOURCES.find((r) => r.group === g)?.version ?? 'v1';
   if (path === '/apis') {
-    const version = (g: string) => ({ groupVersion: `${g}/v1`, version: 'v1' });
+    const version = (g: string) => ({ groupVersion: `${g}/${versionOf(g)}`, version: versionOf(g) });
     return { kind: 'APIGroupList', apiVersion: 'v1', groups: groups.map((g) => ({ name: g, versions: [version(g)], preferredVersion: version(g) })) };
   }
-  const m = /^(?:\/api\/v1|\/apis\/([^/]+)\/v1)$/.exec(path);
+  const m = /^(?:\/api\/v1|\/apis\/([^/]+)\/([^/]+))$/.exec(path);
   if (!m) return null;
   const group = m[1] ?? '';
-  const mine = RESOURCES.filter((r) => r.group === group);
+  const mine = RESOURCES.filter((r) => r.group === group && (r.version ?? 'v1') === (m[2] ?? 'v1'));
   if (mine.length === 0) return null;
   return {
     kind: 'APIResourceList',
     apiVersion: 'v1',
-    groupVersion: group ? `${group}/v1` : 'v1',
+    groupVersion: group ? `${group}/${versionOf(group)}` : 'v1',
     resources: mine.flatMap((r) => [
       { name: r.name, singularName: r.singular, namespaced: r.namespaced !== false, kind: r.kind, verbs: r.verbs, ...(r.shortNames ? { shortNames: r.shortNames } : {}), ...(r.group !== 'events.k8s.io' && r.name !== 'events' && r.name !== 'secrets' && r.name !== 'nodes' && r.group !== 'policy' ? { categories: ['all'] } : {}) },
       ...(r.subresources ?? []).map((s) => ({ name: `${r.name}/${s.name}`, singularName: '', namespaced: r.namespaced !== false, ...(s.group ? { group: s.group, version: 'v1' } : {}), kind: s.kind, verbs: s.verbs })),

@@ -11,6 +11,8 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseDurationMs, parsePositive } from '../../src/parse.js';
 import { isUsageError, UsageError } from '../../src/errors.js';
+import { readStrategy } from '../../src/cli/strategy-flags.js';
+import type { ProgressiveStrategy } from '../../src/cluster/local/progressive-strategy.js';
 import { startLocalBackedCluster } from './local-backing.js';
 import type { LocalBackedCluster } from './local-backing.js';
 import { kubeconfigText } from './server.js';
@@ -18,7 +20,7 @@ import { createJobRunner, type JobRunner } from './jobs.js';
 import { rollcheckArgv } from '../../src/run/local-runners.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-const USAGE = 'usage: npm run kube-sandbox -- --kubeconfig FILE [--replicas 3] [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s] [--endpoint-delay 1s] [--env K=V] [--sidecar proxy] [--workload deployment|statefulset|daemonset] [--nodes 3] [--protocol grpc|h2c]';
+const USAGE = 'usage: npm run kube-sandbox -- --kubeconfig FILE [--replicas 3] [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s] [--endpoint-delay 1s] [--env K=V] [--sidecar proxy] [--nodes 3] [--protocol grpc|h2c] [--workload deployment|statefulset|daemonset|rollout [--strategy canary|blue-green] [--steps LIST] [--scale-down-delay 30s]]';
 
 /** SandboxOptions is what the sandbox's flags say. */
 export interface SandboxOptions {
@@ -31,12 +33,14 @@ export interface SandboxOptions {
   env: Record<string, string>;
   /** sidecar 'proxy' puts a TCP proxy container in front of the app in every pod; it exits at SIGTERM. */
   sidecar: 'proxy' | null;
-  /** workload 'statefulset' serves `demo` as a StatefulSet (pods demo-0…, replaced under the same name); 'daemonset' one pod per node. */
-  workload: 'deployment' | 'statefulset' | 'daemonset';
+  /** workload 'statefulset' serves `demo` as a StatefulSet (pods demo-0…, replaced under the same name); 'daemonset' one pod per node; 'rollout' an Argo Rollout. */
+  workload: 'deployment' | 'statefulset' | 'daemonset' | 'rollout';
   /** nodes is how many Nodes the pods are spread over (node-1 …; default 3). */
   nodes?: number;
   /** protocol makes `demo` a gRPC (or h2c) service: DEMO_PROTOCOL in its env, a grpc (h2c: tcpSocket) readiness probe. */
   protocol?: 'http1' | 'grpc' | 'h2c';
+  /** strategy is the Rollout's (workload 'rollout'). */
+  strategy?: ProgressiveStrategy;
 }
 
 /** readSandboxOptions reads the flags; bad input is a UsageError naming the fix. */
@@ -57,6 +61,9 @@ export function readSandboxOptions(argv: string[]): SandboxOptions {
         workload: { type: 'string', default: 'deployment' },
         nodes: { type: 'string', default: '3' },
         protocol: { type: 'string', default: 'http1' },
+        strategy: { type: 'string' },
+        steps: { type: 'string' },
+        'scale-down-delay': { type: 'string' },
       },
       strict: true,
     }));
@@ -68,9 +75,12 @@ export function readSandboxOptions(argv: string[]): SandboxOptions {
   if (entrypoint !== 'shell' && entrypoint !== 'exec' && entrypoint !== 'tini') throw new UsageError(`--entrypoint: "${entrypoint}" is not one of shell, exec, tini`);
   if (values.sidecar !== undefined && values.sidecar !== 'proxy') throw new UsageError(`--sidecar: "${values.sidecar}" is not a known sidecar; the one there is: proxy`);
   const workload = values.workload as string;
-  if (workload !== 'deployment' && workload !== 'statefulset' && workload !== 'daemonset') throw new UsageError(`--workload: "${workload}" is not one of deployment, statefulset, daemonset`);
+  if (workload !== 'deployment' && workload !== 'statefulset' && workload !== 'daemonset' && workload !== 'rollout') throw new UsageError(`--workload: "${workload}" is not one of deployment, statefulset, daemonset, rollout`);
   const protocol = values.protocol as string;
   if (protocol !== 'http1' && protocol !== 'grpc' && protocol !== 'h2c') throw new UsageError(`--protocol: "${protocol}" is not one of http1, grpc, h2c`);
+  const strategy = readStrategy({ strategy: values.strategy ?? (workload === 'rollout' ? 'blue-green' : 'rolling'), steps: values.steps, scaleDownDelay: values['scale-down-delay'] });
+  if (strategy && workload !== 'rollout') throw new UsageError('--strategy canary|blue-green needs --workload rollout (an Argo Rollout)');
+  if (!strategy && workload === 'rollout') throw new UsageError('--workload rollout needs --strategy canary or blue-green');
   const env: Record<string, string> = {};
   for (const kv of values.env as string[]) {
     const i = kv.indexOf('=');
@@ -89,6 +99,7 @@ export function readSandboxOptions(argv: string[]): SandboxOptions {
     workload,
     nodes: parsePositive(values.nodes as string, '--nodes', true),
     protocol,
+    ...(strategy ? { strategy } : {}),
   };
 }
 
@@ -107,6 +118,7 @@ export async function startSandbox(o: SandboxOptions): Promise<LocalBackedCluste
     readinessPeriodMs: 500,
     env: o.env,
     ...(o.workload === 'statefulset' ? { ordinals: { partition: 0 } } : {}),
+    ...(o.strategy ? { strategy: o.strategy } : {}),
   }, { sidecar: o.sidecar === 'proxy', route, nodes: o.nodes ?? 3, daemonset: o.workload === 'daemonset', ...(o.protocol && o.protocol !== 'http1' ? { protocol: o.protocol } : {}) });
   const jobs = createJobRunner({ store: cluster.server.store, command: rollcheckArgv });
   late.jobs = jobs;

@@ -223,8 +223,8 @@ type Ctx = {
   disruption: Disruption;
 };
 
-// A namespaced path (/api/v1/namespaces/NS/pods/NAME/SUB), a cluster-scoped one (/api/v1/nodes/NAME) or a namespaced list across namespaces (/api/v1/pods).
-const PATH = /^(\/api\/v1|\/apis\/[^/]+\/v1)(?:\/namespaces\/([^/]+))?\/([a-z]+)(?:\/([^/]+))?(?:\/([a-z]+))?$/;
+// A namespaced path (/api/v1/namespaces/NS/pods/NAME/SUB), a cluster-scoped one (/api/v1/nodes/NAME) or a namespaced list across namespaces (/api/v1/pods); any group version (/apis/argoproj.io/v1alpha1/…).
+const PATH = /^(\/api\/v1|\/apis\/[^/]+\/[^/]+)(?:\/namespaces\/([^/]+))?\/([a-z]+)(?:\/([^/]+))?(?:\/([a-z]+))?$/;
 
 async function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://x');
@@ -271,7 +271,7 @@ async function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Prom
   }
   if (sub) return status(res, 404, 'NotFound', `the server could not find the requested resource`);
   if (verb === 'get') return table ? json(res, 200, toTable(info.kind, [view(current)], String(ctx.store.rv)), TABLE_CONTENT_TYPE) : json(res, 200, view(current));
-  if (verb === 'patch' && (resource === 'deployments' || resource === 'statefulsets' || resource === 'daemonsets')) return patchWorkload(ctx, req, res, resource, current);
+  if (verb === 'patch' && (resource === 'deployments' || resource === 'statefulsets' || resource === 'daemonsets' || resource === 'rollouts')) return patchWorkload(ctx, req, res, resource, current);
   if (verb === 'patch' && resource === 'nodes') return patchNode(ctx, req, res, current);
   if (verb === 'delete' && resource === 'pods') {
     const grace = url.searchParams.get('gracePeriodSeconds') ?? (await readBody(req)).gracePeriodSeconds;

@@ -12,6 +12,7 @@ import { readThresholds } from '../../results/thresholds.js';
 import { addLocalRuntimeOptions, readLocalRuntimeSettings } from '../local-flags.js';
 import { addTrafficOptions } from '../traffic-flags.js';
 import { addIngressOptions, readIngressSettings } from '../ingress-flags.js';
+import { addStrategyOptions, readStrategy } from '../strategy-flags.js';
 import { addRunnerOptions, readRunnerFlags } from '../runner-flags.js';
 import { createRunnerFleet } from '../../run/runner-fleet.js';
 import { createLocalRunners } from '../../run/local-runners.js';
@@ -35,6 +36,8 @@ Examples:
   $ rollcheck local --app demo --entrypoint exec --prestop-sleep 2s --out reports/fixed.json
   $ rollcheck local --cmd 'exec python3 -m http.server $PORT --bind $HOST' --readiness-path /
   $ rollcheck local --app demo --env DEMO_DRAIN=0 --prestop-sleep 2s --rate 200 --no-dashboard
+  $ rollcheck local --app demo --prestop-sleep 1s --ingress nginx --strategy blue-green --scale-down-delay 0s   # the blue-green race
+  $ rollcheck local --app demo --strategy canary --steps "25%,pause 5s,50%,pause 5s" --abort-at 2
   $ rollcheck local --app demo --env DEMO_COLD_START_MS=6000 --prestop-sleep 1500ms --baseline 5s --cooldown 6s   # slow-start
   $ rollcheck local --app demo --protocol grpc --grpc-method rollcheck.demo.Demo/Work --prestop-sleep 2s   # gRPC pods, gRPC probes
   $ rollcheck local --cmd 'exec python3 server.py' --protocol grpc --ingress nginx   # readiness: grpc.health.v1 Check
@@ -49,6 +52,7 @@ export function registerLocal(program: Command, ctx: CommandContext): void {
     .description('roll a Deployment of real local pods (no cluster) and prove whether it drops requests');
   addLocalRuntimeOptions(cmd);
   addIngressOptions(cmd);
+  addStrategyOptions(cmd);
   addRolloutPhaseOptions(cmd, { baseline: '1s', cooldown: '3s', rolloutTimeout: '5m' });
   addTrafficOptions(cmd, { freshPercent: 20 });
   addThresholdOptions(cmd);
@@ -69,7 +73,8 @@ async function runLocal(io: Io, opts: Record<string, unknown>): Promise<number> 
   const thresholds = readThresholds(opts);
   const outPath = typeof opts.out === 'string' ? resolve(io.cwd, opts.out) : defaultOutPath(io.cwd, 'local');
   const ingress = readIngressSettings(opts);
-  const settings = { ...readLocalRuntimeSettings(opts, podLogDir(outPath)), ...(ingress ? { ingress } : {}) };
+  const strategy = readStrategy(opts);
+  const settings = { ...readLocalRuntimeSettings(opts, podLogDir(outPath)), ...(ingress ? { ingress } : {}), ...(strategy ? { strategy } : {}) };
   const { runners } = readRunnerFlags(opts);
   const maxRunMs = times.baselineMs + times.rolloutTimeoutMs + times.cooldownMs + 60_000;
   const createDriver = await prepareDriver('local', settings, { env: io.env, cwd: io.cwd });

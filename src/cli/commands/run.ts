@@ -81,7 +81,7 @@ export function registerRun(program: Command, ctx: CommandContext): void {
   const cmd = program
     .command('run')
     .description('trigger a rolling update on a Kubernetes cluster and prove whether it drops requests')
-    .option('--workload <kind/name>', 'the workload to roll: deployment/NAME, statefulset/NAME or daemonset/NAME')
+    .option('--workload <kind/name>', 'the workload to roll: deployment/NAME, statefulset/NAME, daemonset/NAME or rollout/NAME (an Argo Rollout)')
     .option('--deployment <name>', 'the Deployment to roll (short for --workload deployment/NAME)')
     .requiredOption('--url <url>', 'where traffic goes: Ingress, LoadBalancer, NodePort or in-cluster Service address (not port-forward)')
     .option('--service <name>', 'the Service in front of it (default: the one whose selector matches the pods)')
@@ -190,7 +190,7 @@ async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
 function readWorkload(opts: Record<string, unknown>): WorkloadRef {
   const byFlag = typeof opts.workload === 'string';
   if (byFlag === (typeof opts.deployment === 'string')) {
-    throw new UsageError('name the workload to roll with one of --workload KIND/NAME (deployment/NAME, statefulset/NAME, daemonset/NAME) or --deployment NAME');
+    throw new UsageError('name the workload to roll with one of --workload KIND/NAME (deployment/NAME, statefulset/NAME, daemonset/NAME, rollout/NAME) or --deployment NAME');
   }
   return byFlag ? parseWorkloadRef(String(opts.workload)) : { kind: 'deployment', name: String(opts.deployment) };
 }

@@ -14,6 +14,8 @@ export interface KubeApi {
   apps: k8s.AppsV1Api;
   disc: k8s.DiscoveryV1Api;
   policy: k8s.PolicyV1Api;
+  /** custom reads and patches custom resources (Argo Rollouts). */
+  custom: k8s.CustomObjectsApi;
   /** options is the per-call options: a request timeout, plus a Content-Type when patching. */
   options(contentType?: string): CallOptions;
   /** refreshCredentials makes the next request authenticate afresh (after a 401). */
@@ -47,6 +49,7 @@ export function createKubeApi(access: KubeAccess, timeoutMs = 15_000): KubeApi {
     apps: kc.makeApiClient(k8s.AppsV1Api),
     disc: kc.makeApiClient(k8s.DiscoveryV1Api),
     policy: kc.makeApiClient(k8s.PolicyV1Api),
+    custom: kc.makeApiClient(k8s.CustomObjectsApi),
     options,
     refreshCredentials: () => refreshCredentials(access),
     async call(verb, resource, fn, name) {

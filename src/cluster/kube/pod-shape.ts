@@ -113,10 +113,11 @@ export function sidecarsOf(pod: PodLike, app: string | undefined): string[] {
   return [...classic, ...native];
 }
 
-/** podRevision names the revision a pod belongs to: its pod-template-hash (a ReplicaSet's) or controller-revision-hash (a StatefulSet's or DaemonSet's). */
+/** podRevision names the revision a pod belongs to: its pod-template-hash (a ReplicaSet's; an Argo Rollout's rollouts-pod-template-hash) or controller-revision-hash (a StatefulSet's or DaemonSet's). */
 export function podRevision(pod: PodLike): string {
   return (
     pod.metadata?.labels?.['pod-template-hash'] ??
+    pod.metadata?.labels?.['rollouts-pod-template-hash'] ??
     pod.metadata?.labels?.['controller-revision-hash'] ??
     pod.metadata?.ownerReferences?.find((o) => o.kind === 'ReplicaSet')?.name ??
     'unknown'

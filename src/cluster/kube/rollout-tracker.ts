@@ -76,6 +76,7 @@ export function createRolloutTracker(o: RolloutTrackerOptions): RolloutTracker {
   return {
     seen(d) {
       if (!latest) baseGeneration = d.metadata?.generation ?? 0;
+      if (triggered && !outcome) for (const e of kind.events?.(latest, d, o.nowMs()) ?? []) o.emit(e);
       latest = d;
       const counts = kind.progress(d);
       const key = JSON.stringify(counts);

@@ -14,6 +14,7 @@ import type { PodRuntime } from './pod-runtime.js';
 import { createRolloutController, type RolloutController } from './rollout-controller.js';
 import { createServiceProxy, type ServiceEndpoint, type ServiceProxy } from './service-proxy.js';
 import { startIngress, type Ingress } from './ingress.js';
+import { createProgressive } from './progressive-wiring.js';
 import type { LocalRuntimeSettings } from './settings.js';
 
 /** LocalDriver is the embedded runtime's ClusterDriver, able to kill pods and scale. */
@@ -68,14 +69,15 @@ export function createLocalDriver(settings: LocalRuntimeSettings, ctx: DriverCon
     await runtime.check();
     proxy = await createServiceProxy({ port: settings.servicePort });
     endpoints = createEndpointPropagator(feedIngress(proxy, () => ingress), settings.endpointDelayMs, ctx);
-    controller = createRolloutController({
+    const controllerOptions = {
       env: { ctx, settings, runtime, endpoints },
       appName: settings.app.kind === 'demo' ? 'demo' : 'app',
       template: JSON.stringify({ app: settings.app, env: settings.env, image: settings.container?.image }),
       pool: createLoopbackPool(),
       logDir,
-      onPodError: (err) => (podError ??= err),
-    });
+      onPodError: (err: unknown) => (podError ??= err),
+    };
+    controller = settings.strategy ? createProgressive(controllerOptions, settings.strategy, () => controller) : createRolloutController(controllerOptions);
     try {
       await waitForStart(controller, proxy, signal);
       if (settings.ingress) ingress = await startIngress(settings.ingress, serviceEndpoints(proxy), ctx, logDir);

@@ -1,8 +1,8 @@
-import { join } from 'node:path';
 import type { RolloutCounts } from '../../results/events.js';
 import type { RolloutOutcome } from '../driver.js';
 import { startPod, terminatePod, type LocalPod, type PodEnv, type TerminateOptions } from './local-pod.js';
 import type { LoopbackPool } from './loopback-pool.js';
+import { newLocalPod } from './new-pod.js';
 import { podName, revisionHash } from './pod-names.js';
 import { planRolloutStep, resolveRolloutLimits } from './rollout-math.js';
 
@@ -137,21 +137,8 @@ export function createRolloutController(options: RolloutControllerOptions): Roll
   function createPod(ordinalName?: string): void {
     seq += 1;
     const name = ordinalName ?? podName(appName, revision);
-    const pod: LocalPod = {
-      name,
-      revision,
-      seq,
-      hostIp: options.pool.next(),
-      // A StatefulSet's pod name comes back: each incarnation keeps its own log.
-      logPath: join(options.logDir, ordinalName ? `${name}-${seq}.log` : `${name}.log`),
-      ready: false,
-      available: false,
-      everReady: false,
-      terminating: false,
-      sigtermAtMs: null,
-      exit: null,
-      done: Promise.resolve(),
-    };
+    // A StatefulSet's pod name comes back: each incarnation keeps its own log.
+    const pod = newLocalPod({ name, revision, seq, hostIp: options.pool.next(), logDir: options.logDir, ...(ordinalName ? { logName: `${name}-${seq}` } : {}) });
     pods.set(name, pod);
     const started = startPod(env, pod).catch((err: unknown) => {
       pods.delete(name);

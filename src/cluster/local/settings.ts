@@ -1,6 +1,7 @@
 import type { PodRuntimeKind } from './pod-runtime.js';
 import type { IngressSettings } from './ingress.js';
 import { describeCheck, type ReadinessCheck } from './probe-checks.js';
+import { describeStrategy, type ProgressiveStrategy } from './progressive-strategy.js';
 
 /** CountOrPercent is a Deployment strategy value: an absolute count or a share of replicas. */
 export type CountOrPercent = { count: number } | { percent: number };
@@ -50,6 +51,8 @@ export interface LocalRuntimeSettings {
   container?: { image?: string; imageNew?: string; port?: number };
   /** ingress puts a real proxy (nginx, haproxy) in front of the pods (`--ingress`); traffic then enters through it. */
   ingress?: IngressSettings;
+  /** strategy runs an Argo Rollouts canary or blue-green instead of the Deployment's rolling update (`--strategy`). */
+  strategy?: ProgressiveStrategy;
 }
 
 /** DEFAULT_LOCAL_SETTINGS mirrors Kubernetes' defaults where Kubernetes has one. */
@@ -92,6 +95,7 @@ export function localRuntimeParams(s: LocalRuntimeSettings): Record<string, unkn
     image: s.container?.image ?? null,
     imageNew: s.container?.imageNew ?? null,
     ...(s.ingress ? { ingress: s.ingress.kind, ingressDelayMs: s.ingress.delayMs, ingressTls: s.ingress.tls, ingressProtocol: s.ingress.protocol ?? 'http1' } : {}),
+    ...(s.strategy ? { strategy: describeStrategy(s.strategy) } : {}),
   };
 }
 

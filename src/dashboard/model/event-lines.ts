@@ -140,6 +140,10 @@ export function describeEvent(e: ClusterEvent, podWidth: number): string | null 
       return `${label}: ${e.reason}`;
     case 'note':
       return e.message;
+    case 'rollout-step':
+      return `${e.strategy} step ${e.index}: ${e.step} (weight ${Math.round(e.weight)}%)`;
+    case 'replicaset-scaled':
+      return `${label}: ${e.role} ${e.revision} → ${e.replicas}${e.scaleDownAtMs !== undefined ? ` (scale-down at ${formatSpan(e.scaleDownAtMs)})` : ''}`;
     case 'ingress':
       return `${e.proxy} ingress ${e.action}${e.endpoints ? `: ${e.endpoints.length} endpoint${e.endpoints.length === 1 ? '' : 's'}` : ''}${e.detail ? ` (${e.detail})` : ''}`;
     default:

@@ -8,6 +8,8 @@ export interface RolloutState {
   counts?: RolloutCounts;
   reason?: string;
   sinceMs?: number;
+  /** step is a progressive rollout's current step (Argo Rollouts canary or blue-green) and the weight it aims at. */
+  step?: { strategy: 'canary' | 'blue-green'; index: number; label: string; weight: number };
 }
 
 /** rolloutState reads the latest rollout-* events (the newest rollout wins). */
@@ -43,6 +45,9 @@ export function rolloutState(events: readonly ClusterEvent[]): RolloutState {
         break;
       case 'rollout-failed':
         state = { ...state, status: 'failed', reason: e.reason };
+        break;
+      case 'rollout-step':
+        state = { ...state, step: { strategy: e.strategy, index: e.index, label: e.step, weight: e.weight } };
         break;
       default:
         break;

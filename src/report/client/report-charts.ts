@@ -1,6 +1,7 @@
 import type { FailureKind } from '../../results/types.js';
 import type { ReportData } from '../report-data.js';
 import { byId, el, kindColor, swatch } from './dom.js';
+import { drawStepBands } from './rollout-steps.js';
 
 // Pod states in the lanes chart, in legend order.
 const STATE_COLOR: Record<string, string> = {
@@ -28,6 +29,7 @@ export function createReportCharts(D: ReportData): ReportCharts {
   const shade = (u: uPlot): void => {
     const ctx = u.ctx;
     const b = u.bbox;
+    drawStepBands(u, D);
     ctx.save();
     ctx.fillStyle = 'rgba(214, 39, 40, 0.13)';
     (D.analysis ? D.analysis.windows : []).forEach((w) => {

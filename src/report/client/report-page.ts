@@ -5,6 +5,7 @@ import type { ReportData } from '../report-data.js';
 import { readData } from './dom.js';
 import { renderFailureTable } from './failure-table.js';
 import { createReportCharts } from './report-charts.js';
+import { renderRolloutSteps } from './rollout-steps.js';
 import { renderFigures, renderFindings, renderHeading, renderSteps, renderVerdict, renderWindows } from './report-sections.js';
 
 const D = readData<ReportData>();
@@ -13,6 +14,7 @@ renderHeading(D);
 renderVerdict(D);
 renderFigures(D);
 renderSteps(D);
+renderRolloutSteps(D);
 renderFindings(D);
 renderWindows(D);
 charts.render();

@@ -3,6 +3,7 @@ import type { WorkloadRef } from '../../../results/types.js';
 import { deploymentKind } from './deployment.js';
 import { statefulSetKind } from './statefulset.js';
 import { daemonSetKind } from './daemonset.js';
+import { rolloutKind } from './rollout.js';
 import type { WorkloadKind } from './workload-kind.js';
 
 /** WORKLOAD_KINDS are the kinds the kube driver can roll, by name: the one table a new kind is added to. */
@@ -10,6 +11,7 @@ export const WORKLOAD_KINDS: ReadonlyMap<string, WorkloadKind> = new Map<string,
   [deploymentKind.kind, deploymentKind],
   [statefulSetKind.kind, statefulSetKind],
   [daemonSetKind.kind, daemonSetKind],
+  [rolloutKind.kind, rolloutKind],
 ]);
 
 /** workloadKind finds the kind of a workload reference; an unknown kind is a UsageError naming those there are. */

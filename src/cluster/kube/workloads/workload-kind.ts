@@ -1,4 +1,4 @@
-import type { RolloutCounts } from '../../../results/events.js';
+import type { ClusterEvent, RolloutCounts } from '../../../results/events.js';
 import type { KubeApi } from '../kube-api.js';
 import type { WatchedObject } from '../resource-watch.js';
 
@@ -66,4 +66,6 @@ export interface WorkloadKind<W extends WorkloadLike = WorkloadLike> {
   revision(w: W): string;
   /** scale changes the replica count (a scenario's scale step). */
   scale(api: KubeApi, name: string, replicas: number): Promise<void>;
+  /** events turns a change of the object into timeline events of its own (an Argo Rollout's steps); absent: none. */
+  events?(before: W | null, after: W, atMs: number): ClusterEvent[];
 }

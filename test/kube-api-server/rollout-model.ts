@@ -1,0 +1,75 @@
+// The Argo Rollouts controller's writes, as the API server shows them: the
+// embedded runtime runs the strategy (src/cluster/local/progressive-controller.ts,
+// which follows argo-rollouts rollout/canary.go and rollout/bluegreen.go) and
+// this mirrors each of its steps into the Rollout's status, the active
+// Service's selector and the ReplicaSets' scale-down-deadline annotation.
+import type { ClusterEvent } from '../../src/results/events.js';
+import type { ReplicaSetOwner } from './replicasets.js';
+import type { KubeObject, KubeStore } from './store.js';
+
+/** ROLLOUT_OWNER: a Rollout owns its ReplicaSets, which carry rollouts-pod-template-hash. */
+export const ROLLOUT_OWNER: ReplicaSetOwner = { bucket: 'rollouts', apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', hashLabel: 'rollouts-pod-template-hash' };
+
+/** SCALE_DOWN_DEADLINE is the annotation Argo Rollouts puts on a ReplicaSet it will scale down later (v1alpha1.DefaultReplicaSetScaleDownDeadlineAnnotationKey). */
+export const SCALE_DOWN_DEADLINE = 'scale-down-deadline';
+
+type Status = Record<string, unknown> & { blueGreen?: Record<string, string>; canary?: Record<string, unknown> };
+
+/** mirrorRollout writes one progressive-rollout step of the embedded runtime into the store (other events: nothing). */
+export function mirrorRollout(store: KubeStore, name: string, e: ClusterEvent): void {
+  const rollout = store.get('rollouts', name);
+  if (!rollout) return;
+  const status = (rollout.status ?? {}) as Status;
+  const setSelector = (hash: string): void => {
+    const svc = store.get('services', name);
+    if (!svc) return;
+    (svc.spec as { selector: Record<string, string> }).selector = { app: name, 'rollouts-pod-template-hash': hash };
+    store.put('services', svc);
+    status.blueGreen = { ...(status.blueGreen ?? {}), activeSelector: hash };
+  };
+  switch (e.kind) {
+    case 'rollout-started':
+      Object.assign(status, { phase: 'Progressing', currentPodHash: e.revision, currentStepIndex: 0, abort: false });
+      status.observedGeneration = String(rollout.metadata.generation ?? 1);
+      break;
+    case 'rollout-step':
+      status.stableRS ??= e.stableRevision;
+      if (e.strategy === 'canary') {
+        status.currentStepIndex = e.index;
+        status.canary = { weights: { canary: { weight: e.weight, podTemplateHash: e.canaryRevision }, stable: { weight: 100 - e.weight, podTemplateHash: e.stableRevision } } };
+      }
+      if (e.action === 'preview') {
+        setSelector(e.stableRevision);
+        status.blueGreen = { ...(status.blueGreen ?? {}), previewSelector: e.canaryRevision };
+      }
+      if (e.action === 'switch') setSelector(e.canaryRevision);
+      if (e.action === 'abort') {
+        if (e.strategy === 'blue-green') setSelector(e.stableRevision);
+        Object.assign(status, { abort: true, abortedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), phase: 'Degraded' });
+      }
+      if (e.action === 'pause') {
+        status.pauseConditions = [{ reason: 'CanaryPauseStep', startTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }];
+        status.phase = 'Paused';
+      } else {
+        delete status.pauseConditions;
+        if (e.action !== 'abort') status.phase = 'Progressing';
+      }
+      break;
+    case 'replicaset-scaled': {
+      const rs = store.get('replicasets', `${name}-${e.revision}`);
+      if (!rs || e.scaleDownAtMs === undefined) break;
+      const at = new Date(Date.now() + e.scaleDownAtMs - e.atMs).toISOString().replace(/\.\d+Z$/, 'Z');
+      (rs.metadata as { annotations?: Record<string, string> }).annotations = { ...(rs.metadata.annotations as Record<string, string> | undefined), [SCALE_DOWN_DEADLINE]: at };
+      store.put('replicasets', rs);
+      return;
+    }
+    case 'rollout-complete':
+      Object.assign(status, { phase: 'Healthy', stableRS: e.revision, currentPodHash: e.revision });
+      delete status.pauseConditions;
+      break;
+    default:
+      return;
+  }
+  rollout.status = status;
+  store.put('rollouts', rollout as KubeObject);
+}
