@@ -5,6 +5,7 @@ import { withIncarnations } from '../analysis/incarnations.js';
 import { errorRate } from '../analysis/verdict.js';
 import type { Analysis, FailureKind, FailureRecord, Results } from '../results/types.js';
 import { frontDoorLines } from './front-door-lines.js';
+import { hiddenText } from './hidden-lines.js';
 import { generatorText, latencyBasisText } from './generator-lines.js';
 import { FAILURE_KINDS, OUTCOME_TRAITS } from '../results/types.js';
 
@@ -61,6 +62,8 @@ export interface ReportData {
   latencyBasis: string | null;
   /** frontDoor says what each method saw, what a proxy's retries saved and who wrote the HTTP failures (as the summary does). */
   frontDoor: string[];
+  /** hidden says what a standard HTTP/2 or gRPC client would have retried unseen (as the summary does; null: not an HTTP/2 run). */
+  hidden: string | null;
   /** scenario is the per-step verdicts of a `rollcheck scenario` run (null for other commands). */
   scenario: Results['scenario'] | null;
 }
@@ -104,6 +107,7 @@ export function buildReportData(input: Results): ReportData {
     generator: generatorText(r),
     latencyBasis: latencyBasisText(r),
     frontDoor: frontDoorLines(r),
+    hidden: hiddenText(r),
     scenario: r.scenario ?? null,
   };
 }

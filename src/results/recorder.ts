@@ -1,6 +1,7 @@
 import type { ClusterEvent } from './events.js';
 import { createAggregator } from './aggregator.js';
 import { createConnectionLog } from './connection-log.js';
+import { hiddenByStandardClient } from './never-processed.js';
 import { addFrontDoor, addFrontDoorPartial, createFrontDoorRecord } from './front-door-record.js';
 import { assembleResults } from './assemble-results.js';
 import type { Clock } from './clock.js';
@@ -184,6 +185,8 @@ export function createRecorder(options: RecorderOptions): Recorder {
       });
       addFrontDoor(results, frontDoor);
       connections.addTo(results);
+      const hidden = hiddenByStandardClient(results.failures);
+      if (results.connections !== undefined || hidden.total > 0) results.totals.hiddenByStandardClient = hidden;
       const load = generator.summary(record.recordFromMs, fin.trafficEndMs ?? endMs);
       if (load !== undefined) results.totals.generator = load;
       // The engine's own count, kept beside the derived one: the books must balance.

@@ -306,6 +306,19 @@ export interface Totals {
   savedByRetry?: number;
   /** connections counts the HTTP/2 and gRPC connections: kept in `Results.connections`, and the fresh ones not kept. */
   connections?: ConnectionTotals;
+  /**
+   * hiddenByStandardClient counts the failures a standard HTTP/2 or gRPC client
+   * would have retried transparently (never processed: NEVER_PROCESSED_KINDS),
+   * in all and by pod. They stay failures in every other figure, never ok
+   * (HTTP/2 and gRPC runs, and any run that met such a failure).
+   */
+  hiddenByStandardClient?: HiddenCount;
+}
+
+/** HiddenCount counts failures in all and by the pod last seen on their connection ('' when none was named). */
+export interface HiddenCount {
+  total: number;
+  byPod: Record<string, number>;
 }
 
 /**
