@@ -1,7 +1,6 @@
 import type { ClusterEvent } from './events.js';
 import { createAggregator } from './aggregator.js';
 import { createConnectionLog } from './connection-log.js';
-import { hiddenByStandardClient } from './never-processed.js';
 import { addFrontDoor, addFrontDoorPartial, createFrontDoorRecord } from './front-door-record.js';
 import { assembleResults } from './assemble-results.js';
 import type { Clock } from './clock.js';
@@ -93,6 +92,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
     generator,
     sourceKind,
     finished: () => finished,
+    connectionNotes: () => connections.notes(),
   });
 
   const foldDirect = (all: boolean): void => {
@@ -115,7 +115,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
   return {
     ingest(batch) {
       generator.add(batch);
-      if (batch.connections !== undefined) connections.add(batch.connections);
+      if (batch.connections !== undefined) connections.add(batch.connections, touch);
       for (const p of batch.partials) addPartial(p);
     },
     recordSent(atMs, population, lagMs = 0) {
@@ -185,8 +185,6 @@ export function createRecorder(options: RecorderOptions): Recorder {
       });
       addFrontDoor(results, frontDoor);
       connections.addTo(results);
-      const hidden = hiddenByStandardClient(results.failures);
-      if (results.connections !== undefined || hidden.total > 0) results.totals.hiddenByStandardClient = hidden;
       const load = generator.summary(record.recordFromMs, fin.trafficEndMs ?? endMs);
       if (load !== undefined) results.totals.generator = load;
       // The engine's own count, kept beside the derived one: the books must balance.

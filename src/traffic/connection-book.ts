@@ -80,6 +80,7 @@ export function createConnectionBook(): ConnectionBook {
       if (entry === undefined) return;
       const g = { atMs: e.atMs, errorCode: e.errorCode, lastStreamId: e.lastStreamId, streamsOpen: e.streamsOpen };
       entry.record.goaways.push(e.debugData !== undefined ? { ...g, debugData: e.debugData } : g);
+      if (e.pod !== undefined) entry.record.pod ??= e.pod;
       changed.set(e.connId, entry.record);
     },
     failed(connId, kind) {

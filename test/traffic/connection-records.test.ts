@@ -11,6 +11,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import { validateResults } from '../../src/results/validate.js';
 import type { Results } from '../../src/results/types.js';
 import { runTraffic, settingsFor } from './harness.js';
+import { createConnectionLog } from '../../src/results/connection-log.js';
+import { connectionLines } from '../../src/dashboard/model/connection-lines.js';
 
 /** H2Server is a node:http2 h2c server that answers each stream after `delayMs` and counts its sessions. */
 export interface H2Server {
@@ -65,7 +67,7 @@ async function runAgainstShutdowns(workers: number): Promise<{ r: Results; serve
   let closedAtMs = 0;
   let destroyedAtMs = 0;
   try {
-    const r = await runTraffic(server.url, settingsFor({ protocol: 'h2c', ratePerSec: 200, connections: 2, freshPercent: 20, timeoutMs: 3000, workers }), {
+    const r = await runTraffic(server.url, settingsFor({ protocol: 'h2c', ratePerSec: 120, connections: 2, freshPercent: 25, timeoutMs: 10_000, workers }), {
       durationMs: 2400,
       during: async (clock) => {
         await new Promise((res) => setTimeout(res, 700));
@@ -93,7 +95,8 @@ function checkRecords(r: Results, accepted: number, closedAtMs: number, destroye
   // Every session the server accepted is a record or a counted fresh connection.
   assert.equal(totals.kept + totals.freshOmitted, accepted, `kept ${totals.kept} + omitted ${totals.freshOmitted} = the server's ${accepted} sessions`);
   assert.ok(totals.freshOmitted > 0, 'fresh connections that closed cleanly are only counted');
-  assert.deepEqual(Object.keys(totals.freshOmittedByPod), ['pod-h2']);
+  // By the pod that answered, else (no answer on it) the peer address.
+  for (const pod of Object.keys(totals.freshOmittedByPod)) assert.match(pod, /^(pod-h2|127\.0\.0\.1:\d+)$/);
   const keepalive = conns.filter((c) => c.population === 'keepalive');
   assert.ok(keepalive.length >= 4, `the keep-alive connections before and after each close (${keepalive.length})`);
   const graceful = conns.filter((c) => c.goaways.length > 0);
@@ -112,8 +115,9 @@ function checkRecords(r: Results, accepted: number, closedAtMs: number, destroye
   // The streams cut are the failures of those connections, each on a record.
   const cutFailures = r.failures.filter((f) => f.kind === 'connection_closed' || f.kind === 'reset');
   const kinds = r.failures.map((f) => `${f.kind}:${f.errorCode ?? ''}`);
-  // Besides the streams the abrupt close cut, a stream may cross the graceful close's GOAWAY (refused, never processed).
-  const crossed = r.failures.filter((f) => f.kind === 'goaway_refused' || f.kind === 'stream_refused');
+  // Besides the streams the abrupt close cut, a stream may cross the graceful close's GOAWAY (refused, never
+  // processed), and on a starved machine (this process is also the server) a stream may wait past --timeout.
+  const crossed = r.failures.filter((f) => f.kind === 'goaway_refused' || f.kind === 'stream_refused' || f.kind === 'timeout');
   assert.equal(cutFailures.length + crossed.length, r.totals.failed, kinds.join(', '));
   assert.equal(cut.reduce((a, c) => a + (c.streamsOpenAtClose ?? 0), 0), cutFailures.length);
   const ids = new Set(conns.map((c) => c.connId));
@@ -127,6 +131,13 @@ function checkRecords(r: Results, accepted: number, closedAtMs: number, destroye
     assert.ok(c.streams >= 1, `${c.connId} carried streams`);
     assert.ok(c.openedAtMs >= 0 && c.openedAtMs <= (c.closedAtMs ?? Infinity));
   }
+  // The live view's notes of the same records: the dashboard's log says both closes.
+  const log = createConnectionLog();
+  log.add({ records: conns });
+  const lines = connectionLines(log.notes() ?? [], 30);
+  assert.ok(lines.some((l) => !l.cut && /^GOAWAY NO_ERROR from pod-h2 on \d+ connections?/.test(l.text)), lines.map((l) => l.text).join(' | '));
+  const cutText = lines.filter((l) => l.cut).map((l) => l.text).join(' | ');
+  assert.match(cutText, /connections? to (pod-h2|127\.0\.0\.1:\d+) closed with \d+ streams? open/);
   const carried = conns.reduce((a, c) => a + c.streams, 0) + totals.freshOmitted;
   assert.equal(carried, r.totals.sent - r.totals.inFlightAtStop, 'every stream sent is on a record or a counted fresh connection');
 }
