@@ -12,7 +12,7 @@ const CLOSED_UNDER: ReadonlySet<OutcomeKind> = new Set<OutcomeKind>(['connection
 export interface ConnectionBook {
   /** sink is the protocol client's onConnection for one population's pool. */
   sink(population: Population): (event: ConnectionEvent) => void;
-  /** failed is told each failed stream (before its connection's close event): it counts the streams cut by the close. */
+  /** failed is told each failed stream (just before or after its connection's close event): it counts the streams cut by the close. */
   failed(connId: string, kind: OutcomeKind): void;
   /** stopping says that every close from now on is the engine's own at stop: the connection was open at stop. */
   stopping(): void;
@@ -51,25 +51,32 @@ export function createConnectionBook(): ConnectionBook {
     // A fresh connection is sent only once it shows it is worth keeping.
     if (population === 'keepalive') changed.set(e.connId, record);
   };
+  // A closed connection waits here until the next take: a client may settle the streams its close cut
+  // just before or just after telling of the close, and both count.
+  let closing = new Map<string, Entry>();
   const closed = (e: Extract<ConnectionEvent, { kind: 'closed' }>): void => {
     const entry = open.get(e.connId);
     if (entry === undefined) return;
     open.delete(e.connId);
+    closing.set(e.connId, entry);
     const r = entry.record;
     r.streams = e.streams ?? r.streams;
     if (e.pod !== undefined) r.pod = e.pod;
-    if (!atStop) {
-      r.closedAtMs = e.atMs;
-      r.streamsOpenAtClose = entry.cut;
-      if (e.error !== undefined) r.closeError = e.error;
-    }
+    if (atStop) return;
+    r.closedAtMs = e.atMs;
+    if (e.error !== undefined) r.closeError = e.error;
+  };
+  // settle decides a closed connection: kept with its cut streams, or (fresh, clean) only counted.
+  const settle = (entry: Entry): void => {
+    const r = entry.record;
+    if (r.closedAtMs !== undefined) r.streamsOpenAtClose = entry.cut;
     if (r.population === 'fresh' && r.goaways.length === 0 && entry.cut === 0) {
       const pod = r.pod ?? '';
       omitted[pod] = (omitted[pod] ?? 0) + 1;
       anyOmitted = true;
       return;
     }
-    changed.set(e.connId, r);
+    changed.set(r.connId, r);
   };
 
   return {
@@ -85,11 +92,16 @@ export function createConnectionBook(): ConnectionBook {
     },
     failed(connId, kind) {
       if (!CLOSED_UNDER.has(kind)) return;
-      const entry = open.get(connId);
+      const entry = open.get(connId) ?? closing.get(connId);
       if (entry !== undefined) entry.cut += 1;
     },
     stopping: () => void (atStop = true),
     take() {
+      if (closing.size > 0) {
+        const done = closing;
+        closing = new Map();
+        for (const entry of done.values()) settle(entry);
+      }
       if (changed.size === 0 && !anyOmitted) return null;
       // Copies: the engine's records keep changing while a batch crosses to another thread or is queued.
       const out: ConnectionUpdate = { records: [...changed.values()].map((r) => ({ ...r, goaways: [...r.goaways] })) };
