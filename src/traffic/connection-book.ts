@@ -12,8 +12,12 @@ const CLOSED_UNDER: ReadonlySet<OutcomeKind> = new Set<OutcomeKind>(['connection
 export interface ConnectionBook {
   /** sink is the protocol client's onConnection for one population's pool. */
   sink(population: Population): (event: ConnectionEvent) => void;
-  /** failed is told each failed stream (just before or after its connection's close event): it counts the streams cut by the close. */
-  failed(connId: string, kind: OutcomeKind): void;
+  /**
+   * failed is told each failed request (just before or after its connection's
+   * close event): it counts the streams the close cut, those that were open on
+   * the wire (a stream id); a request still waiting for a stream was not.
+   */
+  failed(connId: string, kind: OutcomeKind, streamId: number): void;
   /** stopping says that every close from now on is the engine's own at stop: the connection was open at stop. */
   stopping(): void;
   /**
@@ -90,8 +94,8 @@ export function createConnectionBook(): ConnectionBook {
       if (e.pod !== undefined) entry.record.pod ??= e.pod;
       changed.set(e.connId, entry.record);
     },
-    failed(connId, kind) {
-      if (!CLOSED_UNDER.has(kind)) return;
+    failed(connId, kind, streamId) {
+      if (streamId === 0 || !CLOSED_UNDER.has(kind)) return;
       const entry = open.get(connId) ?? closing.get(connId);
       if (entry !== undefined) entry.cut += 1;
     },
