@@ -47,13 +47,14 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** startServer starts bench/lib/server.mjs pinned to the server core. */
+/** startServer starts bench/lib/server.mjs pinned to the server core (HTTP/1.1, or h2c with `h2c`). */
 export async function startServer(
-  o: { port?: number; failEvery?: number; countFile?: string } = {},
+  o: { port?: number; failEvery?: number; countFile?: string; h2c?: boolean } = {},
 ): Promise<BenchServer> {
   const script = join(ROOT, 'bench/lib/server.mjs');
   const args = [script, '--port', String(o.port ?? 0), '--fail-every', String(o.failEvery ?? 0)];
   if (o.countFile) args.push('--count-file', o.countFile);
+  if (o.h2c === true) args.push('--h2c');
   const [cmd, argv] = pinned(SERVER_CORE, process.execPath, args);
   const child = spawn(cmd, argv, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const [msg] = (await once(child, 'message')) as [{ type: string; port: number }];

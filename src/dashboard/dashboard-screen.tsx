@@ -79,7 +79,7 @@ export function DashboardScreen(props: DashboardScreenProps) {
           <FinalSummary final={final} />
         ) : (
           <EventLog
-            lines={logLines(s.events, s.recentFailures, layout.logLines, podWidth, capped)}
+            lines={logLines(s.events, s.recentFailures, layout.logLines, podWidth, capped, s.connectionNotes)}
           />
         )}
       </Box>

@@ -5,6 +5,8 @@ import { withIncarnations } from '../analysis/incarnations.js';
 import { errorRate } from '../analysis/verdict.js';
 import type { Analysis, FailureKind, FailureRecord, Results } from '../results/types.js';
 import { frontDoorLines } from './front-door-lines.js';
+import { hiddenText } from './hidden-lines.js';
+import { buildConnections, grpcStatusCounts, type ReportConnections } from './connection-data.js';
 import { generatorText, latencyBasisText } from './generator-lines.js';
 import { FAILURE_KINDS, OUTCOME_TRAITS } from '../results/types.js';
 
@@ -61,6 +63,12 @@ export interface ReportData {
   latencyBasis: string | null;
   /** frontDoor says what each method saw, what a proxy's retries saved and who wrote the HTTP failures (as the summary does). */
   frontDoor: string[];
+  /** hidden says what a standard HTTP/2 or gRPC client would have retried unseen (as the summary does; null: not an HTTP/2 run). */
+  hidden: string | null;
+  /** connections are an HTTP/2 or gRPC run's connection lanes by pod and stream share (null for other runs). */
+  connections: ReportConnections | null;
+  /** grpcStatus counts a gRPC run's calls by status name (null for other runs). */
+  grpcStatus: Array<{ code: string; count: number }> | null;
   /** scenario is the per-step verdicts of a `rollcheck scenario` run (null for other commands). */
   scenario: Results['scenario'] | null;
 }
@@ -104,13 +112,21 @@ export function buildReportData(input: Results): ReportData {
     generator: generatorText(r),
     latencyBasis: latencyBasisText(r),
     frontDoor: frontDoorLines(r),
+    hidden: hiddenText(r),
+    connections: buildConnections(r, bucketFactor(r)),
+    grpcStatus: grpcStatusCounts(r),
     scenario: r.scenario ?? null,
   };
 }
 
+/** bucketFactor is how many intervals one chart point holds (MAX_POINTS at most). */
+function bucketFactor(r: Results): number {
+  return Math.max(1, Math.ceil(r.intervals.length / MAX_POINTS));
+}
+
 function buildSeries(r: Results): ReportSeries {
   const intervalMs = r.meta.intervalMs || 100;
-  const factor = Math.max(1, Math.ceil(r.intervals.length / MAX_POINTS));
+  const factor = bucketFactor(r);
   const bucketMs = intervalMs * factor;
   const perSec = 1000 / bucketMs;
   const kinds = FAILURE_KINDS.filter((k) => r.intervals.some((s) => (s.done.new[k] ?? 0) + (s.done.reused[k] ?? 0) > 0));

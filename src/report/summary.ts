@@ -7,6 +7,7 @@ import type { Analysis, ConnTotals, FailureRecord, LatencySummary, Results } fro
 import { FAILURE_KINDS, OUTCOME_TRAITS } from '../results/types.js';
 import { frontDoorLines } from './front-door-lines.js';
 import { stepLines } from './step-lines.js';
+import { hiddenText } from './hidden-lines.js';
 import { generatorText, latencyBasisText, rateText } from './generator-lines.js';
 import { createTextStyle, sanitizeForTerminal, wrapText, type TextStyle } from './text-style.js';
 
@@ -43,6 +44,8 @@ export function formatSummary(results: Results, options: SummaryOptions): string
   out.push(`${' '.repeat(LABEL)}${connLine('new conns', t.byConn.new)}`);
   out.push(`${' '.repeat(LABEL)}${connLine('reused', t.byConn.reused)}`);
   for (const line of frontDoorLines(results)) row('', line);
+  const hidden = hiddenText(results);
+  if (hidden !== null) row('hidden', `by a standard client: ${hidden}`);
   for (const k of FAILURE_KINDS) {
     const n = t.byKind[k];
     if (!n) continue;

@@ -1,7 +1,7 @@
 import type { Clock } from './clock.js';
 import type { GeneratorTracker } from './generator-load.js';
 import type { IntervalStore } from './interval-store.js';
-import type { LiveSnapshot } from './live.js';
+import type { ConnectionNote, LiveSnapshot } from './live.js';
 import { currentPhase, type RunRecord } from './run-record.js';
 import type { RunTotals } from './run-totals.js';
 import { INTERVAL_MS, type GeneratorLoad, type RunMode } from './types.js';
@@ -20,6 +20,8 @@ export interface SnapshotSource {
   generator: GeneratorTracker;
   sourceKind: GeneratorLoad['sourceKind'];
   finished(): boolean;
+  /** connectionNotes are the HTTP/2 connections' GOAWAYs and cut closes so far (undefined: none recorded). */
+  connectionNotes?(): ConnectionNote[] | undefined;
 }
 
 /** LiveSnapshots builds the live view's snapshot, rebuilt only after something changed. */
@@ -58,6 +60,8 @@ export function createLiveSnapshots(src: SnapshotSource): LiveSnapshots {
       };
       const sources = src.generator.live();
       if (sources.length > 0) cached.generator = { sourceKind: src.sourceKind, sources };
+      const notes = src.connectionNotes?.();
+      if (notes !== undefined) cached.connectionNotes = notes;
       dirty = false;
       return cached;
     },

@@ -41,6 +41,21 @@ export interface LiveSnapshot {
   generator?: { sourceKind: GeneratorLoad['sourceKind']; sources: GeneratorLive[] };
   /** runners, when the traffic comes from `--runners N`: one row each, as the merge sees it. */
   runners?: RunnerLive[];
+  /** connectionNotes are the last GOAWAYs and connections closed with streams open (HTTP/2 and gRPC runs), oldest first. */
+  connectionNotes?: ConnectionNote[];
+}
+
+/** ConnectionNote is one HTTP/2 connection event worth a line in the log: a GOAWAY, or a close that cut open streams. */
+export interface ConnectionNote {
+  atMs: number;
+  kind: 'goaway' | 'cut';
+  connId: string;
+  /** pod is the pod the connection is pinned to, when known by then. */
+  pod?: string;
+  /** code is the GOAWAY's error code name, or the socket error a cut connection closed with. */
+  code?: string;
+  /** streams is how many streams were open: at the GOAWAY, or at the close (cut by it). */
+  streams: number;
 }
 
 /** RunnerLive is one runner during the run: its share, what it sent and how it ended so far. */

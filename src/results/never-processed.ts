@@ -1,11 +1,7 @@
-import { NEVER_PROCESSED_KINDS, type FailureRecord } from './types.js';
+import { NEVER_PROCESSED_KINDS, type FailureRecord, type HiddenCount, type Results } from './types.js';
 
 /** HiddenByRetry counts the failures a standard HTTP/2 or gRPC client would have retried unseen, in all and by pod. */
-export interface HiddenByRetry {
-  total: number;
-  /** byPod counts them by the pod last seen on their connection ('' when none was named). */
-  byPod: Record<string, number>;
-}
+export type HiddenByRetry = HiddenCount;
 
 /**
  * hiddenByStandardClient counts the streams the server never processed
@@ -22,4 +18,12 @@ export function hiddenByStandardClient(failures: readonly FailureRecord[]): Hidd
     out.byPod[pod] = (out.byPod[pod] ?? 0) + 1;
   }
   return out;
+}
+
+/**
+ * hiddenOf is a run's count of failures a standard client would have hidden:
+ * the totals' figure, else (files written before it) counted from the failures.
+ */
+export function hiddenOf(results: Results): HiddenByRetry {
+  return results.totals.hiddenByStandardClient ?? hiddenByStandardClient(results.failures);
 }

@@ -304,6 +304,36 @@ export interface Totals {
   byMethod?: Record<string, MethodTotals>;
   /** savedByRetry counts requests a proxy answered only after retrying another upstream. */
   savedByRetry?: number;
+  /** connections counts the HTTP/2 and gRPC connections: kept in `Results.connections`, and the fresh ones not kept. */
+  connections?: ConnectionTotals;
+  /**
+   * hiddenByStandardClient counts the failures a standard HTTP/2 or gRPC client
+   * would have retried transparently (never processed: NEVER_PROCESSED_KINDS),
+   * in all and by pod. They stay failures in every other figure, never ok
+   * (HTTP/2 and gRPC runs, and any run that met such a failure).
+   */
+  hiddenByStandardClient?: HiddenCount;
+}
+
+/** HiddenCount counts failures in all and by the pod last seen on their connection ('' when none was named). */
+export interface HiddenCount {
+  total: number;
+  byPod: Record<string, number>;
+}
+
+/**
+ * ConnectionTotals counts a run's HTTP/2 connections. Every keep-alive
+ * connection is kept; the fresh population opens one per request, so of it only
+ * the connections that got a GOAWAY or closed with streams open are kept, and
+ * the rest (closed cleanly after their one stream) are counted by pod.
+ */
+export interface ConnectionTotals {
+  /** kept is how many are in `Results.connections`. */
+  kept: number;
+  /** freshOmitted is how many fresh connections closed cleanly and were not kept. */
+  freshOmitted: number;
+  /** freshOmittedByPod counts them by the pod they reached ('' when none was named). */
+  freshOmittedByPod: Record<string, number>;
 }
 
 /** GeneratorLoad is how hard the traffic's own sources worked: one entry per worker thread or runner. */

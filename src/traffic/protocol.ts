@@ -38,13 +38,14 @@ export interface RequestSpec {
 
 /**
  * ConnectionEvent is a connection's lifecycle as its client saw it; an HTTP/2
- * connection adds each GOAWAY it got, and when it closes, the pod it was pinned
- * to (its first answer's --pod-header, else the peer address).
+ * connection adds each GOAWAY it got (with the pod it is pinned to, when an
+ * answer named one by then), and when it closes, the pod it was pinned to (its
+ * first answer's --pod-header, else the peer address).
  */
 export type ConnectionEvent =
   | { kind: 'opened'; connId: string; atMs: number; peer?: string }
   | { kind: 'closed'; connId: string; atMs: number; pod?: string; streams?: number; error?: string }
-  | { kind: 'goaway'; connId: string; atMs: number; errorCode: string; lastStreamId: number; debugData?: string; streamsOpen: number };
+  | { kind: 'goaway'; connId: string; atMs: number; errorCode: string; lastStreamId: number; debugData?: string; streamsOpen: number; pod?: string };
 
 /** ProtocolPoolOptions configure one population's connections of one protocol client. */
 export interface ProtocolPoolOptions {

@@ -118,3 +118,54 @@ test('compare report and a clean load-mode report draw without errors', { skip }
     assert.match(await page.locator('#failure-count').innerText(), /^0 of 0 failures shown/);
   });
 });
+
+test('report: HTTP/2 connection lanes draw each connection, its GOAWAYs and cut closes on its pod\'s lane; stream share by pod', { skip }, async () => {
+  const r = sampleResults();
+  // Two pods; web-a's connections get a GOAWAY at 5 s and 12 s, web-b's one is cut at 15 s.
+  const goawayAt = [5, 12];
+  r.connections = [
+    { connId: 'w0:c1', population: 'keepalive', openedAtMs: 100, closedAtMs: 5200, pod: 'web-a', streams: 500, goaways: [{ atMs: goawayAt[0]! * 1000, errorCode: 'NO_ERROR', lastStreamId: 999, streamsOpen: 3 }], streamsOpenAtClose: 0 },
+    { connId: 'w0:c2', population: 'keepalive', openedAtMs: 5300, closedAtMs: 12_300, pod: 'web-a', streams: 700, goaways: [{ atMs: goawayAt[1]! * 1000, errorCode: 'NO_ERROR', lastStreamId: 1399, streamsOpen: 2 }], streamsOpenAtClose: 0 },
+    { connId: 'w0:c3', population: 'keepalive', openedAtMs: 200, closedAtMs: 15_000, pod: 'web-b', streams: 1500, goaways: [], streamsOpenAtClose: 4, closeError: 'ECONNRESET' },
+    { connId: 'w0:c4', population: 'fresh', openedAtMs: 11_950, closedAtMs: 12_100, pod: 'web-a', streams: 1, goaways: [{ atMs: goawayAt[1]! * 1000, errorCode: 'NO_ERROR', lastStreamId: 0, streamsOpen: 1 }], streamsOpenAtClose: 0 },
+  ];
+  r.totals.connections = { kept: 4, freshOmitted: 120, freshOmittedByPod: { 'web-a': 60, 'web-b': 60 } };
+  for (const s of r.intervals) s.okByPod = s.atMs < 10_000 ? { 'web-a': 6, 'web-b': 4 } : { 'web-b': 10 };
+  await withPage(renderReport(r), 'connections', async (page, errors) => {
+    assert.deepEqual(errors, []);
+    assert.match(await page.locator('#chart-conns .u-title').innerText(), /HTTP\/2 connections by pod \(4 of 4 drawn; 120 fresh/);
+    // Columns of the lanes' canvas where each colour is painted (page code as source text: no DOM types here).
+    const columns = (await page.evaluate(`(() => {
+      const c = document.querySelector('#chart-conns canvas');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      const want = { goaway: [255, 127, 14], cut: [165, 15, 21], keepalive: [49, 130, 189], fresh: [158, 154, 200] };
+      const out = { goaway: [], cut: [], keepalive: [], fresh: [], width: c.width };
+      for (const [name, rgb] of Object.entries(want)) {
+        const xs = new Set();
+        for (let i = 0; i < d.length; i += 4) if (d[i] === rgb[0] && d[i + 1] === rgb[1] && d[i + 2] === rgb[2] && d[i + 3] === 255) xs.add((i / 4) % c.width);
+        out[name] = [...xs].sort((a, b) => a - b);
+      }
+      return out;
+    })()`)) as { goaway: number[]; cut: number[]; keepalive: number[]; fresh: number[]; width: number };
+    const clusters = (xs: number[]): number[][] => xs.reduce<number[][]>((acc, x) => {
+      const last = acc[acc.length - 1];
+      if (last && x - (last[last.length - 1] ?? 0) <= 3) last.push(x);
+      else acc.push([x]);
+      return acc;
+    }, []);
+    assert.equal(clusters(columns.goaway).length, 2, `two GOAWAY times drawn: ${JSON.stringify(clusters(columns.goaway).map((c) => c[0]))}`);
+    assert.equal(clusters(columns.cut).length, 1, 'one cut close drawn');
+    // The cut is at 15 s, right of both GOAWAYs (12 s, 5 s), and the keep-alive bars span most of the plot.
+    const [g1, g2] = clusters(columns.goaway).map((c) => c[0] ?? 0);
+    const cutX = columns.cut[0] ?? 0;
+    assert.ok((g1 ?? 0) < (g2 ?? 0) && (g2 ?? 0) < cutX, `GOAWAYs at ${g1}, ${g2}, cut at ${cutX}`);
+    const ratio = ((g2 ?? 0) - (g1 ?? 0)) / (cutX - (g1 ?? 0));
+    assert.ok(Math.abs(ratio - 7 / 10) < 0.05, `x positions follow the times (${ratio.toFixed(3)} vs 0.7)`);
+    assert.ok(columns.keepalive.length > columns.width / 3, 'keep-alive connections drawn as bars');
+    assert.ok(columns.fresh.length > 0, 'the kept fresh connection drawn');
+    const legend = await page.locator('#chart-share .u-legend .u-label').allInnerTexts();
+    assert.deepEqual(legend.slice(1), ['web-b', 'web-a']);
+    mkdirSync(SHOT_DIR, { recursive: true });
+    await page.locator('#charts').screenshot({ path: join(SHOT_DIR, 'connections-charts.png') });
+  });
+});

@@ -65,10 +65,10 @@ export async function startH2o(): Promise<RealServer> {
   return { port, child, close: async () => (await stop(child), rmSync(dir, { recursive: true, force: true })) };
 }
 
-/** startGrpcio runs the Python grpcio server as `pod` (on `port`, or one it picks). */
-export async function startGrpcio(pod: string, port = 0): Promise<RealServer> {
+/** startGrpcio runs the Python grpcio server as `pod` (on `port`, or one it picks), each call answered after `delayMs`. */
+export async function startGrpcio(pod: string, port = 0, delayMs = 0): Promise<RealServer> {
   const script = new URL('./grpc-server.py', import.meta.url).pathname;
-  const child = spawn('/usr/bin/python3', [script, pod, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('/usr/bin/python3', [script, pod, String(port), String(delayMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   const bound = await new Promise<number>((resolve, reject) => {
     child.stdout?.on('data', (c: Buffer) => {

@@ -2,6 +2,8 @@ import { EVENT_LABEL, isPodEvent, type ClusterEvent } from '../../results/events
 import type { FailureKind, FailureRecord } from '../../results/types.js';
 import { ellipsize, formatSpan } from './format.js';
 import { KIND_STYLE } from '../../results/kind-style.js';
+import type { ConnectionNote } from '../../results/live.js';
+import { connectionLines } from './connection-lines.js';
 
 /** LogLine is one line of the event log: a cluster event or a burst of failures. */
 export interface LogLine {
@@ -151,13 +153,14 @@ export function describeEvent(e: ClusterEvent, podWidth: number): string | null 
   }
 }
 
-/** logLines merges cluster events and failure bursts into the last `max` log lines, oldest first. */
+/** logLines merges cluster events, failure bursts and HTTP/2 connection notes into the last `max` log lines, oldest first. */
 export function logLines(
   events: readonly ClusterEvent[],
   failures: readonly FailureRecord[],
   max: number,
   podWidth: number,
   failuresCapped: boolean,
+  connections: readonly ConnectionNote[] = [],
 ): LogLine[] {
   if (max <= 0) return [];
   const lines: LogLine[] = [];
@@ -177,5 +180,6 @@ export function logLines(
       tone: 'failure',
     });
   });
+  for (const c of connectionLines(connections, podWidth)) lines.push({ atMs: c.atMs, text: c.text, tone: c.cut ? 'warn' : 'event' });
   return lines.sort((a, b) => a.atMs - b.atMs).slice(-max);
 }

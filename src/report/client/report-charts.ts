@@ -1,5 +1,6 @@
 import type { FailureKind } from '../../results/types.js';
 import type { ReportData } from '../report-data.js';
+import { renderConnectionCharts } from './connection-charts.js';
 import { byId, el, kindColor, swatch } from './dom.js';
 import { drawStepBands } from './rollout-steps.js';
 
@@ -17,7 +18,7 @@ export interface ReportCharts {
   resize(): void;
 }
 
-/** createReportCharts prepares the four charts (rate, failures by kind, pod lanes, latency) on one time axis. */
+/** createReportCharts prepares the charts (rate, lag, failures by kind, pod lanes, HTTP/2 connection lanes and stream share, latency) on one time axis. */
 export function createReportCharts(D: ReportData): ReportCharts {
   const charts: uPlot[] = [];
   const labelled = new WeakSet<uPlot>();
@@ -165,6 +166,7 @@ export function createReportCharts(D: ReportData): ReportCharts {
       chart(o2, [S.t, ...(kinds.length ? kinds.map((k) => S.failed[k] ?? []) : [S.t.map(() => 0)])], 'chart-failures');
 
       renderLanes();
+      renderConnectionCharts(D, { base, chart, markLines, t: S.t, xMin, xMax, axisSize: AXIS_SIZE });
 
       const o4 = base('Latency of ok responses (ms, from intended send time)', 200, 'ms');
       o4.series = [{}, { label: 'p50', stroke: '#3182bd', width: 1.5 }, { label: 'p99', stroke: '#e6550d', width: 1.5 }];

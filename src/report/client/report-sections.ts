@@ -52,6 +52,8 @@ export function renderFigures(D: ReportData): void {
     add('outages', w.length ? w.length + ' window(s), longest ' + fmtMs(D.analysis.longestOutageMs) + ', total ' + fmtMs(D.analysis.totalOutageMs) : 'none');
   }
   (D.frontDoor || []).forEach((line) => add('front door', line));
+  if (D.hidden) add('hidden by a standard client', D.hidden);
+  if (D.grpcStatus) add('gRPC status', D.grpcStatus.map((g) => g.code + ' ' + g.count).join(' \u00b7 '));
   const facts = D.meta.facts || {};
   Object.keys(facts).forEach((k) => add(k, String(facts[k])));
   (D.meta.warnings || []).forEach((w) => add('warning', w));

@@ -30,7 +30,16 @@ export function connectionEvent(rec: H2ConnectionRecord, change: 'opened' | 'goa
     };
   }
   const g = rec.goaways[rec.goaways.length - 1];
-  return { kind: 'goaway', connId: rec.connId, atMs: g?.atMs ?? 0, errorCode: g?.errorCode ?? 'NO_ERROR', lastStreamId: g?.lastStreamId ?? 0, streamsOpen: g?.streamsOpen ?? 0, ...(g?.debugData !== undefined ? { debugData: g.debugData } : {}) };
+  return {
+    kind: 'goaway',
+    connId: rec.connId,
+    atMs: g?.atMs ?? 0,
+    errorCode: g?.errorCode ?? 'NO_ERROR',
+    lastStreamId: g?.lastStreamId ?? 0,
+    streamsOpen: g?.streamsOpen ?? 0,
+    ...(g?.debugData !== undefined ? { debugData: g.debugData } : {}),
+    ...(rec.pod !== undefined ? { pod: rec.pod } : {}),
+  };
 }
 
 /** H2PoolFactory makes an HTTP/2 pool: the lean one or node:http2's. */

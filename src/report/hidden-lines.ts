@@ -1,0 +1,24 @@
+import { hiddenOf } from '../results/never-processed.js';
+import type { Results } from '../results/types.js';
+
+/**
+ * hiddenText words, for the terminal summary and the report, the failures a
+ * standard HTTP/2 or gRPC client would have retried unseen (the server never
+ * processed them), in all and by pod; null for a run with neither HTTP/2
+ * connections nor such a failure. They stay failures: this is the second view,
+ * what an application on a standard client would have seen.
+ */
+export function hiddenText(results: Results): string | null {
+  const hidden = hiddenOf(results);
+  if (results.connections === undefined && results.totals.hiddenByStandardClient === undefined && hidden.total === 0) return null;
+  if (hidden.total === 0) return 'none: no stream was refused unprocessed (by a GOAWAY or REFUSED_STREAM)';
+  const pods = Object.entries(hidden.byPod)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([pod, n]) => `${pod === '' ? 'no pod named' : pod} ${n}`);
+  const failed = results.totals.failed;
+  return (
+    `${hidden.total} of ${failed} failures were never processed (refused by a GOAWAY or REFUSED_STREAM): ` +
+    `a standard gRPC or HTTP/2 client retries those unseen, so an application would have seen ${failed - hidden.total}; ` +
+    `still counted as failures here · by pod: ${pods.join(', ')}`
+  );
+}
