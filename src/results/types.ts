@@ -360,6 +360,8 @@ export interface ClusterTarget {
   driver: string;
   workload?: WorkloadRef;
   inspectPid1?: boolean;
+  /** trafficPolicy: the Service routes node-locally (internal/externalTrafficPolicy: Local) and traffic entered on `node`. */
+  trafficPolicy?: { node: string };
 }
 
 /** RunMeta describes the run: enough to reproduce it, never a credential. */

@@ -3,7 +3,7 @@ import { parseCountOrPercent } from '../../parse.js';
 import type { DriverEntry } from '../driver-entry.js';
 import type { DriverTraits } from '../driver.js';
 import type { SettingsReader } from '../settings-reader.js';
-import { DEFAULT_LOCAL_SETTINGS, describeApp, type LocalRuntimeSettings } from './settings.js';
+import { DEFAULT_LOCAL_SETTINGS, describeApp, workloadKindOf, type LocalRuntimeSettings } from './settings.js';
 
 /** LOCAL_TRAITS: the embedded runtime builds its own front door on this machine, and its runners are local processes. */
 export const LOCAL_TRAITS: DriverTraits = { runnersInCluster: false, userFrontDoor: false };
@@ -53,7 +53,10 @@ export const localEntry: DriverEntry<LocalRuntimeSettings> = {
     return checkLocalTarget(settings, env, rollouts);
   },
   describe: describeLocalTarget,
-  target: () => ({}),
+  target: (s) => ({
+    workload: { kind: workloadKindOf(s), name: s.app.kind === 'demo' ? 'demo' : 'app' },
+    ...(s.trafficPolicy ? { trafficPolicy: { node: s.trafficPolicy.node } } : {}),
+  }),
   params(s) {
     const { env, ...settings } = s;
     return { ...settings, envKeys: Object.keys(env) };
