@@ -12,6 +12,8 @@
 //   DEMO_IDLE_CLOSE_MS    while draining, close a keep-alive connection only after it
 //                         stayed idle this long (default 2000)
 //   DEMO_DRAIN_TIMEOUT_MS give up draining after this long and exit 1 (default 60000)
+//   DEMO_MAX_INFLIGHT     capacity: at most this many requests at once; one more is
+//                         answered 503 at once, as an app that sheds load does (default: no limit)
 //   DEMO_COLD_START_MS    cold start: for this long after listening, requests take longer
 //                         (a tenth of the cold time left, on top), while /healthz is
 //                         ready at once: a pod that is ready before it is warm (default 0)
@@ -40,6 +42,8 @@ const drain = process.env.DEMO_DRAIN !== '0';
 const idleCloseMs = Number(process.env.DEMO_IDLE_CLOSE_MS ?? 2000);
 const drainTimeoutMs = Number(process.env.DEMO_DRAIN_TIMEOUT_MS ?? 60000);
 const coldStartMs = Number(process.env.DEMO_COLD_START_MS ?? 0);
+const maxInflight = Number(process.env.DEMO_MAX_INFLIGHT ?? 0);
+let inflight = 0;
 let listeningAt = performance.now();
 /** coldExtraMs is the extra time a request takes while the app is still warming up. */
 const coldExtraMs = () => Math.max(0, coldStartMs - (performance.now() - listeningAt)) / 10;
@@ -71,7 +75,14 @@ const server = http.createServer((req, res) => {
   }
   // Drain the request body (if any) before answering, so the connection stays usable.
   req.resume();
+  if (maxInflight > 0 && inflight >= maxInflight) {
+    res.writeHead(503, { 'content-type': 'text/plain', 'content-length': 11 });
+    res.end('overloaded\n');
+    return;
+  }
+  inflight += 1;
   setTimeout(() => {
+    inflight -= 1;
     if (draining) res.setHeader('connection', 'close');
     const body = JSON.stringify({ pod: podName, path: req.url, method: req.method }) + '\n';
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });

@@ -20,6 +20,8 @@ import { slowStart } from './findings-slow-start.js';
 import { unrelatedErrors } from './findings-unrelated-errors.js';
 import { upstreamKeepaliveReset } from './findings-upstream-keepalive-reset.js';
 import { watchLost } from './findings-watch-lost.js';
+import { noSurgeCapacity } from './findings-no-surge-capacity.js';
+import { nodeLocalGap } from './findings-node-local-gap.js';
 
 /** RULES lists every finding rule, in the order buildFindings runs them. */
 export const RULES: readonly FindingRule[] = [
@@ -39,4 +41,6 @@ export const RULES: readonly FindingRule[] = [
   noReadyEndpoints,
   ingressLag,
   ingressReload,
+  noSurgeCapacity,
+  nodeLocalGap,
 ];

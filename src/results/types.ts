@@ -470,6 +470,8 @@ export const FINDING_IDS = [
   'no-ready-endpoints',
   'ingress-lag',
   'ingress-reload',
+  'no-surge-capacity',
+  'node-local-gap',
 ] as const;
 
 /** FindingId names each kind of finding. */
