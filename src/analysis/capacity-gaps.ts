@@ -101,6 +101,13 @@ export function nodeLocalGaps(results: Results): Gap[] {
   return below(spans, fromMs, endMs, 1, node);
 }
 
+// The causes a failure gets from the pod event nearest to it, which a gap with no pod to answer overrides.
+const NEAREST_GUESSES: ReadonlySet<FindingId | undefined> = new Set(['not-ready-traffic', 'no-prestop-drain']);
+
+function unexplained(cause: FindingId | undefined): boolean {
+  return cause === undefined || cause === 'unrelated-errors';
+}
+
 /** GAP_RULES: a gap explains failures only when at least `minFailures` fell in gaps, at `rateFactor` times the rate outside them. */
 export const GAP_RULES = { minFailures: 3, rateFactor: 3 } as const;
 
@@ -117,14 +124,15 @@ const capacityKind = (f: FailureRecord): boolean => f.kind === 'timeout' || (f.k
 export function claimGapFailures(results: Results, causes: Array<FindingId | undefined>): number[] {
   const claimed: number[] = [];
   const kind = results.meta.cluster?.workload?.kind;
-  const plan: Array<[FindingId, Gap[], (f: FailureRecord) => boolean]> = [
-    ['node-local-gap', nodeLocalGaps(results), () => true],
-    ['no-surge-capacity', kind === 'statefulset' || kind === 'daemonset' ? rolloutCapacityGaps(results) : [], capacityKind],
+  const plan: Array<[FindingId, Gap[], (f: FailureRecord) => boolean, (f: FailureRecord, i: number) => boolean]> = [
+    // No pod answered a new connection in a node-local gap: there was none to answer, whichever pod event was nearest.
+    ['node-local-gap', nodeLocalGaps(results), () => true, (f, i) => unexplained(causes[i]) || (f.pod === undefined && !f.reused && NEAREST_GUESSES.has(causes[i]))],
+    ['no-surge-capacity', kind === 'statefulset' || kind === 'daemonset' ? rolloutCapacityGaps(results) : [], capacityKind, (_f, i) => unexplained(causes[i])],
   ];
   const [fromMs, toMs] = recordedSpan(results);
-  for (const [id, gaps, fits] of plan) {
+  for (const [id, gaps, fits, open0] of plan) {
     if (gaps.length === 0) continue;
-    const open = (i: number): boolean => causes[i] === undefined || causes[i] === 'unrelated-errors';
+    const open = (i: number): boolean => open0(results.failures[i] as FailureRecord, i);
     const inGap = (f: FailureRecord): boolean => gaps.some((g) => failureAtMs(f) >= g.fromMs && failureAtMs(f) <= g.toMs);
     const mine = results.failures.flatMap((f, i) => (open(i) && fits(f) && inGap(f) ? [i] : []));
     const outside = results.failures.filter((f) => fits(f) && !inGap(f)).length;
