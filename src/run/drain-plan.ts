@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import { hasNodeDrainer, type DrainRequest } from '../cluster/driver.js';
-import { phasedPlan, type RolloutPlanResult, type RolloutStepOutcome, type RolloutTimes } from './rollout-plan.js';
+import { phasedPlan, type RolloutPlanResult, type RolloutStepOutcome } from './rollout-plan.js';
 import type { SessionControl } from './session.js';
 
 /**
@@ -11,19 +11,30 @@ import type { SessionControl } from './session.js';
  */
 export async function drainStep(control: SessionControl, request: DrainRequest): Promise<RolloutStepOutcome> {
   const driver = control.driver;
-  if (!driver || !hasNodeDrainer(driver)) throw new UsageError(`this target cannot drain nodes; remove the drain of ${request.node}`);
+  if (!driver || !hasNodeDrainer(driver)) throw new UsageError(`drain ${request.node}: this target cannot drain nodes; remove the drain`);
   const outcome = await driver.drainNode(request, control.signal);
   if (control.signal.aborted) return { status: 'interrupted' };
   return outcome.ok ? { status: 'complete' } : { status: 'failed', reason: outcome.error ?? `drain of ${request.node} failed` };
 }
 
+/** DrainTimes are the phases of a drain run: baseline, the drain (bounded by timeoutMs; refused evictions retried every retryMs), cooldown. */
+export interface DrainTimes {
+  baselineMs: number;
+  cooldownMs: number;
+  timeoutMs: number;
+  retryMs?: number;
+}
+
 /**
- * drainPlan is `--trigger drain=NODE`'s plan: baseline → drain (the rollout
- * phase: cordon, evictions, every evicted pod gone) → cooldown, in which the
- * replacements the controller created elsewhere come up under traffic.
+ * drainPlan is the plan of `--trigger drain=NODE` (`local` and `run`):
+ * baseline → drain (the rollout phase: cordon, evictions with their
+ * refusals, every evicted pod gone) → cooldown, in which the replacements the
+ * controller created elsewhere come up under traffic. A drain that fails or
+ * times out is noted and the cooldown still runs.
  */
-export function drainPlan(control: SessionControl, request: DrainRequest, t: RolloutTimes): Promise<RolloutPlanResult> {
-  return phasedPlan(control, () => drainStep(control, request), t, 'drain');
+export function drainPlan(control: SessionControl, node: string, t: DrainTimes): Promise<RolloutPlanResult> {
+  const request: DrainRequest = { node, timeoutMs: t.timeoutMs, ...(t.retryMs !== undefined ? { retryMs: t.retryMs } : {}) };
+  return phasedPlan(control, () => drainStep(control, request), { ...t, rolloutTimeoutMs: t.timeoutMs }, 'drain');
 }
 
 /** LocalTrigger is what `rollcheck local --trigger` asks for: a rollout (restart), nothing, or a drain of one node. */

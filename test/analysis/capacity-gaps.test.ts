@@ -29,14 +29,15 @@ function pod(name: string, uid: string, node: string, fromMs: number, toMs: numb
   ];
 }
 
-const EVENTS: ClusterEvent[] = [
+const UNSORTED: ClusterEvent[] = [
   ...pod('web-0', 'a0', 'node-1', -1000, 6000),
   ...pod('web-1', 'a1', 'node-2', -1000, 4000),
   { kind: 'rollout-started', revision: 'r2', trigger: 'restart', atMs: 3900 },
   ...pod('web-1', 'b1', 'node-2', 6000, null),
   ...pod('web-0', 'b0', 'node-1', 8000, null),
   { kind: 'rollout-complete', revision: 'r2', atMs: 7990 },
-].sort((a, b) => a.atMs - b.atMs);
+];
+const EVENTS = [...UNSORTED].sort((a, b) => a.atMs - b.atMs);
 
 const overloaded = (fromMs: number, toMs: number, everyMs: number): FailureRecord[] => {
   const out: FailureRecord[] = [];

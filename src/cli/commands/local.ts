@@ -69,7 +69,7 @@ export function registerLocal(program: Command, ctx: CommandContext): void {
     .option('-o, --out <file>', 'results JSON file (default: reports/<timestamp>-local.json)')
     .option('--no-dashboard', 'one progress line per second instead of the live dashboard')
     .option('--trigger <how>', 'restart (a rolling update) | none | drain=NODE (cordon and evict, as kubectl drain)', 'restart')
-    .option('--drain-timeout <time>', 'give up a drain whose evictions are still refused after this long', '2m')
+    .option('--drain-timeout <time>', 'give up a drain whose evictions are still refused after this long', '5m')
     .addHelpText('after', HELP)
     .action(async (opts: Record<string, unknown>) => {
       ctx.setExit(await runLocal(ctx.io, opts));
@@ -79,7 +79,7 @@ export function registerLocal(program: Command, ctx: CommandContext): void {
 async function runLocal(io: Io, opts: Record<string, unknown>): Promise<number> {
   const times = readRolloutPhases(opts);
   const trigger = parseLocalTrigger(String(opts.trigger ?? 'restart'));
-  const drainTimeoutMs = parseDurationMs(String(opts.drainTimeout ?? '2m'), '--drain-timeout');
+  const drainTimeoutMs = parseDurationMs(String(opts.drainTimeout ?? '5m'), '--drain-timeout');
   const traffic = readTrafficSettings(opts, io.cwd);
   const thresholds = readThresholds(opts);
   const outPath = typeof opts.out === 'string' ? resolve(io.cwd, opts.out) : defaultOutPath(io.cwd, 'local');
@@ -100,7 +100,7 @@ async function runLocal(io: Io, opts: Record<string, unknown>): Promise<number> 
     driver: (dctx) => announced(io, settings, createDriver(dctx)),
     plan: async (control) =>
       (trigger.kind === 'drain'
-        ? await drainPlan(control, { node: trigger.node, timeoutMs: drainTimeoutMs, retryMs: settings.evictionRetryMs }, times)
+        ? await drainPlan(control, trigger.node, { ...times, timeoutMs: drainTimeoutMs, retryMs: settings.evictionRetryMs })
         : await rolloutPlan(control, trigger, times)
       ).reason,
     outPath,

@@ -102,7 +102,8 @@ export function createLocalDriver(settings: LocalRuntimeSettings, ctx: DriverCon
         workload: workloadKind,
         replicas: controller.replicas,
         nodes: nodes.names.length,
-        ...(settings.pdb ? { pdb: describePdb(settings.pdb) } : {}),
+        // The no-pdb rule reads 'none' as "the driver looked and found no budget".
+        pdb: settings.pdb ? `${budgetName} (${describePdb(settings.pdb)})` : 'none',
         ...(settings.trafficPolicy ? { trafficPolicy: `local (traffic enters on ${settings.trafficPolicy.node})` } : {}),
         servicePort: proxy.port,
         graceMs: settings.graceMs,
