@@ -4,7 +4,7 @@
 // API gate and the findings do with them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/program.js';
@@ -124,4 +124,34 @@ test('a DaemonSet behind a node-local Service: node-local-gap without surge, no 
   const surge = await runLocal(t, [...common, '--max-surge', '1', '--max-unavailable', '0']);
   assert.deepEqual(surge.results.failures.map((f) => `${f.kind} at ${Math.round(f.endAtMs)}`), []);
   assert.equal(surge.code, 0, surge.err);
+});
+
+test('manifests/scenarios/node-pool-upgrade.yaml runs locally: node-1 then node-2 drained; with a PDB the second drain meets 429s', { timeout: 240_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'rollcheck-pool-upgrade-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const shipped = readFileSync(join(process.cwd(), 'manifests/scenarios/node-pool-upgrade.yaml'), 'utf8');
+  const withPdb = shipped.replace('    # pdb: max-unavailable=1', '    pdb: max-unavailable=1');
+  assert.notEqual(withPdb, shipped, 'the shipped file shows where the budget goes');
+  const runs: Array<[string, string]> = [['none.yaml', shipped], ['pdb.yaml', withPdb]];
+  const out: Results[] = [];
+  for (const [name, text] of runs) {
+    writeFileSync(join(dir, name), text);
+    const io = createTestIo({ cwd: dir });
+    const code = await runCli(['scenario', join(dir, name), '--out', join(dir, `${name}.json`), '--no-dashboard'], io);
+    const results = loadResults(join(dir, `${name}.json`));
+    assert.ok(code === 0 || code === 1, `${name}: exit ${code}: ${io.err()}`);
+    out.push(results);
+  }
+  for (const r of out) {
+    const drains = r.events.flatMap((e) => (e.kind === 'drain-finished' ? [[e.node, e.ok] as const] : []));
+    assert.deepEqual(drains, [['node-1', true], ['node-2', true]]);
+  }
+  const [none, pdb] = out as [Results, Results];
+  // node-1's pod was replaced on node-2 (the emptiest, lowest name), so node-2's drain evicts two pods.
+  const node2 = (r: Results): ClusterEvent[] => r.events.filter((e) => e.kind === 'evicted' && e.node === 'node-2');
+  assert.equal(node2(none).length, 2);
+  assert.deepEqual(kinds(none.events, 'eviction-refused'), []);
+  assert.equal(node2(pdb).length, 2);
+  assert.ok(kinds(pdb.events, 'eviction-refused').length >= 1, 'the budget refused the second eviction at least once');
+  assert.ok(kinds(pdb.events, 'pdb-status').length >= 1);
 });
