@@ -155,3 +155,13 @@ test('manifests/scenarios/node-pool-upgrade.yaml runs locally: node-1 then node-
   assert.ok(kinds(pdb.events, 'eviction-refused').length >= 1, 'the budget refused the second eviction at least once');
   assert.ok(kinds(pdb.events, 'pdb-status').length >= 1);
 });
+
+test('a DaemonSet of the shell demo: each node\'s pod ignores SIGTERM → sigterm-ignored, exit 1', { timeout: 120_000 }, async (t) => {
+  const { code, results, err } = await runLocal(t, ['--entrypoint', 'shell', '--workload', 'daemonset', '--nodes', '2', '--grace-period', '2s', '--rate', '50']);
+  assert.equal(code, 1, err);
+  const first = results.events.filter((e) => e.kind === 'pod-created').slice(0, 2);
+  assert.deepEqual(first.map((e) => (e.kind === 'pod-created' ? e.node : '')), ['node-1', 'node-2'], 'one pod per node');
+  const finding = results.analysis?.findings.find((f) => f.id === 'sigterm-ignored');
+  assert.ok(finding, findingIds(results).join(', '));
+  assert.deepEqual([...finding.pods].sort(), first.map((e) => (e as { pod: string }).pod).sort());
+});
