@@ -81,7 +81,7 @@ test('drain with --pdb max-unavailable=1: the second eviction gets 429 until the
   const refused = kinds(ev, 'eviction-refused');
   assert.ok(refused.length >= 1, 'the second eviction was refused at least once');
   for (const r of refused) {
-    assert.ok(r.kind === 'eviction-refused' && r.status === 429 && r.pdb === 'demo-pdb');
+    assert.ok(r.kind === 'eviction-refused' && r.status === 429 && r.pdb === 'demo');
     assert.ok(r.atMs >= first.atMs && r.atMs <= second.atMs);
   }
   const replacementReady = ev.find((e) => e.kind === 'pod-ready' && e.atMs > first.atMs);

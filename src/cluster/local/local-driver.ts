@@ -103,7 +103,8 @@ export function createLocalDriver(settings: LocalRuntimeSettings, ctx: DriverCon
         replicas: controller.replicas,
         nodes: nodes.names.length,
         // The no-pdb rule reads 'none' as "the driver looked and found no budget".
-        pdb: settings.pdb ? `${budgetName} (${describePdb(settings.pdb)})` : 'none',
+        pdb: settings.pdb ? budgetName : 'none',
+        ...(settings.pdb ? { pdbRule: describePdb(settings.pdb) } : {}),
         ...(settings.trafficPolicy ? { trafficPolicy: `local (traffic enters on ${settings.trafficPolicy.node})` } : {}),
         servicePort: proxy.port,
         graceMs: settings.graceMs,
@@ -117,7 +118,8 @@ export function createLocalDriver(settings: LocalRuntimeSettings, ctx: DriverCon
   }
 
   const workloadKind = workloadKindOf(settings);
-  const budgetName = `${appName}-pdb`;
+  // Named as `kubectl create pdb demo --selector=app=demo` would name it.
+  const budgetName = appName;
   const budgetNow = (c: RolloutController): ReturnType<typeof pdbStatus> | null =>
     settings.pdb ? pdbStatus(settings.pdb, c.replicas, [...c.pods.values()].filter((p) => !p.exit)) : null;
 
