@@ -165,3 +165,21 @@ test('a DaemonSet of the shell demo: each node\'s pod ignores SIGTERM → sigter
   assert.ok(finding, findingIds(results).join(', '));
   assert.deepEqual([...finding.pods].sort(), first.map((e) => (e as { pod: string }).pod).sort());
 });
+
+test('bad workload and drain flags are one line, exit 2, before any pod starts', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'rollcheck-workloads-bad-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const cases: Array<[string[], RegExp]> = [
+    [['--nodes', '2', '--trigger', 'drain=node-3'], /^rollcheck: --trigger drain=node-3: there is no such node; the nodes are node-1, node-2 \(set how many with --nodes\)$/m],
+    [['--trigger', 'drain'], /^rollcheck: --trigger "drain" is not one of restart, none, drain=NODE \(e\.g\. drain=node-1\)$/m],
+    [['--pdb', '50%'], /^rollcheck: --pdb: "50%" is not a budget; use max-unavailable=N or min-available=N, e\.g\. max-unavailable=1$/m],
+    [['--partition', '1'], /^rollcheck: --partition: only a StatefulSet has a partition; add --workload statefulset or remove it$/m],
+    [['--workload', 'cronjob'], /--workload/m],
+  ];
+  for (const [args, message] of cases) {
+    const io = createTestIo({ cwd: dir });
+    assert.equal(await runCli(['local', '--app', 'demo', '--no-dashboard', '--out', join(dir, 'bad.json'), ...args], io), 2, args.join(' '));
+    assert.match(io.err(), message);
+    assert.doesNotMatch(io.err(), /\n\s+at /, 'no stack trace');
+  }
+});

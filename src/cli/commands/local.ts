@@ -11,6 +11,7 @@ import { addThresholdOptions } from '../verdict-flags.js';
 import { addOutputOptions, readOutputs } from '../output-flags.js';
 import { readThresholds } from '../../results/thresholds.js';
 import { parseDurationMs } from '../../parse.js';
+import { UsageError } from '../../errors.js';
 import { addLocalRuntimeOptions, readLocalRuntimeSettings } from '../local-flags.js';
 import { addTrafficOptions } from '../traffic-flags.js';
 import { addIngressOptions, readIngressSettings } from '../ingress-flags.js';
@@ -86,6 +87,10 @@ async function runLocal(io: Io, opts: Record<string, unknown>): Promise<number> 
   const ingress = readIngressSettings(opts);
   const settings = { ...readLocalRuntimeSettings(opts, podLogDir(outPath)), ...(ingress ? { ingress } : {}) };
   const { runners } = readRunnerFlags(opts);
+  const nodes = Array.from({ length: settings.nodes ?? 1 }, (_, i) => `node-${i + 1}`);
+  if (trigger.kind === 'drain' && !nodes.includes(trigger.node)) {
+    throw new UsageError(`--trigger drain=${trigger.node}: there is no such node; the nodes are ${nodes.join(', ')} (set how many with --nodes)`);
+  }
   const maxRunMs = times.baselineMs + times.rolloutTimeoutMs + times.cooldownMs + 60_000;
   const createDriver = await prepareDriver('local', settings, { env: io.env, cwd: io.cwd });
   const session = await runSession({
