@@ -59,6 +59,10 @@ export const FIXES: Record<FindingId, string> = {
     'A proxy that reloads its configuration closes its idle client keep-alive connections, racing with requests clients ' +
     'are sending on them: keep reloads rare (ingress-nginx applies endpoint changes without a reload; config and annotation ' +
     'changes still reload), and let clients retry idempotent requests on a closed keep-alive connection.',
+  'no-pdb':
+    'Give the workload a PodDisruptionBudget: a drain (node-pool upgrades, cluster-autoscaler and Karpenter consolidation) ' +
+    'then evicts its pods one at a time as the budget allows, and the API refuses (429) an eviction that would take more, ' +
+    'until the replacement is ready. Spread the replicas over nodes too (topologySpreadConstraints by hostname).',
   'watch-lost':
     'Pod and endpoint events in that gap may be missing or late, so attribution there is less certain; check the ' +
     'connection to the API server and that the Role allows `watch` on pods and endpointslices.',

@@ -8,6 +8,7 @@ import { graceTooShort } from './findings-grace-too-short.js';
 import { ingressLag } from './findings-ingress-lag.js';
 import { ingressReload } from './findings-ingress-reload.js';
 import { keepaliveReset } from './findings-keepalive-reset.js';
+import { noPdb } from './findings-no-pdb.js';
 import { noPrestopDrain } from './findings-no-prestop-drain.js';
 import { noReadyEndpoints } from './findings-no-ready-endpoints.js';
 import { notReadyTraffic } from './findings-not-ready-traffic.js';
@@ -41,6 +42,7 @@ export const RULES: readonly FindingRule[] = [
   noReadyEndpoints,
   ingressLag,
   ingressReload,
+  noPdb,
   noSurgeCapacity,
   nodeLocalGap,
 ];

@@ -470,6 +470,7 @@ export const FINDING_IDS = [
   'no-ready-endpoints',
   'ingress-lag',
   'ingress-reload',
+  'no-pdb',
   'no-surge-capacity',
   'node-local-gap',
 ] as const;

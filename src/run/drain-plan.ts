@@ -14,7 +14,7 @@ export async function drainStep(control: SessionControl, request: DrainRequest):
   if (!driver || !hasNodeDrainer(driver)) throw new UsageError(`drain ${request.node}: this target cannot drain nodes; remove the drain`);
   const outcome = await driver.drainNode(request, control.signal);
   if (control.signal.aborted) return { status: 'interrupted' };
-  return outcome.ok ? { status: 'complete' } : { status: 'failed', reason: outcome.error ?? `drain of ${request.node} failed` };
+  return outcome.ok ? { status: 'complete' } : { status: 'failed', reason: `drain of ${request.node} failed: ${outcome.error ?? 'unknown error'}` };
 }
 
 /** DrainTimes are the phases of a drain run: baseline, the drain (bounded by timeoutMs; refused evictions retried every retryMs), cooldown. */

@@ -6,6 +6,8 @@
 import type { KubeObject, KubeStore } from './store.js';
 import { createReplicaSets } from './replicasets.js';
 import { createStatefulSetModel } from './statefulset-model.js';
+import { createNodes, type Scheduler } from './nodes.js';
+import { createDaemonSetModel } from './daemonset-model.js';
 
 /** KubeModelOptions shapes the demo Deployment. */
 export interface KubeModelOptions {
@@ -23,7 +25,9 @@ export interface KubeModelOptions {
   /** sidecar puts a proxy container in front of the app, injected first as a mesh would (it carries no preStop). */
   sidecar?: boolean;
   /** workload 'statefulset' makes `demo` a StatefulSet (statefulset-model.ts) instead of a Deployment. */
-  workload?: 'deployment' | 'statefulset';
+  workload?: 'deployment' | 'statefulset' | 'daemonset';
+  /** nodes puts this many Nodes (node-1 …) in the store and places each new pod on one (spec.nodeName), spread as the scheduler does. */
+  nodes?: number;
 }
 
 /** KubeModel is the hand-drivable cluster. Times are "now" in RFC 3339 seconds, as the API sends them. */
@@ -51,6 +55,8 @@ export interface KubeModel {
   markRolledOut(): void;
   progressDeadlineExceeded(): void;
   podNames(): string[];
+  /** scheduler places pods on the nodes (null without `nodes`). */
+  scheduler: Scheduler | null;
   /** startUpdate: a StatefulSet's controller saw the template change to revision `hash` (a Deployment's ReplicaSets need no word). */
   startUpdate(hash: string): void;
   /** bumpHash starts a new template revision (what a PATCH of the template does). */
@@ -84,7 +90,15 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
     metadata: { labels, annotations: {} },
     spec: { terminationGracePeriodSeconds: o.graceSeconds ?? 30, containers: o.sidecar ? [PROXY_CONTAINER, container] : [container] },
   };
-  const sts = o.workload === 'statefulset' ? createStatefulSetModel(store, { name, namespace, labels, replicas, template: podTemplate }) : null;
+  const scheduler = o.nodes ? createNodes(store, o.nodes) : null;
+  // A StatefulSet or a DaemonSet controller stands where a Deployment's ReplicaSets would (`owner` names which).
+  const owner = o.workload === 'statefulset' ? { kind: 'StatefulSet', bucket: 'statefulsets' } : o.workload === 'daemonset' ? { kind: 'DaemonSet', bucket: 'daemonsets' } : null;
+  const sts =
+    o.workload === 'statefulset'
+      ? createStatefulSetModel(store, { name, namespace, labels, replicas, template: podTemplate })
+      : o.workload === 'daemonset'
+        ? createDaemonSetModel(store, { name, namespace, labels, nodes: o.nodes ?? replicas, template: podTemplate })
+        : null;
   if (!sts) {
   store.put('deployments', {
     apiVersion: 'apps/v1',
@@ -132,7 +146,7 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
     store.put('pods', p);
     replicaSets.sync();
   };
-  const deployment = (): KubeObject => store.get(sts ? 'statefulsets' : 'deployments', name) as KubeObject;
+  const deployment = (): KubeObject => store.get(owner?.bucket ?? 'deployments', name) as KubeObject;
   const putStatus = (change: (s: Record<string, unknown>, d: KubeObject) => void): void => {
     if (sts) return;
     const d = deployment();
@@ -160,6 +174,8 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
       const template = (deployment().spec as { template: { spec: Record<string, unknown> } }).template;
       const podHash = p.hash ?? hash;
       const rs = replicaSets.ensure(podHash);
+      // DaemonSet pods tolerate the unschedulable taint: a cordoned node keeps its daemon.
+      const nodeName = scheduler?.place(labels, owner?.kind === 'DaemonSet');
       store.put('pods', {
         apiVersion: 'v1',
         kind: 'Pod',
@@ -168,11 +184,12 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
           namespace,
           labels: sts ? { ...labels, ...sts.podLabels(n, podHash) } : { ...labels, 'pod-template-hash': podHash },
           creationTimestamp: now(),
-          ownerReferences: [{ apiVersion: 'apps/v1', kind: sts ? 'StatefulSet' : 'ReplicaSet', name: rs.name, uid: rs.uid, controller: true, blockOwnerDeletion: true }],
+          ownerReferences: [{ apiVersion: 'apps/v1', kind: owner?.kind ?? 'ReplicaSet', name: rs.name, uid: rs.uid, controller: true, blockOwnerDeletion: true }],
         },
-        spec: structuredClone(template.spec),
+        spec: { ...structuredClone(template.spec), ...(nodeName ? { nodeName } : {}) },
         status: {
           phase: 'Pending',
+          ...(nodeName ? { hostIP: '127.0.0.1', hostIPs: [{ ip: '127.0.0.1' }] } : {}),
           podIP: p.ip ?? `10.1.0.${store.rv % 250}`,
           startTime: now(),
           conditions: podConditions([], false),
@@ -281,6 +298,7 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
       });
     },
     podNames: () => store.list('pods').map((p) => p.metadata.name),
+    scheduler,
     startUpdate: (h) => sts?.startUpdate(h),
   };
 }

@@ -41,10 +41,16 @@ export async function startLocalBackedCluster(
     route?: NonNullable<KubeApiServerOptions['routes']>[number];
     /** imageLacks names programs the pods' "image" does not have: pods/exec of one fails as a container runtime fails it (a distroless image has no sh, no cat). */
     imageLacks?: string[];
+    /** nodes serves this many Nodes and places the pods on them (`kubectl drain` evicts through PodDisruptionBudgets). */
+    nodes?: number;
+    /** daemonset serves `demo` as a DaemonSet: one pod per node (replicas = nodes), updated one node at a time (maxUnavailable 1, no surge). */
+    daemonset?: boolean;
   } = {},
 ): Promise<LocalBackedCluster> {
   const logDir = mkdtempSync(join(tmpdir(), 'rollcheck-kube-pods-'));
   let settings: LocalRuntimeSettings = { ...DEFAULT_LOCAL_SETTINGS, replicas: 2, readinessPeriodMs: 200, endpointDelayMs: 200, logDir, ...overrides };
+  // The DaemonSet controller's update, on the embedded runtime: one pod per node, the old one gone before the new one starts.
+  if (options.daemonset) settings = { ...settings, replicas: options.nodes ?? 1, maxSurge: { count: 0 }, maxUnavailable: { count: 1 }, ordinals: undefined };
   const store = createKubeStore();
   const preStop = settings.preStop.kind === 'sleep' ? ['sleep', String(settings.preStop.ms / 1000)] : settings.preStop.kind === 'exec' ? ['sh', '-c', settings.preStop.command] : undefined;
   if (options.sidecar) settings = withSidecar(settings);
@@ -58,7 +64,8 @@ export async function startLocalBackedCluster(
     readinessProbe: true,
     sidecar: options.sidecar,
     // The runtime's ordinals mode is a StatefulSet's controller: the API shows a StatefulSet.
-    workload: settings.ordinals ? 'statefulset' : 'deployment',
+    workload: options.daemonset ? 'daemonset' : settings.ordinals ? 'statefulset' : 'deployment',
+    ...(options.nodes ? { nodes: options.nodes } : {}),
   });
   const localEvents: ClusterEvent[] = [];
   const sidecars = createSidecarWatch(model);

@@ -17,6 +17,8 @@ export interface ResourceDef {
   kind: string;
   verbs: string[];
   shortNames?: string[];
+  /** namespaced false: a cluster-scoped resource (nodes), served at /api/v1/NAME. */
+  namespaced?: boolean;
   /** bucket is the store bucket the objects live in (default: name). */
   bucket?: string;
   /** view turns a stored object into what this group-version shows (e.g. core Events as events.k8s.io/v1). */
@@ -28,7 +30,17 @@ const READ = ['get', 'list', 'watch'];
 
 /** RESOURCES is every resource the test server serves. */
 export const RESOURCES: ResourceDef[] = [
-  { group: '', name: 'pods', singular: 'pod', kind: 'Pod', verbs: [...READ, 'delete'], shortNames: ['po'] },
+  {
+    group: '',
+    name: 'pods',
+    singular: 'pod',
+    kind: 'Pod',
+    verbs: [...READ, 'delete'],
+    shortNames: ['po'],
+    // kubectl drain finds the Eviction API here (drain.CheckEvictionSupport: pods/eviction of kind Eviction in group policy).
+    subresources: [{ name: 'eviction', kind: 'Eviction', group: 'policy', verbs: ['create'] }],
+  },
+  { group: '', name: 'nodes', singular: 'node', kind: 'Node', verbs: [...READ, 'patch'], shortNames: ['no'], namespaced: false },
   { group: '', name: 'services', singular: 'service', kind: 'Service', verbs: READ, shortNames: ['svc'] },
   { group: '', name: 'events', singular: 'event', kind: 'Event', verbs: READ, shortNames: ['ev'] },
   { group: 'discovery.k8s.io', name: 'endpointslices', singular: 'endpointslice', kind: 'EndpointSlice', verbs: READ },
@@ -42,6 +54,8 @@ export const RESOURCES: ResourceDef[] = [
     subresources: [{ name: 'scale', kind: 'Scale', group: 'autoscaling', verbs: ['get', 'patch', 'update'] }],
   },
   { group: 'apps', name: 'statefulsets', singular: 'statefulset', kind: 'StatefulSet', verbs: [...READ, 'patch'], shortNames: ['sts'] },
+  { group: 'apps', name: 'daemonsets', singular: 'daemonset', kind: 'DaemonSet', verbs: [...READ, 'patch'], shortNames: ['ds'] },
+  { group: 'policy', name: 'poddisruptionbudgets', singular: 'poddisruptionbudget', kind: 'PodDisruptionBudget', verbs: [...READ, 'create', 'delete'], shortNames: ['pdb'] },
   { group: 'apps', name: 'replicasets', singular: 'replicaset', kind: 'ReplicaSet', verbs: READ, shortNames: ['rs'] },
   // Served by jobs.ts where a server has its Job part (the sandbox, the runners test): discovery has to know them for kubectl.
   { group: '', name: 'secrets', singular: 'secret', kind: 'Secret', verbs: ['create', 'get', 'list', 'patch', 'delete'] },
@@ -84,8 +98,8 @@ export function discoveryDocument(path: string, serverAddress: string): object |
     apiVersion: 'v1',
     groupVersion: group ? `${group}/v1` : 'v1',
     resources: mine.flatMap((r) => [
-      { name: r.name, singularName: r.singular, namespaced: true, kind: r.kind, verbs: r.verbs, ...(r.shortNames ? { shortNames: r.shortNames } : {}), ...(r.group !== 'events.k8s.io' && r.name !== 'events' && r.name !== 'secrets' ? { categories: ['all'] } : {}) },
-      ...(r.subresources ?? []).map((s) => ({ name: `${r.name}/${s.name}`, singularName: '', namespaced: true, ...(s.group ? { group: s.group, version: 'v1' } : {}), kind: s.kind, verbs: s.verbs })),
+      { name: r.name, singularName: r.singular, namespaced: r.namespaced !== false, kind: r.kind, verbs: r.verbs, ...(r.shortNames ? { shortNames: r.shortNames } : {}), ...(r.group !== 'events.k8s.io' && r.name !== 'events' && r.name !== 'secrets' && r.name !== 'nodes' && r.group !== 'policy' ? { categories: ['all'] } : {}) },
+      ...(r.subresources ?? []).map((s) => ({ name: `${r.name}/${s.name}`, singularName: '', namespaced: r.namespaced !== false, ...(s.group ? { group: s.group, version: 'v1' } : {}), kind: s.kind, verbs: s.verbs })),
     ]),
   };
 }

@@ -1,8 +1,9 @@
 // The kube sandbox: `npm run kube-sandbox -- --kubeconfig FILE [--replicas 3]
 // [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s]
-// [--sidecar proxy] [--workload deployment|statefulset]`.
+// [--sidecar proxy] [--workload deployment|statefulset|daemonset] [--nodes 3]`.
 // It starts the HTTPS Kubernetes-API test server over the embedded runtime with
-// Deployment and Service `demo` in `default` (and Jobs and Secrets, for `--runners`), writes a kubeconfig for it, prints
+// Deployment and Service `demo` in `default` on Nodes node-1…node-N (cordon, drain through
+// PodDisruptionBudgets and pods/eviction; and Jobs and Secrets, for `--runners`), writes a kubeconfig for it, prints
 // `service: …` and `kubeconfig: …` once ready and runs until SIGINT/SIGTERM,
 // then stops every pod and removes what it made (the kubeconfig included).
 import { parseArgs } from 'node:util';
@@ -17,7 +18,7 @@ import { createJobRunner, type JobRunner } from './jobs.js';
 import { rollcheckArgv } from '../../src/run/local-runners.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-const USAGE = 'usage: npm run kube-sandbox -- --kubeconfig FILE [--replicas 3] [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s] [--endpoint-delay 1s] [--env K=V] [--sidecar proxy] [--workload deployment|statefulset]';
+const USAGE = 'usage: npm run kube-sandbox -- --kubeconfig FILE [--replicas 3] [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s] [--endpoint-delay 1s] [--env K=V] [--sidecar proxy] [--workload deployment|statefulset|daemonset] [--nodes 3]';
 
 /** SandboxOptions is what the sandbox's flags say. */
 export interface SandboxOptions {
@@ -30,8 +31,10 @@ export interface SandboxOptions {
   env: Record<string, string>;
   /** sidecar 'proxy' puts a TCP proxy container in front of the app in every pod; it exits at SIGTERM. */
   sidecar: 'proxy' | null;
-  /** workload 'statefulset' serves `demo` as a StatefulSet (pods demo-0…, replaced under the same name). */
-  workload: 'deployment' | 'statefulset';
+  /** workload 'statefulset' serves `demo` as a StatefulSet (pods demo-0…, replaced under the same name); 'daemonset' one pod per node. */
+  workload: 'deployment' | 'statefulset' | 'daemonset';
+  /** nodes is how many Nodes the pods are spread over (node-1 …; default 3). */
+  nodes?: number;
 }
 
 /** readSandboxOptions reads the flags; bad input is a UsageError naming the fix. */
@@ -50,6 +53,7 @@ export function readSandboxOptions(argv: string[]): SandboxOptions {
         env: { type: 'string', multiple: true, default: [] },
         sidecar: { type: 'string' },
         workload: { type: 'string', default: 'deployment' },
+        nodes: { type: 'string', default: '3' },
       },
       strict: true,
     }));
@@ -61,7 +65,7 @@ export function readSandboxOptions(argv: string[]): SandboxOptions {
   if (entrypoint !== 'shell' && entrypoint !== 'exec' && entrypoint !== 'tini') throw new UsageError(`--entrypoint: "${entrypoint}" is not one of shell, exec, tini`);
   if (values.sidecar !== undefined && values.sidecar !== 'proxy') throw new UsageError(`--sidecar: "${values.sidecar}" is not a known sidecar; the one there is: proxy`);
   const workload = values.workload as string;
-  if (workload !== 'deployment' && workload !== 'statefulset') throw new UsageError(`--workload: "${workload}" is not one of deployment, statefulset`);
+  if (workload !== 'deployment' && workload !== 'statefulset' && workload !== 'daemonset') throw new UsageError(`--workload: "${workload}" is not one of deployment, statefulset, daemonset`);
   const env: Record<string, string> = {};
   for (const kv of values.env as string[]) {
     const i = kv.indexOf('=');
@@ -78,6 +82,7 @@ export function readSandboxOptions(argv: string[]): SandboxOptions {
     env,
     sidecar: values.sidecar === 'proxy' ? 'proxy' : null,
     workload,
+    nodes: parsePositive(values.nodes as string, '--nodes', true),
   };
 }
 
@@ -96,7 +101,7 @@ export async function startSandbox(o: SandboxOptions): Promise<LocalBackedCluste
     readinessPeriodMs: 500,
     env: o.env,
     ...(o.workload === 'statefulset' ? { ordinals: { partition: 0 } } : {}),
-  }, { sidecar: o.sidecar === 'proxy', route });
+  }, { sidecar: o.sidecar === 'proxy', route, nodes: o.nodes ?? 3, daemonset: o.workload === 'daemonset' });
   const jobs = createJobRunner({ store: cluster.server.store, command: rollcheckArgv });
   late.jobs = jobs;
   writeFileSync(o.kubeconfig, kubeconfigText(cluster.server.url, cluster.server.caPem, cluster.server.token, 'default', 'rollcheck-sandbox'), { mode: 0o600 });

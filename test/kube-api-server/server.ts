@@ -21,6 +21,13 @@ import { apiVersionOf, discoveryDocument, findResource } from './resources.js';
 import { TABLE_CONTENT_TYPE, toTable, wantsTable } from './table.js';
 import type { ExecTarget } from './exec-ws.js';
 import { refuseUpgrade, serveExec } from './exec-ws.js';
+import { mergePatch, strategicMerge } from './merge-patch.js';
+import { json, readBody, status } from './answer.js';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import { createDisruption, type Disruption } from './disruption.js';
+import { withCordonTaint } from './nodes.js';
+
+export { mergePatch, strategicMerge } from './merge-patch.js';
 
 /** KubeApiServerOptions configures the test server. */
 export interface KubeApiServerOptions {
@@ -90,7 +97,8 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
   const requests: string[] = [];
   const patches: Array<{ contentType: string; body: unknown }> = [];
   const watchLog: Array<{ resource: string; resourceVersion: string; bookmarks: boolean }> = [];
-  const ctx: Ctx = { store, options, watches, requests, patches, forbidden, token, watchLog, stallExecs: false };
+  const disruption = createDisruption(store, (name, grace) => void options.onDeletePod?.(name, grace));
+  const ctx: Ctx = { store, options, watches, requests, patches, forbidden, token, watchLog, stallExecs: false, disruption };
   // Client certificates signed by the test CA authenticate too (mTLS); others fall back to the bearer token.
   const server = createServer({ key: certs.keyPem, cert: certs.certPem, ca: certs.caPem, requestCert: true, rejectUnauthorized: false }, (req, res) => {
     handle(ctx, req, res).catch((e: unknown) => status(res, 500, 'InternalError', String(e)));
@@ -145,6 +153,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       return path;
     },
     async close() {
+      disruption.stop();
       for (const w of watches) w.close();
       for (const w of watches) w.res.socket?.destroy();
       server.closeAllConnections();
@@ -211,9 +220,11 @@ type Ctx = {
   token: string;
   watchLog: Array<{ resource: string; resourceVersion: string; bookmarks: boolean }>;
   stallExecs: boolean;
+  disruption: Disruption;
 };
 
-const PATH = /^(\/api\/v1|\/apis\/[^/]+\/v1)\/namespaces\/([^/]+)\/([a-z]+)(?:\/([^/]+))?(?:\/([a-z]+))?$/;
+// A namespaced path (/api/v1/namespaces/NS/pods/NAME/SUB), a cluster-scoped one (/api/v1/nodes/NAME) or a namespaced list across namespaces (/api/v1/pods).
+const PATH = /^(\/api\/v1|\/apis\/[^/]+\/v1)(?:\/namespaces\/([^/]+))?\/([a-z]+)(?:\/([^/]+))?(?:\/([a-z]+))?$/;
 
 async function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://x');
@@ -229,34 +240,79 @@ async function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Prom
   }
   const m = PATH.exec(url.pathname);
   const info = m ? findResource(m[1] as string, m[3] as string) : undefined;
-  if (!m || !info) return status(res, 404, 'NotFound', `the server could not find the requested resource`);
-  const [, , ns, resource, name, sub] = m as unknown as [string, string, string, string, string | undefined, string | undefined];
+  const [, , ns, resource, name, sub] = (m ?? []) as unknown as [string, string, string | undefined, string, string | undefined, string | undefined];
+  const clusterScoped = info?.namespaced === false;
+  // A cluster-scoped resource has no namespace; a namespaced one is read across namespaces only as a list or watch.
+  if (!m || !info || (clusterScoped && ns !== undefined) || (!clusterScoped && ns === undefined && (name !== undefined || req.method !== 'GET'))) {
+    return status(res, 404, 'NotFound', `the server could not find the requested resource`);
+  }
   const watch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
-  const verb = req.method === 'GET' ? (name ? 'get' : watch ? 'watch' : 'list') : req.method === 'PUT' ? 'update' : (req.method ?? 'GET').toLowerCase();
-  ctx.requests.push(`${verb} ${resource}`);
-  if (ctx.forbidden.has(`${verb} ${resource}`)) {
-    return status(res, 403, 'Forbidden', `${resource} is forbidden: User "system:serviceaccount:${ns}:rollcheck" cannot ${verb} resource "${resource}" in the namespace "${ns}"`);
+  const verb = req.method === 'GET' ? (name ? 'get' : watch ? 'watch' : 'list') : req.method === 'PUT' ? 'update' : req.method === 'POST' ? 'create' : (req.method ?? 'GET').toLowerCase();
+  const asked = sub === 'eviction' ? `${verb} ${resource}/${sub}` : `${verb} ${resource}`;
+  ctx.requests.push(asked);
+  if (ctx.forbidden.has(asked)) {
+    return status(res, 403, 'Forbidden', `${resource} is forbidden: User "system:serviceaccount:${ns ?? 'default'}:rollcheck" cannot ${verb} resource "${sub ? `${resource}/${sub}` : resource}"${ns ? ` in the namespace "${ns}"` : ' at the cluster scope'}`);
   }
   const bucket = info.bucket ?? info.name;
   const view = info.view ?? ((o: KubeObject) => o);
-  const inNs = (o: KubeObject) => (o.metadata.namespace ?? 'default') === ns;
+  const inNs = (o: KubeObject) => ns === undefined || (o.metadata.namespace ?? 'default') === ns;
   const filter = selectorFilter(url.searchParams.get('labelSelector'), url.searchParams.get('fieldSelector'));
   const matches = (o: KubeObject) => inNs(o) && filter(o);
   const table = wantsTable(req.headers.accept);
   if (verb === 'list') return listPage(ctx, res, info, url, ctx.store.list(bucket).filter(matches).map(view), table);
   if (verb === 'watch') return openWatch(ctx, res, bucket, info, url, matches, table ? (o) => toTable(info.kind, [view(o)], o.metadata.resourceVersion ?? '') as KubeObject : view);
+  if (verb === 'create' && !name && resource === 'poddisruptionbudgets') return createBudget(ctx, req, res, ns ?? 'default');
   const current = name ? ctx.store.get(bucket, name) : undefined;
   if (!current || !inNs(current)) return status(res, 404, 'NotFound', `${resource}${info.group ? `.${info.group}` : ''} "${name ?? ''}" not found`);
   if (sub === 'scale' && resource === 'deployments') return scale(ctx, req, res, verb, current);
+  if (sub === 'eviction' && resource === 'pods' && verb === 'create') {
+    const answer = ctx.disruption.evict(current, await readBody(req));
+    return json(res, answer.code, answer.body);
+  }
   if (sub) return status(res, 404, 'NotFound', `the server could not find the requested resource`);
   if (verb === 'get') return table ? json(res, 200, toTable(info.kind, [view(current)], String(ctx.store.rv)), TABLE_CONTENT_TYPE) : json(res, 200, view(current));
-  if (verb === 'patch' && (resource === 'deployments' || resource === 'statefulsets')) return patchWorkload(ctx, req, res, resource, current);
+  if (verb === 'patch' && (resource === 'deployments' || resource === 'statefulsets' || resource === 'daemonsets')) return patchWorkload(ctx, req, res, resource, current);
+  if (verb === 'patch' && resource === 'nodes') return patchNode(ctx, req, res, current);
   if (verb === 'delete' && resource === 'pods') {
     const grace = url.searchParams.get('gracePeriodSeconds') ?? (await readBody(req)).gracePeriodSeconds;
     const ok = ctx.options.onDeletePod?.(current.metadata.name, grace === undefined || grace === null ? undefined : Number(grace));
     return ok === false ? status(res, 409, 'Conflict', 'cannot delete') : json(res, 200, ctx.store.get(resource, current.metadata.name) ?? current);
   }
+  if (verb === 'delete' && resource === 'poddisruptionbudgets') {
+    ctx.store.remove(bucket, current.metadata.name);
+    return json(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: current.metadata.name, group: 'policy', kind: resource, uid: current.metadata.uid } });
+  }
   return status(res, 405, 'MethodNotAllowed', `${verb} ${resource} is not supported by the test server`);
+}
+
+// createBudget stores a PodDisruptionBudget a client created, refused (422) when the schema says it is not one.
+async function createBudget(ctx: Ctx, req: IncomingMessage, res: ServerResponse, ns: string): Promise<void> {
+  const body = (await readBody(req)) as KubeObject;
+  const name = body.metadata?.name;
+  try {
+    new PodDisruptionBudget(body as never).validate();
+  } catch (e) {
+    return status(res, 422, 'Invalid', `PodDisruptionBudget.policy "${name ?? ''}" is invalid: ${(e as Error).message.split('\n')[0]}`);
+  }
+  const spec = body.spec as { minAvailable?: unknown; maxUnavailable?: unknown } | undefined;
+  if (!name || (spec?.minAvailable !== undefined) === (spec?.maxUnavailable !== undefined)) {
+    return status(res, 422, 'Invalid', `PodDisruptionBudget.policy "${name ?? ''}" is invalid: spec: Invalid value: minAvailable and maxUnavailable cannot be both set (and one is needed)`);
+  }
+  if (ctx.store.get('poddisruptionbudgets', name)) return status(res, 409, 'AlreadyExists', `poddisruptionbudgets.policy "${name}" already exists`);
+  const stored = ctx.disruption.create({ ...body, metadata: { ...body.metadata, namespace: ns } });
+  return json(res, 201, stored);
+}
+
+// patchNode applies `kubectl cordon` / `uncordon` (a strategic-merge PATCH of spec.unschedulable); the taint follows.
+async function patchNode(ctx: Ctx, req: IncomingMessage, res: ServerResponse, before: KubeObject): Promise<void> {
+  const contentType = String(req.headers['content-type'] ?? '');
+  const body = await readBody(req);
+  ctx.patches.push({ contentType, body });
+  const after = structuredClone(before);
+  if (/strategic-merge-patch/.test(contentType)) strategicMerge(after as Record<string, unknown>, body);
+  else if (/merge-patch/.test(contentType)) mergePatch(after as Record<string, unknown>, body);
+  else return status(res, 415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/merge-patch+json, application/strategic-merge-patch+json`);
+  return json(res, 200, ctx.store.put('nodes', withCordonTaint(after)));
 }
 
 const EXEC_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec$/;
@@ -422,53 +478,3 @@ function selectorFilter(labels: string | null, fields: string | null): (o: KubeO
     wantFields.every(([path, v]) => String(path.split('.').reduce<unknown>((x, k) => (x as Record<string, unknown> | undefined)?.[k], o)) === v);
 }
 
-/** strategicMerge applies a strategic-merge patch: objects merge, `containers` merge by name, null deletes. */
-export function strategicMerge(target: Record<string, unknown>, patch: unknown): void {
-  if (!patch || typeof patch !== 'object') return;
-  for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
-    // Directives ($setElementOrder/containers, $retainKeys, …) order or prune lists; the merge result is the same here.
-    if (k.startsWith('$')) continue;
-    if (v === null) delete target[k];
-    else if (k === 'containers' && Array.isArray(v) && Array.isArray(target[k])) {
-      const list = target[k] as Array<Record<string, unknown>>;
-      for (const item of v as Array<Record<string, unknown>>) {
-        const existing = list.find((c) => c.name === item.name);
-        if (existing) strategicMerge(existing, item);
-        else list.push(item);
-      }
-    } else if (typeof v === 'object' && !Array.isArray(v) && target[k] && typeof target[k] === 'object') {
-      strategicMerge(target[k] as Record<string, unknown>, v);
-    } else target[k] = structuredClone(v);
-  }
-}
-
-/** mergePatch applies a JSON merge patch (RFC 7386): objects merge, lists are replaced, null deletes. */
-export function mergePatch(target: Record<string, unknown>, patch: unknown): void {
-  if (!patch || typeof patch !== 'object') return;
-  for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
-    if (v === null) delete target[k];
-    else if (typeof v === 'object' && !Array.isArray(v) && target[k] && typeof target[k] === 'object' && !Array.isArray(target[k])) mergePatch(target[k] as Record<string, unknown>, v);
-    else target[k] = structuredClone(v);
-  }
-}
-
-async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
-  try {
-    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
-
-function json(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
-  res.writeHead(code, { 'content-type': contentType });
-  res.end(JSON.stringify(body));
-}
-
-function status(res: ServerResponse, code: number, reason: string, message: string): void {
-  if (res.headersSent) return void res.destroy();
-  json(res, code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
-}

@@ -12,7 +12,7 @@ export function wantsTable(accept: string | undefined): boolean {
   return /as=Table/.test(accept ?? '') && /g=meta\.k8s\.io/.test(accept ?? '');
 }
 
-type Column = { name: string; type: string; format?: string; cells(o: Obj): unknown };
+type Column = { name: string; type: string; format?: string; priority?: number; cells(o: Obj): unknown };
 type Obj = KubeObject & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const age = (t: string | undefined): string => {
@@ -40,6 +40,9 @@ const COLUMNS: Record<string, Column[]> = {
     { name: 'Status', type: 'string', cells: podStatus },
     { name: 'Restarts', type: 'string', cells: (o) => String(((o.status?.containerStatuses ?? []) as Array<{ restartCount?: number }>).reduce((n, c) => n + (c.restartCount ?? 0), 0)) },
     ageCol,
+    // -o wide shows the priority-1 columns.
+    { name: 'IP', type: 'string', priority: 1, cells: (o) => o.status?.podIP ?? '<none>' },
+    { name: 'Node', type: 'string', priority: 1, cells: (o) => o.spec?.nodeName ?? '<none>' },
   ],
   Deployment: [
     name,
@@ -70,6 +73,31 @@ const COLUMNS: Record<string, Column[]> = {
     { name: 'Endpoints', type: 'string', cells: (o) => ((o.endpoints ?? []) as Array<{ addresses: string[] }>).flatMap((e) => e.addresses).join(',') || '<unset>' },
     ageCol,
   ],
+  Node: [
+    name,
+    { name: 'Status', type: 'string', cells: (o) => { const ready = ((o.status?.conditions ?? []) as Array<{ type: string; status: string }>).find((c) => c.type === 'Ready')?.status === 'True' ? 'Ready' : 'NotReady'; return o.spec?.unschedulable ? `${ready},SchedulingDisabled` : ready; } },
+    { name: 'Roles', type: 'string', cells: () => '<none>' },
+    ageCol,
+    { name: 'Version', type: 'string', cells: (o) => o.status?.nodeInfo?.kubeletVersion ?? '' },
+  ],
+  PodDisruptionBudget: [
+    name,
+    { name: 'Min Available', type: 'string', cells: (o) => (o.spec?.minAvailable === undefined ? 'N/A' : String(o.spec.minAvailable)) },
+    { name: 'Max Unavailable', type: 'string', cells: (o) => (o.spec?.maxUnavailable === undefined ? 'N/A' : String(o.spec.maxUnavailable)) },
+    { name: 'Allowed Disruptions', type: 'integer', cells: (o) => o.status?.disruptionsAllowed ?? 0 },
+    ageCol,
+  ],
+  StatefulSet: [name, { name: 'Ready', type: 'string', cells: (o) => `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}` }, ageCol],
+  DaemonSet: [
+    name,
+    { name: 'Desired', type: 'integer', cells: (o) => o.status?.desiredNumberScheduled ?? 0 },
+    { name: 'Current', type: 'integer', cells: (o) => o.status?.currentNumberScheduled ?? 0 },
+    { name: 'Ready', type: 'integer', cells: (o) => o.status?.numberReady ?? 0 },
+    { name: 'Up-to-date', type: 'integer', cells: (o) => o.status?.updatedNumberScheduled ?? 0 },
+    { name: 'Available', type: 'integer', cells: (o) => o.status?.numberAvailable ?? 0 },
+    { name: 'Node Selector', type: 'string', cells: () => '<none>' },
+    ageCol,
+  ],
   Event: [
     { name: 'Last Seen', type: 'string', cells: (o) => age((o.lastTimestamp ?? o.deprecatedLastTimestamp ?? o.eventTime) as string | undefined) },
     { name: 'Type', type: 'string', cells: (o) => o.type },
@@ -86,7 +114,7 @@ export function toTable(kind: string, objects: KubeObject[], resourceVersion: st
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
     metadata: { resourceVersion },
-    ...(withHeaders ? { columnDefinitions: columns.map((c, i) => ({ name: c.name, type: c.type, format: c.format ?? '', description: '', priority: i === 0 ? 0 : 0 })) } : { columnDefinitions: null }),
+    ...(withHeaders ? { columnDefinitions: columns.map((c) => ({ name: c.name, type: c.type, format: c.format ?? '', description: '', priority: c.priority ?? 0 })) } : { columnDefinitions: null }),
     rows: objects.map((o) => ({
       cells: columns.map((c) => c.cells(o as Obj)),
       object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },

@@ -4,9 +4,10 @@ import type { CommandContext } from '../program.js';
 import type { Io } from '../../io.js';
 import { ExitCode } from '../../io.js';
 import { addRolloutPhaseOptions, readRolloutPhases } from '../rollout-flags.js';
-import { parseUrl } from '../../parse.js';
+import { parseDurationMs, parseUrl } from '../../parse.js';
 import { runSession } from '../../run/session.js';
 import { rolloutPlan } from '../../run/rollout-plan.js';
+import { drainPlan } from '../../run/drain-plan.js';
 import { defaultOutPath } from '../../run/out-paths.js';
 import { addThresholdOptions } from '../verdict-flags.js';
 import { addOutputOptions, readOutputs } from '../output-flags.js';
@@ -18,8 +19,9 @@ import { INSPECT_RBAC } from '../../analysis/index.js';
 import { createRunnerFleet } from '../../run/runner-fleet.js';
 import { readTrafficSettings, trafficParams } from '../../traffic/settings.js';
 import { SPEC_ENV } from '../../traffic/runner-protocol.js';
-import type { ClusterDriver, DriverTarget, RolloutTrigger } from '../../cluster/driver.js';
-import { parseTrigger } from '../../cluster/kube/parse-trigger.js';
+import type { ClusterDriver, DriverTarget } from '../../cluster/driver.js';
+import { hasNodeDrainer } from '../../cluster/driver.js';
+import { parseTrigger, type KubeTrigger } from '../../cluster/kube/parse-trigger.js';
 import { parseWorkloadRef } from '../../cluster/kube/workload-ref.js';
 import type { WorkloadRef } from '../../results/types.js';
 import { UsageError } from '../../errors.js';
@@ -42,6 +44,10 @@ Triggers (--trigger):
   restart                 what \`kubectl rollout restart\` does (restartedAt annotation)
   image=CONTAINER=IMAGE   what \`kubectl set image\` does
   cmd=COMMAND             any shell command, e.g. "cmd=helm upgrade web ./chart" (output to a log file)
+  drain=NODE              what \`kubectl drain NODE --ignore-daemonsets\` does: cordon, then evict the
+                          node's pods (DaemonSets' left alone) through the Eviction API, a refusal by a
+                          PodDisruptionBudget (429) retried every 5 s, until --drain-timeout; the run
+                          waits for the evicted pods to be gone and their replacements ready
   none                    watch only: start the rollout yourself during the run
 
 Examples:
@@ -50,13 +56,15 @@ Examples:
   $ rollcheck run --deployment web --url https://staging.example.com/ --trigger image=app=registry/web:1.4.2
   $ rollcheck run --deployment web --url https://staging.example.com/ --trigger "cmd=helm upgrade web ./chart"
   $ rollcheck run --workload statefulset/db --url https://staging.example.com/
+  $ rollcheck run --deployment web --url https://staging.example.com/ --trigger drain=node-1 --drain-timeout 5m
   $ kubectl rollcheck run --deployment web --url https://staging.example.com/ --max-errors 0
 
 A run lasts --baseline, then the rollout (until kubectl would call it complete
 and the old pods are gone), then --cooldown.
 
-RBAC: the verbs it needs are in manifests/rbac.yaml. No credential is ever
-written to the output, the results or the report.
+RBAC: the verbs it needs are in manifests/rbac.yaml (a drain also needs the
+ClusterRole in manifests/rbac-drain.yaml). No credential is ever written to the
+output, the results or the report.
 
 --inspect-pid1 also reads each pod's PID 1 (/proc/1/status, cmdline, exe and its
 children) with a short \`sh\` (or \`cat\`) exec in the app container, once the pod
@@ -81,7 +89,8 @@ export function registerRun(program: Command, ctx: CommandContext): void {
     .option('-n, --namespace <ns>', "namespace (default: the context's)")
     .option('--context <name>', 'kubeconfig context (default: the current one)')
     .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, ~/.kube/config, or in-cluster)')
-    .option('--trigger <how>', 'restart | image=CONTAINER=IMAGE | cmd=COMMAND | none', 'restart');
+    .option('--trigger <how>', 'restart | image=CONTAINER=IMAGE | cmd=COMMAND | drain=NODE | none', 'restart')
+    .option('--drain-timeout <duration>', 'with --trigger drain=NODE: how long the drain may take, refused evictions and replacements included', '5m');
   addRolloutPhaseOptions(cmd, { baseline: '10s', cooldown: '10s', rolloutTimeout: '10m' });
   addTrafficOptions(cmd, { freshPercent: 20 });
   addThresholdOptions(cmd);
@@ -102,6 +111,7 @@ async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
   const trigger = parseTrigger(String(opts.trigger ?? 'restart'));
   const runnerFlags = readRunnerFlags(opts);
   const { baselineMs, cooldownMs, rolloutTimeoutMs } = readRolloutPhases(opts);
+  const drainTimeoutMs = parseDurationMs(String(opts.drainTimeout ?? '5m'), '--drain-timeout');
   const traffic = readTrafficSettings(opts, io.cwd);
   const thresholds = readThresholds(opts);
   const outPath = typeof opts.out === 'string' ? resolve(io.cwd, opts.out) : defaultOutPath(io.cwd, 'run');
@@ -111,7 +121,7 @@ async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
   const createDriver = await prepareDriver('kube', settings, { env: io.env, cwd: io.cwd, logDir: settings.logDir });
   const { createRunnerJob } = runnerFlags.runners > 0 ? await import('../../cluster/kube/runner-job.js') : { createRunnerJob: undefined };
   if (runnerFlags.runners === 0) warnIfLoopback(io, url);
-  const maxRunMs = baselineMs + rolloutTimeoutMs + cooldownMs + 60_000;
+  const maxRunMs = baselineMs + Math.max(rolloutTimeoutMs, drainTimeoutMs) + cooldownMs + 60_000;
   const runId = `${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
   let namespace = settings.namespace ?? '';
   let triggered = false;
@@ -129,6 +139,7 @@ async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
       kubeconfig: settings.kubeconfig ?? null,
       url,
       trigger: String(opts.trigger ?? 'restart'),
+      ...(trigger.kind === 'drain' ? { drainTimeoutMs } : {}),
       inspectPid1: settings.inspectPid1 === true,
       runners: runnerFlags.runners,
       ...(runnerFlags.runners > 0 ? { runnerImage: runnerFlags.image ?? null, runnerStartDelayMs: runnerFlags.startDelayMs, runId } : {}),
@@ -156,7 +167,7 @@ async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
         namespace = String(target.facts.namespace ?? namespace);
       }),
     plan: async (control) => {
-      const plan = await rolloutPlan(control, trigger, { baselineMs, cooldownMs, rolloutTimeoutMs });
+      const plan = trigger.kind === 'drain' ? await drainPlan(control, trigger.node, { baselineMs, cooldownMs, timeoutMs: drainTimeoutMs }) : await rolloutPlan(control, trigger, { baselineMs, cooldownMs, rolloutTimeoutMs });
       triggered = plan.triggered;
       return plan.reason;
     },
@@ -165,7 +176,9 @@ async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
     dashboard: opts.dashboard !== false && io.stdout.isTTY === true,
     outputs: readOutputs(opts, io),
   });
-  if (session.exitCode === ExitCode.interrupted && triggered) {
+  if (trigger.kind === 'drain' && triggered) {
+    io.stderr.write(`note: node ${trigger.node} is left cordoned, as kubectl drain leaves it; make it schedulable again with: kubectl uncordon ${trigger.node}\n`);
+  } else if (session.exitCode === ExitCode.interrupted && triggered) {
     io.stderr.write(
       `rollcheck: interrupted: traffic stopped and results written; the rollout was NOT undone and continues in the cluster (kubectl rollout status -n ${namespace} ${workload.kind}/${workload.name})\n`,
     );
@@ -183,7 +196,7 @@ function readWorkload(opts: Record<string, unknown>): WorkloadRef {
 }
 
 // kubeSettings is the driver's settings from the flags.
-function kubeSettings(io: Io, opts: Record<string, unknown>, workload: WorkloadRef, o: { url: string; trigger: RolloutTrigger; logDir: string }): KubeDriverSettings {
+function kubeSettings(io: Io, opts: Record<string, unknown>, workload: WorkloadRef, o: { url: string; trigger: KubeTrigger; logDir: string }): KubeDriverSettings {
   return {
     workload,
     url: o.url,
@@ -203,7 +216,9 @@ function kubeSettings(io: Io, opts: Record<string, unknown>, workload: WorkloadR
 // announce prints what the pre-flight found (and its warnings) before any traffic is sent.
 function announce(io: Io, driver: ClusterDriver, settings: KubeDriverSettings, seen: (t: DriverTarget) => void): ClusterDriver {
   const { kind, name } = settings.workload;
+  const drainer = hasNodeDrainer(driver) ? { listNodes: () => driver.listNodes(), drainNode: driver.drainNode.bind(driver) } : {};
   return {
+    ...drainer,
     traits: driver.traits,
     async start(signal) {
       const target = await driver.start(signal);

@@ -13,6 +13,7 @@ export interface KubeApi {
   core: k8s.CoreV1Api;
   apps: k8s.AppsV1Api;
   disc: k8s.DiscoveryV1Api;
+  policy: k8s.PolicyV1Api;
   /** options is the per-call options: a request timeout, plus a Content-Type when patching. */
   options(contentType?: string): CallOptions;
   /** refreshCredentials makes the next request authenticate afresh (after a 401). */
@@ -45,6 +46,7 @@ export function createKubeApi(access: KubeAccess, timeoutMs = 15_000): KubeApi {
     core: kc.makeApiClient(k8s.CoreV1Api),
     apps: kc.makeApiClient(k8s.AppsV1Api),
     disc: kc.makeApiClient(k8s.DiscoveryV1Api),
+    policy: kc.makeApiClient(k8s.PolicyV1Api),
     options,
     refreshCredentials: () => refreshCredentials(access),
     async call(verb, resource, fn, name) {

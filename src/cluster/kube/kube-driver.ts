@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { UsageError } from '../../errors.js';
 import type { WorkloadRef } from '../../results/types.js';
-import type { ClusterDriver, DriverContext, DriverTarget, KillPodRequest, PodKiller, RolloutOutcome, RolloutTrigger, Scaler } from '../driver.js';
+import type { ClusterDriver, DrainOutcome, DrainRequest, DriverContext, DriverTarget, KillPodRequest, NodeDrainer, PodKiller, RolloutOutcome, RolloutTrigger, Scaler } from '../driver.js';
 import type { KubeConfigSettings } from './kube-config.js';
 import type { ScopedKubeconfig } from './kube-config.js';
 import { loadKubeAccess, writeScopedKubeconfig } from './kube-config.js';
@@ -19,6 +19,11 @@ import { createPid1Inspector } from './pid1-exec.js';
 import { KUBE_TRAITS } from './kube-entry.js';
 import { workloadKind } from './workloads/kinds.js';
 import type { WorkloadKind } from './workloads/workload-kind.js';
+import type { KubeTrigger } from './parse-trigger.js';
+import { createPdbTracker, type PdbTracker } from './pdb-tracker.js';
+import { checkNode, drainNode, listNodes, type DrainContext } from './node-drain.js';
+import type { PodTracker } from './pod-tracker.js';
+import { desiredReplicas, waitReplaced } from './replaced.js';
 
 /** KubeDriverSettings is everything `rollcheck run` tells the Kubernetes driver. */
 export interface KubeDriverSettings extends KubeConfigSettings {
@@ -37,14 +42,14 @@ export interface KubeDriverSettings extends KubeConfigSettings {
   watchBackoffMs?: number[];
   /** A watch silent this long (no event, no bookmark) is restarted (default 90 s). */
   watchSilenceMs?: number;
-  /** The trigger the run will use, checked in start() so a bad one fails before any traffic. */
-  trigger?: RolloutTrigger;
+  /** The trigger the run will use, checked in start() so a bad one fails before any traffic (a drain's node must exist). */
+  trigger?: KubeTrigger;
   /** inspectPid1 reads each ready pod's PID 1 through pods/exec (`--inspect-pid1`; needs manifests/rbac-inspect.yaml). */
   inspectPid1?: boolean | { timeoutMs?: number; parallel?: number };
 }
 
 /** KubeDriver is the Kubernetes ClusterDriver with its optional abilities. */
-export type KubeDriver = ClusterDriver & PodKiller & Scaler;
+export type KubeDriver = ClusterDriver & PodKiller & Scaler & NodeDrainer;
 
 /**
  * createKubeDriver drives a real workload through its kind (WorkloadKind):
@@ -74,6 +79,7 @@ export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContex
   const rollout = createRolloutTracker({ kind, nowMs, emit: ctx.emit, terminating: () => pods.terminating() });
   const endpoints = createEndpointTracker({ nowMs, emit: ctx.emit });
   let api: KubeApi | null = null;
+  let pdbs: PdbTracker | null = null;
   let watches: ResourceWatch[] = [];
   const scopedFiles: ScopedKubeconfig[] = [];
 
@@ -93,8 +99,10 @@ export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContex
         const tuning = typeof settings.inspectPid1 === 'object' ? settings.inspectPid1 : {};
         inspector = createPid1Inspector({ kc: access.kc, namespace: api.namespace, container: () => appContainer, nowMs, emit: ctx.emit, ...tuning });
       }
-      if (settings.trigger) checkTrigger(kind, pre.workload, settings.trigger);
+      if (settings.trigger?.kind === 'drain') await checkNode(api, settings.trigger.node);
+      else if (settings.trigger) checkTrigger(kind, pre.workload, settings.trigger);
       rollout.seen(pre.workload);
+      pdbs = createPdbTracker({ podLabels: pre.workload.spec?.template?.metadata?.labels ?? {}, nowMs, emit: ctx.emit });
       watches = await startKubeWatches({
         api,
         kind,
@@ -104,12 +112,15 @@ export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContex
         pods,
         endpoints,
         onWorkload: (w) => rollout.seen(w),
+        pdbs,
         nowMs,
         emit: ctx.emit,
         backoffMs: settings.watchBackoffMs,
         silenceMs: settings.watchSilenceMs,
       });
-      return { url: settings.url, facts: pre.facts, warnings: pre.warnings };
+      // pdb: the budgets covering the pods ('none', or 'unknown' when they cannot be read): the no-pdb finding reads it.
+      const pdb = pdbs.listed ? pdbs.covering().join(', ') || 'none' : 'unknown';
+      return { url: settings.url, facts: { ...pre.facts, podSelector: pre.podSelector, pdb }, warnings: pre.warnings };
     },
 
     triggerRollout: (trigger: RolloutTrigger): Promise<void> => triggerOn({ api: need(), kind, settings, rollout, ctx, scopedFiles }, trigger),
@@ -119,6 +130,11 @@ export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContex
     },
 
     killPod: (request: KillPodRequest): Promise<string> => deletePod(need(), pods.alive(), request),
+
+    listNodes: (): Promise<string[]> => listNodes(need()),
+
+    drainNode: (request: DrainRequest, signal?: AbortSignal): Promise<DrainOutcome> =>
+      drainAndWait({ api: need(), nowMs, emit: ctx.emit }, request, () => desiredReplicas(kind, rollout.latest()), pods, signal),
 
     async scale(replicas: number): Promise<void> {
       await kind.scale(need(), name, replicas);
@@ -144,6 +160,16 @@ async function deletePod(api: KubeApi, alive: ReadonlyArray<{ name: string }>, r
   const gracePeriodSeconds = request.signal === 'SIGKILL' ? 0 : request.graceMs !== undefined ? Math.round(request.graceMs / 1000) : undefined;
   await api.call('delete', 'pods', (o) => api.core.deleteNamespacedPod({ name: pick.name, namespace: api.namespace, gracePeriodSeconds }, o), pick.name);
   return pick.name;
+}
+
+// drainAndWait drains as kubectl drain does, then waits (within the same timeout) for the workload to be back at full readiness.
+async function drainAndWait(c: DrainContext, request: DrainRequest, desired: () => number, pods: PodTracker, signal?: AbortSignal): Promise<DrainOutcome> {
+  const startedMs = c.nowMs();
+  const outcome = await drainNode(c, request, signal);
+  if (!outcome.ok) return outcome;
+  const leftMs = Math.max(0, request.timeoutMs - (c.nowMs() - startedMs));
+  const back = await waitReplaced({ desired, pods, leftMs, signal });
+  return back ? outcome : { ...outcome, ok: false, error: `the evicted pods' replacements were not all ready within ${Math.round(request.timeoutMs / 1000)}s` };
 }
 
 /** TriggerContext is what starting a rollout needs from the driver. */

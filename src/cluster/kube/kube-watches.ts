@@ -8,6 +8,7 @@ import type { EndpointTracker, EndpointSliceLike } from './endpoint-tracker.js';
 import type { WorkloadKind, WorkloadLike } from './workloads/workload-kind.js';
 import type { PodLike } from './pod-shape.js';
 import { isoTime } from './pod-shape.js';
+import type { PdbLike, PdbTracker } from './pdb-tracker.js';
 
 /** KubeWatchesOptions wires the four watches of a run to their trackers. */
 export interface KubeWatchesOptions {
@@ -20,6 +21,8 @@ export interface KubeWatchesOptions {
   pods: PodTracker;
   endpoints: EndpointTracker;
   onWorkload(w: WorkloadLike): void;
+  /** pdbs follows the PodDisruptionBudgets of the namespace (a 403 costs only their events). */
+  pdbs?: PdbTracker;
   nowMs(): number;
   emit(e: ClusterEvent): void;
   backoffMs?: number[];
@@ -105,21 +108,17 @@ export async function startKubeWatches(o: KubeWatchesOptions): Promise<ResourceW
     onEvent: (type, e) => type !== 'DELETED' && onKubeEvent(e),
   });
 
+  const pdbs = o.pdbs ? budgetWatch(o, o.pdbs, common('poddisruptionbudgets')) : null;
+
   const all: Array<[ResourceWatch, string]> = [
     [workload, kind.resource],
     [pods, 'pods'],
     [slices, 'endpointslices'],
     [events, 'events'],
+    ...(pdbs ? [[pdbs, 'poddisruptionbudgets'] as [ResourceWatch, string]] : []),
   ];
   const results = await Promise.allSettled(all.map(([w]) => w.start()));
-  // Events only add notes: a Role without list/watch on events costs those notes, not the run.
-  const eventsResult = results[3];
-  if (eventsResult?.status === 'rejected' && statusCodeOf(eventCause(eventsResult.reason)) === 403) {
-    events.stop();
-    all.pop();
-    results.pop();
-    o.emit({ kind: 'note', atMs: o.nowMs(), message: 'pod Events are not readable (403 Forbidden on list/watch events): Killing notes are left out; grant list and watch on events to get them' });
-  }
+  dropForbiddenOptional(o, all, results);
   const failed = results.findIndex((r) => r.status === 'rejected');
   if (failed >= 0) {
     for (const [w] of all) w.stop();
@@ -129,6 +128,40 @@ export async function startKubeWatches(o: KubeWatchesOptions): Promise<ResourceW
     throw explainKubeError(cause, { verb, resource: all[failed]?.[1] ?? '', namespace: ns, server: api.access.server });
   }
   return all.map(([w]) => w);
+}
+
+// budgetWatch lists and watches the namespace's PodDisruptionBudgets into the tracker.
+function budgetWatch(o: KubeWatchesOptions, tracker: PdbTracker, common: Pick<Parameters<typeof createResourceWatch>[0], 'kc' | 'resource' | 'onLost' | 'onResumed' | 'backoffMs' | 'silenceMs' | 'onUnauthorized'>): ResourceWatch {
+  const { api } = o;
+  return createResourceWatch<PdbLike>({
+    ...common,
+    path: `/apis/policy/v1/namespaces/${api.namespace}/poddisruptionbudgets`,
+    list: async () => {
+      const r = await api.policy.listNamespacedPodDisruptionBudget({ namespace: api.namespace }, api.options());
+      return { items: r.items as PdbLike[], resourceVersion: r.metadata?.resourceVersion ?? '' };
+    },
+    onSync: (items) => tracker.sync(items),
+    onEvent: (type, p) => (type === 'DELETED' ? tracker.remove(p) : tracker.upsert(p)),
+  });
+}
+
+const OPTIONAL_WATCHES: Record<string, string> = {
+  events: 'pod Events are not readable (403 Forbidden on list/watch events): Killing notes are left out; grant list and watch on events to get them',
+  poddisruptionbudgets:
+    'PodDisruptionBudgets are not readable (403 Forbidden on list/watch poddisruptionbudgets): no pdb-status events, and the run cannot tell whether a budget covers the pods; grant them (manifests/rbac.yaml)',
+};
+
+// dropForbiddenOptional: events and budgets only add notes and pdb-status, so a Role without list/watch on them costs those, not the run.
+function dropForbiddenOptional(o: KubeWatchesOptions, all: Array<[ResourceWatch, string]>, results: Array<PromiseSettledResult<void>>): void {
+  for (let i = all.length - 1; i >= 3; i -= 1) {
+    const r = results[i];
+    const [w, resource] = all[i] as [ResourceWatch, string];
+    if (r?.status !== 'rejected' || statusCodeOf(eventCause(r.reason)) !== 403) continue;
+    w.stop();
+    all.splice(i, 1);
+    results.splice(i, 1);
+    o.emit({ kind: 'note', atMs: o.nowMs(), message: OPTIONAL_WATCHES[resource] ?? resource });
+  }
 }
 
 const NOTED_REASONS: ReadonlySet<string> = new Set(['Killing', 'FailedPreStopHook', 'Unhealthy']);

@@ -1,9 +1,23 @@
 import { UsageError } from '../../errors.js';
 import type { RolloutTrigger } from '../driver.js';
 
-/** parseTrigger reads `--trigger`: restart | image=CONTAINER=IMAGE | image=IMAGE | cmd=COMMAND | none. */
-export function parseTrigger(text: string): RolloutTrigger {
+/** DrainTrigger is `--trigger drain=NODE`: the run drains a node instead of rolling the workload. */
+export interface DrainTrigger {
+  kind: 'drain';
+  node: string;
+}
+
+/** KubeTrigger is what `--trigger` on `run` names: a rollout trigger or a node drain. */
+export type KubeTrigger = RolloutTrigger | DrainTrigger;
+
+/** parseTrigger reads `--trigger`: restart | image=CONTAINER=IMAGE | image=IMAGE | cmd=COMMAND | drain=NODE | none. */
+export function parseTrigger(text: string): KubeTrigger {
   const t = text.trim();
+  if (t.startsWith('drain=')) {
+    const node = t.slice(6).trim();
+    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(node)) throw new UsageError(`--trigger drain= needs a node name, e.g. --trigger drain=node-1 (kubectl get nodes lists them)${node ? `; "${node}" is not one` : ''}`);
+    return { kind: 'drain', node };
+  }
   if (t === 'restart') return { kind: 'restart' };
   if (t === 'none') return { kind: 'none' };
   if (t.startsWith('cmd=')) {
@@ -20,5 +34,5 @@ export function parseTrigger(text: string): RolloutTrigger {
     if (!image || container === '') throw new UsageError('--trigger image= needs CONTAINER=IMAGE, e.g. --trigger image=app=registry/web:1.2');
     return container ? { kind: 'image', container, image } : { kind: 'image', image };
   }
-  throw new UsageError(`--trigger "${text}" is not one of restart, image=CONTAINER=IMAGE, cmd=COMMAND, none`);
+  throw new UsageError(`--trigger "${text}" is not one of restart, image=CONTAINER=IMAGE, cmd=COMMAND, drain=NODE, none`);
 }

@@ -13,7 +13,7 @@ export interface PodLike {
     deletionGracePeriodSeconds?: number;
     ownerReferences?: Array<{ kind?: string; name?: string }>;
   };
-  spec?: { terminationGracePeriodSeconds?: number; containers?: ContainerLike[]; initContainers?: ContainerLike[] };
+  spec?: { terminationGracePeriodSeconds?: number; nodeName?: string; containers?: ContainerLike[]; initContainers?: ContainerLike[] };
   status?: {
     phase?: string;
     podIP?: string;

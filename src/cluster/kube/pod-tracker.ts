@@ -20,8 +20,8 @@ export interface PodTracker {
   knows(name: string): boolean;
   /** terminating counts pods being deleted that are not gone yet, and the longest grace among them. */
   terminating(): { count: number; maxGraceMs: number };
-  /** alive lists the pods not yet terminating, oldest first. */
-  alive(): Array<{ name: string; created: string }>;
+  /** alive lists the pods not yet terminating, oldest first, with whether each is ready. */
+  alive(): Array<{ name: string; created: string; ready: boolean }>;
   stop(): void;
 }
 
@@ -153,7 +153,8 @@ export function createPodTracker(options: PodTrackerOptions): PodTracker {
       };
       pods.set(key, m);
       const address = pod.status?.podIP;
-      emit({ kind: 'pod-created', ...ids(name, m), atMs: options.nowMs(), revision: podRevision(pod), serverTime: isoTime(pod.metadata?.creationTimestamp), ...(address ? { address } : {}) });
+      const node = pod.spec?.nodeName;
+      emit({ kind: 'pod-created', ...ids(name, m), atMs: options.nowMs(), revision: podRevision(pod), serverTime: isoTime(pod.metadata?.creationTimestamp), ...(address ? { address } : {}), ...(node ? { node } : {}) });
     }
     if (m.deleted) return;
     const main = app(pod)?.name;
@@ -229,7 +230,7 @@ export function createPodTracker(options: PodTrackerOptions): PodTracker {
     alive: () =>
       [...pods.values()]
         .filter((m) => !m.deleted && m.terminatingMs === null)
-        .map((m) => ({ name: m.name, created: m.created }))
+        .map((m) => ({ name: m.name, created: m.created, ready: m.ready === true }))
         .sort((a, b) => a.created.localeCompare(b.created)),
     stop() {
       for (const m of pods.values()) if (m.timer) clearTimeout(m.timer);

@@ -64,7 +64,7 @@ export async function drainLocalNode(d: DrainDeps, request: DrainRequest, signal
 
   const results = await Promise.allSettled(targets.map((p) => evictOne(p)));
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) error = signal?.aborted ? 'interrupted' : `drain of ${node} did not finish within ${request.timeoutMs / 1000}s: ${String((failed.reason as Error).message)}`;
+  if (failed) error = signal?.aborted ? 'interrupted' : `not done within ${request.timeoutMs / 1000}s: ${String((failed.reason as Error).message)}`;
   ctx.emit({ kind: 'drain-finished', node, ok: !error, evicted, ...(error ? { error } : {}), atMs: now() });
   return { ok: !error, evicted, ...(error ? { error } : {}) };
 }

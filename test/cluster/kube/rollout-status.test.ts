@@ -39,7 +39,9 @@ test('parseTrigger reads every trigger form and rejects the rest', () => {
   assert.deepEqual(parseTrigger('image=app=registry:5000/web:1.2'), { kind: 'image', container: 'app', image: 'registry:5000/web:1.2' });
   assert.deepEqual(parseTrigger('image=web:2'), { kind: 'image', image: 'web:2' });
   assert.deepEqual(parseTrigger('cmd=helm upgrade web ./chart --set a=b'), { kind: 'cmd', command: 'helm upgrade web ./chart --set a=b' });
-  for (const bad of ['rollback', 'cmd=', 'image=', 'image==web:1']) assert.throws(() => parseTrigger(bad), { name: 'UsageError' }, bad);
+  assert.deepEqual(parseTrigger('drain=gke-pool-1-abc.internal'), { kind: 'drain', node: 'gke-pool-1-abc.internal' });
+  for (const bad of ['rollback', 'cmd=', 'image=', 'image==web:1', 'drain=', 'drain=Node 1']) assert.throws(() => parseTrigger(bad), { name: 'UsageError' }, bad);
+  assert.throws(() => parseTrigger('drain='), /--trigger drain= needs a node name, e.g. --trigger drain=node-1/);
 });
 
 test('preStop sleep durations, signals of exit codes, handler descriptions', () => {
