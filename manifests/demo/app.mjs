@@ -21,6 +21,8 @@
 //   DEMO_DRAIN_TIMEOUT_MS the hard-stop timer: give up draining after this long, cut
 //                         what is left (HTTP/2: RST_STREAM CANCEL) and exit 1 (default
 //                         60000; 0: no timer, the drain waits for every stream)
+//   DEMO_MAX_INFLIGHT     HTTP/1.1 capacity: at most this many requests at once; one more is
+//                         answered 503 at once, as an app that sheds load does (default: no limit)
 //   DEMO_COLD_START_MS    cold start: for this long after listening, requests take longer
 //                         (a tenth of the cold time left, on top), while the health check
 //                         is ready at once: a pod that is ready before it is warm (default 0)

@@ -26,6 +26,7 @@ export const config = {
   idleCloseMs: Number(env.DEMO_IDLE_CLOSE_MS ?? 2000),
   drainTimeoutMs: Number(env.DEMO_DRAIN_TIMEOUT_MS ?? 60000),
   coldStartMs: Number(env.DEMO_COLD_START_MS ?? 0),
+  maxInflight: Number(env.DEMO_MAX_INFLIGHT ?? 0),
   maxConnectionAgeMs: durationMs(env.DEMO_MAX_CONNECTION_AGE ?? '0'),
   maxConnectionAgeGraceMs: durationMs(env.DEMO_MAX_CONNECTION_AGE_GRACE ?? '0'),
 };
@@ -35,7 +36,7 @@ export function configError() {
   if (!PROTOCOLS.includes(config.protocol)) return `DEMO_PROTOCOL=${env.DEMO_PROTOCOL} is not one of ${PROTOCOLS.join(', ')}`;
   if (!(config.maxConnectionAgeMs >= 0)) return `DEMO_MAX_CONNECTION_AGE=${env.DEMO_MAX_CONNECTION_AGE} is not a duration (e.g. 5s or 500ms)`;
   if (!(config.maxConnectionAgeGraceMs >= 0)) return `DEMO_MAX_CONNECTION_AGE_GRACE=${env.DEMO_MAX_CONNECTION_AGE_GRACE} is not a duration`;
-  for (const key of ['latencyMs', 'streamMs', 'drainTimeoutMs', 'coldStartMs', 'idleCloseMs']) {
+  for (const key of ['latencyMs', 'streamMs', 'drainTimeoutMs', 'coldStartMs', 'idleCloseMs', 'maxInflight']) {
     if (!(config[key] >= 0)) return `${key} must be a number of milliseconds`;
   }
   return null;

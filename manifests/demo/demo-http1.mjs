@@ -12,6 +12,7 @@ const { podName, drain, idleCloseMs, streamMs } = config;
 const conns = new Map();
 let draining = false;
 let served = 0;
+let inflight = 0;
 
 const server = http.createServer((req, res) => {
   const state = conns.get(req.socket);
@@ -32,6 +33,13 @@ const server = http.createServer((req, res) => {
   }
   // Drain the request body (if any) before answering, so the connection stays usable.
   req.resume();
+  if (config.maxInflight > 0 && inflight >= config.maxInflight) {
+    res.writeHead(503, { 'content-type': 'text/plain', 'content-length': 11 });
+    res.end('overloaded\n');
+    return;
+  }
+  inflight += 1;
+  res.on('close', () => (inflight -= 1));
   const body = JSON.stringify({ pod: podName, path: req.url, method: req.method }) + '\n';
   if (streamMs > 0) {
     // A long stream: the head goes out at once, the body after DEMO_STREAM_MS.

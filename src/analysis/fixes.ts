@@ -79,4 +79,13 @@ export const FIXES: Record<FindingId, string> = {
     'The way back is a scale-down like any other: give the canary pods the same shutdown as the stable ones (preStop sleep ' +
     'longer than endpoint propagation, drained keep-alive connections, a grace period that covers both), and keep ' +
     '`abortScaleDownDelaySeconds` long enough for routers to stop sending to the canary first.',
+  'no-surge-capacity':
+    'Keep enough pods serving while each one is replaced: a StatefulSet and a DaemonSet without surge take a pod out before its ' +
+    'replacement is ready, so the others carry its traffic. Run more replicas (the rest must carry the load with one gone), give a ' +
+    'DaemonSet `updateStrategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}` (Kubernetes >= 1.25; not with hostPort), or slow ' +
+    'the update down (`minReadySeconds`, a StatefulSet `partition` stepped by hand) so that the traffic has time to move.',
+  'node-local-gap':
+    'A node-local Service (`internalTrafficPolicy: Local` or `externalTrafficPolicy: Local`) has nowhere to send traffic while its ' +
+    "node's pod is replaced: give the DaemonSet `maxSurge: 1, maxUnavailable: 0` so the new pod is ready before the old one goes, " +
+    'use `trafficPolicy: Cluster` where the source IP or the hop does not matter, or have clients fall back to another node.',
 };

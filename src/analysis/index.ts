@@ -17,6 +17,7 @@ import { classifyPodEnds } from './termination.js';
 import { attributionWarnings } from './attribution-warnings.js';
 import { pid1Warnings } from './pid1.js';
 import { claimSlowStartTimeouts } from './findings-slow-start.js';
+import { claimGapFailures } from './capacity-gaps.js';
 import { withIncarnations } from './incarnations.js';
 import { withLostRunners } from './verdict-runners.js';
 import { failureAtMs, findOutageWindows } from './windows.js';
@@ -98,6 +99,12 @@ export function analyze(input: Results, thresholds: Thresholds): Analysis {
     ambiguous.delete(i);
     const a = attributions[i];
     if (a !== undefined) a.cause = 'slow-start';
+  }
+  // Failures in the capacity gaps of a surge-less update, or while a node-local Service's node had no pod.
+  for (const i of claimGapFailures(results, causes)) {
+    ambiguous.delete(i);
+    const a = attributions[i];
+    if (a !== undefined) a.cause = causes[i];
   }
   addWindowPods(windows, results.failures, podOf);
   const findings = buildFindings({ results, timelines, causes, pods: podOf, ends, ambiguous });

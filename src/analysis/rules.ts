@@ -24,6 +24,8 @@ import { watchLost } from './findings-watch-lost.js';
 import { stableScaledDownEarly } from './findings-stable-scaled-down-early.js';
 import { weightBeforeReady } from './findings-weight-before-ready.js';
 import { abortDrops } from './findings-abort-drops.js';
+import { noSurgeCapacity } from './findings-no-surge-capacity.js';
+import { nodeLocalGap } from './findings-node-local-gap.js';
 
 /** RULES lists every finding rule, in the order buildFindings runs them. */
 export const RULES: readonly FindingRule[] = [
@@ -47,4 +49,6 @@ export const RULES: readonly FindingRule[] = [
   stableScaledDownEarly,
   weightBeforeReady,
   abortDrops,
+  noSurgeCapacity,
+  nodeLocalGap,
 ];

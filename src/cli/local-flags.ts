@@ -5,6 +5,7 @@ import { parseCountOrPercent, parseDurationMs, parseNonNegative, parsePositive }
 import { DEFAULT_LOCAL_SETTINGS, type LocalApp, type LocalRuntimeSettings, type PreStopHook } from '../cluster/local/settings.js';
 import type { PodRuntimeKind } from '../cluster/local/pod-runtime.js';
 import { parseReadinessCheck, type ReadinessCheck } from '../cluster/local/probe-checks.js';
+import { LOCAL_WORKLOAD_KINDS, readWorkloadSettings } from '../cluster/local/workload-settings.js';
 
 const RUNTIMES: PodRuntimeKind[] = ['process', 'podman', 'docker'];
 const ENTRYPOINTS = ['shell', 'exec', 'tini'] as const;
@@ -15,9 +16,15 @@ export function addLocalRuntimeOptions(cmd: Command): Command {
     .addOption(new Option('--app <name>', 'run the bundled demo app in every pod').choices(['demo']))
     .option('--cmd <command>', "run your own server in every pod (sh -c; it must listen on $HOST:$PORT), e.g. 'exec python3 -m http.server $PORT --bind $HOST'")
     .addOption(new Option('--entrypoint <kind>', "the demo app's entrypoint: shell (no exec), exec, or tini").choices([...ENTRYPOINTS]).default('exec'))
-    .option('--replicas <n>', 'pods of the Deployment', '3')
-    .option('--max-surge <n|pct>', 'extra pods allowed during the rollout (count or %, rounded up)', '25%')
-    .option('--max-unavailable <n|pct>', 'pods that may be unavailable during the rollout (count or %, rounded down)', '25%')
+    .option('--replicas <n>', 'pods of the Deployment or StatefulSet', '3')
+    .addOption(new Option('--workload <kind>', "the controller: deployment, statefulset (demo-0…, replaced highest first under the same name, no surge) or daemonset (one pod per node)").choices([...LOCAL_WORKLOAD_KINDS]).default('deployment'))
+    .option('--nodes <n>', 'fake nodes (node-1…) the pods are spread over, fewest pods first', '1')
+    .option('--partition <n>', 'StatefulSet: update only ordinals at or above this one')
+    .option('--pdb <rule>', 'a PodDisruptionBudget over the pods: max-unavailable=N or min-available=N (a drain then gets 429 beyond it)')
+    .option('--traffic-policy <policy>', 'local: the Service sends traffic only to pods on node-1 (local=NODE for another), as internalTrafficPolicy: Local')
+    .option('--eviction-retry <time>', 'how long a drain waits before retrying a refused eviction', '5s')
+    .option('--max-surge <n|pct>', 'extra pods allowed during the rollout (count or %, rounded up; default 25%, a DaemonSet 0)')
+    .option('--max-unavailable <n|pct>', 'pods that may be unavailable during the rollout (count or %, rounded down; default 25%, a DaemonSet 1)')
     .option('--min-ready <time>', 'minReadySeconds: how long a pod must stay ready to count as available', '0s')
     .option('--grace-period <time>', 'terminationGracePeriodSeconds, counted from the start of termination (preStop included)', '30s')
     .option('--prestop-sleep <time>', 'preStop hook that sleeps this long (e.g. 5s)')
@@ -45,8 +52,12 @@ export function readLocalRuntimeSettings(opts: Record<string, unknown>, logDir?:
   const text = (name: string): string | undefined => (opts[name] === undefined || opts[name] === null ? undefined : String(opts[name]));
   const replicas = parsePositive(text('replicas') ?? '3', '--replicas', true);
   if (replicas > 100) throw new UsageError(`--replicas: ${replicas} pods is too many for one machine; use at most 100`);
-  const maxSurge = parseCountOrPercent(text('maxSurge') ?? '25%', '--max-surge');
-  const maxUnavailable = parseCountOrPercent(text('maxUnavailable') ?? '25%', '--max-unavailable');
+  const workload = readWorkloadSettings(
+    { workload: text('workload'), nodes: text('nodes'), partition: text('partition'), pdb: text('pdb'), trafficPolicy: text('trafficPolicy'), maxSurge: text('maxSurge'), maxUnavailable: text('maxUnavailable') },
+    (key) => `--${key}`,
+    (t, key) => parseCountOrPercent(t, `--${key}`),
+  );
+  const { maxSurge, maxUnavailable } = workload;
   const zero = (v: { count: number } | { percent: number }): boolean => ('count' in v ? v.count : v.percent) === 0;
   if (zero(maxSurge) && zero(maxUnavailable)) {
     throw new UsageError('--max-surge and --max-unavailable are both 0, which Kubernetes refuses (the rollout could never start); set one of them above 0');
@@ -71,8 +82,8 @@ export function readLocalRuntimeSettings(opts: Record<string, unknown>, logDir?:
     runtime,
     app: readApp(opts),
     replicas,
-    maxSurge,
-    maxUnavailable,
+    ...workload,
+    evictionRetryMs: parseDurationMs(text('evictionRetry') ?? '5s', '--eviction-retry'),
     minReadyMs: parseDurationMs(text('minReady') ?? '0s', '--min-ready'),
     graceMs,
     preStop: readPreStop(text('prestopSleep'), text('prestopCmd')),

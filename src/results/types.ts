@@ -392,6 +392,8 @@ export interface ClusterTarget {
   inspectPid1?: boolean;
   /** pid1OnRequest: this driver reads PID 1 only when the run asks (a cluster, through pods/exec), so a finding can say how to ask; absent: it always reads it, or the file predates the field. */
   pid1OnRequest?: boolean;
+  /** trafficPolicy: the Service routes node-locally (internal/externalTrafficPolicy: Local) and traffic entered on `node`. */
+  trafficPolicy?: { node: string };
 }
 
 /** RunMeta describes the run: enough to reproduce it, never a credential. */
@@ -504,6 +506,8 @@ export const FINDING_IDS = [
   'stable-scaled-down-early',
   'weight-before-ready',
   'abort-drops',
+  'no-surge-capacity',
+  'node-local-gap',
 ] as const;
 
 /** FindingId names each kind of finding. */

@@ -58,11 +58,24 @@ export async function rolloutPlan(
   trigger: RolloutTrigger,
   t: RolloutTimes,
 ): Promise<RolloutPlanResult> {
+  return phasedPlan(control, () => rolloutStep(control, trigger, t.rolloutTimeoutMs), t, 'rollout');
+}
+
+/**
+ * phasedPlan is baseline → `disrupt` (the rollout phase: a rollout, a drain)
+ * → cooldown; a disruption that fails is noted and the cooldown still runs.
+ */
+export async function phasedPlan(
+  control: SessionControl,
+  disrupt: () => Promise<RolloutStepOutcome>,
+  t: RolloutTimes,
+  what: string,
+): Promise<RolloutPlanResult> {
   if (!(await control.sleep(t.baselineMs))) return { reason: 'interrupted', triggered: false };
   control.setPhase('rollout');
-  const outcome = await rolloutStep(control, trigger, t.rolloutTimeoutMs);
+  const outcome = await disrupt();
   if (outcome.status === 'interrupted') {
-    control.note('interrupted during the rollout');
+    control.note(`interrupted during the ${what}`);
     return { reason: 'interrupted', triggered: true };
   }
   control.setPhase('cooldown');

@@ -5,11 +5,14 @@ import type { ScenarioStep, ScenarioTarget, StepAction } from './types.js';
 import type { Field, YamlReader } from './yaml-reader.js';
 
 /** STEP_KINDS are the actions a step may name. */
-export const STEP_KINDS = ['wait', 'rollout', 'kill-pod', 'scale', 'cmd'] as const;
+export const STEP_KINDS = ['wait', 'rollout', 'kill-pod', 'scale', 'cmd', 'drain-node'] as const;
 
 const STEP_KEYS = [...STEP_KINDS, 'name', 'at'];
 const DEFAULT_ROLLOUT_TIMEOUT_MS = 10 * 60_000;
 const DEFAULT_CMD_TIMEOUT_MS = 5 * 60_000;
+const DEFAULT_DRAIN_TIMEOUT_MS = 5 * 60_000;
+// A node's name is a DNS subdomain (RFC 1123).
+const NODE_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 /** parseSteps reads `steps:`: a list where each item names exactly one action (plus optional `name`, `at`). */
 export function parseSteps(r: YamlReader, field: Field, target: ScenarioTarget): ScenarioStep[] {
@@ -63,6 +66,8 @@ function parseAction(
         : r.int(f, 0);
       return { kind, replicas };
     }
+    case 'drain-node':
+      return parseDrain(r, f);
     case 'cmd': {
       if (!r.isMap(f)) return { kind, command: nonEmpty(r, f), timeoutMs: DEFAULT_CMD_TIMEOUT_MS };
       const m = r.map(f, ['run', 'timeout']);
@@ -116,6 +121,19 @@ function parseRollout(r: YamlReader, f: Field, target: ScenarioTarget): StepActi
 function refuse(r: YamlReader, f: Field, target: ScenarioTarget, trigger: RolloutTrigger): void {
   const why = driverEntry(target.driver).refuseTrigger(target.settings, trigger);
   if (why !== undefined) r.fail(f, why);
+}
+
+// parseDrain reads `drain-node: NODE` or `drain-node: {node: NODE, timeout: 2m, retry: 5s}`.
+function parseDrain(r: YamlReader, f: Field): StepAction {
+  const m = r.isMap(f) ? r.map(f, ['node', 'timeout', 'retry']) : undefined;
+  const nodeField = m ? (m.get('node') ?? missing(r, f, 'node')) : f;
+  const node = nonEmpty(r, nodeField);
+  if (!NODE_NAME.test(node)) r.fail(nodeField, `"${node}" is not a node name; write the node as kubectl get nodes shows it, e.g. "drain-node: node-1"`);
+  const timeout = m?.get('timeout');
+  const retry = m?.get('retry');
+  const retryMs = retry ? r.durationMs(retry) : undefined;
+  if (retry && retryMs === 0) r.fail(retry, 'must be longer than 0; kubectl drain waits 5s between tries');
+  return { kind: 'drain-node', node, timeoutMs: timeout ? r.durationMs(timeout) : DEFAULT_DRAIN_TIMEOUT_MS, ...(retryMs ? { retryMs } : {}) };
 }
 
 const WHICH = ['random', 'oldest', 'newest'] as const;
@@ -191,6 +209,8 @@ export function describeAction(a: StepAction): string {
     }
     case 'scale':
       return `scale to ${a.replicas}`;
+    case 'drain-node':
+      return `drain-node ${a.node}`;
     case 'cmd':
       return `cmd "${a.command.length > 40 ? `${a.command.slice(0, 37)}...` : a.command}"`;
   }

@@ -34,7 +34,7 @@ export function formatPlan(s: Scenario): string {
     );
     if (step.action.kind === 'wait') atMs += step.action.ms;
     if (step.action.kind === 'rollout' && step.action.wait) open = true;
-    if (step.action.kind === 'cmd') open = true;
+    if (step.action.kind === 'cmd' || step.action.kind === 'drain-node') open = true;
   }
   lines.push(
     `  then cooldown ${formatMs(s.cooldownMs)}; the run lasts ${open ? 'at least ' : ''}${formatMs(atMs + s.cooldownMs)} after the warm-up`,
@@ -45,6 +45,7 @@ export function formatPlan(s: Scenario): string {
 function extra(a: Scenario['steps'][number]['action']): string {
   if (a.kind === 'rollout' && a.wait) return ` (waits for it, at most ${formatMs(a.timeoutMs)})`;
   if (a.kind === 'cmd') return ` (at most ${formatMs(a.timeoutMs)})`;
+  if (a.kind === 'drain-node') return ` (cordon, evict, wait for the pods to go; at most ${formatMs(a.timeoutMs)})`;
   return '';
 }
 

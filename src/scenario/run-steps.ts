@@ -3,6 +3,7 @@ import { closeSync, openSync } from 'node:fs';
 import { UsageError, isUsageError } from '../errors.js';
 import type { SessionControl } from '../run/session.js';
 import { rolloutStep } from '../run/rollout-plan.js';
+import { drainStep } from '../run/drain-plan.js';
 import type { ClusterDriver } from '../cluster/driver.js';
 import { hasPodKiller, hasScaler } from '../cluster/driver.js';
 import type { Scenario, ScenarioStep } from './types.js';
@@ -121,6 +122,11 @@ async function runStep(
         throw new UsageError('this target cannot scale; remove the scale step');
       await driver.scale(a.replicas);
       return { ok: true };
+    }
+    case 'drain-node': {
+      const outcome = await drainStep(control, { node: a.node, timeoutMs: a.timeoutMs, ...(a.retryMs ? { retryMs: a.retryMs } : {}) });
+      if (outcome.status === 'interrupted') return { ok: false, error: 'interrupted during the drain', interrupted: true };
+      return outcome.status === 'failed' ? { ok: false, error: outcome.reason } : { ok: true };
     }
     case 'cmd':
       return runCommand(

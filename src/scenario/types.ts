@@ -18,7 +18,9 @@ export type StepAction =
   | { kind: 'rollout'; trigger: RolloutTrigger; wait: boolean; timeoutMs: number }
   | { kind: 'kill-pod'; request: KillPodRequest }
   | { kind: 'scale'; replicas: number }
-  | { kind: 'cmd'; command: string; timeoutMs: number };
+  | { kind: 'cmd'; command: string; timeoutMs: number }
+  /** drain-node: cordon the node and evict its pods as kubectl drain does; retryMs absent = the target's (kubectl: 5 s). */
+  | { kind: 'drain-node'; node: string; timeoutMs: number; retryMs?: number };
 
 /** ScenarioStep is one step on the timeline, with where it was written. */
 export interface ScenarioStep {

@@ -181,7 +181,7 @@ test('the built-in local driver through the registry: the results meta names it'
   const driver = make({ clock: createClock(), emit: () => undefined });
   try {
     const target = await driver.start();
-    assert.deepEqual(target.cluster, { driver: 'local' });
+    assert.deepEqual(target.cluster, { driver: 'local', workload: { kind: 'deployment', name: 'demo' } });
     assert.equal(target.facts.logDir, join(dir, 'local.pods'));
     assert.deepEqual(driver.traits, { runnersInCluster: false, userFrontDoor: false });
   } finally {

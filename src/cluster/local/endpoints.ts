@@ -6,7 +6,7 @@ export interface EndpointPropagator {
   /** ready: the pod passed readiness; the proxy starts sending it new connections after the delay. */
   ready(ep: ServiceEndpoint): void;
   /** notReady: the pod failed readiness, started terminating or died; the proxy drops it after the delay. */
-  notReady(pod: string, terminating: boolean): void;
+  notReady(pod: string, terminating: boolean, uid?: string): void;
   /** inService tells whether the proxy currently sends new connections to `pod`. */
   inService(pod: string): boolean;
   /** settled resolves once no change is still on its way to the proxy. */
@@ -45,17 +45,18 @@ export function createEndpointPropagator(proxy: ServiceProxy, delayMs: number, c
       later(() => {
         if (proxy.endpoints().includes(ep.pod)) return;
         proxy.addEndpoint(ep);
-        ctx.emit({ kind: 'endpoint-added', pod: ep.pod, atMs: ctx.clock.nowMs() });
+        ctx.emit({ kind: 'endpoint-added', pod: ep.pod, ...(ep.uid ? { podUid: ep.uid } : {}), atMs: ctx.clock.nowMs() });
       });
     },
-    notReady(pod, terminating) {
+    notReady(pod, terminating, uid) {
       if (wanted.get(pod) !== true) return;
       wanted.set(pod, false);
-      ctx.emit({ kind: 'endpoint-not-ready', pod, terminating, stillRouted: true, atMs: ctx.clock.nowMs() });
+      const podUid = uid ? { podUid: uid } : {};
+      ctx.emit({ kind: 'endpoint-not-ready', pod, ...podUid, terminating, stillRouted: true, atMs: ctx.clock.nowMs() });
       later(() => {
         if (!proxy.endpoints().includes(pod)) return;
         proxy.removeEndpoint(pod);
-        ctx.emit({ kind: 'endpoint-removed', pod, atMs: ctx.clock.nowMs() });
+        ctx.emit({ kind: 'endpoint-removed', pod, ...podUid, atMs: ctx.clock.nowMs() });
       });
     },
     inService: (pod) => proxy.endpoints().includes(pod),

@@ -2,13 +2,16 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../errors.js';
-import type { ClusterDriver, DriverContext, DriverTarget, KillPodRequest, PodKiller, RolloutOutcome, Scaler } from '../driver.js';
+import type { ClusterDriver, DriverContext, DriverTarget, KillPodRequest, NodeDrainer, PodKiller, RolloutOutcome, Scaler } from '../driver.js';
 import { createPodRuntime } from './create-pod-runtime.js';
-import { describeApp, readinessCheckOf } from './settings.js';
+import { describeApp, describePdb, readinessCheckOf, workloadKindOf } from './settings.js';
 import { describeCheck } from './probe-checks.js';
 import { LOCAL_TRAITS } from './local-entry.js';
 import { createEndpointPropagator, type EndpointPropagator } from './endpoints.js';
-import type { LocalPod } from './local-pod.js';
+import { who, type LocalPod } from './local-pod.js';
+import { pdbStatus } from './disruption-budget.js';
+import { createNodePool } from './node-pool.js';
+import { drainLocalNode, KUBECTL_EVICTION_RETRY_MS } from './node-drain.js';
 import { createLoopbackPool } from './loopback-pool.js';
 import type { PodRuntime } from './pod-runtime.js';
 import { createRolloutController, type RolloutController } from './rollout-controller.js';
@@ -17,12 +20,13 @@ import { startIngress, type Ingress } from './ingress.js';
 import { createProgressive } from './progressive-wiring.js';
 import type { LocalRuntimeSettings } from './settings.js';
 
-/** LocalDriver is the embedded runtime's ClusterDriver, able to kill pods and scale. */
+/** LocalDriver is the embedded runtime's ClusterDriver, able to kill pods, scale and drain its fake nodes. */
 export type LocalDriver = ClusterDriver &
   PodKiller &
-  Scaler & {
-    /** pods lists the live pods (tests and scenarios): name, revision, address, readiness. */
-    pods(): Array<{ name: string; revision: string; host: string; port: number; ready: boolean; terminating: boolean; pids: number[] }>;
+  Scaler &
+  NodeDrainer & {
+    /** pods lists the live pods (tests and scenarios): name, UID, node, revision, address, readiness. */
+    pods(): Array<{ name: string; uid: string; node: string; revision: string; host: string; port: number; ready: boolean; terminating: boolean; pids: number[] }>;
     /** servicePort is the Service proxy's port once started. */
     readonly servicePort: number | null;
     /** logDir is where the pod logs are. */
@@ -58,6 +62,8 @@ export function createLocalDriver(settings: LocalRuntimeSettings, ctx: DriverCon
   let controller: RolloutController | null = null;
   let podError: unknown = null;
   let stopping: Promise<void> | null = null;
+  const nodes = createNodePool(settings.nodes ?? 1);
+  const appName = settings.app.kind === 'demo' ? 'demo' : 'app';
 
   const requireController = (what: string): RolloutController => {
     if (!controller) throw new Error(`local driver: ${what} before start()`);
@@ -67,17 +73,22 @@ export function createLocalDriver(settings: LocalRuntimeSettings, ctx: DriverCon
   async function start(signal?: AbortSignal): Promise<DriverTarget> {
     mkdirSync(logDir, { recursive: true });
     await runtime.check();
-    proxy = await createServiceProxy({ port: settings.servicePort });
+    if (settings.trafficPolicy && !nodes.has(settings.trafficPolicy.node)) {
+      throw new UsageError(`--traffic-policy local: traffic enters on ${settings.trafficPolicy.node}, which is not one of the nodes (${nodes.names.join(', ')})`);
+    }
+    proxy = await createServiceProxy({ port: settings.servicePort, ...(settings.trafficPolicy ? { onlyNode: settings.trafficPolicy.node } : {}) });
     endpoints = createEndpointPropagator(feedIngress(proxy, () => ingress), settings.endpointDelayMs, ctx);
     const controllerOptions = {
       env: { ctx, settings, runtime, endpoints },
-      appName: settings.app.kind === 'demo' ? 'demo' : 'app',
+      appName,
+      nodes,
       template: JSON.stringify({ app: settings.app, env: settings.env, image: settings.container?.image }),
       pool: createLoopbackPool(),
       logDir,
       onPodError: (err: unknown) => (podError ??= err),
     };
     controller = settings.strategy ? createProgressive(controllerOptions, settings.strategy, () => controller) : createRolloutController(controllerOptions);
+    if (settings.pdb) watchBudget(controller);
     try {
       await waitForStart(controller, proxy, signal);
       if (settings.ingress) ingress = await startIngress(settings.ingress, serviceEndpoints(proxy), ctx, logDir);
@@ -91,7 +102,13 @@ export function createLocalDriver(settings: LocalRuntimeSettings, ctx: DriverCon
       facts: {
         runtime: runtime.kind,
         app: describeApp(settings),
-        replicas: settings.replicas,
+        workload: workloadKind,
+        replicas: controller.replicas,
+        nodes: nodes.names.length,
+        // The no-pdb rule reads 'none' as "the driver looked and found no budget".
+        pdb: settings.pdb ? budgetName : 'none',
+        ...(settings.pdb ? { pdbRule: describePdb(settings.pdb) } : {}),
+        ...(settings.trafficPolicy ? { trafficPolicy: `local (traffic enters on ${settings.trafficPolicy.node})` } : {}),
         servicePort: proxy.port,
         graceMs: settings.graceMs,
         preStop: settings.preStop.kind === 'none' ? 'none' : settings.preStop.kind === 'sleep' ? `sleep ${settings.preStop.ms}ms` : settings.preStop.command,
@@ -101,6 +118,24 @@ export function createLocalDriver(settings: LocalRuntimeSettings, ctx: DriverCon
       },
       warnings: [],
     };
+  }
+
+  const workloadKind = workloadKindOf(settings);
+  // Named as `kubectl create pdb demo --selector=app=demo` would name it.
+  const budgetName = appName;
+  const budgetNow = (c: RolloutController): ReturnType<typeof pdbStatus> | null =>
+    settings.pdb ? pdbStatus(settings.pdb, c.replicas, [...c.pods.values()].filter((p) => !p.exit)) : null;
+
+  // watchBudget emits the PodDisruptionBudget's status at each change, as the disruption controller writes it.
+  function watchBudget(c: RolloutController): void {
+    let last = '';
+    c.onUpdate(() => {
+      const status = budgetNow(c);
+      const key = JSON.stringify(status);
+      if (!status || key === last) return;
+      last = key;
+      ctx.emit({ kind: 'pdb-status', name: budgetName, ...status, atMs: ctx.clock.nowMs() });
+    });
   }
 
   /** waitForStart resolves when every first pod is ready and in the Service; it fails with a one-line UsageError. */
@@ -179,7 +214,7 @@ export function createLocalDriver(settings: LocalRuntimeSettings, ctx: DriverCon
     if (request.signal === 'SIGKILL') {
       // A crash, not a deletion: no termination sequence, the Service notices only after the endpoint delay.
       pod.handle?.signal('SIGKILL');
-      ctx.emit({ kind: 'sigkill', pod: pod.name, atMs: ctx.clock.nowMs() });
+      ctx.emit({ kind: 'sigkill', ...who(pod), atMs: ctx.clock.nowMs() });
     } else {
       void c.terminate(pod, { reason: 'pod deleted', graceMs: request.graceMs });
     }
@@ -207,12 +242,34 @@ export function createLocalDriver(settings: LocalRuntimeSettings, ctx: DriverCon
     stop,
     killPod,
     async scale(replicas) {
+      if (settings.daemon) throw new UsageError('scale: a DaemonSet runs one pod per node and has no replica count; remove the scale step');
       if (!Number.isInteger(replicas) || replicas < 0) throw new UsageError(`scale: ${replicas} is not a replica count; use a whole number of 0 or more`);
       requireController('scale').scale(replicas);
+    },
+    async listNodes() {
+      return [...nodes.names];
+    },
+    drainNode(request, signal) {
+      const c = requireController('drainNode');
+      return drainLocalNode(
+        {
+          ctx,
+          nodes,
+          pods: () => [...c.pods.values()],
+          daemon: workloadKind === 'daemonset',
+          budget: settings.pdb ? { name: budgetName, allowed: () => budgetNow(c)?.disruptionsAllowed ?? 0 } : null,
+          evict: (pod) => void c.terminate(pod, { reason: 'evicted' }),
+          retryMs: settings.evictionRetryMs ?? KUBECTL_EVICTION_RETRY_MS,
+        },
+        request,
+        signal,
+      );
     },
     pods: () =>
       [...(controller?.pods.values() ?? [])].map((p) => ({
         name: p.name,
+        uid: p.uid,
+        node: p.node,
         revision: p.revision,
         host: p.handle?.address.host ?? p.hostIp,
         port: p.handle?.address.port ?? 0,

@@ -3,8 +3,9 @@ import { parseCountOrPercent } from '../../parse.js';
 import type { DriverEntry } from '../driver-entry.js';
 import type { DriverTraits } from '../driver.js';
 import type { SettingsReader } from '../settings-reader.js';
-import { DEFAULT_LOCAL_SETTINGS, describeApp, type LocalRuntimeSettings } from './settings.js';
+import { DEFAULT_LOCAL_SETTINGS, describeApp, describePdb, workloadKindOf, type LocalRuntimeSettings } from './settings.js';
 import { parseReadinessCheck } from './probe-checks.js';
+import { readWorkloadSettings } from './workload-settings.js';
 
 /** LOCAL_TRAITS: the embedded runtime builds its own front door on this machine, and its runners are local processes. */
 export const LOCAL_TRAITS: DriverTraits = { runnersInCluster: false, userFrontDoor: false };
@@ -30,6 +31,12 @@ const KEYS = [
   'readiness-period',
   'env',
   'start-timeout',
+  'workload',
+  'nodes',
+  'partition',
+  'pdb',
+  'traffic-policy',
+  'eviction-retry',
 ];
 
 /**
@@ -55,7 +62,10 @@ export const localEntry: DriverEntry<LocalRuntimeSettings> = {
     return checkLocalTarget(settings, env, rollouts);
   },
   describe: describeLocalTarget,
-  target: () => ({}),
+  target: (s) => ({
+    workload: { kind: workloadKindOf(s), name: s.app.kind === 'demo' ? 'demo' : 'app' },
+    ...(s.trafficPolicy ? { trafficPolicy: { node: s.trafficPolicy.node } } : {}),
+  }),
   params(s) {
     const { env, ...settings } = s;
     return { ...settings, envKeys: Object.keys(env) };
@@ -97,8 +107,7 @@ function readLocalSettings(r: SettingsReader): LocalRuntimeSettings {
   const cmd = r.str('prestop-cmd');
   if (sleep !== undefined && cmd !== undefined) r.fail(undefined, 'give either prestop-sleep or prestop-cmd, not both');
   s.preStop = sleep !== undefined ? { kind: 'sleep', ms: sleep } : cmd ? { kind: 'exec', command: cmd } : { kind: 'none' };
-  s.maxSurge = r.parse('max-surge', (t) => parseCountOrPercent(t, 'max-surge')) ?? s.maxSurge;
-  s.maxUnavailable = r.parse('max-unavailable', (t) => parseCountOrPercent(t, 'max-unavailable')) ?? s.maxUnavailable;
+  readWorkloadKeys(r, s);
   s.minReadyMs = r.durationMs('min-ready') ?? s.minReadyMs;
   s.endpointDelayMs = r.durationMs('endpoint-delay') ?? s.endpointDelayMs;
   s.startTimeoutMs = r.durationMs('start-timeout') ?? s.startTimeoutMs;
@@ -115,6 +124,26 @@ function readLocalSettings(r: SettingsReader): LocalRuntimeSettings {
   return s;
 }
 
+// readWorkloadKeys reads the controller, its nodes, PDB and traffic policy, and the strategy (a DaemonSet's defaults differ).
+function readWorkloadKeys(r: SettingsReader, s: LocalRuntimeSettings): void {
+  const text = (key: string): string | undefined => (r.has(key) ? String(r.str(key)) : undefined);
+  const t = { workload: text('workload'), nodes: text('nodes'), partition: text('partition'), pdb: text('pdb'), trafficPolicy: text('traffic-policy'), maxSurge: text('max-surge'), maxUnavailable: text('max-unavailable') };
+  // Each value is checked at its own line first, the combination then at the target's.
+  const one = (key: string, part: Partial<typeof t>): void => void r.parse(key, () => readWorkloadSettings(part, (k) => k, parseCountOrPercent));
+  if (t.workload !== undefined) one('workload', { workload: t.workload });
+  if (t.nodes !== undefined) one('nodes', { nodes: t.nodes });
+  if (t.partition !== undefined) one('partition', { workload: 'statefulset', partition: t.partition });
+  if (t.pdb !== undefined) one('pdb', { pdb: t.pdb });
+  if (t.trafficPolicy !== undefined) one('traffic-policy', { trafficPolicy: t.trafficPolicy });
+  try {
+    Object.assign(s, readWorkloadSettings(t, (k) => k, parseCountOrPercent));
+  } catch (e) {
+    r.fail(undefined, e instanceof Error ? e.message : String(e));
+  }
+  const retry = r.durationMs('eviction-retry');
+  if (retry !== undefined) s.evictionRetryMs = retry;
+}
+
 /** describeLocalTarget is one line about an embedded-runtime target. */
 function describeLocalTarget(s: LocalRuntimeSettings): string {
   const app =
@@ -122,5 +151,8 @@ function describeLocalTarget(s: LocalRuntimeSettings): string {
       ? describeApp(s)
       : `image ${s.container?.image ?? '?'}${s.container?.imageNew ? ` → ${s.container.imageNew}` : ''}, port ${s.container?.port ?? 8080}`;
   const preStop = s.preStop.kind === 'none' ? 'none' : s.preStop.kind === 'sleep' ? `sleep ${ms(s.preStop.ms)}` : `exec "${s.preStop.command}"`;
-  return `local runtime ${s.runtime}, ${app}, ${s.replicas} replicas, grace ${ms(s.graceMs)}, preStop ${preStop}, endpoint delay ${ms(s.endpointDelayMs)}`;
+  const kind = workloadKindOf(s);
+  const shape = kind === 'daemonset' ? `a DaemonSet on ${s.nodes ?? 1} nodes` : `${s.replicas} replicas${kind === 'statefulset' ? ' (StatefulSet)' : ''}${(s.nodes ?? 1) > 1 ? ` on ${s.nodes} nodes` : ''}`;
+  const extras = `${s.pdb ? `, PDB ${describePdb(s.pdb)}` : ''}${s.trafficPolicy ? `, traffic policy local (${s.trafficPolicy.node})` : ''}`;
+  return `local runtime ${s.runtime}, ${app}, ${shape}${extras}, grace ${ms(s.graceMs)}, preStop ${preStop}, endpoint delay ${ms(s.endpointDelayMs)}`;
 }

@@ -14,6 +14,10 @@ export interface LocalPod {
   readonly revision: string;
   /** seq orders pods by creation. */
   readonly seq: number;
+  /** uid tells this pod from an earlier one of the same name (a StatefulSet's replacement). */
+  readonly uid: string;
+  /** node is the fake node the pod was placed on (`node-1`…). */
+  readonly node: string;
   readonly hostIp: string;
   readonly logPath: string;
   handle?: PodHandle;
@@ -51,7 +55,7 @@ export const KUBELET_MIN_GRACE_MS = 2000;
  */
 export async function startPod(env: PodEnv, pod: LocalPod): Promise<void> {
   const { ctx, settings } = env;
-  ctx.emit({ kind: 'pod-created', pod: pod.name, revision: pod.revision, logPath: pod.logPath, atMs: ctx.clock.nowMs() });
+  ctx.emit({ kind: 'pod-created', ...who(pod), revision: pod.revision, logPath: pod.logPath, node: pod.node, atMs: ctx.clock.nowMs() });
   const handle = await env.runtime.start({
     name: pod.name,
     revision: pod.revision,
@@ -60,7 +64,7 @@ export async function startPod(env: PodEnv, pod: LocalPod): Promise<void> {
     logPath: pod.logPath,
   });
   pod.handle = handle;
-  ctx.emit({ kind: 'pod-started', pod: pod.name, pid: handle.pid, atMs: ctx.clock.nowMs() });
+  ctx.emit({ kind: 'pod-started', ...who(pod), pid: handle.pid, atMs: ctx.clock.nowMs() });
   let availableTimer: NodeJS.Timeout | undefined;
   pod.probe = createReadinessProbe({
     host: handle.address.host,
@@ -74,9 +78,9 @@ export async function startPod(env: PodEnv, pod: LocalPod): Promise<void> {
       if (ready) {
         const first = !pod.everReady;
         pod.everReady = true;
-        ctx.emit({ kind: 'pod-ready', pod: pod.name, atMs: ctx.clock.nowMs() });
-        if (first) emitPid1(env, pod.name, handle.pid);
-        env.endpoints.ready({ pod: pod.name, host: handle.address.host, port: handle.address.port });
+        ctx.emit({ kind: 'pod-ready', ...who(pod), atMs: ctx.clock.nowMs() });
+        if (first) emitPid1(env, pod, handle.pid);
+        env.endpoints.ready({ pod: pod.name, uid: pod.uid, node: pod.node, host: handle.address.host, port: handle.address.port });
         availableTimer = setTimeout(() => {
           if (pod.ready && !pod.terminating) {
             pod.available = true;
@@ -85,8 +89,8 @@ export async function startPod(env: PodEnv, pod: LocalPod): Promise<void> {
         }, settings.minReadyMs);
       } else {
         pod.available = false;
-        ctx.emit({ kind: 'pod-not-ready', pod: pod.name, reason: reason ?? undefined, atMs: ctx.clock.nowMs() });
-        env.endpoints.notReady(pod.name, false);
+        ctx.emit({ kind: 'pod-not-ready', ...who(pod), reason: reason ?? undefined, atMs: ctx.clock.nowMs() });
+        env.endpoints.notReady(pod.name, false, pod.uid);
       }
       env.onChange(pod);
     },
@@ -100,10 +104,10 @@ export async function startPod(env: PodEnv, pod: LocalPod): Promise<void> {
     const atMs = exitAtMs(env, exit);
     const afterSigtermMs = pod.sigtermAtMs === null ? null : round1(atMs - pod.sigtermAtMs);
     const reason = pod.terminating ? undefined : pod.everReady ? 'crashed' : 'exited before it became ready';
-    ctx.emit({ kind: 'exited', pod: pod.name, exitCode: exit.exitCode, signal: exit.signal, afterSigtermMs, reason, atMs });
+    ctx.emit({ kind: 'exited', ...who(pod), exitCode: exit.exitCode, signal: exit.signal, afterSigtermMs, reason, atMs });
     // A pod that dies on its own still leaves the Service only as fast as endpoints propagate.
-    if (!pod.terminating) env.endpoints.notReady(pod.name, false);
-    ctx.emit({ kind: 'pod-deleted', pod: pod.name, atMs: ctx.clock.nowMs() });
+    if (!pod.terminating) env.endpoints.notReady(pod.name, false, pod.uid);
+    ctx.emit({ kind: 'pod-deleted', ...who(pod), atMs: ctx.clock.nowMs() });
     env.onChange(pod);
   });
 }
@@ -112,10 +116,15 @@ export async function startPod(env: PodEnv, pod: LocalPod): Promise<void> {
  * emitPid1 looks at the pod's PID 1 in /proc once it is ready (the app runs by
  * then, its signal handlers installed, a shell's child started) and records it.
  */
-function emitPid1(env: PodEnv, pod: string, hostPid: number | undefined): void {
+function emitPid1(env: PodEnv, pod: LocalPod, hostPid: number | undefined): void {
   if (hostPid === undefined) return;
   const pid1 = inspectPid1(hostPid);
-  if (pid1 !== null) env.ctx.emit({ kind: 'pid1', pod, pid1, atMs: env.ctx.clock.nowMs() });
+  if (pid1 !== null) env.ctx.emit({ kind: 'pid1', ...who(pod), pid1, atMs: env.ctx.clock.nowMs() });
+}
+
+/** who is the pod's name and UID, as every pod event carries them. */
+export function who(pod: Pick<LocalPod, 'name' | 'uid'>): { pod: string; podUid: string } {
+  return { pod: pod.name, podUid: pod.uid };
 }
 
 /** TerminateOptions: why, the grace period and preStop hook (default: the settings'). */
@@ -144,8 +153,8 @@ export async function terminatePod(env: PodEnv, pod: LocalPod, options: Terminat
   pod.available = false;
   pod.probe?.stop();
   const startPerf = performance.now();
-  ctx.emit({ kind: 'pod-terminating', pod: pod.name, graceMs, reason: options.reason, atMs: ctx.clock.nowMs() });
-  env.endpoints.notReady(pod.name, true);
+  ctx.emit({ kind: 'pod-terminating', ...who(pod), graceMs, reason: options.reason, atMs: ctx.clock.nowMs() });
+  env.endpoints.notReady(pod.name, true, pod.uid);
   env.onChange(pod);
 
   let killAtPerf = startPerf + graceMs;
@@ -154,7 +163,7 @@ export async function terminatePod(env: PodEnv, pod: LocalPod, options: Terminat
   const sigkill = (): void => {
     if (pod.exit) return;
     handle.signal('SIGKILL');
-    ctx.emit({ kind: 'sigkill', pod: pod.name, atMs: ctx.clock.nowMs() });
+    ctx.emit({ kind: 'sigkill', ...who(pod), atMs: ctx.clock.nowMs() });
   };
   const armKill = (): void => {
     clearTimeout(killTimer);
@@ -170,13 +179,13 @@ export async function terminatePod(env: PodEnv, pod: LocalPod, options: Terminat
 
   if (hook.kind !== 'none') {
     const label = hook.kind === 'sleep' ? `sleep ${hook.ms / 1000}s` : hook.command;
-    ctx.emit({ kind: 'prestop-started', pod: pod.name, hook: label, atMs: ctx.clock.nowMs() });
+    ctx.emit({ kind: 'prestop-started', ...who(pod), hook: label, atMs: ctx.clock.nowMs() });
     const died = pod.done.then(() => ({ ok: false, error: 'the pod exited during the preStop hook' }));
     const result = await Promise.race([runPreStop(handle, hook, cutPreStop.signal), died]);
     if (!pod.exit) {
       const overran = performance.now() >= startPerf + graceMs;
       const error = overran ? 'the grace period ran out during the preStop hook' : result.error;
-      ctx.emit({ kind: 'prestop-finished', pod: pod.name, ok: result.ok && !overran, error, atMs: ctx.clock.nowMs() });
+      ctx.emit({ kind: 'prestop-finished', ...who(pod), ok: result.ok && !overran, error, atMs: ctx.clock.nowMs() });
       // A preStop hook that used up the grace period earns PID 1 two more seconds, as with the kubelet.
       if (overran) killAtPerf = Math.max(killAtPerf, performance.now() + KUBELET_MIN_GRACE_MS);
     }
@@ -185,7 +194,7 @@ export async function terminatePod(env: PodEnv, pod: LocalPod, options: Terminat
     handle.signal('SIGTERM');
     sigtermSent = true;
     pod.sigtermAtMs = ctx.clock.nowMs();
-    ctx.emit({ kind: 'sigterm', pod: pod.name, atMs: pod.sigtermAtMs });
+    ctx.emit({ kind: 'sigterm', ...who(pod), atMs: pod.sigtermAtMs });
     armKill();
     scheduleSigtermProbe(env, pod, handle, killAtPerf - performance.now());
   }
@@ -216,7 +225,7 @@ function scheduleSigtermProbe(env: PodEnv, pod: LocalPod, handle: PodHandle, unt
     void probeAfterSigterm(handle.address.host, handle.address.port, readinessCheckOf(env.settings), SIGTERM_PROBE_TIMEOUT_MS).then((r) => {
       if (pod.exit) return; // it died under the probe: that says nothing about SIGTERM
       const atMs = env.ctx.clock.nowMs();
-      env.ctx.emit({ kind: 'sigterm-probe', pod: pod.name, ...r, afterSigtermMs: Math.round(atMs - sigtermAtMs), atMs });
+      env.ctx.emit({ kind: 'sigterm-probe', ...who(pod), ...r, afterSigtermMs: Math.round(atMs - sigtermAtMs), atMs });
     });
   }, delayMs);
   void pod.done.then(() => clearTimeout(timer));

@@ -13,8 +13,12 @@ export function revisionHash(template: string, generation: number): string {
 
 /** podName is `<app>-<revision hash>-<5 random chars>`, as a Deployment's pods are named. */
 export function podName(app: string, revision: string): string {
-  const bytes = randomBytes(5);
+  return daemonPodName(`${app}-${revision}`);
+}
+
+/** daemonPodName is `<app>-<5 random chars>`, as a DaemonSet's (or a bare ReplicaSet's) pods are named. */
+export function daemonPodName(app: string): string {
   let suffix = '';
-  for (const b of bytes) suffix += ALPHABET[b % ALPHABET.length];
-  return `${app}-${revision}-${suffix}`;
+  for (const b of randomBytes(5)) suffix += ALPHABET[b % ALPHABET.length];
+  return `${app}-${suffix}`;
 }

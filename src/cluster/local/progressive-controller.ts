@@ -120,8 +120,11 @@ export function createProgressiveController(options: ProgressiveControllerOption
   }
 
   function createPod(revision: string): void {
+    // The scheduler: the emptiest schedulable node, or wait for one.
+    const node = options.nodes.place(live().map((p) => p.node));
+    if (node === null) return;
     seq += 1;
-    const pod = newLocalPod({ name: podName(appName, revision), revision, seq, hostIp: options.pool.next(), logDir: options.logDir });
+    const pod = newLocalPod({ name: podName(appName, revision), revision, seq, node, hostIp: options.pool.next(), logDir: options.logDir });
     pods.set(pod.name, pod);
     const started = startPod(env, pod).catch((err: unknown) => {
       pods.delete(pod.name);

@@ -3,10 +3,12 @@ import type { RolloutOutcome } from '../driver.js';
 import { startPod, terminatePod, type LocalPod, type PodEnv, type TerminateOptions } from './local-pod.js';
 import type { LoopbackPool } from './loopback-pool.js';
 import { newLocalPod } from './new-pod.js';
-import { podName, revisionHash } from './pod-names.js';
+import { planDaemonStep } from './daemonset-math.js';
+import type { NodePool } from './node-pool.js';
+import { daemonPodName, podName, revisionHash } from './pod-names.js';
 import { planRolloutStep, resolveRolloutLimits } from './rollout-math.js';
 
-/** RolloutController is the Deployment + ReplicaSet controllers of the embedded runtime. */
+/** RolloutController is the Deployment + ReplicaSet controllers of the embedded runtime (or a StatefulSet's, or a DaemonSet's). */
 export interface RolloutController {
   readonly pods: ReadonlyMap<string, LocalPod>;
   readonly revision: string;
@@ -36,6 +38,8 @@ export interface RolloutControllerOptions {
   /** template identifies the pod template (command, env); a restart hashes it with a new generation. */
   template: string;
   pool: LoopbackPool;
+  /** nodes are where pods are placed (a cordoned node gets no new pod, but a DaemonSet's). */
+  nodes: NodePool;
   logDir: string;
   /** onPodError reports a pod that could not even be started (the driver turns it into a failure). */
   onPodError(error: unknown): void;
@@ -48,7 +52,8 @@ export function createRolloutController(options: RolloutControllerOptions): Roll
   const { env: baseEnv, appName } = options;
   const { ctx, settings } = baseEnv;
   const pods = new Map<string, LocalPod>();
-  let replicas = settings.replicas;
+  // A DaemonSet runs one pod per node: its "replicas" are the nodes.
+  let replicas = settings.daemon ? options.nodes.names.length : settings.replicas;
   let generation = 0;
   let revision = revisionHash(options.template, generation);
   let seq = 0;
@@ -95,6 +100,7 @@ export function createRolloutController(options: RolloutControllerOptions): Roll
   function reconcile(): void {
     if (frozen) return;
     if (settings.ordinals) return reconcileOrdinals(settings.ordinals.partition);
+    if (settings.daemon) return reconcileDaemons();
     const live = [...pods.values()].filter((p) => !p.terminating && !p.exit);
     const blocked = startFailure !== null || (rollout?.outcome?.status === 'failed' && rollout.revision === revision);
     const limits = resolveRolloutLimits(replicas, settings.maxSurge, settings.maxUnavailable);
@@ -134,11 +140,29 @@ export function createRolloutController(options: RolloutControllerOptions): Roll
     for (const l of listeners) l();
   }
 
-  function createPod(ordinalName?: string): void {
+  // The DaemonSet controller: one pod per node, replaced as daemonset-math.ts plans it.
+  function reconcileDaemons(): void {
+    const blocked = startFailure !== null || (rollout?.outcome?.status === 'failed' && rollout.revision === revision);
+    const limits = resolveRolloutLimits(replicas, settings.maxSurge, settings.maxUnavailable);
+    const views = [...pods.values()].filter((p) => !p.exit).map((p) => ({ name: p.name, node: p.node, revision: p.revision, available: p.available, terminating: p.terminating, seq: p.seq }));
+    const step = planDaemonStep(options.nodes.names, views, revision, limits);
+    for (const name of step.terminate) {
+      const pod = pods.get(name);
+      if (pod) void terminatePod(env, pod, { reason: 'rolling update' });
+    }
+    if (!blocked) for (const node of step.create) createPod(undefined, node);
+    trackRollout();
+    for (const l of listeners) l();
+  }
+
+  function createPod(ordinalName?: string, onNode?: string): void {
+    // The scheduler: a DaemonSet names its node; other pods go to the emptiest schedulable one, or wait.
+    const node = onNode ?? options.nodes.place([...pods.values()].filter((p) => !p.exit).map((p) => p.node));
+    if (node === null) return;
     seq += 1;
-    const name = ordinalName ?? podName(appName, revision);
+    const name = ordinalName ?? (settings.daemon ? daemonPodName(appName) : podName(appName, revision));
     // A StatefulSet's pod name comes back: each incarnation keeps its own log.
-    const pod = newLocalPod({ name, revision, seq, hostIp: options.pool.next(), logDir: options.logDir, ...(ordinalName ? { logName: `${name}-${seq}` } : {}) });
+    const pod = newLocalPod({ name, revision, seq, node, hostIp: options.pool.next(), logDir: options.logDir, ...(ordinalName ? { logName: `${name}-${seq}` } : {}) });
     pods.set(name, pod);
     const started = startPod(env, pod).catch((err: unknown) => {
       pods.delete(name);

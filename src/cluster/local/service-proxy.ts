@@ -6,6 +6,9 @@ export interface ServiceEndpoint {
   pod: string;
   host: string;
   port: number;
+  /** uid of the pod behind it, and the node it runs on (the embedded runtime's). */
+  uid?: string;
+  node?: string;
 }
 
 /** ServiceProxy is the local stand-in for a Kubernetes Service (kube-proxy, L4 TCP). */
@@ -28,6 +31,8 @@ export interface ServiceProxy {
 export interface ServiceProxyOptions {
   port: number;
   host?: string;
+  /** onlyNode: a node-local traffic policy (`internalTrafficPolicy: Local`): new connections go only to endpoints on this node. */
+  onlyNode?: string;
 }
 
 /**
@@ -48,7 +53,8 @@ export async function createServiceProxy(options: ServiceProxyOptions): Promise<
   const server: Server = createServer({ allowHalfOpen: true, noDelay: true }, (client) => {
     counts.accepted += 1;
     client.on('error', () => undefined);
-    const ep = list.length > 0 ? list[next++ % list.length] : undefined;
+    const routed = options.onlyNode === undefined ? list : list.filter((e) => e.node === options.onlyNode);
+    const ep = routed.length > 0 ? routed[next++ % routed.length] : undefined;
     if (!ep) {
       counts.noEndpoint += 1;
       client.resetAndDestroy();

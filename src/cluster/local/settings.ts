@@ -11,6 +11,22 @@ export type LocalApp =
   | { kind: 'demo'; entrypoint: 'shell' | 'exec' | 'tini' }
   | { kind: 'cmd'; command: string };
 
+/** PdbSpec is a PodDisruptionBudget's one rule: at most N pods disrupted, or at least N available. */
+export type PdbSpec = { maxUnavailable: number } | { minAvailable: number };
+
+/** LocalWorkloadKind is which controller owns the embedded runtime's pods. */
+export type LocalWorkloadKind = 'deployment' | 'statefulset' | 'daemonset';
+
+/** workloadKindOf tells which controller the settings make. */
+export function workloadKindOf(s: Pick<LocalRuntimeSettings, 'ordinals' | 'daemon'>): LocalWorkloadKind {
+  return s.daemon ? 'daemonset' : s.ordinals ? 'statefulset' : 'deployment';
+}
+
+/** describePdb writes a PdbSpec as its flag does ("max-unavailable=1"). */
+export function describePdb(p: PdbSpec): string {
+  return 'maxUnavailable' in p ? `max-unavailable=${p.maxUnavailable}` : `min-available=${p.minAvailable}`;
+}
+
 /** PreStopHook is the pod's preStop hook, as a Deployment spec would give it. */
 export type PreStopHook = { kind: 'none' } | { kind: 'sleep'; ms: number } | { kind: 'exec'; command: string };
 
@@ -27,6 +43,21 @@ export interface LocalRuntimeSettings {
    * maxUnavailable unused), ordinals below `partition` left alone. Absent: a Deployment's.
    */
   ordinals?: { partition: number };
+  /**
+   * daemon makes the pods a DaemonSet's: one per node (`nodes`; replicas
+   * unused), named `<app>-<5 chars>`, rolled node by node with maxUnavailable
+   * (old pod gone before its replacement starts) or maxSurge (new pod first),
+   * both counted over nodes; left alone by a drain.
+   */
+  daemon?: boolean;
+  /** nodes is how many fake nodes (`node-1`…) pods are spread over (default 1). */
+  nodes?: number;
+  /** pdb is a PodDisruptionBudget over the pods: evictions beyond it are refused (429). */
+  pdb?: PdbSpec;
+  /** trafficPolicy local: the Service sends traffic only to pods on `node` (internalTrafficPolicy: Local, traffic entering there). */
+  trafficPolicy?: { node: string };
+  /** evictionRetryMs is how long a drain waits before retrying a refused eviction (kubectl drain: 5 s). */
+  evictionRetryMs?: number;
   maxUnavailable: CountOrPercent;
   minReadyMs: number;
   /** graceMs is terminationGracePeriodSeconds, counted from the start of termination (preStop included). */
@@ -94,6 +125,11 @@ export function localRuntimeParams(s: LocalRuntimeSettings): Record<string, unkn
     rollout: s.rollout,
     image: s.container?.image ?? null,
     imageNew: s.container?.imageNew ?? null,
+    workload: workloadKindOf(s),
+    nodes: s.nodes ?? 1,
+    ...(s.ordinals ? { partition: s.ordinals.partition } : {}),
+    ...(s.pdb ? { pdb: describePdb(s.pdb) } : {}),
+    ...(s.trafficPolicy ? { trafficPolicy: 'local', trafficNode: s.trafficPolicy.node } : {}),
     ...(s.ingress ? { ingress: s.ingress.kind, ingressDelayMs: s.ingress.delayMs, ingressTls: s.ingress.tls, ingressProtocol: s.ingress.protocol ?? 'http1' } : {}),
     ...(s.strategy ? { strategy: describeStrategy(s.strategy) } : {}),
   };
