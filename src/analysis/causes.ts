@@ -1,4 +1,5 @@
 import { OUTCOME_TRAITS, type Attribution, type FailureRecord, type FindingId } from '../results/types.js';
+import { h2Failure, h2ShutdownCause, type ConnectionIndex } from './connection-evidence.js';
 import type { PodEnd } from './termination.js';
 import { failureAtMs } from './windows.js';
 import {
@@ -27,6 +28,8 @@ export function connectionFailure(f: FailureRecord): boolean {
  *   (`ends`, see termination.ts): sigterm-ignored, grace-too-short,
  *   prestop-exceeds-grace or pod-crashed; a teardown kill counts towards none;
  * - while a new pod was starting or just after it was marked ready → not-ready-traffic;
+ * - while a pod was terminating, an HTTP/2 stream whose evidence names an
+ *   HTTP/2 mechanism (connection-evidence.ts) → goaway-race or no-graceful-stop;
  * - while a pod was terminating: on a reused keep-alive connection →
  *   keepalive-reset, on a new connection → no-prestop-drain (it was still
  *   being routed new connections while it no longer accepted them);
@@ -37,7 +40,13 @@ export function connectionFailure(f: FailureRecord): boolean {
  * land in unrelated-errors when far from pod events and are left unexplained
  * (no cause) when near one.
  */
-export function causeOf(f: FailureRecord, a: Attribution, pods: PodIndex, ends: ReadonlyMap<string, PodEnd>): FindingId | undefined {
+export function causeOf(
+  f: FailureRecord,
+  a: Attribution,
+  pods: PodIndex,
+  ends: ReadonlyMap<string, PodEnd>,
+  conns?: ConnectionIndex,
+): FindingId | undefined {
   const atMs = failureAtMs(f);
   const t = a.pod !== undefined ? pods.timelines.get(a.pod) : undefined;
   if (t && connectionFailure(f)) {
@@ -55,6 +64,8 @@ export function causeOf(f: FailureRecord, a: Attribution, pods: PodIndex, ends: 
     if (inStartupWindow(t, atMs)) return 'not-ready-traffic';
     const start = crashed ? null : terminationStartMs(t);
     if (start !== null && atMs >= start && atMs <= terminationEndMs(t)) {
+      const h2 = h2Failure(f, conns) ? h2ShutdownCause(f, atMs, conns) : undefined;
+      if (h2 !== undefined) return h2;
       return f.reused ? 'keepalive-reset' : 'no-prestop-drain';
     }
   }

@@ -20,14 +20,21 @@ import { slowStart } from './findings-slow-start.js';
 import { unrelatedErrors } from './findings-unrelated-errors.js';
 import { upstreamKeepaliveReset } from './findings-upstream-keepalive-reset.js';
 import { watchLost } from './findings-watch-lost.js';
+import { noGracefulStop } from './findings-no-graceful-stop.js';
+import { goawayRace } from './findings-goaway-race.js';
+import { gracefulStopExceedsGrace } from './findings-graceful-stop-exceeds-grace.js';
+import { connectionPinning } from './findings-connection-pinning.js';
 
 /** RULES lists every finding rule, in the order buildFindings runs them. */
 export const RULES: readonly FindingRule[] = [
   sigtermIgnored,
   graceTooShort,
   prestopExceedsGrace,
+  gracefulStopExceedsGrace,
   podCrashed,
   slowStart,
+  noGracefulStop,
+  goawayRace,
   noPrestopDrain,
   keepaliveReset,
   sidecarExitedFirst,
@@ -39,4 +46,5 @@ export const RULES: readonly FindingRule[] = [
   noReadyEndpoints,
   ingressLag,
   ingressReload,
+  connectionPinning,
 ];

@@ -468,6 +468,11 @@ export const FINDING_IDS = [
   'no-ready-endpoints',
   'ingress-lag',
   'ingress-reload',
+  // HTTP/2 and gRPC (issue 21).
+  'no-graceful-stop',
+  'goaway-race',
+  'graceful-stop-exceeds-grace',
+  'connection-pinning',
 ] as const;
 
 /** FindingId names each kind of finding. */
