@@ -1,6 +1,6 @@
 import type { Histogram } from './histogram.js';
 import type { Compact } from './service-buckets.js';
-import type { AnsweredBy, ConnUse, FailureRecord, KindCounts, MethodTotals, OutcomeKind, Population, RetriedRecord } from './types.js';
+import type { AnsweredBy, ConnectionRecord, ConnUse, FailureRecord, KindCounts, MethodTotals, OutcomeKind, Population, RetriedRecord } from './types.js';
 
 /**
  * TrafficPartial is one traffic source's share of one interval: what a worker
@@ -60,6 +60,16 @@ export interface TrafficBatch {
   closedBefore: number;
   /** load is how busy the source's thread and process were since its last batch (absent from older runners). */
   load?: LoadSample;
+  /** connections is what the source learnt of its HTTP/2 connections since its last batch (absent: nothing, or HTTP/1.1). */
+  connections?: ConnectionUpdate;
+}
+
+/** ConnectionUpdate is what one traffic source learnt of its HTTP/2 (and gRPC) connections since its last batch. */
+export interface ConnectionUpdate {
+  /** records were opened, changed or closed since then; a later record of a connId replaces the earlier one. */
+  records: ConnectionRecord[];
+  /** freshOmittedByPod counts fresh connections that closed cleanly (no GOAWAY, no stream open) and are not kept, by pod ('' for none). */
+  freshOmittedByPod?: Record<string, number>;
 }
 
 /** LoadSample is one traffic source's own load over a window: its event loop and its process's CPU. */

@@ -1,5 +1,6 @@
 import type { ClusterEvent } from './events.js';
 import { createAggregator } from './aggregator.js';
+import { createConnectionLog } from './connection-log.js';
 import { addFrontDoor, addFrontDoorPartial, createFrontDoorRecord } from './front-door-record.js';
 import { assembleResults } from './assemble-results.js';
 import type { Clock } from './clock.js';
@@ -76,6 +77,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
   const record = createRunRecord(options.target, options.warmupMs);
   const direct = createAggregator();
   const frontDoor = createFrontDoorRecord();
+  const connections = createConnectionLog();
   const sourceKind = options.sourceKind ?? 'worker';
   const generator = createGeneratorTracker(sourceKind, options.cores ?? 1);
   let directUsed = false;
@@ -112,6 +114,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
   return {
     ingest(batch) {
       generator.add(batch);
+      if (batch.connections !== undefined) connections.add(batch.connections);
       for (const p of batch.partials) addPartial(p);
     },
     recordSent(atMs, population, lagMs = 0) {
@@ -180,6 +183,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
         store,
       });
       addFrontDoor(results, frontDoor);
+      connections.addTo(results);
       const load = generator.summary(record.recordFromMs, fin.trafficEndMs ?? endMs);
       if (load !== undefined) results.totals.generator = load;
       // The engine's own count, kept beside the derived one: the books must balance.

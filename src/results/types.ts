@@ -304,6 +304,23 @@ export interface Totals {
   byMethod?: Record<string, MethodTotals>;
   /** savedByRetry counts requests a proxy answered only after retrying another upstream. */
   savedByRetry?: number;
+  /** connections counts the HTTP/2 and gRPC connections: kept in `Results.connections`, and the fresh ones not kept. */
+  connections?: ConnectionTotals;
+}
+
+/**
+ * ConnectionTotals counts a run's HTTP/2 connections. Every keep-alive
+ * connection is kept; the fresh population opens one per request, so of it only
+ * the connections that got a GOAWAY or closed with streams open are kept, and
+ * the rest (closed cleanly after their one stream) are counted by pod.
+ */
+export interface ConnectionTotals {
+  /** kept is how many are in `Results.connections`. */
+  kept: number;
+  /** freshOmitted is how many fresh connections closed cleanly and were not kept. */
+  freshOmitted: number;
+  /** freshOmittedByPod counts them by the pod they reached ('' when none was named). */
+  freshOmittedByPod: Record<string, number>;
 }
 
 /** GeneratorLoad is how hard the traffic's own sources worked: one entry per worker thread or runner. */

@@ -26,6 +26,8 @@ export interface DispatchOptions {
   freshPercent: number;
   maxInFlight: number;
   timeoutMs: number;
+  /** failed, when given, is told each failed request's connection and kind while the run records (not at stop). */
+  failed?: (connId: string, kind: OutcomeKind) => void;
 }
 
 const NOT_PACED: Pacing = { parked: false, unpark: () => undefined, capacityBack: () => undefined };
@@ -117,6 +119,7 @@ export class Dispatch implements Sender {
     if (r.counted) this.countedInFlight -= 1;
     const slot = r.slot;
     if (this.closed) return;
+    if (kind !== 'ok' && this.o.failed !== undefined) this.o.failed(r.connId, kind);
     r.endAtMs = this.o.clock.nowMs();
     if (r.counted) {
       // The request is its own outcome record (RequestOutcome's shape): no object per request.

@@ -2,6 +2,7 @@ import { createAggregator } from '../results/aggregator.js';
 import type { Clock } from '../results/clock.js';
 import type { TrafficBatch } from '../results/partial.js';
 import { INTERVAL_MS } from '../results/types.js';
+import { createConnectionBook, type ConnectionBook } from './connection-book.js';
 import { trustFor } from './connect-options.js';
 import { Dispatch } from './dispatch.js';
 import { createMixPicker, type MixEntry } from './front-door.js';
@@ -25,7 +26,7 @@ export interface EngineOptions {
   wire?: boolean;
   /** sink gets a batch of closed intervals about every 100 ms and a last one at stop. */
   sink(batch: TrafficBatch): void;
-  /** onConnection, when given, is told each connection's lifecycle by the protocol client. */
+  /** onConnection, when given, is also told each connection's lifecycle by the protocol client (the engine records them itself). */
   onConnection?: (event: ConnectionEvent) => void;
 }
 
@@ -61,15 +62,17 @@ export function createEngine(options: EngineOptions): TrafficEngine {
   const source = options.source ?? 0;
   const agg = createAggregator({ wire: options.wire === true });
   const mix = mixOf(settings);
+  const book = settings.protocol === 'http1' ? null : createConnectionBook();
   const dispatch = new Dispatch({
     clock,
     agg,
-    makePool: poolMaker(options, source),
+    makePool: poolMaker(options, source, book),
     methods: mix.map((m) => m.method),
     pickMix: createMixPicker(mix),
     freshPercent: settings.freshPercent,
     maxInFlight: settings.maxInFlight,
     timeoutMs: settings.timeoutMs,
+    ...(book !== null ? { failed: book.failed } : {}),
   });
   const pacer = new Pacer({ ratePerSec: options.ratePerSec, maxInFlight: settings.maxInFlight, clock, agg, sender: dispatch });
   dispatch.pacing = pacer;
@@ -82,10 +85,12 @@ export function createEngine(options: EngineOptions): TrafficEngine {
     pacer.dropParked(nowMs);
     if (!all) dispatch.expireQueues(nowMs);
     const partials = agg.flush(nowMs, all);
+    const connections = book?.take() ?? null;
     options.sink({
       source,
       partials,
       closedBefore: all ? Number.MAX_SAFE_INTEGER : Math.floor(nowMs / INTERVAL_MS),
+      ...(connections !== null ? { connections } : {}),
     });
   };
 
@@ -106,16 +111,22 @@ export function createEngine(options: EngineOptions): TrafficEngine {
       closed = true;
       dispatch.close();
       const inFlightAtStop = dispatch.countedInFlight;
-      flush(true);
+      // Closing the connections first puts them in the last batch, as open at stop.
+      book?.stopping();
       await dispatch.destroy();
+      flush(true);
       return { inFlightAtStop, scheduleEndMs };
     },
     inFlight: () => dispatch.inFlight,
   };
 }
 
-/** poolMaker makes the pools of the protocol client the settings name: keep-alive (--connections) and fresh (grows per request). */
-function poolMaker(options: EngineOptions, source: number): (fresh: boolean, settle: ProtocolPoolOptions['settle']) => ProtocolPool {
+/**
+ * poolMaker makes the pools of the protocol client the settings name: keep-alive
+ * (--connections) and fresh (grows per request); each tells the book (HTTP/2 and
+ * gRPC: connections are records) and `options.onConnection` its connections' lives.
+ */
+function poolMaker(options: EngineOptions, source: number, book: ConnectionBook | null): (fresh: boolean, settle: ProtocolPoolOptions['settle']) => ProtocolPool {
   const { settings, clock } = options;
   const url = new URL(options.url);
   const path = url.pathname + url.search;
@@ -127,8 +138,9 @@ function poolMaker(options: EngineOptions, source: number): (fresh: boolean, set
   const trust = trustFor(settings, origin);
   let connCounter = 0;
   const nextConnId = (): string => `w${source}:c${(connCounter += 1)}`;
-  return (fresh, settle) =>
-    client.createPool({
+  return (fresh, settle) => {
+    const watch = connectionWatch(book?.sink(fresh ? 'fresh' : 'keepalive'), options.onConnection);
+    return client.createPool({
       origin,
       timeoutMs: settings.timeoutMs,
       size: fresh ? FRESH_POOL_CAP : settings.connections,
@@ -140,8 +152,20 @@ function poolMaker(options: EngineOptions, source: number): (fresh: boolean, set
       nextConnId,
       nowMs: clock.nowMs,
       settle,
-      ...(options.onConnection !== undefined ? { onConnection: options.onConnection } : {}),
+      ...(watch !== undefined ? { onConnection: watch } : {}),
     });
+  };
+}
+
+type Watch = (event: ConnectionEvent) => void;
+
+/** connectionWatch is one watcher made of two optional ones (undefined when neither: the client then pays nothing). */
+function connectionWatch(a: Watch | undefined, b: Watch | undefined): Watch | undefined {
+  if (a === undefined || b === undefined) return a ?? b;
+  return (e) => {
+    a(e);
+    b(e);
+  };
 }
 
 /** mixOf is the request mix: --mix, or one entry of --method. */

@@ -4,13 +4,16 @@ import { share, type TrafficSettings } from './settings.js';
 /**
  * RUNNER_PROTOCOL names the NDJSON stream a `rollcheck runner` writes on stdout.
  * v2: each batch carries the runner's own load and each partial its actual sends
- * and p99 lag. A coordinator still reads v1 (those fields absent: the run then
- * judges that runner by the merged lag alone) and refuses any other.
+ * and p99 lag. v3 (HTTP/2 and gRPC): a batch carries its connection records
+ * (`connections`: records and the fresh connections only counted) and a
+ * failure its `streamId`. A coordinator still reads v2 (no connection records:
+ * that runner's connections are missing from the results) and v1 (no load
+ * either: the run then judges that runner by the merged lag alone) and refuses any other.
  */
-export const RUNNER_PROTOCOL = 'rollcheck.runner/v2';
+export const RUNNER_PROTOCOL = 'rollcheck.runner/v3';
 
 /** RUNNER_PROTOCOLS_READ are the versions a coordinator reads. */
-export const RUNNER_PROTOCOLS_READ: readonly string[] = ['rollcheck.runner/v1', RUNNER_PROTOCOL];
+export const RUNNER_PROTOCOLS_READ: readonly string[] = ['rollcheck.runner/v1', 'rollcheck.runner/v2', RUNNER_PROTOCOL];
 
 /** SPEC_ENV is the variable `rollcheck runner` reads its spec from without --spec: a runner Job fills it from a Secret. */
 export const SPEC_ENV = 'ROLLCHECK_RUNNER_SPEC';

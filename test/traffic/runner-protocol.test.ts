@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeRunnerRecord, parseRunnerLine, runnerShare, RUNNER_PROTOCOL, specSettings } from '../../src/traffic/runner-protocol.js';
+import type { ConnectionRecord } from '../../src/results/types.js';
+import { encodeRunnerRecord, parseRunnerLine, runnerShare, RUNNER_PROTOCOL, specSettings, type RunnerRecord } from '../../src/traffic/runner-protocol.js';
 import { settingsFor } from './harness.js';
 
 test('runner protocol: records round-trip as one NDJSON line each', () => {
@@ -10,10 +11,18 @@ test('runner protocol: records round-trip as one NDJSON line each', () => {
   assert.deepEqual(parseRunnerLine(line.trim()), hello);
   const final = { type: 'final', at: 9, inFlightAtStop: 1, scheduleEndMs: 5000, totals: { sent: 3, ok: 1, failed: 1 } } as const;
   assert.deepEqual(parseRunnerLine(encodeRunnerRecord(final)), final);
+  // v3: a batch carries its connection records (with their GOAWAYs) and the fresh connections only counted.
+  const record: ConnectionRecord = { connId: 'w1:c3', population: 'keepalive', openedAtMs: 10, closedAtMs: 900, pod: 'web-1', streams: 40, goaways: [{ atMs: 800, errorCode: 'NO_ERROR', lastStreamId: 79, streamsOpen: 2 }], streamsOpenAtClose: 0 };
+  const batch: RunnerRecord = { type: 'batch', at: 2, batch: { source: 1, partials: [], closedBefore: 9, connections: { records: [record], freshOmittedByPod: { 'web-1': 7 } } } };
+  assert.deepEqual(parseRunnerLine(encodeRunnerRecord(batch)), batch);
 });
 
-test('runner protocol: v1 is still read, another version is refused with the fix; garbage is not a record', () => {
-  assert.throws(() => parseRunnerLine(JSON.stringify({ type: 'hello', protocol: 'rollcheck.runner/v3', at: 1 })), /speaks rollcheck\.runner\/v3.*same rollcheck version/);
+test('runner protocol: v1 and v2 are still read, another version is refused with the fix; garbage is not a record', () => {
+  assert.equal(RUNNER_PROTOCOL, 'rollcheck.runner/v3');
+  assert.throws(() => parseRunnerLine(JSON.stringify({ type: 'hello', protocol: 'rollcheck.runner/v4', at: 1 })), /speaks rollcheck\.runner\/v4.*same rollcheck version/);
+  // v2 runners (no connection records in their batches) are still read.
+  const v2 = { type: 'hello', protocol: 'rollcheck.runner/v2', at: 1, index: 0, ratePerSec: 10 };
+  assert.deepEqual(parseRunnerLine(JSON.stringify(v2)), v2);
   // v1 runners (no load or actual sends in their batches) are still read: the run judges them by the merged lag.
   const v1 = { type: 'hello', protocol: 'rollcheck.runner/v1', at: 1, index: 0, ratePerSec: 10 };
   assert.deepEqual(parseRunnerLine(JSON.stringify(v1)), v1);
