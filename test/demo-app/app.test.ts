@@ -1,41 +1,8 @@
 // test-lane: slow: the demo app as a real process, drains of seconds
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
-import { join } from 'node:path';
-import { demoDir } from '../../src/cluster/local/create-pod-runtime.js';
-import { freePort } from '../../src/cluster/local/proc.js';
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-interface App {
-  child: ChildProcess;
-  host: string;
-  port: number;
-  log(): string;
-  exit: Promise<{ code: number | null; signal: string | null }>;
-}
-
-let nextHost = 1;
-
-/** startApp runs manifests/demo/app.mjs directly (no namespace) on its own loopback address. */
-async function startApp(t: { after(fn: () => void): void }, env: Record<string, string>): Promise<App> {
-  const host = `127.0.88.${nextHost++}`;
-  const port = await freePort(host);
-  const child = spawn(process.execPath, [join(demoDir(), 'app.mjs')], {
-    env: { PATH: process.env.PATH, HOST: host, PORT: String(port), POD_NAME: 'demo-test-pod', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  t.after(() => child.kill('SIGKILL'));
-  let out = '';
-  child.stdout?.setEncoding('utf8').on('data', (d: string) => (out += d));
-  child.stderr?.setEncoding('utf8').on('data', (d: string) => (out += d));
-  const exit = new Promise<{ code: number | null; signal: string | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
-  for (let i = 0; i < 100 && !out.includes('listening'); i += 1) await sleep(20);
-  assert.match(out, /listening/);
-  return { child, host, port, log: () => out, exit };
-}
+import { sleep, startDemoApp as startApp } from './demo-process.js';
 
 /** RawConn is a hand-driven HTTP/1.1 keep-alive connection, so the test decides exactly when requests go out. */
 class RawConn {
