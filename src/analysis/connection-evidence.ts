@@ -8,24 +8,14 @@ import { OUTCOME_TRAITS, type ConnectionRecord, type FailureRecord, type Results
 /** GOAWAY_RACE_MS is how long after a pod's GOAWAY a refused or reset stream counts as the GOAWAY's race. */
 export const GOAWAY_RACE_MS = 1000;
 
-/** ConnectionIndex holds a run's HTTP/2 connection records by connection id and by the pod each was pinned to. */
+/** ConnectionIndex holds a run's HTTP/2 connection records by connection id (a failure's connId finds its connection). */
 export interface ConnectionIndex {
   byId: ReadonlyMap<string, ConnectionRecord>;
-  byPod: ReadonlyMap<string, ConnectionRecord[]>;
 }
 
 /** createConnectionIndex indexes `results.connections` (empty for HTTP/1.1 runs and older files). */
 export function createConnectionIndex(results: Pick<Results, 'connections'>): ConnectionIndex {
-  const byId = new Map<string, ConnectionRecord>();
-  const byPod = new Map<string, ConnectionRecord[]>();
-  for (const c of results.connections ?? []) {
-    byId.set(c.connId, c);
-    if (c.pod === undefined) continue;
-    const list = byPod.get(c.pod) ?? [];
-    list.push(c);
-    byPod.set(c.pod, list);
-  }
-  return { byId, byPod };
+  return { byId: new Map((results.connections ?? []).map((c) => [c.connId, c])) };
 }
 
 /** h2Failure: the failure was an HTTP/2 stream (it had a stream id or a connection record, or its kind's traits exist only on HTTP/2). */
@@ -55,16 +45,18 @@ export function goawayKnowledge(f: FailureRecord, atMs: number, conns?: Connecti
   return 'unknown';
 }
 
-/** podGoaways is every GOAWAY the pod's connections got, in time order. */
-export function podGoaways(conns: ConnectionIndex, pod: string): Array<{ atMs: number; errorCode: string; lastStreamId: number; streamsOpen: number }> {
-  return (conns.byPod.get(pod) ?? []).flatMap((c) => c.goaways).sort((a, b) => a.atMs - b.atMs);
+/** goawaysOf is every GOAWAY the connections got, in time order. */
+export function goawaysOf(list: readonly ConnectionRecord[]): ConnectionRecord['goaways'] {
+  return list.flatMap((c) => c.goaways).sort((a, b) => a.atMs - b.atMs);
 }
 
-/** closedWithoutGoaway lists the pod's connections that closed in [fromMs, toMs] with no GOAWAY and streams still open. */
-export function closedWithoutGoaway(conns: ConnectionIndex, pod: string, fromMs: number, toMs: number): ConnectionRecord[] {
-  return (conns.byPod.get(pod) ?? []).filter(
-    (c) => c.closedAtMs !== undefined && c.closedAtMs >= fromMs && c.closedAtMs <= toMs && c.goaways.length === 0 && (c.streamsOpenAtClose ?? 0) > 0,
-  );
+/** connectionsOf lists the connection records the failures were on (each once); without a pod header they name no pod, so a pod's failures find them. */
+export function connectionsOf(conns: ConnectionIndex, failures: readonly FailureRecord[]): ConnectionRecord[] {
+  const ids = new Set(failures.map((f) => f.connId));
+  return [...ids].flatMap((id) => {
+    const c = conns.byId.get(id);
+    return c ? [c] : [];
+  });
 }
 
 /**
@@ -96,19 +88,32 @@ export function h2ShutdownCause(f: FailureRecord, atMs: number, conns?: Connecti
  */
 export function gracefulStopAtKill(results: Pick<Results, 'connections' | 'failures'>, pod: string, sigtermMs: number, killMs: number): boolean {
   const conns = createConnectionIndex(results);
-  const open = (conns.byPod.get(pod) ?? []).filter(
-    (c) =>
-      c.goaways.some((g) => g.atMs >= sigtermMs - KILL_EDGE_MS && g.atMs <= killMs) &&
-      (c.closedAtMs === undefined || c.closedAtMs >= killMs - KILL_EDGE_MS) &&
-      (c.streamsOpenAtClose ?? 0) > 0,
-  );
-  if (open.length > 0) return true;
-  if (conns.byPod.size > 0) return false;
+  if (waitingAtKill(results.connections ?? [], pod, sigtermMs, killMs).length > 0) return true;
+  if (conns.byId.size > 0) return false;
   return results.failures.some(
-    (f) => f.pod === pod && OUTCOME_TRAITS[f.kind].cut && goawayKnowledge(f, f.endAtMs, conns) === 'goaway' &&
-      f.endAtMs >= killMs - KILL_EDGE_MS && f.endAtMs <= killMs + 1000,
+    (f) =>
+      f.pod === pod && OUTCOME_TRAITS[f.kind].cut && goawayKnowledge(f, f.endAtMs, conns) === 'goaway' &&
+      f.endAtMs >= killMs - KILL_EDGE_MS && f.endAtMs <= killMs + CLOSE_SEEN_MS,
+  );
+}
+
+/**
+ * waitingAtKill lists the connections that got a GOAWAY between the pod's
+ * SIGTERM and its SIGKILL and closed, streams open, at the SIGKILL: those
+ * pinned to the pod, or naming no pod of their own (no pod header: the close
+ * at this pod's SIGKILL ties them to it).
+ */
+export function waitingAtKill(all: readonly ConnectionRecord[], pod: string, sigtermMs: number, killMs: number): ConnectionRecord[] {
+  return all.filter(
+    (c) =>
+      (c.pod === pod || c.pod === undefined || c.pod === '' || c.pod === c.peer) &&
+      c.goaways.some((g) => g.atMs >= sigtermMs - KILL_EDGE_MS && g.atMs <= killMs) &&
+      c.closedAtMs !== undefined && c.closedAtMs >= killMs - KILL_EDGE_MS && c.closedAtMs <= killMs + CLOSE_SEEN_MS &&
+      (c.streamsOpenAtClose ?? 0) > 0,
   );
 }
 
 // A GOAWAY or a close this close to SIGTERM or SIGKILL is taken as at it (the client sees both a little late).
 const KILL_EDGE_MS = 100;
+// The client sees a SIGKILLed process's connections close within this long.
+const CLOSE_SEEN_MS = 1000;

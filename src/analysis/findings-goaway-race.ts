@@ -2,7 +2,7 @@
 // GOAWAY: the GOAWAY crossed streams clients had already sent (the HTTP/2 form
 // of the endpoint race). Says how many a standard client would have retried.
 import { OUTCOME_TRAITS, type Finding } from '../results/types.js';
-import { createConnectionIndex, GOAWAY_RACE_MS, podGoaways } from './connection-evidence.js';
+import { connectionsOf, createConnectionIndex, GOAWAY_RACE_MS, goawaysOf } from './connection-evidence.js';
 import { group, kindsText, maxOf, minOf, span, timelineByPod, type FindingRule, type RuleInput } from './finding-kit.js';
 import { FIXES } from './fixes.js';
 import { formatAt, formatDuration, plural } from './format.js';
@@ -21,12 +21,13 @@ function find(input: RuleInput): Finding | null {
   const evidence: string[] = [];
   for (const [pod, list] of g.byPod) {
     const parts = [`${pod}: ${plural(list.length, 'stream')} failed ${span(minOf(list.map(failureAtMs)), maxOf(list.map(failureAtMs)))} (${kindsText(list)})`];
-    const goaways = podGoaways(conns, pod);
+    const on = connectionsOf(conns, list);
+    const goaways = goawaysOf(on);
     const first = goaways[0];
     if (first) {
       parts.push(
         `its first GOAWAY came at ${formatAt(first.atMs)} (${first.errorCode}, last-stream-id ${first.lastStreamId}, ${plural(first.streamsOpen, 'stream')} open), ` +
-          `${plural(goaways.length, 'GOAWAY')} on ${plural(conns.byPod.get(pod)?.length ?? 0, 'connection')} in all`,
+          `${plural(goaways.length, 'GOAWAY')} on the ${plural(on.length, 'connection')} they were on`,
       );
     } else {
       parts.push('the streams\' own fates show the GOAWAY or refusal (no connection record gives its time)');

@@ -2,7 +2,7 @@
 // connections got GOAWAY) but was still waiting for streams at the SIGKILL:
 // a graceful stop with no timer falling back to a hard stop.
 import type { Finding } from '../results/types.js';
-import { createConnectionIndex, podGoaways } from './connection-evidence.js';
+import { goawaysOf, waitingAtKill } from './connection-evidence.js';
 import { group, type FindingRule, type RuleInput } from './finding-kit.js';
 import { FIXES } from './fixes.js';
 import { formatAt, formatDuration, plural } from './format.js';
@@ -17,14 +17,13 @@ export const gracefulStopExceedsGrace: FindingRule = {
 function find(input: RuleInput, pods: Ended): Finding | null {
   if (pods.length === 0) return null;
   const g = group(input, 'graceful-stop-exceeds-grace');
-  const conns = createConnectionIndex(input.results);
   const evidence: string[] = [];
   for (const { t } of pods) {
     evidence.push(`${t.pod}: ${killLine(t)}${lostText(input, 'graceful-stop-exceeds-grace', t.pod)}`);
     const sigterm = t.sigtermMs ?? 0;
-    const goaway = podGoaways(conns, t.pod).find((x) => x.atMs >= sigterm - 100);
     const killMs = t.sigkillMs ?? t.exitedMs ?? sigterm;
-    const waiting = (conns.byPod.get(t.pod) ?? []).filter((c) => c.closedAtMs === undefined || c.closedAtMs >= killMs - 100);
+    const waiting = waitingAtKill(input.results.connections ?? [], t.pod, sigterm, killMs);
+    const goaway = goawaysOf(waiting).find((x) => x.atMs >= sigterm - 100);
     const open = waiting.reduce((n, c) => n + (c.streamsOpenAtClose ?? 0), 0);
     evidence.push(
       goaway

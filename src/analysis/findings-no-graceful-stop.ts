@@ -2,12 +2,11 @@
 // and no GOAWAY at its SIGTERM (or its exit): the server stopped without a
 // graceful stop, and every stream open on it died with the connection.
 import type { Finding } from '../results/types.js';
-import { closedWithoutGoaway, createConnectionIndex } from './connection-evidence.js';
+import { connectionsOf, createConnectionIndex } from './connection-evidence.js';
 import { group, kindsText, maxOf, minOf, span, timelineByPod, type FindingRule, type RuleInput } from './finding-kit.js';
 import { FIXES } from './fixes.js';
 import { formatAt, formatDuration, plural } from './format.js';
 import type { PodTimeline } from './pod-timeline.js';
-import { terminationEndMs, terminationStartMs } from './pod-time.js';
 import { failureAtMs } from './windows.js';
 
 /** noGracefulStop finds the pods whose HTTP/2 streams were cut at shutdown by connections that closed with no GOAWAY. */
@@ -24,12 +23,12 @@ function find(input: RuleInput): Finding | null {
     const t = byName.get(pod);
     const parts = [`${pod}: ${plural(list.length, 'stream')} cut ${span(minOf(list.map(failureAtMs)), maxOf(list.map(failureAtMs)))} (${kindsText(list)})`];
     if (t) parts.push(...stopStory(t));
-    const closed = t ? closedWithoutGoaway(conns, pod, terminationStartMs(t) ?? 0, terminationEndMs(t)) : [];
+    const closed = connectionsOf(conns, list).filter((c) => c.closedAtMs !== undefined && c.goaways.length === 0);
     cutConnections += closed.length;
     if (closed.length > 0) {
       const open = closed.reduce((n, c) => n + (c.streamsOpenAtClose ?? 0), 0);
       const at = closed.map((c) => c.closedAtMs ?? 0);
-      parts.push(`${plural(closed.length, 'connection')} to it closed ${span(minOf(at), maxOf(at))} with no GOAWAY and ${plural(open, 'stream')} open`);
+      parts.push(`the ${plural(closed.length, 'connection')} they were on closed ${span(minOf(at), maxOf(at))} with no GOAWAY and ${plural(open, 'stream')} open`);
     } else {
       parts.push('the connections under them closed with no GOAWAY before the streams ended (the streams\' own close codes say so)');
     }

@@ -96,6 +96,17 @@ const CASES: Case[] = [
     absent: ['grace-too-short', 'sigterm-ignored', 'no-graceful-stop', 'goaway-race'],
   },
   {
+    name: 'the same with no pod header (the record names the Service\'s address): the close at its SIGKILL ties the connection to it',
+    results: () =>
+      run(
+        [h2Fail(5005, 'connection_closed', 'w0:c1', { errorCode: 'CLOSED_AFTER_GOAWAY', streamId: 99, pod: undefined })],
+        shellPodEvents(POD, 2000).filter((e) => e.kind !== 'pid1'),
+        [conn('w0:c1', '127.0.0.1:8080', { peer: '127.0.0.1:8080', closedAtMs: 5004, streamsOpenAtClose: 2, goaways: [{ atMs: 2003, errorCode: 'NO_ERROR', lastStreamId: 101, streamsOpen: 2 }] })],
+      ),
+    expect: ['graceful-stop-exceeds-grace'],
+    absent: ['grace-too-short', 'sigterm-ignored', 'no-graceful-stop'],
+  },
+  {
     name: 'the same pod with no GOAWAY on its connections (SIGTERM never reached the app): sigterm-ignored, no HTTP/2 finding',
     results: () =>
       run(
@@ -129,7 +140,7 @@ test('no-graceful-stop says when the pod exited and how many connections closed 
   const f = analyze(r, { maxErrors: 0 }).findings.find((x) => x.id === 'no-graceful-stop');
   assert.equal(f?.failures, 3);
   assert.equal(f?.data?.connectionsCut, 1);
-  assert.match(f?.evidence.join('\n') ?? '', /got SIGTERM at 2\.00 s and exited 30 ms later with code 0; 1 connection to it closed at 2\.03 s with no GOAWAY and 3 streams open/);
+  assert.match(f?.evidence.join('\n') ?? '', /got SIGTERM at 2\.00 s and exited 30 ms later with code 0; the 1 connection they were on closed at 2\.03 s with no GOAWAY and 3 streams open/);
 });
 
 // Three pods ready before the rollout ended at 4 s; traffic after it until 10 s, `streams` ok answers per interval each.
