@@ -65,13 +65,16 @@ export function connectionsOf(conns: ConnectionIndex, failures: readonly Failure
  * GOAWAY's last-stream-id, or REFUSED_STREAM) and streams cut within
  * GOAWAY_RACE_MS of their connection's GOAWAY are the GOAWAY's race; streams
  * cut or reset on a connection that closed with no GOAWAY are a stop without
- * a graceful stop. Otherwise undefined (the HTTP/1.1 causes apply: a refused
- * new connection is still the endpoint race).
+ * a graceful stop, when the connection had carried streams before.
+ * Otherwise undefined (the HTTP/1.1 causes apply: a new connection refused or
+ * reset by a stopped pod is still the endpoint race).
  */
 export function h2ShutdownCause(f: FailureRecord, atMs: number, conns?: ConnectionIndex): 'goaway-race' | 'no-graceful-stop' | undefined {
   if (OUTCOME_TRAITS[f.kind].neverProcessed === true) return 'goaway-race';
-  const cutStream = OUTCOME_TRAITS[f.kind].cut;
-  if (!cutStream) return undefined;
+  if (!OUTCOME_TRAITS[f.kind].cut) return undefined;
+  // The first stream of a new connection cut under it may be a Service proxy that accepted the connection for a
+  // pod already gone: the endpoint race. Only a connection that had carried streams shows how its server stopped.
+  if (!f.reused) return undefined;
   const knowledge = goawayKnowledge(f, atMs, conns);
   if (knowledge === 'none') return 'no-graceful-stop';
   if (knowledge !== 'goaway') return undefined;

@@ -65,6 +65,15 @@ const CASES: Case[] = [
     absent: ['no-graceful-stop', 'goaway-race'],
   },
   {
+    name: 'a new connection opened after SIGTERM and reset under its first stream (a Service proxy that accepted it for a dead pod): the endpoint race',
+    results: () =>
+      run([h2Fail(2100, 'reset', 'w0:c7', { errorCode: 'ECONNRESET', reused: false, streamId: 1, pod: undefined })], ABRUPT, [
+        conn('w0:c7', '127.0.0.1:8080', { openedAtMs: 2095, closedAtMs: 2099, streamsOpenAtClose: 1, closeError: 'ECONNRESET' }),
+      ]),
+    expect: ['no-prestop-drain'],
+    absent: ['no-graceful-stop', 'goaway-race'],
+  },
+  {
     name: 'streams refused just after the pod\'s GOAWAY, one reset: goaway-race, two a standard client retries',
     results: () =>
       run(
@@ -128,7 +137,7 @@ for (const c of CASES) {
 }
 
 test('goaway-race counts what a standard client would have retried and what reached the application', () => {
-  const r = CASES[3]?.results() as Results;
+  const r = CASES.find((c) => c.name.startsWith("streams refused"))?.results() as Results;
   const f = analyze(r, { maxErrors: 0 }).findings.find((x) => x.id === 'goaway-race');
   assert.deepEqual(f?.data, { hiddenByRetry: 2, seenByApplication: 1 });
   assert.match(f?.evidence.join('\n') ?? '', /first GOAWAY came at 2\.00 s \(NO_ERROR, last-stream-id 199, 3 streams open\)/);
