@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { parseDurationMs } from '../parse.js';
-import type { IngressKind, IngressSettings } from '../cluster/local/ingress.js';
+import type { IngressKind, IngressProtocol, IngressSettings } from '../cluster/local/ingress.js';
 
 const KINDS: IngressKind[] = ['nginx', 'haproxy'];
 
@@ -22,5 +22,14 @@ export function readIngressSettings(opts: Record<string, unknown>): IngressSetti
   }
   if (!KINDS.includes(kind as IngressKind)) throw new UsageError(`--ingress: "${String(kind)}" is not a proxy; use nginx or haproxy`);
   const delayMs = parseDurationMs(String(opts.ingressDelay ?? '1s'), '--ingress-delay');
-  return { kind: kind as IngressKind, delayMs, tls: opts.ingressTls === true };
+  const protocol = ingressProtocol(opts.protocol);
+  if (opts.protocol === 'h2' && opts.ingressTls !== true) throw new UsageError('--protocol h2 behind --ingress is HTTP/2 over TLS: add --ingress-tls (or use --protocol h2c)');
+  if (opts.protocol === 'h2c' && opts.ingressTls === true) throw new UsageError('--protocol h2c is cleartext HTTP/2; with --ingress-tls use --protocol h2');
+  return { kind: kind as IngressKind, delayMs, tls: opts.ingressTls === true, ...(protocol !== 'http1' ? { protocol } : {}) };
+}
+
+/** ingressProtocol is what the ingress speaks for the traffic's --protocol: gRPC, else HTTP/2 for h2c and h2, else HTTP/1.1. */
+function ingressProtocol(protocol: unknown): IngressProtocol {
+  if (protocol === 'grpc') return 'grpc';
+  return protocol === 'h2c' || protocol === 'h2' ? 'h2c' : 'http1';
 }

@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import { parseCountOrPercent, parseDurationMs, parseNonNegative, parsePositive } from '../parse.js';
 import { DEFAULT_LOCAL_SETTINGS, type LocalApp, type LocalRuntimeSettings, type PreStopHook } from '../cluster/local/settings.js';
 import type { PodRuntimeKind } from '../cluster/local/pod-runtime.js';
+import { parseReadinessCheck, type ReadinessCheck } from '../cluster/local/probe-checks.js';
 
 const RUNTIMES: PodRuntimeKind[] = ['process', 'podman', 'docker'];
 const ENTRYPOINTS = ['shell', 'exec', 'tini'] as const;
@@ -22,7 +23,8 @@ export function addLocalRuntimeOptions(cmd: Command): Command {
     .option('--prestop-sleep <time>', 'preStop hook that sleeps this long (e.g. 5s)')
     .option('--prestop-cmd <command>', 'preStop exec hook run inside the pod (sh -c)')
     .option('--endpoint-delay <time>', 'how long endpoint changes take to reach the Service proxy', '1s')
-    .option('--readiness-path <path>', 'readiness probe: HTTP GET path (2xx/3xx = ready)', '/healthz')
+    .option('--readiness <probe>', 'readiness probe: http:PATH (GET, 2xx/3xx = ready), tcp (connect) or grpc[:SERVICE] (grpc.health.v1 Check = SERVING); default: follows --protocol (grpc → grpc, h2c/h2 → tcp, http1 → http:/healthz)')
+    .option('--readiness-path <path>', 'readiness probe: HTTP GET path (2xx/3xx = ready; default /healthz)')
     .option('--readiness-period <time>', 'readiness probe period', '1s')
     .option('--service-port <port>', 'Service proxy port on 127.0.0.1 (default: a free one)')
     .option('--env <K=V>', 'environment variable for every pod (repeatable)', collect, [] as string[])
@@ -54,6 +56,7 @@ export function readLocalRuntimeSettings(opts: Record<string, unknown>, logDir?:
   if (readinessPeriodMs < 100) throw new UsageError('--readiness-period: must be at least 100ms; use e.g. 1s');
   const readinessPath = text('readinessPath') ?? '/healthz';
   if (!readinessPath.startsWith('/')) throw new UsageError(`--readiness-path: "${readinessPath}" must start with /; use e.g. /healthz`);
+  const readiness = readReadiness(text('readiness'), text('readinessPath'), text('protocol'));
   const startTimeoutMs = parseDurationMs(text('startTimeout') ?? '60s', '--start-timeout');
   if (startTimeoutMs <= 0) throw new UsageError('--start-timeout: must be longer than 0; use e.g. 60s');
   const runtime = (text('runtime') ?? 'process') as PodRuntimeKind;
@@ -74,10 +77,11 @@ export function readLocalRuntimeSettings(opts: Record<string, unknown>, logDir?:
     graceMs,
     preStop: readPreStop(text('prestopSleep'), text('prestopCmd')),
     endpointDelayMs: parseDurationMs(text('endpointDelay') ?? '1s', '--endpoint-delay'),
-    readinessPath,
+    readinessPath: readiness?.kind === 'http' ? readiness.path : readinessPath,
+    ...(readiness && readiness.kind !== 'http' ? { readiness } : {}),
     readinessPeriodMs,
     servicePort: readPort(text('servicePort'), '--service-port', true),
-    env: readEnv((opts.env as string[] | undefined) ?? []),
+    env: demoProtocolEnv(readApp(opts), readEnv((opts.env as string[] | undefined) ?? []), text('protocol')),
     rollout: 'restart',
     startTimeoutMs,
     ...(logDir ? { logDir: resolve(logDir) } : {}),
@@ -95,6 +99,30 @@ function readApp(opts: Record<string, unknown>): LocalApp {
     throw new UsageError(`--entrypoint: "${entrypoint}" is not one of shell, exec, tini`);
   }
   return { kind: 'demo', entrypoint: entrypoint as 'shell' | 'exec' | 'tini' };
+}
+
+/**
+ * readReadiness reads --readiness; without it (and without --readiness-path) the
+ * probe follows --protocol as a Kubernetes manifest would: a grpc probe for gRPC,
+ * a tcpSocket probe for HTTP/2 (the kubelet's httpGet speaks HTTP/1.1 only).
+ */
+function readReadiness(text: string | undefined, path: string | undefined, protocol: string | undefined): ReadinessCheck | undefined {
+  if (text !== undefined && path !== undefined) throw new UsageError('--readiness and --readiness-path: give only one of them (e.g. --readiness http:/healthz)');
+  if (text !== undefined) {
+    const check = parseReadinessCheck(text);
+    if (typeof check === 'string') throw new UsageError(`--readiness: ${check}`);
+    return check;
+  }
+  if (path !== undefined) return undefined;
+  if (protocol === 'grpc') return { kind: 'grpc', service: '' };
+  if (protocol === 'h2c' || protocol === 'h2') return { kind: 'tcp' };
+  return undefined;
+}
+
+/** demoProtocolEnv makes the demo app speak the traffic's protocol (DEMO_PROTOCOL) unless --env says otherwise. */
+function demoProtocolEnv(app: LocalApp, env: Record<string, string>, protocol: string | undefined): Record<string, string> {
+  if (app.kind !== 'demo' || env.DEMO_PROTOCOL !== undefined || (protocol !== 'grpc' && protocol !== 'h2c')) return env;
+  return { ...env, DEMO_PROTOCOL: protocol };
 }
 
 function readPreStop(sleepText: string | undefined, command: string | undefined): PreStopHook {

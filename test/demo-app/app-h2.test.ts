@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http2, { type ClientHttp2Session, type IncomingHttpHeaders } from 'node:http2';
 import { frameMessage } from '../../src/traffic/grpc/grpc-frame.js';
-import { decodeHealthCheckStatus, encodeHealthCheckRequest } from '../../src/traffic/grpc/health-check.js';
+import { decodeHealthCheckStatus, encodeHealthCheckRequest } from '../../src/grpc-health.js';
 import { sleep, startDemoApp, type DemoApp } from './demo-process.js';
 
 /** Answer is what one stream got: its head, its trailers, its body, or how it died. */

@@ -8,7 +8,7 @@ import { UsageError } from '../../src/errors.js';
 import { grpcRequestSpec, parseGrpcMetadata } from '../../src/traffic/grpc/grpc-call.js';
 import { frameMessage, MessageCounter } from '../../src/traffic/grpc/grpc-frame.js';
 import { decodeGrpcMessage, grpcCodeName } from '../../src/traffic/grpc/grpc-status.js';
-import { decodeHealthCheckStatus, encodeHealthCheckRequest } from '../../src/traffic/grpc/health-check.js';
+import { decodeHealthCheckStatus, encodeHealthCheckRequest } from '../../src/grpc-health.js';
 
 const HEALTH_PROTO = `syntax = "proto3";
 package grpc.health.v1;

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseScenario } from '../../src/scenario/index.js';
 import { frameMessage } from '../../src/traffic/grpc/grpc-frame.js';
-import { encodeHealthCheckRequest } from '../../src/traffic/grpc/health-check.js';
+import { encodeHealthCheckRequest } from '../../src/grpc-health.js';
 
 test('scenario traffic: gRPC keys in any order, metadata as a map; a gRPC key without protocol grpc points at its line', () => {
   const text =

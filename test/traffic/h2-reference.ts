@@ -4,7 +4,7 @@
 // allowH2 for HTTP/2 over TLS.
 import * as grpc from '@grpc/grpc-js';
 import { Client } from 'undici';
-import { encodeHealthCheckRequest } from '../../src/traffic/grpc/health-check.js';
+import { encodeHealthCheckRequest } from '../../src/grpc-health.js';
 
 /** RefOutcome is one call as the reference client reported it: ok, or its error (a gRPC code name, an undici code). */
 export interface RefOutcome {

@@ -51,7 +51,7 @@ export interface HandlerLike {
   exec?: { command?: string[] };
   httpGet?: { path?: string; port?: number | string };
   tcpSocket?: { port?: number | string };
-  grpc?: { port?: number };
+  grpc?: { port?: number; service?: string };
   sleep?: { seconds?: number };
 }
 
@@ -76,7 +76,7 @@ export function describeHandler(h: HandlerLike | undefined): string | null {
   if (h.exec?.command) return `exec ${h.exec.command.join(' ')}`;
   if (h.httpGet) return `httpGet ${h.httpGet.path ?? '/'} :${h.httpGet.port ?? ''}`;
   if (h.tcpSocket) return `tcpSocket :${h.tcpSocket.port ?? ''}`;
-  if (h.grpc) return `grpc :${h.grpc.port ?? ''}`;
+  if (h.grpc) return `grpc :${h.grpc.port ?? ''}${h.grpc.service ? ` service ${h.grpc.service}` : ''}`;
   return 'handler';
 }
 

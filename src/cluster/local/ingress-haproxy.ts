@@ -17,9 +17,13 @@ const SLOTS = 256;
  * Servers are template slots the runtime API points at pods; a response names
  * the upstream it came from, "-, addr" when HAProxy retried (it does not
  * say which server failed first). With no server, HAProxy answers 503 itself.
+ * With an HTTP/2 protocol (h2c, gRPC), `proto h2` on the bind line (cleartext;
+ * ALPN h2 under TLS) and on every server: HTTP/2 end to end, balanced per request.
  */
 export function haproxyConfig(o: IngressBackendOptions): string {
-  const bind = `bind ${o.host}:${o.port}${o.tls ? ` ssl crt ${join(o.dir, 'ingress.pem')}` : ''}`;
+  const h2 = o.protocol !== 'http1';
+  const tls = o.tls ? ` ssl crt ${join(o.dir, 'ingress.pem')}${h2 ? ' alpn h2,http/1.1' : ''}` : '';
+  const bind = `bind ${o.host}:${o.port}${tls}${h2 && !o.tls ? ' proto h2' : ''}`;
   const h = o.upstreamHeader;
   return `# written by rollcheck: the embedded ingress (HAProxy, runtime API for endpoints)
 global
@@ -45,7 +49,7 @@ frontend ingress
   default_backend pods
 backend pods
   balance roundrobin
-  server-template pod 1-${SLOTS} 127.0.0.1:1 disabled
+  server-template pod 1-${SLOTS} 127.0.0.1:1 disabled${h2 ? ' proto h2' : ''}
 `;
 }
 

@@ -15,27 +15,19 @@ export const HEALTH_PATH = '/.rollcheck/ingress-healthz';
  * sent yet); connect 5 s, send/read 60 s; no passive marking of failed servers
  * (the controller balances in Lua, not with max_fails). With no endpoint the
  * controller answers 503 itself. The upstream address(es) tried go back in a
- * response header, as `$upstream_addr` ("a, b" after a retry).
+ * response header, as `$upstream_addr` ("a, b" after a retry). With an
+ * HTTP/2 protocol (h2c, gRPC) the listener speaks HTTP/2 and the pods are
+ * reached by `grpc_pass` (HTTP/2 cleartext); a pod nginx could not reach is its
+ * own 502, which a gRPC client reads as UNAVAILABLE.
  */
 export function nginxConfig(o: IngressBackendOptions, endpoints: readonly ServiceEndpoint[]): string {
-  const listen = `listen ${o.host}:${o.port}${o.tls ? ' ssl' : ''};`;
+  const h2 = o.protocol !== 'http1';
+  const listen = `listen ${o.host}:${o.port}${o.tls ? ' ssl' : ''}${h2 ? ' http2' : ''};`;
   const tls = o.tls ? `    ssl_certificate ${o.tls.certPath};\n    ssl_certificate_key ${o.tls.keyPath};\n` : '';
   const upstream = endpoints.length
     ? `  upstream pods {\n${endpoints.map((e) => `    server ${e.host}:${e.port} max_fails=0;`).join('\n')}\n    keepalive 320;\n    keepalive_timeout 60s;\n    keepalive_requests 10000;\n  }\n`
     : '';
-  const route = endpoints.length
-    ? `      proxy_pass http://pods;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host $host;
-      proxy_connect_timeout 5s;
-      proxy_send_timeout 60s;
-      proxy_read_timeout 60s;
-      proxy_next_upstream error timeout;
-      proxy_next_upstream_tries 3;
-      proxy_next_upstream_timeout 0;
-      proxy_request_buffering on;`
-    : '      return 503;';
+  const route = endpoints.length ? (h2 ? GRPC_ROUTE : HTTP1_ROUTE) : '      return 503;';
   const dir = o.dir;
   return `# written by rollcheck: the embedded ingress (ingress-nginx defaults)
 worker_processes 1;
@@ -64,6 +56,30 @@ ${route}
 }
 `;
 }
+
+// ingress-nginx's proxying of an HTTP/1.1 backend.
+const HTTP1_ROUTE = `      proxy_pass http://pods;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_connect_timeout 5s;
+      proxy_send_timeout 60s;
+      proxy_read_timeout 60s;
+      proxy_next_upstream error timeout;
+      proxy_next_upstream_tries 3;
+      proxy_next_upstream_timeout 0;
+      proxy_request_buffering on;`;
+
+// ingress-nginx's proxying of a GRPC backend (backend-protocol: GRPC): HTTP/2 to the
+// pods over pooled connections, the same timeouts and retries; plain h2c rides it too.
+const GRPC_ROUTE = `      grpc_pass grpc://pods;
+      grpc_set_header Host $host;
+      grpc_connect_timeout 5s;
+      grpc_send_timeout 60s;
+      grpc_read_timeout 60s;
+      grpc_next_upstream error timeout;
+      grpc_next_upstream_tries 3;
+      grpc_next_upstream_timeout 0;`;
 
 /** startNginx runs nginx in the foreground (master + one worker) and reloads it on SIGHUP for each endpoint change. */
 export async function startNginx(o: IngressBackendOptions, endpoints: readonly ServiceEndpoint[]): Promise<IngressBackend> {

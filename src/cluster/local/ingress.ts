@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { connect as h2Connect } from 'node:http2';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DriverContext } from '../driver.js';
@@ -14,11 +15,16 @@ import type { ServiceEndpoint } from './service-proxy.js';
 /** IngressKind is which real proxy plays the ingress controller. */
 export type IngressKind = 'nginx' | 'haproxy';
 
-/** IngressSettings: which proxy, how long after the Service's own change it applies an endpoint change, and TLS. */
+/** IngressProtocol is what the ingress speaks on its listener and to the pods: HTTP/1.1, or HTTP/2 (h2c, gRPC). */
+export type IngressProtocol = 'http1' | 'h2c' | 'grpc';
+
+/** IngressSettings: which proxy, how long after the Service's own change it applies an endpoint change, TLS, and the protocol. */
 export interface IngressSettings {
   kind: IngressKind;
   delayMs: number;
   tls: boolean;
+  /** protocol h2c or grpc: an HTTP/2 listener and HTTP/2 to the pods (nginx grpc_pass, HAProxy proto h2); absent: HTTP/1.1. */
+  protocol?: IngressProtocol;
 }
 
 // Service changes this close together reach the ingress as one update, as a controller's sync batches them.
@@ -36,6 +42,8 @@ export interface IngressBackendOptions {
   logPath: string;
   upstreamHeader: string;
   tls?: IngressTlsFiles;
+  /** protocol is the listener's and the pods' protocol (default http1). */
+  protocol: IngressProtocol;
 }
 
 /** IngressBackend is one running proxy (nginx or haproxy). */
@@ -79,11 +87,13 @@ export async function startIngress(settings: IngressSettings, endpoints: readonl
   try {
     const tls = settings.tls ? makeIngressTls(dir) : undefined;
     const port = await freePort(host);
-    const o: IngressBackendOptions = { host, port, dir, logPath, upstreamHeader: INGRESS_UPSTREAM_HEADER, ...(tls ? { tls } : {}) };
+    const protocol = settings.protocol ?? 'http1';
+    const o: IngressBackendOptions = { host, port, dir, logPath, upstreamHeader: INGRESS_UPSTREAM_HEADER, protocol, ...(tls ? { tls } : {}) };
     backend = await startBackend(settings.kind, o, endpoints);
     emit('started', { pid: backend.pid, workDir: dir, endpoints: endpoints.map((e) => e.pod), upstreams: upstreamMap(endpoints), via: 'config', detail: `pid ${backend.pid}, ${tls ? 'https' : 'http'}://${host}:${port}` });
     const url = `${tls ? 'https' : 'http'}://${host}:${port}/`;
-    await waitHealthy(url, tls?.caPem, backend, logPath);
+    // A cleartext HTTP/2 listener speaks prior knowledge only: its health path is asked over h2c.
+    await waitHealthy(url, tls?.caPem, protocol !== 'http1' && !tls, backend, logPath);
     emit('healthy');
     const b = backend;
     let stopped = false;
@@ -145,14 +155,14 @@ function upstreamMap(endpoints: readonly ServiceEndpoint[]): Record<string, stri
 }
 
 // The proxy answers its own health path once it listens; give it 10 s.
-async function waitHealthy(url: string, caPem: string | undefined, backend: IngressBackend, logPath: string): Promise<void> {
+async function waitHealthy(url: string, caPem: string | undefined, h2c: boolean, backend: IngressBackend, logPath: string): Promise<void> {
   const deadline = Date.now() + 10_000;
   let last = 'no answer';
   let exited: string | null = null;
   void backend.exited.then((how) => (exited = how));
   while (Date.now() < deadline) {
     if (exited !== null) throw new UsageError(`--ingress: the proxy exited at start (${exited}); see ${logPath}`);
-    const status = await getStatus(new URL(HEALTH_PATH, url), caPem).catch((e: NodeJS.ErrnoException) => {
+    const status = await (h2c ? getStatusH2c(new URL(HEALTH_PATH, url)) : getStatus(new URL(HEALTH_PATH, url), caPem)).catch((e: NodeJS.ErrnoException) => {
       last = e.code ?? e.message;
       return 0;
     });
@@ -171,6 +181,25 @@ function getStatus(url: URL, caPem: string | undefined): Promise<number> {
     });
     req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
     req.on('error', reject);
+    req.end();
+  });
+}
+
+function getStatusH2c(url: URL): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const session = h2Connect(url.origin);
+    const timer = setTimeout(() => session.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })), 1000);
+    session.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    const req = session.request({ ':path': url.pathname });
+    req.on('response', (h) => {
+      clearTimeout(timer);
+      resolve(Number(h[':status'] ?? 0));
+      session.destroy();
+    });
+    req.on('error', () => undefined);
     req.end();
   });
 }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { UsageError } from '../../errors.js';
 import type { ClusterDriver, DriverContext, DriverTarget, KillPodRequest, PodKiller, RolloutOutcome, Scaler } from '../driver.js';
 import { createPodRuntime } from './create-pod-runtime.js';
-import { describeApp } from './settings.js';
+import { describeApp, readinessCheckOf } from './settings.js';
+import { describeCheck } from './probe-checks.js';
 import { LOCAL_TRAITS } from './local-entry.js';
 import { createEndpointPropagator, type EndpointPropagator } from './endpoints.js';
 import type { LocalPod } from './local-pod.js';
@@ -113,7 +114,7 @@ export function createLocalDriver(settings: LocalRuntimeSettings, ctx: DriverCon
         const stuck = live.find((pod) => !pod.ready);
         throw new UsageError(
           stuck
-            ? `pod ${stuck.name} never became ready within ${settings.startTimeoutMs / 1000}s: GET ${settings.readinessPath} on ${stuck.hostIp} failed (${stuck.probe?.lastError ?? 'no answer yet'}); log: ${stuck.logPath}; check --readiness-path and that the app listens on $HOST:$PORT`
+            ? `pod ${stuck.name} never became ready within ${settings.startTimeoutMs / 1000}s: ${describeCheck(readinessCheckOf(settings))} on ${stuck.hostIp} failed (${stuck.probe?.lastError ?? 'no answer yet'}); log: ${stuck.logPath}; check --readiness (or --readiness-path) and that the app listens on $HOST:$PORT`
             : `the pods did not reach the Service within ${settings.startTimeoutMs / 1000}s; try a longer --start-timeout`,
         );
       }

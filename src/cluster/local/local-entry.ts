@@ -4,6 +4,7 @@ import type { DriverEntry } from '../driver-entry.js';
 import type { DriverTraits } from '../driver.js';
 import type { SettingsReader } from '../settings-reader.js';
 import { DEFAULT_LOCAL_SETTINGS, describeApp, type LocalRuntimeSettings } from './settings.js';
+import { parseReadinessCheck } from './probe-checks.js';
 
 /** LOCAL_TRAITS: the embedded runtime builds its own front door on this machine, and its runners are local processes. */
 export const LOCAL_TRAITS: DriverTraits = { runnersInCluster: false, userFrontDoor: false };
@@ -24,6 +25,7 @@ const KEYS = [
   'max-unavailable',
   'min-ready',
   'endpoint-delay',
+  'readiness',
   'readiness-path',
   'readiness-period',
   'env',
@@ -103,6 +105,12 @@ function readLocalSettings(r: SettingsReader): LocalRuntimeSettings {
   s.readinessPath = r.str('readiness-path') ?? s.readinessPath;
   s.readinessPeriodMs = r.durationMs('readiness-period') ?? s.readinessPeriodMs;
   if (!s.readinessPath.startsWith('/')) r.fail('readiness-path', 'must start with "/", e.g. /healthz');
+  const readinessText = r.str('readiness');
+  const readiness = readinessText === undefined ? undefined : parseReadinessCheck(readinessText);
+  if (typeof readiness === 'string') r.fail('readiness', readiness);
+  if (readiness !== undefined && r.has('readiness-path')) r.fail(undefined, 'give either readiness or readiness-path, not both');
+  if (readiness?.kind === 'http') s.readinessPath = readiness.path;
+  else if (readiness) s.readiness = readiness;
   s.env = r.map('env') ?? {};
   return s;
 }

@@ -6,7 +6,7 @@ import type { PodExit, PodHandle, PodRuntime } from './pod-runtime.js';
 import { createReadinessProbe, type ReadinessProbe } from './readiness-probe.js';
 import { inspectPid1 } from './pid1-inspect.js';
 import { probeAfterSigterm } from './sigterm-probe.js';
-import type { LocalRuntimeSettings, PreStopHook } from './settings.js';
+import { readinessCheckOf, type LocalRuntimeSettings, type PreStopHook } from './settings.js';
 
 /** LocalPod is one pod of the embedded runtime and everything known about it. */
 export interface LocalPod {
@@ -65,7 +65,7 @@ export async function startPod(env: PodEnv, pod: LocalPod): Promise<void> {
   pod.probe = createReadinessProbe({
     host: handle.address.host,
     port: handle.address.port,
-    path: settings.readinessPath,
+    check: readinessCheckOf(settings),
     periodMs: settings.readinessPeriodMs,
     onChange(ready, reason) {
       if (pod.terminating || pod.exit) return;
@@ -213,7 +213,7 @@ function scheduleSigtermProbe(env: PodEnv, pod: LocalPod, handle: PodHandle, unt
   const timer = setTimeout(() => {
     if (pod.exit || pod.sigtermAtMs === null) return;
     const sigtermAtMs = pod.sigtermAtMs;
-    void probeAfterSigterm(handle.address.host, handle.address.port, env.settings.readinessPath, SIGTERM_PROBE_TIMEOUT_MS).then((r) => {
+    void probeAfterSigterm(handle.address.host, handle.address.port, readinessCheckOf(env.settings), SIGTERM_PROBE_TIMEOUT_MS).then((r) => {
       if (pod.exit) return; // it died under the probe: that says nothing about SIGTERM
       const atMs = env.ctx.clock.nowMs();
       env.ctx.emit({ kind: 'sigterm-probe', pod: pod.name, ...r, afterSigtermMs: Math.round(atMs - sigtermAtMs), atMs });

@@ -1,20 +1,20 @@
-import { request } from 'node:http';
+import { runCheck, type ReadinessCheck } from './probe-checks.js';
 
-/** ReadinessProbe is one pod's running HTTP readiness probe. */
+/** ReadinessProbe is one pod's running readiness probe. */
 export interface ReadinessProbe {
   /** ready is the probe's current verdict. */
   readonly ready: boolean;
-  /** lastError is the last failed probe's reason ("connect ECONNREFUSED", "HTTP 500"), or null. */
+  /** lastError is the last failed probe's reason ("ECONNREFUSED", "HTTP 500", "service unhealthy (NOT_SERVING)"), or null. */
   readonly lastError: string | null;
   /** stop ends probing (pod terminating or gone). */
   stop(): void;
 }
 
-/** ReadinessProbeOptions follow a Kubernetes httpGet readiness probe. */
+/** ReadinessProbeOptions follow a Kubernetes readiness probe (httpGet, tcpSocket or grpc). */
 export interface ReadinessProbeOptions {
   host: string;
   port: number;
-  path: string;
+  check: ReadinessCheck;
   periodMs: number;
   /** timeoutMs per probe (Kubernetes' timeoutSeconds, default 1 s, never longer than the period). */
   timeoutMs?: number;
@@ -27,8 +27,8 @@ export interface ReadinessProbeOptions {
 }
 
 /**
- * createReadinessProbe GETs `path` on the pod every period on a fresh
- * connection; 2xx and 3xx answers pass. The pod turns ready at the first pass
+ * createReadinessProbe runs the check against the pod every period on a fresh
+ * connection (GET: 2xx and 3xx pass; TCP: a connect; gRPC: SERVING). The pod turns ready at the first pass
  * and not ready after `failureThreshold` failures in a row, as the kubelet does.
  */
 export function createReadinessProbe(options: ReadinessProbeOptions): ReadinessProbe {
@@ -45,7 +45,7 @@ export function createReadinessProbe(options: ReadinessProbeOptions): ReadinessP
   };
 
   async function probeOnce(): Promise<void> {
-    const error = await httpGet(options.host, options.port, options.path, timeoutMs);
+    const { error } = await runCheck(options.check, options.host, options.port, timeoutMs);
     if (stopped) return;
     if (error === null) {
       failures = 0;
@@ -77,28 +77,4 @@ export function createReadinessProbe(options: ReadinessProbeOptions): ReadinessP
       if (timer) clearTimeout(timer);
     },
   };
-}
-
-/** httpGet resolves null when GET answers 2xx/3xx within the timeout, else the reason. */
-function httpGet(host: string, port: number, path: string, timeoutMs: number): Promise<string | null> {
-  return new Promise((resolve) => {
-    let done = false;
-    const finish = (v: string | null): void => {
-      if (!done) {
-        done = true;
-        resolve(v);
-      }
-    };
-    const req = request({ host, port, path, method: 'GET', agent: false, headers: { 'user-agent': 'kube-probe/rollcheck' } }, (res) => {
-      res.resume();
-      const status = res.statusCode ?? 0;
-      finish(status >= 200 && status < 400 ? null : `HTTP ${status}`);
-    });
-    req.setTimeout(timeoutMs, () => {
-      finish(`timeout after ${timeoutMs}ms`);
-      req.destroy();
-    });
-    req.on('error', (err: NodeJS.ErrnoException) => finish(err.code ? `${err.code}` : err.message));
-    req.end();
-  });
 }

@@ -1,5 +1,6 @@
 import type { PodRuntimeKind } from './pod-runtime.js';
 import type { IngressSettings } from './ingress.js';
+import { describeCheck, type ReadinessCheck } from './probe-checks.js';
 
 /** CountOrPercent is a Deployment strategy value: an absolute count or a share of replicas. */
 export type CountOrPercent = { count: number } | { percent: number };
@@ -33,6 +34,8 @@ export interface LocalRuntimeSettings {
   /** endpointDelayMs is how long an endpoint change takes to reach the Service proxy. */
   endpointDelayMs: number;
   readinessPath: string;
+  /** readiness is the probe's handler (`--readiness`); absent: an HTTP GET of readinessPath. */
+  readiness?: ReadinessCheck;
   readinessPeriodMs: number;
   /** servicePort is the Service proxy's port on 127.0.0.1 (0 = a free one). */
   servicePort: number;
@@ -81,17 +84,23 @@ export function localRuntimeParams(s: LocalRuntimeSettings): Record<string, unkn
     preStop: s.preStop.kind === 'none' ? null : s.preStop.kind === 'sleep' ? `sleep ${s.preStop.ms}ms` : s.preStop.command,
     endpointDelayMs: s.endpointDelayMs,
     readinessPath: s.readinessPath,
+    ...(s.readiness && s.readiness.kind !== 'http' ? { readiness: describeCheck(s.readiness) } : {}),
     readinessPeriodMs: s.readinessPeriodMs,
     servicePort: s.servicePort || null,
     envKeys: Object.keys(s.env),
     rollout: s.rollout,
     image: s.container?.image ?? null,
     imageNew: s.container?.imageNew ?? null,
-    ...(s.ingress ? { ingress: s.ingress.kind, ingressDelayMs: s.ingress.delayMs, ingressTls: s.ingress.tls } : {}),
+    ...(s.ingress ? { ingress: s.ingress.kind, ingressDelayMs: s.ingress.delayMs, ingressTls: s.ingress.tls, ingressProtocol: s.ingress.protocol ?? 'http1' } : {}),
   };
 }
 
 /** describeApp is a short human description of what the pods run. */
 export function describeApp(settings: LocalRuntimeSettings): string {
   return settings.app.kind === 'demo' ? `demo app, ${settings.app.entrypoint} entrypoint` : settings.app.command;
+}
+
+/** readinessCheckOf is the pods' readiness check: --readiness, else a GET of --readiness-path. */
+export function readinessCheckOf(settings: Pick<LocalRuntimeSettings, 'readiness' | 'readinessPath'>): ReadinessCheck {
+  return settings.readiness ?? { kind: 'http', path: settings.readinessPath };
 }

@@ -7,7 +7,7 @@ import type * as Protobuf from 'protobufjs';
 import { UsageError } from '../../errors.js';
 import type { H2RequestSpec } from '../h2/h2-contract.js';
 import { frameMessage } from './grpc-frame.js';
-import { encodeHealthCheckRequest, HEALTH_CHECK_METHOD } from './health-check.js';
+import { encodeHealthCheckRequest, HEALTH_CHECK_METHOD } from '../../grpc-health.js';
 
 /** GrpcCall is the call of --grpc-method, --grpc-data, --proto and --grpc-metadata. */
 export interface GrpcCall {

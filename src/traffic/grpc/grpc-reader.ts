@@ -4,7 +4,7 @@ import type { AnswerReader, AnswerVerdict, H2Call } from '../h2/h2-contract.js';
 import { createHttpReader, headerText } from '../h2/http-reader.js';
 import { FRAME_HEADER_BYTES, MessageCounter } from './grpc-frame.js';
 import { decodeGrpcMessage, grpcCodeName } from './grpc-status.js';
-import { decodeHealthCheckStatus, SERVING_STATUS } from './health-check.js';
+import { decodeHealthCheckStatus, SERVING_STATUS } from '../../grpc-health.js';
 
 // A health check's answer is a few bytes: keep at most this many of the body.
 const HEALTH_BYTES = 64;

@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { grpcRequestSpec, parseGrpcMetadata } from './grpc-call.js';
-import { HEALTH_CHECK_METHOD } from './health-check.js';
+import { HEALTH_CHECK_METHOD } from '../../grpc-health.js';
 
 /** PROTOCOLS are the values of --protocol. */
 export const PROTOCOLS = ['http1', 'h2', 'h2c', 'grpc'] as const;

@@ -5,7 +5,7 @@
 import type { ConnectionEvent, ProtocolClient, ProtocolPool, ProtocolPoolOptions } from '../protocol.js';
 import type { InFlightRequest } from '../request.js';
 import { createGrpcReader } from '../grpc/grpc-reader.js';
-import { HEALTH_CHECK_METHOD } from '../grpc/health-check.js';
+import { HEALTH_CHECK_METHOD } from '../../grpc-health.js';
 import type { H2ConnectionRecord, H2PoolOptions } from './h2-contract.js';
 import { createH2Pool } from './h2-pool.js';
 import { probeH2 } from './h2-probe.js';

@@ -23,6 +23,8 @@ export interface H2Call {
   answeredBy?: AnsweredBy | undefined;
   server?: string | undefined;
   via?: string | undefined;
+  /** upstream is a proxy's upstream-address header (UPSTREAM_HEADER), when the answer carried one. */
+  upstream?: string | undefined;
 }
 
 /** H2Settle is told once when a call ends: its kind, and a failure's error code and message. */

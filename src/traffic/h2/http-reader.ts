@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http2';
 import { statusKind } from '../classify.js';
+import { UPSTREAM_HEADER } from '../front-door.js';
 import { whoAnswered } from '../who-answered.js';
 import type { AnswerReader, AnswerVerdict, H2Call } from './h2-contract.js';
 
@@ -15,7 +16,9 @@ export function headerText(headers: IncomingHttpHeaders, name: string): string |
 /**
  * createHttpReader reads a plain HTTP/2 answer: the status decides, and a
  * failed answer's server and via headers and first body bytes say whether the
- * app or a proxy in front of it wrote it.
+ * app or a proxy in front of it wrote it. A proxy's upstream header is kept on
+ * every answer (a failure's names the pod the proxy used; a success's with a
+ * comma is one the proxy saved by a retry).
  */
 export function createHttpReader(r: H2Call, podHeader: string): AnswerReader {
   let sniff: Buffer[] | null = null;
@@ -26,6 +29,8 @@ export function createHttpReader(r: H2Call, podHeader: string): AnswerReader {
       const status = Number(headers[':status'] ?? 0);
       r.status = status;
       podNamed = headers[podHeader] !== undefined;
+      const upstream = headerText(headers, UPSTREAM_HEADER);
+      if (upstream !== undefined) r.upstream = upstream;
       if (status >= 400) {
         r.server = headerText(headers, 'server');
         r.via = headerText(headers, 'via');

@@ -85,6 +85,20 @@ test('manifests/rbac.yaml + rbac-inspect.yaml grant every request an --inspect-p
   for (const r of used) assert.ok(both.has(r), `rbac.yaml + rbac-inspect.yaml grant "${r}"`);
 });
 
+test('the gRPC demo Deployment: DEMO_PROTOCOL=grpc, a grpc readiness probe the pre-flight reads without a warning, and a preStop', () => {
+  const grpc = docs('manifests/demo/deployment-grpc.yaml')[0] as DeploymentLike;
+  const { facts, warnings } = describeDeployment(grpc);
+  assert.deepEqual(warnings, []);
+  assert.equal(facts.readinessProbe, 'grpc :8080 every 1s');
+  assert.equal(facts.preStop, 'exec sleep 5');
+  const env = (grpc.spec?.template?.spec as { containers: Array<{ env: Array<{ name: string; value?: string }> }> }).containers[0]?.env ?? [];
+  assert.equal(env.find((e) => e.name === 'DEMO_PROTOCOL')?.value, 'grpc');
+  const tcp = structuredClone(grpc);
+  (tcp.spec?.template?.spec as { containers: Array<Record<string, unknown>> }).containers[0]!.readinessProbe = { tcpSocket: { port: 8080 } };
+  assert.deepEqual(describeDeployment(tcp).warnings, []);
+  assert.equal(describeDeployment(tcp).facts.readinessProbe, 'tcpSocket :8080');
+});
+
 test('the demo Deployments have a preStop and a readiness probe and differ only in the entrypoint', () => {
   const shell = docs('manifests/demo/deployment-shell.yaml')[0] as DeploymentLike;
   const exec = docs('manifests/demo/deployment-exec.yaml')[0] as DeploymentLike;

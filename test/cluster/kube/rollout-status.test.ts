@@ -54,5 +54,8 @@ test('preStop sleep durations, signals of exit codes, handler descriptions', () 
   assert.equal(signalOfExit(0), null);
   assert.equal(signalOfExit(1), null);
   assert.equal(describeHandler({ httpGet: { path: '/healthz', port: 8080 } }), 'httpGet /healthz :8080');
+  assert.equal(describeHandler({ grpc: { port: 8080 } }), 'grpc :8080');
+  assert.equal(describeHandler({ grpc: { port: 8080, service: 'rollcheck.demo.Demo' } }), 'grpc :8080 service rollcheck.demo.Demo');
+  assert.equal(describeHandler({ tcpSocket: { port: 'grpc' } }), 'tcpSocket :grpc');
   assert.equal(describeHandler(undefined), null);
 });

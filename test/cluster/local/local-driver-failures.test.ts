@@ -24,7 +24,7 @@ test('readiness that never passes is a usage error naming the pod, the last prob
   const { driver } = setup(t, { replicas: 1, startTimeoutMs: 1500, readinessPeriodMs: 200, app: { kind: 'cmd', command: 'exec sleep 30' } });
   await assert.rejects(driver.start(), (e: unknown) => {
     assert.ok(isUsageError(e));
-    assert.match(e.message, /^pod app-\w+-\w+ never became ready within 1.5s: GET \/healthz on 127\.0\.\d+\.\d+ failed \(ECONNREFUSED\); log: \/\S+\.log; check --readiness-path/);
+    assert.match(e.message, /^pod app-\w+-\w+ never became ready within 1.5s: GET \/healthz on 127\.0\.\d+\.\d+ failed \(ECONNREFUSED\); log: \/\S+\.log; check --readiness \(or --readiness-path\)/);
     return true;
   });
 });
