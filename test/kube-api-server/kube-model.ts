@@ -16,7 +16,10 @@ export interface KubeModelOptions {
   graceSeconds?: number;
   /** preStop exec command of the app container; none when omitted. */
   preStop?: string[];
-  readinessProbe?: boolean;
+  /** readinessProbe: false for none, a probe object (grpc, tcpSocket, httpGet) for that one; default httpGet /healthz. */
+  readinessProbe?: boolean | Record<string, unknown>;
+  /** env is the app container's environment as the Deployment shows it (`env: [{name, value}]`). */
+  env?: Record<string, string>;
   image?: string;
   /** Create the Service (default true) — false to test "no service found". */
   service?: boolean;
@@ -74,7 +77,8 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
     image: o.image ?? 'rollcheck-demo:1',
     ports: [{ containerPort: 8080 }],
     ...(o.preStop ? { lifecycle: { preStop: { exec: { command: o.preStop } } } } : {}),
-    ...(o.readinessProbe === false ? {} : { readinessProbe: { httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 1 } }),
+    ...(o.env && Object.keys(o.env).length ? { env: Object.entries(o.env).map(([n, value]) => ({ name: n, value })) } : {}),
+    ...(o.readinessProbe === false ? {} : { readinessProbe: typeof o.readinessProbe === 'object' ? o.readinessProbe : { httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 1 } }),
   };
   const replicas = o.replicas ?? 2;
   const containerNames = o.sidecar ? ['proxy', 'app'] : ['app'];

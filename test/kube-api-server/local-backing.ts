@@ -11,7 +11,7 @@ import { createLocalDriver, DEFAULT_LOCAL_SETTINGS } from '../../src/cluster/loc
 import type { LocalDriver, LocalRuntimeSettings } from '../../src/cluster/local/index.js';
 import type { ClusterEvent } from '../../src/results/events.js';
 import { createClock } from '../../src/results/clock.js';
-import { createKubeStore } from './store.js';
+import { createKubeStore, type KubeStore } from './store.js';
 import { createKubeModel } from './kube-model.js';
 import type { KubeModel } from './kube-model.js';
 import { startKubeApiServer } from './server.js';
@@ -39,6 +39,11 @@ export async function startLocalBackedCluster(
     token?: string;
     sidecar?: boolean;
     route?: NonNullable<KubeApiServerOptions['routes']>[number];
+    /**
+     * protocol makes the demo a gRPC (or h2c) service, as manifests/demo/deployment-grpc.yaml:
+     * DEMO_PROTOCOL in the Deployment's env and a grpc (h2c: tcpSocket) readiness probe.
+     */
+    protocol?: 'grpc' | 'h2c';
     /** imageLacks names programs the pods' "image" does not have: pods/exec of one fails as a container runtime fails it (a distroless image has no sh, no cat). */
     imageLacks?: string[];
   } = {},
@@ -55,11 +60,14 @@ export async function startLocalBackedCluster(
     replicas: settings.replicas,
     graceSeconds: settings.graceMs / 1000,
     preStop,
-    readinessProbe: true,
+    readinessProbe: options.protocol === 'grpc' ? { grpc: { port: 8080 }, periodSeconds: 1 } : options.protocol === 'h2c' ? { tcpSocket: { port: 8080 }, periodSeconds: 1 } : true,
+    env: { ...settings.env, ...(options.protocol ? { DEMO_PROTOCOL: options.protocol } : {}) },
     sidecar: options.sidecar,
     // The runtime's ordinals mode is a StatefulSet's controller: the API shows a StatefulSet.
     workload: settings.ordinals ? 'statefulset' : 'deployment',
   });
+  // The pods run what the Deployment says: its env (DEMO_PROTOCOL among it) and its readiness probe.
+  settings = { ...settings, ...podSettingsOf(store) };
   const localEvents: ClusterEvent[] = [];
   const sidecars = createSidecarWatch(model);
   // PID 1 of each running pod as the host sees it: pods/exec enters its namespaces there.
@@ -119,6 +127,26 @@ export async function startLocalBackedCluster(
     rmSync(logDir, { recursive: true, force: true });
     throw e;
   }
+}
+
+/** podSettingsOf reads the app container of the stored workload `demo`: its env values and its readiness probe, as local settings. */
+function podSettingsOf(store: KubeStore): Pick<LocalRuntimeSettings, 'env'> & Partial<Pick<LocalRuntimeSettings, 'readiness' | 'readinessPath'>> {
+  const w = store.get('deployments', 'demo') ?? store.get('statefulsets', 'demo');
+  const spec = (w?.spec as { template?: { spec?: { containers?: ContainerLike[] } } } | undefined)?.template?.spec;
+  const app = spec?.containers?.find((c) => c.name === 'app');
+  const env = Object.fromEntries((app?.env ?? []).flatMap((e) => (e.value !== undefined ? [[e.name, e.value]] : [])));
+  const probe = app?.readinessProbe;
+  if (probe?.grpc) return { env, readiness: { kind: 'grpc', service: probe.grpc.service ?? '' } };
+  if (probe?.tcpSocket) return { env, readiness: { kind: 'tcp' } };
+  if (probe?.httpGet?.path) return { env, readinessPath: probe.httpGet.path };
+  return { env };
+}
+
+/** ContainerLike is the part of a stored container the backing reads. */
+interface ContainerLike {
+  name?: string;
+  env?: Array<{ name: string; value?: string }>;
+  readinessProbe?: { grpc?: { service?: string }; tcpSocket?: unknown; httpGet?: { path?: string } };
 }
 
 // mirror writes one local-runtime step into the store the way the API server would show it.

@@ -1,6 +1,6 @@
 // The kube sandbox: `npm run kube-sandbox -- --kubeconfig FILE [--replicas 3]
 // [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s]
-// [--sidecar proxy] [--workload deployment|statefulset]`.
+// [--sidecar proxy] [--workload deployment|statefulset] [--protocol grpc|h2c]`.
 // It starts the HTTPS Kubernetes-API test server over the embedded runtime with
 // Deployment and Service `demo` in `default` (and Jobs and Secrets, for `--runners`), writes a kubeconfig for it, prints
 // `service: …` and `kubeconfig: …` once ready and runs until SIGINT/SIGTERM,
@@ -17,7 +17,7 @@ import { createJobRunner, type JobRunner } from './jobs.js';
 import { rollcheckArgv } from '../../src/run/local-runners.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-const USAGE = 'usage: npm run kube-sandbox -- --kubeconfig FILE [--replicas 3] [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s] [--endpoint-delay 1s] [--env K=V] [--sidecar proxy] [--workload deployment|statefulset]';
+const USAGE = 'usage: npm run kube-sandbox -- --kubeconfig FILE [--replicas 3] [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s] [--endpoint-delay 1s] [--env K=V] [--sidecar proxy] [--workload deployment|statefulset] [--protocol grpc|h2c]';
 
 /** SandboxOptions is what the sandbox's flags say. */
 export interface SandboxOptions {
@@ -32,6 +32,8 @@ export interface SandboxOptions {
   sidecar: 'proxy' | null;
   /** workload 'statefulset' serves `demo` as a StatefulSet (pods demo-0…, replaced under the same name). */
   workload: 'deployment' | 'statefulset';
+  /** protocol makes `demo` a gRPC (or h2c) service: DEMO_PROTOCOL in its env, a grpc (h2c: tcpSocket) readiness probe. */
+  protocol?: 'http1' | 'grpc' | 'h2c';
 }
 
 /** readSandboxOptions reads the flags; bad input is a UsageError naming the fix. */
@@ -50,6 +52,7 @@ export function readSandboxOptions(argv: string[]): SandboxOptions {
         env: { type: 'string', multiple: true, default: [] },
         sidecar: { type: 'string' },
         workload: { type: 'string', default: 'deployment' },
+        protocol: { type: 'string', default: 'http1' },
       },
       strict: true,
     }));
@@ -62,6 +65,8 @@ export function readSandboxOptions(argv: string[]): SandboxOptions {
   if (values.sidecar !== undefined && values.sidecar !== 'proxy') throw new UsageError(`--sidecar: "${values.sidecar}" is not a known sidecar; the one there is: proxy`);
   const workload = values.workload as string;
   if (workload !== 'deployment' && workload !== 'statefulset') throw new UsageError(`--workload: "${workload}" is not one of deployment, statefulset`);
+  const protocol = values.protocol as string;
+  if (protocol !== 'http1' && protocol !== 'grpc' && protocol !== 'h2c') throw new UsageError(`--protocol: "${protocol}" is not one of http1, grpc, h2c`);
   const env: Record<string, string> = {};
   for (const kv of values.env as string[]) {
     const i = kv.indexOf('=');
@@ -78,6 +83,7 @@ export function readSandboxOptions(argv: string[]): SandboxOptions {
     env,
     sidecar: values.sidecar === 'proxy' ? 'proxy' : null,
     workload,
+    protocol,
   };
 }
 
@@ -96,7 +102,7 @@ export async function startSandbox(o: SandboxOptions): Promise<LocalBackedCluste
     readinessPeriodMs: 500,
     env: o.env,
     ...(o.workload === 'statefulset' ? { ordinals: { partition: 0 } } : {}),
-  }, { sidecar: o.sidecar === 'proxy', route });
+  }, { sidecar: o.sidecar === 'proxy', route, ...(o.protocol && o.protocol !== 'http1' ? { protocol: o.protocol } : {}) });
   const jobs = createJobRunner({ store: cluster.server.store, command: rollcheckArgv });
   late.jobs = jobs;
   writeFileSync(o.kubeconfig, kubeconfigText(cluster.server.url, cluster.server.caPem, cluster.server.token, 'default', 'rollcheck-sandbox'), { mode: 0o600 });

@@ -104,6 +104,19 @@ test('the front-door traffic flags as scenario keys: mix, body file, in-flight c
   }
 });
 
+test('a local target\'s readiness probe: grpc, tcp or http:PATH, one line at the key for anything else', () => {
+  const settingsOf = (v: string): LocalRuntimeSettings => parseScenario('r.yaml', `target:\n  local: {readiness: "${v}"}\nsteps: [{wait: 1s}]\n`, '/tmp').target.settings as LocalRuntimeSettings;
+  assert.deepEqual(settingsOf('grpc:rollcheck.demo.Demo').readiness, { kind: 'grpc', service: 'rollcheck.demo.Demo' });
+  assert.deepEqual(settingsOf('tcp').readiness, { kind: 'tcp' });
+  const http = settingsOf('http:/ready');
+  assert.deepEqual([http.readiness, http.readinessPath], [undefined, '/ready']);
+  assert.throws(() => settingsOf('exec'), /r\.yaml:2: target\.local\.readiness: "exec" is not a probe; use http:\/healthz, tcp, grpc or grpc:SERVICE/);
+  assert.throws(
+    () => parseScenario('r.yaml', 'target:\n  local: {readiness: tcp, readiness-path: /x}\nsteps: [{wait: 1s}]\n', '/tmp'),
+    /give either readiness or readiness-path, not both/,
+  );
+});
+
 test('a kube target may ask for PID 1 through pods/exec (inspect-pid1), as run --inspect-pid1', () => {
   const s = parseScenario('k.yaml', 'target:\n  kube: {deployment: web, url: "http://10.0.0.5:30080/", inspect-pid1: true}\nsteps: [{rollout: restart}]\n', '/tmp');
   assert.deepEqual(s.target, { driver: 'kube', settings: { workload: { kind: 'deployment', name: 'web' }, url: 'http://10.0.0.5:30080/', inspectPid1: true } });

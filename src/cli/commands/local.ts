@@ -36,6 +36,8 @@ Examples:
   $ rollcheck local --cmd 'exec python3 -m http.server $PORT --bind $HOST' --readiness-path /
   $ rollcheck local --app demo --env DEMO_DRAIN=0 --prestop-sleep 2s --rate 200 --no-dashboard
   $ rollcheck local --app demo --env DEMO_COLD_START_MS=6000 --prestop-sleep 1500ms --baseline 5s --cooldown 6s   # slow-start
+  $ rollcheck local --app demo --protocol grpc --grpc-method rollcheck.demo.Demo/Work --prestop-sleep 2s   # gRPC pods, gRPC probes
+  $ rollcheck local --cmd 'exec python3 server.py' --protocol grpc --ingress nginx   # readiness: grpc.health.v1 Check
 
 Each pod's stdout/stderr goes to <out>.pods/<pod>.log. Ctrl-C stops the traffic,
 terminates the pods and writes the results (exit 130).`;
