@@ -1,5 +1,5 @@
 import { OUTCOME_TRAITS, type Attribution, type FailureRecord, type FindingId } from '../results/types.js';
-import { h2Failure, h2ShutdownCause, type ConnectionIndex } from './connection-evidence.js';
+import { grpcStatusAfterGoaway, h2Failure, h2ShutdownCause, refusedAfterGoaway, type ConnectionIndex } from './connection-evidence.js';
 import type { PodEnd } from './termination.js';
 import { failureAtMs } from './windows.js';
 import {
@@ -29,7 +29,9 @@ export function connectionFailure(f: FailureRecord): boolean {
  *   prestop-exceeds-grace or pod-crashed; a teardown kill counts towards none;
  * - while a new pod was starting or just after it was marked ready → not-ready-traffic;
  * - while a pod was terminating, an HTTP/2 stream whose evidence names an
- *   HTTP/2 mechanism (connection-evidence.ts) → goaway-race or no-graceful-stop;
+ *   HTTP/2 mechanism (connection-evidence.ts) → goaway-race or no-graceful-stop,
+ *   and a gRPC CANCELLED/UNAVAILABLE just after its connection's GOAWAY → goaway-race;
+ * - a never-processed stream just after its connection's recorded GOAWAY, on any pod → goaway-race;
  * - while a pod was terminating: on a reused keep-alive connection →
  *   keepalive-reset, on a new connection → no-prestop-drain (it was still
  *   being routed new connections while it no longer accepted them);
@@ -69,6 +71,12 @@ export function causeOf(
       return f.reused ? 'keepalive-reset' : 'no-prestop-drain';
     }
   }
+  if (t && conns && grpcStatusAfterGoaway(f, atMs, conns)) {
+    const start = terminationStartMs(t);
+    if (start !== null && atMs >= start && atMs <= terminationEndMs(t)) return 'goaway-race';
+  }
+  // A stream refused just after its connection's GOAWAY is that GOAWAY's race, whatever sent it (a maximum connection age too).
+  if (conns && refusedAfterGoaway(f, atMs, conns)) return 'goaway-race';
   const near = a.event !== undefined && Math.abs(atMs - a.event.atMs) <= NEAR_EVENT_MS;
   return near ? undefined : 'unrelated-errors';
 }

@@ -83,6 +83,28 @@ export function h2ShutdownCause(f: FailureRecord, atMs: number, conns?: Connecti
   return goawayMs !== null && atMs - goawayMs <= GOAWAY_RACE_MS ? 'goaway-race' : undefined;
 }
 
+/** SHUTDOWN_GRPC_CODES are the gRPC statuses a server gives the calls it ends as it stops (grpcio cancels them, others say UNAVAILABLE). */
+const SHUTDOWN_GRPC_CODES: ReadonlySet<string> = new Set(['CANCELLED', 'UNAVAILABLE']);
+
+/**
+ * grpcStatusAfterGoaway: a call answered CANCELLED or UNAVAILABLE within
+ * GOAWAY_RACE_MS after its own connection's GOAWAY: the stopping server ended a
+ * call it had taken (an answer, not a transport failure, so only the recorded
+ * GOAWAY just before it ties it to the shutdown).
+ */
+export function grpcStatusAfterGoaway(f: FailureRecord, atMs: number, conns: ConnectionIndex): boolean {
+  if (f.errorCode === undefined || !SHUTDOWN_GRPC_CODES.has(f.errorCode) || OUTCOME_TRAITS[f.kind].layer !== 'answer') return false;
+  const goawayMs = goawayBefore(f, atMs, conns);
+  return goawayMs !== null && atMs - goawayMs <= GOAWAY_RACE_MS;
+}
+
+/** refusedAfterGoaway: a never-processed stream within GOAWAY_RACE_MS after its own connection's recorded GOAWAY. */
+export function refusedAfterGoaway(f: FailureRecord, atMs: number, conns: ConnectionIndex): boolean {
+  if (OUTCOME_TRAITS[f.kind].neverProcessed !== true) return false;
+  const goawayMs = goawayBefore(f, atMs, conns);
+  return goawayMs !== null && atMs - goawayMs <= GOAWAY_RACE_MS;
+}
+
 /**
  * gracefulStopAtKill tells whether a pod SIGKILLed at its grace period was in
  * a graceful stop: one of its connections got a GOAWAY after SIGTERM and was

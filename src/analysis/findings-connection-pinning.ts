@@ -28,11 +28,14 @@ interface PodShare {
 function find(input: RuleInput): Finding | null {
   const r = input.results;
   if (!r.connections || r.connections.length === 0) return null;
-  const completes = r.events.filter((e) => e.kind === 'rollout-complete');
-  const fromMs = completes.at(-1)?.atMs;
+  const completeMs = r.events.filter((e) => e.kind === 'rollout-complete').at(-1)?.atMs;
   const toMs = trafficEndMs(r);
-  if (fromMs === undefined || !Number.isFinite(toMs) || toMs - fromMs < PINNING_MIN_MS) return null;
   const byName = timelineByPod(input);
+  if (completeMs === undefined || !Number.isFinite(toMs)) return null;
+  // The rollout is settled once its last old pod is gone: its clients have reconnected by then.
+  const gone = [...byName.values()].map((t) => t.exitedMs ?? t.sigkillMs ?? Number.NEGATIVE_INFINITY).filter((x) => x < toMs);
+  const fromMs = Math.max(completeMs, ...gone);
+  if (toMs - fromMs < PINNING_MIN_MS) return null;
   const ready = [...byName.values()].filter((t) => servedThroughout(t, fromMs, toMs)).map((t) => t.pod);
   if (ready.length < 2) return null;
   const after = shares(r, ready, fromMs, toMs);

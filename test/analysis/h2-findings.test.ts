@@ -85,6 +85,24 @@ const CASES: Case[] = [
     absent: ['no-graceful-stop', 'keepalive-reset', 'no-prestop-drain'],
   },
   {
+    name: 'a gRPC call CANCELLED 3 ms after its connection\'s GOAWAY from a stopping pod (grpcio\'s stop): goaway-race',
+    results: () =>
+      run([h2Fail(2060, 'grpc_error', 'w0:c1', { errorCode: 'CANCELLED', status: 200, streamId: 25 })], gracefulPodEvents(POD, 2000, { drainMs: 100 }), [
+        conn('w0:c1', POD, { closedAtMs: 2080, streamsOpenAtClose: 0, goaways: [{ atMs: 2057, errorCode: 'NO_ERROR', lastStreamId: 25, streamsOpen: 1 }] }),
+      ]),
+    expect: ['goaway-race'],
+    absent: ['unrelated-errors', 'no-graceful-stop'],
+  },
+  {
+    name: 'the same CANCELLED with no GOAWAY on its connection is the app\'s own answer: no HTTP/2 mechanism named',
+    results: () =>
+      run([h2Fail(2060, 'grpc_error', 'w0:c1', { errorCode: 'CANCELLED', status: 200, streamId: 25 })], gracefulPodEvents(POD, 2000, { drainMs: 100 }), [
+        conn('w0:c1', POD, { closedAtMs: 2080, streamsOpenAtClose: 0 }),
+      ]),
+    expect: [],
+    absent: ['goaway-race', 'no-graceful-stop'],
+  },
+  {
     name: 'a new connection refused while the pod was still routed, on an HTTP/2 run: still the endpoint race (no-prestop-drain)',
     results: () =>
       run([fail(2200, 'refused', { pod: undefined, reused: false, connId: 'w0:c9' })], gracefulPodEvents(POD, 2000, { drainMs: 30 }), [

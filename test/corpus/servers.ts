@@ -2,7 +2,7 @@
 // under `rollcheck local`, with the finding rollcheck must give and the ones it
 // must not. Data, so adding a server is one entry. Used by
 // test/corpus/corpus.test.ts (one run each) and `npm run corpus -- --runs 10`.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runCli } from '../../src/cli/program.js';
@@ -277,6 +277,8 @@ export async function runCorpusServer(s: CorpusServer): Promise<CorpusRun> {
         '--cooldown', '2s', '--out', out, '--no-dashboard'],
       io,
     );
+    // CORPUS_KEEP=DIR keeps each run's results there, to read what a wrong run saw.
+    if (process.env.CORPUS_KEEP) copyFileSync(out, join(process.env.CORPUS_KEEP, `${s.name.replace(/[^a-z0-9]+/gi, '-')}-${Date.now()}.json`));
     const results = loadResults(out);
     const found = results.analysis?.findings ?? [];
     const findings = found.map((f) => f.id);
