@@ -1,5 +1,5 @@
 import { OUTCOME_TRAITS, type Attribution, type FailureRecord, type FindingId } from '../results/types.js';
-import { grpcStatusAfterGoaway, h2Failure, h2ShutdownCause, refusedAfterGoaway, type ConnectionIndex } from './connection-evidence.js';
+import { grpcStatusAfterGoaway, h2Failure, h2ShutdownCause, refusedAfterGoaway, servedBefore, type ConnectionIndex } from './connection-evidence.js';
 import type { PodEnd } from './termination.js';
 import { failureAtMs } from './windows.js';
 import {
@@ -66,9 +66,11 @@ export function causeOf(
     if (inStartupWindow(t, atMs)) return 'not-ready-traffic';
     const start = crashed ? null : terminationStartMs(t);
     if (start !== null && atMs >= start && atMs <= terminationEndMs(t)) {
-      const h2 = h2Failure(f, conns) ? h2ShutdownCause(f, atMs, conns) : undefined;
-      if (h2 !== undefined) return h2;
-      return f.reused ? 'keepalive-reset' : 'no-prestop-drain';
+      const h2 = h2Failure(f, conns);
+      const cause = h2 ? h2ShutdownCause(f, atMs, conns) : undefined;
+      if (cause !== undefined) return cause;
+      // An HTTP/2 connection is reused once it served a stream, not when a second stream went out on it unanswered.
+      return (h2 ? servedBefore(f, conns) : f.reused) ? 'keepalive-reset' : 'no-prestop-drain';
     }
   }
   if (t && conns && grpcStatusAfterGoaway(f, atMs, conns)) {

@@ -59,6 +59,13 @@ export function connectionsOf(conns: ConnectionIndex, failures: readonly Failure
   });
 }
 
+/** servedBefore: the failure's connection had finished streams before it (its record says so; without one, the stream was not its first). */
+export function servedBefore(f: FailureRecord, conns?: ConnectionIndex): boolean {
+  const rec = conns?.byId.get(f.connId);
+  if (!rec) return f.reused;
+  return rec.streams > (rec.streamsOpenAtClose ?? 0);
+}
+
 /**
  * h2ShutdownCause is the HTTP/2 cause of a stream that failed while its pod
  * was terminating, when the evidence names one: refused streams (above a
@@ -72,9 +79,9 @@ export function connectionsOf(conns: ConnectionIndex, failures: readonly Failure
 export function h2ShutdownCause(f: FailureRecord, atMs: number, conns?: ConnectionIndex): 'goaway-race' | 'no-graceful-stop' | undefined {
   if (OUTCOME_TRAITS[f.kind].neverProcessed === true) return 'goaway-race';
   if (!OUTCOME_TRAITS[f.kind].cut) return undefined;
-  // The first stream of a new connection cut under it may be a Service proxy that accepted the connection for a
-  // pod already gone: the endpoint race. Only a connection that had carried streams shows how its server stopped.
-  if (!f.reused) return undefined;
+  // A connection cut before it finished any stream may be a Service proxy that accepted it for a pod already
+  // gone: the endpoint race. Only a connection that had served streams shows how its server stopped.
+  if (!servedBefore(f, conns)) return undefined;
   const knowledge = goawayKnowledge(f, atMs, conns);
   if (knowledge === 'none') return 'no-graceful-stop';
   if (knowledge !== 'goaway') return undefined;

@@ -68,7 +68,16 @@ const CASES: Case[] = [
     name: 'a new connection opened after SIGTERM and reset under its first stream (a Service proxy that accepted it for a dead pod): the endpoint race',
     results: () =>
       run([h2Fail(2100, 'reset', 'w0:c7', { errorCode: 'ECONNRESET', reused: false, streamId: 1, pod: undefined })], ABRUPT, [
-        conn('w0:c7', '127.0.0.1:8080', { openedAtMs: 2095, closedAtMs: 2099, streamsOpenAtClose: 1, closeError: 'ECONNRESET' }),
+        conn('w0:c7', '127.0.0.1:8080', { openedAtMs: 2095, closedAtMs: 2099, streams: 1, streamsOpenAtClose: 1, closeError: 'ECONNRESET' }),
+      ]),
+    expect: ['no-prestop-drain'],
+    absent: ['no-graceful-stop', 'goaway-race'],
+  },
+  {
+    name: 'the same with three streams sent on it before the reset (the later ones count as reused): it finished none, so still the endpoint race',
+    results: () =>
+      run([3, 5, 7].map((id) => h2Fail(2100, 'reset', 'w0:c7', { errorCode: 'ECONNRESET', reused: id > 1, streamId: id, pod: undefined })), ABRUPT, [
+        conn('w0:c7', '127.0.0.1:8080', { openedAtMs: 2095, closedAtMs: 2099, streams: 3, streamsOpenAtClose: 3, closeError: 'ECONNRESET' }),
       ]),
     expect: ['no-prestop-drain'],
     absent: ['no-graceful-stop', 'goaway-race'],
