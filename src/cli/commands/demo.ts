@@ -101,7 +101,10 @@ function ingressDefaults(opts: Record<string, unknown>, command: Command): Recor
 /** h2Defaults: a gRPC client keeps its connections, so the HTTP/2 ladder opens no per-request connections unless told to. */
 function h2Defaults(opts: Record<string, unknown>, command: Command): Record<string, unknown> {
   const h2 = opts.protocol === 'grpc' || opts.protocol === 'h2c';
-  return h2 && command.getOptionValueSource('freshConnections') === 'default' ? { ...opts, freshConnections: '0' } : opts;
+  const out: Record<string, unknown> = h2 && command.getOptionValueSource('freshConnections') === 'default' ? { ...opts, freshConnections: '0' } : { ...opts };
+  // The demo's own method takes DEMO_LATENCY_MS (50 ms), as an API call does: calls are in flight when a pod stops.
+  if (opts.protocol === 'grpc' && opts.grpcMethod === undefined) out.grpcMethod = 'rollcheck.demo.Demo/Work';
+  return out;
 }
 
 interface DemoPlan {
