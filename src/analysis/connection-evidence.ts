@@ -18,9 +18,9 @@ export function createConnectionIndex(results: Pick<Results, 'connections'>): Co
   return { byId: new Map((results.connections ?? []).map((c) => [c.connId, c])) };
 }
 
-/** h2Failure: the failure was an HTTP/2 stream (it had a stream id or a connection record, or its kind's traits exist only on HTTP/2). */
-export function h2Failure(f: FailureRecord, conns?: ConnectionIndex): boolean {
-  return f.streamId !== undefined || conns?.byId.has(f.connId) === true || OUTCOME_TRAITS[f.kind].neverProcessed === true;
+/** h2Failure: the failure was an HTTP/2 stream (it had a stream id, or its kind's traits exist only on HTTP/2); HTTP/1.1 connections have records too. */
+export function h2Failure(f: FailureRecord): boolean {
+  return f.streamId !== undefined || OUTCOME_TRAITS[f.kind].neverProcessed === true;
 }
 
 /** goawayBefore is the time of the first GOAWAY the failure's connection got at or before `atMs`, or null (none, or not known). */

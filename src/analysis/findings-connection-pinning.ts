@@ -27,6 +27,9 @@ interface PodShare {
 
 function find(input: RuleInput): Finding | null {
   const r = input.results;
+  // HTTP/1.1 connections are recorded too, but a keep-alive pool is no multiplexed connection: pinning is HTTP/2's.
+  const protocol = r.meta.params.protocol;
+  if (protocol !== 'grpc' && protocol !== 'h2c' && protocol !== 'h2') return null;
   if (!r.connections || r.connections.length === 0) return null;
   const completeMs = r.events.filter((e) => e.kind === 'rollout-complete').at(-1)?.atMs;
   const toMs = trafficEndMs(r);

@@ -187,6 +187,7 @@ function pinned(streams: Record<string, number>, conns: Record<string, number>):
   }
   events.push({ kind: 'rollout-complete', revision: 'r2', atMs: 4000 });
   const r = makeResults({ events });
+  r.meta.params.protocol = 'grpc';
   for (const s of r.intervals) s.okByPod = s.atMs >= 4000 ? { ...streams } : {};
   r.connections = Object.entries(conns).flatMap(([pod, n]) => Array.from({ length: n }, (_, i) => conn(`w0:${pod}:${i}`, pod, { openedAtMs: 3500 })));
   return r;
@@ -207,8 +208,11 @@ test('connection-pinning is not found when connections and streams are spread, o
   assert.ok(!ids(pinned({ 'web-a': 6, 'web-b': 7, 'web-c': 1 }, { 'web-a': 3, 'web-b': 4, 'web-c': 3 })).includes('connection-pinning'));
 });
 
-test('connection-pinning needs connection records: an HTTP/1.1 run never shows it', () => {
+test('connection-pinning needs HTTP/2 connection records: an HTTP/1.1 run never shows it', () => {
   const r = pinned({ 'web-a': 6, 'web-b': 7, 'web-c': 1 }, {});
   delete r.connections;
   assert.ok(!ids(r).includes('connection-pinning'));
+  const h1 = pinned({ 'web-a': 6, 'web-b': 7, 'web-c': 1 }, { 'web-a': 4, 'web-b': 5, 'web-c': 1 });
+  h1.meta.params.protocol = 'http1';
+  assert.ok(!ids(h1).includes('connection-pinning'), 'a keep-alive pool is no multiplexed connection');
 });
