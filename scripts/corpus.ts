@@ -29,7 +29,8 @@ for (const s of CORPUS) {
     else wrong.push(`#${i + 1}: ${r.why} (found ${r.findings.join(', ') || 'nothing'})`);
     process.stderr.write(`${s.name} run ${i + 1}/${runs}: ${r.right ? 'right' : `WRONG: ${r.why}`} [${r.findings.join(', ')}]\n`);
   }
-  rows.push([s.name, s.expect + (s.mechanism ? ` (${s.mechanism})` : ''), `${right} of ${runs}`, wrong.join(' | ')]);
+  const goaway = s.goaway === undefined ? '' : s.goaway ? ', GOAWAY' : ', no GOAWAY';
+  rows.push([s.name, s.expect + (s.mechanism ? ` (${s.mechanism})` : '') + goaway, `${right} of ${runs}`, wrong.join(' | ')]);
 }
 const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
 for (const r of rows) process.stdout.write(`${r.map((cell, c) => cell.padEnd(c === r.length - 1 ? 0 : (widths[c] ?? 0))).join('  ')}\n`);

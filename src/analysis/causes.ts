@@ -1,4 +1,5 @@
 import { OUTCOME_TRAITS, type Attribution, type FailureRecord, type FindingId } from '../results/types.js';
+import { grpcStatusAfterGoaway, h2Failure, h2ShutdownCause, refusedAfterGoaway, servedBefore, type ConnectionIndex } from './connection-evidence.js';
 import type { PodEnd } from './termination.js';
 import { failureAtMs } from './windows.js';
 import {
@@ -27,6 +28,10 @@ export function connectionFailure(f: FailureRecord): boolean {
  *   (`ends`, see termination.ts): sigterm-ignored, grace-too-short,
  *   prestop-exceeds-grace or pod-crashed; a teardown kill counts towards none;
  * - while a new pod was starting or just after it was marked ready → not-ready-traffic;
+ * - while a pod was terminating, an HTTP/2 stream whose evidence names an
+ *   HTTP/2 mechanism (connection-evidence.ts) → goaway-race or no-graceful-stop,
+ *   and a gRPC CANCELLED/UNAVAILABLE just after its connection's GOAWAY → goaway-race;
+ * - a never-processed stream just after its connection's recorded GOAWAY, on any pod → goaway-race;
  * - while a pod was terminating: on a reused keep-alive connection →
  *   keepalive-reset, on a new connection → no-prestop-drain (it was still
  *   being routed new connections while it no longer accepted them);
@@ -37,7 +42,13 @@ export function connectionFailure(f: FailureRecord): boolean {
  * land in unrelated-errors when far from pod events and are left unexplained
  * (no cause) when near one.
  */
-export function causeOf(f: FailureRecord, a: Attribution, pods: PodIndex, ends: ReadonlyMap<string, PodEnd>): FindingId | undefined {
+export function causeOf(
+  f: FailureRecord,
+  a: Attribution,
+  pods: PodIndex,
+  ends: ReadonlyMap<string, PodEnd>,
+  conns?: ConnectionIndex,
+): FindingId | undefined {
   const atMs = failureAtMs(f);
   const t = a.pod !== undefined ? pods.timelines.get(a.pod) : undefined;
   if (t && connectionFailure(f)) {
@@ -55,9 +66,19 @@ export function causeOf(f: FailureRecord, a: Attribution, pods: PodIndex, ends: 
     if (inStartupWindow(t, atMs)) return 'not-ready-traffic';
     const start = crashed ? null : terminationStartMs(t);
     if (start !== null && atMs >= start && atMs <= terminationEndMs(t)) {
-      return f.reused ? 'keepalive-reset' : 'no-prestop-drain';
+      const h2 = h2Failure(f);
+      const cause = h2 ? h2ShutdownCause(f, atMs, conns) : undefined;
+      if (cause !== undefined) return cause;
+      // An HTTP/2 connection is reused once it served a stream, not when a second stream went out on it unanswered.
+      return (h2 ? servedBefore(f, conns) : f.reused) ? 'keepalive-reset' : 'no-prestop-drain';
     }
   }
+  if (t && conns && grpcStatusAfterGoaway(f, atMs, conns)) {
+    const start = terminationStartMs(t);
+    if (start !== null && atMs >= start && atMs <= terminationEndMs(t)) return 'goaway-race';
+  }
+  // A stream refused just after its connection's GOAWAY is that GOAWAY's race, whatever sent it (a maximum connection age too).
+  if (conns && refusedAfterGoaway(f, atMs, conns)) return 'goaway-race';
   const near = a.event !== undefined && Math.abs(atMs - a.event.atMs) <= NEAR_EVENT_MS;
   return near ? undefined : 'unrelated-errors';
 }

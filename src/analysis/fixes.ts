@@ -88,4 +88,25 @@ export const FIXES: Record<FindingId, string> = {
     'A node-local Service (`internalTrafficPolicy: Local` or `externalTrafficPolicy: Local`) has nowhere to send traffic while its ' +
     "node's pod is replaced: give the DaemonSet `maxSurge: 1, maxUnavailable: 0` so the new pod is ready before the old one goes, " +
     'use `trafficPolicy: Cluster` where the source IP or the hop does not matter, or have clients fall back to another node.',
+  'no-graceful-stop':
+    'Stop gracefully on SIGTERM: send GOAWAY, let running streams finish, then exit (grpc-go `GracefulStop()`, grpc-java ' +
+    '`shutdown()` + `awaitTermination`, Python grpcio `server.stop(grace_seconds)`, node:http2 `session.close()` on every session ' +
+    'then `server.close()`), with a timer that falls back to a hard stop before the grace period ends; and add the preStop sleep ' +
+    'the endpoint race needs anyway (`lifecycle: {preStop: {sleep: {seconds: 5}}}`), so clients get the GOAWAY after the pod left the endpoints.',
+  'goaway-race':
+    'Keep serving until the endpoint is gone, then send GOAWAY: a preStop sleep longer than endpoint propagation (`lifecycle: {preStop: ' +
+    '{sleep: {seconds: 5}}}`) so clients have moved their new streams elsewhere before the GOAWAY; and send the two-step GOAWAY ' +
+    '(first with last-stream-id 2^31-1, then, after a round trip, the real one: what grpc-go, Envoy and node\'s `session.close()` after ' +
+    'a PING do) so streams already on the wire are processed rather than refused. Standard gRPC clients retry refused streams; ' +
+    'streams reset after they started reach the application.',
+  'graceful-stop-exceeds-grace':
+    'Bound the graceful stop by the grace period: start a timer at SIGTERM that falls back to a hard stop (grpc-go `Stop()` after ' +
+    '`GracefulStop()` times out, grpc-java `shutdownNow()` after `awaitTermination(t)`, grpcio `server.stop(grace)` with grace below ' +
+    'the period), shorter than terminationGracePeriodSeconds minus the preStop sleep; give long streams a deadline, or raise the grace period ' +
+    'above the longest stream you must let finish.',
+  'connection-pinning':
+    'Re-spread long-lived HTTP/2 connections: set a maximum connection age on the server (grpc-go `MaxConnectionAge` + ' +
+    '`MaxConnectionAgeGrace`, grpc-java `maxConnectionAge`, grpcio `grpc.max_connection_age_ms`), so clients reconnect and reach new ' +
+    'pods; or balance per request instead of per connection: client-side load balancing over a headless Service (gRPC `round_robin`), ' +
+    'or an L7 proxy (Envoy, nginx `grpc_pass`, HAProxy `proto h2`). kube-proxy balances connections, not requests.',
 };

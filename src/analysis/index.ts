@@ -14,6 +14,7 @@ import { decideVerdict } from './verdict.js';
 import { inconclusiveReasons } from './inconclusive.js';
 import { generatorBehind, lagIsHigh } from './generator-lag.js';
 import { classifyPodEnds } from './termination.js';
+import { createConnectionIndex } from './connection-evidence.js';
 import { attributionWarnings } from './attribution-warnings.js';
 import { pid1Warnings } from './pid1.js';
 import { claimSlowStartTimeouts } from './findings-slow-start.js';
@@ -62,6 +63,7 @@ export function analyze(input: Results, thresholds: Thresholds): Analysis {
   const ends = classifyPodEnds(timelines, results);
   const ingress = createIngressIndex(results.events);
   const steps = createRolloutStepIndex(results.events);
+  const conns = createConnectionIndex(results);
   results.failures.forEach((f, i) => {
     const withText = i < ATTRIBUTION_CAP;
     let a = attributeFailure(f, i, pods, withText);
@@ -85,7 +87,7 @@ export function analyze(input: Results, thresholds: Thresholds): Analysis {
         if (withText && a.text) a.text += ` (${ingress.proxy} closed the client connection without an answer)`;
       }
     } else {
-      cause = causeOf(f, a, pods, ends);
+      cause = causeOf(f, a, pods, ends, conns);
     }
     cause = stepCause(cause, failureAtMs(f), a.pod, steps);
     if (cause) a.cause = cause;

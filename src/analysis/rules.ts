@@ -26,14 +26,21 @@ import { weightBeforeReady } from './findings-weight-before-ready.js';
 import { abortDrops } from './findings-abort-drops.js';
 import { noSurgeCapacity } from './findings-no-surge-capacity.js';
 import { nodeLocalGap } from './findings-node-local-gap.js';
+import { noGracefulStop } from './findings-no-graceful-stop.js';
+import { goawayRace } from './findings-goaway-race.js';
+import { gracefulStopExceedsGrace } from './findings-graceful-stop-exceeds-grace.js';
+import { connectionPinning } from './findings-connection-pinning.js';
 
 /** RULES lists every finding rule, in the order buildFindings runs them. */
 export const RULES: readonly FindingRule[] = [
   sigtermIgnored,
   graceTooShort,
   prestopExceedsGrace,
+  gracefulStopExceedsGrace,
   podCrashed,
   slowStart,
+  noGracefulStop,
+  goawayRace,
   noPrestopDrain,
   keepaliveReset,
   sidecarExitedFirst,
@@ -51,4 +58,5 @@ export const RULES: readonly FindingRule[] = [
   abortDrops,
   noSurgeCapacity,
   nodeLocalGap,
+  connectionPinning,
 ];

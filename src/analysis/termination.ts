@@ -1,4 +1,5 @@
 import type { Results } from '../results/types.js';
+import { gracefulStopAtKill } from './connection-evidence.js';
 import { pid1Reaction } from './pid1.js';
 import type { PodTimeline } from './pod-timeline.js';
 import { sigkilledAtGrace } from './pod-time.js';
@@ -19,9 +20,11 @@ export const REACTION_WINDOW_MS = 1000;
  * - crashed: exited or was SIGKILLed without a SIGTERM;
  * - prestop-exceeds-grace: the preStop hook used up the grace period;
  * - grace-too-short: it reacted to SIGTERM (or had too little time to tell) but was still running at SIGKILL;
- * - sigterm-ignored: it had real time after SIGTERM and showed no reaction.
+ * - sigterm-ignored: it had real time after SIGTERM and showed no reaction;
+ * - graceful-stop-exceeds-grace: its HTTP/2 connections got a GOAWAY after
+ *   SIGTERM and were still waiting, streams open, at the SIGKILL.
  */
-export type PodEndKind = 'teardown' | 'crashed' | 'prestop-exceeds-grace' | 'grace-too-short' | 'sigterm-ignored';
+export type PodEndKind = 'teardown' | 'crashed' | 'prestop-exceeds-grace' | 'grace-too-short' | 'sigterm-ignored' | 'graceful-stop-exceeds-grace';
 
 /** PodEnd is one pod's unclean end and what it rests on. */
 export interface PodEnd {
@@ -30,7 +33,7 @@ export interface PodEnd {
   /** afterSigtermMs is SIGTERM → SIGKILL (or exit), when both are known. */
   afterSigtermMs: number | null;
   /** reaction says how it was decided whether PID 1 reacted to SIGTERM. */
-  reaction: 'pid1' | 'probe' | 'traffic' | 'unknown' | 'not-needed';
+  reaction: 'pid1' | 'probe' | 'traffic' | 'goaway' | 'unknown' | 'not-needed';
   /** kept is ok answers by the pod in the second before SIGKILL and before SIGTERM, when traffic decided. */
   kept?: { beforeKill: number; beforeSigterm: number };
 }
@@ -68,6 +71,10 @@ function classifyPodEnd(t: PodTimeline, results: Results, trafficEndAtMs: number
   if (isTeardown(t, endMs, trafficEndAtMs, crashed)) return { ...base, kind: 'teardown', reaction: 'not-needed' };
   if (crashed) return { ...base, kind: 'crashed', reaction: 'not-needed' };
   if (preStopUsedGrace(t)) return { ...base, kind: 'prestop-exceeds-grace', reaction: 'not-needed' };
+  // A GOAWAY after SIGTERM is the reaction, seen on the wire: the graceful stop was still waiting at the SIGKILL.
+  if (t.sigtermMs !== null && gracefulStopAtKill(results, t.pod, t.sigtermMs, endMs)) {
+    return { ...base, kind: 'graceful-stop-exceeds-grace', reaction: 'goaway' };
+  }
   const fromPid1 = t.pid1 ? pid1Reaction(t.pid1) : 'unknown';
   if (tooShortToTell(afterSigtermMs)) {
     return { ...base, kind: 'grace-too-short', reaction: fromPid1 === 'unknown' ? 'unknown' : 'pid1' };

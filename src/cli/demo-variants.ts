@@ -1,4 +1,5 @@
-import type { FindingId, Results } from '../results/types.js';
+import { OUTCOME_TRAITS, type FindingId, type Results } from '../results/types.js';
+import { H2_DEMO_VARIANTS } from './demo-ladder-h2.js';
 
 /** DemoVariant is one rung of the demo ladder: each fixes one more shutdown mistake. */
 export interface DemoVariant {
@@ -13,6 +14,19 @@ export interface DemoVariant {
   fix: string;
   /** behindIngress: what the rung shows through each `--ingress` proxy instead, when that differs (the proxy changes what clients see). */
   behindIngress?: Partial<Record<string, { expect: FindingId | 'pass'; lesson: string }>>;
+  /** orExpect: another finding that teaches the same lesson (the endpoint race shows as either, run to run). */
+  orExpect?: FindingId;
+  /** hiddenOk: a pass may have failures, if a standard gRPC client would have retried every one unseen (never processed). */
+  hiddenOk?: true;
+  /** absent: findings the rung must not show (a pass with them, or next to the expected one, misses the lesson). */
+  absent?: FindingId[];
+  /** env: more DEMO_* settings for the app; replicas, connections and cooldownMs override the demo's own for this rung. */
+  env?: string[];
+  replicas?: number;
+  /** maxUnavailable with maxSurge 0: pods replaced one at a time, each old one gone before its replacement (kubectl's --max-surge 0 --max-unavailable N). */
+  maxUnavailable?: number;
+  connections?: number;
+  cooldownMs?: number;
 }
 
 /** DEMO_VARIANTS is the ladder of issue 4, in order. */
@@ -69,13 +83,19 @@ export const DEMO_VARIANTS: readonly DemoVariant[] = [
   },
 ];
 
-/** pickVariants reads `--variants shell,exec,…`; an unknown name is a usage error listing the known ones. */
-export function pickVariants(text: string | undefined): DemoVariant[] | string {
-  if (text === undefined || text.trim() === '') return [...DEMO_VARIANTS];
+/** ladderFor is the demo ladder for the traffic's protocol: the HTTP/2 one for h2c and gRPC, the HTTP/1.1 one otherwise. */
+export function ladderFor(protocol: string | undefined): readonly DemoVariant[] {
+  return protocol === 'grpc' || protocol === 'h2c' ? H2_DEMO_VARIANTS : DEMO_VARIANTS;
+}
+
+/** pickVariants reads `--variants shell,exec,…` from the protocol's ladder; an unknown name is a usage error listing the known ones. */
+export function pickVariants(text: string | undefined, protocol?: string): DemoVariant[] | string {
+  const ladder = ladderFor(protocol);
+  if (text === undefined || text.trim() === '') return [...ladder];
   const names = text.split(',').map((s) => s.trim()).filter(Boolean);
-  const unknown = names.filter((n) => !DEMO_VARIANTS.some((v) => v.name === n));
-  if (unknown.length) return `--variants: unknown variant ${unknown.join(', ')}; choose from ${DEMO_VARIANTS.map((v) => v.name).join(', ')}`;
-  return DEMO_VARIANTS.filter((v) => names.includes(v.name));
+  const unknown = names.filter((n) => !ladder.some((v) => v.name === n));
+  if (unknown.length) return `--variants: unknown variant ${unknown.join(', ')}; choose from ${ladder.map((v) => v.name).join(', ')}`;
+  return ladder.filter((v) => names.includes(v.name));
 }
 
 /** VariantOutcome says whether a rung taught its lesson. */
@@ -90,8 +110,17 @@ export function judgeVariant(v: DemoVariant, r: Results): VariantOutcome {
   const failed = r.totals.failed;
   const ids = a?.findings.map((f) => f.id) ?? [];
   const ingress = r.meta.params.ingress;
-  const expect = (typeof ingress === 'string' ? v.behindIngress?.[ingress]?.expect : undefined) ?? v.expect;
+  const viaProxy = typeof ingress === 'string' ? v.behindIngress?.[ingress]?.expect : undefined;
+  const or = v.orExpect;
+  const shown = viaProxy === undefined && or !== undefined && v.expect !== 'pass' && !ids.includes(v.expect) && ids.includes(or) ? or : v.expect;
+  const expect = viaProxy ?? shown;
+  const wrong = (v.absent ?? []).filter((id) => ids.includes(id));
+  if (wrong.length > 0) return { ok: false, headline: `${failed} failed requests; found ${wrong.join(', ')}, which this rung must not show` };
   if (expect === 'pass') {
+    const hidden = r.failures.length === failed && r.failures.every((f) => OUTCOME_TRAITS[f.kind].neverProcessed === true);
+    if (v.hiddenOk && failed > 0 && hidden) {
+      return { ok: true, headline: `${failed} failed requests, all never processed: a standard gRPC client retries them unseen, so its application sees none (a PASS for it; the verdict counts them)` };
+    }
     const ok = a?.verdict.pass === true;
     return { ok, headline: ok ? `${failed} failed requests, verdict PASS` : `${failed} failed requests (${ids.join(', ') || 'no finding'}), verdict FAIL — expected a clean pass` };
   }
@@ -105,8 +134,12 @@ export function judgeVariant(v: DemoVariant, r: Results): VariantOutcome {
       ? ''
       : typeof proxy === 'string'
         ? ` (${proxy}'s retries hid ${hidden} more)`
-        : ` (a client that retries idempotent requests would have hidden ${hidden}; undici and scripts see them all)`;
-  return { ok, headline: ok ? `${count} → ${expect}${retry}` : `${failed} failed requests; expected ${expect}, found ${ids.join(', ') || 'nothing'}` };
+        : expect === 'goaway-race'
+          ? ` (a standard gRPC client would have retried ${hidden} of them unseen)`
+          : ` (a client that retries idempotent requests would have hidden ${hidden}; undici and scripts see them all)`;
+  const share = found?.data?.lowestSharePct;
+  const pinned = typeof share === 'number' ? ` (the least-served ready pod got ${share}% of the streams)` : '';
+  return { ok, headline: ok ? `${count} → ${expect}${retry}${pinned}` : `${failed} failed requests; expected ${expect}, found ${ids.join(', ') || 'nothing'}` };
 }
 
 /** lessonFor is a rung's lesson, through the `ingress` proxy when one is named. */

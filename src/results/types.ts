@@ -508,6 +508,11 @@ export const FINDING_IDS = [
   'abort-drops',
   'no-surge-capacity',
   'node-local-gap',
+  // HTTP/2 and gRPC (issue 21).
+  'no-graceful-stop',
+  'goaway-race',
+  'graceful-stop-exceeds-grace',
+  'connection-pinning',
 ] as const;
 
 /** FindingId names each kind of finding. */

@@ -1,8 +1,10 @@
 // The analysis reads each outcome kind's traits (OUTCOME_TRAITS), not a list of
 // kinds: for every kind, a failure of it on a pod shutting down is a shutdown
-// race exactly when its layer is the transport, and a retrying client hides it
-// on a reused connection exactly when it is a cut. A new kind is checked by
-// its traits without touching this test.
+// race exactly when its layer is the transport (a stream the server never
+// processed is the GOAWAY's race, the HTTP/2 form of it), and a retrying client
+// hides it on a reused connection exactly when it is a cut (a standard HTTP/2
+// client, when it was never processed). A new kind is checked by its traits
+// without touching this test.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../src/analysis/index.js';
@@ -21,8 +23,9 @@ function causesOf(kind: (typeof FAILURE_KINDS)[number], reused: boolean): Array<
 test('a failure on a terminating pod is a shutdown race exactly when its kind is a transport failure', () => {
   for (const kind of FAILURE_KINDS) {
     const transport = OUTCOME_TRAITS[kind].layer === 'transport';
+    const race = OUTCOME_TRAITS[kind].neverProcessed ? 'goaway-race' : 'no-prestop-drain';
     const causes = causesOf(kind, false);
-    assert.deepEqual(causes, transport ? ['no-prestop-drain', 'no-prestop-drain', 'no-prestop-drain'] : [undefined, undefined, undefined], kind);
+    assert.deepEqual(causes, transport ? [race, race, race] : [undefined, undefined, undefined], kind);
   }
 });
 
@@ -31,12 +34,12 @@ test('a retrying client hides a failure on a reused connection exactly when its 
     const t = OUTCOME_TRAITS[kind];
     const failures = [5050, 5060].map((atMs) => fail(atMs, kind, { pod: 'web-a', reused: true }));
     const a = analyze(makeResults({ failures, events }), {});
-    const finding = a.findings.find((f) => f.id === 'keepalive-reset');
+    const finding = a.findings.find((f) => f.id === (t.neverProcessed ? 'goaway-race' : 'keepalive-reset'));
     if (t.layer !== 'transport') {
       assert.equal(finding, undefined, kind);
       continue;
     }
-    assert.equal(finding?.data?.hiddenByRetry, t.cut ? 2 : 0, kind);
+    assert.equal(finding?.data?.hiddenByRetry, t.cut || t.neverProcessed ? 2 : 0, kind);
   }
 });
 

@@ -2,7 +2,7 @@
 // under `rollcheck local`, with the finding rollcheck must give and the ones it
 // must not. Data, so adding a server is one entry. Used by
 // test/corpus/corpus.test.ts (one run each) and `npm run corpus -- --runs 10`.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runCli } from '../../src/cli/program.js';
@@ -20,9 +20,15 @@ export interface CorpusServer {
   command(dir: string): string;
   files?: Record<string, string>;
   readinessPath: string;
+  /** readiness, when given, is the probe instead (`--readiness`: tcp, grpc) for a server that does not answer an HTTP/1.1 GET. */
+  readiness?: string;
+  /** protocol is what the traffic speaks (`--protocol`); absent: HTTP/1.1. */
+  protocol?: 'h2c' | 'grpc';
   /** expect is the finding that must be there; mechanism, when given, is its data.mechanism. */
   expect: FindingId;
   mechanism?: string;
+  /** goaway, when given, is whether the rollout's old pods sent their HTTP/2 connections a GOAWAY (the connection records). */
+  goaway?: boolean;
   /** absent are findings that would blame the wrong mechanism. */
   absent: FindingId[];
 }
@@ -51,6 +57,44 @@ http {
   server { listen LISTEN; location / { return 200 "ok\\n"; } }
 }
 `;
+
+// A gRPC server in a few lines of grpcio: the health check rollcheck calls by default, answered by hand
+// (grpc_health is not packaged), and the SIGTERM handling named by its argument: none, stop-none (server.stop(None))
+// or stop-<seconds> (server.stop(seconds)).
+const GRPC_SERVER = `import os, signal, sys
+from concurrent import futures
+import grpc
+
+def check(request, context):
+    return b'\\x08\\x01'  # HealthCheckResponse{status: SERVING}
+
+health = grpc.method_handlers_generic_handler('grpc.health.v1.Health', {'Check': grpc.unary_unary_rpc_method_handler(check)})
+server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
+server.add_generic_rpc_handlers((health,))
+server.add_insecure_port('%s:%s' % (os.environ['HOST'], os.environ['PORT']))
+server.start()
+mode = sys.argv[1]
+if mode != 'none':
+    grace = None if mode == 'stop-none' else float(mode[len('stop-'):])
+    def on_sigterm(signum, frame):
+        server.stop(grace).wait()
+        sys.exit(0)
+    signal.signal(signal.SIGTERM, on_sigterm)
+server.wait_for_termination()
+`;
+// h2o started as root drops to nobody unless told otherwise, and nobody cannot read a private temp dir.
+const H2O_CONF = `user: root
+listen:
+  host: HOST
+  port: PORT
+hosts:
+  default:
+    paths:
+      /:
+        file.dir: WWW
+`;
+// An HTTP/2 server that stopped with a GOAWAY must not be blamed for stopping without one, nor for ignoring SIGTERM.
+const GRACEFUL_H2: FindingId[] = [...NOT_IGNORED, 'no-graceful-stop', 'graceful-stop-exceeds-grace'];
 
 /** CORPUS lists the servers. */
 export const CORPUS: CorpusServer[] = [
@@ -125,6 +169,83 @@ export const CORPUS: CorpusServer[] = [
     expect: 'sigterm-ignored',
     absent: NOT_SIGTERM,
   },
+  {
+    name: 'grpcio, server.stop(None) at SIGTERM',
+    tool: 'grpcio',
+    protocol: 'grpc',
+    files: { 'grpc_server.py': GRPC_SERVER },
+    command: (dir) => `exec /usr/bin/python3 ${dir}/grpc_server.py stop-none`,
+    readinessPath: '/',
+    readiness: 'grpc',
+    // It sends GOAWAY (2^31-1, then the last stream id with "Cancelling all calls") and exits at once, while still routed.
+    goaway: true,
+    expect: 'no-prestop-drain',
+    absent: GRACEFUL_H2,
+  },
+  {
+    name: 'grpcio, server.stop(5) at SIGTERM',
+    tool: 'grpcio',
+    protocol: 'grpc',
+    files: { 'grpc_server.py': GRPC_SERVER },
+    command: (dir) => `exec /usr/bin/python3 ${dir}/grpc_server.py stop-5`,
+    readinessPath: '/',
+    readiness: 'grpc',
+    // GOAWAY, short calls finish (streams sent across the GOAWAY are refused), then it exits, while still routed.
+    goaway: true,
+    expect: 'no-prestop-drain',
+    absent: GRACEFUL_H2,
+  },
+  {
+    name: 'grpcio, no SIGTERM handler (exec)',
+    tool: 'grpcio',
+    protocol: 'grpc',
+    files: { 'grpc_server.py': GRPC_SERVER },
+    command: (dir) => `exec /usr/bin/python3 ${dir}/grpc_server.py none`,
+    readinessPath: '/',
+    readiness: 'grpc',
+    expect: 'sigterm-ignored',
+    mechanism: 'no-handler',
+    absent: [...NOT_SIGTERM, 'no-graceful-stop', 'graceful-stop-exceeds-grace'],
+  },
+  {
+    name: 'hypercorn (h2c)',
+    tool: 'hypercorn',
+    protocol: 'h2c',
+    files: { 'asgi_app.py': ASGI_APP },
+    // At SIGTERM it closes its HTTP/2 connections with streams open and no GOAWAY, and exits.
+    goaway: false,
+    command: (dir) => `cd ${dir} && exec hypercorn --bind "$HOST:$PORT" asgi_app:app`,
+    readinessPath: '/',
+    expect: 'no-graceful-stop',
+    absent: [...NOT_IGNORED, 'graceful-stop-exceeds-grace'],
+  },
+  {
+    name: 'h2o (h2c)',
+    tool: 'h2o',
+    protocol: 'h2c',
+    files: { 'www/index.html': 'ok\n', 'h2o.conf.in': H2O_CONF },
+    // At SIGTERM it sends GOAWAY, finishes the streams it has, refuses those already on their way (REFUSED_STREAM,
+    // now and then a goaway-race) and exits within ~100 ms, while the Service still routes new connections to it.
+    goaway: true,
+    command: (dir) =>
+      `sed -e "s/HOST/$HOST/" -e "s/PORT/$PORT/" -e "s#WWW#${dir}/www#" ${dir}/h2o.conf.in > ${dir}/h2o-$PORT.conf && exec h2o -c ${dir}/h2o-$PORT.conf`,
+    readinessPath: '/index.html',
+    expect: 'no-prestop-drain',
+    absent: GRACEFUL_H2,
+  },
+  {
+    name: 'nghttpd (h2c)',
+    tool: 'nghttpd',
+    protocol: 'h2c',
+    files: { 'www/index.html': 'ok\n' },
+    command: (dir) => `exec nghttpd --no-tls -d ${dir}/www --address "$HOST" "$PORT"`,
+    readinessPath: '/',
+    readiness: 'tcp',
+    // nghttpd installs no SIGTERM handler: as PID 1 it runs on until the SIGKILL.
+    expect: 'sigterm-ignored',
+    mechanism: 'no-handler',
+    absent: [...NOT_SIGTERM, 'no-graceful-stop', 'graceful-stop-exceeds-grace'],
+  },
 ];
 
 /** CorpusRun is one run of one server: what was found and whether that was right. */
@@ -150,11 +271,14 @@ export async function runCorpusServer(s: CorpusServer): Promise<CorpusRun> {
     const out = join(dir, 'run.json');
     const io = createTestIo({ cwd: dir });
     const exitCode = await runCli(
-      ['local', '--cmd', s.command(dir), '--readiness-path', s.readinessPath,
+      ['local', '--cmd', s.command(dir), ...(s.readiness ? ['--readiness', s.readiness] : ['--readiness-path', s.readinessPath]),
+        ...(s.protocol ? ['--protocol', s.protocol] : []),
         '--replicas', '2', '--grace-period', '3s', '--rate', '50', '--connections', '10', '--warmup', '1s',
         '--cooldown', '2s', '--out', out, '--no-dashboard'],
       io,
     );
+    // CORPUS_KEEP=DIR keeps each run's results there, to read what a wrong run saw.
+    if (process.env.CORPUS_KEEP) copyFileSync(out, join(process.env.CORPUS_KEEP, `${s.name.replace(/[^a-z0-9]+/gi, '-')}-${Date.now()}.json`));
     const results = loadResults(out);
     const found = results.analysis?.findings ?? [];
     const findings = found.map((f) => f.id);
@@ -164,6 +288,8 @@ export async function runCorpusServer(s: CorpusServer): Promise<CorpusRun> {
     if (!findings.includes(s.expect)) problems.push(`no ${s.expect}`);
     if (s.mechanism !== undefined && mechanism !== s.mechanism) problems.push(`mechanism ${mechanism ?? 'none'}, not ${s.mechanism}`);
     if (wrong.length > 0) problems.push(`wrong: ${wrong.join(', ')}`);
+    const goaways = (results.connections ?? []).some((c) => c.goaways.length > 0);
+    if (s.goaway !== undefined && goaways !== s.goaway) problems.push(goaways ? 'a GOAWAY was recorded' : 'no GOAWAY was recorded');
     return { server: s.name, findings, mechanism, exitCode, right: problems.length === 0, why: problems.join('; ') };
   } finally {
     rmSync(dir, { recursive: true, force: true });

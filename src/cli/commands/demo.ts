@@ -16,6 +16,7 @@ import { readThresholds } from '../../results/thresholds.js';
 import { readLocalRuntimeSettings } from '../local-flags.js';
 import { htmlPathFor, writeHtml } from '../../run/out-paths.js';
 import { DEMO_VARIANTS, fixFor, judgeVariant, lessonFor, pickVariants, type DemoVariant } from '../demo-variants.js';
+import { H2_DEMO_VARIANTS } from '../demo-ladder-h2.js';
 import { addTrafficOptions } from '../traffic-flags.js';
 import { addIngressOptions, readIngressSettings } from '../ingress-flags.js';
 import { frontDoorLine } from '../demo-front-door.js';
@@ -35,6 +36,12 @@ variants, each fixing one more shutdown mistake, and rolls each one:
   exec     exec entrypoint, no preStop: stops accepting while still routed  → no-prestop-drain
   prestop  exec + preStop sleep, app closes connections at once (DEMO_DRAIN=0) → keepalive-reset
   drain    exec + preStop sleep + draining app                               → zero failures, PASS
+With --protocol grpc (or h2c) the app speaks gRPC (HTTP/2) and the ladder is:
+  abrupt   exec, no preStop, connections closed at SIGTERM with no GOAWAY   → no-graceful-stop
+  graceful exec, no preStop, graceful stop (GOAWAY)                         → no-prestop-drain / goaway-race
+  prestop  exec + preStop sleep + graceful stop                             → zero failures, PASS
+  pinned   3 replicas, 10 long-lived connections, no max connection age     → connection-pinning
+  max-age  the same with DEMO_MAX_CONNECTION_AGE=1s                         → PASS, no pinning
 Each run's results and report, and one compare report, go to
 reports/<timestamp>-demo/. Exit 0 when every variant showed its lesson, 1 when not.
 
@@ -43,6 +50,7 @@ Examples:
   $ rollcheck demo --variants shell,exec --no-dashboard
   $ rollcheck demo --rate 200 --replicas 3 --grace-period 4s
   $ rollcheck demo --ingress nginx      # through a real nginx with ingress-nginx's defaults, GET=50,POST=50
+  $ rollcheck demo --protocol grpc      # the gRPC ladder: graceful stop, GOAWAY race, connection pinning
 
 With --ingress the preStop sleep defaults to endpoint + ingress delay + 500 ms and each
 rung also says what GETs saw, what POSTs saw and what the proxy's retries hid.`;
@@ -52,7 +60,7 @@ export function registerDemo(program: Command, ctx: CommandContext): void {
   const cmd = program
     .command('demo')
     .description('show the classic rollout mistakes (shell PID 1, no preStop, no drain) and their fixes, no cluster needed')
-    .option('--variants <list>', `which rungs to run, comma-separated (${DEMO_VARIANTS.map((v) => v.name).join(',')})`)
+    .option('--variants <list>', `which rungs to run, comma-separated (${DEMO_VARIANTS.map((v) => v.name).join(',')}; with --protocol grpc|h2c: ${H2_DEMO_VARIANTS.map((v) => v.name).join(',')})`)
     .option('--replicas <n>', 'pods of the demo Deployment', '2')
     .option('--grace-period <time>', 'terminationGracePeriodSeconds (preStop included)', '3s')
     .option('--endpoint-delay <time>', 'how long endpoint changes take to reach the Service proxy', '1s')
@@ -70,7 +78,7 @@ export function registerDemo(program: Command, ctx: CommandContext): void {
     .option('--no-dashboard', 'one progress line per second instead of the live dashboard')
     .addHelpText('after', HELP)
     .action(async (opts: Record<string, unknown>, command: Command) => {
-      ctx.setExit(await runDemo(ctx.io, ingressDefaults(opts, command)));
+      ctx.setExit(await runDemo(ctx.io, h2Defaults(ingressDefaults(opts, command), command)));
     });
 }
 
@@ -90,6 +98,15 @@ function ingressDefaults(opts: Record<string, unknown>, command: Command): Recor
   return out;
 }
 
+/** h2Defaults: a gRPC client keeps its connections, so the HTTP/2 ladder opens no per-request connections unless told to. */
+function h2Defaults(opts: Record<string, unknown>, command: Command): Record<string, unknown> {
+  const h2 = opts.protocol === 'grpc' || opts.protocol === 'h2c';
+  const out: Record<string, unknown> = h2 && command.getOptionValueSource('freshConnections') === 'default' ? { ...opts, freshConnections: '0' } : { ...opts };
+  // The demo's own method takes DEMO_LATENCY_MS (50 ms), as an API call does: calls are in flight when a pod stops.
+  if (opts.protocol === 'grpc' && opts.grpcMethod === undefined) out.grpcMethod = 'rollcheck.demo.Demo/Work';
+  return out;
+}
+
 interface DemoPlan {
   variants: DemoVariant[];
   traffic: TrafficSettings;
@@ -101,7 +118,8 @@ interface DemoPlan {
 }
 
 function readPlan(io: Io, opts: Record<string, unknown>): DemoPlan {
-  const variants = pickVariants(typeof opts.variants === 'string' ? opts.variants : undefined);
+  const protocol = typeof opts.protocol === 'string' ? opts.protocol : undefined;
+  const variants = pickVariants(typeof opts.variants === 'string' ? opts.variants : undefined, protocol);
   if (typeof variants === 'string') throw new UsageError(variants);
   const graceMs = parseDurationMs(String(opts.gracePeriod ?? '3s'), '--grace-period');
   const preStopMs = parseDurationMs(String(opts.prestopSleep ?? '1500ms'), '--prestop-sleep');
@@ -114,7 +132,7 @@ function readPlan(io: Io, opts: Record<string, unknown>): DemoPlan {
   }
   const ingress = readIngressSettings(opts);
   // Through a proxy, retries hide failures of idempotent requests only: send both kinds unless told otherwise.
-  const trafficOpts = ingress && opts.mix === undefined ? { ...opts, mix: 'GET=50,POST=50' } : opts;
+  const trafficOpts = ingress && opts.mix === undefined && protocol !== 'grpc' ? { ...opts, mix: 'GET=50,POST=50' } : opts;
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
   const dir = typeof opts.outDir === 'string' ? resolve(io.cwd, opts.outDir) : join(io.cwd, 'reports', `${stamp}-demo`);
   mkdirSync(dir, { recursive: true });
@@ -187,24 +205,27 @@ async function runVariant(io: Io, opts: Record<string, unknown>, plan: DemoPlan,
     {
       app: 'demo',
       entrypoint: v.entrypoint,
-      replicas: opts.replicas ?? '2',
+      replicas: v.replicas !== undefined ? String(v.replicas) : (opts.replicas ?? '2'),
       gracePeriod: opts.gracePeriod ?? '3s',
       endpointDelay: opts.endpointDelay ?? '1s',
       readinessPeriod: '500ms',
-      env: v.drain ? [] : ['DEMO_DRAIN=0'],
+      env: [...(v.drain ? [] : ['DEMO_DRAIN=0']), ...(v.env ?? [])],
+      ...(typeof opts.protocol === 'string' ? { protocol: opts.protocol } : {}),
+      ...(v.maxUnavailable !== undefined ? { maxSurge: '0', maxUnavailable: String(v.maxUnavailable) } : {}),
       ...(v.preStop ? { prestopSleep: opts.prestopSleep ?? '1500ms' } : {}),
     },
     outPath.replace(/\.json$/, '.pods'),
   );
   if (plan.ingress) settings.ingress = plan.ingress;
-  const times = { baselineMs: plan.baselineMs, cooldownMs: plan.cooldownMs, rolloutTimeoutMs: 120_000 };
+  const times = { baselineMs: plan.baselineMs, cooldownMs: Math.max(plan.cooldownMs, v.cooldownMs ?? 0), rolloutTimeoutMs: 120_000 };
+  const traffic = v.connections !== undefined ? { ...plan.traffic, connections: v.connections, connectionsAuto: false } : plan.traffic;
   const createDriver = await prepareDriver('local', settings, { env: io.env, cwd: io.cwd });
   const session = await runSession({
     io,
     command: 'demo',
     mode: 'local',
-    params: { variant: v.name, ...localRuntimeParams(settings), ...times, ...trafficParams(plan.traffic), thresholds: plan.thresholds, out: outPath },
-    traffic: plan.traffic,
+    params: { variant: v.name, ...localRuntimeParams(settings), ...times, ...trafficParams(traffic), thresholds: plan.thresholds, out: outPath },
+    traffic,
     driver: createDriver,
     plan: async (control) => (await rolloutPlan(control, { kind: 'restart' }, times)).reason,
     outPath,
