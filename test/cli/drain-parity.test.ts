@@ -60,7 +60,8 @@ async function onLocal(t: T, c: Case): Promise<Results> {
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const io = createTestIo({ cwd: dir });
   const code = await runCli(['local', '--app', 'demo', '--endpoint-delay', '200ms', ...c.shape, ...c.local, ...(c.pdb ? ['--pdb', 'max-unavailable=1'] : []), ...COMMON, '-o', join(dir, 'run.json')], io);
-  assert.ok(code === 0 || code === 1, `local: exit ${code}: ${io.err()}`);
+  // 3: a generator starved by a loaded machine; the findings are still drawn and compared.
+  assert.ok(code === 0 || code === 1 || code === 3, `local: exit ${code}: ${io.err()}`);
   return loadResults(join(dir, 'run.json'));
 }
 
@@ -78,7 +79,8 @@ async function onSandbox(t: T, c: Case): Promise<Results> {
   }
   const io = createTestIo({ cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir } });
   const code = await runCli(['run', '--kubeconfig', s.kubeconfig, '--url', s.proxyUrl, ...c.run, ...COMMON, '-o', 'run.json'], io);
-  assert.ok(code === 0 || code === 1, `run: exit ${code}: ${io.err()}`);
+  // 3: a generator starved by a loaded machine; the findings are still drawn and compared.
+  assert.ok(code === 0 || code === 1 || code === 3, `run: exit ${code}: ${io.err()}`);
   return loadResults(join(dir, 'run.json'));
 }
 

@@ -88,7 +88,9 @@ test('drain with --pdb max-unavailable=1: the second eviction gets 429 until the
   assert.ok(replacementReady && replacementReady.atMs <= second.atMs, 'admitted only after the first replacement was ready');
   const between = kinds(ev, 'pdb-status').filter((e) => e.atMs > first.atMs && e.atMs < second.atMs);
   assert.ok(between.some((e) => e.kind === 'pdb-status' && e.disruptionsAllowed === 0));
-  assert.equal(code, 0, `${err}\n${findingIds(results).join(', ')}`);
+  // A generator starved by a loaded machine makes the run inconclusive (exit 3) whatever the drain did; the drain's facts are checked above.
+  const behind = results.analysis?.verdict.generatorBehind !== undefined;
+  assert.ok(code === 0 || (code === 3 && behind), `exit ${code}\n${err}\n${findingIds(results).join(', ')}`);
 });
 
 test('an evicted pod with a shell PID 1 is sigterm-ignored, as in a rollout', { timeout: 120_000 }, async (t) => {

@@ -68,7 +68,8 @@ export async function startLocalBackedCluster(
     replicas: settings.replicas,
     graceSeconds: settings.graceMs / 1000,
     preStop,
-    readinessProbe: options.protocol === 'grpc' ? { grpc: { port: 8080 }, periodSeconds: 1 } : options.protocol === 'h2c' ? { tcpSocket: { port: 8080 }, periodSeconds: 1 } : true,
+    // The Deployment's probe is the one the runtime's settings give (a test's app may answer on another path than /healthz).
+    readinessProbe: options.protocol === 'grpc' ? { grpc: { port: 8080 }, periodSeconds: 1 } : options.protocol === 'h2c' ? { tcpSocket: { port: 8080 }, periodSeconds: 1 } : { httpGet: { path: settings.readinessPath, port: 8080 }, periodSeconds: 1 },
     env: { ...settings.env, ...(options.protocol ? { DEMO_PROTOCOL: options.protocol } : {}) },
     sidecar: options.sidecar,
     // The runtime's ordinals mode is a StatefulSet's controller: the API shows a StatefulSet; a strategy, an Argo Rollout.

@@ -22,8 +22,18 @@ async function stop(child: ChildProcess): Promise<void> {
   await once(child, 'exit');
 }
 
+// listening waits up to 15 s (a loaded machine) for the port; a server that never listens is killed, so the file can end.
 async function listening(port: number, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 100; i += 1) {
+  try {
+    await waitListening(port, child);
+  } catch (err) {
+    await stop(child);
+    throw err;
+  }
+}
+
+async function waitListening(port: number, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 300; i += 1) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
     const ok = await new Promise<boolean>((resolve) => {
       const s = connect(port, '127.0.0.1', () => (s.destroy(), resolve(true)));

@@ -229,6 +229,6 @@ test('PodKiller deletes a pod through the API (grace from the request); Scaler p
 test('a workload kind the driver does not know is one line naming those it does, before anything is contacted', () => {
   assert.throws(
     () => createKubeDriver({ workload: { kind: 'cronjob', name: 'nightly' }, url: 'http://127.0.0.1:1/' }, { clock: createClock(), emit: () => undefined }),
-    (e: unknown) => isUsageError(e) && e.message === '"cronjob/nightly": rollcheck cannot roll a cronjob; roll one of: deployment, statefulset, daemonset',
+    (e: unknown) => isUsageError(e) && e.message === '"cronjob/nightly": rollcheck cannot roll a cronjob; roll one of: deployment, statefulset, daemonset, rollout',
   );
 });
