@@ -22,9 +22,11 @@ async function runLocal(t: T, args: string[]): Promise<{ code: number; results: 
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const out = join(dir, 'run.json');
   const io = createTestIo({ cwd: dir });
-  const code = await runCli(['local', '--app', 'demo', '--warmup', '1s', '--baseline', '1s', '--cooldown', '1s', '--no-dashboard', '--out', out, ...args], io);
+  // Pod names repeat across test files running at once (a StatefulSet's demo-0): this run's pods carry a mark of their own.
+  const mark = `ROLLCHECK_TEST_RUN=${dir}`;
+  const code = await runCli(['local', '--app', 'demo', '--warmup', '1s', '--baseline', '1s', '--cooldown', '1s', '--no-dashboard', '--out', out, '--env', mark, ...args], io);
   const results = loadResults(out);
-  for (const e of results.events) if (e.kind === 'pod-created') assert.deepEqual(processesWithEnv('POD_NAME', e.pod), [], `processes of ${e.pod} left`);
+  for (const e of results.events) if (e.kind === 'pod-created') assert.deepEqual(processesWithEnv('POD_NAME', e.pod, mark), [], `processes of ${e.pod} left`);
   return { code, results, err: io.err() };
 }
 

@@ -89,7 +89,7 @@ function oneRequest(url: string, agent: Agent | false, podOf: WeakMap<Socket, st
 }
 
 /** processesWithEnv lists live PIDs whose environment has `KEY=value` (the by-name leak check). */
-export function processesWithEnv(key: string, value: string): number[] {
+export function processesWithEnv(key: string, value: string, alsoEnv?: string): number[] {
   const needle = `${key}=${value}`;
   const out: number[] = [];
   for (const name of readdirSync('/proc')) {
@@ -98,7 +98,7 @@ export function processesWithEnv(key: string, value: string): number[] {
       const env = readFileSync(`/proc/${name}/environ`, 'utf8').split('\0');
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
-      if (env.includes(needle)) out.push(Number(name));
+      if (env.includes(needle) && (alsoEnv === undefined || env.includes(alsoEnv))) out.push(Number(name));
     } catch {
       // gone, or not ours to read
     }
