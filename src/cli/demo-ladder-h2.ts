@@ -1,5 +1,17 @@
 import type { DemoVariant } from './demo-variants.js';
 
+// The pinning rungs' shape, the same with and without a maximum connection age: a
+// preStop and a drain, 3 replicas replaced one at a time, 10 long-lived connections.
+const PINNING_SHAPE = {
+  entrypoint: 'exec',
+  preStop: true,
+  drain: true,
+  replicas: 3,
+  maxUnavailable: 1,
+  connections: 10,
+  cooldownMs: 4000,
+} as const satisfies Partial<DemoVariant>;
+
 /**
  * H2_DEMO_VARIANTS is the HTTP/2 and gRPC ladder (issue 21), for
  * `rollcheck demo --protocol grpc|h2c`: no graceful stop, a graceful stop
@@ -45,13 +57,7 @@ export const H2_DEMO_VARIANTS: readonly DemoVariant[] = [
   {
     name: 'pinned',
     title: '3 replicas replaced one at a time (maxSurge 0), 10 long-lived connections, no maximum connection age',
-    entrypoint: 'exec',
-    preStop: true,
-    drain: true,
-    replicas: 3,
-    maxUnavailable: 1,
-    connections: 10,
-    cooldownMs: 4000,
+    ...PINNING_SHAPE,
     expect: 'connection-pinning',
     lesson: 'kube-proxy balances connections, not requests: each old pod\'s clients reconnect to the pods there are at that moment, so the pod that comes up last gets almost no connection, and no stream, after the rollout',
     fix: 'a maximum connection age on the server (MAX_CONNECTION_AGE), or per-request balancing (client-side round_robin over a headless Service, or an L7 proxy)',
@@ -59,13 +65,7 @@ export const H2_DEMO_VARIANTS: readonly DemoVariant[] = [
   {
     name: 'max-age',
     title: 'the same with DEMO_MAX_CONNECTION_AGE=1s',
-    entrypoint: 'exec',
-    preStop: true,
-    drain: true,
-    replicas: 3,
-    maxUnavailable: 1,
-    connections: 10,
-    cooldownMs: 4000,
+    ...PINNING_SHAPE,
     env: ['DEMO_MAX_CONNECTION_AGE=1s'],
     expect: 'pass',
     hiddenOk: true,
