@@ -5,6 +5,7 @@ import type { ClusterEvent } from '../../src/results/events.js';
 import type { FailureKind } from '../../src/results/types.js';
 import { buildReportData } from '../../src/report/report-data.js';
 import { podRows } from '../../src/dashboard/model/pod-rows.js';
+import { formatSummary } from '../../src/report/summary.js';
 import { fail, makeResults, pid1Event } from './fixtures.js';
 
 // A StatefulSet's web-2: the old pod (u-old, a shell PID 1) is deleted at 5 s, SIGKILLed at
@@ -74,6 +75,14 @@ test('the report has one lane per incarnation and names failures by incarnation'
   const data = buildReportData({ ...results, analysis });
   assert.deepEqual(data.lanes.map((l) => l.pod), ['web-2', 'web-2 (2)']);
   assert.deepEqual(data.table.rows.map((r) => r[3]), cases.map((c) => c.pod));
+});
+
+test('the terminal summary\'s timeline names each second\'s pod events by incarnation', () => {
+  const r = makeResults({ durationMs: 12_000, events, failures: [fail(8002, 'reset', { reused: true, pod: 'web-2' }), fail(9500, 'reset', { reused: true, pod: 'web-2' })] });
+  r.analysis = analyze(r, { maxErrors: 0 });
+  const text = formatSummary(r, { color: false, width: 120 });
+  assert.match(text, /\n\s+8 s\s+█+\s+1\s+1 reset\s+web-2: SIGKILL, exit 137, endpoint removed\n/);
+  assert.match(text, /\n\s+9 s\s+█+\s+1\s+1 reset\s+web-2 \(2\): ready\n/);
 });
 
 test('the dashboard shows a row per incarnation; the live counts by name go to the newest', () => {
