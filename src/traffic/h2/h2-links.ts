@@ -6,7 +6,7 @@
 // MAX_CONCURRENT_STREAMS park until a connection allows more. Each pool adds
 // how it dials a connection and how it sends a call on it.
 import type { ProtocolPool } from '../protocol.js';
-import { TimerWheel } from '../timer-wheel.js';
+import { DeadlineQueue } from '../deadline-queue.js';
 import type { ConnectionChange, H2ConnectionState } from './h2-connection-state.js';
 import type { AnswerReader, H2Call, H2PoolOptions, StreamSlot } from './h2-contract.js';
 import { createHttpReader } from './http-reader.js';
@@ -37,12 +37,12 @@ interface LinkSlot<C> extends StreamSlot {
 /**
  * H2Links is the part of an HTTP/2 pool both clients share: links and their
  * slots (acquire, release, park, the server's limit), the connection a
- * dispatch goes on, the connections still alive, one timer wheel for every
+ * dispatch goes on, the connections still alive, one deadline queue for every
  * stream's --timeout, and each call's answer reader.
  */
 export abstract class H2Links<C extends H2ConnectionState, R extends H2Call> implements Omit<H2Pool<R>, 'dispatch'> {
   readonly perConnection: number;
-  protected readonly wheel: TimerWheel;
+  protected readonly deadlines: DeadlineQueue;
   protected readonly reader: (r: R) => AnswerReader;
   private readonly links: Link<C>[] = [];
   private readonly linkOf = new WeakMap<C, Link<C>>();
@@ -53,7 +53,7 @@ export abstract class H2Links<C extends H2ConnectionState, R extends H2Call> imp
 
   constructor(protected readonly o: H2PoolOptions<R>) {
     this.perConnection = o.grow ? 1 : Math.max(1, o.streamsPerConnection ?? DEFAULT_STREAMS_PER_CONNECTION);
-    this.wheel = new TimerWheel(Math.min(100, Math.max(5, Math.floor(o.timeoutMs / 20))), o.nowMs);
+    this.deadlines = new DeadlineQueue(Math.min(100, Math.max(5, Math.floor(o.timeoutMs / 20))), o.nowMs);
     this.reader = o.reader ?? ((r: R): AnswerReader => createHttpReader(r, o.podHeader));
     if (o.grow) return;
     const made = Array.from({ length: o.size }, () => this.makeLink());
@@ -93,7 +93,7 @@ export abstract class H2Links<C extends H2ConnectionState, R extends H2Call> imp
   }
 
   async destroy(): Promise<void> {
-    this.wheel.stop();
+    this.deadlines.stop();
     if (this.live.size === 0) return;
     const all = new Promise<void>((resolve) => (this.onAllClosed = resolve));
     for (const conn of [...this.live]) conn.destroy();

@@ -39,11 +39,11 @@ class StreamPool<R extends H2Call> extends H2Links<H2Connection, R> implements H
     conn.open += 1;
     if (spec.body !== null) stream.end(spec.body);
     const x: H2Exchange<R> = new H2Exchange(r, conn, stream, this.reader(r), o.podHeader, o.settle, () => {
-      this.wheel.disarm(x);
+      this.deadlines.settle(x);
       // The fresh population: one call per connection, closed once its stream is.
       if (o.grow) conn.close();
     });
-    this.wheel.arm(x, o.nowMs() + o.timeoutMs);
+    this.deadlines.push(x, o.nowMs() + o.timeoutMs);
   }
 
   protected dial(id: string): H2Connection {

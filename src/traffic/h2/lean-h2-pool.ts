@@ -1,5 +1,5 @@
 // The lean HTTP/2 client's pool: the seam's pool shape (h2-links.ts: a slot
-// per stream a connection may carry, one timer wheel for every stream's
+// per stream a connection may carry, one deadline queue for every stream's
 // --timeout) over LeanH2Connection, each --mix entry's request encoded once.
 // It never retries: a stream a standard client would retry unseen is settled
 // as what it met.
@@ -23,7 +23,7 @@ class LeanH2Pool<R extends H2Call> extends H2Links<LeanH2Connection, R> implemen
     super(o);
     this.target = targetOf(o, {
       ended: (conn, st) => {
-        this.wheel.disarm(st);
+        this.deadlines.settle(st);
         // The fresh population: one call per connection, closed once its stream is.
         if (o.grow) conn.close();
       },
@@ -34,7 +34,7 @@ class LeanH2Pool<R extends H2Call> extends H2Links<LeanH2Connection, R> implemen
   dispatch(slot: StreamSlot, r: R): void {
     const conn = this.bind(slot, r);
     const st = conn.request(r, r.mixIndex, this.reader(r));
-    if (!st.done) this.wheel.arm(st, this.o.nowMs() + this.o.timeoutMs);
+    if (!st.done) this.deadlines.push(st, this.o.nowMs() + this.o.timeoutMs);
   }
 
   protected dial(id: string): LeanH2Connection {
