@@ -15,13 +15,17 @@ function item(fired: Array<[string, number]>, name: string, onExpire?: () => voi
   };
 }
 
+/** queueAt is a queue on the test's clock, set to `startMs`, and the list of what expired. */
+function queueAt(startMs: number): { q: DeadlineQueue; fired: Array<[string, number]> } {
+  clockMs = startMs;
+  return { q: new DeadlineQueue(5, () => clockMs), fired: [] };
+}
+
 /** ticks waits until the queue's timer has run a few times (real time; the queue's clock does not move). */
 const ticks = (): Promise<void> => new Promise((r) => setTimeout(r, 40));
 
 test('deadline queue: never early; due ones fire once, in order, with the time the queue saw; settled ones never fire', async () => {
-  clockMs = 1000;
-  const q = new DeadlineQueue(5, () => clockMs);
-  const fired: Array<[string, number]> = [];
+  const { q, fired } = queueAt(1000);
   const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((n) => item(fired, n)) as [Deadline, Deadline, Deadline, Deadline];
   q.push(a, 1010);
   q.push(b, 1020);
@@ -42,9 +46,7 @@ test('deadline queue: never early; due ones fire once, in order, with the time t
 });
 
 test('deadline queue: a settled item leaves at once at the head, and within a tick behind a live one', async () => {
-  clockMs = 0;
-  const q = new DeadlineQueue(5, () => clockMs);
-  const fired: Array<[string, number]> = [];
+  const { q, fired } = queueAt(0);
   const slow = item(fired, 'slow');
   const done = Array.from({ length: 100 }, (_, i) => item(fired, `done-${i}`));
   q.push(slow, 5000);
@@ -65,9 +67,7 @@ test('deadline queue: a settled item leaves at once at the head, and within a ti
 });
 
 test('deadline queue: an expiry that settles its item and pushes the next one (a freed slot sends a call) is safe', async () => {
-  clockMs = 0;
-  const q = new DeadlineQueue(5, () => clockMs);
-  const fired: Array<[string, number]> = [];
+  const { q, fired } = queueAt(0);
   const next = item(fired, 'next');
   const first: Deadline = item(fired, 'first', () => {
     q.settle(first);
