@@ -217,6 +217,7 @@ async function measure(url: string, dashboard: Mode, durationMs: number): Promis
     maxInFlight: 10_000,
     podHeader: 'x-pod-name',
     workers: 1,
+    protocol: 'http1',
   };
   const recorder = createRecorder({
     clock,

@@ -62,7 +62,7 @@ export function createEngine(options: EngineOptions): TrafficEngine {
   const source = options.source ?? 0;
   const agg = createAggregator({ wire: options.wire === true });
   const mix = mixOf(settings);
-  const book = (settings.protocol ?? 'http1') === 'http1' ? null : createConnectionBook();
+  const book = settings.protocol === 'http1' ? null : createConnectionBook();
   const dispatch = new Dispatch({
     clock,
     agg,

@@ -21,7 +21,7 @@ const OTHER_PROTOCOL_HINT = /^(?!ECONNREFUSED$|ENOTFOUND$|EAI_|ETIMEDOUT$|UND_ER
  * is one line naming the flag to use, before any traffic.
  */
 export async function probe(url: string, settings: TrafficSettings, options: ProbeOptions = {}): Promise<ProbeResult> {
-  const protocol = settings.protocol ?? 'http1';
+  const protocol = settings.protocol;
   const https = new URL(url).protocol === 'https:';
   if (protocol === 'h2' && !https) throw new UsageError(`--protocol h2 is HTTP/2 over TLS: use an https:// URL, or --protocol h2c for ${url}`);
   if (protocol === 'h2c' && https) throw new UsageError(`--protocol h2c is cleartext HTTP/2: use an http:// URL, or --protocol h2 for ${url}`);

@@ -7,6 +7,9 @@ import type { ProbeOptions, ProbeResult } from './probe.js';
 import type { InFlightRequest, Settle } from './request.js';
 import type { TrafficSettings } from './settings.js';
 
+/** DEFAULT_PROTOCOL is HTTP/1.1: the protocol of traffic that names none (no --protocol, an older runner's spec). */
+export const DEFAULT_PROTOCOL = 'http1';
+
 /**
  * Slot is one unit of a connection's capacity: one request at a time on it.
  * An HTTP/1.1 connection is one slot (pipelining 1); a connection carrying N

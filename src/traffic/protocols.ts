@@ -4,12 +4,10 @@
 // `settings.protocol` and `settings.client` and knows nothing else of it.
 import { probeHttp1 } from './http1-probe.js';
 import { createLeanPool } from './lean-pool.js';
-import type { ProtocolClient } from './protocol.js';
+import { DEFAULT_PROTOCOL, type ProtocolClient } from './protocol.js';
 import { createUndiciPool } from './undici-pool.js';
 import { h2Clients } from './h2/h2-clients.js';
 
-/** DEFAULT_PROTOCOL is the protocol when settings name none. */
-export const DEFAULT_PROTOCOL = 'http1';
 /** DEFAULT_CLIENT is the implementation when settings name none: ours, not the reference. */
 export const DEFAULT_CLIENT = 'lean';
 

@@ -1,4 +1,5 @@
 import type { TrafficBatch } from '../results/partial.js';
+import { DEFAULT_PROTOCOL } from './protocol.js';
 import { share, type TrafficSettings } from './settings.js';
 
 /**
@@ -26,8 +27,8 @@ export const SPEC_ENV = 'ROLLCHECK_RUNNER_SPEC';
  */
 export interface RunnerSpec {
   url: string;
-  /** settings are this runner's share: its rate, connections and in-flight cap; `workers` is 1. */
-  settings: Omit<TrafficSettings, 'body'> & { bodyBase64?: string };
+  /** settings are this runner's share: its rate, connections and in-flight cap; `workers` is 1. An older coordinator's spec may name no protocol (HTTP/1.1). */
+  settings: Omit<TrafficSettings, 'body' | 'protocol'> & { bodyBase64?: string; protocol?: string };
   index: number;
   count: number;
   /** epochMs is the coordinator's run-clock origin: every time the runner reports is on this clock. */
@@ -83,10 +84,10 @@ export function parseRunnerLine(line: string): RunnerRecord {
   }
 }
 
-/** specSettings turns a runner spec's settings back into the engine's. */
+/** specSettings turns a runner spec's settings back into the engine's, the protocol filled in when the spec names none. */
 export function specSettings(spec: RunnerSpec): TrafficSettings {
-  const { bodyBase64, ...rest } = spec.settings;
-  return { ...rest, ...(bodyBase64 === undefined ? {} : { body: Buffer.from(bodyBase64, 'base64') }) };
+  const { bodyBase64, protocol, ...rest } = spec.settings;
+  return { ...rest, protocol: protocol ?? DEFAULT_PROTOCOL, ...(bodyBase64 === undefined ? {} : { body: Buffer.from(bodyBase64, 'base64') }) };
 }
 
 /** runnerShare is runner `index`'s share of a run's traffic settings (rate, connections, in-flight cap). */

@@ -28,8 +28,8 @@ export interface TrafficSettings {
   /** podHeader is the response header naming the pod that answered (lower case). */
   podHeader: string;
   workers: number;
-  /** protocol names what goes on the wire, a key of the protocol registry (`protocols.ts`); default http1. */
-  protocol?: string;
+  /** protocol names what goes on the wire, a key of the protocol registry (`protocols.ts`): http1 unless a flag, a spec or a file names another. */
+  protocol: string;
   /** grpc names a gRPC run's call (--grpc-method, --proto, the --grpc-metadata keys); the call itself is method, mix, headers and body. */
   grpc?: ProtocolSettings['grpc'];
   /** client is the protocol's implementation: 'lean' (default; ours), 'undici' (the HTTP/1.1 reference) or 'node' (the HTTP/2 one, node:http2). */
@@ -106,7 +106,7 @@ export function readTrafficSettings(
     mix: call !== undefined ? [{ method: call.method, path: call.path, weight: 1 }] : typeof opts.mix === 'string' ? parseMix(opts.mix) : [{ method, weight: 1 }],
     tls: readTlsSettings(opts, cwd),
     ...(typeof opts.resolve === 'string' ? { resolve: parseResolve(opts.resolve) } : {}),
-    ...(p.protocol !== 'http1' ? { protocol: p.protocol } : {}),
+    protocol: p.protocol,
     ...(p.grpc !== undefined ? { grpc: p.grpc } : {}),
   };
 }

@@ -31,6 +31,8 @@ test('defaults: 100/s, the command default duration, 2 s warm-up, 10 keep-alive 
   assert.equal(s.podHeader, 'x-pod-name');
   assert.equal(s.workers, 1);
   assert.equal(s.method, 'GET');
+  assert.equal(s.protocol, 'http1', 'the default protocol is in the settings, not repaired where they are used');
+  assert.equal(trafficParams(s).protocol, 'http1', 'and in the results file');
 });
 
 test('every flag is read', () => {

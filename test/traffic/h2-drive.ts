@@ -1,7 +1,8 @@
 // Drives rollcheck's HTTP/2 pool without the engine: N calls at once (call i
 // sends request i, whose body names it `req-i`), each outcome kept with its
 // connection and stream, and every connection record.
-import { createH2Pool, type H2Pool } from '../../src/traffic/h2/h2-pool.js';
+import type { H2Pool } from '../../src/traffic/h2/h2-links.js';
+import { createH2Pool } from '../../src/traffic/h2/h2-pool.js';
 import { createLeanH2Pool } from '../../src/traffic/h2/lean-h2-pool.js';
 import { grpcRequestSpec } from '../../src/traffic/grpc/grpc-call.js';
 import { createGrpcReader } from '../../src/traffic/grpc/grpc-reader.js';

@@ -24,6 +24,7 @@ export function settingsFor(overrides: Partial<TrafficSettings> = {}): TrafficSe
     maxInFlight: 10_000,
     podHeader: 'x-pod-name',
     workers: 1,
+    protocol: 'http1',
     ...overrides,
   };
 }

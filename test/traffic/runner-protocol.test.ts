@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ConnectionRecord } from '../../src/results/types.js';
-import { encodeRunnerRecord, parseRunnerLine, runnerShare, RUNNER_PROTOCOL, specSettings, type RunnerRecord } from '../../src/traffic/runner-protocol.js';
+import { encodeRunnerRecord, parseRunnerLine, runnerShare, RUNNER_PROTOCOL, specSettings, type RunnerRecord, type RunnerSpec } from '../../src/traffic/runner-protocol.js';
 import { settingsFor } from './harness.js';
 
 test('runner protocol: records round-trip as one NDJSON line each', () => {
@@ -39,4 +39,13 @@ test('runner share: rate/N each, connections and in-flight cap split, body carri
   assert.equal(shares.reduce((a, x) => a + x.maxInFlight, 0), 1000);
   const back = specSettings({ url: 'http://127.0.0.1/', settings: shares[0]!, index: 0, count: 3, epochMs: 0, startAtEpochMs: null, warmupMs: 0, offsetMs: 0, lateStartMs: 0, maxRunMs: 1 });
   assert.equal(Buffer.from(back.body ?? []).toString(), '{"a":1}');
+});
+
+test('runner spec: the protocol travels; a spec from an older coordinator that names none is HTTP/1.1', () => {
+  const spec = (settings: RunnerSpec['settings']): RunnerSpec => ({ url: 'http://127.0.0.1/', settings, index: 0, count: 1, epochMs: 0, startAtEpochMs: null, warmupMs: 0, offsetMs: 0, lateStartMs: 0, maxRunMs: 1 });
+  const h2c = runnerShare(settingsFor({ protocol: 'h2c' }), 0, 1);
+  assert.equal(h2c.protocol, 'h2c');
+  assert.equal(specSettings(spec(JSON.parse(JSON.stringify(h2c)) as RunnerSpec['settings'])).protocol, 'h2c');
+  const { protocol: _dropped, ...older } = runnerShare(settingsFor(), 0, 1);
+  assert.equal(specSettings(spec(older)).protocol, 'http1');
 });

@@ -1,5 +1,6 @@
 import type { H2Call, H2PoolOptions } from '../h2/h2-contract.js';
-import { createH2Pool, type H2Pool } from '../h2/h2-pool.js';
+import type { H2Pool } from '../h2/h2-links.js';
+import { createH2Pool } from '../h2/h2-pool.js';
 import { grpcRequestSpec, isHealthCheck, type GrpcCall } from './grpc-call.js';
 import { createGrpcReader } from './grpc-reader.js';
 

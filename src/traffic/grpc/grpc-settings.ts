@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { grpcRequestSpec, parseGrpcMetadata } from './grpc-call.js';
 import { HEALTH_CHECK_METHOD } from '../../grpc-health.js';
+import { DEFAULT_PROTOCOL } from '../protocol.js';
 
 /** PROTOCOLS are the values of --protocol. */
 export const PROTOCOLS = ['http1', 'h2', 'h2c', 'grpc'] as const;
@@ -29,7 +30,7 @@ const GRPC_FLAGS: Array<[string, string]> = [
 
 /** readProtocolSettings reads --protocol and the gRPC flags from commander's `opts()`; `cwd` resolves --proto. */
 export function readProtocolSettings(opts: Record<string, unknown>, cwd: string): ProtocolSettings {
-  const given = typeof opts.protocol === 'string' ? opts.protocol : 'http1';
+  const given = typeof opts.protocol === 'string' ? opts.protocol : DEFAULT_PROTOCOL;
   if (!(PROTOCOLS as readonly string[]).includes(given)) throw new UsageError(`--protocol: "${given}" is not one of ${PROTOCOLS.join(', ')}`);
   const protocol = given as Protocol;
   const metadata = (opts.grpcMetadata as string[] | undefined) ?? [];

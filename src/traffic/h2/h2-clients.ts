@@ -9,7 +9,8 @@ import type { InFlightRequest } from '../request.js';
 import { createGrpcReader } from '../grpc/grpc-reader.js';
 import { HEALTH_CHECK_METHOD } from '../../grpc-health.js';
 import type { H2ConnectionRecord, H2PoolOptions } from './h2-contract.js';
-import { createH2Pool, type H2Pool } from './h2-pool.js';
+import type { H2Pool } from './h2-links.js';
+import { createH2Pool } from './h2-pool.js';
 import { createLeanH2Pool } from './lean-h2-pool.js';
 import { probeH2 } from './h2-probe.js';
 

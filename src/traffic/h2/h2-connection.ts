@@ -2,11 +2,7 @@ import { connect as connectTcp, isIP } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { connect, type ClientHttp2Session, type SecureClientSessionOptions } from 'node:http2';
 import type { TargetTrust } from '../connect-options.js';
-import { h2ErrorName } from './h2-fate.js';
-import type { H2ConnectionRecord } from './h2-contract.js';
-
-// A GOAWAY's debug data is kept as text up to this many bytes.
-const DEBUG_BYTES = 256;
+import { GOAWAY_DEBUG_BYTES, H2ConnectionState, type ConnectionChange } from './h2-connection-state.js';
 
 /** H2ConnectionOptions say where one connection goes and whom it tells about its life. */
 export interface H2ConnectionOptions {
@@ -15,72 +11,43 @@ export interface H2ConnectionOptions {
   timeoutMs: number;
   nowMs(): number;
   /** changed is told when the connection opens, learns the server's settings, gets a GOAWAY or goes. */
-  changed(conn: H2Connection, change: 'opened' | 'settings' | 'goaway' | 'closed'): void;
+  changed(conn: H2Connection, change: ConnectionChange): void;
 }
 
-/**
- * H2Connection is one ClientHttp2Session and what the client knows of it: open
- * or not, draining after a GOAWAY (no new streams), gone, the server's stream
- * limit, the lowest last-stream-id any GOAWAY named, and its record (times,
- * peer, pod, every GOAWAY). A failed connect never becomes a record.
- */
-export class H2Connection {
+/** H2Connection is one ClientHttp2Session and what the client knows of it (h2-connection-state.ts). */
+export class H2Connection extends H2ConnectionState {
   readonly session: ClientHttp2Session;
-  readonly record: H2ConnectionRecord;
-  connected = false;
-  /** draining: a GOAWAY arrived or the client is closing it: no new stream goes on it. */
-  draining = false;
-  gone = false;
-  /** open counts this client's streams open on it; started, the streams it ever carried. */
-  open = 0;
-  started = 0;
-  /** maxStreams is the server's SETTINGS_MAX_CONCURRENT_STREAMS (unlimited until it says). */
-  maxStreams = Number.POSITIVE_INFINITY;
-  /** pod is the --pod-header value last seen on it. */
-  pod: string | undefined = undefined;
-  goawayLast: number | undefined = undefined;
-  goawayCode: number | undefined = undefined;
-  /** errorCode is the code it failed with (ECONNRESET, ECONNREFUSED, ETIMEDOUT, …). */
-  errorCode: string | undefined = undefined;
-  private connectTimer: NodeJS.Timeout | null;
 
   constructor(
-    readonly id: string,
+    id: string,
     private readonly o: H2ConnectionOptions,
   ) {
-    this.record = { connId: id, openedAtMs: 0, goaways: [], streams: 0 };
+    super(id);
     this.session = connect(o.origin, sessionOptions(o.origin, o.trust));
-    this.connectTimer = setTimeout(() => this.connectTimedOut(), o.timeoutMs);
+    this.connectWithin(o.timeoutMs);
     this.session.on('connect', (_s, socket) => {
-      this.clearConnectTimer();
-      this.connected = true;
-      this.record.openedAtMs = o.nowMs();
-      if (socket.remoteAddress !== undefined) this.record.peer = `${socket.remoteAddress}:${socket.remotePort ?? 0}`;
+      this.noteOpened(o.nowMs(), socket.remoteAddress, socket.remotePort);
       o.changed(this, 'opened');
     });
     this.session.on('remoteSettings', (settings) => {
       this.maxStreams = settings.maxConcurrentStreams ?? Number.POSITIVE_INFINITY;
       o.changed(this, 'settings');
     });
-    this.session.on('goaway', (code: number, lastStreamId: number, data?: Buffer) => this.goaway(code, lastStreamId, data));
+    this.session.on('goaway', (code: number, lastStreamId: number, data?: Buffer) => {
+      const debug = data !== undefined && data.length > 0 ? data.subarray(0, GOAWAY_DEBUG_BYTES).toString('utf8') : undefined;
+      this.noteGoaway(o.nowMs(), code, lastStreamId, debug);
+      o.changed(this, 'goaway');
+    });
     this.session.on('error', (err: NodeJS.ErrnoException) => {
       this.errorCode ??= err.code ?? err.name;
     });
     this.session.on('close', () => this.closed());
   }
 
-  /** usable says whether a new stream may go on it now. */
   get usable(): boolean {
     return !this.draining && !this.gone && !this.session.closed && !this.session.destroyed;
   }
 
-  /** seePod keeps the --pod-header value of an answer on it; its first names the pod the connection is pinned to. */
-  seePod(pod: string): void {
-    this.pod = pod;
-    this.record.pod ??= pod;
-  }
-
-  /** close lets its open streams finish and opens no more; destroy ends it now. */
   close(): void {
     this.draining = true;
     if (!this.session.closed) this.session.close();
@@ -92,41 +59,14 @@ export class H2Connection {
     if (!this.session.destroyed) this.session.destroy();
   }
 
-  private goaway(code: number, lastStreamId: number, data: Buffer | undefined): void {
-    this.draining = true;
-    this.goawayLast = this.goawayLast === undefined ? lastStreamId : Math.min(this.goawayLast, lastStreamId);
-    this.goawayCode = code;
-    this.record.goaways.push({
-      atMs: this.o.nowMs(),
-      errorCode: h2ErrorName(code),
-      lastStreamId,
-      ...(data !== undefined && data.length > 0 ? { debugData: data.subarray(0, DEBUG_BYTES).toString('utf8') } : {}),
-      streamsOpen: this.open,
-    });
-    this.o.changed(this, 'goaway');
-  }
-
-  private closed(): void {
-    this.clearConnectTimer();
-    this.gone = true;
-    this.draining = true;
-    if (!this.connected) return this.o.changed(this, 'closed');
-    this.record.closedAtMs = this.o.nowMs();
-    if (this.errorCode !== undefined) this.record.error = this.errorCode;
-    this.record.pod ??= this.record.peer;
-    this.o.changed(this, 'closed');
-  }
-
-  private connectTimedOut(): void {
-    this.connectTimer = null;
-    if (this.connected) return;
-    this.errorCode ??= 'ETIMEDOUT';
+  protected abandon(): void {
     this.session.destroy();
   }
 
-  private clearConnectTimer(): void {
-    if (this.connectTimer !== null) clearTimeout(this.connectTimer);
-    this.connectTimer = null;
+  private closed(): void {
+    this.noteGone();
+    if (this.connected) this.noteClosed(this.o.nowMs());
+    this.o.changed(this, 'closed');
   }
 }
 

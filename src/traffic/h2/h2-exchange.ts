@@ -1,5 +1,5 @@
 import { constants, type ClientHttp2Stream, type IncomingHttpHeaders } from 'node:http2';
-import type { Expiring } from '../timer-wheel.js';
+import type { Deadline } from '../deadline-queue.js';
 import type { H2Connection } from './h2-connection.js';
 import type { AnswerReader, H2Call, H2Settle } from './h2-contract.js';
 import { streamFate } from './h2-fate.js';
@@ -10,10 +10,8 @@ import { streamFate } from './h2-fate.js';
  * given up after --timeout) and, when the stream closes, settles the call once
  * by the answer or by the stream's fate (h2-fate.ts). It never retries.
  */
-export class H2Exchange<R extends H2Call> implements Expiring {
+export class H2Exchange<R extends H2Call> implements Deadline {
   deadlineMs = 0;
-  wheelTick = -1;
-  wheelSeen = -1;
   private responseStarted = false;
   private sawEnd = false;
   private timedOut = false;
@@ -43,7 +41,7 @@ export class H2Exchange<R extends H2Call> implements Expiring {
     stream.on('close', () => this.close());
   }
 
-  /** expire gives up on the stream after --timeout (the timer wheel calls it). */
+  /** expire gives up on the stream after --timeout (the pool's deadline queue calls it). */
   expire(): void {
     if (this.done) return;
     this.timedOut = true;

@@ -13,7 +13,8 @@ import {
 } from './frame-codec.js';
 import { FrameReader, type FrameHandler } from './frame-reader.js';
 import { FrameWriter } from './frame-writer.js';
-import type { AnswerReader, H2Call, H2ConnectionRecord } from './h2-contract.js';
+import { GOAWAY_DEBUG_BYTES, H2ConnectionState } from './h2-connection-state.js';
+import type { AnswerReader, H2Call } from './h2-contract.js';
 import { h2ErrorName, streamFate } from './h2-fate.js';
 import { HpackDecoder, HpackError } from './hpack-decoder.js';
 import { LeanH2Stream, type StreamOwner } from './lean-h2-stream.js';
@@ -22,8 +23,6 @@ import { dialH2, type LeanH2Target, type RequestTemplate } from './lean-h2-targe
 // The window this client opens for the connection and each stream at start, and when it tops them up.
 const RECV_WINDOW_BYTES = 1 << 30;
 const TOP_UP_BYTES = 1 << 29;
-// A GOAWAY's debug data is kept as text up to this many bytes.
-const DEBUG_BYTES = 256;
 // Past this stream id the connection takes no new streams (ids end at 2^31 - 1).
 const LAST_STREAM_ID = 0x7fff0000;
 
@@ -33,21 +32,8 @@ const OPENING = Buffer.concat([
   u32Frame(FrameType.WindowUpdate, 0, RECV_WINDOW_BYTES - DEFAULT_WINDOW_BYTES),
 ]);
 
-/** LeanH2Connection is one HTTP/2 connection and what the client knows of it (the shape h2-pool's H2Connection has). */
-export class LeanH2Connection implements FrameHandler, StreamOwner {
-  readonly record: H2ConnectionRecord;
-  connected = false;
-  /** draining: a GOAWAY arrived or the client is closing it: no new stream goes on it. */
-  draining = false;
-  gone = false;
-  /** open counts this client's streams dispatched on it and not yet ended; started, every stream it took. */
-  open = 0;
-  started = 0;
-  maxStreams = Number.POSITIVE_INFINITY;
-  pod: string | undefined = undefined;
-  goawayLast: number | undefined = undefined;
-  goawayCode: number | undefined = undefined;
-  errorCode: string | undefined = undefined;
+/** LeanH2Connection is one HTTP/2 connection on its own socket and what the client knows of it (h2-connection-state.ts). */
+export class LeanH2Connection extends H2ConnectionState implements FrameHandler, StreamOwner {
   private readonly socket: net.Socket;
   private readonly reader: FrameReader;
   private readonly decoder = new HpackDecoder();
@@ -64,13 +50,12 @@ export class LeanH2Connection implements FrameHandler, StreamOwner {
   private peerMaxFrame = 16_384;
   private recvBytes = 0;
   private readonly out: FrameWriter;
-  private connectTimer: NodeJS.Timeout | null;
 
   constructor(
-    readonly id: string,
+    id: string,
     private readonly t: LeanH2Target,
   ) {
-    this.record = { connId: id, openedAtMs: 0, goaways: [], streams: 0 };
+    super(id);
     this.reader = new FrameReader(this);
     this.socket = dialH2(t, {
       opened: () => this.opened(),
@@ -79,10 +64,9 @@ export class LeanH2Connection implements FrameHandler, StreamOwner {
       closed: () => this.closed(),
     });
     this.out = new FrameWriter(this.socket);
-    this.connectTimer = setTimeout(() => this.connectTimedOut(), t.timeoutMs);
+    this.connectWithin(t.timeoutMs);
   }
 
-  /** usable says whether a new stream may go on it now. */
   get usable(): boolean {
     return !this.draining && !this.gone;
   }
@@ -104,7 +88,6 @@ export class LeanH2Connection implements FrameHandler, StreamOwner {
     this.finish(st);
   }
 
-  /** close lets its open streams finish and opens no more; destroy ends it now. */
   close(): void {
     this.draining = true;
     this.closing = true;
@@ -117,10 +100,8 @@ export class LeanH2Connection implements FrameHandler, StreamOwner {
     this.socket.destroy();
   }
 
-  /** seePod keeps the --pod-header value of an answer on it; its first names the pod the connection is pinned to. */
-  seePod(pod: string): void {
-    this.pod = pod;
-    this.record.pod ??= pod;
+  protected abandon(): void {
+    this.socket.destroy();
   }
 
   private opened(): void {
@@ -132,9 +113,7 @@ export class LeanH2Connection implements FrameHandler, StreamOwner {
       s.destroy();
       return;
     }
-    this.connected = true;
-    this.record.openedAtMs = this.t.nowMs();
-    if (s.remoteAddress !== undefined) this.record.peer = `${s.remoteAddress}:${s.remotePort ?? 0}`;
+    this.noteOpened(this.t.nowMs(), s.remoteAddress, s.remotePort);
     this.emit(OPENING);
     this.t.changed(this, 'opened');
   }
@@ -232,16 +211,7 @@ export class LeanH2Connection implements FrameHandler, StreamOwner {
   }
 
   goaway(lastStreamId: number, code: number, b: Buffer, s: number, e: number): void {
-    this.draining = true;
-    this.goawayLast = this.goawayLast === undefined ? lastStreamId : Math.min(this.goawayLast, lastStreamId);
-    this.goawayCode = code;
-    this.record.goaways.push({
-      atMs: this.t.nowMs(),
-      errorCode: h2ErrorName(code),
-      lastStreamId,
-      ...(e > s ? { debugData: b.toString('utf8', s, Math.min(e, s + DEBUG_BYTES)) } : {}),
-      streamsOpen: this.open,
-    });
+    this.noteGoaway(this.t.nowMs(), code, lastStreamId, e > s ? b.toString('utf8', s, Math.min(e, s + GOAWAY_DEBUG_BYTES)) : undefined);
     this.t.changed(this, 'goaway');
     // Streams above its last id (and those never sent) were never processed: they end now.
     for (const st of this.waiting.splice(0)) this.finish(st);
@@ -377,28 +347,12 @@ export class LeanH2Connection implements FrameHandler, StreamOwner {
   private closed(): void {
     this.clearConnectTimer();
     if (this.gone) return;
-    this.gone = true;
-    this.draining = true;
+    this.noteGone();
     this.reader.dead = true;
     this.out.ready = false;
     for (const st of this.waiting.splice(0)) this.finish(st);
     for (const st of [...this.streams.values()]) this.finish(st);
-    if (!this.connected) return this.t.changed(this, 'closed');
-    this.record.closedAtMs = this.t.nowMs();
-    if (this.errorCode !== undefined) this.record.error ??= this.errorCode;
-    this.record.pod ??= this.record.peer;
+    if (this.connected) this.noteClosed(this.t.nowMs());
     this.t.changed(this, 'closed');
-  }
-
-  private connectTimedOut(): void {
-    this.connectTimer = null;
-    if (this.connected) return;
-    this.errorCode ??= 'ETIMEDOUT';
-    this.socket.destroy();
-  }
-
-  private clearConnectTimer(): void {
-    if (this.connectTimer !== null) clearTimeout(this.connectTimer);
-    this.connectTimer = null;
   }
 }

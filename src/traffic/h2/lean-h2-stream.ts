@@ -1,7 +1,7 @@
 // One call on one stream of the lean HTTP/2 client: what the stream met (its
 // id, answer begun, END_STREAM, a received RST_STREAM, given up after
 // --timeout) and the answer reader. Its connection settles it, once.
-import type { Expiring } from '../timer-wheel.js';
+import type { Deadline } from '../deadline-queue.js';
 import type { AnswerReader, H2Call } from './h2-contract.js';
 
 /** StreamOwner is what a stream needs of its connection: to give up on it. */
@@ -10,10 +10,8 @@ export interface StreamOwner {
 }
 
 /** LeanH2Stream is one call's stream, from dispatch (id 0 until its HEADERS go out) to settle. */
-export class LeanH2Stream implements Expiring {
+export class LeanH2Stream implements Deadline {
   deadlineMs = 0;
-  wheelTick = -1;
-  wheelSeen = -1;
   id = 0;
   responseStarted = false;
   ended = false;
@@ -33,7 +31,7 @@ export class LeanH2Stream implements Expiring {
     private readonly owner: StreamOwner,
   ) {}
 
-  /** expire gives up on the stream after --timeout (the timer wheel calls it). */
+  /** expire gives up on the stream after --timeout (the pool's deadline queue calls it). */
   expire(): void {
     if (this.done) return;
     this.timedOut = true;

@@ -3,6 +3,7 @@
 // TCP for h2c (reading into the pool's one buffer), TLS with ALPN h2 for h2.
 import * as net from 'node:net';
 import * as tls from 'node:tls';
+import type { ConnectionChange } from './h2-connection-state.js';
 import type { H2Call, H2Settle } from './h2-contract.js';
 import type { LeanH2Connection } from './lean-h2-connection.js';
 import type { LeanH2Stream } from './lean-h2-stream.js';
@@ -29,7 +30,7 @@ export interface LeanH2Target {
   /** ended is told when a stream is settled: its capacity is free. */
   ended(conn: LeanH2Connection, stream: LeanH2Stream): void;
   /** changed is told when the connection opens, learns the server's settings, gets a GOAWAY or goes. */
-  changed(conn: LeanH2Connection, change: 'opened' | 'settings' | 'goaway' | 'closed'): void;
+  changed(conn: LeanH2Connection, change: ConnectionChange): void;
 }
 
 /** DialEvents are what a dialled socket tells its connection. */
