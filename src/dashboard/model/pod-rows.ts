@@ -9,6 +9,8 @@ export type PodTone = 'good' | 'warn' | 'bad' | 'gone' | 'plain';
 /** PodRow is one line of the pods table. */
 export interface PodRow {
   pod: string;
+  /** node is the node the pod was placed on ('' when the driver did not say). */
+  node: string;
   /** revision is "old"/"new" once a rollout started, else "cur" (or "-" when unknown). */
   revision: string;
   state: string;
@@ -28,7 +30,8 @@ export function podRows(s: LiveSnapshot, nowMs: number): PodRow[] {
   const timelines = buildPodTimelines(events);
   const newRevision = latestRolloutRevision(events);
   const latest = latestLabels(findIncarnations(s.events));
-  const rows = timelines.map((t) => timelineRow(t, newRevision, s, nowMs, latest.get(t.pod)));
+  const nodes = new Map(events.flatMap((e) => (e.kind === 'pod-created' && e.node !== undefined ? [[e.pod, e.node] as const] : [])));
+  const rows = timelines.map((t) => ({ ...timelineRow(t, newRevision, s, nowMs, latest.get(t.pod)), node: nodes.get(t.pod) ?? '' }));
   // In load mode there are no cluster events; pods that answered still deserve a row.
   const known = new Set(rows.map((r) => r.pod));
   const extra = new Set(
@@ -37,6 +40,7 @@ export function podRows(s: LiveSnapshot, nowMs: number): PodRow[] {
   for (const pod of [...extra].sort()) {
     rows.push({
       pod,
+      node: '',
       revision: '-',
       state: 'answering',
       tone: 'plain',
@@ -55,7 +59,7 @@ function timelineRow(
   s: LiveSnapshot,
   nowMs: number,
   countsOf = t.pod,
-): PodRow {
+): Omit<PodRow, 'node'> {
   const span = t.spans[t.spans.length - 1];
   const revision =
     t.revision === null
