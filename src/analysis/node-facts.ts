@@ -129,6 +129,12 @@ export function nodeFacts(events: readonly ClusterEvent[]): NodeFacts | null {
   return { nodes: [...names].sort(NODE_ORDER.compare), pods: [...pods.values()], cordons, drains, evictions, budgets };
 }
 
+/** nodesWorthShowing is true when the nodes tell something: more than one node, or a cordon, drain, eviction or budget (every local pod sits on a node even without `--nodes`). */
+export function nodesWorthShowing(facts: NodeFacts | null): facts is NodeFacts {
+  if (!facts) return false;
+  return facts.nodes.length > 1 || facts.cordons.length + facts.drains.length + facts.evictions.length + facts.budgets.length > 0;
+}
+
 /** podsOn names the pods on `node` that existed at `atMs`. */
 export function podsOn(pods: readonly PodPlace[], node: string, atMs: number): string[] {
   return pods.filter((p) => p.node === node && p.createdMs <= atMs && (p.goneMs === null || p.goneMs > atMs)).map((p) => p.pod);

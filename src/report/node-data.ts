@@ -1,4 +1,4 @@
-import { nodeFacts, podsOn, refusingBudgets, type NodeFacts } from '../analysis/node-facts.js';
+import { nodeFacts, nodesWorthShowing, podsOn, refusingBudgets, type NodeFacts } from '../analysis/node-facts.js';
 import type { Results } from '../results/types.js';
 
 /** NodeBand is one node's row on the pod lanes: its cordon spans and drains (s; e null: still at the end). */
@@ -42,10 +42,10 @@ export interface ReportNodes {
   afterAtS: number;
 }
 
-/** buildNodes reduces the node facts of results already named by incarnation; null for a run without any (older files included). */
+/** buildNodes reduces the node facts of results already named by incarnation; null for a run without any (older files included) or with one node and no drain, cordon, eviction or budget. */
 export function buildNodes(r: Results, lastMs: number): ReportNodes | null {
   const facts = nodeFacts(r.events);
-  if (!facts) return null;
+  if (!nodesWorthShowing(facts)) return null;
   const beforeMs = facts.drains[0]?.startMs ?? r.meta.recordedFromMs ?? r.meta.warmupMs;
   const afterMs = r.meta.recordedToMs ?? lastMs;
   return {

@@ -85,3 +85,11 @@ test('a StatefulSet pod replaced under its name: lanes, node rows, connection la
   assert.equal(at('demo-0', 10), 0);
   assert.equal(labelIncarnations(r.events).filter((e) => e.kind === 'pod-created').length, 3);
 });
+
+test('report data: pods all on one node with no cordon, drain, eviction or budget leave the nodes out', () => {
+  const r = drainResults();
+  r.events = r.events.filter((e) => e.kind === 'pod-created' || e.kind === 'pod-ready').map((e) => (e.kind === 'pod-created' ? { ...e, node: 'node-1' } : e));
+  assert.equal(buildReportData(r).nodes, null);
+  r.events.push({ kind: 'node-cordoned', node: 'node-1', atMs: 3000 });
+  assert.deepEqual(buildReportData(r).nodes?.bands, [{ node: 'node-1', cordons: [[3, null]], drains: [] }]);
+});

@@ -60,3 +60,9 @@ test('the event log names failures and events by incarnation', () => {
   assert.ok(lines.includes('1 reset, demo-0: 497ms after SIGTERM'), lines.join('\n'));
   assert.ok(lines.includes('1 reset, demo-0 (2): 1.9s after ready'), lines.join('\n'));
 });
+
+test('podRows: pods all on one node with nothing happening to it leave the node column empty', () => {
+  const one = drainResults().events.filter((e) => e.kind === 'pod-created' || e.kind === 'pod-ready').map((e) => (e.kind === 'pod-created' ? { ...e, node: 'node-1' } : e));
+  assert.deepEqual([...new Set(podRows(snapshot({ events: one }), 12_000).map((r) => r.node))], ['']);
+  assert.deepEqual([...new Set(podRows(snapshot({ events: [...one, { kind: 'drain-started', node: 'node-1', atMs: 5000 }] }), 12_000).map((r) => r.node))], ['node-1']);
+});
