@@ -94,3 +94,9 @@ export function withIncarnations(results: Results): Results {
   labelled.set(results, out);
   return out;
 }
+
+/** labelAt names a pod-header value by the incarnation alive and answering at `atMs` (the name itself when it was never reused). */
+export function labelAt(byName: Map<string, Incarnation[]>, name: string, atMs: number): string {
+  if ((byName.get(name)?.length ?? 0) < 2) return name;
+  return incarnationOf(byName, name, atMs)?.label ?? name;
+}

@@ -9,6 +9,8 @@ import { logLines } from './model/event-lines.js';
 import { planLayout } from './model/layout.js';
 import { pickRows, podRows } from './model/pod-rows.js';
 import { rolloutState } from './model/rollout-state.js';
+import { drainNow } from './model/drain-now.js';
+import { DrainLine } from './drain-line.js';
 import { failureSeries, trafficNow } from './model/traffic-now.js';
 import { PodsPanel, podNameWidth } from './pods-panel.js';
 import { RolloutLine } from './rollout-line.js';
@@ -43,13 +45,16 @@ export function DashboardScreen(props: DashboardScreenProps) {
   // The generator's line sits with the sparklines in the traffic panel.
   const sparkRows = (series.length === 0 ? 1 : Math.min(MAX_SERIES, series.length) + 1) + (generator ? 1 : 0);
   const rollout = rolloutState(s.events);
-  const showRollout = s.mode !== 'load' || rollout.status !== 'none';
+  const drain = drainNow(s.events, nowMs);
+  // A drain without a rollout has its own line instead of "rollout not started".
+  const showRollout = rollout.status !== 'none' || (s.mode !== 'load' && drain === null);
   const pods = podRows(s, nowMs);
   const layout = planLayout({
     rows: props.rows - runnerPanelRows(s.runners),
     pods: pods.length,
     sparkRows,
     showRollout,
+    showDrain: drain !== null,
     summaryRows: final ? summaryRowCount(final) : undefined,
   });
   const { shown, hidden } = pickRows(pods, layout.maxPods);
@@ -73,6 +78,7 @@ export function DashboardScreen(props: DashboardScreenProps) {
       <Box marginTop={1} flexDirection="column">
         <PodsPanel rows={shown} hidden={hidden} columns={columns} />
         {showRollout ? <RolloutLine rollout={rollout} /> : null}
+        {drain ? <DrainLine drain={drain} /> : null}
       </Box>
       <Box marginTop={1} flexDirection="column">
         {final ? (

@@ -1,3 +1,4 @@
+import { labelAt, type Incarnation } from '../analysis/incarnations.js';
 import type { Results } from '../results/types.js';
 
 /** MAX_DRAWN_CONNECTIONS caps the connections the report draws (keep-alive first, then the earliest); the rest are counted. */
@@ -32,14 +33,19 @@ export interface ReportConnections {
   share: { pods: string[]; pct: number[][] };
 }
 
-/** buildConnections reduces the results' connection records to lanes by pod and the stream share; null for a run without any. */
-export function buildConnections(r: Results, factor: number): ReportConnections | null {
+/**
+ * buildConnections reduces the results' connection records to lanes by pod and
+ * the stream share; null for a run without any. Pods are named by incarnation
+ * (`byName`, from the results' own events): a connection's pod is the one of
+ * that name alive and answering when it opened.
+ */
+export function buildConnections(r: Results, factor: number, byName: Map<string, Incarnation[]> = new Map()): ReportConnections | null {
   const all = r.connections;
   if (all === undefined) return null;
   const chosen = [...all].sort((a, b) => (a.population === b.population ? a.openedAtMs - b.openedAtMs : a.population === 'keepalive' ? -1 : 1)).slice(0, MAX_DRAWN_CONNECTIONS);
   const byPod = new Map<string, typeof chosen>();
   for (const c of chosen) {
-    const pod = c.pod ?? c.peer ?? '?';
+    const pod = c.pod !== undefined ? labelAt(byName, c.pod, c.openedAtMs) : (c.peer ?? '?');
     byPod.set(pod, [...(byPod.get(pod) ?? []), c]);
   }
   const lanes = [...byPod.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([pod, conns]): ConnLane => {
@@ -55,13 +61,14 @@ export function buildConnections(r: Results, factor: number): ReportConnections 
     }
     return { pod, rows: Math.max(1, rowEnds.length), conns: out, goaways };
   });
-  return { lanes, drawn: chosen.length, total: all.length, freshOmitted: r.totals.connections?.freshOmitted ?? 0, share: streamShare(r, factor) };
+  return { lanes, drawn: chosen.length, total: all.length, freshOmitted: r.totals.connections?.freshOmitted ?? 0, share: streamShare(r, factor, byName) };
 }
 
-/** streamShare is each pod's share (%) of the ok answers of each bucket of `factor` intervals. */
-function streamShare(r: Results, factor: number): ReportConnections['share'] {
+/** streamShare is each pod's (incarnation's) share (%) of the ok answers of each bucket of `factor` intervals. */
+function streamShare(r: Results, factor: number, byName: Map<string, Incarnation[]>): ReportConnections['share'] {
+  const okByPod = (s: Results['intervals'][number]): Array<[string, number]> => Object.entries(s.okByPod).map(([pod, n]) => [labelAt(byName, pod, s.atMs), n]);
   const totals = new Map<string, number>();
-  for (const s of r.intervals) for (const [pod, n] of Object.entries(s.okByPod)) totals.set(pod, (totals.get(pod) ?? 0) + n);
+  for (const s of r.intervals) for (const [pod, n] of okByPod(s)) totals.set(pod, (totals.get(pod) ?? 0) + n);
   const ranked = [...totals.entries()].sort((a, b) => b[1] - a[1]).map(([pod]) => pod);
   const named = ranked.slice(0, MAX_SHARE_PODS);
   const pods = ranked.length > named.length ? [...named, 'other pods'] : named;
@@ -69,7 +76,7 @@ function streamShare(r: Results, factor: number): ReportConnections['share'] {
   for (let i = 0; i < r.intervals.length; i += factor) {
     const counts = pods.map(() => 0);
     for (const s of r.intervals.slice(i, i + factor)) {
-      for (const [pod, n] of Object.entries(s.okByPod)) {
+      for (const [pod, n] of okByPod(s)) {
         const at = named.indexOf(pod);
         counts[at >= 0 ? at : named.length] = (counts[at >= 0 ? at : named.length] ?? 0) + n;
       }

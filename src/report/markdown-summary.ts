@@ -1,4 +1,5 @@
 import { formatDuration, plural } from '../analysis/format.js';
+import { findIncarnations, labelAt, labelIncarnations } from '../analysis/incarnations.js';
 import { errorRate, formatRate } from '../analysis/verdict.js';
 import { formatMetricValue, type BaselineComparison } from '../analysis/regression.js';
 import type { Results } from '../results/types.js';
@@ -59,21 +60,23 @@ interface PodRow {
   end: string;
 }
 
+// One row per pod incarnation (`demo-0 (2)`): events by their label, answers by the pod of that name answering then.
 function podTable(r: Results, maxPods: number): string[] {
+  const byName = findIncarnations(r.events);
   const rows = new Map<string, PodRow>();
   const row = (pod: string): PodRow => {
     let x = rows.get(pod);
     if (!x) rows.set(pod, (x = { pod, ok: 0, failed: 0, end: '' }));
     return x;
   };
-  for (const e of r.events) {
+  for (const e of labelIncarnations(r.events)) {
     if (e.kind === 'pod-created') row(e.pod);
     if (e.kind === 'exited') {
       const how = e.signal !== null ? `killed by ${e.signal}` : `exit ${e.exitCode ?? '?'}`;
       row(e.pod).end = e.afterSigtermMs !== null ? `${how}, ${formatDuration(e.afterSigtermMs)} after SIGTERM` : how;
     }
   }
-  for (const i of r.intervals) for (const [pod, n] of Object.entries(i.okByPod)) row(pod).ok += n;
+  for (const i of r.intervals) for (const [pod, n] of Object.entries(i.okByPod)) row(labelAt(byName, pod, i.atMs)).ok += n;
   for (const at of r.analysis?.attributions ?? []) if (at.pod !== undefined) row(at.pod).failed += 1;
   if (rows.size === 0) return [];
   // The pods with failures first: they are what the reader came for.

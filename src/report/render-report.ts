@@ -49,9 +49,10 @@ const BODY = `<main>
 <section><h2>Findings</h2><div id="findings"></div></section>
 <section id="scenario-section" hidden><h2>Scenario steps</h2><div id="scenario-steps"></div></section>
 <section id="rollout-steps-section" hidden><h2>Rollout steps</h2><p class="muted">Each step of the progressive rollout, judged on its own; tinted bands on the timeline.</p><div id="rollout-steps"></div></section>
+<section id="nodes-section" hidden><h2>Nodes</h2><p id="nodes-note" class="muted"></p><div id="nodes-table"></div></section>
 <section><h2>Timeline</h2>
 <p class="muted">Shaded: outage windows (failures outnumber successes). Dashed lines: rollout and scenario steps.</p>
-<div id="charts"><div id="chart-rate"></div><div id="chart-lag"></div><div id="chart-failures"></div><div id="chart-pods"></div><ul id="lane-legend" class="legend"></ul><div id="chart-conns"></div><ul id="conn-legend" class="legend"></ul><div id="chart-share"></div><div id="chart-latency"></div></div>
+<div id="charts"><div id="chart-rate"></div><div id="chart-lag"></div><div id="chart-failures"></div><div id="chart-pods"></div><ul id="lane-legend" class="legend"></ul><div id="chart-pdb"></div><div id="chart-conns"></div><ul id="conn-legend" class="legend"></ul><div id="chart-share"></div><div id="chart-latency"></div></div>
 </section>
 <section><h2>Outage windows</h2><div id="windows"></div></section>
 <section><h2>Failures</h2>

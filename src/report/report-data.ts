@@ -1,13 +1,14 @@
 import { isPodEvent } from '../results/events.js';
 import { buildPodTimelines } from '../analysis/pod-timeline.js';
 import { failureAtMs } from '../analysis/windows.js';
-import { withIncarnations } from '../analysis/incarnations.js';
+import { findIncarnations, withIncarnations } from '../analysis/incarnations.js';
 import { errorRate } from '../analysis/verdict.js';
 import type { Analysis, FailureKind, FailureRecord, Results } from '../results/types.js';
 import { frontDoorLines } from './front-door-lines.js';
 import { hiddenText } from './hidden-lines.js';
 import { buildConnections, grpcStatusCounts, type ReportConnections } from './connection-data.js';
 import { generatorText, latencyBasisText } from './generator-lines.js';
+import { buildNodes, type ReportNodes } from './node-data.js';
 import { FAILURE_KINDS, OUTCOME_TRAITS } from '../results/types.js';
 
 /** MAX_TABLE_ROWS is how many failures the report's table holds; the rest are counted. */
@@ -30,12 +31,13 @@ export interface ReportSeries {
   bucketMs: number;
 }
 
-/** ReportLane is one pod's life for the lanes chart (times in seconds). */
+/** ReportLane is one pod's life for the lanes chart (times in seconds); `node` where the driver placed it, a mark's `label` names a refusing budget. */
 export interface ReportLane {
   pod: string;
   revision: string | null;
+  node?: string;
   spans: Array<{ state: string; s: number; e: number | null }>;
-  marks: Array<{ kind: string; t: number }>;
+  marks: Array<{ kind: string; t: number; label?: string }>;
 }
 
 /** FailureRow is one row of the failure table: [t s, kind, detail, pod, conn, population, latency ms, why]. */
@@ -71,6 +73,8 @@ export interface ReportData {
   grpcStatus: Array<{ code: string; count: number }> | null;
   /** scenario is the per-step verdicts of a `rollcheck scenario` run (null for other commands). */
   scenario: Results['scenario'] | null;
+  /** nodes are the run's nodes, cordons, drains, budget status and per-node counts (null: the run has no node facts). */
+  nodes: ReportNodes | null;
 }
 
 /** buildReportData reduces a results object to what the report draws: intervals, not every success. */
@@ -78,6 +82,7 @@ export function buildReportData(input: Results): ReportData {
   // Lanes and the failure table name pods by incarnation (`web-2 (2)`), as the analysis does.
   const r = withIncarnations(input);
   const lastMs = Math.max(r.meta.durationMs, ...r.intervals.slice(-1).map((s) => s.atMs + r.meta.intervalMs));
+  const nodes = buildNodes(r, lastMs);
   return {
     title: `rollcheck ${r.meta.command}: ${r.meta.target}`,
     meta: {
@@ -97,7 +102,7 @@ export function buildReportData(input: Results): ReportData {
     },
     totals: { ...r.totals, errorRate: errorRate(r.totals) },
     series: buildSeries(r),
-    lanes: buildLanes(r, lastMs),
+    lanes: buildLanes(r, lastMs, nodes),
     marks: buildMarks(r),
     lostShares: (r.meta.runners ?? [])
       .filter((x) => x.lostFromMs !== undefined)
@@ -113,9 +118,10 @@ export function buildReportData(input: Results): ReportData {
     latencyBasis: latencyBasisText(r),
     frontDoor: frontDoorLines(r),
     hidden: hiddenText(r),
-    connections: buildConnections(r, bucketFactor(r)),
+    connections: buildConnections(r, bucketFactor(r), findIncarnations(input.events)),
     grpcStatus: grpcStatusCounts(r),
     scenario: r.scenario ?? null,
+    nodes,
   };
 }
 
@@ -152,15 +158,24 @@ function buildSeries(r: Results): ReportSeries {
   return out;
 }
 
-function buildLanes(r: Results, lastMs: number): ReportLane[] {
-  const laneMarks = new Set(['sigterm', 'sigkill', 'exited', 'endpoint-removed', 'prestop-started', 'pod-ready']);
+function buildLanes(r: Results, lastMs: number, nodes: ReportNodes | null): ReportLane[] {
+  const laneMarks = new Set(['sigterm', 'sigkill', 'exited', 'endpoint-removed', 'prestop-started', 'pod-ready', 'evicted', 'eviction-refused']);
   const podEvents = r.events.filter(isPodEvent);
-  return buildPodTimelines(r.events).map((t) => ({
+  const lanes = buildPodTimelines(r.events).map((t): ReportLane => ({
     pod: t.pod,
     revision: t.revision,
+    ...(nodes?.podNode[t.pod] !== undefined ? { node: nodes.podNode[t.pod] } : {}),
     spans: t.spans.map((s) => ({ state: s.state, s: round(s.startMs / 1000, 3), e: round((s.endMs ?? lastMs) / 1000, 3) })),
-    marks: podEvents.filter((e) => e.pod === t.pod && laneMarks.has(e.kind)).map((e) => ({ kind: e.kind, t: round(e.atMs / 1000, 3) })),
+    marks: podEvents.filter((e) => e.pod === t.pod && laneMarks.has(e.kind)).map((e) => ({
+      kind: e.kind,
+      t: round(e.atMs / 1000, 3),
+      ...(e.kind === 'eviction-refused' ? { label: `${e.status}${e.pdb !== undefined ? ` ${e.pdb}` : ''}` } : {}),
+    })).sort((a, b) => a.t - b.t),
   }));
+  if (!nodes) return lanes;
+  // Grouped by node in the nodes' order; a pod the driver placed nowhere goes last.
+  const rank = (l: ReportLane): number => (l.node === undefined ? nodes.bands.length : nodes.bands.findIndex((b) => b.node === l.node));
+  return lanes.map((l, i) => ({ l, i })).sort((a, b) => rank(a.l) - rank(b.l) || a.i - b.i).map((x) => x.l);
 }
 
 function buildMarks(r: Results): ReportData['marks'] {
@@ -171,6 +186,8 @@ function buildMarks(r: Results): ReportData['marks'] {
     if (e.kind === 'rollout-complete') marks.push({ t: round(e.atMs / 1000, 3), label: 'rollout complete', kind: 'rollout' });
     if (e.kind === 'rollout-failed') marks.push({ t: round(e.atMs / 1000, 3), label: `rollout failed: ${e.reason}`, kind: 'failed' });
     if (e.kind === 'runner-lost') marks.push({ t: round(e.atMs / 1000, 3), label: `runner ${e.runner} lost (${round(e.ratePerSec, 1)}/s)`, kind: 'failed' });
+    if (e.kind === 'drain-started') marks.push({ t: round(e.atMs / 1000, 3), label: `drain ${e.node}`, kind: 'drain' });
+    if (e.kind === 'drain-finished') marks.push({ t: round(e.atMs / 1000, 3), label: `drain ${e.node} ${e.ok ? 'done' : 'failed'}`, kind: e.ok ? 'drain' : 'failed' });
   }
   return marks.sort((a, b) => a.t - b.t);
 }

@@ -1,5 +1,6 @@
 import { isPodEvent, type ClusterEvent } from '../results/events.js';
 import { failureAtMs } from '../analysis/windows.js';
+import { withIncarnations } from '../analysis/incarnations.js';
 import { formatAt, formatDuration, KIND_NOUN } from '../analysis/format.js';
 import { formatRate } from '../analysis/verdict.js';
 import { kindsText } from '../analysis/finding-kit.js';
@@ -8,6 +9,7 @@ import type { Analysis, ConnTotals, FailureRecord, LatencySummary, Results } fro
 import { FAILURE_KINDS, OUTCOME_TRAITS } from '../results/types.js';
 import { frontDoorLines } from './front-door-lines.js';
 import { stepLines } from './step-lines.js';
+import { drainLines } from './drain-lines.js';
 import { hiddenText } from './hidden-lines.js';
 import { generatorText, latencyBasisText, rateText } from './generator-lines.js';
 import { createTextStyle, sanitizeForTerminal, wrapText, type TextStyle } from './text-style.js';
@@ -58,7 +60,8 @@ export function formatSummary(results: Results, options: SummaryOptions): string
   if (basis !== null) row('', basis);
   const gen = generatorText(results);
   out.push(...wrapText(clean(gen), width, st.bold('generator'.padEnd(LABEL)), ' '.repeat(LABEL)).map((l) => (results.analysis?.verdict.generatorBehind !== undefined ? st.yellow(l) : l)));
-  const timeline = failureTimeline(results, options.timelineRows ?? 15, st);
+  for (const line of drainLines(results)) row('drain', line);
+  const timeline = failureTimeline(withIncarnations(results), options.timelineRows ?? 15, st);
   if (timeline.length) {
     out.push(st.bold('timeline') + st.dim('   failures per second, with the pod events of that second'));
     out.push(...timeline);

@@ -12,6 +12,7 @@ import type { DashboardFinal } from '../../src/dashboard/final-info.js';
 import type { LiveSnapshot } from '../../src/results/live.js';
 import { createFixedClock } from '../../src/results/clock.js';
 import * as f from './fixtures.js';
+import { drainResults } from '../report/drain-results.js';
 
 const FRAMES = join(dirname(fileURLToPath(import.meta.url)), 'frames');
 
@@ -208,4 +209,20 @@ test('the generator line: lag and each worker\'s loop and CPU; BEHIND past 100 m
   assertFits(behind, 80, 30);
   assert.match(behind, /^generator lag p99 2\.30s BEHIND {2}w0 loop 100% cpu 60%/m);
   assert.doesNotMatch(frame(rolling()), /^generator/m, 'nothing said where no source reported its load');
+});
+
+test('a node drain: each pod row names its node, the drain line counts evictions and refusals with the budget, the log shows the 429', () => {
+  const events = drainResults().events.filter((e) => e.atMs <= 5500);
+  const s = f.snapshot({ nowMs: 5500, phase: 'rollout', events, recent: f.steady(5500, 5), totals: f.totals(1000), okByPod: { 'demo-a': 300, 'demo-b': 300, 'demo-c': 400 } });
+  const text = frame(s);
+  assertFits(text, 80, 30);
+  assert.match(text, /POD\s+NODE\s+REV\s+STATE/);
+  assert.match(text, /demo-a\s+node-1\s+cur\s+SIGTERM sent/);
+  assert.match(text, /demo-b\s+node-1\s+cur\s+ready\s+\S+\s+300\s+0/);
+  assert.match(text, /demo-d\s+node-2\s+cur\s+starting/);
+  assert.match(text, /\ndrain {5}node-1 draining 500ms: evicted 1\/2, 429 ×1, PDB demo allows 0 \(health/);
+  assert.doesNotMatch(text, /rollout\s+not started/);
+  assert.match(text, /demo-b eviction refused: 429 \(PDB demo\)/);
+  // Without nodes the pods table keeps its columns.
+  assert.doesNotMatch(frame(rolling()), /NODE|\ndrain /);
 });

@@ -5,6 +5,8 @@ import { formatAnnotations } from '../../src/report/github-annotations.js';
 import { compareWithBaseline, withRegressions } from '../../src/analysis/regression.js';
 import { parseRegressionLimits } from '../../src/analysis/regression-limits.js';
 import { sampleResults } from './sample-results.js';
+import { statefulSetDrainResults } from './drain-results.js';
+import { analyze } from '../../src/analysis/index.js';
 
 test('Markdown summary: verdict, counts, outage, findings with fixes and a per-pod table, short enough for a PR comment', () => {
   const r = sampleResults();
@@ -53,4 +55,13 @@ test('annotations: newlines and percent signs are escaped as workflow commands n
   f.title = 'line one\nline two 100%';
   const line = formatAnnotations(r).find((l) => l.includes(`title=${f.id}`)) ?? '';
   assert.match(line, /line one%0Aline two 100%25/);
+});
+
+test('Markdown summary: a StatefulSet pod replaced under its name is two rows, each with its own answers and end', () => {
+  const r = statefulSetDrainResults();
+  r.analysis = analyze(r, { maxErrors: 0 });
+  const md = formatMarkdownSummary(r);
+  // 50 ok a second each: the first demo-0 until 5 s, its replacement from 7.6 s to 12 s less the request that failed.
+  assert.match(md, /\| demo-0 \| 250 \| 1 \| exit 0, 1\.4 s after SIGTERM \|/);
+  assert.match(md, /\| demo-0 \(2\) \| 219 \| 1 \| running \|/);
 });

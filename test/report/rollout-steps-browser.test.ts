@@ -3,15 +3,14 @@
 // timeline, drawn in headless Chromium from a results file with rollout steps.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
 import { renderReport } from '../../src/report/index.js';
 import { analyze } from '../../src/analysis/index.js';
 import type { ClusterEvent, RolloutStepFields } from '../../src/results/events.js';
 import { fail, makeResults, shellPodEvents } from '../analysis/fixtures.js';
-import { skipUnless, whichTool } from '../tools.js';
+import { skipUnless } from '../tools.js';
+import { withReportPage } from './report-page.js';
 
 const skip = skipUnless('chromium');
 const SHOT_DIR = resolve('test-output/report');
@@ -38,22 +37,7 @@ test('report: a canary run shows its per-step table and tints each step on the t
   const steps = results.analysis?.rolloutSteps ?? [];
   assert.deepEqual(steps.map((s) => [s.index, s.failures, s.pass]), [[0, 0, true], [1, 0, true], [2, 2, false], [3, 0, true]]);
   assert.deepEqual(steps[2]?.causes, { 'sigterm-ignored': 2 });
-  const dir = mkdtempSync(join(tmpdir(), 'rollcheck-browser-'));
-  const file = join(dir, 'steps.html');
-  writeFileSync(file, renderReport(results));
-  const context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-    executablePath: whichTool('chromium') ?? 'chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-component-update', '--disable-sync'],
-    offline: true,
-    viewport: { width: 1280, height: 900 },
-  });
-  try {
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`file://${file}`);
-    await page.waitForSelector('body[data-rendered="true"]', { timeout: 15_000 });
-    assert.deepEqual(errors, []);
+  await withReportPage(renderReport(results), async (page) => {
     assert.equal(await page.locator('#rollout-steps-section').isVisible(), true);
     const rows = await page.locator('#rollout-steps tr[data-step]').allInnerTexts();
     assert.equal(rows.length, 4);
@@ -75,8 +59,5 @@ test('report: a canary run shows its per-step table and tints each step on the t
     assert.ok((tint.passed[2] ?? 0) > (tint.passed[0] ?? 0), `a passed step's band is bluish: ${tint.passed.join(',')}`);
     mkdirSync(SHOT_DIR, { recursive: true });
     await page.screenshot({ path: join(SHOT_DIR, 'rollout-steps.png'), fullPage: true });
-  } finally {
-    await context.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });

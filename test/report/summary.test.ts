@@ -4,6 +4,7 @@ import { formatSummary } from '../../src/report/index.js';
 import { makeResults } from '../analysis/fixtures.js';
 import { analyze } from '../../src/analysis/index.js';
 import { sampleResults } from './sample-results.js';
+import { drainResults, statefulSetDrainResults } from './drain-results.js';
 
 test('summary: rate, outcomes split by connection, timeline with pod events, outages, findings, verdict', () => {
   const text = formatSummary(sampleResults(), { color: false, width: 100 });
@@ -46,4 +47,22 @@ test('summary: control characters from a hostile results file are neutralised', 
   r.meta.target = 'http://x/\u001b[2J\u001b]0;pwned\u0007';
   const text = formatSummary(r, { color: false, width: 100 });
   assert.ok(!text.includes('\u001b') && !text.includes('\u0007'));
+});
+
+test('summary: a drain line names the node, the pods evicted of those it held, the 429s with their budget, and how long it took', () => {
+  const text = formatSummary(drainResults(), { color: false, width: 120 });
+  assert.match(text, /\ndrain {6}node-1: 2 of 2 pods evicted, 1 eviction refused \(429, PDB demo\), took 7\.0 s\n/);
+  const unfinished = drainResults();
+  unfinished.events = unfinished.events.filter((e) => e.kind !== 'drain-finished');
+  assert.match(formatSummary(unfinished, { color: false, width: 120 }), /drain {6}node-1: 2 of 2 pods evicted, 1 eviction refused \(429, PDB demo\), not finished by the end of the run/);
+  assert.doesNotMatch(formatSummary(sampleResults(), { color: false, width: 120 }), /\ndrain /);
+});
+
+test('summary: the failure timeline names a StatefulSet pod by incarnation', () => {
+  const text = formatSummary(statefulSetDrainResults(), { color: false, width: 120 });
+  assert.match(text, /\n\s+5 s\s+█+\s+1\s+1 reset\s+demo-0: terminating, SIGTERM\n/);
+  assert.match(text, /\n\s+9 s\s+█+\s+1\s+1 reset\s*\n/);
+  const events = statefulSetDrainResults();
+  events.events.push({ kind: 'pod-terminating', pod: 'demo-0', podUid: 'uid-demo-0-6600', graceMs: 30_000, atMs: 9400 });
+  assert.match(formatSummary(events, { color: false, width: 120 }), /\n\s+9 s\s+█+\s+1\s+1 reset\s+demo-0 \(2\): terminating\n/);
 });

@@ -4,6 +4,7 @@ import { ellipsize, formatSpan } from './format.js';
 import { KIND_STYLE } from '../../results/kind-style.js';
 import type { ConnectionNote } from '../../results/live.js';
 import { connectionLines } from './connection-lines.js';
+import { findIncarnations, labelAt, labelFailures, labelIncarnations } from '../../analysis/incarnations.js';
 
 /** LogLine is one line of the event log: a cluster event or a burst of failures. */
 export interface LogLine {
@@ -146,6 +147,18 @@ export function describeEvent(e: ClusterEvent, podWidth: number): string | null 
       return `${e.strategy} step ${e.index}: ${e.step} (weight ${Math.round(e.weight)}%)`;
     case 'replicaset-scaled':
       return `${label}: ${e.role} ${e.revision} → ${e.replicas}${e.scaleDownAtMs !== undefined ? ` (scale-down at ${formatSpan(e.scaleDownAtMs)})` : ''}`;
+    case 'drain-started':
+    case 'node-cordoned':
+    case 'node-uncordoned':
+      return `${e.node} ${label}`;
+    case 'drain-finished':
+      return `${e.node} ${e.ok ? 'drained' : 'drain failed'}: ${e.evicted} evicted${e.error ? ` (${e.error})` : ''}`;
+    case 'evicted':
+      return `${ellipsize(e.pod, podWidth)} evicted${e.node !== undefined ? ` from ${e.node}` : ''}`;
+    case 'eviction-refused':
+      return `${ellipsize(e.pod, podWidth)} eviction refused: ${e.status}${e.pdb !== undefined ? ` (PDB ${e.pdb})` : ''}`;
+    case 'pdb-status':
+      return `PDB ${e.name}: ${e.disruptionsAllowed} disruption${e.disruptionsAllowed === 1 ? '' : 's'} allowed (healthy ${e.currentHealthy}/${e.desiredHealthy})`;
     case 'ingress':
       return `${e.proxy} ingress ${e.action}${e.endpoints ? `: ${e.endpoints.length} endpoint${e.endpoints.length === 1 ? '' : 's'}` : ''}${e.detail ? ` (${e.detail})` : ''}`;
     default:
@@ -153,7 +166,7 @@ export function describeEvent(e: ClusterEvent, podWidth: number): string | null 
   }
 }
 
-/** logLines merges cluster events, failure bursts and HTTP/2 connection notes into the last `max` log lines, oldest first. */
+/** logLines merges cluster events, failure bursts and HTTP/2 connection notes into the last `max` log lines, oldest first; pods by incarnation (`demo-0 (2)`). */
 export function logLines(
   events: readonly ClusterEvent[],
   failures: readonly FailureRecord[],
@@ -163,23 +176,26 @@ export function logLines(
   connections: readonly ConnectionNote[] = [],
 ): LogLine[] {
   if (max <= 0) return [];
+  const byName = findIncarnations(events);
+  const labelled = labelIncarnations(events);
   const lines: LogLine[] = [];
-  for (const e of events) {
+  for (const e of labelled) {
     const text = describeEvent(e, podWidth);
     if (text === null) continue;
-    const warn = e.kind === 'sigkill' || e.kind === 'rollout-failed' || e.kind === 'watch-lost' || e.kind === 'runner-lost';
+    const warn = e.kind === 'sigkill' || e.kind === 'rollout-failed' || e.kind === 'watch-lost' || e.kind === 'runner-lost' || (e.kind === 'drain-finished' && !e.ok);
     lines.push({ atMs: e.atMs, text, tone: warn ? 'warn' : 'event' });
   }
-  const bursts = failureBursts(failures);
+  const bursts = failureBursts(labelFailures(failures, byName));
   bursts.forEach((b, i) => {
     // The oldest burst may have begun before the kept failures did.
     const capped = failuresCapped && i === 0;
     lines.push({
       atMs: b.startMs,
-      text: describeBurst(b, events, podWidth, capped),
+      text: describeBurst(b, labelled, podWidth, capped),
       tone: 'failure',
     });
   });
-  for (const c of connectionLines(connections, podWidth)) lines.push({ atMs: c.atMs, text: c.text, tone: c.cut ? 'warn' : 'event' });
+  const notes = connections.map((c) => (c.pod === undefined ? c : { ...c, pod: labelAt(byName, c.pod, c.atMs) }));
+  for (const c of connectionLines(notes, podWidth)) lines.push({ atMs: c.atMs, text: c.text, tone: c.cut ? 'warn' : 'event' });
   return lines.sort((a, b) => a.atMs - b.atMs).slice(-max);
 }

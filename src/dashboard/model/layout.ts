@@ -4,6 +4,8 @@ export interface LayoutInput {
   pods: number;
   sparkRows: number;
   showRollout: boolean;
+  /** showDrain: a node drain's line sits under the rollout line. */
+  showDrain?: boolean;
   /** summaryRows replaces the event log at the end of the run. */
   summaryRows?: number;
 }
@@ -25,7 +27,7 @@ const MAX_LOG = 12;
  */
 export function planLayout(input: LayoutInput): Layout {
   const budget = Math.max(12, input.rows - 1);
-  const fixed = FIXED_ROWS + input.sparkRows + (input.showRollout ? 1 : 0);
+  const fixed = FIXED_ROWS + input.sparkRows + (input.showRollout ? 1 : 0) + (input.showDrain ? 1 : 0);
   const tail = input.summaryRows ?? MIN_LOG;
   const forPods = Math.max(2, budget - fixed - tail);
   // When pods overflow, one row says how many are hidden.

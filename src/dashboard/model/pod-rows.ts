@@ -1,5 +1,6 @@
 import { buildPodTimelines, type PodState, type PodTimeline } from '../../analysis/pod-timeline.js';
 import { findIncarnations, labelIncarnations, type Incarnation } from '../../analysis/incarnations.js';
+import { nodeFacts, nodesWorthShowing } from '../../analysis/node-facts.js';
 import type { ClusterEvent } from '../../results/events.js';
 import type { LiveSnapshot } from '../../results/live.js';
 
@@ -9,6 +10,8 @@ export type PodTone = 'good' | 'warn' | 'bad' | 'gone' | 'plain';
 /** PodRow is one line of the pods table. */
 export interface PodRow {
   pod: string;
+  /** node is the node the pod was placed on ('' when the driver did not say, or all pods share one node and nothing happened to it). */
+  node: string;
   /** revision is "old"/"new" once a rollout started, else "cur" (or "-" when unknown). */
   revision: string;
   state: string;
@@ -28,7 +31,9 @@ export function podRows(s: LiveSnapshot, nowMs: number): PodRow[] {
   const timelines = buildPodTimelines(events);
   const newRevision = latestRolloutRevision(events);
   const latest = latestLabels(findIncarnations(s.events));
-  const rows = timelines.map((t) => timelineRow(t, newRevision, s, nowMs, latest.get(t.pod)));
+  const facts = nodeFacts(events);
+  const nodes = new Map(nodesWorthShowing(facts) ? facts.pods.map((p) => [p.pod, p.node] as const) : []);
+  const rows = timelines.map((t) => ({ ...timelineRow(t, newRevision, s, nowMs, latest.get(t.pod)), node: nodes.get(t.pod) ?? '' }));
   // In load mode there are no cluster events; pods that answered still deserve a row.
   const known = new Set(rows.map((r) => r.pod));
   const extra = new Set(
@@ -37,6 +42,7 @@ export function podRows(s: LiveSnapshot, nowMs: number): PodRow[] {
   for (const pod of [...extra].sort()) {
     rows.push({
       pod,
+      node: '',
       revision: '-',
       state: 'answering',
       tone: 'plain',
@@ -55,7 +61,7 @@ function timelineRow(
   s: LiveSnapshot,
   nowMs: number,
   countsOf = t.pod,
-): PodRow {
+): Omit<PodRow, 'node'> {
   const span = t.spans[t.spans.length - 1];
   const revision =
     t.revision === null

@@ -1,14 +1,11 @@
 import type { FailureKind } from '../../results/types.js';
 import type { ReportData } from '../report-data.js';
 import { renderConnectionCharts } from './connection-charts.js';
-import { byId, el, kindColor, swatch } from './dom.js';
+import { byId, kindColor } from './dom.js';
+import { renderBudgetChart } from './node-section.js';
+import { renderPodLanes } from './pod-lanes.js';
 import { drawStepBands } from './rollout-steps.js';
 
-// Pod states in the lanes chart, in legend order.
-const STATE_COLOR: Record<string, string> = {
-  starting: '#c6dbef', running: '#9ecae1', ready: '#74c476', 'not-ready': '#fdd0a2', terminating: '#fdae6b',
-  prestop: '#fd8d3c', sigterm: '#e6550d', sigkilled: '#a50f15', exited: '#d9d9d9', deleted: '#f0f0f0',
-};
 // Every chart gets the same y-axis width so that their time axes line up with the pod lanes.
 const AXIS_SIZE = 160;
 
@@ -18,7 +15,7 @@ export interface ReportCharts {
   resize(): void;
 }
 
-/** createReportCharts prepares the charts (rate, lag, failures by kind, pod lanes, HTTP/2 connection lanes and stream share, latency) on one time axis. */
+/** createReportCharts prepares the charts (rate, lag, failures by kind, pod lanes with node rows, budget steps, HTTP/2 connection lanes and stream share, latency) on one time axis. */
 export function createReportCharts(D: ReportData): ReportCharts {
   const charts: uPlot[] = [];
   const labelled = new WeakSet<uPlot>();
@@ -88,66 +85,6 @@ export function createReportCharts(D: ReportData): ReportCharts {
     charts.push(u);
   };
 
-  const renderLanes = (): void => {
-    const lanes = D.lanes;
-    if (lanes.length === 0) {
-      byId('chart-pods').appendChild(el('p', 'muted', 'No pod events in this run (load mode, or no driver).'));
-      return;
-    }
-    // A blank label keeps the label's room, so this plot area lines up with the other charts'.
-    const o = base('Pods', 50 + 26 * lanes.length, ' ');
-    o.scales = { ...o.scales, y: { range: [0, lanes.length] } };
-    o.axes = [o.axes?.[0] ?? {}, {
-      label: ' ', size: AXIS_SIZE, splits: () => lanes.map((_, i) => i + 0.5),
-      values: (_u, splits) => splits.map((v) => {
-        const l = lanes[lanes.length - 1 - Math.floor(v)];
-        return l ? (l.pod.length > 22 ? l.pod.slice(0, 21) + '\u2026' : l.pod) : '';
-      }),
-      grid: { show: false },
-    }];
-    o.series = [{}, { label: 'pod lanes', show: false }];
-    o.legend = { show: false };
-    o.hooks = { ...o.hooks, draw: [(u) => {
-      const ctx = u.ctx;
-      ctx.save();
-      lanes.forEach((l, i) => {
-        const yTop = u.valToPos(lanes.length - i, 'y', true);
-        const yBot = u.valToPos(lanes.length - i - 1, 'y', true);
-        const h = (yBot - yTop) * 0.7;
-        const y = yTop + (yBot - yTop) * 0.15;
-        l.spans.forEach((s) => {
-          const x0 = u.valToPos(Math.max(s.s, xMin), 'x', true);
-          const x1 = u.valToPos(s.e === null ? xMax : s.e, 'x', true);
-          if (x1 <= x0) return;
-          ctx.fillStyle = STATE_COLOR[s.state] || '#bbb';
-          ctx.fillRect(x0, y, x1 - x0, h);
-        });
-        l.marks.forEach((m) => {
-          if (m.t < xMin || m.t > xMax) return;
-          const x = u.valToPos(m.t, 'x', true);
-          ctx.fillStyle = m.kind === 'sigkill' ? '#67000d' : m.kind === 'sigterm' ? '#d94801' : m.kind === 'pod-ready' ? '#006d2c' : '#252525';
-          ctx.fillRect(x - 1 * devicePixelRatio, y - 2, 2 * devicePixelRatio, h + 4);
-        });
-      });
-      ctx.restore();
-      markLines(u);
-    }] };
-    chart(o, [S.t, S.t.map(() => null)], 'chart-pods');
-    const legend = byId('lane-legend');
-    Object.keys(STATE_COLOR).forEach((s) => {
-      const li = el('li');
-      li.appendChild(swatch(STATE_COLOR[s] ?? '#bbb'));
-      li.appendChild(document.createTextNode(s));
-      legend.appendChild(li);
-    });
-    [['#d94801', 'SIGTERM'], ['#67000d', 'SIGKILL'], ['#006d2c', 'ready']].forEach(([color, label]) => {
-      const li = el('li');
-      li.appendChild(swatch(color ?? '', 'swatch tick'));
-      li.appendChild(document.createTextNode(label + ' mark'));
-      legend.appendChild(li);
-    });
-  };
-
   return {
     render() {
       const o1 = base('Requests per second', 220, 'req/s');
@@ -165,8 +102,10 @@ export function createReportCharts(D: ReportData): ReportCharts {
       if (kinds.length === 0) o2.series.push({ label: 'no failures', stroke: '#31a354' });
       chart(o2, [S.t, ...(kinds.length ? kinds.map((k) => S.failed[k] ?? []) : [S.t.map(() => 0)])], 'chart-failures');
 
-      renderLanes();
-      renderConnectionCharts(D, { base, chart, markLines, t: S.t, xMin, xMax, axisSize: AXIS_SIZE });
+      const kit = { base, chart, markLines, t: S.t, xMin, xMax, axisSize: AXIS_SIZE };
+      renderPodLanes(D, kit);
+      renderBudgetChart(D, kit);
+      renderConnectionCharts(D, kit);
 
       const o4 = base('Latency of ok responses (ms, from intended send time)', 200, 'ms');
       o4.series = [{}, { label: 'p50', stroke: '#3182bd', width: 1.5 }, { label: 'p99', stroke: '#e6550d', width: 1.5 }];

@@ -4,6 +4,7 @@
 import type { ReportData } from '../report-data.js';
 import { readData } from './dom.js';
 import { renderFailureTable } from './failure-table.js';
+import { renderNodeTable } from './node-section.js';
 import { createReportCharts } from './report-charts.js';
 import { renderRolloutSteps } from './rollout-steps.js';
 import { renderFigures, renderFindings, renderHeading, renderSteps, renderVerdict, renderWindows } from './report-sections.js';
@@ -15,6 +16,7 @@ renderVerdict(D);
 renderFigures(D);
 renderSteps(D);
 renderRolloutSteps(D);
+renderNodeTable(D);
 renderFindings(D);
 renderWindows(D);
 charts.render();

@@ -33,6 +33,7 @@ test('podRows: before any rollout every pod is the current revision', () => {
 test('pickRows keeps live pods first, then the newest exited ones, and counts the rest', () => {
   const row = (pod: string, gone: boolean): PodRow => ({
     pod,
+    node: '',
     revision: 'old',
     state: gone ? 'exited 0' : 'ready',
     tone: 'good',
