@@ -1,9 +1,11 @@
 // test-lane: heavy: Argo Rollout rollouts on the kube sandbox whose verdicts need the cores
 // `rollcheck run --workload rollout/demo` against the kube sandbox serving an
-// Argo Rollout (blue-green, an endpoint delay of 2 s standing in for the
-// ingress's propagation): scaleDownDelaySeconds 0 drops requests on the old
-// pods (stable-scaled-down-early, exit 1); a delay past the propagation drops
-// none (exit 0). Every call the driver made is granted by manifests/rbac.yaml.
+// Argo Rollout (an endpoint delay of 2 s standing in for the ingress's
+// propagation). Blue-green: scaleDownDelaySeconds 0 drops requests on the old
+// pods (stable-scaled-down-early, exit 1), its scale-down seen on the
+// ReplicaSets; a delay past the propagation drops none (exit 0). Every call
+// the driver made is granted by manifests/rbac.yaml. Canary: --promote auto
+// and manual, --abort-at as its own step; restart as spec.restartAt.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
