@@ -23,6 +23,7 @@ import { withIncarnations } from './incarnations.js';
 import { withLostRunners } from './verdict-runners.js';
 import { failureAtMs, findOutageWindows } from './windows.js';
 import { createRolloutStepIndex, stepCause } from './rollout-steps.js';
+import { scaledDownInstead } from './rollout-reattribution.js';
 import { rolloutSegments } from './rollout-segments.js';
 
 export { buildPodTimelines } from './pod-timeline.js';
@@ -89,6 +90,8 @@ export function analyze(input: Results, thresholds: Thresholds): Analysis {
     } else {
       cause = causeOf(f, a, pods, ends, conns);
     }
+    const moved = cause === 'not-ready-traffic' ? scaledDownInstead(f, a, steps, pods, i, withText) : undefined;
+    if (moved) ({ a, cause } = moved);
     cause = stepCause(cause, failureAtMs(f), a.pod, steps);
     if (cause) a.cause = cause;
     else if (a.how === 'ambiguous') ambiguous.add(i);

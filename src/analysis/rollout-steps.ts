@@ -27,36 +27,42 @@ export function createRolloutStepIndex(events: readonly ClusterEvent[]): Rollout
     const { kind: _kind, ...fields } = e;
     const step: RolloutStep = fields;
     steps.push(step);
-    if (step.action === 'scale-down' || step.action === 'abort') for (const pod of step.pods ?? []) scaledDownBy.set(pod, step);
   }
   steps.sort((a, b) => a.atMs - b.atMs);
-  for (const step of inferredScaleDowns(events, steps, revisionOf)) {
-    steps.push(step);
-    for (const pod of step.pods ?? []) scaledDownBy.set(pod, step);
-  }
+  for (const step of inferredScaleDowns(events, steps, revisionOf)) steps.push(step);
   steps.sort((a, b) => a.atMs - b.atMs);
+  // A pod belongs to the first scale-down or abort that named it.
+  for (const step of steps) if (step.action === 'abort' || step.action === 'scale-down') for (const pod of step.pods ?? []) if (!scaledDownBy.has(pod)) scaledDownBy.set(pod, step);
   return { steps, scaledDownBy, revisionOf };
 }
 
 /**
  * inferredScaleDowns: a cluster's Rollout status says nothing of blue-green's
- * scale-down; it shows as the old set's pods terminating after the switch. Each
- * switch without a scale-down step gets one, at the first such termination,
- * naming those pods.
+ * scale-down. Where the watch of its ReplicaSets saw the old set scaled to 0
+ * (replicaset-scaled), that is the scale-down's time; without it, the old set's
+ * first pod terminating after the switch. Either way the step names the old
+ * set's pods that terminated from then on. An abort seen in the status (no pods
+ * named) likewise gets the new set's pods that terminated after it.
  */
 const WATCH_ORDER_SLACK_MS = 1000;
 
 function inferredScaleDowns(events: readonly ClusterEvent[], steps: readonly RolloutStep[], revisionOf: ReadonlyMap<string, string>): RolloutStep[] {
   const out: RolloutStep[] = [];
+  const endedOf = (revision: string, fromMs: number): Array<{ pod: string; atMs: number }> =>
+    events.flatMap((e) => (e.kind === 'pod-terminating' && e.atMs >= fromMs - WATCH_ORDER_SLACK_MS && revisionOf.get(e.pod) === revision ? [{ pod: e.pod, atMs: e.atMs }] : []));
   for (const sw of steps.filter((s) => s.action === 'switch')) {
     if (steps.some((s) => s.action === 'scale-down' && s.canaryRevision === sw.canaryRevision)) continue;
+    const scaled = events.find((e) => e.kind === 'replicaset-scaled' && e.revision === sw.stableRevision && e.replicas === 0 && e.atMs >= sw.atMs - WATCH_ORDER_SLACK_MS);
     // Watches of pods and of the Rollout arrive in either order: a termination just before the switch is seen is its scale-down too.
-    const ended = events.filter((e) => e.kind === 'pod-terminating' && e.atMs >= sw.atMs - WATCH_ORDER_SLACK_MS && revisionOf.get(e.pod) === sw.stableRevision);
+    const ended = endedOf(sw.stableRevision, scaled?.atMs ?? sw.atMs);
     const first = ended[0];
-    if (!first) continue;
-    const pods = ended.flatMap((e) => ('pod' in e ? [e.pod] : []));
-    const atMs = Math.max(first.atMs, sw.atMs);
-    out.push({ ...sw, index: 2, step: `scale-down (${Math.round((atMs - sw.atMs) / 100) / 10}s after the switch)`, action: 'scale-down', pods, atMs });
+    if (!first && !scaled) continue;
+    const atMs = Math.max(scaled?.atMs ?? first?.atMs ?? sw.atMs, sw.atMs);
+    const seen = scaled ? 'its ReplicaSet scaled to 0' : 'its first pod terminating';
+    out.push({ ...sw, index: 2, step: `scale-down (${Math.round((atMs - sw.atMs) / 100) / 10}s after the switch: ${seen})`, action: 'scale-down', pods: ended.map((e) => e.pod), atMs });
+  }
+  for (const ab of steps.filter((s) => s.action === 'abort' && s.pods === undefined)) {
+    ab.pods = endedOf(ab.canaryRevision, ab.atMs).map((e) => e.pod);
   }
   return out;
 }

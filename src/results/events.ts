@@ -67,8 +67,8 @@ export type ClusterEvent =
     >
   /** rollout-step: a progressive rollout (Argo Rollouts canary or blue-green) began a step; each step is a segment with its own verdict. */
   | RunEvent<'rollout-step', RolloutStepFields>
-  /** replicaset-scaled: a progressive rollout's ReplicaSet got a new desired count (scaleDownAtMs: when a delayed scale-down is due). */
-  | RunEvent<'replicaset-scaled', { revision: string; role: 'stable' | 'canary'; replicas: number; scaleDownAtMs?: number }>;
+  /** replicaset-scaled: a progressive rollout's ReplicaSet got a new desired count (scaleDownAtMs: when a delayed scale-down is due; ready: its ready pods, where a cluster's watch saw them). */
+  | RunEvent<'replicaset-scaled', { revision: string; role: 'stable' | 'canary'; replicas: number; scaleDownAtMs?: number; ready?: number }>;
 
 /**
  * RolloutStepFields describe one step of a progressive rollout. Canary: `index`

@@ -84,3 +84,31 @@ test('a canary weight step that sent traffic to a new pod before it was ready is
   const plain = analyze(makeResults({ events: events.filter((e) => e.kind !== 'rollout-step'), failures: [fail(6200, 'refused')] }), { maxErrors: 0 });
   assert.deepEqual(plain.attributions.map((x) => x.cause), ['not-ready-traffic']);
 });
+
+// Sandbox blue-green with scaleDownDelaySeconds 0: new pod c ready at 2.5 s, the switch at 2.9 s and the old pod a
+// scaled down at 3 s; its SIGTERM is known only from its preStop (4 s), and the Service drops it at 5 s. A new
+// connection refused at 3.5 s lies in c's start-up window (ready + 2 s) and a's termination window.
+test('blue-green: a failure the start-up window pins on a new pod after the switch is the old pod scaled down (stable-scaled-down-early)', () => {
+  const events: ClusterEvent[] = [
+    { kind: 'pod-created', pod: 'a', revision: 'old', atMs: 0 },
+    { kind: 'pod-ready', pod: 'a', atMs: 100 },
+    { kind: 'pod-created', pod: 'c', revision: 'new', atMs: 2000 },
+    { kind: 'pod-ready', pod: 'c', atMs: 2500 },
+    step(2900, { strategy: 'blue-green', index: 1, step: 'switch', action: 'switch', weight: 100 }),
+    { kind: 'replicaset-scaled', revision: 'old', role: 'stable', replicas: 0, atMs: 3000 },
+    { kind: 'pod-terminating', pod: 'a', graceMs: 30_000, atMs: 3000 },
+    { kind: 'prestop-started', pod: 'a', hook: 'sleep 1s', atMs: 3000 },
+    { kind: 'sigterm', pod: 'a', atMs: 4000, inferred: true },
+    { kind: 'endpoint-removed', pod: 'a', atMs: 5000 },
+    { kind: 'exited', pod: 'a', exitCode: 0, signal: null, afterSigtermMs: 20, atMs: 4020 },
+  ];
+  const failures = [fail(3500, 'reset'), fail(3600, 'reset')];
+  const a = analyze(makeResults({ durationMs: 9000, events, failures }), { maxErrors: 0 });
+  assert.deepEqual(a.attributions.map((x) => [x.pod, x.cause]), [['a', 'stable-scaled-down-early'], ['a', 'stable-scaled-down-early']]);
+  assert.match(a.attributions[0]?.text ?? '', /not c: the blue-green switch waited for every new pod to be available/);
+  // The scale-down is the one the ReplicaSet watch saw, not inferred from a's termination.
+  assert.match(a.rolloutSteps?.find((s) => s.action === 'scale-down')?.step ?? '', /ReplicaSet scaled to 0/);
+  // Without the switch the same failures stay where the windows put them.
+  const plain = analyze(makeResults({ durationMs: 9000, events: events.filter((e) => e.kind !== 'rollout-step'), failures }), { maxErrors: 0 });
+  assert.deepEqual(plain.attributions.map((x) => x.cause), ['not-ready-traffic', 'not-ready-traffic']);
+});

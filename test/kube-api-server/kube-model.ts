@@ -68,6 +68,8 @@ export interface KubeModel {
   startUpdate(hash: string): void;
   /** bumpHash starts a new template revision (what a PATCH of the template does). */
   bumpHash(): string;
+  /** scaleReplicaSet writes an Argo Rollout controller's desired count into ReplicaSet `hash` (other kinds: nothing). */
+  scaleReplicaSet(hash: string, replicas: number): void;
 }
 
 const now = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
@@ -312,6 +314,9 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
     podNames: () => store.list('pods').map((p) => p.metadata.name),
     scheduler,
     startUpdate: (h) => sts?.startUpdate(h),
+    scaleReplicaSet(h, n) {
+      if (!sts && rollout) (replicaSets as ReturnType<typeof createReplicaSets>).setDesired(h, n);
+    },
   };
 }
 

@@ -15,7 +15,7 @@ import { createKubeStore, type KubeStore } from './store.js';
 import { createKubeModel } from './kube-model.js';
 import type { KubeModel } from './kube-model.js';
 import { startKubeApiServer } from './server.js';
-import { mirrorRollout } from './rollout-model.js';
+import { mirrorRollout, steerRollout } from './rollout-model.js';
 import { rolloutStrategySpec } from './rollout-object.js';
 import type { KubeApiServer, KubeApiServerOptions } from './server.js';
 
@@ -56,6 +56,8 @@ export async function startLocalBackedCluster(
 ): Promise<LocalBackedCluster> {
   const logDir = mkdtempSync(join(tmpdir(), 'rollcheck-kube-pods-'));
   let settings: LocalRuntimeSettings = { ...DEFAULT_LOCAL_SETTINGS, replicas: 2, readinessPeriodMs: 200, endpointDelayMs: 200, logDir, ...overrides };
+  // The API promotes a canary's indefinite pause here (`kubectl argo rollouts promote`, rollcheck's --promote auto): nobody promotes it at once.
+  if (settings.strategy?.kind === 'canary') settings = { ...settings, strategy: { ...settings.strategy, waitForPromotion: true } };
   // The DaemonSet controller's update, on the embedded runtime: one pod per node, the old one gone before the new one starts.
   if (options.daemonset) settings = { ...settings, replicas: options.nodes ?? 1, maxSurge: { count: 0 }, maxUnavailable: { count: 1 }, ordinals: undefined };
   const store = createKubeStore();
@@ -88,7 +90,9 @@ export async function startLocalBackedCluster(
     if (e.kind === 'exited' && e.container === undefined) pid1s.delete(e.pod);
   };
   const mirrorSteps = (e: ClusterEvent): void => {
-    if (settings.strategy) mirrorRollout(store, 'demo', e);
+    if (!settings.strategy) return;
+    if (e.kind === 'replicaset-scaled') model.scaleReplicaSet(e.revision, e.replicas);
+    mirrorRollout(store, 'demo', e);
   };
   const local = createLocalDriver(settings, { clock: createClock(), emit: (e) => (localEvents.push(e), track(e), mirror(model, e), mirrorSteps(e), options.sidecar && sidecars.seen(e)) });
   const server = await startKubeApiServer({
@@ -108,10 +112,10 @@ export async function startLocalBackedCluster(
       return { argv: ['nsenter', '--target', String(pid), '--pid', '--mount', ...user, '--', ...command] };
     },
     onPatch: (_name, before, after) => {
-      const b = before.spec as { template?: unknown; replicas?: number; restartAt?: string };
-      const a = after.spec as { template?: unknown; replicas?: number; restartAt?: string };
-      // A Rollout's spec.restartAt (`kubectl argo rollouts restart`) restarts its pods here through the strategy, as a template change does.
-      if (JSON.stringify(b.template) !== JSON.stringify(a.template) || a.restartAt !== b.restartAt) void local.triggerRollout({ kind: 'restart' });
+      const b = before.spec as { template?: unknown; replicas?: number };
+      const a = after.spec as { template?: unknown; replicas?: number };
+      if (settings.strategy && steerRollout(store, local, before, after)) return;
+      if (JSON.stringify(b.template) !== JSON.stringify(a.template)) void local.triggerRollout({ kind: 'restart' });
       else if (a.replicas !== b.replicas && a.replicas !== undefined) void local.scale(a.replicas);
     },
     onDeletePod: (name, graceSeconds) => {

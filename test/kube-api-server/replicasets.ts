@@ -10,6 +10,8 @@ export interface ReplicaSets {
   ensure(hash: string): { name: string; uid: string };
   /** sync recomputes every ReplicaSet's replicas from the pods (writes only what changed). */
   sync(): void;
+  /** setDesired is a controller's own desired count for a ReplicaSet (an Argo Rollout scales its sets itself); sync keeps it. */
+  setDesired(hash: string, replicas: number): void;
 }
 
 const rfc3339 = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
@@ -30,6 +32,7 @@ export function createReplicaSets(store: KubeStore, name: string, namespace: str
   const mine = (): KubeObject[] => store.list('replicasets').filter((r) => r.metadata.namespace === namespace && r.metadata.labels?.app === name);
   const revisionOf = (r: KubeObject): number => Number((r.metadata.annotations as Record<string, string> | undefined)?.['deployment.kubernetes.io/revision'] ?? 0);
   const latest = (): KubeObject | undefined => mine().sort((a, b) => revisionOf(b) - revisionOf(a))[0];
+  const desiredOf = new Map<string, number>();
 
   return {
     ensure(hash) {
@@ -78,7 +81,8 @@ export function createReplicaSets(store: KubeStore, name: string, namespace: str
         const own = pods.filter((p) => p.metadata.labels?.['pod-template-hash'] === hash);
         const alive = own.filter((p) => !p.metadata.deletionTimestamp);
         const ready = alive.filter((p) => (p.status as { conditions?: Array<{ type: string; status: string }> }).conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
-        const specReplicas = rs.metadata.name === newest ? Math.min(desired, Math.max(alive.length, (rs.spec as { replicas: number }).replicas)) : alive.length;
+        const wanted = hash === undefined ? undefined : desiredOf.get(hash);
+        const specReplicas = wanted ?? (rs.metadata.name === newest ? Math.min(desired, Math.max(alive.length, (rs.spec as { replicas: number }).replicas)) : alive.length);
         const status = { replicas: alive.length, fullyLabeledReplicas: alive.length, readyReplicas: ready, availableReplicas: ready, observedGeneration: rs.metadata.generation ?? 1 };
         const spec = rs.spec as { replicas: number };
         if (spec.replicas === specReplicas && JSON.stringify(rs.status) === JSON.stringify(status)) continue;
@@ -86,6 +90,10 @@ export function createReplicaSets(store: KubeStore, name: string, namespace: str
         rs.status = status;
         store.put('replicasets', rs);
       }
+    },
+    setDesired(hash, replicas) {
+      desiredOf.set(hash, replicas);
+      this.sync();
     },
   };
 }

@@ -64,7 +64,7 @@ export const RESOURCES: ResourceDef[] = [
   { group: 'batch', name: 'jobs', singular: 'job', kind: 'Job', verbs: ['create', 'get', 'list', 'delete'] },
   { group: 'events.k8s.io', name: 'events', singular: 'event', kind: 'Event', verbs: READ, shortNames: ['ev'], view: eventsV1 },
   // Argo Rollouts' CRD (rollouts.argoproj.io); its controller model is rollout-model.ts.
-  { group: 'argoproj.io', version: 'v1alpha1', name: 'rollouts', singular: 'rollout', kind: 'Rollout', verbs: [...READ, 'patch'], shortNames: ['ro'] },
+  { group: 'argoproj.io', version: 'v1alpha1', name: 'rollouts', singular: 'rollout', kind: 'Rollout', verbs: [...READ, 'patch'], shortNames: ['ro'], subresources: [{ name: 'status', kind: 'Rollout', verbs: ['get', 'patch'] }] },
 ];
 
 /** apiVersionOf is the apiVersion string of a resource's group at v1. */

@@ -4,6 +4,7 @@
 // this mirrors each of its steps into the Rollout's status, the active
 // Service's selector and the ReplicaSets' scale-down-deadline annotation.
 import type { ClusterEvent } from '../../src/results/events.js';
+import type { ProgressiveControl } from '../../src/cluster/local/progressive-runner.js';
 import type { ReplicaSetOwner } from './replicasets.js';
 import type { KubeObject, KubeStore } from './store.js';
 
@@ -49,9 +50,10 @@ export function mirrorRollout(store: KubeStore, name: string, e: ClusterEvent): 
       }
       if (e.action === 'pause') {
         status.pauseConditions = [{ reason: 'CanaryPauseStep', startTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }];
-        status.phase = 'Paused';
+        Object.assign(status, { phase: 'Paused', controllerPause: true });
       } else {
         delete status.pauseConditions;
+        delete status.controllerPause;
         if (e.action !== 'abort') status.phase = 'Progressing';
       }
       break;
@@ -72,4 +74,50 @@ export function mirrorRollout(store: KubeStore, name: string, e: ClusterEvent): 
   }
   rollout.status = status;
   store.put('rollouts', rollout as KubeObject);
+}
+
+type Spec = { restartAt?: string; paused?: boolean };
+type SteerStatus = { abort?: boolean; pauseConditions?: unknown[] | null };
+
+/**
+ * steerRollout is the Argo controller's answer to the patches `kubectl argo
+ * rollouts` sends (pkg/kubectl-argo-rollouts/cmd/{restart,abort,promote}):
+ * spec.restartAt restarts the pods created before it (rollout/restart.go, the
+ * runtime's restartPods) and sets status.restartedAt once none is left;
+ * status.abort goes back to the stable set; pauseConditions cleared (or
+ * spec.paused unset) ends the pause (rollout/pause.go CompletedCanaryPauseStep).
+ * True when the patch was one of these.
+ */
+export function steerRollout(store: KubeStore, local: { progressive(): ProgressiveControl | null }, before: KubeObject, after: KubeObject): boolean {
+  const control = local.progressive();
+  const bSpec = (before.spec ?? {}) as Spec;
+  const aSpec = (after.spec ?? {}) as Spec;
+  const bStatus = (before.status ?? {}) as SteerStatus;
+  const aStatus = (after.status ?? {}) as SteerStatus;
+  const name = after.metadata.name;
+  if (aSpec.restartAt !== undefined && aSpec.restartAt !== bSpec.restartAt && control) {
+    const restartAt = aSpec.restartAt;
+    writeStatus(store, name, (s, r) => (s.observedGeneration = String(r.metadata.generation ?? 1)));
+    control.restartPods(() => writeStatus(store, name, (s) => (s.restartedAt = restartAt)));
+    return true;
+  }
+  if (aStatus.abort === true && bStatus.abort !== true) {
+    control?.abort();
+    return true;
+  }
+  const cleared = (bStatus.pauseConditions?.length ?? 0) > 0 && (aStatus.pauseConditions?.length ?? 0) === 0;
+  if (cleared || (bSpec.paused === true && aSpec.paused !== true)) {
+    control?.promote();
+    return true;
+  }
+  return false;
+}
+
+function writeStatus(store: KubeStore, name: string, change: (s: Record<string, unknown>, r: KubeObject) => void): void {
+  const rollout = store.get('rollouts', name);
+  if (!rollout) return;
+  const status = (rollout.status ?? {}) as Record<string, unknown>;
+  change(status, rollout);
+  rollout.status = status;
+  store.put('rollouts', rollout);
 }

@@ -248,7 +248,7 @@ async function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Prom
   }
   const watch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
   const verb = req.method === 'GET' ? (name ? 'get' : watch ? 'watch' : 'list') : req.method === 'PUT' ? 'update' : req.method === 'POST' ? 'create' : (req.method ?? 'GET').toLowerCase();
-  const asked = sub === 'eviction' ? `${verb} ${resource}/${sub}` : `${verb} ${resource}`;
+  const asked = sub === 'eviction' || sub === 'status' ? `${verb} ${resource}/${sub}` : `${verb} ${resource}`;
   ctx.requests.push(asked);
   if (ctx.forbidden.has(asked)) {
     return status(res, 403, 'Forbidden', `${resource} is forbidden: User "system:serviceaccount:${ns ?? 'default'}:rollcheck" cannot ${verb} resource "${sub ? `${resource}/${sub}` : resource}"${ns ? ` in the namespace "${ns}"` : ' at the cluster scope'}`);
@@ -269,6 +269,8 @@ async function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Prom
     const answer = ctx.disruption.evict(current, await readBody(req));
     return json(res, answer.code, answer.body);
   }
+  // Argo's CRD enables the status subresource: `kubectl argo rollouts promote|abort` patch rollouts/status.
+  if (sub === 'status' && resource === 'rollouts' && verb === 'patch') return patchRolloutStatus(ctx, req, res, current);
   if (sub) return status(res, 404, 'NotFound', `the server could not find the requested resource`);
   if (verb === 'get') return table ? json(res, 200, toTable(info.kind, [view(current)], String(ctx.store.rv)), TABLE_CONTENT_TYPE) : json(res, 200, view(current));
   if (verb === 'patch' && (resource === 'deployments' || resource === 'statefulsets' || resource === 'daemonsets' || resource === 'rollouts')) return patchWorkload(ctx, req, res, resource, current);
@@ -408,11 +410,28 @@ async function patchWorkload(ctx: Ctx, req: IncomingMessage, res: ServerResponse
   return json(res, 200, ctx.store.get(bucket, stored.metadata.name) ?? stored);
 }
 
+// patchRolloutStatus applies a merge patch to a Rollout's status only (a status subresource ignores the rest) and lets the model react.
+async function patchRolloutStatus(ctx: Ctx, req: IncomingMessage, res: ServerResponse, before: KubeObject): Promise<void> {
+  const contentType = String(req.headers['content-type'] ?? '');
+  const body = (await readBody(req)) as { status?: unknown };
+  ctx.patches.push({ contentType, body });
+  if (!/^application\/merge-patch\+json/.test(contentType) || typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return status(res, 400, 'BadRequest', `patch type ${contentType} with this body is not what kubectl argo rollouts sends`);
+  }
+  const after = structuredClone(before);
+  mergePatch(after as Record<string, unknown>, { status: body.status ?? {} });
+  const stored = ctx.store.put('rollouts', after);
+  ctx.options.onPatch?.(stored.metadata.name, before, stored);
+  return json(res, 200, ctx.store.get('rollouts', stored.metadata.name) ?? stored);
+}
+
 // applyDeploymentChange patches a Deployment (or a StatefulSet: `bucket`), bumps its generation when the spec changed and lets the model react.
 function applyDeploymentChange(ctx: Ctx, before: KubeObject, patch: unknown, strategic: boolean, bucket = 'deployments'): KubeObject {
   const after = structuredClone(before);
   if (strategic) strategicMerge(after as Record<string, unknown>, patch);
   else mergePatch(after as Record<string, unknown>, patch);
+  // A Rollout's status is its subresource's: a patch of the object leaves it as it was.
+  if (bucket === 'rollouts') after.status = before.status;
   if (JSON.stringify(after.spec) !== JSON.stringify(before.spec)) {
     (after.metadata as { generation?: number }).generation = ((before.metadata as { generation?: number }).generation ?? 1) + 1;
   }

@@ -261,3 +261,11 @@ test('every example in manifests/scenarios parses', () => {
     assert.ok(s.steps.length > 0, f);
   }
 });
+
+test('a kube target of an Argo Rollout takes promote and abort-at, as run --promote and --abort-at; on another kind they fail at their line', () => {
+  const target = (keys: string, workload = 'rollout/demo') => parseScenario('k.yaml', `target:\n  kube: {workload: ${workload}, url: "http://10.0.0.5:30080/"${keys}}\nsteps: [{rollout: restart}]\n`, '/tmp').target.settings;
+  assert.deepEqual((target('') as { rollout?: unknown }).rollout, { promote: 'auto' });
+  assert.deepEqual((target(', promote: manual, abort-at: 2') as { rollout?: unknown }).rollout, { promote: 'manual', abortAtStep: 2 });
+  assert.throws(() => target(', promote: sometimes'), /k\.yaml:2: target\.kube\.promote: .*"sometimes" is neither auto/);
+  assert.throws(() => target(', abort-at: 1', 'deployment/web'), /k\.yaml:2: target\.kube\.abort-at: .*is for an Argo Rollout/);
+});

@@ -23,6 +23,7 @@ import type { ClusterDriver, DriverTarget } from '../../cluster/driver.js';
 import { hasNodeDrainer } from '../../cluster/driver.js';
 import { parseTrigger, type KubeTrigger } from '../../cluster/kube/parse-trigger.js';
 import { parseWorkloadRef } from '../../cluster/kube/workload-ref.js';
+import { readRolloutOptions } from '../../cluster/kube/workloads/rollout-options.js';
 import type { WorkloadRef } from '../../results/types.js';
 import { UsageError } from '../../errors.js';
 import type { KubeDriverSettings } from '../../cluster/kube/index.js';
@@ -49,6 +50,12 @@ Triggers (--trigger):
                           PodDisruptionBudget (429) retried every 5 s, until --drain-timeout; the run
                           waits for the evicted pods to be gone and their replacements ready
   none                    watch only: start the rollout yourself during the run
+An Argo Rollout (--workload rollout/NAME): restart sets spec.restartAt as \`kubectl argo rollouts
+restart\` does (pods replaced, no steps); image= makes a new revision that goes through the
+strategy's steps. --promote auto (the default) promotes each indefinite pause as \`kubectl argo
+rollouts promote\` does (a run is unattended: a pause nobody promotes only ends at
+--rollout-timeout); manual leaves it to you. --abort-at STEP aborts there as \`kubectl argo
+rollouts abort\` does: the way back is its own step with its own verdict.
 
 Examples:
   $ rollcheck run --deployment web --url https://staging.example.com/ --rate 200
@@ -56,6 +63,7 @@ Examples:
   $ rollcheck run --deployment web --url https://staging.example.com/ --trigger image=app=registry/web:1.4.2
   $ rollcheck run --deployment web --url https://staging.example.com/ --trigger "cmd=helm upgrade web ./chart"
   $ rollcheck run --workload statefulset/db --url https://staging.example.com/
+  $ rollcheck run --workload rollout/web --url https://staging.example.com/ --trigger image=app=registry/web:1.4.2 --abort-at 2
   $ rollcheck run --deployment web --url https://staging.example.com/ --trigger drain=node-1 --drain-timeout 5m
   $ kubectl rollcheck run --deployment web --url https://staging.example.com/ --max-errors 0
 
@@ -90,7 +98,9 @@ export function registerRun(program: Command, ctx: CommandContext): void {
     .option('--context <name>', 'kubeconfig context (default: the current one)')
     .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, ~/.kube/config, or in-cluster)')
     .option('--trigger <how>', 'restart | image=CONTAINER=IMAGE | cmd=COMMAND | drain=NODE | none', 'restart')
-    .option('--drain-timeout <duration>', 'with --trigger drain=NODE: how long the drain may take, refused evictions and replacements included', '5m');
+    .option('--drain-timeout <duration>', 'with --trigger drain=NODE: how long the drain may take, refused evictions and replacements included', '5m')
+    .option('--promote <mode>', 'Argo Rollout: auto (rollcheck promotes each indefinite pause, as kubectl argo rollouts promote) or manual (you do); default auto')
+    .option('--abort-at <step>', 'Argo Rollout: abort when this step is reached, as kubectl argo rollouts abort (canary: the step index; blue-green: 1 = before the switch, 2 = before the scale-down)');
   addRolloutPhaseOptions(cmd, { baseline: '10s', cooldown: '10s', rolloutTimeout: '10m' });
   addTrafficOptions(cmd, { freshPercent: 20 });
   addThresholdOptions(cmd);
@@ -116,7 +126,8 @@ async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
   const thresholds = readThresholds(opts);
   const outPath = typeof opts.out === 'string' ? resolve(io.cwd, opts.out) : defaultOutPath(io.cwd, 'run');
   const workload = readWorkload(opts);
-  const settings = kubeSettings(io, opts, workload, { url, trigger, logDir: resolve(outPath, '..') });
+  const rolloutOptions = readRolloutOptions(workload.kind, str(opts.promote), str(opts.abortAt));
+  const settings = { ...kubeSettings(io, opts, workload, { url, trigger, logDir: resolve(outPath, '..') }), ...(rolloutOptions ? { rollout: rolloutOptions } : {}) };
   // Loaded here, not at start-up: the Kubernetes client is large and only `run` (and kube scenarios) need it.
   const createDriver = await prepareDriver('kube', settings, { env: io.env, cwd: io.cwd, logDir: settings.logDir });
   const { createRunnerJob } = runnerFlags.runners > 0 ? await import('../../cluster/kube/runner-job.js') : { createRunnerJob: undefined };
@@ -139,6 +150,7 @@ async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
       kubeconfig: settings.kubeconfig ?? null,
       url,
       trigger: String(opts.trigger ?? 'restart'),
+      ...(rolloutOptions ? { promote: rolloutOptions.promote, abortAtStep: rolloutOptions.abortAtStep ?? null } : {}),
       ...(trigger.kind === 'drain' ? { drainTimeoutMs } : {}),
       inspectPid1: settings.inspectPid1 === true,
       runners: runnerFlags.runners,
@@ -186,6 +198,8 @@ async function runRun(io: Io, opts: Record<string, unknown>): Promise<number> {
   return session.exitCode;
 }
 
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
 // readWorkload is the workload the flags name: `--workload KIND/NAME`, or `--deployment NAME` for `deployment/NAME`; exactly one.
 function readWorkload(opts: Record<string, unknown>): WorkloadRef {
   const byFlag = typeof opts.workload === 'string';
@@ -229,6 +243,9 @@ function announce(io: Io, driver: ClusterDriver, settings: KubeDriverSettings, s
           `grace ${f.terminationGracePeriodSeconds}s, preStop ${f.preStop}, readiness ${f.readinessProbe}; service ${f.service} with ${f.readyEndpoints} ready endpoints\n`,
       );
       for (const w of target.warnings) io.stderr.write(`warning: ${w}\n`);
+      if (settings.rollout?.promote === 'manual') {
+        io.stderr.write(`note: --promote manual: each indefinite pause waits for you: kubectl argo rollouts promote -n ${String(f.namespace)} ${name} (past --rollout-timeout the run fails)\n`);
+      }
       return target;
     },
     triggerRollout: (t) => driver.triggerRollout(t),

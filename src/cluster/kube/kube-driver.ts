@@ -24,6 +24,8 @@ import { createPdbTracker, type PdbTracker } from './pdb-tracker.js';
 import { checkNode, drainNode, listNodes, type DrainContext } from './node-drain.js';
 import type { PodTracker } from './pod-tracker.js';
 import { desiredReplicas, waitReplaced } from './replaced.js';
+import type { RolloutOptions } from './workloads/rollout-options.js';
+import { createRolloutHooks } from './workloads/rollout-hooks.js';
 
 /** KubeDriverSettings is everything `rollcheck run` tells the Kubernetes driver. */
 export interface KubeDriverSettings extends KubeConfigSettings {
@@ -46,6 +48,8 @@ export interface KubeDriverSettings extends KubeConfigSettings {
   trigger?: KubeTrigger;
   /** inspectPid1 reads each ready pod's PID 1 through pods/exec (`--inspect-pid1`; needs manifests/rbac-inspect.yaml). */
   inspectPid1?: boolean | { timeoutMs?: number; parallel?: number };
+  /** rollout steers an Argo Rollout (`--promote`, `--abort-at`; workload kind rollout only). */
+  rollout?: RolloutOptions;
 }
 
 /** KubeDriver is the Kubernetes ClusterDriver with its optional abilities. */
@@ -76,7 +80,8 @@ export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContex
       if (e.kind === 'pod-ready') inspector?.inspect(e.pod);
     },
   });
-  const rollout = createRolloutTracker({ kind, nowMs, emit: ctx.emit, terminating: () => pods.terminating() });
+  const argo = createRolloutHooks(settings.workload, settings.rollout, { nowMs, emit: ctx.emit, latest: () => rollout.latest() });
+  const rollout = createRolloutTracker({ kind: argo.judge(kind), nowMs, emit: ctx.emit, terminating: () => pods.terminating() });
   const endpoints = createEndpointTracker({ nowMs, emit: ctx.emit });
   let api: KubeApi | null = null;
   let pdbs: PdbTracker | null = null;
@@ -111,8 +116,9 @@ export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContex
         service: pre.service,
         pods,
         endpoints,
-        onWorkload: (w) => rollout.seen(w),
         pdbs,
+        // onWorkload; for an Argo Rollout also its steering (--abort-at checked here, before any watch) and the watch of its ReplicaSets.
+        ...argo.start(api, pre.workload, (w) => rollout.seen(w)),
         nowMs,
         emit: ctx.emit,
         backoffMs: settings.watchBackoffMs,
@@ -123,7 +129,7 @@ export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContex
       return { url: settings.url, facts: { ...pre.facts, podSelector: pre.podSelector, pdb }, warnings: pre.warnings };
     },
 
-    triggerRollout: (trigger: RolloutTrigger): Promise<void> => triggerOn({ api: need(), kind, settings, rollout, ctx, scopedFiles }, trigger),
+    triggerRollout: (trigger: RolloutTrigger): Promise<void> => argo.triggered(() => triggerOn({ api: need(), kind, settings, rollout, ctx, scopedFiles }, trigger)),
 
     waitForRollout(timeoutMs: number, signal?: AbortSignal): Promise<RolloutOutcome> {
       return rollout.wait(timeoutMs, signal);

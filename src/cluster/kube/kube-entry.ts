@@ -5,13 +5,14 @@ import type { SettingsReader } from '../settings-reader.js';
 import type { KubeDriverSettings } from './kube-driver.js';
 import type { WorkloadRef } from '../../results/types.js';
 import { parseWorkloadRef } from './workload-ref.js';
+import { parsePromoteMode } from './workloads/rollout-options.js';
 
 // Light on purpose: the registry imports this file for every run; @kubernetes/client-node loads only in load() and check().
 
 /** KUBE_TRAITS: the URL is the user's front door, and `--runners N` runs its runners as a Job inside the cluster. */
 export const KUBE_TRAITS: DriverTraits = { runnersInCluster: true, userFrontDoor: true };
 
-const KEYS = ['deployment', 'workload', 'url', 'service', 'namespace', 'context', 'kubeconfig', 'inspect-pid1'];
+const KEYS = ['deployment', 'workload', 'url', 'service', 'namespace', 'context', 'kubeconfig', 'inspect-pid1', 'promote', 'abort-at'];
 
 /**
  * kubeEntry registers the Kubernetes driver as `kube`: a scenario's kube target
@@ -68,7 +69,17 @@ function readKubeSettings(r: SettingsReader): KubeDriverSettings {
     ...opt('context'),
     ...opt('kubeconfig'),
     ...(r.bool('inspect-pid1') ? { inspectPid1: true } : {}),
+    ...readRolloutKeys(r, ref.kind),
   };
+}
+
+// readRolloutKeys reads `promote: auto|manual` and `abort-at: STEP` of a rollout target (either on another kind fails at its line).
+function readRolloutKeys(r: SettingsReader, kind: string): Pick<KubeDriverSettings, 'rollout'> {
+  const abortAtStep = r.int('abort-at');
+  const stray = r.has('promote') ? 'promote' : abortAtStep !== undefined ? 'abort-at' : undefined;
+  if (kind !== 'rollout') return stray ? r.fail(stray, `"${stray}" is for an Argo Rollout; name one with workload: rollout/NAME`) : {};
+  const promote = r.parse('promote', (t) => parsePromoteMode(t, 'promote')) ?? 'auto';
+  return { rollout: { promote, ...(abortAtStep !== undefined ? { abortAtStep } : {}) } };
 }
 
 function where(s: KubeDriverSettings): { kubeconfig?: string; context?: string; namespace?: string } {

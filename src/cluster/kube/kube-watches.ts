@@ -9,6 +9,7 @@ import type { WorkloadKind, WorkloadLike } from './workloads/workload-kind.js';
 import type { PodLike } from './pod-shape.js';
 import { isoTime } from './pod-shape.js';
 import type { PdbLike, PdbTracker } from './pdb-tracker.js';
+import type { ReplicaSetLike, RolloutReplicaSets } from './workloads/rollout-replicasets.js';
 
 /** KubeWatchesOptions wires the four watches of a run to their trackers. */
 export interface KubeWatchesOptions {
@@ -23,6 +24,8 @@ export interface KubeWatchesOptions {
   onWorkload(w: WorkloadLike): void;
   /** pdbs follows the PodDisruptionBudgets of the namespace (a 403 costs only their events). */
   pdbs?: PdbTracker;
+  /** replicaSets follows an Argo Rollout's ReplicaSets (the pods' selector; a 403 costs only their events). */
+  replicaSets?: RolloutReplicaSets;
   nowMs(): number;
   emit(e: ClusterEvent): void;
   backoffMs?: number[];
@@ -108,14 +111,14 @@ export async function startKubeWatches(o: KubeWatchesOptions): Promise<ResourceW
     onEvent: (type, e) => type !== 'DELETED' && onKubeEvent(e),
   });
 
-  const pdbs = o.pdbs ? budgetWatch(o, o.pdbs, common('poddisruptionbudgets')) : null;
 
   const all: Array<[ResourceWatch, string]> = [
     [workload, kind.resource],
     [pods, 'pods'],
     [slices, 'endpointslices'],
     [events, 'events'],
-    ...(pdbs ? [[pdbs, 'poddisruptionbudgets'] as [ResourceWatch, string]] : []),
+    ...(o.pdbs ? [[budgetWatch(o, o.pdbs, common('poddisruptionbudgets')), 'poddisruptionbudgets'] as [ResourceWatch, string]] : []),
+    ...(o.replicaSets ? [[replicaSetWatch(o, o.replicaSets, common('replicasets')), 'replicasets'] as [ResourceWatch, string]] : []),
   ];
   const results = await Promise.allSettled(all.map(([w]) => w.start()));
   dropForbiddenOptional(o, all, results);
@@ -145,10 +148,28 @@ function budgetWatch(o: KubeWatchesOptions, tracker: PdbTracker, common: Pick<Pa
   });
 }
 
+// replicaSetWatch lists and watches the ReplicaSets of the workload's pods (an Argo Rollout's) into the tracker.
+function replicaSetWatch(o: KubeWatchesOptions, tracker: RolloutReplicaSets, common: Pick<Parameters<typeof createResourceWatch>[0], 'kc' | 'resource' | 'onLost' | 'onResumed' | 'backoffMs' | 'silenceMs' | 'onUnauthorized'>): ResourceWatch {
+  const { api } = o;
+  return createResourceWatch<ReplicaSetLike>({
+    ...common,
+    path: `/apis/apps/v1/namespaces/${api.namespace}/replicasets`,
+    query: { labelSelector: o.podSelector },
+    list: async () => {
+      const r = await api.apps.listNamespacedReplicaSet({ namespace: api.namespace, labelSelector: o.podSelector }, api.options());
+      return { items: r.items as ReplicaSetLike[], resourceVersion: r.metadata?.resourceVersion ?? '' };
+    },
+    onSync: (items) => tracker.sync(items),
+    onEvent: (type, rs) => type !== 'DELETED' && tracker.observe(rs),
+  });
+}
+
 const OPTIONAL_WATCHES: Record<string, string> = {
   events: 'pod Events are not readable (403 Forbidden on list/watch events): Killing notes are left out; grant list and watch on events to get them',
   poddisruptionbudgets:
     'PodDisruptionBudgets are not readable (403 Forbidden on list/watch poddisruptionbudgets): no pdb-status events, and the run cannot tell whether a budget covers the pods; grant them (manifests/rbac.yaml)',
+  replicasets:
+    "the Rollout's ReplicaSets are not readable (403 Forbidden on list/watch replicasets): a scale-down is inferred from the old pods' terminations; grant them (manifests/rbac.yaml)",
 };
 
 // dropForbiddenOptional: events and budgets only add notes and pdb-status, so a Role without list/watch on them costs those, not the run.

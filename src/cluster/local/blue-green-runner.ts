@@ -46,6 +46,13 @@ export function createBlueGreenRunner(scaleDownDelayMs: number, abortAtStep: num
       if (phase === 'scaling-down' && r.counts(r.stable).existing === 0) r.finish('promoted');
       if (phase === 'aborting' && r.counts(r.canary).existing === 0 && settledAt(r.counts(r.stable), r.replicas)) r.finish('aborted');
     },
+    // autoPromotionEnabled: nothing waits for a promote here.
+    promote: () => false,
+    abort(r) {
+      if (phase !== 'preview' && phase !== 'switched') return false;
+      abort(r);
+      return true;
+    },
   };
 
   function abort(r: ProgressiveRollout): void {

@@ -10,16 +10,19 @@ import type { RolloutLimits } from './rollout-math.js';
  * utils/replicaset/canary.go CalculateReplicaCountsForBasicCanary); a setWeight
  * step is complete when both sets are at their counts with every pod available
  * (completedCurrentCanaryStep, AtDesiredReplicaCountsForCanary); a pause step
- * when its duration has passed (reconcileCanaryPause; an indefinite pause is
- * promoted at once here: no one is there to promote it). After the last step
- * the canary goes to 100 % and becomes the stable set. An abort at a step sets
- * the weight back to 0: the stable set scales up first, then the canary down.
+ * when its duration has passed or it was promoted (rollout/pause.go
+ * CompletedCanaryPauseStep: the pause condition removed). An indefinite pause
+ * is promoted at once unless `waitForPromotion` (the sandbox, whose API
+ * promotes it). After the last step the canary goes to 100 % and becomes the
+ * stable set. An abort (at `abortAtStep`, or `abort()`) sets the weight back to
+ * 0: the stable set scales up first, then the canary down.
  */
-export function createCanaryRunner(steps: readonly CanaryStep[], limits: RolloutLimits, abortAtStep: number | undefined): StrategyRunner {
+export function createCanaryRunner(steps: readonly CanaryStep[], limits: RolloutLimits, abortAtStep: number | undefined, waitForPromotion = false): StrategyRunner {
   let index = -1;
   let enteredAtMs = 0;
   let aborted = false;
   let promoting = false;
+  let promotedIndex = -1;
   const weightAt = (i: number): number => {
     for (let j = Math.min(i, steps.length - 1); j >= 0; j -= 1) {
       const s = steps[j];
@@ -46,6 +49,18 @@ export function createCanaryRunner(steps: readonly CanaryStep[], limits: Rollout
         enter(r, index + 1);
       }
     },
+    promote(r) {
+      if (aborted || promoting || steps[index]?.kind !== 'pause') return false;
+      promotedIndex = index;
+      r.note(`canary step ${index} (${canaryStepLabel(steps[index] as CanaryStep)}) promoted`);
+      return true;
+    },
+    abort(r) {
+      if (aborted || index === -1) return false;
+      aborted = true;
+      r.step({ strategy: 'canary', index: Math.min(index, steps.length), step: 'abort', action: 'abort', weight: 0, pods: r.counts(r.canary).names });
+      return true;
+    },
   };
 
   function enter(r: ProgressiveRollout, next: number): void {
@@ -65,13 +80,13 @@ export function createCanaryRunner(steps: readonly CanaryStep[], limits: Rollout
     }
     r.step({ ...base, step: canaryStepLabel(step), action: step.kind === 'weight' ? 'set-weight' : 'pause', weight: weightAt(index) });
     if (step.kind === 'pause' && step.ms !== null) r.wakeAt(enteredAtMs + step.ms);
-    if (step.kind === 'pause' && step.ms === null) r.note(`canary step ${index} (indefinite pause) promoted at once: --promote auto`);
+    if (step.kind === 'pause' && step.ms === null && !waitForPromotion) r.note(`canary step ${index} (indefinite pause) promoted at once: --promote auto`);
   }
 
   function stepComplete(r: ProgressiveRollout, want: CanaryCounts): boolean {
     const step = steps[index];
     if (step === undefined) return false;
-    if (step.kind === 'pause') return step.ms === null || r.nowMs() >= enteredAtMs + step.ms;
+    if (step.kind === 'pause') return promotedIndex === index || (step.ms === null ? !waitForPromotion : r.nowMs() >= enteredAtMs + step.ms);
     return settledAt(r.counts(r.canary), want.canary) && r.counts(r.stable).pods === want.stable;
   }
 

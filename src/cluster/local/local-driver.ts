@@ -18,6 +18,7 @@ import { createRolloutController, type RolloutController } from './rollout-contr
 import { createServiceProxy, type ServiceEndpoint, type ServiceProxy } from './service-proxy.js';
 import { startIngress, type Ingress } from './ingress.js';
 import { createProgressive } from './progressive-wiring.js';
+import type { ProgressiveControl } from './progressive-runner.js';
 import type { LocalRuntimeSettings } from './settings.js';
 
 /** LocalDriver is the embedded runtime's ClusterDriver, able to kill pods, scale and drain its fake nodes. */
@@ -31,6 +32,8 @@ export type LocalDriver = ClusterDriver &
     readonly servicePort: number | null;
     /** logDir is where the pod logs are. */
     readonly logDir: string;
+    /** progressive is a running Argo Rollout's promote, abort and pod restart (null without --strategy, or before start). */
+    progressive(): ProgressiveControl | null;
   };
 
 /** LocalDriverExtras: the host environment and working directory (default: process's), and a runtime override for tests. */
@@ -241,6 +244,7 @@ export function createLocalDriver(settings: LocalRuntimeSettings, ctx: DriverCon
     waitForRollout,
     stop,
     killPod,
+    progressive: () => controller?.progressive ?? null,
     async scale(replicas) {
       if (settings.daemon) throw new UsageError('scale: a DaemonSet runs one pod per node and has no replica count; remove the scale step');
       if (!Number.isInteger(replicas) || replicas < 0) throw new UsageError(`scale: ${replicas} is not a replica count; use a whole number of 0 or more`);

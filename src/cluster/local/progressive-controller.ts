@@ -5,7 +5,7 @@ import { startPod, terminatePod, type LocalPod, type PodEnv } from './local-pod.
 import { newLocalPod } from './new-pod.js';
 import { podName, revisionHash } from './pod-names.js';
 import type { ProgressiveStrategy } from './progressive-strategy.js';
-import type { ProgressiveRollout, SetCounts, StrategyRunner } from './progressive-runner.js';
+import type { ProgressiveControl, ProgressiveRollout, SetCounts, StrategyRunner } from './progressive-runner.js';
 import type { RolloutController, RolloutControllerOptions } from './rollout-controller.js';
 import { resolveRolloutLimits } from './rollout-math.js';
 import { createRolloutLatch } from './rollout-latch.js';
@@ -51,6 +51,7 @@ export function createProgressiveController(options: ProgressiveControllerOption
   const timers = new Set<NodeJS.Timeout>();
   const starting = new Set<Promise<void>>();
   const env: PodEnv = { ...baseEnv, endpoints: gate, onChange: (pod) => onPodChange(pod) };
+  let restarting: { beforeSeq: number; onDone: () => void } | null = null;
 
   function onPodChange(pod: LocalPod): void {
     if (pod.exit) {
@@ -104,8 +105,31 @@ export function createProgressiveController(options: ProgressiveControllerOption
         for (let i = set.length; i < want; i += 1) createPod(revision);
       }
     }
+    reconcileRestart();
     trackProgress();
     for (const l of listeners) l();
+  }
+
+  // Argo's pod restarter (rollout/restart.go Reconcile): pods created before
+  // spec.restartAt are evicted, max(maxUnavailable, 1) at a time and only while
+  // the others keep enough available; their ReplicaSets replace them.
+  function reconcileRestart(): void {
+    if (!restarting) return;
+    const { beforeSeq, onDone } = restarting;
+    if (![...pods.values()].some((p) => p.seq <= beforeSeq)) {
+      restarting = null;
+      onDone();
+      return;
+    }
+    const all = live();
+    const concurrent = Math.max(resolveRolloutLimits(replicas, settings.maxSurge, settings.maxUnavailable).unavailable, 1);
+    const total = [...targets.values()].reduce((a, b) => a + b, 0);
+    let canRestart = all.filter((p) => p.available).length - (Math.max(replicas, total) - concurrent);
+    for (const pod of all.filter((p) => p.seq <= beforeSeq)) {
+      if (canRestart <= 0) break;
+      canRestart -= 1;
+      void terminatePod(env, pod, { reason: 'restart (spec.restartAt)' });
+    }
   }
 
   let lastCounts = '';
@@ -180,7 +204,23 @@ export function createProgressiveController(options: ProgressiveControllerOption
 
   function runnerFor(s: ProgressiveStrategy): StrategyRunner {
     if (s.kind === 'blue-green') return createBlueGreenRunner(s.scaleDownDelayMs, s.abortAtStep);
-    return createCanaryRunner(s.steps, resolveRolloutLimits(replicas, settings.maxSurge, settings.maxUnavailable), s.abortAtStep);
+    return createCanaryRunner(s.steps, resolveRolloutLimits(replicas, settings.maxSurge, settings.maxUnavailable), s.abortAtStep, s.waitForPromotion === true);
+  }
+
+  // What the Rollout's API asks of the running rollout: it acts at once and reconciles.
+  const progressive: ProgressiveControl = {
+    promote: () => act((a) => a.runner.promote(rolloutView(a))),
+    abort: () => act((a) => a.runner.abort(rolloutView(a))),
+    restartPods(onDone) {
+      restarting = { beforeSeq: seq, onDone };
+      schedule();
+    },
+  };
+  function act(f: (a: Active) => boolean): boolean {
+    if (!active || !latch.running || frozen) return false;
+    const acted = f(active);
+    if (acted) schedule();
+    return acted;
   }
 
   // A template change (restart) makes a new ReplicaSet at 0 replicas; the strategy runner scales it.
@@ -202,6 +242,7 @@ export function createProgressiveController(options: ProgressiveControllerOption
     replicas: 0,
     startFailure: null,
     restart,
+    progressive,
     scale(n) {
       replicas = n;
       if (!latch.running) targets.set(stable, n);

@@ -34,9 +34,25 @@ export interface ProgressiveRollout {
 /** StrategyRunner advances one progressive rollout at each reconcile, as Argo Rollouts' rolloutCanary / rolloutBlueGreen do. */
 export interface StrategyRunner {
   advance(r: ProgressiveRollout): void;
+  /** promote ends the pause the rollout is in (`kubectl argo rollouts promote`); false when it is in none. */
+  promote(r: ProgressiveRollout): boolean;
+  /** abort goes back to the stable set from the current step (`kubectl argo rollouts abort`); false when there is nothing to abort. */
+  abort(r: ProgressiveRollout): boolean;
 }
 
 /** settledAt tells whether a set has exactly `want` pods, all available. */
 export function settledAt(c: SetCounts, want: number): boolean {
   return c.pods === want && c.available === want;
+}
+
+/**
+ * ProgressiveControl is what Argo Rollouts' API asks of a running Rollout's
+ * controller: promote a pause, abort back to the stable set, restart the pods
+ * older than spec.restartAt (rollout/restart.go). Each says whether it acted.
+ */
+export interface ProgressiveControl {
+  promote(): boolean;
+  abort(): boolean;
+  /** restartPods replaces every pod created before now, `onDone` once none is left (Argo then sets status.restartedAt). */
+  restartPods(onDone: () => void): void;
 }

@@ -10,10 +10,12 @@ export type CanaryStep = { kind: 'weight'; percent: number } | { kind: 'pause'; 
  * replica counts, no traffic router) or blue-green (preview, switch of the
  * active selector, scale-down of the old set `scaleDownDelayMs` later).
  * `abortAtStep` aborts when that step starts (canary: the step index; blue-green:
- * 1 = at the switch), so the way back can be tested.
+ * 1 = at the switch), so the way back can be tested. `waitForPromotion`: an
+ * indefinite pause waits for a promote (the kube sandbox, where the API's
+ * promote and abort reach the controller) instead of being promoted at once.
  */
 export type ProgressiveStrategy =
-  | { kind: 'canary'; steps: CanaryStep[]; abortAtStep?: number }
+  | { kind: 'canary'; steps: CanaryStep[]; abortAtStep?: number; waitForPromotion?: boolean }
   | { kind: 'blue-green'; scaleDownDelayMs: number; abortAtStep?: number };
 
 /** DEFAULT_SCALE_DOWN_DELAY_MS is Argo Rollouts' default scaleDownDelaySeconds (30). */

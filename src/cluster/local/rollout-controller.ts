@@ -1,5 +1,6 @@
 import type { RolloutCounts } from '../../results/events.js';
 import type { RolloutOutcome } from '../driver.js';
+import type { ProgressiveControl } from './progressive-runner.js';
 import { startPod, terminatePod, type LocalPod, type PodEnv, type TerminateOptions } from './local-pod.js';
 import type { LoopbackPool } from './loopback-pool.js';
 import { newLocalPod } from './new-pod.js';
@@ -29,6 +30,8 @@ export interface RolloutController {
   onUpdate(listener: () => void): () => void;
   /** freeze stops creating or deleting pods (the run is ending); resolves once no pod is half-started. */
   freeze(): Promise<void>;
+  /** progressive is an Argo Rollout's promote, abort and restart (absent for other controllers). */
+  readonly progressive?: ProgressiveControl;
 }
 
 /** RolloutControllerOptions: the shared pod environment, naming, addresses and where logs go. */

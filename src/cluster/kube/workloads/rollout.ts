@@ -1,8 +1,9 @@
 import { UsageError } from '../../../errors.js';
 import type { ClusterEvent, RolloutCounts } from '../../../results/events.js';
 import { explainKubeError, statusCodeOf } from '../api-errors.js';
-import { describeTemplate } from './pod-template.js';
-import type { RolloutState, WorkloadKind, WorkloadLike } from './workload-kind.js';
+import { describeTemplate, templateOf } from './pod-template.js';
+import { imageContainer } from './template-trigger.js';
+import type { RolloutState, WorkloadKind, WorkloadLike, WorkloadTrigger } from './workload-kind.js';
 
 const GROUP = { group: 'argoproj.io', version: 'v1alpha1', plural: 'rollouts' };
 const MERGE_PATCH = 'application/merge-patch+json';
@@ -12,7 +13,8 @@ type CanaryStepSpec = { setWeight?: number; pause?: { duration?: string | number
 /** RolloutLike is an Argo Rollout (argoproj.io/v1alpha1) as far as rollcheck reads it. */
 export interface RolloutLike extends WorkloadLike {
   spec?: WorkloadLike['spec'] & {
-    strategy?: { canary?: { steps?: CanaryStepSpec[] }; blueGreen?: { activeService?: string; scaleDownDelaySeconds?: number; autoPromotionEnabled?: boolean } };
+    restartAt?: string;
+    strategy?: { canary?: { steps?: CanaryStepSpec[] }; blueGreen?: { activeService?: string; scaleDownDelaySeconds?: number; autoPromotionEnabled?: boolean; autoPromotionSeconds?: number } };
   };
   status?: {
     phase?: string;
@@ -26,6 +28,8 @@ export interface RolloutLike extends WorkloadLike {
     readyReplicas?: number;
     availableReplicas?: number;
     abort?: boolean;
+    pauseConditions?: Array<{ reason?: string; startTime?: string }> | null;
+    restartedAt?: string;
     blueGreen?: { activeSelector?: string; previewSelector?: string };
     canary?: { weights?: { canary?: { weight?: number } } };
   };
@@ -35,11 +39,13 @@ export interface RolloutLike extends WorkloadLike {
  * rolloutKind is an Argo Rollout (argoproj.io/v1alpha1). Its pods carry
  * rollouts-pod-template-hash; its status says the phase (Healthy, Progressing,
  * Paused, Degraded), the current step and the blue-green selectors, which
- * `events` turns into rollout-step events. `restart` changes the pod template's
- * restartedAt annotation with a merge patch (CRDs take no strategic merge): a
- * new revision through the strategy's steps, which is what a release does
- * (`kubectl argo rollouts restart` sets spec.restartAt instead, which restarts
- * pods without the steps).
+ * `events` turns into rollout-step events. `restart` sets spec.restartAt as
+ * `kubectl argo rollouts restart` does (cmd/restart/restart.go): the controller
+ * replaces the pods created before it, no steps (rollout/restart.go). `image=`
+ * changes one container's image, a new revision through the strategy's steps,
+ * as `kubectl argo rollouts set image` does (cmd/set/set_image.go, a Get and an
+ * Update of the object; here a merge patch of the containers list, which CRDs
+ * take and RBAC's patch grants).
  */
 export const rolloutKind: WorkloadKind<RolloutLike> & { events(before: RolloutLike | null, after: RolloutLike, atMs: number): ClusterEvent[] } = {
   kind: 'rollout',
@@ -75,16 +81,14 @@ export const rolloutKind: WorkloadKind<RolloutLike> & { events(before: RolloutLi
     return { facts: { replicas: w.spec?.replicas ?? 1, strategy, maxSurge: '25%', maxUnavailable: '25%', ...template.facts }, warnings };
   },
   checkTrigger(w, trigger) {
-    if (trigger.kind === 'image') {
-      throw new UsageError(`--trigger image=…: for rollout "${w.metadata?.name ?? ''}" use --trigger cmd='kubectl argo rollouts set image …' (rollcheck patches a Rollout's template only to restart it)`);
-    }
+    if (trigger.kind === 'image') imageContainer(w, 'rollout', trigger);
   },
   async trigger(api, w, trigger) {
     rolloutKind.checkTrigger(w, trigger);
     const name = w.metadata?.name ?? '';
-    const body = { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': new Date().toISOString() } } } } };
+    const { body, description } = rolloutTriggerPatch(w, trigger);
     const patched = (await api.call('patch', 'rollouts', () => api.custom.patchNamespacedCustomObject({ ...GROUP, namespace: api.namespace, name, body, fieldManager: 'rollcheck' }, api.options(MERGE_PATCH)), name)) as RolloutLike;
-    return { generation: patched.metadata?.generation ?? null, description: 'restart (a new template revision through the strategy)' };
+    return { generation: patched.metadata?.generation ?? null, description };
   },
   progress: (w): RolloutCounts => ({ replicas: w.status?.replicas ?? 0, updated: w.status?.updatedReplicas ?? 0, ready: w.status?.readyReplicas ?? 0, available: w.status?.availableReplicas ?? 0 }),
   state: rolloutState,
@@ -95,11 +99,30 @@ export const rolloutKind: WorkloadKind<RolloutLike> & { events(before: RolloutLi
   events: rolloutStepEvents,
 };
 
-/** rolloutState is `kubectl argo rollouts status`: Healthy on the current generation with the stable set the current one is complete; Degraded (an abort) failed. */
+/** rolloutTriggerPatch is the merge patch of a trigger: spec.restartAt (`kubectl argo rollouts restart`) or one container's image (`set image`). */
+export function rolloutTriggerPatch(w: RolloutLike, trigger: WorkloadTrigger): { body: object; description: string } {
+  if (trigger.kind === 'restart') {
+    // RFC 3339 in whole seconds, as restart.go formats it; the controller replaces pods created before it.
+    const restartAt = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    return { body: { spec: { restartAt } }, description: `restart (spec.restartAt ${restartAt}, as kubectl argo rollouts restart: pods replaced, no steps)` };
+  }
+  const container = imageContainer(w, 'rollout', trigger);
+  const containers = (templateOf(w).containers ?? []).map((c) => (c.name === container ? { ...c, image: trigger.image } : c));
+  return { body: { spec: { template: { spec: { containers } } } }, description: `image ${container}=${trigger.image} (a new revision through the strategy's steps)` };
+}
+
+/**
+ * rolloutState is `kubectl argo rollouts status`: Healthy on the current
+ * generation with the stable set the current one is complete; Degraded (an
+ * abort) failed. A restart (spec.restartAt) is done once the controller set
+ * status.restartedAt to it (rollout/restart.go SetRestartedAt: every pod newer).
+ */
 export function rolloutState(w: RolloutLike): RolloutState {
   const s = w.status ?? {};
   if (String(s.observedGeneration ?? '') !== String(w.metadata?.generation ?? '')) return { state: 'waiting', message: 'waiting for the rollout spec update to be observed' };
   if (s.phase === 'Degraded' || s.abort) return { state: 'failed', message: `rollout is ${s.abort ? 'aborted' : 'degraded'}${s.message ? `: ${s.message}` : ''}` };
+  const restartAt = w.spec?.restartAt;
+  if (restartAt !== undefined && !(Date.parse(s.restartedAt ?? '') >= Date.parse(restartAt))) return { state: 'waiting', message: `restarting the pods created before spec.restartAt ${restartAt}` };
   if (s.phase === 'Healthy' && (s.stableRS === undefined || s.stableRS === s.currentPodHash)) return { state: 'complete', message: 'rollout is Healthy' };
   return { state: 'waiting', message: `rollout is ${s.phase ?? 'Progressing'}${s.currentStepIndex !== undefined ? ` at step ${s.currentStepIndex}` : ''}` };
 }
@@ -119,15 +142,21 @@ export function rolloutStepEvents(before: RolloutLike | null, after: RolloutLike
   const revs = { canaryRevision, stableRevision };
   const out: ClusterEvent[] = [];
   const steps = after.spec?.strategy?.canary?.steps;
-  if (steps && a.currentStepIndex !== undefined && (a.currentStepIndex !== b.currentStepIndex || b.currentPodHash !== canaryRevision)) {
+  const bg = a.blueGreen;
+  if (a.abort && !b.abort) {
+    // status.abort (`kubectl argo rollouts abort`): back to the stable set from where the rollout was.
+    const strategy = after.spec?.strategy?.blueGreen ? 'blue-green' : 'canary';
+    const index = strategy === 'canary' ? (a.currentStepIndex ?? 0) : bg?.activeSelector === canaryRevision ? 2 : 1;
+    return [{ kind: 'rollout-step', strategy, index, step: 'abort', action: 'abort', weight: 0, ...revs, atMs }];
+  }
+  if (steps && !a.abort && a.currentStepIndex !== undefined && (a.currentStepIndex !== b.currentStepIndex || b.currentPodHash !== canaryRevision)) {
     const i = a.currentStepIndex;
     const step = steps[i];
     const weightAt = steps.slice(0, i + 1).reduceRight<number | undefined>((w, s) => w ?? s.setWeight, undefined) ?? 0;
     const weight = a.canary?.weights?.canary?.weight ?? (step === undefined ? 100 : weightAt);
-    const action = a.abort ? 'abort' : step === undefined ? 'promote' : step.setWeight !== undefined ? 'set-weight' : 'pause';
+    const action = step === undefined ? 'promote' : step.setWeight !== undefined ? 'set-weight' : 'pause';
     out.push({ kind: 'rollout-step', strategy: 'canary', index: i, step: step === undefined ? 'full promotion (setWeight 100%)' : stepLabel(step), action, weight, ...revs, atMs });
   }
-  const bg = a.blueGreen;
   if (after.spec?.strategy?.blueGreen && bg) {
     if (bg.previewSelector === canaryRevision && b.blueGreen?.previewSelector !== canaryRevision && bg.activeSelector !== canaryRevision) {
       out.push({ kind: 'rollout-step', strategy: 'blue-green', index: 0, step: 'preview', action: 'preview', weight: 0, ...revs, atMs });
