@@ -4,7 +4,6 @@ import { withIncarnations } from '../analysis/incarnations.js';
 import { formatAt, formatDuration, KIND_NOUN } from '../analysis/format.js';
 import { formatRate } from '../analysis/verdict.js';
 import { kindsText } from '../analysis/finding-kit.js';
-import { withIncarnations } from '../analysis/incarnations.js';
 import type { Analysis, ConnTotals, FailureRecord, LatencySummary, Results } from '../results/types.js';
 import { FAILURE_KINDS, OUTCOME_TRAITS } from '../results/types.js';
 import { frontDoorLines } from './front-door-lines.js';
@@ -100,8 +99,7 @@ function failureTimeline(results: Results, maxRows: number, st: TextStyle): stri
     bySecond.set(s, list);
   }
   if (bySecond.size === 0) return [];
-  // A name reused by a new pod (a StatefulSet's) is two incarnations here too: `web-2` and `web-2 (2)`.
-  const podEvents = withIncarnations(results).events.filter(isPodEvent);
+  const podEvents = results.events.filter(isPodEvent);
   let seconds = [...bySecond.keys()].sort((x, y) => x - y);
   const hidden = Math.max(0, seconds.length - maxRows);
   if (hidden > 0) {
