@@ -24,6 +24,7 @@ import { withLostRunners } from './verdict-runners.js';
 import { failureAtMs, findOutageWindows } from './windows.js';
 import { createRolloutStepIndex, stepCause } from './rollout-steps.js';
 import { rolloutSegments } from './rollout-segments.js';
+import { uncountedStreams } from './uncounted-streams.js';
 
 export { buildPodTimelines } from './pod-timeline.js';
 export type { PodTimeline, PodSpan, PodState } from './pod-timeline.js';
@@ -49,11 +50,8 @@ export function analyze(input: Results, thresholds: Thresholds): Analysis {
   // Pods are keyed by incarnation: a name reused by a new pod (a StatefulSet's) is `web-2 (2)`.
   const results = withIncarnations(input);
   const ratePerSec = results.totals.targetRatePerSec || results.totals.achievedRatePerSec;
-  const windows = findOutageWindows(results.failures, results.intervals, {
-    ratePerSec,
-    intervalMs: results.meta.intervalMs || undefined,
-    lagMs: results.totals.lag.p99Us / 1000,
-  });
+  const windowOptions = { ratePerSec, intervalMs: results.meta.intervalMs || undefined, lagMs: results.totals.lag.p99Us / 1000 };
+  const windows = findOutageWindows(results.failures, results.intervals, windowOptions);
   const timelines = buildPodTimelines(results.events);
   const pods = createPodIndex(results.events, timelines);
   const attributions: Attribution[] = [];
@@ -114,8 +112,9 @@ export function analyze(input: Results, thresholds: Thresholds): Analysis {
   const totalOutageMs = Math.round(windows.reduce((s, w) => s + w.durationMs, 0) * 1000) / 1000;
   const inconclusive = inconclusiveReasons(results);
   const behind = generatorBehind(results) ?? undefined;
+  const uncounted = uncountedStreams(results, thresholds, (list) => findOutageWindows(list, results.intervals, windowOptions));
   const verdict = withLostRunners(
-    decideVerdict({ totals: results.totals, longestOutageMs, findings, thresholds, inconclusive, generatorBehind: behind, lagHigh: lagIsHigh(results) }),
+    decideVerdict({ totals: results.totals, longestOutageMs, findings, thresholds, inconclusive, generatorBehind: behind, lagHigh: lagIsHigh(results), uncounted }),
     results.meta.runners,
   );
   const analysis: Analysis = { windows, totalOutageMs, longestOutageMs, attributions, findings, verdict };
