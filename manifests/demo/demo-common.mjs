@@ -29,6 +29,7 @@ export const config = {
   maxInflight: Number(env.DEMO_MAX_INFLIGHT ?? 0),
   maxConnectionAgeMs: durationMs(env.DEMO_MAX_CONNECTION_AGE ?? '0'),
   maxConnectionAgeGraceMs: durationMs(env.DEMO_MAX_CONNECTION_AGE_GRACE ?? '0'),
+  readyDelayMs: Number(env.DEMO_READY_DELAY_MS ?? 0),
 };
 
 /** configError names the first knob that makes no sense, or is null. */
@@ -36,7 +37,7 @@ export function configError() {
   if (!PROTOCOLS.includes(config.protocol)) return `DEMO_PROTOCOL=${env.DEMO_PROTOCOL} is not one of ${PROTOCOLS.join(', ')}`;
   if (!(config.maxConnectionAgeMs >= 0)) return `DEMO_MAX_CONNECTION_AGE=${env.DEMO_MAX_CONNECTION_AGE} is not a duration (e.g. 5s or 500ms)`;
   if (!(config.maxConnectionAgeGraceMs >= 0)) return `DEMO_MAX_CONNECTION_AGE_GRACE=${env.DEMO_MAX_CONNECTION_AGE_GRACE} is not a duration`;
-  for (const key of ['latencyMs', 'streamMs', 'drainTimeoutMs', 'coldStartMs', 'idleCloseMs', 'maxInflight']) {
+  for (const key of ['latencyMs', 'streamMs', 'drainTimeoutMs', 'coldStartMs', 'idleCloseMs', 'maxInflight', 'readyDelayMs']) {
     if (!(config[key] >= 0)) return `${key} must be a number of milliseconds`;
   }
   return null;
@@ -47,6 +48,11 @@ let listeningAt = performance.now();
 /** markListening starts the cold-start clock. */
 function markListening() {
   listeningAt = performance.now();
+}
+
+/** warmedUp says whether DEMO_READY_DELAY_MS has passed since the server started listening: until then its health check says not ready. */
+export function warmedUp() {
+  return performance.now() - listeningAt >= config.readyDelayMs;
 }
 
 /** workMs is how long a request takes before its answer: the latency, plus a tenth of the cold time left. */
@@ -65,6 +71,7 @@ export function describe() {
   const parts = [`protocol ${config.protocol}`, `latency ${config.latencyMs}ms`, `drain ${config.drain ? 'on' : 'off'}`];
   if (config.streamMs > 0) parts.push(`streams ${config.streamMs}ms`);
   if (config.coldStartMs > 0) parts.push(`cold start ${config.coldStartMs}ms`);
+  if (config.readyDelayMs > 0) parts.push(`ready after ${config.readyDelayMs}ms`);
   if (config.maxConnectionAgeMs > 0) parts.push(`max connection age ${config.maxConnectionAgeMs}ms`);
   if (config.drainTimeoutMs === 0) parts.push('no drain timeout');
   return parts.join(', ');

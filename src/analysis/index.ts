@@ -110,9 +110,9 @@ export function analyze(input: Results, thresholds: Thresholds): Analysis {
   const findings = buildFindings({ results, timelines, causes, pods: podOf, ends, ambiguous });
   const longestOutageMs = windows.reduce((m, w) => Math.max(m, w.durationMs), 0);
   const totalOutageMs = Math.round(windows.reduce((s, w) => s + w.durationMs, 0) * 1000) / 1000;
-  const inconclusive = inconclusiveReasons(results);
   const behind = generatorBehind(results) ?? undefined;
   const uncounted = uncountedStreams(results, thresholds, (list) => findOutageWindows(list, results.intervals, windowOptions));
+  const inconclusive = inconclusiveReasons(results, thresholds.strictStreams !== true);
   const verdict = withLostRunners(
     decideVerdict({ totals: results.totals, longestOutageMs, findings, thresholds, inconclusive, generatorBehind: behind, lagHigh: lagIsHigh(results), uncounted }),
     results.meta.runners,

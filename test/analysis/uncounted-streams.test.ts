@@ -63,3 +63,16 @@ test('--strict-streams: read from a flag or a scenario value; anything else is a
   assert.equal(readThresholds({}).strictStreams, undefined);
   assert.throws(() => readThresholds({ strictStreams: 'yes' }), /--strict-streams: cannot read "yes"; use true or false/);
 });
+
+test('verdict, HTTP/2: streams refused in the baseline (a maximum connection age\'s GOAWAYs) do not make it unclean, unless --strict-streams', () => {
+  const r = makeResults({ failures: [...burst('goaway_refused', 3, 1000), ...burst('goaway_refused', 2, 6000)] });
+  r.meta.phases = [{ phase: 'baseline', atMs: 0 }, { phase: 'rollout', atMs: 3000 }, { phase: 'stopping', atMs: 9_900 }];
+  const v = analyze(r, { maxErrors: 0 }).verdict;
+  assert.equal(v.pass, true, v.reasons.join('\n'));
+  assert.equal(v.uncounted?.neverProcessed, 5);
+  const strict = analyze(r, { maxErrors: 0, strictStreams: true }).verdict;
+  assert.match(strict.inconclusive ?? '', /^the baseline was not clean: 3 requests failed before the rollout began/);
+  // Any other failure in the baseline still makes it unclean.
+  r.failures.push(fail(1500, 'stream_reset', { reused: true }));
+  assert.match(analyze(r, { maxErrors: 0 }).verdict.inconclusive ?? '', /^the baseline was not clean: 1 request failed/);
+});
