@@ -29,6 +29,8 @@ export interface ProxyFindingSpec {
   unpodded?(g: ProxyGroup, proxy: string, words: { count: string; when: string }): string;
   /** podParts adds the finding's own lines about one pod. */
   podParts?(t: PodTimeline, ix: IngressIndex): string[];
+  /** fix is the finding's fix for this run, when it differs from FIXES[id] (e.g. by the proxy's upstream protocol). */
+  fix?(input: RuleInput): string;
 }
 
 /** proxyFinding builds a finding from the failures and the saved requests of `spec.id` behind the run's proxy, or null without either. */
@@ -55,7 +57,7 @@ export function proxyFinding(spec: ProxyFindingSpec, input: RuleInput): Finding 
     severity: g.failures.length > 0 ? 'critical' : 'warning',
     title: spec.title(g, proxy, { failed, hidden }),
     evidence,
-    fix: FIXES[spec.id],
+    fix: spec.fix?.(input) ?? FIXES[spec.id],
     pods: [...g.pods.keys()],
     failures: g.failures.length,
     data: { hiddenByRetry: g.saved.length, seenByUsers: g.failures.length, failedMethods: failedMethods.join(','), proxy },

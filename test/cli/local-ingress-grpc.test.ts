@@ -1,4 +1,4 @@
-// test-lane: slow: real rollouts of gRPC demo pods behind real nginx and HAProxy
+// test-lane: slow: real rollouts of gRPC demo pods behind real nginx and HAProxy, cut at SIGTERM and stopped gracefully
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { skipUnless } from '../tools.js';
 import { ingressLeftovers } from '../cluster/local/ingress-harness.js';
 
 for (const proxy of ['nginx', 'haproxy'] as const) {
-  test(`${proxy} ingress, --protocol grpc, pods cut at SIGTERM (DEMO_DRAIN=0): the proxy's own 5xx carry the upstream it used and are attributed to that pod`, { skip: skipUnless(proxy) }, async (t) => {
+  test(`${proxy} ingress, --protocol grpc, pods cut at SIGTERM (DEMO_DRAIN=0): the proxy's own 5xx carry the upstream it used, are attributed to that pod, and found as upstream-keepalive-reset with the HTTP/2 fix`, { skip: skipUnless(proxy) }, async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'rollcheck-ingress-grpc-'));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     const out = join(dir, 'run.json');
@@ -38,6 +38,34 @@ for (const proxy of ['nginx', 'haproxy'] as const) {
       assert.ok(a?.pod !== undefined && terminated.has(a.pod), `to a pod that was terminating: ${a?.pod}`);
       if (addressOf.has(last) && f.upstream?.includes(',') !== true) assert.equal(a?.pod, addressOf.get(last), 'the pod the proxy used');
     }
+    // The pod's cut, seen through the proxy: its 5xx or closed connections on the proxy's pooled HTTP/2 connections
+    // (the client's own connection to the proxy is never cut, so no-graceful-stop cannot be seen from here).
+    const cut = results.analysis?.findings.find((f) => f.id === 'upstream-keepalive-reset');
+    assert.ok(cut && cut.failures > 0, `found ${results.analysis?.findings.map((f) => f.id).join(', ')}`);
+    assert.equal(cut.data?.proxy, proxy);
+    for (const pod of cut.pods) assert.ok(terminated.has(pod), `${pod} was terminating`);
+    assert.match(cut.fix, new RegExp(`^${proxy} reaches the pods over HTTP/2, so stop gracefully on SIGTERM: send GOAWAY`));
+    assert.ok(!results.analysis?.findings.some((f) => f.id === 'no-graceful-stop'));
+    assert.deepEqual(ingressLeftovers(results.events), []);
+  });
+
+  test(`${proxy} ingress, --protocol grpc, preStop sleep past both delays and a graceful stop: the verdict passes`, { skip: skipUnless(proxy) }, async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'rollcheck-ingress-grpc-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const out = join(dir, 'run.json');
+    const io = createTestIo({ cwd: dir });
+    const code = await runCli(
+      ['local', '--app', 'demo', '--protocol', 'grpc', '--grpc-method', 'rollcheck.demo.Demo/Work', '--pod-header', 'x-pod-name', '--ingress', proxy,
+        '--prestop-sleep', '2500ms', '--grace-period', '5s', '--replicas', '2', '--rate', '60', '--cooldown', '2s', '--out', out, '--no-dashboard'],
+      io,
+    );
+    const results = loadResults(out);
+    const v = results.analysis?.verdict;
+    // 3: a machine too loaded to keep the rate (inconclusive); the failures must still be none the verdict counts.
+    assert.ok(code === 0 || (code === 3 && v?.inconclusive !== undefined), `exit ${code}: ${v?.reasons.join('; ')}`);
+    assert.equal(results.totals.failed - (v?.uncounted?.neverProcessed ?? 0), 0, `failures: ${JSON.stringify(results.totals.byKind)}`);
+    assert.deepEqual(results.analysis?.findings.filter((f) => f.severity === 'critical').map((f) => f.id), []);
+    assert.equal(results.events.filter((e) => e.kind === 'sigterm').length >= 2, true, 'both old pods were replaced');
     assert.deepEqual(ingressLeftovers(results.events), []);
   });
 }
