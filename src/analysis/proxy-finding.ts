@@ -3,7 +3,7 @@
 // retries saved, pod by pod, with what the proxy's retry rule let through.
 // The front-door rules (findings-upstream-keepalive-reset.ts, …) and the
 // hidden-only forms of shared causes are built with it.
-import type { FailureRecord, Finding, FindingId } from '../results/types.js';
+import { OUTCOME_TRAITS, type FailureRecord, type Finding, type FindingId } from '../results/types.js';
 import { timelineByPod, type RuleInput } from './finding-kit.js';
 import { FIXES } from './fixes.js';
 import { formatAt, plural } from './format.js';
@@ -54,7 +54,8 @@ export function proxyFinding(spec: ProxyFindingSpec, input: RuleInput): Finding 
   const hidden = g.saved.length > 0 ? ` (${proxy}'s retries hid ${g.saved.length} more)` : '';
   return {
     id: spec.id,
-    severity: g.failures.length > 0 ? 'critical' : 'warning',
+    // Streams refused unprocessed are retried unseen by a standard HTTP/2 or gRPC client: not critical on their own.
+    severity: g.failures.some((f) => OUTCOME_TRAITS[f.kind].neverProcessed !== true) ? 'critical' : 'warning',
     title: spec.title(g, proxy, { failed, hidden }),
     evidence,
     fix: spec.fix?.(input) ?? FIXES[spec.id],

@@ -83,6 +83,18 @@ const CASES: Case[] = [
     absent: ['no-graceful-stop', 'goaway-race'],
   },
   {
+    name: 'the same in a gRPC run with the streams never sent (cut before the server\'s SETTINGS: no stream id), failed before the close record: the endpoint race, never keepalive-reset',
+    results: () => {
+      const r = run([1, 2, 3].map((i) => h2Fail(2100 + i, 'reset', 'w0:c7', { errorCode: 'ECONNRESET', reused: i > 1, streamId: undefined, pod: undefined })), ABRUPT, [
+        conn('w0:c7', '127.0.0.1:8080', { openedAtMs: 2095, closedAtMs: 2104, streams: 3, streamsOpenAtClose: 0, closeError: 'ECONNRESET' }),
+      ]);
+      r.meta.params.protocol = 'grpc';
+      return r;
+    },
+    expect: ['no-prestop-drain'],
+    absent: ['keepalive-reset', 'no-graceful-stop', 'goaway-race'],
+  },
+  {
     name: 'streams refused just after the pod\'s GOAWAY, one reset: goaway-race, two a standard client retries',
     results: () =>
       run(

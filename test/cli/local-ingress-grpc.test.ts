@@ -1,5 +1,5 @@
 // test-lane: slow: real rollouts of gRPC demo pods behind real nginx and HAProxy, cut at SIGTERM and stopped gracefully
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,23 +7,29 @@ import { join } from 'node:path';
 import { runCli } from '../../src/cli/program.js';
 import { createTestIo } from '../helpers.js';
 import { loadResults } from '../../src/results/io.js';
+import type { Results } from '../../src/results/types.js';
 import { skipUnless } from '../tools.js';
 import { ingressLeftovers } from '../cluster/local/ingress-harness.js';
 
+/** rollThrough rolls 2 gRPC demo pods behind `proxy` at 60 calls/s with `args` added, and loads the results. */
+async function rollThrough(t: TestContext, proxy: string, args: string[]): Promise<{ code: number; err: string; results: Results }> {
+  const dir = mkdtempSync(join(tmpdir(), 'rollcheck-ingress-grpc-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const out = join(dir, 'run.json');
+  const io = createTestIo({ cwd: dir });
+  const code = await runCli(
+    ['local', '--app', 'demo', '--protocol', 'grpc', '--grpc-method', 'rollcheck.demo.Demo/Work', '--pod-header', 'x-pod-name', '--ingress', proxy,
+      ...args, '--replicas', '2', '--rate', '60', '--cooldown', '2s', '--out', out, '--no-dashboard'],
+    io,
+  );
+  return { code, err: io.err(), results: loadResults(out) };
+}
+
 for (const proxy of ['nginx', 'haproxy'] as const) {
   test(`${proxy} ingress, --protocol grpc, pods cut at SIGTERM (DEMO_DRAIN=0): the proxy's own 5xx carry the upstream it used, are attributed to that pod, and found as upstream-keepalive-reset with the HTTP/2 fix`, { skip: skipUnless(proxy) }, async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'rollcheck-ingress-grpc-'));
-    t.after(() => rmSync(dir, { recursive: true, force: true }));
-    const out = join(dir, 'run.json');
-    const io = createTestIo({ cwd: dir });
-    const code = await runCli(
-      ['local', '--app', 'demo', '--protocol', 'grpc', '--grpc-method', 'rollcheck.demo.Demo/Work', '--pod-header', 'x-pod-name', '--ingress', proxy,
-        '--env', 'DEMO_DRAIN=0', '--env', 'DEMO_LATENCY_MS=200', '--replicas', '2', '--rate', '60', '--cooldown', '2s', '--out', out, '--no-dashboard'],
-      io,
-    );
+    const { code, err, results } = await rollThrough(t, proxy, ['--env', 'DEMO_DRAIN=0', '--env', 'DEMO_LATENCY_MS=200']);
     // 1: the cut calls failed; 3: the same, on a machine too loaded to keep the rate (inconclusive).
-    assert.ok(code === 1 || code === 3, `exit ${code}: ${io.err()}`);
-    const results = loadResults(out);
+    assert.ok(code === 1 || code === 3, `exit ${code}: ${err}`);
     assert.equal((results.meta.params as Record<string, unknown>).ingressProtocol, 'grpc');
     const addressOf = new Map<string, string>();
     for (const e of results.events) if (e.kind === 'ingress' && e.upstreams) for (const [addr, pod] of Object.entries(e.upstreams)) addressOf.set(addr, pod);
@@ -50,16 +56,7 @@ for (const proxy of ['nginx', 'haproxy'] as const) {
   });
 
   test(`${proxy} ingress, --protocol grpc, preStop sleep past both delays and a graceful stop: the verdict passes`, { skip: skipUnless(proxy) }, async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'rollcheck-ingress-grpc-'));
-    t.after(() => rmSync(dir, { recursive: true, force: true }));
-    const out = join(dir, 'run.json');
-    const io = createTestIo({ cwd: dir });
-    const code = await runCli(
-      ['local', '--app', 'demo', '--protocol', 'grpc', '--grpc-method', 'rollcheck.demo.Demo/Work', '--pod-header', 'x-pod-name', '--ingress', proxy,
-        '--prestop-sleep', '2500ms', '--grace-period', '5s', '--replicas', '2', '--rate', '60', '--cooldown', '2s', '--out', out, '--no-dashboard'],
-      io,
-    );
-    const results = loadResults(out);
+    const { code, results } = await rollThrough(t, proxy, ['--prestop-sleep', '2500ms', '--grace-period', '5s']);
     const v = results.analysis?.verdict;
     // 3: a machine too loaded to keep the rate (inconclusive); the failures must still be none the verdict counts.
     assert.ok(code === 0 || (code === 3 && v?.inconclusive !== undefined), `exit ${code}: ${v?.reasons.join('; ')}`);
