@@ -119,7 +119,9 @@ export function judgeVariant(v: DemoVariant, r: Results): VariantOutcome {
     // An HTTP/2 or gRPC verdict leaves out the streams a standard client retries unseen (--strict-streams counts them).
     const left = a?.verdict.uncounted?.neverProcessed ?? 0;
     const note = left > 0 ? ` (${left} never processed, retried unseen by a standard gRPC client: not counted)` : '';
-    return { ok, headline: ok ? `${failed} failed requests${note}, verdict PASS` : `${failed} failed requests (${ids.join(', ') || 'no finding'}), verdict FAIL — expected a clean pass` };
+    const unsure = a?.verdict.inconclusive;
+    const verdict = unsure !== undefined ? `verdict INCONCLUSIVE (${unsure.split(':')[0]})` : 'verdict FAIL';
+    return { ok, headline: ok ? `${failed} failed requests${note}, verdict PASS` : `${failed} failed requests (${ids.join(', ') || 'no finding'}), ${verdict} — expected a clean pass` };
   }
   const ok = ids.includes(expect);
   const found = a?.findings.find((f) => f.id === expect);

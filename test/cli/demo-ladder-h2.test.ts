@@ -52,6 +52,10 @@ test('a pass rung: its verdict must pass; the never-processed streams the verdic
   assert.equal(judgeVariant(rung('max-age'), run(['goaway_refused', 'stream_reset'], [finding('goaway-race', 2)], false)).ok, false);
   assert.equal(judgeVariant(rung('prestop'), run([], [], true)).ok, true);
   assert.equal(judgeVariant(rung('max-age'), run([], [finding('connection-pinning', 0)], true)).ok, false, 'pinning with max age misses the lesson');
+  // A run that could not keep its schedule shows no lesson, and says why rather than FAIL.
+  const behind = run(['goaway_refused'], [], false);
+  (behind.analysis as NonNullable<Results['analysis']>).verdict.inconclusive = 'the generator fell behind its schedule: sent 100/s';
+  assert.match(judgeVariant(rung('prestop'), behind).headline, /verdict INCONCLUSIVE \(the generator fell behind its schedule\) — expected a clean pass/);
 });
 
 test('pinned: connection-pinning with the least-served pod\'s share in the headline', () => {
