@@ -50,11 +50,6 @@ function markListening() {
   listeningAt = performance.now();
 }
 
-/** warmedUp says whether DEMO_READY_DELAY_MS has passed since the server started listening: until then its health check says not ready. */
-export function warmedUp() {
-  return performance.now() - listeningAt >= config.readyDelayMs;
-}
-
 /** workMs is how long a request takes before its answer: the latency, plus a tenth of the cold time left. */
 export function workMs() {
   return config.latencyMs + Math.max(0, config.coldStartMs - (performance.now() - listeningAt)) / 10;
@@ -71,7 +66,7 @@ export function describe() {
   const parts = [`protocol ${config.protocol}`, `latency ${config.latencyMs}ms`, `drain ${config.drain ? 'on' : 'off'}`];
   if (config.streamMs > 0) parts.push(`streams ${config.streamMs}ms`);
   if (config.coldStartMs > 0) parts.push(`cold start ${config.coldStartMs}ms`);
-  if (config.readyDelayMs > 0) parts.push(`ready after ${config.readyDelayMs}ms`);
+  if (config.readyDelayMs > 0) parts.push(`listening ${config.readyDelayMs}ms after start`);
   if (config.maxConnectionAgeMs > 0) parts.push(`max connection age ${config.maxConnectionAgeMs}ms`);
   if (config.drainTimeoutMs === 0) parts.push('no drain timeout');
   return parts.join(', ');
@@ -94,16 +89,22 @@ export function armDrainTimeout(what, hardStop) {
   }, config.drainTimeoutMs).unref();
 }
 
-/** listen starts `server` on HOST:PORT and says so (exit 1 when it cannot). */
+/**
+ * listen starts `server` on HOST:PORT and says so (exit 1 when it cannot),
+ * DEMO_READY_DELAY_MS after start: until then every probe, a TCP one too, finds the pod not ready.
+ */
 export function listen(server) {
   server.on('error', (err) => {
     log(`cannot listen on ${config.host}:${config.port}: ${err.message}`);
     process.exit(1);
   });
-  server.listen(config.port, config.host, () => {
-    markListening();
-    log(`listening on ${config.host}:${config.port} (${describe()})`);
-  });
+  const start = () =>
+    server.listen(config.port, config.host, () => {
+      markListening();
+      log(`listening on ${config.host}:${config.port} (${describe()})`);
+    });
+  if (config.readyDelayMs > 0) setTimeout(start, config.readyDelayMs);
+  else start();
 }
 
 /** exitIfDrained exits 0 once nothing is `open` any more (unless the hard stop owns the exit). */

@@ -3,7 +3,7 @@
 // and the unary rollcheck.demo.Demo/Work), on node:http2. See app.mjs for the knobs.
 import http2 from 'node:http2';
 import net from 'node:net';
-import { armDrainTimeout, config, epochMs, exitIfDrained, listen, log, onSignals, warmedUp, workMs } from './demo-common.mjs';
+import { armDrainTimeout, config, epochMs, exitIfDrained, listen, log, onSignals, workMs } from './demo-common.mjs';
 
 const { podName, drain, streamMs, maxConnectionAgeMs, maxConnectionAgeGraceMs } = config;
 const grpc = config.protocol === 'grpc';
@@ -72,9 +72,8 @@ function later(stream, ms, fn) {
 function onHttp(stream, headers) {
   const path = headers[':path'] ?? '/';
   if (path === '/healthz' || path.startsWith('/healthz?')) {
-    const ready = !draining && warmedUp();
-    stream.respond({ ':status': ready ? 200 : 503, 'content-type': 'text/plain', 'x-pod-name': podName });
-    stream.end(ready ? 'ok\n' : draining ? 'draining\n' : 'starting\n');
+    stream.respond({ ':status': draining ? 503 : 200, 'content-type': 'text/plain', 'x-pod-name': podName });
+    stream.end(draining ? 'draining\n' : 'ok\n');
     return;
   }
   const body = JSON.stringify({ pod: podName, path, method: headers[':method'] }) + '\n';
@@ -99,7 +98,7 @@ function onGrpc(stream, headers, body) {
   if (path === '/grpc.health.v1.Health/Check') {
     const service = readStringField(body.subarray(5));
     if (service !== '' && service !== GRPC_SERVICE) return trailersOnly(stream, 5, `unknown service ${service}`);
-    return answer(stream, varintMessage(draining || !warmedUp() ? NOT_SERVING : SERVING));
+    return answer(stream, varintMessage(draining ? NOT_SERVING : SERVING));
   }
   if (path !== `/${GRPC_SERVICE}/Work`) return trailersOnly(stream, 12, `method ${path} is not implemented`);
   const reply = stringMessage(podName);

@@ -4,7 +4,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { armDrainTimeout, config, epochMs, exitIfDrained, listen, log, onSignals, warmedUp, workMs } from './demo-common.mjs';
+import { armDrainTimeout, config, epochMs, exitIfDrained, listen, log, onSignals, workMs } from './demo-common.mjs';
 
 const { podName, drain, idleCloseMs, streamMs } = config;
 
@@ -27,9 +27,8 @@ const server = http.createServer((req, res) => {
   });
   if (req.url === '/healthz' || req.url?.startsWith('/healthz?')) {
     if (draining) res.setHeader('connection', 'close');
-    const ready = !draining && warmedUp();
-    res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' });
-    res.end(ready ? 'ok\n' : draining ? 'draining\n' : 'starting\n');
+    res.writeHead(draining ? 503 : 200, { 'content-type': 'text/plain' });
+    res.end(draining ? 'draining\n' : 'ok\n');
     return;
   }
   // Drain the request body (if any) before answering, so the connection stays usable.

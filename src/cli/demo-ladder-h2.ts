@@ -1,7 +1,7 @@
 import type { DemoVariant } from './demo-variants.js';
 
-// The pinning rungs' new pods take 1.5 s to get ready (DEMO_READY_DELAY_MS), as a
-// service that warms up does: the last one then reaches the Service well after the
+// The pinning rungs' new pods take 1.5 s to get ready (DEMO_READY_DELAY_MS: they listen
+// only then, so a TCP probe (h2c) sees it as a gRPC one does), as a service that warms up does: the last one then reaches the Service well after the
 // last old pod's clients reconnected (its preStop sleep, 1.5 s, starts when the new
 // pod is created), so without a maximum connection age it gets no connection, run
 // after run (ready at once, the two raced within ~150 ms of each other).
