@@ -26,6 +26,9 @@
 //   DEMO_COLD_START_MS    cold start: for this long after listening, requests take longer
 //                         (a tenth of the cold time left, on top), while the health check
 //                         is ready at once: a pod that is ready before it is warm (default 0)
+//   DEMO_READY_DELAY_MS   a slow start: listen only this long after start, so that every
+//                         readiness probe (HTTP, gRPC or TCP) finds the pod not ready until
+//                         then (default 0: listen at once)
 //   DEMO_MAX_CONNECTION_AGE        HTTP/2: GOAWAY a connection this long (±10 %) after it
 //                         opened, as gRPC's MAX_CONNECTION_AGE (e.g. 5s; default 0: never)
 //   DEMO_MAX_CONNECTION_AGE_GRACE  HTTP/2: cut an aged connection this long after its GOAWAY

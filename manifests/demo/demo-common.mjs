@@ -29,6 +29,7 @@ export const config = {
   maxInflight: Number(env.DEMO_MAX_INFLIGHT ?? 0),
   maxConnectionAgeMs: durationMs(env.DEMO_MAX_CONNECTION_AGE ?? '0'),
   maxConnectionAgeGraceMs: durationMs(env.DEMO_MAX_CONNECTION_AGE_GRACE ?? '0'),
+  readyDelayMs: Number(env.DEMO_READY_DELAY_MS ?? 0),
 };
 
 /** configError names the first knob that makes no sense, or is null. */
@@ -36,7 +37,7 @@ export function configError() {
   if (!PROTOCOLS.includes(config.protocol)) return `DEMO_PROTOCOL=${env.DEMO_PROTOCOL} is not one of ${PROTOCOLS.join(', ')}`;
   if (!(config.maxConnectionAgeMs >= 0)) return `DEMO_MAX_CONNECTION_AGE=${env.DEMO_MAX_CONNECTION_AGE} is not a duration (e.g. 5s or 500ms)`;
   if (!(config.maxConnectionAgeGraceMs >= 0)) return `DEMO_MAX_CONNECTION_AGE_GRACE=${env.DEMO_MAX_CONNECTION_AGE_GRACE} is not a duration`;
-  for (const key of ['latencyMs', 'streamMs', 'drainTimeoutMs', 'coldStartMs', 'idleCloseMs', 'maxInflight']) {
+  for (const key of ['latencyMs', 'streamMs', 'drainTimeoutMs', 'coldStartMs', 'idleCloseMs', 'maxInflight', 'readyDelayMs']) {
     if (!(config[key] >= 0)) return `${key} must be a number of milliseconds`;
   }
   return null;
@@ -65,6 +66,7 @@ export function describe() {
   const parts = [`protocol ${config.protocol}`, `latency ${config.latencyMs}ms`, `drain ${config.drain ? 'on' : 'off'}`];
   if (config.streamMs > 0) parts.push(`streams ${config.streamMs}ms`);
   if (config.coldStartMs > 0) parts.push(`cold start ${config.coldStartMs}ms`);
+  if (config.readyDelayMs > 0) parts.push(`listening ${config.readyDelayMs}ms after start`);
   if (config.maxConnectionAgeMs > 0) parts.push(`max connection age ${config.maxConnectionAgeMs}ms`);
   if (config.drainTimeoutMs === 0) parts.push('no drain timeout');
   return parts.join(', ');
@@ -87,16 +89,22 @@ export function armDrainTimeout(what, hardStop) {
   }, config.drainTimeoutMs).unref();
 }
 
-/** listen starts `server` on HOST:PORT and says so (exit 1 when it cannot). */
+/**
+ * listen starts `server` on HOST:PORT and says so (exit 1 when it cannot),
+ * DEMO_READY_DELAY_MS after start: until then every probe, a TCP one too, finds the pod not ready.
+ */
 export function listen(server) {
   server.on('error', (err) => {
     log(`cannot listen on ${config.host}:${config.port}: ${err.message}`);
     process.exit(1);
   });
-  server.listen(config.port, config.host, () => {
-    markListening();
-    log(`listening on ${config.host}:${config.port} (${describe()})`);
-  });
+  const start = () =>
+    server.listen(config.port, config.host, () => {
+      markListening();
+      log(`listening on ${config.host}:${config.port} (${describe()})`);
+    });
+  if (config.readyDelayMs > 0) setTimeout(start, config.readyDelayMs);
+  else start();
 }
 
 /** exitIfDrained exits 0 once nothing is `open` any more (unless the hard stop owns the exit). */

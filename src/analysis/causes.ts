@@ -66,7 +66,7 @@ export function causeOf(
     if (inStartupWindow(t, atMs)) return 'not-ready-traffic';
     const start = crashed ? null : terminationStartMs(t);
     if (start !== null && atMs >= start && atMs <= terminationEndMs(t)) {
-      const h2 = h2Failure(f);
+      const h2 = h2Failure(f, conns);
       const cause = h2 ? h2ShutdownCause(f, atMs, conns) : undefined;
       if (cause !== undefined) return cause;
       // An HTTP/2 connection is reused once it served a stream, not when a second stream went out on it unanswered.

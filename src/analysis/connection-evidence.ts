@@ -11,16 +11,28 @@ export const GOAWAY_RACE_MS = 1000;
 /** ConnectionIndex holds a run's HTTP/2 connection records by connection id (a failure's connId finds its connection). */
 export interface ConnectionIndex {
   byId: ReadonlyMap<string, ConnectionRecord>;
+  /** http2: the run's traffic was HTTP/2 or gRPC (its --protocol), so every recorded connection is an HTTP/2 one. */
+  http2?: boolean;
+  /** failedById counts the run's failures on each connection (a connection whose every stream failed never served one). */
+  failedById?: ReadonlyMap<string, number>;
 }
 
-/** createConnectionIndex indexes `results.connections` (empty for HTTP/1.1 runs and older files). */
-export function createConnectionIndex(results: Pick<Results, 'connections'>): ConnectionIndex {
-  return { byId: new Map((results.connections ?? []).map((c) => [c.connId, c])) };
+/** createConnectionIndex indexes `results.connections` (empty for HTTP/1.1 runs and older files), with the failures on each when given. */
+export function createConnectionIndex(results: Pick<Results, 'connections'> & Partial<Pick<Results, 'failures' | 'meta'>>): ConnectionIndex {
+  const failedById = new Map<string, number>();
+  for (const f of results.failures ?? []) failedById.set(f.connId, (failedById.get(f.connId) ?? 0) + 1);
+  const protocol = results.meta?.params.protocol;
+  return { byId: new Map((results.connections ?? []).map((c) => [c.connId, c])), http2: protocol === 'grpc' || protocol === 'h2c' || protocol === 'h2', failedById };
 }
 
-/** h2Failure: the failure was an HTTP/2 stream (it had a stream id, or its kind's traits exist only on HTTP/2); HTTP/1.1 connections have records too. */
-export function h2Failure(f: FailureRecord): boolean {
-  return f.streamId !== undefined || OUTCOME_TRAITS[f.kind].neverProcessed === true;
+/**
+ * h2Failure: the failure was an HTTP/2 stream: it had a stream id, its kind's
+ * traits exist only on HTTP/2, or its connection is an HTTP/2 run's record (a
+ * stream that never went out, its connection cut before the server's SETTINGS,
+ * has no id). HTTP/1.1 connections can have records too, so the run says which.
+ */
+export function h2Failure(f: FailureRecord, conns?: ConnectionIndex): boolean {
+  return f.streamId !== undefined || OUTCOME_TRAITS[f.kind].neverProcessed === true || (conns?.http2 === true && conns.byId.has(f.connId));
 }
 
 /** goawayBefore is the time of the first GOAWAY the failure's connection got at or before `atMs`, or null (none, or not known). */
@@ -63,7 +75,8 @@ export function connectionsOf(conns: ConnectionIndex, failures: readonly Failure
 export function servedBefore(f: FailureRecord, conns?: ConnectionIndex): boolean {
   const rec = conns?.byId.get(f.connId);
   if (!rec) return f.reused;
-  return rec.streams > (rec.streamsOpenAtClose ?? 0);
+  // Streams failed before the close are not open at it: a connection whose every stream failed served none.
+  return rec.streams > Math.max(rec.streamsOpenAtClose ?? 0, conns?.failedById?.get(f.connId) ?? 0);
 }
 
 /**

@@ -35,9 +35,12 @@ function find(input: RuleInput): Finding | null {
   const toMs = trafficEndMs(r);
   const byName = timelineByPod(input);
   if (completeMs === undefined || !Number.isFinite(toMs)) return null;
-  // The rollout is settled once its last old pod is gone: its clients have reconnected by then.
+  // The rollout is settled once its last old pod is gone (its clients have reconnected by then) and every
+  // pod ready then is routed: a pod the Service does not send to yet cannot get a connection.
   const gone = [...byName.values()].map((t) => t.exitedMs ?? t.sigkillMs ?? Number.NEGATIVE_INFINITY).filter((x) => x < toMs);
-  const fromMs = Math.max(completeMs, ...gone);
+  const settledMs = Math.max(completeMs, ...gone);
+  const routed = routedSince(r);
+  const fromMs = Math.max(settledMs, ...[...byName.values()].filter((t) => servedThroughout(t, settledMs, toMs)).map((t) => routed.get(t.pod) ?? settledMs));
   if (toMs - fromMs < PINNING_MIN_MS) return null;
   const ready = [...byName.values()].filter((t) => servedThroughout(t, fromMs, toMs)).map((t) => t.pod);
   if (ready.length < 2) return null;
@@ -72,6 +75,13 @@ function find(input: RuleInput): Finding | null {
 function servedThroughout(t: PodTimeline, fromMs: number, toMs: number): boolean {
   const term = terminationStartMs(t);
   return t.readyMs !== null && t.readyMs <= fromMs && (term === null || term >= toMs);
+}
+
+/** routedSince is, by pod, when the Service first routed it (its endpoint-added event: the endpoint delay after ready). */
+function routedSince(r: Results): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const e of r.events) if (e.kind === 'endpoint-added' && !out.has(e.pod)) out.set(e.pod, e.atMs);
+  return out;
 }
 
 /** shares counts each pod's ok streams and its connections open at any time in [fromMs, toMs]. */

@@ -211,7 +211,9 @@ export const RELOAD_WINDOW_MS = 1000;
  * reload closed.
  */
 export function clientSideCause(f: FailureRecord, ix: IngressIndex): FindingId | undefined {
-  if (!f.reused || !OUTCOME_TRAITS[f.kind].cut) return undefined;
+  // A reloading nginx's old workers GOAWAY their client connections, new ones too (last-stream-id 0): refused unprocessed.
+  const refused = OUTCOME_TRAITS[f.kind].neverProcessed === true;
+  if (!refused && (!f.reused || !OUTCOME_TRAITS[f.kind].cut)) return undefined;
   return ix.reloadsMs.some((r) => f.startAtMs >= r - KILL_SLACK_MS && f.startAtMs <= r + RELOAD_WINDOW_MS) ? 'ingress-reload' : undefined;
 }
 

@@ -1,4 +1,4 @@
-import type { Results } from '../results/types.js';
+import { NEVER_PROCESSED_KINDS, type FailureRecord, type Results } from '../results/types.js';
 import { formatAt, plural } from './format.js';
 
 /**
@@ -7,11 +7,14 @@ import { formatAt, plural } from './format.js';
  * --max-in-flight or never given a connection within --timeout), the books do
  * not balance (the engine's own in-flight count differs from sent − completed),
  * or the baseline before the first action already failed. Each of these would
- * otherwise be read as the target's fault, or hide it.
+ * otherwise be read as the target's fault, or hide it. `leaveOutNeverProcessed`:
+ * the verdict does not count never-processed streams (uncounted-streams.ts), so
+ * neither does the baseline.
  */
-export function inconclusiveReasons(results: Results): string[] {
+export function inconclusiveReasons(results: Results, leaveOutNeverProcessed = false): string[] {
   const out: string[] = [];
-  const baseline = baselineProblems(results);
+  const counts = (f: FailureRecord): boolean => !leaveOutNeverProcessed || !NEVER_PROCESSED_KINDS.has(f.kind);
+  const baseline = baselineProblems(results, counts);
   if (baseline !== null) out.push(`the baseline was not clean: ${baseline}`);
   const t = results.totals;
   const shortfall = shortfallText(t.dropped, t.queueExpired ?? 0, results);
@@ -47,11 +50,11 @@ export function baselineSpan(results: Results): { startMs: number; endMs: number
   return { startMs: start.atMs, endMs: next.atMs };
 }
 
-function baselineProblems(results: Results): string | null {
+function baselineProblems(results: Results, counts: (f: FailureRecord) => boolean): string | null {
   const span = baselineSpan(results);
   if (span === null) return null;
   const inSpan = (atMs: number): boolean => atMs >= span.startMs && atMs < span.endMs;
-  const failed = results.failures.filter((f) => inSpan(f.endAtMs));
+  const failed = results.failures.filter((f) => inSpan(f.endAtMs) && counts(f));
   let dropped = 0;
   let expired = 0;
   for (const s of results.intervals) {

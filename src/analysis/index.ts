@@ -25,6 +25,7 @@ import { failureAtMs, findOutageWindows } from './windows.js';
 import { createRolloutStepIndex, stepCause } from './rollout-steps.js';
 import { scaledDownInstead } from './rollout-reattribution.js';
 import { rolloutSegments } from './rollout-segments.js';
+import { uncountedStreams } from './uncounted-streams.js';
 
 export { buildPodTimelines } from './pod-timeline.js';
 export type { PodTimeline, PodSpan, PodState } from './pod-timeline.js';
@@ -50,11 +51,8 @@ export function analyze(input: Results, thresholds: Thresholds): Analysis {
   // Pods are keyed by incarnation: a name reused by a new pod (a StatefulSet's) is `web-2 (2)`.
   const results = withIncarnations(input);
   const ratePerSec = results.totals.targetRatePerSec || results.totals.achievedRatePerSec;
-  const windows = findOutageWindows(results.failures, results.intervals, {
-    ratePerSec,
-    intervalMs: results.meta.intervalMs || undefined,
-    lagMs: results.totals.lag.p99Us / 1000,
-  });
+  const windowOptions = { ratePerSec, intervalMs: results.meta.intervalMs || undefined, lagMs: results.totals.lag.p99Us / 1000 };
+  const windows = findOutageWindows(results.failures, results.intervals, windowOptions);
   const timelines = buildPodTimelines(results.events);
   const pods = createPodIndex(results.events, timelines);
   const attributions: Attribution[] = [];
@@ -115,10 +113,11 @@ export function analyze(input: Results, thresholds: Thresholds): Analysis {
   const findings = buildFindings({ results, timelines, causes, pods: podOf, ends, ambiguous });
   const longestOutageMs = windows.reduce((m, w) => Math.max(m, w.durationMs), 0);
   const totalOutageMs = Math.round(windows.reduce((s, w) => s + w.durationMs, 0) * 1000) / 1000;
-  const inconclusive = inconclusiveReasons(results);
   const behind = generatorBehind(results) ?? undefined;
+  const uncounted = uncountedStreams(results, thresholds, (list) => findOutageWindows(list, results.intervals, windowOptions));
+  const inconclusive = inconclusiveReasons(results, thresholds.strictStreams !== true);
   const verdict = withLostRunners(
-    decideVerdict({ totals: results.totals, longestOutageMs, findings, thresholds, inconclusive, generatorBehind: behind, lagHigh: lagIsHigh(results) }),
+    decideVerdict({ totals: results.totals, longestOutageMs, findings, thresholds, inconclusive, generatorBehind: behind, lagHigh: lagIsHigh(results), uncounted }),
     results.meta.runners,
   );
   const analysis: Analysis = { windows, totalOutageMs, longestOutageMs, attributions, findings, verdict };

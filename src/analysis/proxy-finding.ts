@@ -3,7 +3,7 @@
 // retries saved, pod by pod, with what the proxy's retry rule let through.
 // The front-door rules (findings-upstream-keepalive-reset.ts, …) and the
 // hidden-only forms of shared causes are built with it.
-import type { FailureRecord, Finding, FindingId } from '../results/types.js';
+import { OUTCOME_TRAITS, type FailureRecord, type Finding, type FindingId } from '../results/types.js';
 import { timelineByPod, type RuleInput } from './finding-kit.js';
 import { FIXES } from './fixes.js';
 import { formatAt, plural } from './format.js';
@@ -29,6 +29,8 @@ export interface ProxyFindingSpec {
   unpodded?(g: ProxyGroup, proxy: string, words: { count: string; when: string }): string;
   /** podParts adds the finding's own lines about one pod. */
   podParts?(t: PodTimeline, ix: IngressIndex): string[];
+  /** fix is the finding's fix for this run, when it differs from FIXES[id] (e.g. by the proxy's upstream protocol). */
+  fix?(input: RuleInput): string;
 }
 
 /** proxyFinding builds a finding from the failures and the saved requests of `spec.id` behind the run's proxy, or null without either. */
@@ -52,10 +54,11 @@ export function proxyFinding(spec: ProxyFindingSpec, input: RuleInput): Finding 
   const hidden = g.saved.length > 0 ? ` (${proxy}'s retries hid ${g.saved.length} more)` : '';
   return {
     id: spec.id,
-    severity: g.failures.length > 0 ? 'critical' : 'warning',
+    // Streams refused unprocessed are retried unseen by a standard HTTP/2 or gRPC client: not critical on their own.
+    severity: g.failures.some((f) => OUTCOME_TRAITS[f.kind].neverProcessed !== true) ? 'critical' : 'warning',
     title: spec.title(g, proxy, { failed, hidden }),
     evidence,
-    fix: FIXES[spec.id],
+    fix: spec.fix?.(input) ?? FIXES[spec.id],
     pods: [...g.pods.keys()],
     failures: g.failures.length,
     data: { hiddenByRetry: g.saved.length, seenByUsers: g.failures.length, failedMethods: failedMethods.join(','), proxy },

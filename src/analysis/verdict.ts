@@ -1,4 +1,4 @@
-import type { Finding, Thresholds, Totals, Verdict } from '../results/types.js';
+import type { Finding, Thresholds, Totals, UncountedStreams, Verdict } from '../results/types.js';
 import { formatDuration } from './format.js';
 
 /** VerdictInput is what the verdict is decided on. */
@@ -17,10 +17,16 @@ export interface VerdictInput {
   generatorBehind?: string;
   /** lagHigh: the generator's lag p99 passed its bound (generator-lag.ts), so --max-p99 is judged on service time. */
   lagHigh?: boolean;
+  /**
+   * uncounted: the never-processed streams (and the longest outage without
+   * them) the failure thresholds leave out: an HTTP/2 or gRPC verdict judges
+   * what an application on a standard client sees, unless --strict-streams.
+   */
+  uncounted?: UncountedStreams;
 }
 
 /** errorRate is failed / completed (ok + failed), 0 when nothing completed. */
-export function errorRate(totals: Totals): number {
+export function errorRate(totals: Pick<Totals, 'ok' | 'failed'>): number {
   const completed = totals.ok + totals.failed;
   return completed === 0 ? 0 : totals.failed / completed;
 }
@@ -51,15 +57,19 @@ export function decideVerdict(input: VerdictInput): Verdict {
   // With the generator behind, latency from the intended send time is its own delay: judge the target's part.
   const onService = (behind !== undefined || input.lagHigh === true) && totals.service !== undefined;
   let latencyFailed = false;
+  const left = input.uncounted !== undefined && input.uncounted.neverProcessed > 0 ? input.uncounted : undefined;
+  const counted = totals.failed - Math.min(left?.neverProcessed ?? 0, totals.failed);
+  const what = left ? 'failed requests counted' : 'failed requests';
   if (th.maxErrors !== undefined) {
     check(
-      totals.failed > th.maxErrors,
-      `${totals.failed} failed requests, more than the ${th.maxErrors} allowed (--max-errors)`,
-      `${totals.failed} failed requests (at most ${th.maxErrors} allowed)`,
+      counted > th.maxErrors,
+      `${counted} ${what}, more than the ${th.maxErrors} allowed (--max-errors)`,
+      `${counted} ${what} (at most ${th.maxErrors} allowed)`,
     );
   }
   if (th.maxErrorRate !== undefined) {
-    const rate = errorRate(totals);
+    // A stream a standard client retried unseen ends as the retry does: it stays in the completed count.
+    const rate = errorRate({ ok: totals.ok + totals.failed - counted, failed: counted });
     check(
       rate > th.maxErrorRate,
       `error rate ${formatRate(rate)}, above the ${formatRate(th.maxErrorRate)} allowed (--max-error-rate)`,
@@ -76,12 +86,14 @@ export function decideVerdict(input: VerdictInput): Verdict {
     );
   }
   if (th.maxOutageMs !== undefined) {
+    const outageMs = left?.longestOutageMs ?? input.longestOutageMs;
     check(
-      input.longestOutageMs > th.maxOutageMs,
-      `longest outage ${formatDuration(input.longestOutageMs)}, above the ${formatDuration(th.maxOutageMs)} allowed (--max-outage)`,
-      `longest outage ${formatDuration(input.longestOutageMs)} (at most ${formatDuration(th.maxOutageMs)} allowed)`,
+      outageMs > th.maxOutageMs,
+      `longest outage ${formatDuration(outageMs)}, above the ${formatDuration(th.maxOutageMs)} allowed (--max-outage)`,
+      `longest outage ${formatDuration(outageMs)} (at most ${formatDuration(th.maxOutageMs)} allowed)`,
     );
   }
+
   const rollout = input.findings.find((f) => f.id === 'rollout-failed');
   if (rollout) failed.push(`the rollout did not complete${rollout.evidence[0] ? `: ${rollout.evidence[0]}` : ''}`);
   const unsure = [...(input.inconclusive ?? [])];
@@ -91,9 +103,20 @@ export function decideVerdict(input: VerdictInput): Verdict {
   const pass = failed.length === 0 && unsure.length === 0;
   const reasons = pass ? passed : [...unsure.map((r) => `inconclusive: ${r}`), ...failed];
   if (behind !== undefined && failuresFail) reasons.push(`the failures alone fail the run, though ${behind}`);
+  if (left) reasons.push(uncountedReason(left.neverProcessed));
   const verdict: Verdict = { pass, reasons, thresholds: { ...th } };
   if (unsure.length > 0) verdict.inconclusive = unsure.join('; ');
   if (behind !== undefined) verdict.generatorBehind = behind;
   if (th.maxP99Ms !== undefined) verdict.latencyBasis = onService ? 'service' : 'latency';
+  if (left) verdict.uncounted = { ...left };
   return verdict;
+}
+
+/** uncountedReason says which failures the verdict left out, and why. */
+export function uncountedReason(n: number): string {
+  const streams = n === 1 ? '1 stream' : `${n} streams`;
+  return (
+    `${streams} refused before the server processed ${n === 1 ? 'it' : 'them'} (above a GOAWAY's last-stream-id, or REFUSED_STREAM) not counted: ` +
+    'a standard HTTP/2 or gRPC client retries such a stream unseen (--strict-streams counts them)'
+  );
 }

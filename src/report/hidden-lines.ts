@@ -16,9 +16,18 @@ export function hiddenText(results: Results): string | null {
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .map(([pod, n]) => `${pod === '' ? 'no pod named' : pod} ${n}`);
   const failed = results.totals.failed;
+  const verdict = results.analysis?.verdict;
+  const counted =
+    verdict === undefined
+      ? 'still counted as failures here'
+      : verdict.uncounted !== undefined
+        ? `the verdict leaves ${verdict.uncounted.neverProcessed === 1 ? 'it' : 'them'} out (--strict-streams counts them), every other figure counts them`
+        : verdict.thresholds.strictStreams === true
+          ? 'the verdict counts them (--strict-streams)'
+          : 'still counted as failures here';
   return (
     `${hidden.total} of ${failed} failures were never processed (refused by a GOAWAY or REFUSED_STREAM): ` +
     `a standard gRPC or HTTP/2 client retries those unseen, so an application would have seen ${failed - hidden.total}; ` +
-    `still counted as failures here · by pod: ${pods.join(', ')}`
+    `${counted} · by pod: ${pods.join(', ')}`
   );
 }

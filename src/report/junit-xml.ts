@@ -66,7 +66,8 @@ function verdictCases(r: Results): JunitCase[] {
   for (const [key, flag] of THRESHOLD_FLAGS) {
     if (th[key] === undefined) continue;
     // The same check the verdict made, one threshold at a time, so each case passes or fails on its own.
-    const one = decideVerdict({ totals: r.totals, longestOutageMs, findings: [], thresholds: { [key]: th[key] } });
+    const uncounted = v.uncounted !== undefined ? { uncounted: v.uncounted } : {};
+    const one = decideVerdict({ totals: r.totals, longestOutageMs, findings: [], thresholds: { [key]: th[key] }, ...uncounted });
     const reason = one.reasons[0] ?? '';
     cases.push({ classname: 'rollcheck.verdict', name: `--${flag}`, timeSec: 0, ...(one.pass ? { out: reason } : { failure: { type: 'threshold', message: reason, details: reason } }) });
   }

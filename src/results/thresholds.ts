@@ -20,6 +20,9 @@ export function readThresholds(opts: Record<string, unknown>): Thresholds {
   if (p99 !== undefined) th.maxP99Ms = parseDurationMs(p99, '--max-p99');
   const outage = text('maxOutage');
   if (outage !== undefined) th.maxOutageMs = parseDurationMs(outage, '--max-outage');
+  const strict = opts.strictStreams;
+  if (strict === true || strict === 'true') th.strictStreams = true;
+  else if (strict !== undefined && strict !== false && strict !== 'false') throw new UsageError(`--strict-streams: cannot read "${String(strict)}"; use true or false`);
   return th;
 }
 

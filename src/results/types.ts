@@ -537,6 +537,16 @@ export interface Thresholds {
   maxErrorRate?: number;
   maxP99Ms?: number;
   maxOutageMs?: number;
+  /** strictStreams (--strict-streams): the verdict counts the streams a server never processed too (see Verdict.uncounted). */
+  strictStreams?: boolean;
+}
+
+/** UncountedStreams is what an HTTP/2 or gRPC run's verdict left out: the never-processed streams, and the longest outage without them. */
+export interface UncountedStreams {
+  /** neverProcessed: failures of NEVER_PROCESSED_KINDS (above a GOAWAY's last-stream-id, REFUSED_STREAM), which a standard client retries unseen. */
+  neverProcessed: number;
+  /** longestOutageMs: the longest outage window of the failures that were counted, judged by --max-outage. */
+  longestOutageMs: number;
 }
 
 /** Verdict is pass or fail, with the reasons. */
@@ -553,6 +563,13 @@ export interface Verdict {
   /** latencyBasis says what --max-p99 was judged on: service time when the generator's lag was high, else latency from the intended send. */
   latencyBasis?: 'latency' | 'service';
   thresholds: Thresholds;
+  /**
+   * uncounted: the streams the verdict did not count as failures (--max-errors,
+   * --max-error-rate, --max-outage): refused before the server processed them,
+   * which a standard HTTP/2 or gRPC client retries unseen; absent when there
+   * were none or with --strict-streams. They stay failures in every figure.
+   */
+  uncounted?: UncountedStreams;
 }
 
 /** Analysis is everything derived from a run; a pure function of the rest of the results. */

@@ -35,7 +35,7 @@ const TRAFFIC_KEYS = [
   'proto',
   'grpc-metadata',
 ];
-const THRESHOLD_KEYS = ['max-errors', 'max-error-rate', 'max-p99', 'max-outage'];
+const THRESHOLD_KEYS = ['max-errors', 'max-error-rate', 'max-p99', 'max-outage', 'strict-streams'];
 
 /** parseScenario validates a scenario file's text; every mistake is one UsageError naming the line and the field. */
 export function parseScenario(file: string, text: string, cwd: string): Scenario {
@@ -135,6 +135,7 @@ function parseThresholds(r: YamlReader, f: Field | undefined): Thresholds {
     'max-error-rate': 'maxErrorRate',
     'max-p99': 'maxP99',
     'max-outage': 'maxOutage',
+    'strict-streams': 'strictStreams',
   };
   for (const [key, field] of m) {
     opts[camel[key] as string] = r.str(field);

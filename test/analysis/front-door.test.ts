@@ -91,3 +91,15 @@ test('behind the embedded nginx a closed client connection right after a reload 
   assert.equal(a.attributions[0]?.pod, undefined, 'the pod last named on the client connection says nothing behind a proxy');
   assert.deepEqual(a.findings.map((f) => f.id), ['ingress-reload']);
 });
+
+test('behind nginx over gRPC, a stream refused by the GOAWAY of a reloading worker (a new connection, last-stream-id 0) is the reload, a warning only', () => {
+  const refused = fail(3700, 'goaway_refused', { reused: false, method: 'POST', startAtMs: 3650, streamId: 1, errorCode: 'NO_ERROR' });
+  const a = analyze(makeResults({ durationMs: 9000, events, failures: [refused] }), { maxErrors: 0 });
+  assert.equal(a.attributions[0]?.cause, 'ingress-reload');
+  assert.deepEqual(a.findings.map((f) => [f.id, f.severity]), [['ingress-reload', 'warning']], 'a standard client retries it unseen');
+  assert.equal(a.verdict.pass, true);
+  // A stream cut after it started, on the same reload, is one an application sees: critical.
+  const cut = fail(3710, 'stream_reset', { reused: true, method: 'POST', startAtMs: 3660, streamId: 3, errorCode: 'CANCEL' });
+  const b = analyze(makeResults({ durationMs: 9000, events, failures: [refused, cut] }), { maxErrors: 0 });
+  assert.deepEqual(b.findings.map((f) => [f.id, f.severity]), [['ingress-reload', 'critical']]);
+});

@@ -83,6 +83,18 @@ const CASES: Case[] = [
     absent: ['no-graceful-stop', 'goaway-race'],
   },
   {
+    name: 'the same in a gRPC run with the streams never sent (cut before the server\'s SETTINGS: no stream id), failed before the close record: the endpoint race, never keepalive-reset',
+    results: () => {
+      const r = run([1, 2, 3].map((i) => h2Fail(2100 + i, 'reset', 'w0:c7', { errorCode: 'ECONNRESET', reused: i > 1, streamId: undefined, pod: undefined })), ABRUPT, [
+        conn('w0:c7', '127.0.0.1:8080', { openedAtMs: 2095, closedAtMs: 2104, streams: 3, streamsOpenAtClose: 0, closeError: 'ECONNRESET' }),
+      ]);
+      r.meta.params.protocol = 'grpc';
+      return r;
+    },
+    expect: ['no-prestop-drain'],
+    absent: ['keepalive-reset', 'no-graceful-stop', 'goaway-race'],
+  },
+  {
     name: 'streams refused just after the pod\'s GOAWAY, one reset: goaway-race, two a standard client retries',
     results: () =>
       run(
@@ -215,4 +227,17 @@ test('connection-pinning needs HTTP/2 connection records: an HTTP/1.1 run never 
   const h1 = pinned({ 'web-a': 6, 'web-b': 7, 'web-c': 1 }, { 'web-a': 4, 'web-b': 5, 'web-c': 1 });
   h1.meta.params.protocol = 'http1';
   assert.ok(!ids(h1).includes('connection-pinning'), 'a keep-alive pool is no multiplexed connection');
+});
+
+test('connection-pinning judges shares from when every ready pod is routed (its endpoint-added), not from its readiness', () => {
+  // web-c is ready at 3 s but the Service routes it only from 6 s (the endpoint delay): before that it could get nothing.
+  const r = pinned({ 'web-a': 8, 'web-b': 8, 'web-c': 0 }, { 'web-a': 4, 'web-b': 4, 'web-c': 1 });
+  r.events.push({ kind: 'endpoint-added', pod: 'web-a', atMs: 3100 }, { kind: 'endpoint-added', pod: 'web-b', atMs: 3100 }, { kind: 'endpoint-added', pod: 'web-c', atMs: 6000 });
+  for (const s of r.intervals) if (s.atMs >= 6000) s.okByPod = { 'web-a': 4, 'web-b': 4, 'web-c': 3 };
+  assert.ok(!ids(r).includes('connection-pinning'), 'from 6 s web-c gets 27% of the streams');
+  // The same pod still starved once routed: found, its window from 6 s.
+  for (const s of r.intervals) if (s.atMs >= 6000) s.okByPod = { 'web-a': 6, 'web-b': 7, 'web-c': 1 };
+  const f = analyze(r, {}).findings.find((x) => x.id === 'connection-pinning');
+  assert.deepEqual(f?.pods, ['web-c']);
+  assert.match(f?.evidence[0] ?? '', /^After the rollout \(6\.00 s to /);
 });

@@ -1,6 +1,6 @@
 // The HTTP/2 demo ladder's judge: a rung shows its finding (or the other one
-// that teaches the same lesson), never a finding it forbids, and a pass may
-// hold failures only when a standard gRPC client would have retried each unseen.
+// that teaches the same lesson), never a finding it forbids, and a pass rung's
+// verdict passes (which leaves out the streams a standard client retries unseen).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { H2_DEMO_VARIANTS } from '../../src/cli/demo-ladder-h2.js';
@@ -42,13 +42,20 @@ test('graceful: the endpoint race shows as no-prestop-drain or as goaway-race; n
   assert.match(wrong.headline, /found no-graceful-stop, which this rung must not show/);
 });
 
-test('a pass rung: failures a standard gRPC client retries unseen are a pass for its application; any other failure is not', () => {
-  const hidden = judgeVariant(rung('max-age'), run(['goaway_refused', 'stream_refused'], [finding('goaway-race', 2)], false));
+test('a pass rung: its verdict must pass; the never-processed streams the verdict left out are named in the headline', () => {
+  const r = run(['goaway_refused', 'stream_refused'], [finding('goaway-race', 2)], true);
+  (r.analysis as NonNullable<Results['analysis']>).verdict.uncounted = { neverProcessed: 2, longestOutageMs: 0 };
+  const hidden = judgeVariant(rung('max-age'), r);
   assert.equal(hidden.ok, true);
-  assert.match(hidden.headline, /2 failed requests, all never processed/);
+  assert.match(hidden.headline, /2 failed requests \(2 never processed, retried unseen by a standard gRPC client: not counted\), verdict PASS/);
+  // --strict-streams, or a stream reset after it started: the verdict fails, so does the rung.
   assert.equal(judgeVariant(rung('max-age'), run(['goaway_refused', 'stream_reset'], [finding('goaway-race', 2)], false)).ok, false);
   assert.equal(judgeVariant(rung('prestop'), run([], [], true)).ok, true);
   assert.equal(judgeVariant(rung('max-age'), run([], [finding('connection-pinning', 0)], true)).ok, false, 'pinning with max age misses the lesson');
+  // A run that could not keep its schedule shows no lesson, and says why rather than FAIL.
+  const behind = run(['goaway_refused'], [], false);
+  (behind.analysis as NonNullable<Results['analysis']>).verdict.inconclusive = 'the generator fell behind its schedule: sent 100/s';
+  assert.match(judgeVariant(rung('prestop'), behind).headline, /verdict INCONCLUSIVE \(the generator fell behind its schedule\) — expected a clean pass/);
 });
 
 test('pinned: connection-pinning with the least-served pod\'s share in the headline', () => {
