@@ -344,5 +344,7 @@ function podConditions(previous: unknown, ready: boolean): PodCondition[] {
     const before = old.find((c) => c.type === type);
     return { type, status: s, lastProbeTime: null, lastTransitionTime: before && before.status === s ? before.lastTransitionTime : at };
   };
-  return [make('Initialized', true), make('Ready', ready), make('ContainersReady', ready), make('PodScheduled', true)];
+  // Conditions others wrote (the API server's DisruptionTarget) stay as they are.
+  const kubelet = new Set(['Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
+  return [make('Initialized', true), make('Ready', ready), make('ContainersReady', ready), make('PodScheduled', true), ...old.filter((c) => !kubelet.has(c.type))];
 }

@@ -9,6 +9,7 @@ import type { WorkloadKind, WorkloadLike } from './workloads/workload-kind.js';
 import type { PodLike } from './pod-shape.js';
 import { isoTime } from './pod-shape.js';
 import type { PdbLike, PdbTracker } from './pdb-tracker.js';
+import type { NodeLike, NodeTracker } from './node-tracker.js';
 
 /** KubeWatchesOptions wires the four watches of a run to their trackers. */
 export interface KubeWatchesOptions {
@@ -23,6 +24,8 @@ export interface KubeWatchesOptions {
   onWorkload(w: WorkloadLike): void;
   /** pdbs follows the PodDisruptionBudgets of the namespace (a 403 costs only their events). */
   pdbs?: PdbTracker;
+  /** nodes follows the cluster's Nodes (cluster-scoped: a 403 costs only the cordons and node readiness). */
+  nodes?: NodeTracker;
   nowMs(): number;
   emit(e: ClusterEvent): void;
   backoffMs?: number[];
@@ -109,6 +112,7 @@ export async function startKubeWatches(o: KubeWatchesOptions): Promise<ResourceW
   });
 
   const pdbs = o.pdbs ? budgetWatch(o, o.pdbs, common('poddisruptionbudgets')) : null;
+  const nodes = o.nodes ? nodeWatch(o, o.nodes, common('nodes')) : null;
 
   const all: Array<[ResourceWatch, string]> = [
     [workload, kind.resource],
@@ -116,6 +120,7 @@ export async function startKubeWatches(o: KubeWatchesOptions): Promise<ResourceW
     [slices, 'endpointslices'],
     [events, 'events'],
     ...(pdbs ? [[pdbs, 'poddisruptionbudgets'] as [ResourceWatch, string]] : []),
+    ...(nodes ? [[nodes, 'nodes'] as [ResourceWatch, string]] : []),
   ];
   const results = await Promise.allSettled(all.map(([w]) => w.start()));
   dropForbiddenOptional(o, all, results);
@@ -145,13 +150,30 @@ function budgetWatch(o: KubeWatchesOptions, tracker: PdbTracker, common: Pick<Pa
   });
 }
 
+// nodeWatch lists and watches the cluster's Nodes into the tracker (cordons by anyone, readiness).
+function nodeWatch(o: KubeWatchesOptions, tracker: NodeTracker, common: Pick<Parameters<typeof createResourceWatch>[0], 'kc' | 'resource' | 'onLost' | 'onResumed' | 'backoffMs' | 'silenceMs' | 'onUnauthorized'>): ResourceWatch {
+  const { api } = o;
+  return createResourceWatch<NodeLike>({
+    ...common,
+    path: '/api/v1/nodes',
+    list: async () => {
+      const r = await api.core.listNode({}, api.options());
+      return { items: r.items as NodeLike[], resourceVersion: r.metadata?.resourceVersion ?? '' };
+    },
+    onSync: (items, relisted) => tracker.sync(items, relisted),
+    onEvent: (type, n) => (type === 'DELETED' ? tracker.remove(n) : tracker.upsert(n)),
+  });
+}
+
 const OPTIONAL_WATCHES: Record<string, string> = {
   events: 'pod Events are not readable (403 Forbidden on list/watch events): Killing notes are left out; grant list and watch on events to get them',
   poddisruptionbudgets:
     'PodDisruptionBudgets are not readable (403 Forbidden on list/watch poddisruptionbudgets): no pdb-status events, and the run cannot tell whether a budget covers the pods; grant them (manifests/rbac.yaml)',
+  nodes:
+    'Nodes are not readable (403 Forbidden on list/watch nodes): cordons are not seen, so a drain by someone else shows only as its evictions, not as a drain; grant list and watch on nodes (manifests/rbac-nodes.yaml)',
 };
 
-// dropForbiddenOptional: events and budgets only add notes and pdb-status, so a Role without list/watch on them costs those, not the run.
+// dropForbiddenOptional: events, budgets and nodes only add notes, pdb-status and cordons, so a Role without list/watch on them costs those, not the run.
 function dropForbiddenOptional(o: KubeWatchesOptions, all: Array<[ResourceWatch, string]>, results: Array<PromiseSettledResult<void>>): void {
   for (let i = all.length - 1; i >= 3; i -= 1) {
     const r = results[i];

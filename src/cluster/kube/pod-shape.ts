@@ -17,7 +17,7 @@ export interface PodLike {
   status?: {
     phase?: string;
     podIP?: string;
-    conditions?: Array<{ type?: string; status?: string; reason?: string; lastTransitionTime?: Date | string }>;
+    conditions?: Array<{ type?: string; status?: string; reason?: string; message?: string; lastTransitionTime?: Date | string }>;
     containerStatuses?: ContainerStatusLike[];
     initContainerStatuses?: ContainerStatusLike[];
   };

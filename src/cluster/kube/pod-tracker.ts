@@ -20,8 +20,8 @@ export interface PodTracker {
   knows(name: string): boolean;
   /** terminating counts pods being deleted that are not gone yet, and the longest grace among them. */
   terminating(): { count: number; maxGraceMs: number };
-  /** alive lists the pods not yet terminating, oldest first, with whether each is ready. */
-  alive(): Array<{ name: string; created: string; ready: boolean }>;
+  /** alive lists the pods not yet terminating, oldest first, with whether each is ready and its node. */
+  alive(): Array<{ name: string; created: string; ready: boolean; node?: string }>;
   stop(): void;
 }
 
@@ -44,11 +44,18 @@ interface PodMemory {
   timer: NodeJS.Timeout | null;
   exited: boolean;
   deleted: boolean;
+  /** node is spec.nodeName, once the pod is placed. */
+  node?: string;
+  /** disrupted: the pod's DisruptionTarget condition was seen. */
+  disrupted: boolean;
 }
 
 // A SIGKILL shows as exit 137 observed about one grace period after deletion;
 // status reaches the API a little late, so allow this much slack either way.
 const KILL_SLACK_MS = 1500;
+
+/** EVICTION_API_REASON is the DisruptionTarget reason the API server writes on a pod it admitted an eviction of (pkg/registry/core/pod/storage/eviction.go). */
+export const EVICTION_API_REASON = 'EvictionByEvictionAPI';
 
 /**
  * createPodTracker remembers each pod and emits a ClusterEvent per step it sees:
@@ -77,6 +84,18 @@ export function createPodTracker(options: PodTrackerOptions): PodTracker {
     }
     if (atMs > (m.terminatingMs ?? atMs)) emit({ kind: 'prestop-finished', ...ids(name, m), atMs, ok: true, inferred: true });
     emit({ kind: 'sigterm', ...ids(name, m), atMs, inferred: true });
+  };
+
+  // The API server marks an admitted eviction on the pod (DisruptionTarget, EvictionByEvictionAPI) before deleting it:
+  // the one sign of an eviction someone else asked for. Other reasons (preemption, taint manager, kubelet) are not the Eviction API's.
+  const onDisruption = (name: string, m: PodMemory, c: NonNullable<NonNullable<PodLike['status']>['conditions']>[number]): void => {
+    m.disrupted = true;
+    const serverTime = isoTime(c.lastTransitionTime);
+    if (c.reason !== EVICTION_API_REASON) {
+      emit({ kind: 'note', atMs: options.nowMs(), message: `${name}: DisruptionTarget ${c.reason ?? ''} (${c.message ?? ''})`, serverTime });
+      return;
+    }
+    emit({ kind: 'evicted', ...ids(name, m), atMs: options.nowMs(), ...(m.node ? { node: m.node } : {}), serverTime });
   };
 
   const app = (pod: PodLike): ContainerLike | undefined => appContainerOf(pod.spec?.containers, undefined, options.appContainer?.()) ?? pod.spec?.containers?.[0];
@@ -150,6 +169,7 @@ export function createPodTracker(options: PodTrackerOptions): PodTracker {
         timer: null,
         exited: false,
         deleted: false,
+        disrupted: false,
       };
       pods.set(key, m);
       const address = pod.status?.podIP;
@@ -157,6 +177,7 @@ export function createPodTracker(options: PodTrackerOptions): PodTracker {
       emit({ kind: 'pod-created', ...ids(name, m), atMs: options.nowMs(), revision: podRevision(pod), serverTime: isoTime(pod.metadata?.creationTimestamp), ...(address ? { address } : {}), ...(node ? { node } : {}) });
     }
     if (m.deleted) return;
+    m.node ??= pod.spec?.nodeName;
     const main = app(pod)?.name;
     const status = pod.status?.containerStatuses?.find((c) => c.name === main) ?? pod.status?.containerStatuses?.[0];
     observeSidecars(name, pod, m, main);
@@ -172,6 +193,8 @@ export function createPodTracker(options: PodTrackerOptions): PodTracker {
       m.ready = false;
       emit({ kind: 'pod-not-ready', ...ids(name, m), atMs: options.nowMs(), reason: cond.reason, serverTime: isoTime(cond.lastTransitionTime) });
     }
+    const disruption = pod.status?.conditions?.find((c) => c.type === 'DisruptionTarget' && c.status === 'True');
+    if (disruption && !m.disrupted) onDisruption(name, m, disruption);
     if (pod.metadata?.deletionTimestamp && m.terminatingMs === null) onTerminating(name, pod, m);
     if (!m.exited && status?.state?.terminated) onExited(name, m, status.state.terminated);
   };
@@ -230,7 +253,7 @@ export function createPodTracker(options: PodTrackerOptions): PodTracker {
     alive: () =>
       [...pods.values()]
         .filter((m) => !m.deleted && m.terminatingMs === null)
-        .map((m) => ({ name: m.name, created: m.created, ready: m.ready === true }))
+        .map((m) => ({ name: m.name, created: m.created, ready: m.ready === true, ...(m.node ? { node: m.node } : {}) }))
         .sort((a, b) => a.created.localeCompare(b.created)),
     stop() {
       for (const m of pods.values()) if (m.timer) clearTimeout(m.timer);
