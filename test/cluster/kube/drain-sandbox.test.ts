@@ -6,10 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { Node } from 'kubernetes-models/v1/Node';
 import { Pod } from 'kubernetes-models/v1/Pod';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
@@ -24,6 +23,7 @@ import { readSandboxOptions, startSandbox } from '../../kube-api-server/sandbox.
 import type { KubeObject } from '../../kube-api-server/store.js';
 import { createTestIo } from '../../helpers.js';
 import { skipUnless } from '../../tools.js';
+import { RUN_GRANTS, rbacGrants } from './rbac-grants.js';
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 const RUN = ['--no-dashboard', '--baseline', '2s', '--cooldown', '1s', '--rate', '40'];
@@ -53,10 +53,6 @@ async function runRollcheck(s: Sandbox, dir: string, args: string[]): Promise<{ 
   return { code, out: io.out() + io.err(), results: loadResults(join(dir, 'run.json')) };
 }
 
-function granted(...files: string[]): Set<string> {
-  const roles = files.flatMap((f) => parseAllDocuments(readFileSync(f, 'utf8')).map((d) => d.toJS() as { kind?: string; rules?: Array<{ resources: string[]; verbs: string[] }> }));
-  return new Set(roles.filter((r) => r.kind === 'Role' || r.kind === 'ClusterRole').flatMap((r) => (r.rules ?? []).flatMap((rule) => rule.resources.flatMap((res) => rule.verbs.map((v) => `${v} ${res}`)))));
-}
 
 const ofKind = <K extends ClusterEvent['kind']>(r: Results, kind: K) => r.events.filter((e): e is Extract<ClusterEvent, { kind: K }> => e.kind === kind);
 
@@ -116,8 +112,8 @@ test('rollcheck run --trigger drain=node-1 without a PDB: 2 of 3 evicted at once
   assert.match(finding.fix, /kubectl create poddisruptionbudget demo --selector=app=demo --max-unavailable=1/);
   assert.match(out, /no-pdb/);
   assert.match(out, /node node-1 is left cordoned/);
-  const allowed = granted('manifests/rbac.yaml', 'manifests/rbac-drain.yaml');
-  for (const r of new Set(s.server.requests)) assert.ok(allowed.has(r), `rbac.yaml + rbac-drain.yaml grant "${r}"`);
+  const allowed = rbacGrants(...RUN_GRANTS, 'manifests/rbac-drain.yaml');
+  for (const r of new Set(s.server.requests)) assert.ok(allowed.has(r), `rbac.yaml + rbac-nodes.yaml + rbac-drain.yaml grant "${r}"`);
   for (const want of ['patch nodes', 'create pods/eviction', 'watch poddisruptionbudgets', 'list nodes']) assert.ok(s.server.requests.includes(want), want);
 });
 
