@@ -25,6 +25,7 @@ import { checkNode, drainNode, listNodes, type DrainContext } from './node-drain
 import type { PodTracker } from './pod-tracker.js';
 import { desiredReplicas, waitReplaced } from './replaced.js';
 import { createNodeTracker } from './node-tracker.js';
+import { readTrafficPolicy } from './traffic-policy.js';
 import { createDrainInference, type DrainInference } from './drain-inference.js';
 
 /** KubeDriverSettings is everything `rollcheck run` tells the Kubernetes driver. */
@@ -129,7 +130,10 @@ export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContex
       const pdb = pdbs.listed ? pdbs.covering().join(', ') || 'none' : 'unknown';
       // nodes: each node's status as `kubectl get nodes` words it, when the nodes could be read.
       const nodeList = nodes.describe();
-      return { url: settings.url, facts: { ...pre.facts, podSelector: pre.podSelector, pdb, ...(nodeList ? { nodes: nodeList } : {}) }, warnings: pre.warnings };
+      const policy = await readTrafficPolicy(api, pre.service, settings.url, (host) => nodes.nodesAt(host));
+      const facts = { ...pre.facts, podSelector: pre.podSelector, pdb, ...(nodeList ? { nodes: nodeList } : {}), ...policy.facts };
+      const warnings = policy.warning ? [...pre.warnings, policy.warning] : pre.warnings;
+      return { url: settings.url, facts, warnings, ...(policy.node ? { cluster: { driver: 'kube', trafficPolicy: { node: policy.node } } } : {}) };
     },
 
     triggerRollout: (trigger: RolloutTrigger): Promise<void> => triggerOn({ api: need(), kind, settings, rollout, ctx, scopedFiles }, trigger),

@@ -5,7 +5,7 @@ import { isoTime } from './pod-shape.js';
 /** NodeLike is the part of a Node the driver reads: its name, spec.unschedulable and the Ready condition. */
 export interface NodeLike extends WatchedObject {
   spec?: { unschedulable?: boolean };
-  status?: { conditions?: Array<{ type?: string; status?: string; reason?: string; lastTransitionTime?: Date | string }> };
+  status?: { conditions?: Array<{ type?: string; status?: string; reason?: string; lastTransitionTime?: Date | string }>; addresses?: Array<{ type?: string; address?: string }> };
 }
 
 /** NodeTracker follows the cluster's Nodes: cordons, uncordons and readiness. */
@@ -15,11 +15,14 @@ export interface NodeTracker {
   remove(node: NodeLike): void;
   /** describe lists the nodes as `kubectl get nodes` shows their status (`node-1 Ready, node-2 Ready,SchedulingDisabled`), in name order. */
   describe(): string;
+  /** nodesAt names the nodes one of whose addresses (InternalIP, ExternalIP, Hostname) is `host`. */
+  nodesAt(host: string): string[];
 }
 
 interface NodeState {
   cordoned: boolean;
   ready: string;
+  addresses: string[];
 }
 
 /**
@@ -30,7 +33,7 @@ interface NodeState {
  */
 export function createNodeTracker(o: { nowMs(): number; emit(e: ClusterEvent): void }): NodeTracker {
   const nodes = new Map<string, NodeState>();
-  const stateOf = (n: NodeLike): NodeState => ({ cordoned: n.spec?.unschedulable === true, ready: readyOf(n) });
+  const stateOf = (n: NodeLike): NodeState => ({ cordoned: n.spec?.unschedulable === true, ready: readyOf(n), addresses: (n.status?.addresses ?? []).flatMap((a) => (a.address ? [a.address] : [])) });
   const upsert = (n: NodeLike, quiet = false): void => {
     const name = n.metadata?.name;
     if (!name) return;
@@ -56,6 +59,7 @@ export function createNodeTracker(o: { nowMs(): number; emit(e: ClusterEvent): v
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([name, s]) => `${name} ${s.ready}${s.cordoned ? ',SchedulingDisabled' : ''}`)
         .join(', '),
+    nodesAt: (host) => [...nodes.entries()].filter(([, s]) => s.addresses.includes(host)).map(([name]) => name).sort(),
   };
 }
 

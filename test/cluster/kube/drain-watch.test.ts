@@ -6,6 +6,15 @@ import { createNodeTracker } from '../../../src/cluster/kube/node-tracker.js';
 import { createPdbTracker } from '../../../src/cluster/kube/pdb-tracker.js';
 import { createPodTracker } from '../../../src/cluster/kube/pod-tracker.js';
 import type { ClusterEvent } from '../../../src/results/events.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createKubeDriver } from '../../../src/cluster/kube/index.js';
+import { createClock } from '../../../src/results/clock.js';
+import { startKubeApiServer } from '../../kube-api-server/server.js';
+import { createKubeStore, type KubeObject } from '../../kube-api-server/store.js';
+import { createKubeModel } from '../../kube-api-server/kube-model.js';
+import { createFakeController } from '../../kube-api-server/fake-controller.js';
 
 const labels = { app: 'web', tier: 'front' };
 
@@ -99,4 +108,35 @@ test('drain inference: cordon then evictions on that node read as a drain (infer
   const last = out.at(-1);
   assert.equal(last?.kind === 'note' ? last.message : last?.kind, 'node node-2 is NotReady (KubeletNotReady)');
   assert.equal(nodes.describe(), 'node-1 Ready,SchedulingDisabled, node-2 NotReady,SchedulingDisabled');
+});
+
+test('a node-local Service (internalTrafficPolicy: Local) on the sandbox: the driver names the node --url enters on for node-local-gap, or says why it cannot', async (t) => {
+  const store = createKubeStore();
+  const controller = createFakeController(createKubeModel({ store, nodes: 2, internalTrafficPolicy: 'Local' }), { exitCode: 0 });
+  controller.seed();
+  const server = await startKubeApiServer({ store });
+  const dir = mkdtempSync(join(tmpdir(), 'rollcheck-traffic-policy-'));
+  t.after(async () => {
+    controller.stop();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const start = async (url: string) => {
+    const driver = createKubeDriver({ kubeconfig: server.writeKubeconfig(dir), workload: { kind: 'deployment', name: 'demo' }, url }, { clock: createClock(), emit: () => undefined });
+    try {
+      return await driver.start();
+    } finally {
+      await driver.stop();
+    }
+  };
+  // Every sandbox node has the address 127.0.0.1: which node traffic enters on cannot be told.
+  const ambiguous = await start('http://127.0.0.1:1/');
+  assert.equal(ambiguous.facts.trafficPolicy, 'internal Local');
+  assert.equal(ambiguous.cluster?.trafficPolicy, undefined);
+  assert.ok(ambiguous.warnings.includes('service demo routes node-locally (internalTrafficPolicy: Local), but 127.0.0.1 is the address of 2 nodes (node-1, node-2): the node traffic enters on is unknown, so a node left without a pod (node-local-gap) cannot be judged'), ambiguous.warnings.join('\n'));
+  // node-2 moved to an address of its own: --url on 127.0.0.1 now enters on node-1.
+  const node2 = store.get('nodes', 'node-2') as KubeObject;
+  store.put('nodes', { ...node2, status: { ...(node2.status as object), addresses: [{ type: 'InternalIP', address: '127.0.0.2' }, { type: 'Hostname', address: 'node-2' }] } });
+  assert.deepEqual((await start('http://127.0.0.1:1/')).cluster?.trafficPolicy, { node: 'node-1' });
+  assert.deepEqual((await start('http://node-2:1/')).cluster?.trafficPolicy, { node: 'node-2' });
 });
