@@ -48,7 +48,12 @@ interface PodMemory {
   node?: string;
   /** disrupted: the pod's DisruptionTarget condition was seen. */
   disrupted: boolean;
+  /** announced: pod-created was emitted (held back while the pod waits for the scheduler, so that it names the node). */
+  announced: boolean;
 }
+
+// unbound: a pod the scheduler has not placed yet (a watch sees a new pod before its binding): no node to name.
+const unbound = (pod: PodLike): boolean => pod.status?.phase === 'Pending' && !pod.spec?.nodeName && !pod.status?.startTime && !pod.metadata?.deletionTimestamp;
 
 // A SIGKILL shows as exit 137 observed about one grace period after deletion;
 // status reaches the API a little late, so allow this much slack either way.
@@ -170,11 +175,13 @@ export function createPodTracker(options: PodTrackerOptions): PodTracker {
         exited: false,
         deleted: false,
         disrupted: false,
+        announced: false,
       };
       pods.set(key, m);
-      const address = pod.status?.podIP;
-      const node = pod.spec?.nodeName;
-      emit({ kind: 'pod-created', ...ids(name, m), atMs: options.nowMs(), revision: podRevision(pod), serverTime: isoTime(pod.metadata?.creationTimestamp), ...(address ? { address } : {}), ...(node ? { node } : {}) });
+    }
+    if (!m.announced) {
+      if (unbound(pod)) return;
+      announce(name, pod, m);
     }
     if (m.deleted) return;
     m.node ??= pod.spec?.nodeName;
@@ -197,6 +204,13 @@ export function createPodTracker(options: PodTrackerOptions): PodTracker {
     if (disruption && !m.disrupted) onDisruption(name, m, disruption);
     if (pod.metadata?.deletionTimestamp && m.terminatingMs === null) onTerminating(name, pod, m);
     if (!m.exited && status?.state?.terminated) onExited(name, m, status.state.terminated);
+  };
+
+  const announce = (name: string, pod: PodLike, m: PodMemory): void => {
+    m.announced = true;
+    const address = pod.status?.podIP;
+    const node = pod.spec?.nodeName;
+    emit({ kind: 'pod-created', ...ids(name, m), atMs: options.nowMs(), revision: podRevision(pod), serverTime: isoTime(pod.metadata?.creationTimestamp), ...(address ? { address } : {}), ...(node ? { node } : {}) });
   };
 
   // Each other container's exit is its own event: a proxy that exits before the app is the sidecar race.
@@ -226,6 +240,8 @@ export function createPodTracker(options: PodTrackerOptions): PodTracker {
     observe(pod);
     const m = pods.get(keyOf(pod) ?? name);
     if (!m || m.deleted) return;
+    // A pod deleted before it was ever placed still shows as created, then deleted.
+    if (!m.announced) announce(name, pod, m);
     if (m.timer) clearTimeout(m.timer);
     m.deleted = true;
     emit({ kind: 'pod-deleted', ...ids(name, m), atMs: options.nowMs(), ...(inferred ? { inferred: true } : {}) });

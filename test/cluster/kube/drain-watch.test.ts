@@ -140,3 +140,18 @@ test('a node-local Service (internalTrafficPolicy: Local) on the sandbox: the dr
   assert.deepEqual((await start('http://127.0.0.1:1/')).cluster?.trafficPolicy, { node: 'node-1' });
   assert.deepEqual((await start('http://node-2:1/')).cluster?.trafficPolicy, { node: 'node-2' });
 });
+
+test('a pod first seen before the scheduler placed it is told as created once it has its node (a deleted unplaced pod: created, then deleted)', () => {
+  let now = 0;
+  const events: ClusterEvent[] = [];
+  const pods = createPodTracker({ nowMs: () => now, emit: (e) => events.push(e) });
+  const pending = { metadata: { name: 'web-x', uid: 'x' }, spec: { containers: [{ name: 'app' }] }, status: { phase: 'Pending' } };
+  pods.observe(pending);
+  assert.equal(events.length, 0, 'nothing told before the pod has a node');
+  now = 7;
+  pods.observe({ ...pending, spec: { ...pending.spec, nodeName: 'node-2' } });
+  assert.deepEqual(events.map((e) => (e.kind === 'pod-created' ? [e.kind, e.node, e.atMs] : [e.kind])), [['pod-created', 'node-2', 7]]);
+  pods.observe({ metadata: { name: 'web-y', uid: 'y' }, spec: { containers: [{ name: 'app' }] }, status: { phase: 'Pending' } });
+  pods.deleted({ metadata: { name: 'web-y', uid: 'y' }, spec: { containers: [{ name: 'app' }] }, status: { phase: 'Pending' } });
+  assert.deepEqual(events.slice(1).map((e) => `${e.kind} ${'pod' in e ? e.pod : ''}`), ['pod-created web-y', 'pod-deleted web-y']);
+});
