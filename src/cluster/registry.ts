@@ -48,7 +48,11 @@ export async function prepareDriver<S>(name: string, settings: S, env: DriverEnv
     const driver = factory.create(settings, ctx, env);
     // Replaced on the driver itself, not wrapped: its other abilities (kill, scale, getters) stay as they are.
     const start = driver.start.bind(driver);
-    driver.start = async (signal) => ({ ...(await start(signal)), cluster });
+    // What the driver learns at start (a node-local Service's entry node) joins what its settings say.
+    driver.start = async (signal) => {
+      const target = await start(signal);
+      return { ...target, cluster: { ...cluster, ...target.cluster, driver: entry.name } };
+    };
     return driver;
   };
 }

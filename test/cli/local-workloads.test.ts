@@ -17,14 +17,14 @@ import { processesWithEnv } from '../cluster/local/harness.js';
 
 type T = { after(fn: () => void | Promise<void>): void };
 
-async function runLocal(t: T, args: string[]): Promise<{ code: number; results: Results; err: string }> {
+async function runLocal(t: T, args: string[], app = ['--app', 'demo']): Promise<{ code: number; results: Results; err: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'rollcheck-workloads-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const out = join(dir, 'run.json');
   const io = createTestIo({ cwd: dir });
   // Pod names repeat across test files running at once (a StatefulSet's demo-0): this run's pods carry a mark of their own.
   const mark = `ROLLCHECK_TEST_RUN=${dir}`;
-  const code = await runCli(['local', '--app', 'demo', '--warmup', '1s', '--baseline', '1s', '--cooldown', '1s', '--no-dashboard', '--out', out, '--env', mark, ...args], io);
+  const code = await runCli(['local', ...app, '--warmup', '1s', '--baseline', '1s', '--cooldown', '1s', '--no-dashboard', '--out', out, '--env', mark, ...args], io);
   const results = loadResults(out);
   for (const e of results.events) if (e.kind === 'pod-created') assert.deepEqual(processesWithEnv('POD_NAME', e.pod, mark), [], `processes of ${e.pod} left`);
   return { code, results, err: io.err() };
@@ -72,6 +72,23 @@ test('drain of a node holding 2 of 3 pods, no PDB: both evicted at once, replace
   const done = ev.find((e) => e.kind === 'drain-finished');
   assert.deepEqual(done && done.kind === 'drain-finished' ? [done.ok, done.evicted] : null, [true, 2]);
   assert.ok(code === 0 || code === 1, err);
+});
+
+test('a local drain ends only once the evicted pods\' replacements are ready, as the kube drain does: the cooldown starts after them', { timeout: 120_000 }, async (t) => {
+  // Pods ready 2.5 s after they start, gone 1 s after their eviction: the drain's evicted pods are gone well before their replacements are ready.
+  const app = ['--cmd', 'sleep 2.5; exec python3 -m http.server $PORT --bind $HOST', '--readiness-path', '/', '--grace-period', '1s'];
+  const { results, err } = await runLocal(t, ['--nodes', '2', '--replicas', '3', '--rate', '20', '--trigger', 'drain=node-1'], app);
+  const ev = results.events;
+  const cordon = ev.find((e) => e.kind === 'node-cordoned');
+  const replacements = new Set(ev.flatMap((e) => (e.kind === 'pod-created' && cordon && e.atMs > cordon.atMs && e.podUid ? [e.podUid] : [])));
+  assert.equal(replacements.size, 2, err);
+  const readyAt = ev.flatMap((e) => (e.kind === 'pod-ready' && e.podUid && replacements.has(e.podUid) ? [e.atMs] : []));
+  assert.equal(readyAt.length, 2, 'both replacements became ready');
+  const finished = ev.find((e) => e.kind === 'drain-finished');
+  assert.ok(finished && finished.kind === 'drain-finished' && finished.ok, err);
+  assert.ok(finished.atMs < Math.min(...readyAt), 'the evicted pods were gone before their replacements were ready');
+  const cooldown = results.meta.phases.find((p) => p.phase === 'cooldown');
+  assert.ok(cooldown && cooldown.atMs >= Math.max(...readyAt), `the cooldown (${cooldown?.atMs} ms) began after the last replacement was ready (${Math.max(...readyAt)} ms)`);
 });
 
 test('drain with --pdb max-unavailable=1: the second eviction gets 429 until the first replacement is ready', { timeout: 120_000 }, async (t) => {

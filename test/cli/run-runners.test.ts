@@ -22,7 +22,7 @@ function rbacVerbs(file: string): Set<string> {
   const out = new Set<string>();
   for (const doc of parseAllDocuments(readFileSync(join(ROOT, file), 'utf8'))) {
     const o = doc.toJS() as { kind?: string; rules?: Array<{ resources: string[]; verbs: string[] }> };
-    if (o.kind !== 'Role') continue;
+    if (o.kind !== 'Role' && o.kind !== 'ClusterRole') continue;
     for (const r of o.rules ?? []) for (const res of r.resources) for (const v of r.verbs) out.add(`${v} ${res}`);
   }
   return out;
@@ -116,9 +116,9 @@ test('run --runners 3 on the shell demo: 3 runner pods merged, sent on schedule,
   const spec = Buffer.from(String((secret?.data as Record<string, string>).spec), 'base64').toString('utf8');
   assert.ok(spec.includes(credential), 'the runners got it from the Secret');
   assert.ok(s.jobs.requests.includes('patch secrets'), 'the Secret was given the Job as its owner');
-  // Every call the runner path made is in manifests/rbac-runners.yaml; every call of the run in rbac.yaml + rbac-runners.yaml.
+  // Every call the runner path made is in manifests/rbac-runners.yaml; every call of the run in rbac.yaml + rbac-nodes.yaml + rbac-runners.yaml.
   const runnersRole = rbacVerbs('manifests/rbac-runners.yaml');
-  const both = new Set([...runnersRole, ...rbacVerbs('manifests/rbac.yaml')]);
+  const both = new Set([...runnersRole, ...rbacVerbs('manifests/rbac.yaml'), ...rbacVerbs('manifests/rbac-nodes.yaml')]);
   for (const call of [...new Set([...s.jobs.requests, 'watch pods'])]) assert.ok(runnersRole.has(call), `rbac-runners.yaml allows ${call}`);
   for (const call of new Set(s.cluster.server.requests)) assert.ok(both.has(call), `rbac.yaml + rbac-runners.yaml allow ${call}`);
 });

@@ -14,6 +14,14 @@
 // evict pod as it would violate the pod's disruption budget." with the budget's
 // numbers as a cause; otherwise disruptionsAllowed is decremented, the pod put in
 // disruptedPods, the pod deleted gracefully, and the answer is 201 Success.
+// Before that deletion the API server (1.26+, PodDisruptionConditions, GA in
+// 1.31) writes the pod condition DisruptionTarget=True, reason
+// EvictionByEvictionAPI, message "Eviction API: evicting" (eviction.go
+// addConditionAndDeletePod; the type is k8s.io/api core/v1 DisruptionTarget):
+// a watcher sees the eviction on the pod itself, whoever asked for it.
+// A budget's selector (LabelSelectorAsSelector): every matchLabels pair and
+// matchExpressions requirement (In, NotIn, Exists, DoesNotExist); an empty
+// selector covers nothing.
 import type { KubeObject, KubeStore } from './store.js';
 
 /** Answer is a status code and JSON body to send. */
@@ -31,8 +39,9 @@ export interface Disruption {
   stop(): void;
 }
 
+type Requirement = { key: string; operator: string; values?: string[] };
 type Pdb = KubeObject & {
-  spec: { selector?: { matchLabels?: Record<string, string> }; minAvailable?: number | string; maxUnavailable?: number | string };
+  spec: { selector?: { matchLabels?: Record<string, string>; matchExpressions?: Requirement[] }; minAvailable?: number | string; maxUnavailable?: number | string };
   status?: PdbStatus;
 };
 type PdbStatus = { observedGeneration: number; disruptionsAllowed: number; currentHealthy: number; desiredHealthy: number; expectedPods: number; disruptedPods?: Record<string, string>; conditions: object[] };
@@ -42,10 +51,8 @@ const isReady = (p: KubeObject): boolean => ((p.status as { conditions?: Array<{
 
 /** createDisruption runs the disruption controller over `store`; deletePod is the graceful deletion an admitted eviction makes. */
 export function createDisruption(store: KubeStore, deletePod: (name: string, graceSeconds: number | undefined) => void): Disruption {
-  const podsOf = (pdb: Pdb): KubeObject[] => {
-    const want = Object.entries(pdb.spec.selector?.matchLabels ?? {});
-    return store.list('pods').filter((p) => (p.metadata.namespace ?? 'default') === (pdb.metadata.namespace ?? 'default') && want.every(([k, v]) => p.metadata.labels?.[k] === v));
-  };
+  const podsOf = (pdb: Pdb): KubeObject[] =>
+    store.list('pods').filter((p) => (p.metadata.namespace ?? 'default') === (pdb.metadata.namespace ?? 'default') && selects(pdb.spec.selector, p.metadata.labels ?? {}));
   const sync = (pdb: Pdb): void => {
     const before = JSON.stringify(pdb.status ?? null);
     pdb.status = computeStatus(store, pdb, podsOf(pdb));
@@ -84,11 +91,32 @@ export function createDisruption(store: KubeStore, deletePod: (name: string, gra
         if (s.disruptionsAllowed === 0) s.conditions = [allowedCondition(false)];
         store.put('poddisruptionbudgets', budget);
       }
+      markDisruptionTarget(store, pod.metadata.name);
       deletePod(pod.metadata.name, grace);
       return { code: 201, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 } };
     },
     stop: unsubscribe,
   };
+}
+
+// selects: the selector as a set of label requirements, each a test on the pod's labels; nothing asked is nothing matched.
+function selects(selector: Pdb['spec']['selector'], labels: Record<string, string>): boolean {
+  const tests: Array<(l: Record<string, string>) => boolean> = Object.entries(selector?.matchLabels ?? {}).map(([k, v]) => (l) => l[k] === v);
+  for (const { key, operator, values = [] } of selector?.matchExpressions ?? []) {
+    const test = { In: (l: Record<string, string>) => key in l && values.includes(l[key] ?? ''), NotIn: (l: Record<string, string>) => !(key in l) || !values.includes(l[key] ?? ''), Exists: (l: Record<string, string>) => key in l, DoesNotExist: (l: Record<string, string>) => !(key in l) }[operator];
+    tests.push(test ?? (() => false));
+  }
+  return tests.length > 0 && tests.every((t) => t(labels));
+}
+
+// markDisruptionTarget writes the condition an admitted eviction leaves on the pod before its deletion (its transition time: now).
+function markDisruptionTarget(store: KubeStore, name: string): void {
+  const pod = store.get('pods', name);
+  if (!pod) return;
+  const status = (pod.status ?? {}) as { conditions?: Array<{ type: string }> };
+  const others = (status.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget');
+  const condition = { type: 'DisruptionTarget', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(), reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting' };
+  store.put('pods', { ...pod, status: { ...status, conditions: [...others, condition] } });
 }
 
 function computeStatus(store: KubeStore, pdb: Pdb, pods: KubeObject[]): PdbStatus {

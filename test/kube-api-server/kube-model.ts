@@ -33,6 +33,8 @@ export interface KubeModelOptions {
   workload?: 'deployment' | 'statefulset' | 'daemonset' | 'rollout';
   /** nodes puts this many Nodes (node-1 …) in the store and places each new pod on one (spec.nodeName), spread as the scheduler does. */
   nodes?: number;
+  /** internalTrafficPolicy of the Service (the API server's default: Cluster); the sandbox's proxy does not route by it. */
+  internalTrafficPolicy?: 'Cluster' | 'Local';
   /** rolloutStrategy is the Rollout's spec.strategy (workload 'rollout'). */
   rolloutStrategy?: RolloutStrategySpec;
 }
@@ -132,7 +134,7 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name, namespace, labels, creationTimestamp: now() },
-      spec: { selector: labels, ports: [{ name: 'http', protocol: 'TCP', port: 80, targetPort: 8080 }], type: 'ClusterIP', clusterIP: '10.96.0.10', clusterIPs: ['10.96.0.10'] },
+      spec: { selector: labels, ports: [{ name: 'http', protocol: 'TCP', port: 80, targetPort: 8080 }], type: 'ClusterIP', clusterIP: '10.96.0.10', clusterIPs: ['10.96.0.10'], internalTrafficPolicy: o.internalTrafficPolicy ?? 'Cluster' },
     });
   }
   const sliceName = `${name}-x7k2p`;
@@ -349,5 +351,7 @@ function podConditions(previous: unknown, ready: boolean): PodCondition[] {
     const before = old.find((c) => c.type === type);
     return { type, status: s, lastProbeTime: null, lastTransitionTime: before && before.status === s ? before.lastTransitionTime : at };
   };
-  return [make('Initialized', true), make('Ready', ready), make('ContainersReady', ready), make('PodScheduled', true)];
+  // Conditions others wrote (the API server's DisruptionTarget) stay as they are.
+  const kubelet = new Set(['Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
+  return [make('Initialized', true), make('Ready', ready), make('ContainersReady', ready), make('PodScheduled', true), ...old.filter((c) => !kubelet.has(c.type))];
 }

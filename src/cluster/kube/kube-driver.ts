@@ -26,6 +26,9 @@ import type { PodTracker } from './pod-tracker.js';
 import { desiredReplicas, waitReplaced } from './replaced.js';
 import type { RolloutOptions } from './workloads/rollout-options.js';
 import { createRolloutHooks } from './workloads/rollout-hooks.js';
+import { createNodeTracker } from './node-tracker.js';
+import { readTrafficPolicy } from './traffic-policy.js';
+import { createDrainInference, type DrainInference } from './drain-inference.js';
 
 /** KubeDriverSettings is everything `rollcheck run` tells the Kubernetes driver. */
 export interface KubeDriverSettings extends KubeConfigSettings {
@@ -68,21 +71,25 @@ export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContex
   const kind = workloadKind(settings.workload);
   const name = settings.workload.name;
   const nowMs = (): number => ctx.clock.nowMs();
+  // Every event goes through the drain inference: an eviction or a cordon told once, a drain by someone else told as one.
+  const gate = createDrainInference({ nowMs, emit: ctx.emit });
+  const emit = gate.emit;
   let appContainer: string | undefined;
   let inspector: Pid1Inspector | null = null;
   const pods = createPodTracker({
     nowMs,
     appContainer: () => appContainer,
     emit: (e) => {
-      ctx.emit(e);
+      emit(e);
       if (e.kind === 'pod-deleted') rollout.podGone();
       // Once ready, the app runs with its handlers installed and a shell's child started: the moment to look.
       if (e.kind === 'pod-ready') inspector?.inspect(e.pod);
     },
   });
-  const argo = createRolloutHooks(settings.workload, settings.rollout, { nowMs, emit: ctx.emit, latest: () => rollout.latest() });
-  const rollout = createRolloutTracker({ kind: argo.judge(kind), nowMs, emit: ctx.emit, terminating: () => pods.terminating() });
-  const endpoints = createEndpointTracker({ nowMs, emit: ctx.emit });
+  const argo = createRolloutHooks(settings.workload, settings.rollout, { nowMs, emit, latest: () => rollout.latest() });
+  const rollout = createRolloutTracker({ kind: argo.judge(kind), nowMs, emit, terminating: () => pods.terminating() });
+  const endpoints = createEndpointTracker({ nowMs, emit });
+  const nodes = createNodeTracker({ nowMs, emit });
   let api: KubeApi | null = null;
   let pdbs: PdbTracker | null = null;
   let watches: ResourceWatch[] = [];
@@ -102,12 +109,12 @@ export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContex
       appContainer = pre.appContainer;
       if (settings.inspectPid1) {
         const tuning = typeof settings.inspectPid1 === 'object' ? settings.inspectPid1 : {};
-        inspector = createPid1Inspector({ kc: access.kc, namespace: api.namespace, container: () => appContainer, nowMs, emit: ctx.emit, ...tuning });
+        inspector = createPid1Inspector({ kc: access.kc, namespace: api.namespace, container: () => appContainer, nowMs, emit, ...tuning });
       }
       if (settings.trigger?.kind === 'drain') await checkNode(api, settings.trigger.node);
       else if (settings.trigger) checkTrigger(kind, pre.workload, settings.trigger);
       rollout.seen(pre.workload);
-      pdbs = createPdbTracker({ podLabels: pre.workload.spec?.template?.metadata?.labels ?? {}, nowMs, emit: ctx.emit });
+      pdbs = createPdbTracker({ podLabels: pre.workload.spec?.template?.metadata?.labels ?? {}, nowMs, emit });
       watches = await startKubeWatches({
         api,
         kind,
@@ -117,22 +124,30 @@ export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContex
         pods,
         endpoints,
         pdbs,
+        nodes,
         // onWorkload; for an Argo Rollout also its steering (--abort-at checked here, before any watch) and the watch of its ReplicaSets.
         ...argo.start(api, pre.workload, (w) => rollout.seen(w)),
         nowMs,
-        emit: ctx.emit,
+        emit,
         backoffMs: settings.watchBackoffMs,
         silenceMs: settings.watchSilenceMs,
       });
       // pdb: the budgets covering the pods ('none', or 'unknown' when they cannot be read): the no-pdb finding reads it.
       const pdb = pdbs.listed ? pdbs.covering().join(', ') || 'none' : 'unknown';
-      return { url: settings.url, facts: { ...pre.facts, podSelector: pre.podSelector, pdb }, warnings: pre.warnings };
+      // nodes: each node's status as `kubectl get nodes` words it, when the nodes could be read.
+      const nodeList = nodes.describe();
+      const policy = await readTrafficPolicy(api, pre.service, settings.url, (host) => nodes.nodesAt(host));
+      const facts = { ...pre.facts, podSelector: pre.podSelector, pdb, ...(nodeList ? { nodes: nodeList } : {}), ...policy.facts };
+      const warnings = policy.warning ? [...pre.warnings, policy.warning] : pre.warnings;
+      return { url: settings.url, facts, warnings, ...(policy.node ? { cluster: { driver: 'kube', trafficPolicy: { node: policy.node } } } : {}) };
     },
 
     triggerRollout: (trigger: RolloutTrigger): Promise<void> => argo.triggered(() => triggerOn({ api: need(), kind, settings, rollout, ctx, scopedFiles }, trigger)),
 
     waitForRollout(timeoutMs: number, signal?: AbortSignal): Promise<RolloutOutcome> {
-      return rollout.wait(timeoutMs, signal);
+      if (settings.trigger?.kind !== 'none') return rollout.wait(timeoutMs, signal);
+      // Watching only: a drain by someone else, once its pods are replaced, ends the wait as a rollout's end does.
+      return waitRolloutOrDrain({ rollout, gate, desired: () => desiredReplicas(kind, rollout.latest()), pods, nowMs }, timeoutMs, signal);
     },
 
     killPod: (request: KillPodRequest): Promise<string> => deletePod(need(), pods.alive(), request),
@@ -140,7 +155,7 @@ export function createKubeDriver(settings: KubeDriverSettings, ctx: DriverContex
     listNodes: (): Promise<string[]> => listNodes(need()),
 
     drainNode: (request: DrainRequest, signal?: AbortSignal): Promise<DrainOutcome> =>
-      drainAndWait({ api: need(), nowMs, emit: ctx.emit }, request, () => desiredReplicas(kind, rollout.latest()), pods, signal),
+      drainAndWait({ api: need(), nowMs, emit }, request, () => desiredReplicas(kind, rollout.latest()), pods, signal),
 
     async scale(replicas: number): Promise<void> {
       await kind.scale(need(), name, replicas);
@@ -176,6 +191,28 @@ async function drainAndWait(c: DrainContext, request: DrainRequest, desired: () 
   const leftMs = Math.max(0, request.timeoutMs - (c.nowMs() - startedMs));
   const back = await waitReplaced({ desired, pods, leftMs, signal });
   return back ? outcome : { ...outcome, ok: false, error: `the evicted pods' replacements were not all ready within ${Math.round(request.timeoutMs / 1000)}s` };
+}
+
+// waitRolloutOrDrain resolves at the rollout's end or once a drain by someone else has finished and its pods' replacements are ready.
+function waitRolloutOrDrain(
+  w: { rollout: RolloutTracker; gate: DrainInference; desired(): number; pods: PodTracker; nowMs(): number },
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<RolloutOutcome> {
+  const quit = new AbortController();
+  const onAbort = (): void => quit.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const startedMs = w.nowMs();
+  const drained = new Promise<RolloutOutcome>((resolve) => {
+    w.gate.onOutsideDrainFinished(() => {
+      const leftMs = Math.max(0, timeoutMs - (w.nowMs() - startedMs));
+      void waitReplaced({ desired: w.desired, pods: w.pods, leftMs, signal: quit.signal }).then((back) => back && resolve({ status: 'complete', atMs: w.nowMs() }));
+    });
+  });
+  return Promise.race([w.rollout.wait(timeoutMs, quit.signal), drained]).finally(() => {
+    signal?.removeEventListener('abort', onAbort);
+    quit.abort();
+  });
 }
 
 /** TriggerContext is what starting a rollout needs from the driver. */

@@ -10,6 +10,7 @@ import type { PodLike } from './pod-shape.js';
 import { isoTime } from './pod-shape.js';
 import type { PdbLike, PdbTracker } from './pdb-tracker.js';
 import type { ReplicaSetLike, RolloutReplicaSets } from './workloads/rollout-replicasets.js';
+import type { NodeLike, NodeTracker } from './node-tracker.js';
 
 /** KubeWatchesOptions wires the four watches of a run to their trackers. */
 export interface KubeWatchesOptions {
@@ -26,6 +27,8 @@ export interface KubeWatchesOptions {
   pdbs?: PdbTracker;
   /** replicaSets follows an Argo Rollout's ReplicaSets (the pods' selector; a 403 costs only their events). */
   replicaSets?: RolloutReplicaSets;
+  /** nodes follows the cluster's Nodes (cluster-scoped: a 403 costs only the cordons and node readiness). */
+  nodes?: NodeTracker;
   nowMs(): number;
   emit(e: ClusterEvent): void;
   backoffMs?: number[];
@@ -111,14 +114,17 @@ export async function startKubeWatches(o: KubeWatchesOptions): Promise<ResourceW
     onEvent: (type, e) => type !== 'DELETED' && onKubeEvent(e),
   });
 
+  const pdbs = o.pdbs ? budgetWatch(o, o.pdbs, common('poddisruptionbudgets')) : null;
+  const nodes = o.nodes ? nodeWatch(o, o.nodes, common('nodes')) : null;
 
   const all: Array<[ResourceWatch, string]> = [
     [workload, kind.resource],
     [pods, 'pods'],
     [slices, 'endpointslices'],
     [events, 'events'],
-    ...(o.pdbs ? [[budgetWatch(o, o.pdbs, common('poddisruptionbudgets')), 'poddisruptionbudgets'] as [ResourceWatch, string]] : []),
+    ...(pdbs ? [[pdbs, 'poddisruptionbudgets'] as [ResourceWatch, string]] : []),
     ...(o.replicaSets ? [[replicaSetWatch(o, o.replicaSets, common('replicasets')), 'replicasets'] as [ResourceWatch, string]] : []),
+    ...(nodes ? [[nodes, 'nodes'] as [ResourceWatch, string]] : []),
   ];
   const results = await Promise.allSettled(all.map(([w]) => w.start()));
   dropForbiddenOptional(o, all, results);
@@ -164,15 +170,32 @@ function replicaSetWatch(o: KubeWatchesOptions, tracker: RolloutReplicaSets, com
   });
 }
 
+// nodeWatch lists and watches the cluster's Nodes into the tracker (cordons by anyone, readiness).
+function nodeWatch(o: KubeWatchesOptions, tracker: NodeTracker, common: Pick<Parameters<typeof createResourceWatch>[0], 'kc' | 'resource' | 'onLost' | 'onResumed' | 'backoffMs' | 'silenceMs' | 'onUnauthorized'>): ResourceWatch {
+  const { api } = o;
+  return createResourceWatch<NodeLike>({
+    ...common,
+    path: '/api/v1/nodes',
+    list: async () => {
+      const r = await api.core.listNode({}, api.options());
+      return { items: r.items as NodeLike[], resourceVersion: r.metadata?.resourceVersion ?? '' };
+    },
+    onSync: (items, relisted) => tracker.sync(items, relisted),
+    onEvent: (type, n) => (type === 'DELETED' ? tracker.remove(n) : tracker.upsert(n)),
+  });
+}
+
 const OPTIONAL_WATCHES: Record<string, string> = {
   events: 'pod Events are not readable (403 Forbidden on list/watch events): Killing notes are left out; grant list and watch on events to get them',
   poddisruptionbudgets:
     'PodDisruptionBudgets are not readable (403 Forbidden on list/watch poddisruptionbudgets): no pdb-status events, and the run cannot tell whether a budget covers the pods; grant them (manifests/rbac.yaml)',
   replicasets:
     "the Rollout's ReplicaSets are not readable (403 Forbidden on list/watch replicasets): a scale-down is inferred from the old pods' terminations; grant them (manifests/rbac.yaml)",
+  nodes:
+    'Nodes are not readable (403 Forbidden on list/watch nodes): cordons are not seen, so a drain by someone else shows only as its evictions, not as a drain; grant list and watch on nodes (manifests/rbac-nodes.yaml)',
 };
 
-// dropForbiddenOptional: events and budgets only add notes and pdb-status, so a Role without list/watch on them costs those, not the run.
+// dropForbiddenOptional: events, budgets and nodes only add notes, pdb-status and cordons, so a Role without list/watch on them costs those, not the run.
 function dropForbiddenOptional(o: KubeWatchesOptions, all: Array<[ResourceWatch, string]>, results: Array<PromiseSettledResult<void>>): void {
   for (let i = all.length - 1; i >= 3; i -= 1) {
     const r = results[i];

@@ -1,10 +1,11 @@
 import type { ClusterEvent } from '../../results/events.js';
 import type { WatchedObject } from './resource-watch.js';
+import { selectorMatches, type LabelSelector } from '../label-selector.js';
 
 /** PdbLike is the part of a PodDisruptionBudget the driver reads. */
 export interface PdbLike extends WatchedObject {
   metadata?: { name?: string; uid?: string; resourceVersion?: string };
-  spec?: { selector?: { matchLabels?: Record<string, string> }; minAvailable?: number | string; maxUnavailable?: number | string };
+  spec?: { selector?: LabelSelector; minAvailable?: number | string; maxUnavailable?: number | string };
   status?: { disruptionsAllowed?: number; currentHealthy?: number; desiredHealthy?: number; expectedPods?: number };
 }
 
@@ -21,19 +22,19 @@ export interface PdbTracker {
 
 /**
  * createPdbTracker emits pdb-status for each budget whose selector matches the
- * pods' labels (the disruption controller's match: every matchLabels pair), at
+ * pods' labels (the disruption controller's match: every matchLabels pair and
+ * matchExpressions requirement, `selectorMatches`), at
  * the first sight and at every change of its status numbers.
  */
 export function createPdbTracker(o: { podLabels: Record<string, string>; nowMs(): number; emit(e: ClusterEvent): void }): PdbTracker {
   const last = new Map<string, string>();
   let listed = false;
-  const covers = (p: PdbLike): boolean => {
-    const want = Object.entries(p.spec?.selector?.matchLabels ?? {});
-    return want.length > 0 && want.every(([k, v]) => o.podLabels[k] === v);
-  };
+  const covers = (p: PdbLike): boolean => selectorMatches(p.spec?.selector, o.podLabels);
   const upsert = (p: PdbLike): void => {
     const name = p.metadata?.name;
-    if (!name || !covers(p)) return;
+    if (!name) return;
+    // A budget whose selector was changed to leave the pods no longer covers them.
+    if (!covers(p)) return void last.delete(name);
     const s = p.status ?? {};
     const numbers = { disruptionsAllowed: s.disruptionsAllowed ?? 0, currentHealthy: s.currentHealthy ?? 0, desiredHealthy: s.desiredHealthy ?? 0, expectedPods: s.expectedPods ?? 0 };
     const key = JSON.stringify(numbers);

@@ -16,8 +16,10 @@ export interface PodLike {
   spec?: { terminationGracePeriodSeconds?: number; nodeName?: string; containers?: ContainerLike[]; initContainers?: ContainerLike[] };
   status?: {
     phase?: string;
+    /** startTime: set by the kubelet once the pod is bound to its node. */
+    startTime?: Date | string;
     podIP?: string;
-    conditions?: Array<{ type?: string; status?: string; reason?: string; lastTransitionTime?: Date | string }>;
+    conditions?: Array<{ type?: string; status?: string; reason?: string; message?: string; lastTransitionTime?: Date | string }>;
     containerStatuses?: ContainerStatusLike[];
     initContainerStatuses?: ContainerStatusLike[];
   };

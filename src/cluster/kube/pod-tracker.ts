@@ -20,8 +20,8 @@ export interface PodTracker {
   knows(name: string): boolean;
   /** terminating counts pods being deleted that are not gone yet, and the longest grace among them. */
   terminating(): { count: number; maxGraceMs: number };
-  /** alive lists the pods not yet terminating, oldest first, with whether each is ready. */
-  alive(): Array<{ name: string; created: string; ready: boolean }>;
+  /** alive lists the pods not yet terminating, oldest first, with whether each is ready and its node. */
+  alive(): Array<{ name: string; created: string; ready: boolean; node?: string }>;
   stop(): void;
 }
 
@@ -44,11 +44,23 @@ interface PodMemory {
   timer: NodeJS.Timeout | null;
   exited: boolean;
   deleted: boolean;
+  /** node is spec.nodeName, once the pod is placed. */
+  node?: string;
+  /** disrupted: the pod's DisruptionTarget condition was seen. */
+  disrupted: boolean;
+  /** announced: pod-created was emitted (held back while the pod waits for the scheduler, so that it names the node). */
+  announced: boolean;
 }
+
+// unbound: a pod the scheduler has not placed yet (a watch sees a new pod before its binding): no node to name.
+const unbound = (pod: PodLike): boolean => pod.status?.phase === 'Pending' && !pod.spec?.nodeName && !pod.status?.startTime && !pod.metadata?.deletionTimestamp;
 
 // A SIGKILL shows as exit 137 observed about one grace period after deletion;
 // status reaches the API a little late, so allow this much slack either way.
 const KILL_SLACK_MS = 1500;
+
+/** EVICTION_API_REASON is the DisruptionTarget reason the API server writes on a pod it admitted an eviction of (pkg/registry/core/pod/storage/eviction.go). */
+export const EVICTION_API_REASON = 'EvictionByEvictionAPI';
 
 /**
  * createPodTracker remembers each pod and emits a ClusterEvent per step it sees:
@@ -77,6 +89,18 @@ export function createPodTracker(options: PodTrackerOptions): PodTracker {
     }
     if (atMs > (m.terminatingMs ?? atMs)) emit({ kind: 'prestop-finished', ...ids(name, m), atMs, ok: true, inferred: true });
     emit({ kind: 'sigterm', ...ids(name, m), atMs, inferred: true });
+  };
+
+  // The API server marks an admitted eviction on the pod (DisruptionTarget, EvictionByEvictionAPI) before deleting it:
+  // the one sign of an eviction someone else asked for. Other reasons (preemption, taint manager, kubelet) are not the Eviction API's.
+  const onDisruption = (name: string, m: PodMemory, c: NonNullable<NonNullable<PodLike['status']>['conditions']>[number]): void => {
+    m.disrupted = true;
+    const serverTime = isoTime(c.lastTransitionTime);
+    if (c.reason !== EVICTION_API_REASON) {
+      emit({ kind: 'note', atMs: options.nowMs(), message: `${name}: DisruptionTarget ${c.reason ?? ''} (${c.message ?? ''})`, serverTime });
+      return;
+    }
+    emit({ kind: 'evicted', ...ids(name, m), atMs: options.nowMs(), ...(m.node ? { node: m.node } : {}), serverTime });
   };
 
   const app = (pod: PodLike): ContainerLike | undefined => appContainerOf(pod.spec?.containers, undefined, options.appContainer?.()) ?? pod.spec?.containers?.[0];
@@ -150,13 +174,17 @@ export function createPodTracker(options: PodTrackerOptions): PodTracker {
         timer: null,
         exited: false,
         deleted: false,
+        disrupted: false,
+        announced: false,
       };
       pods.set(key, m);
-      const address = pod.status?.podIP;
-      const node = pod.spec?.nodeName;
-      emit({ kind: 'pod-created', ...ids(name, m), atMs: options.nowMs(), revision: podRevision(pod), serverTime: isoTime(pod.metadata?.creationTimestamp), ...(address ? { address } : {}), ...(node ? { node } : {}) });
+    }
+    if (!m.announced) {
+      if (unbound(pod)) return;
+      announce(name, pod, m);
     }
     if (m.deleted) return;
+    m.node ??= pod.spec?.nodeName;
     const main = app(pod)?.name;
     const status = pod.status?.containerStatuses?.find((c) => c.name === main) ?? pod.status?.containerStatuses?.[0];
     observeSidecars(name, pod, m, main);
@@ -172,8 +200,17 @@ export function createPodTracker(options: PodTrackerOptions): PodTracker {
       m.ready = false;
       emit({ kind: 'pod-not-ready', ...ids(name, m), atMs: options.nowMs(), reason: cond.reason, serverTime: isoTime(cond.lastTransitionTime) });
     }
+    const disruption = pod.status?.conditions?.find((c) => c.type === 'DisruptionTarget' && c.status === 'True');
+    if (disruption && !m.disrupted) onDisruption(name, m, disruption);
     if (pod.metadata?.deletionTimestamp && m.terminatingMs === null) onTerminating(name, pod, m);
     if (!m.exited && status?.state?.terminated) onExited(name, m, status.state.terminated);
+  };
+
+  const announce = (name: string, pod: PodLike, m: PodMemory): void => {
+    m.announced = true;
+    const address = pod.status?.podIP;
+    const node = pod.spec?.nodeName;
+    emit({ kind: 'pod-created', ...ids(name, m), atMs: options.nowMs(), revision: podRevision(pod), serverTime: isoTime(pod.metadata?.creationTimestamp), ...(address ? { address } : {}), ...(node ? { node } : {}) });
   };
 
   // Each other container's exit is its own event: a proxy that exits before the app is the sidecar race.
@@ -203,6 +240,8 @@ export function createPodTracker(options: PodTrackerOptions): PodTracker {
     observe(pod);
     const m = pods.get(keyOf(pod) ?? name);
     if (!m || m.deleted) return;
+    // A pod deleted before it was ever placed still shows as created, then deleted.
+    if (!m.announced) announce(name, pod, m);
     if (m.timer) clearTimeout(m.timer);
     m.deleted = true;
     emit({ kind: 'pod-deleted', ...ids(name, m), atMs: options.nowMs(), ...(inferred ? { inferred: true } : {}) });
@@ -230,7 +269,7 @@ export function createPodTracker(options: PodTrackerOptions): PodTracker {
     alive: () =>
       [...pods.values()]
         .filter((m) => !m.deleted && m.terminatingMs === null)
-        .map((m) => ({ name: m.name, created: m.created, ready: m.ready === true }))
+        .map((m) => ({ name: m.name, created: m.created, ready: m.ready === true, ...(m.node ? { node: m.node } : {}) }))
         .sort((a, b) => a.created.localeCompare(b.created)),
     stop() {
       for (const m of pods.values()) if (m.timer) clearTimeout(m.timer);

@@ -264,6 +264,7 @@ export function createLocalDriver(settings: LocalRuntimeSettings, ctx: DriverCon
           budget: settings.pdb ? { name: budgetName, allowed: () => budgetNow(c)?.disruptionsAllowed ?? 0 } : null,
           evict: (pod) => void c.terminate(pod, { reason: 'evicted' }),
           retryMs: settings.evictionRetryMs ?? KUBECTL_EVICTION_RETRY_MS,
+          replicas: () => c.replicas,
         },
         request,
         signal,

@@ -21,7 +21,11 @@ export interface DrainDeps {
   /** evict deletes the pod gracefully (the termination sequence); its controller replaces it. */
   evict(pod: LocalPod): void;
   retryMs: number;
+  /** replicas is how many ready pods the controller wants (the kube drain's `desiredReplicas`). */
+  replicas(): number;
 }
+
+const REPLACED_POLL_MS = 100;
 
 /**
  * drainLocalNode drains a fake node as `kubectl drain NODE --ignore-daemonsets`
@@ -29,7 +33,10 @@ export interface DrainDeps {
  * goroutine per pod): cordon it, then evict every pod on it at once through the
  * budget check the Eviction API makes: admitted (evicted, then graceful
  * deletion) or refused with 429 (eviction-refused), retried every `retryMs`
- * until `timeoutMs`; it waits for each evicted pod to be gone.
+ * until `timeoutMs`; it waits for each evicted pod to be gone (drain-finished),
+ * then, as the kube driver's drain does (kube/replaced.ts), for the controller's
+ * replacements: as many pods ready as it wants and none terminating, all
+ * within the same timeout.
  */
 export async function drainLocalNode(d: DrainDeps, request: DrainRequest, signal?: AbortSignal): Promise<DrainOutcome> {
   const { ctx, nodes } = d;
@@ -66,7 +73,22 @@ export async function drainLocalNode(d: DrainDeps, request: DrainRequest, signal
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) error = signal?.aborted ? 'interrupted' : `not done within ${request.timeoutMs / 1000}s: ${String((failed.reason as Error).message)}`;
   ctx.emit({ kind: 'drain-finished', node, ok: !error, evicted, ...(error ? { error } : {}), atMs: now() });
-  return { ok: !error, evicted, ...(error ? { error } : {}) };
+  if (error) return { ok: false, evicted, error };
+  if (await waitReplaced(d, deadline, signal)) return { ok: true, evicted };
+  return { ok: false, evicted, error: signal?.aborted ? 'interrupted' : `the evicted pods' replacements were not all ready within ${Math.round(request.timeoutMs / 1000)}s` };
+}
+
+// waitReplaced polls the pods until the controller has as many ready as it wants and none is terminating, or the deadline or an abort comes.
+async function waitReplaced(d: DrainDeps, deadline: number, signal?: AbortSignal): Promise<boolean> {
+  const back = (): boolean => {
+    const live = d.pods().filter((p) => !p.exit);
+    return !live.some((p) => p.terminating) && live.filter((p) => p.ready).length >= d.replicas();
+  };
+  while (!back()) {
+    if (signal?.aborted || performance.now() >= deadline) return false;
+    await pause(Math.min(REPLACED_POLL_MS, deadline - performance.now()), signal);
+  }
+  return true;
 }
 
 function pause(ms: number, signal?: AbortSignal): Promise<void> {

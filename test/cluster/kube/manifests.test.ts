@@ -18,9 +18,9 @@ import type { ClusterEvent } from '../../../src/results/events.js';
 
 const docs = (path: string) => parseAllDocuments(readFileSync(path, 'utf8')).map((d) => d.toJS() as Record<string, unknown>);
 
-/** grantedBy reads a manifest's Role as "verb resource" pairs. */
-function grantedBy(file: string): Set<string> {
-  const role = docs(file).find((d) => d.kind === 'Role') as { rules: Array<{ resources: string[]; verbs: string[] }> };
+/** grantedBy reads a manifest's Role (or ClusterRole) as "verb resource" pairs. */
+function grantedBy(file: string, kind: 'Role' | 'ClusterRole' = 'Role'): Set<string> {
+  const role = docs(file).find((d) => d.kind === kind) as { rules: Array<{ resources: string[]; verbs: string[] }> };
   return new Set(role.rules.flatMap((r) => r.resources.flatMap((res) => r.verbs.map((v) => `${v} ${res}`))));
 }
 
@@ -35,8 +35,10 @@ async function rollOnce(t: { after(fn: () => unknown): void }, driver: ReturnTyp
   assert.equal((await driver.waitForRollout(timeoutMs)).status, 'complete');
 }
 
-test('manifests/rbac.yaml grants every request a run makes', async (t) => {
-  const granted = grantedBy('manifests/rbac.yaml');
+test('manifests/rbac.yaml grants every request a run makes in its namespace, rbac-nodes.yaml the cluster-wide nodes watch (nothing more)', async (t) => {
+  const nodes = grantedBy('manifests/rbac-nodes.yaml', 'ClusterRole');
+  assert.deepEqual([...nodes].sort(), ['get nodes', 'list nodes', 'watch nodes']);
+  const granted = new Set([...grantedBy('manifests/rbac.yaml'), ...nodes]);
   const store = createKubeStore();
   const model = createKubeModel({ store, graceSeconds: 1 });
   const controller = createFakeController(model, { exitCode: 0 });
@@ -50,16 +52,40 @@ test('manifests/rbac.yaml grants every request a run makes', async (t) => {
     rmSync(dir, { recursive: true, force: true });
   });
   const used = new Set(server.requests);
-  for (const want of ['get deployments', 'patch deployments', 'watch pods', 'watch endpointslices', 'watch events', 'list services']) {
+  for (const want of ['get deployments', 'patch deployments', 'watch pods', 'watch endpointslices', 'watch events', 'list services', 'list nodes', 'watch nodes']) {
     assert.ok(used.has(want), `the run used ${want}: ${[...used].join(', ')}`);
   }
   for (const r of used) assert.ok(granted.has(r), `rbac.yaml grants "${r}"`);
 });
 
+test('a run without rbac-nodes.yaml (403 on nodes) still runs and says in one line what it cannot see', async (t) => {
+  const store = createKubeStore();
+  const model = createKubeModel({ store, graceSeconds: 1 });
+  const controller = createFakeController(model, { exitCode: 0 });
+  controller.seed();
+  const server = await startKubeApiServer({ store });
+  server.forbid('list', 'nodes');
+  const dir = mkdtempSync(join(tmpdir(), 'rollcheck-rbac-nodes-'));
+  const events: ClusterEvent[] = [];
+  const driver = createKubeDriver({ kubeconfig: server.writeKubeconfig(dir), workload: { kind: 'deployment', name: 'demo' }, url: 'http://127.0.0.1:1/' }, { clock: createClock(), emit: (e) => events.push(e) });
+  t.after(async () => {
+    await driver.stop();
+    controller.stop();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const target = await driver.start();
+  assert.equal(target.facts.nodes, undefined, 'no node list without access');
+  const notes = events.flatMap((e) => (e.kind === 'note' && /nodes/i.test(e.message) ? [e.message] : []));
+  assert.equal(notes.length, 1, JSON.stringify(events));
+  assert.match(notes[0] ?? '', /^Nodes are not readable \(403 Forbidden on list\/watch nodes\): cordons are not seen, so a drain by someone else shows only as its evictions, not as a drain; grant list and watch on nodes \(manifests\/rbac-nodes.yaml\)$/);
+  assert.ok(!(notes[0] ?? '').includes('\n'));
+});
+
 test('manifests/rbac.yaml + rbac-inspect.yaml grant every request an --inspect-pid1 run makes; rbac-inspect.yaml grants pods/exec only', async (t) => {
   const inspect = grantedBy('manifests/rbac-inspect.yaml');
   assert.deepEqual([...inspect].sort(), ['create pods/exec', 'get pods/exec']);
-  const both = new Set([...grantedBy('manifests/rbac.yaml'), ...inspect]);
+  const both = new Set([...grantedBy('manifests/rbac.yaml'), ...grantedBy('manifests/rbac-nodes.yaml', 'ClusterRole'), ...inspect]);
   const cluster = await startLocalBackedCluster({ app: { kind: 'demo', entrypoint: 'exec' }, replicas: 2, graceMs: 2000 });
   const dir = mkdtempSync(join(tmpdir(), 'rollcheck-rbac-inspect-'));
   const events: ClusterEvent[] = [];
@@ -82,7 +108,7 @@ test('manifests/rbac.yaml + rbac-inspect.yaml grant every request an --inspect-p
   assert.equal(ready.length, 4);
   const used = new Set(cluster.server.requests);
   for (const want of ['get pods/exec', 'create pods/exec']) assert.ok(used.has(want), `the run used ${want}`);
-  for (const r of used) assert.ok(both.has(r), `rbac.yaml + rbac-inspect.yaml grant "${r}"`);
+  for (const r of used) assert.ok(both.has(r), `rbac.yaml + rbac-nodes.yaml + rbac-inspect.yaml grant "${r}"`);
 });
 
 test('the gRPC demo Deployment: DEMO_PROTOCOL=grpc, a grpc readiness probe the pre-flight reads without a warning, and a preStop', () => {

@@ -8,20 +8,17 @@
 // and manual, --abort-at as its own step; restart as spec.restartAt.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { runCli } from '../../../src/cli/program.js';
 import { loadResults } from '../../../src/results/io.js';
 import { createTestIo } from '../../helpers.js';
 import { startLocalBackedCluster } from '../../kube-api-server/local-backing.js';
 import type { ProgressiveStrategy } from '../../../src/cluster/local/progressive-strategy.js';
+import { RUN_GRANTS, rbacGrants } from './rbac-grants.js';
 
-function granted(): Set<string> {
-  const role = parseAllDocuments(readFileSync('manifests/rbac.yaml', 'utf8')).map((d) => d.toJS() as { kind?: string; rules?: Array<{ resources: string[]; verbs: string[] }> }).find((d) => d.kind === 'Role');
-  return new Set((role?.rules ?? []).flatMap((r) => r.resources.flatMap((res) => r.verbs.map((v) => `${v} ${res}`))));
-}
+const granted = (): Set<string> => rbacGrants(...RUN_GRANTS);
 
 type After = { after(fn: () => Promise<void>): void };
 

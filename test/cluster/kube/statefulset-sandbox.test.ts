@@ -6,10 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { Pod } from 'kubernetes-models/v1/Pod';
 import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { createKubeDriver } from '../../../src/cluster/kube/index.js';
@@ -18,13 +17,11 @@ import { isPodEvent, type ClusterEvent } from '../../../src/results/events.js';
 import { startLocalBackedCluster } from '../../kube-api-server/local-backing.js';
 import type { KubeObject } from '../../kube-api-server/store.js';
 import { skipUnless } from '../../tools.js';
+import { RUN_GRANTS, rbacGrants } from './rbac-grants.js';
 
 const SETTINGS = { app: { kind: 'demo', entrypoint: 'exec' }, replicas: 2, graceMs: 1000, ordinals: { partition: 0 } } as const;
 
-function granted(): Set<string> {
-  const role = parseAllDocuments(readFileSync('manifests/rbac.yaml', 'utf8')).map((d) => d.toJS() as { kind?: string; rules?: Array<{ resources: string[]; verbs: string[] }> }).find((d) => d.kind === 'Role');
-  return new Set((role?.rules ?? []).flatMap((r) => r.resources.flatMap((res) => r.verbs.map((v) => `${v} ${res}`))));
-}
+const granted = (): Set<string> => rbacGrants(...RUN_GRANTS);
 
 test('rollcheck rolls a StatefulSet on the sandbox: ordinals replaced highest first under the same name, two UIDs each, every call in rbac.yaml, every object valid', { timeout: 90_000 }, async (t) => {
   const cluster = await startLocalBackedCluster(SETTINGS);
