@@ -25,6 +25,9 @@ import { collectTestFiles, nextToStart, planRun, readDurations, writeDurations }
 
 const ROOT = resolve(new URL('..', import.meta.url).pathname);
 const CPU_PRELOAD = new URL('./test-cpu.mjs', import.meta.url).href;
+const LINGER_PRELOAD = new URL('./test-linger.mjs', import.meta.url).href;
+// A file (and each of its tests) that runs longer than this is stopped and fails.
+const TIMEOUT_MS = 180_000;
 
 function parseArgs(argv) {
   const opts = { quick: false, record: false, jobs: Number(process.env.ROLLCHECK_TEST_JOBS) || defaultJobs(), roots: [] };
@@ -89,14 +92,15 @@ function runFile(file) {
   const args = [
     '--import', 'tsx',
     '--import', CPU_PRELOAD,
+    '--import', LINGER_PRELOAD,
     '--test',
-    '--test-timeout=180000',
+    `--test-timeout=${TIMEOUT_MS}`,
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=tap', `--test-reporter-destination=${tap}`,
     file,
   ];
   const startedMs = Date.now();
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp, ROLLCHECK_TEST_CPU_OUT: cpuOut } });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp, ROLLCHECK_TEST_CPU_OUT: cpuOut, ROLLCHECK_TEST_TIMEOUT_MS: String(TIMEOUT_MS) } });
   running.add(child);
   const chunks = [];
   child.stdout.on('data', (c) => chunks.push(c));
