@@ -8,11 +8,12 @@
 //   npm test -- --jobs 1          one file at a time (ROLLCHECK_TEST_JOBS=1 too)
 //   npm test -- --record          also rewrite scripts/test-durations.json from this run
 //
-// Each file runs in a `node --test` child of its own; up to --jobs of them at once,
-// longest first (by scripts/test-durations.json). First the serial lane: files marked
-// `// test-lane: serial` one at a time, each with at most one quick file beside it,
-// and `// test-lane: alone` with nothing beside them; then the pool, where files
-// marked `// test-lane: heavy` never run two at once (see scripts/test-lanes.mjs).
+// Each file runs in a `node --test` child of its own, several at once, longest first
+// (by scripts/test-durations.json, which also holds each file's CPU share). First the
+// serial lane: `// test-lane: alone` files with nothing beside them, then files marked
+// `// test-lane: serial` one at a time with only light files beside them; then the
+// pool, as many as the cores' CPU budget holds by the files' shares (up to --jobs),
+// where files marked `// test-lane: heavy` never run two at once (scripts/test-lanes.mjs).
 // Each file's CPU time (its own and its children's) is printed beside its wall time.
 // A file's output is held and printed whole when it ends, so reports never interleave.
 // Each file gets a temp dir of its own (TMPDIR): whatever is left in it when the
@@ -25,6 +26,9 @@ import { collectTestFiles, nextToStart, planRun, readDurations, writeDurations }
 
 const ROOT = resolve(new URL('..', import.meta.url).pathname);
 const CPU_PRELOAD = new URL('./test-cpu.mjs', import.meta.url).href;
+const LINGER_PRELOAD = new URL('./test-linger.mjs', import.meta.url).href;
+// A file (and each of its tests) that runs longer than this is stopped and fails.
+const TIMEOUT_MS = 180_000;
 
 function parseArgs(argv) {
   const opts = { quick: false, record: false, jobs: Number(process.env.ROLLCHECK_TEST_JOBS) || defaultJobs(), roots: [] };
@@ -42,13 +46,12 @@ function parseArgs(argv) {
   return opts;
 }
 
-// Most test files wait on real time (traffic phases, grace periods, probes): the
-// slow ones use 10-40% of a core over their run (the CPU figure each report prints).
-// Three files per core kept a 2-core machine busier, but then short traffic runs
-// outside the serial lane (test/cli/load.test.ts at 120/s) fell behind their
-// schedule in CI and came out inconclusive: cores + 2 is what CI passes at.
+// Most test files wait on real time (traffic phases, grace periods, probes): the slow
+// ones use 10-40% of a core over their run (the CPU figure each report prints). What
+// bounds a run is the CPU the files running at once use by their recorded shares
+// (CPU_BUDGET in test-lanes.mjs); --jobs only caps how many run at once.
 function defaultJobs() {
-  return availableParallelism() + 2;
+  return availableParallelism() * 4;
 }
 
 function usage(message) {
@@ -89,14 +92,15 @@ function runFile(file) {
   const args = [
     '--import', 'tsx',
     '--import', CPU_PRELOAD,
+    '--import', LINGER_PRELOAD,
     '--test',
-    '--test-timeout=180000',
+    `--test-timeout=${TIMEOUT_MS}`,
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=tap', `--test-reporter-destination=${tap}`,
     file,
   ];
   const startedMs = Date.now();
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp, ROLLCHECK_TEST_CPU_OUT: cpuOut } });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp, ROLLCHECK_TEST_CPU_OUT: cpuOut, ROLLCHECK_TEST_TIMEOUT_MS: String(TIMEOUT_MS) } });
   running.add(child);
   const chunks = [];
   child.stdout.on('data', (c) => chunks.push(c));
@@ -152,7 +156,7 @@ function report(r) {
   totals.pass += r.counts.pass;
   totals.fail += r.counts.fail + (r.problems.length > 0 ? 1 : 0);
   totals.skip += r.counts.skip;
-  measured.set(r.file, r.ms);
+  measured.set(r.file, { wallMs: r.ms, cpuS: r.cpuS });
   const bad = r.counts.fail > 0 || r.problems.length > 0;
   if (bad) failed.push(relative(ROOT, r.file));
   const body = r.output.replace(SPEC_TOTALS, '').trimEnd();
@@ -173,21 +177,21 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-/** runAll runs the plan's files as nextToStart allows, up to `jobs` at a time. */
+/** runAll runs the plan's files as nextToStart allows (lanes, CPU shares), up to `jobs` at a time. */
 function runAll(jobs) {
   const queues = { serial: [...plan.serial], pool: [...plan.pool] };
   const inFlight = new Map();
   return new Promise((done) => {
     const next = () => {
       while (!stopping) {
-        const file = nextToStart(plan.lanes, queues, [...inFlight.values()], jobs);
+        const file = nextToStart(plan, queues, [...inFlight.values()], jobs, availableParallelism());
         if (file === undefined) break;
         const job = runFile(file).then((r) => {
           report(r);
           inFlight.delete(job);
           next();
         });
-        inFlight.set(job, plan.lanes.get(file));
+        inFlight.set(job, file);
       }
       if (inFlight.size === 0) done();
     };

@@ -2,18 +2,26 @@
 
 /** Lane is where a test file runs: its `// test-lane:` marker, or 'quick' without one. */
 export type Lane = 'alone' | 'serial' | 'heavy' | 'slow' | 'quick';
-/** Plan is the order of a run: the serial lane, the pool and each file's lane. */
+/** Plan is the order of a run: the serial lane, the pool, each file's lane and its CPU share (cores). */
 export interface Plan {
   serial: string[];
   pool: string[];
   lanes: Map<string, Lane>;
+  shares: Map<string, number>;
+}
+/** Recorded is a file's last full run: its wall time and the CPU seconds it used. */
+export interface Recorded {
+  wallMs: number;
+  cpuS?: number;
 }
 export declare const LANES: readonly string[];
-export declare const COMPANIONS: number;
+export declare const CPU_BUDGET: number;
+export declare const COMPANION_CORES: number;
 export declare const DURATIONS_FILE: URL;
 export declare function collectTestFiles(path: string, out?: string[]): string[];
 export declare function laneOf(file: string): Lane;
-export declare function readDurations(): Record<string, number>;
-export declare function writeDurations(root: string, measured: Map<string, number>): void;
-export declare function planRun(root: string, files: string[], durations: Record<string, number>): Plan;
-export declare function nextToStart(lanes: Map<string, Lane>, queues: { serial: string[]; pool: string[] }, running: Lane[], jobs: number): string | undefined;
+export declare function readDurations(): Record<string, Recorded>;
+export declare function writeDurations(root: string, measured: Map<string, Recorded>): void;
+export declare function shareOf(recorded: Recorded | undefined): number;
+export declare function planRun(root: string, files: string[], durations: Record<string, Recorded>): Plan;
+export declare function nextToStart(plan: Plan, queues: { serial: string[]; pool: string[] }, running: string[], jobs: number, cores: number): string | undefined;

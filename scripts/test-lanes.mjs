@@ -4,10 +4,10 @@
 // A test file names its lane in a comment of its own, near the top:
 //   // test-lane: alone: <why>    runs with nothing beside it (it measures the machine's own
 //                                  timing: event-loop lag, timer precision), not in test:quick
-//   // test-lane: serial: <why>   runs one at a time with no other serial, heavy or slow file
-//                                  beside it (heavy load, timing-sensitive, rollouts whose
-//                                  verdicts need the cores); at most COMPANIONS quick files may
-//                                  run beside it, not in test:quick
+//   // test-lane: serial: <why>   runs one at a time with no other serial or heavy file beside
+//                                  it (heavy load, timing-sensitive, rollouts whose verdicts
+//                                  need the cores); only light files beside it (COMPANION_CORES
+//                                  of CPU between them, or one quick file), not in test:quick
 //   // test-lane: heavy: <why>    runs beside lighter files but never beside another heavy
 //                                  one (rollouts whose verdicts need the cores), not in test:quick
 //   // test-lane: slow: <why>     runs beside others, but not in test:quick (real
@@ -19,18 +19,11 @@ import { join, relative } from 'node:path';
 /** LANES are the markers a test file may carry, in `// test-lane: <lane>: <why>`. */
 export const LANES = ['alone', 'serial', 'heavy', 'slow'];
 
-/** DURATIONS_FILE keeps each file's wall time from a full run (`npm test -- --record`), for longest-first order. */
+/** DURATIONS_FILE keeps each file's wall time and CPU seconds from a full run (`npm test -- --record`): the order and the CPU shares. */
 export const DURATIONS_FILE = new URL('./test-durations.json', import.meta.url);
 
 // The lanes whose files run one at a time, before the pool.
 const SERIAL_LANES = ['alone', 'serial'];
-
-/**
- * COMPANIONS is how many quick files may run beside a `serial` one: quick files are
- * short and light (the whole quick lane uses ~85 CPU seconds), so a serial file keeps
- * a core to itself while the ~1.5 cores it leaves idle do the quick lane's waiting.
- */
-export const COMPANIONS = 1;
 
 // A file with no recorded duration yet: assume it is long, so it starts early.
 const UNKNOWN_MS = 30_000;
@@ -55,59 +48,111 @@ export function laneOf(file) {
   return m[1];
 }
 
-/** readDurations loads the recorded wall time of each file (ms, keyed by path from the repo root). */
+/**
+ * readDurations loads each file's last full run (keyed by path from the repo root): its wall
+ * time and the CPU seconds it used (`{ wallMs, cpuS }`; an older file holds the wall time alone).
+ */
 export function readDurations() {
+  let raw;
   try {
-    return JSON.parse(readFileSync(DURATIONS_FILE, 'utf8'));
+    raw = JSON.parse(readFileSync(DURATIONS_FILE, 'utf8'));
   } catch {
     return {};
   }
+  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, typeof v === 'number' ? { wallMs: v } : v]));
 }
 
-/** writeDurations records this run's wall times over the previous ones, sorted by path. */
+/** writeDurations records this run's wall times and CPU seconds (`measured`: file → { wallMs, cpuS }) over the previous ones, sorted by path. */
 export function writeDurations(root, measured) {
   const all = { ...readDurations() };
-  for (const [file, ms] of measured) all[relative(root, file)] = Math.round(ms);
-  const sorted = Object.fromEntries(Object.keys(all).sort().map((k) => [k, all[k]]));
-  writeFileSync(DURATIONS_FILE, JSON.stringify(sorted, null, 2) + '\n');
+  for (const [file, m] of measured) {
+    all[relative(root, file)] = { wallMs: Math.round(m.wallMs), ...(m.cpuS !== undefined ? { cpuS: Math.round(m.cpuS * 10) / 10 } : {}) };
+  }
+  // One file a line, sorted by path: a rerun's diff shows which files changed.
+  const lines = Object.keys(all).sort().map((k) => `  ${JSON.stringify(k)}: ${JSON.stringify(all[k])}`);
+  writeFileSync(DURATIONS_FILE, `{\n${lines.join(',\n')}\n}\n`);
 }
 
 /**
- * planRun splits the files into the serial lane (`alone` and `serial` files, one at
- * a time) and the concurrent pool, each longest-first by recorded duration.
+ * CPU_BUDGET is how many cores the files running at once may keep busy between them, by
+ * their recorded CPU share (CPU seconds / wall seconds of their last run), as a share of the
+ * machine's cores: most files wait on real time (traffic phases, grace periods), so several
+ * fit, and two CPU-heavy ones do not run together.
+ */
+export const CPU_BUDGET = 1;
+
+/**
+ * COMPANION_CORES is the CPU the files beside a `serial` one may use between them, in cores:
+ * the serial file keeps the rest. One quick file may always run beside it.
+ */
+export const COMPANION_CORES = 0.5;
+
+// A file's CPU share when none was recorded: about what a rollout test uses.
+const UNKNOWN_SHARE = 0.3;
+
+/** shareOf is the cores a file kept busy on average in its last run (its CPU seconds over its wall time), 0.05..1. */
+export function shareOf(d) {
+  if (d === undefined || d.cpuS === undefined || !(d.wallMs > 0)) return UNKNOWN_SHARE;
+  return Math.min(1, Math.max(0.05, d.cpuS / (d.wallMs / 1000)));
+}
+
+/**
+ * planRun splits the files into the serial lane (`alone` files first, then `serial`
+ * ones) and the concurrent pool, each longest-first by recorded duration, with each
+ * file's lane and CPU share.
  */
 export function planRun(root, files, durations) {
-  const expected = (f) => durations[relative(root, f)] ?? UNKNOWN_MS;
+  const recorded = (f) => durations[relative(root, f)];
+  const expected = (f) => recorded(f)?.wallMs ?? UNKNOWN_MS;
   const longestFirst = (a, b) => expected(b) - expected(a);
-  const lanes = files.map((file) => ({ file, lane: laneOf(file) }));
+  const lanes = new Map(files.map((file) => [file, laneOf(file)]));
+  const of = (lane) => files.filter((f) => lanes.get(f) === lane).sort(longestFirst);
   return {
-    serial: lanes.filter((l) => SERIAL_LANES.includes(l.lane)).map((l) => l.file).sort(longestFirst),
-    pool: lanes.filter((l) => !SERIAL_LANES.includes(l.lane)).map((l) => l.file).sort(longestFirst),
-    lanes: new Map(lanes.map((l) => [l.file, l.lane])),
+    // The alone files first: at the start nothing runs yet, so none waits for the machine to empty.
+    serial: [...of('alone'), ...of('serial')],
+    pool: files.filter((f) => !SERIAL_LANES.includes(lanes.get(f))).sort(longestFirst),
+    lanes,
+    shares: new Map(files.map((f) => [f, shareOf(recorded(f))])),
   };
 }
 
 /**
  * nextToStart takes from `queues` (the plan's `serial` and `pool` lists, in order) the
- * file to start now, or undefined when none may start beside `running` (the lanes of
- * the files running): first the serial lane, one file at a time, an `alone` one with
- * nothing beside it, a `serial` one with at most COMPANIONS quick files from the pool;
- * then the pool, `jobs` at a time, never two `heavy` files at once.
+ * file to start now beside `running` (the files running), or undefined when none may:
+ * - the serial lane first, one file at a time: an `alone` file with nothing beside it, a
+ *   `serial` one with no other serial or heavy file and at most COMPANION_CORES of CPU (or
+ *   one quick file) beside it;
+ * - then the pool, never two `heavy` files at once, while the running files' CPU shares
+ *   stay within CPU_BUDGET of the `cores` (a file alone always starts), `jobs` at most.
+ * Longest first: the first file in its queue that fits starts.
  */
-export function nextToStart(lanes, queues, running, jobs) {
+export function nextToStart(plan, queues, running, jobs, cores) {
   if (running.length >= jobs) return undefined;
-  const laneOfFile = (f) => lanes.get(f);
-  const take = (list, i) => (i < 0 ? undefined : list.splice(i, 1)[0]);
-  const serialRunning = running.find((l) => SERIAL_LANES.includes(l));
+  const lane = (f) => plan.lanes.get(f);
+  const share = (f) => plan.shares.get(f) ?? UNKNOWN_SHARE;
+  const cpu = running.reduce((sum, f) => sum + share(f), 0);
+  const serialRunning = running.find((f) => SERIAL_LANES.includes(lane(f)));
+  const take = (list, fits) => {
+    const i = list.findIndex(fits);
+    return i < 0 ? undefined : list.splice(i, 1)[0];
+  };
   if (serialRunning === undefined && queues.serial.length > 0) {
-    const alone = laneOfFile(queues.serial[0]) === 'alone';
-    const free = alone ? running.length === 0 : running.every((l) => l === 'quick') && running.length <= COMPANIONS;
-    return free ? queues.serial.shift() : undefined;
+    const next = queues.serial[0];
+    if (lane(next) === 'alone') return running.length === 0 ? queues.serial.shift() : undefined;
+    if (running.every((f) => lane(f) !== 'heavy') && fitsBeside(running.map((f) => ({ lane: lane(f), share: share(f) })))) return queues.serial.shift();
   }
-  if (serialRunning !== undefined) {
-    if (serialRunning === 'alone' || running.length - 1 >= COMPANIONS) return undefined;
-    return take(queues.pool, queues.pool.findIndex((f) => laneOfFile(f) === 'quick'));
+  if (serialRunning !== undefined || queues.serial.length > 0) {
+    // Beside a serial file (or waiting for the next one): light files only.
+    if (serialRunning !== undefined && lane(serialRunning) === 'alone') return undefined;
+    const beside = running.filter((f) => f !== serialRunning).map((f) => ({ lane: lane(f), share: share(f) }));
+    return take(queues.pool, (f) => lane(f) !== 'heavy' && fitsBeside([...beside, { lane: lane(f), share: share(f) }]));
   }
-  const heavyRunning = running.includes('heavy');
-  return take(queues.pool, queues.pool.findIndex((f) => !(heavyRunning && laneOfFile(f) === 'heavy')));
+  const heavyRunning = running.some((f) => lane(f) === 'heavy');
+  return take(queues.pool, (f) => !(heavyRunning && lane(f) === 'heavy') && (running.length === 0 || cpu + share(f) <= CPU_BUDGET * cores));
+}
+
+// fitsBeside: the files beside a serial one stay within COMPANION_CORES, or are one quick file.
+function fitsBeside(companions) {
+  if (companions.length === 1 && companions[0].lane === 'quick') return true;
+  return companions.reduce((sum, c) => sum + c.share, 0) <= COMPANION_CORES;
 }

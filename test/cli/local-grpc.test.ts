@@ -6,25 +6,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/program.js';
 import { createTestIo } from '../helpers.js';
-import { loadResults } from '../../src/results/io.js';
-import type { Results } from '../../src/results/types.js';
 import type { ClusterEvent } from '../../src/results/events.js';
 import { processesWithEnv } from '../cluster/local/harness.js';
+import { runTrafficCommand, type TrafficCommandRun } from '../helpers/traffic-command.js';
 
 type T = { after(fn: () => void | Promise<void>): void };
 const PY_SERVER = join(import.meta.dirname, '..', 'cluster', 'local', 'grpc-health-server.py');
 
-async function runLocal(t: T, args: string[]): Promise<{ code: number; results: Results; err: string }> {
+async function runLocal(t: T, args: string[]): Promise<TrafficCommandRun> {
   const dir = mkdtempSync(join(tmpdir(), 'rollcheck-local-grpc-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const out = join(dir, 'run.json');
-  const io = createTestIo({ cwd: dir });
-  const code = await runCli(['local', ...args, '--replicas', '2', '--rate', '60', '--cooldown', '1s', '--out', out, '--no-dashboard'], io);
-  assert.ok(code === 0 || code === 1 || code === 3, `exit ${code}: ${io.err()}`); // 3: a machine too loaded to keep the rate
-  const results = loadResults(out);
-  const pods = results.events.flatMap((e) => (e.kind === 'pod-created' ? [e.pod] : []));
+  const run = await runTrafficCommand(['local', ...args, '--replicas', '2', '--rate', '60', '--cooldown', '1s', '--no-dashboard'], { dir, exits: [0, 1] });
+  const pods = run.results.events.flatMap((e) => (e.kind === 'pod-created' ? [e.pod] : []));
   for (const pod of pods) assert.deepEqual(processesWithEnv('POD_NAME', pod), [], `processes of ${pod} left`);
-  return { code, results, err: io.err() };
+  return run;
 }
 
 const at = (events: ClusterEvent[], kind: ClusterEvent['kind'], pod: string): number | undefined =>

@@ -1,28 +1,41 @@
 // The test runner's plan (scripts/test-lanes.mjs): every marker in test/ is a known
-// lane, and a simulated run of the real plan keeps each lane's promise at every start.
+// lane, and a simulated run of the real plan keeps each lane's promise and the CPU
+// budget at every start.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { collectTestFiles, COMPANIONS, nextToStart, planRun, readDurations, type Lane, type Plan } from '../../scripts/test-lanes.mjs';
+import { collectTestFiles, COMPANION_CORES, CPU_BUDGET, nextToStart, planRun, readDurations, shareOf, type Lane, type Plan } from '../../scripts/test-lanes.mjs';
 
 const ROOT = join(import.meta.dirname, '../..');
+const CORES = 2;
+const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
 
 /** simulate runs `plan` on a pretend clock (each file takes `ms(file)`), checking what runs beside what at every start. */
 function simulate(plan: Plan, jobs: number, ms: (file: string) => number): { started: string[]; wallMs: number } {
   const queues = { serial: [...plan.serial], pool: [...plan.pool] };
-  const running: Array<{ file: string; lane: Lane; endMs: number }> = [];
+  const running: Array<{ file: string; endMs: number }> = [];
   const started: string[] = [];
+  const lane = (f: string): Lane => plan.lanes.get(f)!;
+  const share = (f: string): number => plan.shares.get(f)!;
   let nowMs = 0;
+  const next = (): string | undefined => nextToStart(plan, queues, running.map((r) => r.file), jobs, CORES);
   for (;;) {
-    for (let file = nextToStart(plan.lanes, queues, running.map((r) => r.lane), jobs); file !== undefined; file = nextToStart(plan.lanes, queues, running.map((r) => r.lane), jobs)) {
-      running.push({ file, lane: plan.lanes.get(file)!, endMs: nowMs + ms(file) });
+    for (let file = next(); file !== undefined; file = next()) {
+      running.push({ file, endMs: nowMs + ms(file) });
       started.push(file);
-      const lanes = running.map((r) => r.lane);
+      const files = running.map((r) => r.file);
+      const lanes = files.map(lane);
       assert.ok(lanes.length <= jobs, `at most ${jobs} at once: ${lanes.join()}`);
       assert.ok(lanes.filter((l) => l === 'heavy').length <= 1, `never two heavy: ${lanes.join()}`);
       if (lanes.includes('alone')) assert.equal(lanes.length, 1, `nothing beside an alone file: ${lanes.join()}`);
-      if (lanes.includes('serial')) {
-        assert.ok(lanes.filter((l) => l !== 'quick').length === 1 && lanes.length <= 1 + COMPANIONS, `a serial file has only ${COMPANIONS} quick beside it: ${lanes.join()}`);
+      const serial = files.find((f) => lane(f) === 'serial');
+      if (serial !== undefined) {
+        const beside = files.filter((f) => f !== serial);
+        assert.ok(beside.every((f) => lane(f) !== 'serial' && lane(f) !== 'heavy'), `no serial or heavy file beside a serial one: ${lanes.join()}`);
+        const oneQuick = beside.length === 1 && lane(beside[0]!) === 'quick';
+        assert.ok(oneQuick || sum(beside.map(share)) <= COMPANION_CORES + 1e-9, `only light files beside a serial one: ${beside.map(share).join()}`);
+      } else if (file === files.at(-1) && files.length > 1) {
+        assert.ok(sum(files.map(share)) <= CPU_BUDGET * CORES + 1e-9, `within the CPU budget: ${files.map(share).join()}`);
       }
     }
     if (running.length === 0) break;
@@ -34,23 +47,31 @@ function simulate(plan: Plan, jobs: number, ms: (file: string) => number): { sta
 
 test('the plan of test/: every marker is a lane, every file runs once, each lane keeps its promise at every start', () => {
   const files = collectTestFiles(join(ROOT, 'test'));
-  const plan = planRun(ROOT, files, readDurations());
-  for (const lane of ['alone', 'serial', 'heavy', 'slow', 'quick'] as const) assert.ok([...plan.lanes.values()].includes(lane), `some file is ${lane}`);
   const durations = readDurations();
-  const ms = (f: string) => durations[f.slice(ROOT.length + 1)] ?? 1000;
-  for (const jobs of [1, 2, 4]) {
+  const plan = planRun(ROOT, files, durations);
+  for (const lane of ['alone', 'serial', 'heavy', 'slow', 'quick'] as const) assert.ok([...plan.lanes.values()].includes(lane), `some file is ${lane}`);
+  const ms = (f: string): number => durations[f.slice(ROOT.length + 1)]?.wallMs ?? 1000;
+  for (const jobs of [1, 2, 4, 8]) {
     const { started } = simulate(plan, jobs, ms);
     assert.deepEqual([...started].sort(), [...files].sort(), `every file once with --jobs ${jobs}`);
   }
 });
 
-test('quick files run beside a serial one, not beside an alone one; the pool waits for the serial lane', () => {
-  const lanes = new Map<string, Lane>([['s1', 'serial'], ['a1', 'alone'], ['q1', 'quick'], ['q2', 'quick'], ['q3', 'quick'], ['h1', 'heavy'], ['h2', 'heavy'], ['w1', 'slow']]);
-  const plan: Plan = { serial: ['s1', 'a1'], pool: ['h1', 'w1', 'h2', 'q1', 'q2', 'q3'], lanes };
-  const ms: Record<string, number> = { s1: 10, a1: 5, q1: 4, q2: 4, q3: 3, h1: 3, h2: 3, w1: 3 };
-  const { started, wallMs } = simulate(plan, 4, (f) => ms[f]!);
-  // s1 (0–10 ms) with q1, q2, q3 beside it one after another (0–11 ms); a1 waits for q3 to end
-  // (11–16 ms); then the pool, h2 after h1 (16–19, 19–22 ms).
-  assert.deepEqual(started, ['s1', 'q1', 'q2', 'q3', 'a1', 'h1', 'w1', 'h2']);
-  assert.equal(wallMs, 22);
+test('a file\'s CPU share is its CPU seconds over its wall time, within 0.05..1; unknown is a rollout\'s', () => {
+  assert.equal(shareOf({ wallMs: 10_000, cpuS: 2 }), 0.2);
+  assert.equal(shareOf({ wallMs: 1000, cpuS: 1.4 }), 1);
+  assert.equal(shareOf({ wallMs: 100_000, cpuS: 1 }), 0.05);
+  assert.equal(shareOf({ wallMs: 5000 }), shareOf(undefined));
+});
+
+test('alone first with nothing beside; light files beside a serial one; then the pool within the CPU budget, one heavy at a time', () => {
+  const lanes = new Map<string, Lane>([['a1', 'alone'], ['s1', 'serial'], ['q1', 'quick'], ['q2', 'quick'], ['w1', 'slow'], ['w2', 'slow'], ['h1', 'heavy'], ['h2', 'heavy']]);
+  const shares = new Map([['a1', 0.5], ['s1', 0.5], ['q1', 1], ['q2', 1], ['w1', 0.2], ['w2', 0.2], ['h1', 0.3], ['h2', 0.3]]);
+  const plan: Plan = { serial: ['a1', 's1'], pool: ['h1', 'w1', 'h2', 'w2', 'q1', 'q2'], lanes, shares };
+  const ms: Record<string, number> = { a1: 2, s1: 4, h1: 6, w1: 5, h2: 4, w2: 3, q1: 2, q2: 1 };
+  const { started, wallMs } = simulate(plan, 8, (f) => ms[f]!);
+  // a1 alone (0–2); s1 (2–6) with w1 and w2 beside it (0.4 of a core; a quick file, a whole core, waits);
+  // then h1 and q1 (1.5 cores with w1), q2 once q1 is done (8–9), h2 after h1 (12–16).
+  assert.deepEqual(started, ['a1', 's1', 'w1', 'w2', 'h1', 'q1', 'q2', 'h2']);
+  assert.equal(wallMs, 16);
 });

@@ -51,27 +51,50 @@ function docRoot(): string {
   return dir;
 }
 
-/** startNghttpd runs nghttpd (h2c) serving a small file. */
+// TRIES is how often a server started on a port freePort found is started again on another: between the
+// two, the port may go to another process's connection (the suite runs many at once), and the bind fails.
+const TRIES = 5;
+
+/**
+ * onFreePort starts a server with `spawnOn(port)` on a free port, again on another when it exits
+ * before listening; when it never listens, `dir` (its files) is removed and the error thrown.
+ */
+async function onFreePort(dir: string, spawnOn: (port: number) => ChildProcess): Promise<{ port: number; child: ChildProcess }> {
+  for (let attempt = 1; ; attempt += 1) {
+    const port = await freePort();
+    const child = spawnOn(port);
+    try {
+      await listening(port, child);
+      return { port, child };
+    } catch (err) {
+      if (attempt >= TRIES || child.exitCode === null) {
+        rmSync(dir, { recursive: true, force: true });
+        throw err;
+      }
+    }
+  }
+}
+
+/** startNghttpd runs nghttpd (h2c, on 127.0.0.1 only) serving a small file. */
 export async function startNghttpd(): Promise<RealServer> {
   const dir = docRoot();
-  const port = await freePort();
-  const child = spawn('nghttpd', ['--no-tls', '-d', dir, String(port)], { stdio: 'ignore' });
-  await listening(port, child);
+  // --address: without it nghttpd also binds [::] and, when 127.0.0.1's port is taken, lives on there unreachable.
+  const { port, child } = await onFreePort(dir, (p) => spawn('nghttpd', ['--no-tls', '--address', '127.0.0.1', '-d', dir, String(p)], { stdio: 'ignore' }));
   return { port, child, close: async () => (await stop(child), rmSync(dir, { recursive: true, force: true })) };
 }
 
 /** startH2o runs h2o (h2c prior knowledge on its cleartext listener) serving a small file. */
 export async function startH2o(): Promise<RealServer> {
   const dir = docRoot();
-  const port = await freePort();
   const conf = join(dir, 'h2o.conf');
-  writeFileSync(
-    conf,
-    [`listen:\n  port: ${port}\n  host: 127.0.0.1`, ...(process.getuid?.() === 0 ? ['user: root'] : []), `pid-file: ${join(dir, 'pid')}`,
-      `error-log: ${join(dir, 'error.log')}`, `hosts:\n  default:\n    paths:\n      /:\n        file.dir: ${dir}`].join('\n') + '\n',
-  );
-  const child = spawn('h2o', ['-c', conf], { stdio: 'ignore' });
-  await listening(port, child);
+  const { port, child } = await onFreePort(dir, (p) => {
+    writeFileSync(
+      conf,
+      [`listen:\n  port: ${p}\n  host: 127.0.0.1`, ...(process.getuid?.() === 0 ? ['user: root'] : []), `pid-file: ${join(dir, 'pid')}`,
+        `error-log: ${join(dir, 'error.log')}`, `hosts:\n  default:\n    paths:\n      /:\n        file.dir: ${dir}`].join('\n') + '\n',
+    );
+    return spawn('h2o', ['-c', conf], { stdio: 'ignore' });
+  });
   return { port, child, close: async () => (await stop(child), rmSync(dir, { recursive: true, force: true })) };
 }
 

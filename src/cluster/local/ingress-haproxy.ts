@@ -104,12 +104,16 @@ function freeSlot(slots: ReadonlyMap<number, string>): number {
   throw new Error(`haproxy ingress: all ${SLOTS} server slots are in use`);
 }
 
-/** runtimeApi sends commands over HAProxy's stats socket (one connection, `;`-separated) and fails on an error answer. */
+// An answer takes milliseconds; a socket that says nothing for this long is given up, not waited on for ever.
+const RUNTIME_API_TIMEOUT_MS = 10_000;
+
+/** runtimeApi sends commands over HAProxy's stats socket (one connection, `;`-separated) and fails on an error answer or none. */
 function runtimeApi(socket: string, commands: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     const c = createConnection(socket);
     let out = '';
     c.setEncoding('utf8');
+    c.setTimeout(RUNTIME_API_TIMEOUT_MS, () => c.destroy(new Error(`haproxy runtime API: no answer within ${RUNTIME_API_TIMEOUT_MS / 1000} s`)));
     c.on('data', (d: string) => (out += d));
     c.on('error', reject);
     c.on('end', () => {

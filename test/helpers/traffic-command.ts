@@ -1,0 +1,63 @@
+// One traffic command (`rollcheck local|run|load …`) run in process for a test, its
+// exit code judged against what the run's facts call for. The one allowance every
+// rollout test needs on 2 busy cores lives here and nowhere else: a run that would
+// pass may come out inconclusive (exit 3) when, and only when, its own verdict says
+// the generator fell behind its schedule.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../../src/cli/program.js';
+import { loadResults } from '../../src/results/io.js';
+import type { Results } from '../../src/results/types.js';
+import { createTestIo } from '../helpers.js';
+
+/** TrafficCommandRun is one run: its exit code, its results file read back, what it printed, and whether the generator fell behind. */
+export interface TrafficCommandRun {
+  code: number;
+  results: Results;
+  out: string;
+  err: string;
+  /** behind is the verdict's line saying the generator fell behind its schedule, or undefined when it kept it. */
+  behind: string | undefined;
+}
+
+/** TrafficCommandOptions: where the run writes, the exit codes its facts call for, and the environment it sees. */
+export interface TrafficCommandOptions {
+  /** dir is the run's working folder; its results file is `dir/run.json`. */
+  dir: string;
+  /** exits are the exit codes the test's facts call for: 0 (pass), 1 (the verdict failed), or either. */
+  exits: readonly number[];
+  env?: Record<string, string>;
+}
+
+/**
+ * runTrafficCommand runs `args` (a traffic command, without --out) through the CLI,
+ * reads the results file it wrote and fails the test unless the exit code is one of
+ * `exits` or an allowed exit 3 (see judgeExit).
+ */
+export async function runTrafficCommand(args: readonly string[], o: TrafficCommandOptions): Promise<TrafficCommandRun> {
+  const io = createTestIo({ cwd: o.dir, ...(o.env ? { env: o.env } : {}) });
+  const path = join(o.dir, 'run.json');
+  const code = await runCli([...args, '--out', path], io);
+  assert.ok(existsSync(path), `exit ${code} and no results file: ${io.err()}`);
+  const results = loadResults(path);
+  const behind = judgeExit(code, results, o.exits, io.err());
+  return { code, results, out: io.out(), err: io.err(), behind };
+}
+
+/**
+ * judgeExit passes when `code` is one of `exits`, or when it is 3 where a pass (0)
+ * was allowed and the verdict's only reason to be inconclusive is the generator
+ * falling behind (a failing run fails on its failures whatever the generator did,
+ * and any other reason is a real one). Returns the generator's line, if any.
+ */
+export function judgeExit(code: number, results: Results, exits: readonly number[], err = ''): string | undefined {
+  const verdict = results.analysis?.verdict;
+  const behind = verdict?.generatorBehind;
+  if (exits.includes(code)) return behind;
+  const said = `exit ${code} where the run's facts call for ${exits.join(' or ')}`;
+  assert.ok(code === 3 && exits.includes(0), `${said}; verdict: ${verdict?.reasons.join('; ') ?? 'none'}\n${err}`);
+  assert.ok(behind !== undefined, `${said}, and the generator kept its schedule: ${verdict?.inconclusive ?? 'no reason given'}\n${err}`);
+  assert.equal(verdict?.inconclusive, behind, `${said}: inconclusive for more than the generator falling behind`);
+  return behind;
+}
