@@ -1,3 +1,4 @@
+import { wakeAtClock } from './wake-at.js';
 import type { RolloutStepFields } from '../../results/events.js';
 import { createBlueGreenRunner } from './blue-green-runner.js';
 import { createCanaryRunner } from './canary-runner.js';
@@ -180,11 +181,7 @@ export function createProgressiveController(options: ProgressiveControllerOption
         ctx.emit({ kind: 'rollout-step', ...event, atMs: ctx.clock.nowMs() });
       },
       wakeAt(atMs) {
-        const t = setTimeout(() => {
-          timers.delete(t);
-          schedule();
-        }, Math.max(0, atMs - ctx.clock.nowMs()) + 1);
-        timers.add(t);
+        wakeAtClock(() => ctx.clock.nowMs(), atMs, schedule, timers);
       },
       note: (message) => ctx.emit({ kind: 'note', message, atMs: ctx.clock.nowMs() }),
       finish(how) {
