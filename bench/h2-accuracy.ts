@@ -1,7 +1,10 @@
 // Fixed-rate accuracy on h2c for the h2 bench: rollcheck --protocol h2c at
-// 5 000/s against the bench's own counting server (bench/lib/server.mjs, h2c),
-// per 100 ms window, as the server counts arrivals and as rollcheck counts its
-// own sends. Windows are the run's own 100 ms intervals (the run clock starts
+// 5 000/s against a counting server, per 100 ms window, as the server counts
+// arrivals and as rollcheck counts its own sends. The server is h2o (C,
+// bench/lib/h2o-counter.ts: arrivals from its access log) when installed, else
+// the bench's Node server (bench/lib/server.mjs, h2c), whose own GC or
+// scheduling stalls can shift arrivals across a window edge; each row says
+// which counted. Windows are the run's own 100 ms intervals (the run clock starts
 // at the run's start epoch): the server's arrivals, counted per epoch ms, are
 // binned onto them (to within the half millisecond the two clocks' rounding
 // leaves), and rollcheck's sends are each interval's `started` (requests
@@ -9,7 +12,8 @@
 // sent on schedule is the server's own stall (or the machine's), not the
 // engine's. The load average is read before each run.
 import { loadavg } from 'node:os';
-import { runRollcheck, startServer } from './lib/procs.js';
+import { h2oVersion, startH2oCounter } from './lib/h2o-counter.js';
+import { runRollcheck, startServer, type BenchServer } from './lib/procs.js';
 import type { BenchRow } from './lib/table.js';
 
 /** ACCURACY_RATE is the fixed rate the issue holds to ±5 % per 100 ms window; WINDOW_MS the window. */
@@ -25,6 +29,8 @@ export interface AccuracyRun {
   /** serverOnly counts windows outside ±5 % at the server while rollcheck's own sends were within. */
   serverOnly: number;
   loadAvg: number;
+  /** counter names the server that counted arrivals (h2o, or the Node fallback). */
+  counter: string;
   note: string;
 }
 
@@ -38,7 +44,7 @@ interface WindowStats {
 
 /** accuracyRun runs rollcheck --protocol h2c at `ratePerSec` for `seconds` and counts each 100 ms window on both sides. */
 export async function accuracyRun(seconds: number, ratePerSec = ACCURACY_RATE): Promise<AccuracyRun> {
-  const server = await startServer({ h2c: true });
+  const { server, counter } = await startCounter();
   try {
     const loadAvg = loadavg()[0] ?? NaN;
     const rc = await runRollcheck(server.url, ['--protocol', 'h2c', '-r', String(ratePerSec), '-d', `${seconds}s`, '--warmup', '2s', '-c', '10']);
@@ -64,11 +70,19 @@ export async function accuracyRun(seconds: number, ratePerSec = ACCURACY_RATE): 
       client: stats(clientCounts, off),
       serverOnly,
       loadAvg,
+      counter,
       note: `sent ${r.totals.sent}, dropped ${r.totals.dropped}, failed ${r.totals.failed}; lag p99 ${(r.totals.lag.p99Us / 1000).toFixed(1)} ms; exit ${rc.code}`,
     };
   } finally {
     await server.stop();
   }
+}
+
+/** startCounter starts h2o as the counting server, or the Node one when h2o is missing, and names it. */
+async function startCounter(): Promise<{ server: BenchServer; counter: string }> {
+  const version = h2oVersion();
+  if (version !== undefined) return { server: await startH2oCounter(), counter: `${version.replace(' version', '')} (access log, %{usec}t)` };
+  return { server: await startServer({ h2c: true }), counter: 'Node server.mjs (h2o not installed: fallback)' };
 }
 
 function stats(counts: number[], off: (n: number) => number): WindowStats {
@@ -88,7 +102,7 @@ export function accuracyRows(runs: AccuracyRun[], ratePerSec = ACCURACY_RATE): B
   const rows: BenchRow[] = runs.map((x, i) => ({
     case: kase,
     tool: `rollcheck --protocol h2c, run ${i + 1} (load ${x.loadAvg.toFixed(1)})`,
-    value: `server ${side(x.server, x.windows)}`,
+    value: `server (${x.counter}) ${side(x.server, x.windows)}`,
     target: 'every window within ±5 %',
     note: `rollcheck's own sends ${side(x.client, x.windows)}; ${x.serverOnly} server-only misses; ${x.note}`,
   }));
@@ -97,7 +111,7 @@ export function accuracyRows(runs: AccuracyRun[], ratePerSec = ACCURACY_RATE): B
   rows.push({
     case: kase,
     tool: `rollcheck --protocol h2c, ${runs.length} runs`,
-    value: `server ${sum((x) => x.server.within)}/${all} within ±5 %, worst ${(Math.max(...runs.map((x) => x.server.worst)) * 100).toFixed(1)} %`,
+    value: `server (${[...new Set(runs.map((x) => x.counter))].join(', ')}) ${sum((x) => x.server.within)}/${all} within ±5 %, worst ${(Math.max(...runs.map((x) => x.server.worst)) * 100).toFixed(1)} %`,
     target: 'every window within ±5 %',
     note: `rollcheck's own sends ${sum((x) => x.client.within)}/${all} within, worst ${(Math.max(...runs.map((x) => x.client.worst)) * 100).toFixed(1)} %; ${sum((x) => x.serverOnly)} windows missed by the server alone`,
   });

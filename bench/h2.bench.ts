@@ -6,14 +6,14 @@
 // depend on the (shared, contended) server; max req/s is printed beside it.
 // Then fixed-rate accuracy (h2-accuracy.ts): 5 000/s on h2c, three runs, per
 // 100 ms window as the server counts arrivals and as rollcheck counts its sends.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { accuracyRows, accuracyRun, type AccuracyRun } from './h2-accuracy.js';
 import { maxThroughputArgs, okPerSec } from './lib/max-throughput.js';
-import { LOAD_CORE, pinned, runRollcheck, SERVER_CORE, traceCpu } from './lib/procs.js';
+import { LOAD_CORE, pinned, pinServer, runRollcheck, traceCpu } from './lib/procs.js';
 import type { BenchOptions, BenchRow } from './lib/table.js';
-import { startGrpcio, startNghttpd, type RealServer } from '../test/traffic/h2-real.js';
+import { startGrpcio, startNghttpd } from '../test/traffic/h2-real.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 // Fixed-rate accuracy is judged over this many runs: one run's windows say little on a shared machine.
@@ -53,13 +53,6 @@ export async function run(o: BenchOptions): Promise<BenchRow[]> {
 function row(bench: string, tool: string, perSec: number, cpuUs: number, peerCpuUs?: number, target?: string): BenchRow {
   const ratio = peerCpuUs === undefined ? '' : `; ${(peerCpuUs / cpuUs).toFixed(2)}× the peer's requests per CPU-second`;
   return { case: bench, tool, value: `${Math.round(perSec)} req/s`, ...(target !== undefined ? { target } : {}), note: `${cpuUs.toFixed(1)} µs CPU per request${ratio}` };
-}
-
-/** pinServer moves a started server (every thread) to the server core, where taskset is. */
-async function pinServer(s: RealServer): Promise<RealServer> {
-  if (s.child.pid === undefined || spawnSync('taskset', ['-V']).status !== 0) return s;
-  await once(spawn('taskset', ['-a', '-p', '-c', String(SERVER_CORE), String(s.child.pid)], { stdio: 'ignore' }), 'exit');
-  return s;
 }
 
 async function runH2load(port: number, seconds: number): Promise<{ perSec: number; cpuUs: number }> {

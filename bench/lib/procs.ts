@@ -310,6 +310,13 @@ export async function runWrk(args: string[]): Promise<number> {
   return Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
 }
 
+/** pinServer moves a started server process (every thread) to the server core, where taskset is. */
+export async function pinServer<T extends { child: ChildProcess }>(s: T): Promise<T> {
+  if (s.child.pid === undefined || !HAS_TASKSET) return s;
+  await once(spawn('taskset', ['-a', '-p', '-c', String(SERVER_CORE), String(s.child.pid)], { stdio: 'ignore' }), 'exit');
+  return s;
+}
+
 /** sleep waits `ms`. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));

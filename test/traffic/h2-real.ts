@@ -83,15 +83,15 @@ export async function startNghttpd(): Promise<RealServer> {
   return { port, child, close: async () => (await stop(child), rmSync(dir, { recursive: true, force: true })) };
 }
 
-/** startH2o runs h2o (h2c prior knowledge on its cleartext listener) serving a small file. */
-export async function startH2o(): Promise<RealServer> {
+/** startH2o runs h2o (h2c prior knowledge on its cleartext listener) serving a small file; `extraConf` adds top-level config lines. */
+export async function startH2o(extraConf: string[] = []): Promise<RealServer> {
   const dir = docRoot();
   const conf = join(dir, 'h2o.conf');
   const { port, child } = await onFreePort(dir, (p) => {
     writeFileSync(
       conf,
       [`listen:\n  port: ${p}\n  host: 127.0.0.1`, ...(process.getuid?.() === 0 ? ['user: root'] : []), `pid-file: ${join(dir, 'pid')}`,
-        `error-log: ${join(dir, 'error.log')}`, `hosts:\n  default:\n    paths:\n      /:\n        file.dir: ${dir}`].join('\n') + '\n',
+        `error-log: ${join(dir, 'error.log')}`, ...extraConf, `hosts:\n  default:\n    paths:\n      /:\n        file.dir: ${dir}`].join('\n') + '\n',
     );
     return spawn('h2o', ['-c', conf], { stdio: 'ignore' });
   });
