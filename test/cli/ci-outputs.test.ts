@@ -1,4 +1,4 @@
-// test-lane: slow: demo rungs on the embedded runtime (real pods, real rollouts)
+// test-lane: serial: demo rungs on the embedded runtime (real pods, real rollouts) whose verdicts need the cores (a drain rung beside 7 other files came out inconclusive)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -106,7 +106,8 @@ test('drain with --pdb max-unavailable=1: the second eviction gets 429 until the
 });
 
 test('an evicted pod with a shell PID 1 is sigterm-ignored, as in a rollout', { timeout: 120_000 }, async (t) => {
-  const { results } = await runLocal(t, ['--entrypoint', 'shell', '--nodes', '2', '--replicas', '2', '--grace-period', '2s', '--rate', '50', '--trigger', 'drain=node-1'], [1]);
+  // Answers take 200 ms, so requests are always open on the evicted pod's pinned connections when it is SIGKILLed (at 50/s and 50 ms, one in three runs had none).
+  const { results } = await runLocal(t, ['--entrypoint', 'shell', '--nodes', '2', '--replicas', '2', '--grace-period', '2s', '--rate', '50', '--env', 'DEMO_LATENCY_MS=200', '--trigger', 'drain=node-1'], [1]);
   const evicted = kinds(results.events, 'evicted').map((e) => (e as { pod: string }).pod);
   assert.equal(evicted.length, 1);
   const finding = results.analysis?.findings.find((f) => f.id === 'sigterm-ignored');

@@ -1,6 +1,7 @@
 // test-lane: slow: containers (podman)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { judgeExit } from '../helpers/traffic-command.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/program.js';
@@ -64,8 +65,8 @@ cooldown: 200ms
     const out = join(images.dir, 'containers.json');
     const io = createTestIo({ cwd: images.dir, env: images.env });
     const code = await runCli(['scenario', file, '--no-dashboard', '-o', out], io);
-    assert.equal(code, 0, io.err());
     const results = loadResults(out);
+    judgeExit(code, results, [0], io.err());
     const exits = results.events.filter((e): e is Exited => e.kind === 'exited');
     const created = results.events
       .filter((e) => e.kind === 'pod-created')
