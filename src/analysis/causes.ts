@@ -3,8 +3,8 @@ import { grpcStatusAfterGoaway, h2Failure, h2ShutdownCause, refusedAfterGoaway, 
 import type { PodEnd } from './termination.js';
 import { failureAtMs } from './windows.js';
 import {
+  atKill,
   inStartupWindow,
-  KILL_SLACK_MS,
   NEAR_EVENT_MS,
   sidecarCaused,
   terminationEndMs,
@@ -53,10 +53,8 @@ export function causeOf(
   const t = a.pod !== undefined ? pods.timelines.get(a.pod) : undefined;
   if (t && connectionFailure(f)) {
     const end = ends.get(t.pod);
-    const killMs = t.sigkillMs ?? t.exitedMs ?? 0;
-    const atKill = atMs >= killMs - KILL_SLACK_MS && atMs <= terminationEndMs(t);
     // A pod's unclean end explains what died with it; a teardown kill explains nothing about the rollout.
-    if (end !== undefined && atKill) {
+    if (end !== undefined && atKill(t, atMs)) {
       if (end.kind === 'crashed') return 'pod-crashed';
       if (end.kind !== 'teardown') return end.kind;
     }

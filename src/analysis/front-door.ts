@@ -3,12 +3,12 @@ import { OUTCOME_TRAITS, type AnsweredBy, type Attribution, type FailureRecord, 
 import { describeAttribution } from './attribution.js';
 import type { PodTimeline } from './pod-timeline.js';
 import {
+  atKill,
   createPodIndex,
   EXIT_SLACK_MS,
   inStartupWindow,
   KILL_SLACK_MS,
   sigkilledAtGrace,
-  terminationEndMs,
   terminationStartMs,
   type PodIndex,
 } from './pod-time.js';
@@ -180,10 +180,7 @@ export function frontDoorCause(atMs: number, status: number, pod: string | undef
   if (status === 503 && routed !== undefined && routed.size === 0) return 'no-ready-endpoints';
   const t = pod !== undefined ? pods.timelines.get(pod) : undefined;
   if (!t) return undefined;
-  if (sigkilledAtGrace(t)) {
-    const killMs = t.sigkillMs ?? t.exitedMs ?? 0;
-    if (atMs >= killMs - KILL_SLACK_MS && atMs <= terminationEndMs(t)) return 'sigterm-ignored';
-  }
+  if (sigkilledAtGrace(t) && atKill(t, atMs)) return 'sigterm-ignored';
   if (inStartupWindow(t, atMs)) return 'not-ready-traffic';
   const start = terminationStartMs(t);
   if (start === null || atMs < start) return undefined;

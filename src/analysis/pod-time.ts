@@ -18,6 +18,13 @@ export const NEAR_EVENT_MS = 2000;
 /** KILL_SLACK_MS lets a failure observed just before the recorded SIGKILL still count as the kill's. */
 export const KILL_SLACK_MS = 50;
 /**
+ * INFERRED_KILL_SLACK_MS is KILL_SLACK_MS for a pod whose termination times were
+ * deduced from a watch (a cluster): its SIGKILL is "deletion seen + grace period"
+ * or the exit seen, each later than the kubelet's real kill by the watch's lag,
+ * so the connections the kill cut failed up to that long before the recorded time.
+ */
+export const INFERRED_KILL_SLACK_MS = 1000;
+/**
  * SIDECAR_EXIT_SLACK_MS lets failures a little before a sidecar's observed exit
  * count as its doing: the kubelet reports a container's exit to the API after it
  * happened, so the connections die before rollcheck sees the status.
@@ -119,6 +126,17 @@ export function nearestEvent<E extends { atMs: number }>(sorted: readonly E[], a
   if (!before) return after;
   if (!after) return before;
   return atMs - before.atMs <= after.atMs - atMs ? before : after;
+}
+
+/** killSlackMs is how long before a pod's recorded SIGKILL a failure may fall and still be the kill's (see INFERRED_KILL_SLACK_MS). */
+export function killSlackMs(t: PodTimeline): number {
+  return t.inferred ? INFERRED_KILL_SLACK_MS : KILL_SLACK_MS;
+}
+
+/** atKill tells whether a failure at `atMs` fell at the pod's SIGKILL (or exit): from just before it to the end of its termination window. */
+export function atKill(t: PodTimeline, atMs: number): boolean {
+  const killMs = t.sigkillMs ?? t.exitedMs ?? 0;
+  return atMs >= killMs - killSlackMs(t) && atMs <= terminationEndMs(t);
 }
 
 /** sigkilledAtGrace tells whether a pod was killed because it outlived its grace period after SIGTERM. */

@@ -2,7 +2,7 @@ import type { Results } from '../results/types.js';
 import { gracefulStopAtKill } from './connection-evidence.js';
 import { pid1Reaction } from './pid1.js';
 import type { PodTimeline } from './pod-timeline.js';
-import { sigkilledAtGrace } from './pod-time.js';
+import { KILL_SLACK_MS, killSlackMs, sigkilledAtGrace } from './pod-time.js';
 
 /** REAL_TIME_MS is how long (about: 10 % less will do) after SIGTERM a pod must have had before "it ignored SIGTERM" can be said. */
 export const REAL_TIME_MS = 2000;
@@ -89,7 +89,8 @@ function classifyPodEnd(t: PodTimeline, results: Results, trafficEndAtMs: number
     const unmoved = probe.answered && !probe.closing;
     return { ...base, kind: unmoved ? 'sigterm-ignored' : 'grace-too-short', reaction: 'probe' };
   }
-  const kept = keptAnswering(results, t.pod, t.sigtermMs ?? 0, endMs);
+  // A kill deduced from a watch lags the real one: the second before it ends where the real kill may have been.
+  const kept = keptAnswering(results, t.pod, t.sigtermMs ?? 0, endMs - (killSlackMs(t) - KILL_SLACK_MS));
   if (kept === null) return { ...base, kind: 'grace-too-short', reaction: 'unknown' };
   const noReaction = kept.beforeKill * 2 >= kept.beforeSigterm;
   return { ...base, kind: noReaction ? 'sigterm-ignored' : 'grace-too-short', reaction: 'traffic', kept };

@@ -81,6 +81,37 @@ const cases: Case[] = [
     ],
     findings: { 'keepalive-reset': 1 },
   },
+  {
+    // The watch saw the deletion 300 ms after the kubelet began the grace period, so the SIGKILL
+    // deduced from it (deletion seen + grace) falls 300 ms after the real one that cut these.
+    name: 'a SIGKILL deduced from the watch lags the real one: the connections it cut still count as the kill\'s',
+    failures: [fail(6720, 'reset', { reused: true }), fail(6730, 'reset', { reused: true }), fail(6760, 'refused')],
+    events: [
+      ...born,
+      { kind: 'pod-terminating', pod: POD, graceMs: 5000, atMs: 2000 },
+      { kind: 'endpoint-not-ready', pod: POD, terminating: true, atMs: 2010 },
+      { kind: 'sigterm', pod: POD, atMs: 2000, inferred: true },
+      { kind: 'sigkill', pod: POD, atMs: 7000, inferred: true },
+      { kind: 'exited', pod: POD, exitCode: 137, signal: 'SIGKILL', afterSigtermMs: 5200, atMs: 7200 },
+    ],
+    // No ok traffic in this fixture to tell an ignored SIGTERM from a short grace: the kill is what counts here.
+    findings: { 'grace-too-short': 3 },
+  },
+  {
+    // The same failures with the kill observed (the embedded runtime sent it): 280 ms before a
+    // SIGKILL known to the millisecond, a reset on a kept connection is the endpoint race's.
+    name: 'before a SIGKILL the runtime itself sent, the slack stays a few milliseconds',
+    failures: [fail(6720, 'reset', { reused: true })],
+    events: [
+      ...born,
+      { kind: 'pod-terminating', pod: POD, graceMs: 5000, atMs: 2000 },
+      { kind: 'endpoint-removed', pod: POD, atMs: 2010 },
+      { kind: 'sigterm', pod: POD, atMs: 2000 },
+      { kind: 'sigkill', pod: POD, atMs: 7000 },
+      { kind: 'exited', pod: POD, exitCode: 137, signal: 'SIGKILL', afterSigtermMs: 5000, atMs: 7001 },
+    ],
+    findings: { 'grace-too-short': 0, 'keepalive-reset': 1 },
+  },
 ];
 
 for (const c of cases) {
