@@ -33,6 +33,8 @@ export interface DrainFacts {
   evictedCount: number;
   podsAtStart: string[];
   evictions: EvictionMark[];
+  /** inferred: someone else drained the node (kubectl, an autoscaler); its refused evictions (429) never reach the API's objects, so none are seen. */
+  inferred?: boolean;
 }
 
 /** CordonSpan is a node marked unschedulable from `fromMs` to `toMs` (null: still cordoned at the end). */
@@ -97,7 +99,7 @@ export function nodeFacts(events: readonly ClusterEvent[]): NodeFacts | null {
       }
       case 'drain-started':
         names.add(e.node);
-        drains.push({ node: e.node, startMs: e.atMs, endMs: null, ok: null, evictedCount: 0, podsAtStart: podsOn([...pods.values()], e.node, e.atMs), evictions: [] });
+        drains.push({ node: e.node, startMs: e.atMs, endMs: null, ok: null, evictedCount: 0, podsAtStart: podsOn([...pods.values()], e.node, e.atMs), evictions: [], ...(e.inferred ? { inferred: true } : {}) });
         break;
       case 'drain-finished': {
         names.add(e.node);

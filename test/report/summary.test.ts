@@ -56,6 +56,10 @@ test('summary: a drain line names the node, the pods evicted of those it held, t
   unfinished.events = unfinished.events.filter((e) => e.kind !== 'drain-finished');
   assert.match(formatSummary(unfinished, { color: false, width: 120 }), /drain {6}node-1: 2 of 2 pods evicted, 1 eviction refused \(429, PDB demo\), not finished by the end of the run/);
   assert.doesNotMatch(formatSummary(sampleResults(), { color: false, width: 120 }), /\ndrain /);
+  // A drain someone else ran (seen, inferred): a 429 it met leaves nothing in the API, so "none refused" would be a guess.
+  const outside = drainResults();
+  outside.events = outside.events.filter((e) => e.kind !== 'eviction-refused').map((e) => (e.kind === 'drain-started' ? { ...e, inferred: true } : e));
+  assert.match(formatSummary(outside, { color: false, width: 120 }), /drain {6}node-1: 2 of 2 pods evicted, 429s not seen \(someone else's drain\), took 7\.0 s/);
 });
 
 test('summary: the failure timeline names a StatefulSet pod by incarnation', () => {
