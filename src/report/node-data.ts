@@ -16,6 +16,8 @@ export interface NodeRow {
   after: number;
   evicted: number;
   refused: number;
+  /** refusedUnseen: the node's drain was someone else's, whose refused evictions (429) leave no trace, so `refused` is not known. */
+  refusedUnseen?: boolean;
   /** budgets that refused evictions of its pods (429). */
   refusedBy: string[];
   /** failures answered by (or cut on) the node's pods. */
@@ -78,6 +80,7 @@ function nodeTable(r: Results, facts: NodeFacts, beforeMs: number, afterMs: numb
       after: podsOn(facts.pods, node, afterMs).length,
       evicted: marks.filter((m) => !m.refused).length,
       refused: marks.filter((m) => m.refused).length,
+      ...(d?.inferred ? { refusedUnseen: true } : {}),
       refusedBy: refusingBudgets(marks),
       failures: failures.get(node) ?? 0,
       drain: d ? { s: sec(d.startMs), e: d.endMs === null ? null : sec(d.endMs) } : null,

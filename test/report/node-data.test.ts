@@ -36,6 +36,11 @@ test('report data: node bands, the per-node table, budget steps and lanes groupe
     ['node-2', 1, 3, 0, 0, '', 0],
   ]);
   assert.deepEqual(N.table[0]?.drain, { s: 5, e: 12 });
+  assert.equal(N.table[0]?.refusedUnseen, undefined);
+  // Someone else's drain (inferred): its 429s never reach the API, so the table cannot say "0 refused".
+  const outside = drainResults();
+  outside.events = outside.events.filter((e) => e.kind !== 'eviction-refused').map((e) => (e.kind === 'drain-started' ? { ...e, inferred: true } : e));
+  assert.deepEqual(buildReportData(outside).nodes?.table.map((r) => [r.node, r.refused, r.refusedUnseen ?? false]), [['node-1', 0, true], ['node-2', 0, false]]);
   // disruptionsAllowed as steps: 1, down to 0 while a replacement starts, back to 1; the last value holds to the end.
   // (each change also has a point 1 ms before it with the old value, for the legend under the cursor).
   assert.deepEqual(N.budgets?.t, [-3.901, -3.9, 5.003, 5.004, 6.003, 6.004, 10.003, 10.004, 11.003, 11.004, 15]);

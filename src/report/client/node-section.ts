@@ -38,7 +38,8 @@ export function renderNodeTable(D: ReportData): void {
     tr.appendChild(el('td', 'num', r.before));
     tr.appendChild(el('td', 'num', r.after));
     tr.appendChild(el('td', 'num', r.evicted));
-    tr.appendChild(el('td', 'num', r.refused + (r.refusedBy.length ? ' (PDB ' + r.refusedBy.join(', ') + ')' : '')));
+    const refused = r.refusedUnseen && r.refused === 0 ? "not seen (someone else's drain)" : r.refused + (r.refusedBy.length ? ' (PDB ' + r.refusedBy.join(', ') + ')' : '');
+    tr.appendChild(el('td', 'num', refused));
     tr.appendChild(el('td', r.failures > 0 ? 'num fail' : 'num', r.failures));
     tr.appendChild(el('td', 'num', r.drain ? r.drain.s.toFixed(1) + ' \u2013 ' + (r.drain.e === null ? 'end' : r.drain.e.toFixed(1)) : '\u2013'));
     tr.appendChild(el('td', 'num', r.drain ? (r.drain.e === null ? 'not finished' : (r.drain.e - r.drain.s).toFixed(1) + ' s') : '\u2013'));
