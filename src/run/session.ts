@@ -1,3 +1,4 @@
+import { abortableSleep } from '../abortable-sleep.js';
 import { availableParallelism } from 'node:os';
 import { analyze } from '../analysis/index.js';
 import { shouldUseDashboard, startDashboard } from '../dashboard/index.js';
@@ -311,19 +312,4 @@ function makeControl(
     },
     emit: (event) => recorder.event(event),
   };
-}
-
-/** abortableSleep resolves true after `ms`, or false as soon as `signal` aborts. */
-export function abortableSleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const done = (ok: boolean): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      resolve(ok);
-    };
-    const onAbort = (): void => done(false);
-    const timer = setTimeout(() => done(true), ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

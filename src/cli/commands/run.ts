@@ -49,7 +49,10 @@ Triggers (--trigger):
                           node's pods (DaemonSets' left alone) through the Eviction API, a refusal by a
                           PodDisruptionBudget (429) retried every 5 s, until --drain-timeout; the run
                           waits for the evicted pods to be gone and their replacements ready
-  none                    watch only: start the rollout yourself during the run
+  none                    watch only: start the rollout yourself during the run, or watch a drain
+                          someone else runs (kubectl drain, an autoscaler): the run ends when the
+                          rollout does, or when the last drain's pods are replaced and 5 s pass
+                          with no other drain begun
 An Argo Rollout (--workload rollout/NAME): restart sets spec.restartAt as \`kubectl argo rollouts
 restart\` does (pods replaced, no steps); image= makes a new revision that goes through the
 strategy's steps. --promote auto (the default) promotes each indefinite pause as \`kubectl argo

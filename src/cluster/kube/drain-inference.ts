@@ -5,6 +5,8 @@ export interface DrainInference {
   emit(e: ClusterEvent): void;
   /** onOutsideDrainFinished calls back each time an inferred drain finishes (the node named). */
   onOutsideDrainFinished(cb: (node: string) => void): void;
+  /** outsideDrains counts the drains by someone else seen so far (started) and those not finished yet (open). */
+  outsideDrains(): { started: number; open: number };
 }
 
 interface OpenDrain {
@@ -29,6 +31,7 @@ export function createDrainInference(o: { nowMs(): number; emit(e: ClusterEvent)
   const outside = new Map<string, OpenDrain>();
   const nodeOfPod = new Map<string, string>();
   const finishedCallbacks: Array<(node: string) => void> = [];
+  let outsideStarted = 0;
   const keyOf = (e: { pod: string; podUid?: string }): string => e.podUid ?? e.pod;
 
   const finish = (node: string, ok: boolean, error?: string): void => {
@@ -78,6 +81,7 @@ export function createDrainInference(o: { nowMs(): number; emit(e: ClusterEvent)
       if (!open) {
         open = { evicted: new Set() };
         outside.set(node, open);
+        outsideStarted += 1;
         o.emit({ kind: 'drain-started', atMs: e.atMs, node, inferred: true });
       }
       open.evicted.add(keyOf(e));
@@ -97,5 +101,6 @@ export function createDrainInference(o: { nowMs(): number; emit(e: ClusterEvent)
       follow(e);
     },
     onOutsideDrainFinished: (cb) => void finishedCallbacks.push(cb),
+    outsideDrains: () => ({ started: outsideStarted, open: outside.size }),
   };
 }

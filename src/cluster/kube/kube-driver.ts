@@ -29,6 +29,7 @@ import { createRolloutHooks } from './workloads/rollout-hooks.js';
 import { createNodeTracker } from './node-tracker.js';
 import { readTrafficPolicy } from './traffic-policy.js';
 import { createDrainInference, type DrainInference } from './drain-inference.js';
+import { outsideDrainsSettled } from './outside-drain-end.js';
 
 /** KubeDriverSettings is everything `rollcheck run` tells the Kubernetes driver. */
 export interface KubeDriverSettings extends KubeConfigSettings {
@@ -193,7 +194,7 @@ async function drainAndWait(c: DrainContext, request: DrainRequest, desired: () 
   return back ? outcome : { ...outcome, ok: false, error: `the evicted pods' replacements were not all ready within ${Math.round(request.timeoutMs / 1000)}s` };
 }
 
-// waitRolloutOrDrain resolves at the rollout's end or once a drain by someone else has finished and its pods' replacements are ready.
+// waitRolloutOrDrain resolves at the rollout's end or once drains by someone else have settled (outsideDrainsSettled: the last one's pods replaced, then a quiet spell).
 function waitRolloutOrDrain(
   w: { rollout: RolloutTracker; gate: DrainInference; desired(): number; pods: PodTracker; nowMs(): number },
   timeoutMs: number,
@@ -203,12 +204,11 @@ function waitRolloutOrDrain(
   const onAbort = (): void => quit.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
   const startedMs = w.nowMs();
-  const drained = new Promise<RolloutOutcome>((resolve) => {
-    w.gate.onOutsideDrainFinished(() => {
-      const leftMs = Math.max(0, timeoutMs - (w.nowMs() - startedMs));
-      void waitReplaced({ desired: w.desired, pods: w.pods, leftMs, signal: quit.signal }).then((back) => back && resolve({ status: 'complete', atMs: w.nowMs() }));
-    });
-  });
+  const drained = outsideDrainsSettled({
+    gate: w.gate,
+    waitReplaced: (s) => waitReplaced({ desired: w.desired, pods: w.pods, leftMs: Math.max(0, timeoutMs - (w.nowMs() - startedMs)), signal: s }),
+    signal: quit.signal,
+  }).then((): RolloutOutcome => ({ status: 'complete', atMs: w.nowMs() }));
   return Promise.race([w.rollout.wait(timeoutMs, quit.signal), drained]).finally(() => {
     signal?.removeEventListener('abort', onAbort);
     quit.abort();

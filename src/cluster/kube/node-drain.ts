@@ -5,6 +5,7 @@
 // every other one at once through the Eviction API (policy/v1), each retried
 // every 5 s while a PodDisruptionBudget refuses it (429), then wait for the
 // evicted pods to be gone, all within the drain's timeout.
+import { abortableSleep } from '../../abortable-sleep.js';
 import * as k8s from '@kubernetes/client-node';
 import { UsageError } from '../../errors.js';
 import type { ClusterEvent } from '../../results/events.js';
@@ -90,7 +91,7 @@ async function evictUntil(c: DrainContext, pod: NodePod, node: string, o: { dead
       const r = refusal(e);
       c.emit({ kind: 'eviction-refused', atMs: c.nowMs(), ...ids, status: code, reason: r.reason, ...(r.pdb ? { pdb: r.pdb } : {}) });
     }
-    if (c.nowMs() + o.retryMs > o.deadline || !(await sleep(o.retryMs, o.signal))) return false;
+    if (c.nowMs() + o.retryMs > o.deadline || !(await abortableSleep(o.retryMs, o.signal))) return false;
   }
 }
 
@@ -115,15 +116,6 @@ async function waitGone(c: DrainContext, node: string, evicted: NodePod[], deadl
   for (;;) {
     const left = (await podsOn(c.api, node)).filter((p) => uids.has(p.metadata.uid));
     if (left.length === 0) return true;
-    if (c.nowMs() + GONE_POLL_MS > deadline || !(await sleep(GONE_POLL_MS, signal))) return false;
+    if (c.nowMs() + GONE_POLL_MS > deadline || !(await abortableSleep(GONE_POLL_MS, signal))) return false;
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve(false);
-    const timer = setTimeout(() => (signal?.removeEventListener('abort', onAbort), resolve(true)), ms);
-    const onAbort = (): void => (clearTimeout(timer), resolve(false));
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

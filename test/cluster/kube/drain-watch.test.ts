@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { selectorMatches } from '../../../src/cluster/label-selector.js';
 import { createDrainInference } from '../../../src/cluster/kube/drain-inference.js';
+import { outsideDrainsSettled } from '../../../src/cluster/kube/outside-drain-end.js';
 import { createNodeTracker } from '../../../src/cluster/kube/node-tracker.js';
 import { createPdbTracker } from '../../../src/cluster/kube/pdb-tracker.js';
 import { createPodTracker } from '../../../src/cluster/kube/pod-tracker.js';
@@ -154,4 +155,68 @@ test('a pod first seen before the scheduler placed it is told as created once it
   pods.observe({ metadata: { name: 'web-y', uid: 'y' }, spec: { containers: [{ name: 'app' }] }, status: { phase: 'Pending' } });
   pods.deleted({ metadata: { name: 'web-y', uid: 'y' }, spec: { containers: [{ name: 'app' }] }, status: { phase: 'Pending' } });
   assert.deepEqual(events.slice(1).map((e) => `${e.kind} ${'pod' in e ? e.pod : ''}`), ['pod-created web-y', 'pod-deleted web-y']);
+});
+
+test('--trigger none watches drains by someone else to the last: a drain begun before the quiet spell ends, or during it, keeps the watch open', async () => {
+  const gate = createDrainInference({ nowMs: () => 0, emit: () => undefined });
+  const quit = new AbortController();
+  let settled = false;
+  const replaced: string[] = [];
+  const end = outsideDrainsSettled({
+    gate,
+    quietMs: 150,
+    signal: quit.signal,
+    waitReplaced: async () => {
+      replaced.push(`after ${gate.outsideDrains().started}`);
+      return true;
+    },
+  }).then(() => {
+    settled = true;
+  });
+  const pods: Array<[string, string]> = [['a', 'node-1'], ['b', 'node-2'], ['c', 'node-3']];
+  for (const [uid, n] of pods) gate.emit({ kind: 'pod-created', pod: uid, podUid: uid, atMs: 0, revision: 'r', node: n });
+  const drain = (node: string, pod: string): void => {
+    gate.emit({ kind: 'node-cordoned', atMs: 1, node });
+    gate.emit({ kind: 'evicted', pod, podUid: pod, atMs: 2, node });
+  };
+  const gone = (pod: string): void => gate.emit({ kind: 'pod-deleted', pod, podUid: pod, atMs: 3 });
+  // node-1 drained, and node-2's drain begins at once (kubectl drain a && kubectl drain b): open at the end of node-1's quiet.
+  drain('node-1', 'a');
+  gone('a');
+  drain('node-2', 'b');
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(settled, false, 'node-2 is still being drained');
+  assert.deepEqual(gate.outsideDrains(), { started: 2, open: 1 });
+  // node-2 finishes; node-3's drain begins and ends inside node-2's quiet spell: node-2's quiet does not end the watch, node-3's does.
+  gone('b');
+  await new Promise((r) => setTimeout(r, 20));
+  drain('node-3', 'c');
+  gone('c');
+  await end;
+  assert.equal(settled, true);
+  assert.deepEqual(replaced, ['after 1', 'after 2', 'after 3']);
+  assert.deepEqual(gate.outsideDrains(), { started: 3, open: 0 });
+});
+
+test('--trigger none: the watch never ends on a drain whose replacements did not come, or once the run was stopped', async () => {
+  const gate = createDrainInference({ nowMs: () => 0, emit: () => undefined });
+  const quit = new AbortController();
+  let settled = false;
+  void outsideDrainsSettled({ gate, quietMs: 20, signal: quit.signal, waitReplaced: async () => false }).then(() => (settled = true));
+  gate.emit({ kind: 'pod-created', pod: 'a', podUid: 'a', atMs: 0, revision: 'r', node: 'node-1' });
+  gate.emit({ kind: 'node-cordoned', atMs: 1, node: 'node-1' });
+  gate.emit({ kind: 'evicted', pod: 'a', podUid: 'a', atMs: 2, node: 'node-1' });
+  gate.emit({ kind: 'pod-deleted', pod: 'a', podUid: 'a', atMs: 3 });
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(settled, false, 'not replaced in time: the rollout timeout ends the run, not this');
+  const gate2 = createDrainInference({ nowMs: () => 0, emit: () => undefined });
+  let settled2 = false;
+  void outsideDrainsSettled({ gate: gate2, quietMs: 50, signal: quit.signal, waitReplaced: async () => true }).then(() => (settled2 = true));
+  gate2.emit({ kind: 'pod-created', pod: 'a', podUid: 'a', atMs: 0, revision: 'r', node: 'node-1' });
+  gate2.emit({ kind: 'node-cordoned', atMs: 1, node: 'node-1' });
+  gate2.emit({ kind: 'evicted', pod: 'a', podUid: 'a', atMs: 2, node: 'node-1' });
+  gate2.emit({ kind: 'pod-deleted', pod: 'a', podUid: 'a', atMs: 3 });
+  quit.abort();
+  await new Promise((r) => setTimeout(r, 120));
+  assert.equal(settled2, false, 'stopped during the quiet spell');
 });
