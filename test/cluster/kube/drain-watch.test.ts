@@ -220,3 +220,14 @@ test('--trigger none: the watch never ends on a drain whose replacements did not
   await new Promise((r) => setTimeout(r, 120));
   assert.equal(settled2, false, 'stopped during the quiet spell');
 });
+
+test('--trigger none: a drain by someone else that began and ended before the wait (during the baseline) ends it too', async () => {
+  const gate = createDrainInference({ nowMs: () => 0, emit: () => undefined });
+  gate.emit({ kind: 'pod-created', pod: 'a', podUid: 'a', atMs: 0, revision: 'r', node: 'node-1' });
+  gate.emit({ kind: 'node-cordoned', atMs: 1, node: 'node-1' });
+  gate.emit({ kind: 'evicted', pod: 'a', podUid: 'a', atMs: 2, node: 'node-1' });
+  gate.emit({ kind: 'pod-deleted', pod: 'a', podUid: 'a', atMs: 3 });
+  const quit = new AbortController();
+  await outsideDrainsSettled({ gate, quietMs: 20, signal: quit.signal, waitReplaced: async () => true });
+  assert.deepEqual(gate.outsideDrains(), { started: 1, open: 0 });
+});
