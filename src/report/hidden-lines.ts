@@ -1,4 +1,5 @@
-import { hiddenOf } from '../results/never-processed.js';
+import { withIncarnations } from '../analysis/incarnations.js';
+import { hiddenByStandardClient, hiddenOf, type HiddenByRetry } from '../results/never-processed.js';
 import type { Results } from '../results/types.js';
 
 /**
@@ -9,7 +10,7 @@ import type { Results } from '../results/types.js';
  * what an application on a standard client would have seen.
  */
 export function hiddenText(results: Results): string | null {
-  const hidden = hiddenOf(results);
+  const hidden = hiddenByIncarnation(results);
   if (results.connections === undefined && results.totals.hiddenByStandardClient === undefined && hidden.total === 0) return null;
   if (hidden.total === 0) return 'none: no stream was refused unprocessed (by a GOAWAY or REFUSED_STREAM)';
   const pods = Object.entries(hidden.byPod)
@@ -30,4 +31,16 @@ export function hiddenText(results: Results): string | null {
     `a standard gRPC or HTTP/2 client retries those unseen, so an application would have seen ${failed - hidden.total}; ` +
     `${counted} · by pod: ${pods.join(', ')}`
   );
+}
+
+/**
+ * hiddenByIncarnation is the run's hidden count with its pods told apart by
+ * incarnation (a StatefulSet's `web-2` and `web-2 (2)`): counted again from the
+ * failures named by incarnation, which hold every one of them; the totals'
+ * figure (by the name the pods gave) when they do not agree.
+ */
+function hiddenByIncarnation(results: Results): HiddenByRetry {
+  const recorded = hiddenOf(results);
+  const named = hiddenByStandardClient(withIncarnations(results).failures);
+  return named.total === recorded.total ? named : recorded;
 }

@@ -70,3 +70,11 @@ test('summary: the failure timeline names a StatefulSet pod by incarnation', () 
   events.events.push({ kind: 'pod-terminating', pod: 'demo-0', podUid: 'uid-demo-0-6600', graceMs: 30_000, atMs: 9400 });
   assert.match(formatSummary(events, { color: false, width: 120 }), /\n\s+9 s\s+█+\s+1\s+1 reset\s+demo-0 \(2\): terminating\n/);
 });
+
+test('summary: the streams a standard client would have retried are told by incarnation (demo-0 and demo-0 (2)), not summed under the name', () => {
+  const r = statefulSetDrainResults();
+  r.failures = r.failures.map((f) => ({ ...f, kind: 'goaway_refused' as const }));
+  r.totals.hiddenByStandardClient = { total: 2, byPod: { 'demo-0': 2 } };
+  const text = formatSummary(r, { color: false, width: 200 });
+  assert.match(text, /hidden +by a standard client: 2 of 2 failures were never processed [\s\S]* by pod: demo-0 1, demo-0 \(2\) 1\n/);
+});
