@@ -93,6 +93,9 @@ async function runLocal(io: Io, opts: Record<string, unknown>): Promise<number> 
   const ingress = readIngressSettings(opts);
   const strategy = readStrategy(opts);
   const settings = { ...readLocalRuntimeSettings(opts, podLogDir(outPath)), ...(ingress ? { ingress } : {}), ...(strategy ? { strategy } : {}) };
+  if (strategy && (settings.ordinals || settings.daemon)) {
+    throw new UsageError(`--strategy ${strategy.kind}: an Argo Rollout replaces pods as a Deployment's ReplicaSets do; remove --workload ${settings.daemon ? 'daemonset' : 'statefulset'} or --strategy`);
+  }
   const { runners } = readRunnerFlags(opts);
   const nodes = Array.from({ length: settings.nodes ?? 1 }, (_, i) => `node-${i + 1}`);
   if (trigger.kind === 'drain' && !nodes.includes(trigger.node)) {
@@ -129,7 +132,8 @@ function announced(io: Io, settings: LocalRuntimeSettings, driver: ClusterDriver
   driver.start = async (signal) => {
     const target = await start(signal);
     const { servicePort, logDir, workload, nodes } = target.facts;
-    const shape = workload !== 'deployment' || nodes !== 1 ? `${String(workload)} on ${String(nodes)} node${nodes === 1 ? '' : 's'}, ` : '';
+    const kind = workload === 'rollout' && settings.strategy ? `Argo Rollout (${settings.strategy.kind})` : String(workload);
+    const shape = workload !== 'deployment' || nodes !== 1 ? `${kind} on ${String(nodes)} node${nodes === 1 ? '' : 's'}, ` : '';
     io.stderr.write(
       `started ${String(target.facts.replicas)} pods (${shape}${describeApp(settings)}, Service on 127.0.0.1:${String(servicePort)}${settings.ingress ? `, ${settings.ingress.kind} ingress at ${target.url}` : ''}); pod logs in ${String(logDir)}\n`,
     );

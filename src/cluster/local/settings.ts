@@ -14,11 +14,12 @@ export type LocalApp =
 /** PdbSpec is a PodDisruptionBudget's one rule: at most N pods disrupted, or at least N available. */
 export type PdbSpec = { maxUnavailable: number } | { minAvailable: number };
 
-/** LocalWorkloadKind is which controller owns the embedded runtime's pods. */
-export type LocalWorkloadKind = 'deployment' | 'statefulset' | 'daemonset';
+/** LocalWorkloadKind is which controller owns the embedded runtime's pods: --workload's, or an Argo Rollout's with --strategy. */
+export type LocalWorkloadKind = 'deployment' | 'statefulset' | 'daemonset' | 'rollout';
 
-/** workloadKindOf tells which controller the settings make. */
-export function workloadKindOf(s: Pick<LocalRuntimeSettings, 'ordinals' | 'daemon'>): LocalWorkloadKind {
+/** workloadKindOf tells which controller the settings make: a --strategy makes the Argo Rollout model (as `run --workload rollout/NAME` names it). */
+export function workloadKindOf(s: Pick<LocalRuntimeSettings, 'ordinals' | 'daemon' | 'strategy'>): LocalWorkloadKind {
+  if (s.strategy !== undefined) return 'rollout';
   return s.daemon ? 'daemonset' : s.ordinals ? 'statefulset' : 'deployment';
 }
 
