@@ -19,8 +19,9 @@ import { kubeconfigText } from './server.js';
 import { createJobRunner, type JobRunner } from './jobs.js';
 import { rollcheckArgv } from '../../src/run/local-runners.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SANDBOX_HELP, wantsHelp } from './sandbox-help.js';
 
-const USAGE = 'usage: npm run kube-sandbox -- --kubeconfig FILE [--replicas 3] [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s] [--endpoint-delay 1s] [--env K=V] [--sidecar proxy] [--nodes 3] [--protocol grpc|h2c] [--workload deployment|statefulset|daemonset|rollout [--strategy canary|blue-green] [--steps LIST] [--scale-down-delay 30s]]';
+const USAGE = 'usage (--help says more): npm run kube-sandbox -- --kubeconfig FILE [--replicas 3] [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s] [--endpoint-delay 1s] [--env K=V] [--sidecar proxy] [--nodes 3] [--protocol grpc|h2c] [--workload deployment|statefulset|daemonset|rollout [--strategy canary|blue-green] [--steps LIST] [--scale-down-delay 30s]]';
 
 /** SandboxOptions is what the sandbox's flags say. */
 export interface SandboxOptions {
@@ -136,6 +137,10 @@ export async function startSandbox(o: SandboxOptions): Promise<LocalBackedCluste
 }
 
 async function main(): Promise<number> {
+  if (wantsHelp(process.argv.slice(2))) {
+    process.stdout.write(SANDBOX_HELP);
+    return 0;
+  }
   let options: SandboxOptions;
   try {
     options = readSandboxOptions(process.argv.slice(2));
