@@ -30,6 +30,8 @@ Options:
   --strategy KIND            canary | blue-green: the Rollout's strategy (--workload rollout; default blue-green)
   --steps LIST               the canary's steps (default "25%,pause 5s,50%,pause 5s")
   --scale-down-delay TIME    blue-green's scaleDownDelaySeconds (default 30s)
+  --auto-promotion BOOL      blue-green's autoPromotionEnabled: false pauses before the switch until
+                             promoted (kubectl argo rollouts promote, rollcheck run --promote auto) (default true)
   -h, --help                 this text
 
 Example:

@@ -21,7 +21,7 @@ import { rollcheckArgv } from '../../src/run/local-runners.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SANDBOX_HELP, wantsHelp } from './sandbox-help.js';
 
-const USAGE = 'usage (--help says more): npm run kube-sandbox -- --kubeconfig FILE [--replicas 3] [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s] [--endpoint-delay 1s] [--env K=V] [--sidecar proxy] [--nodes 3] [--protocol grpc|h2c] [--workload deployment|statefulset|daemonset|rollout [--strategy canary|blue-green] [--steps LIST] [--scale-down-delay 30s]]';
+const USAGE = 'usage (--help says more): npm run kube-sandbox -- --kubeconfig FILE [--replicas 3] [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s] [--endpoint-delay 1s] [--env K=V] [--sidecar proxy] [--nodes 3] [--protocol grpc|h2c] [--workload deployment|statefulset|daemonset|rollout [--strategy canary|blue-green] [--steps LIST] [--scale-down-delay 30s] [--auto-promotion true|false]]';
 
 /** SandboxOptions is what the sandbox's flags say. */
 export interface SandboxOptions {
@@ -65,6 +65,7 @@ export function readSandboxOptions(argv: string[]): SandboxOptions {
         strategy: { type: 'string' },
         steps: { type: 'string' },
         'scale-down-delay': { type: 'string' },
+        'auto-promotion': { type: 'string' },
       },
       strict: true,
     }));
@@ -82,6 +83,10 @@ export function readSandboxOptions(argv: string[]): SandboxOptions {
   const strategy = readStrategy({ strategy: values.strategy ?? (workload === 'rollout' ? 'blue-green' : 'rolling'), steps: values.steps, scaleDownDelay: values['scale-down-delay'] });
   if (strategy && workload !== 'rollout') throw new UsageError('--strategy canary|blue-green needs --workload rollout (an Argo Rollout)');
   if (!strategy && workload === 'rollout') throw new UsageError('--workload rollout needs --strategy canary or blue-green');
+  const auto = values['auto-promotion'];
+  if (auto !== undefined && auto !== 'true' && auto !== 'false') throw new UsageError(`--auto-promotion: "${auto}" is neither true nor false`);
+  if (auto !== undefined && strategy?.kind !== 'blue-green') throw new UsageError('--auto-promotion is blue-green\'s autoPromotionEnabled: add --workload rollout --strategy blue-green');
+  if (auto === 'false' && strategy?.kind === 'blue-green') strategy.autoPromotionEnabled = false;
   const env: Record<string, string> = {};
   for (const kv of values.env as string[]) {
     const i = kv.indexOf('=');
