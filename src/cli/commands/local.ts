@@ -54,7 +54,10 @@ name, no surge; --partition N keeps ordinals below N) or daemonset (one pod per
 --nodes node; maxUnavailable 1 by default, or --max-surge). --trigger
 drain=NODE cordons that node and evicts its pods as kubectl drain does (not a
 DaemonSet's): with --pdb an eviction beyond the budget gets 429 and is retried
-every --eviction-retry.
+every --eviction-retry. The budget covers every pod of the app, as one whose
+selector is the Deployment's labels: its status (healthy pods: ready and not
+terminating; expected pods; disruptions allowed) is the disruption controller's,
+and a pod not yet running is evicted without it, as the Eviction API does.
 
 Each pod's stdout/stderr goes to <out>.pods/<pod>.log. Ctrl-C stops the traffic,
 terminates the pods and writes the results (exit 130).`;
