@@ -242,7 +242,8 @@ function find(input: FindingInput): Finding | null {
     hasBuckets
       ? `Slow means: p50 at least ${r.p50Factor}× and ${r.p50MarginMs} ms above the settled pods' (and the same pod's later, when it answered enough), ` +
           `or p99 at least ${r.p99Factor}× and ${r.p99MarginMs} ms above (from ${r.p99MinAnswers} answers), or timeouts on ${Math.round(r.failShare * 100)} % of its requests ` +
-          `(at least ${r.failMin}) at ${r.failFactor}× the settled pods' share. Service time is end − actual start: the client's own queue is left out.`
+          `(at least ${r.failMin}) at ${r.failFactor}× the settled pods' share, from ${r.minAnswers} answers, over the moments both answered. ` +
+          'Service time is end − actual start: the client\'s own queue is left out.'
       : `This results file has no per-pod latency distributions (written before they were recorded): the comparison is of each pod's mean service time only ` +
           `(slow: at least ${r.p50Factor}× and ${r.p50MarginMs} ms above), or of timeouts.`,
   );
