@@ -1,6 +1,8 @@
 // The kube sandbox: `npm run kube-sandbox -- --kubeconfig FILE [--replicas 3]
 // [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s]
-// [--sidecar proxy] [--workload deployment|statefulset|daemonset] [--nodes 3] [--protocol grpc|h2c]`.
+// [--sidecar proxy] [--workload deployment|statefulset|daemonset|rollout] [--nodes 3] [--protocol grpc|h2c]
+// [--strategy canary|blue-green] [--steps LIST] [--scale-down-delay 30s] [--auto-promotion false]`
+// (`--help` prints what it serves, every flag and an example: sandbox-help.ts).
 // It starts the HTTPS Kubernetes-API test server over the embedded runtime with
 // Deployment and Service `demo` in `default` on Nodes node-1…node-N (cordon, drain through
 // PodDisruptionBudgets and pods/eviction; and Jobs and Secrets, for `--runners`), writes a kubeconfig for it, prints
