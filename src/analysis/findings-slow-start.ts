@@ -17,8 +17,9 @@ export { SLOW_START_MS } from './startup-windows.js';
  *   is noisy (GC pauses, a loaded client machine, new connections' handshakes),
  *   so a tail-only slowness must stand out more, and under 100 answers the p99
  *   is just the slowest answer.
- * - minAnswers: a p50 from fewer answers is a handful, on a pinned HTTP/2 or
- *   gRPC connection often one connection's first streams, not the pod's.
+ * - minAnswers: a p50 from fewer answers is a handful. With pinned HTTP/2 or
+ *   gRPC connections a handful is often one connection's first streams at a
+ *   moment no settled pod answered; the matched intervals keep those out.
  * - timeouts: a pod that times out is slow. At least failMin timeouts that are
  *   failShare of its requests in the window, at failFactor times the settled
  *   pods' timeout share over the same time.
@@ -34,7 +35,7 @@ export const SLOW_START_RULES = {
   p99Factor: 3,
   p99MarginMs: 100,
   p99MinAnswers: 100,
-  minAnswers: 20,
+  minAnswers: 10,
   failMin: 3,
   failShare: 0.01,
   failFactor: 5,
