@@ -3,7 +3,7 @@ import { quantileMs } from '../results/service-buckets.js';
 import type { FindingInput, FindingRule } from './finding-kit.js';
 import { FIXES } from './fixes.js';
 import { formatAt, formatDuration, KIND_NOUN, plural } from './format.js';
-import { inStartup, SLOW_START_MS, startupWindows, statsOf, type Stats } from './startup-windows.js';
+import { inStartup, matchedIntervals, SLOW_START_MS, startupWindows, statsOf, type Stats } from './startup-windows.js';
 import { failureAtMs } from './windows.js';
 
 export { SLOW_START_MS } from './startup-windows.js';
@@ -15,13 +15,17 @@ export { SLOW_START_MS } from './startup-windows.js';
  *   The margin keeps a 2 ms → 5 ms wobble of a fast app from counting.
  * - p99: at least 3× and 100 ms above, from p99MinAnswers answers on. The tail
  *   is noisy (GC pauses, a loaded client machine, new connections' handshakes),
- *   so a tail-only slowness must stand out more, and with fewer answers the p99
+ *   so a tail-only slowness must stand out more, and under 100 answers the p99
  *   is just the slowest answer.
+ * - minAnswers: a p50 from fewer answers is a handful. With pinned HTTP/2 or
+ *   gRPC connections a handful is often one connection's first streams at a
+ *   moment no settled pod answered; the matched intervals keep those out.
  * - timeouts: a pod that times out is slow. At least failMin timeouts that are
  *   failShare of its requests in the window, at failFactor times the settled
  *   pods' timeout share over the same time.
  * The reference is the settled pods over the same intervals (pods not in a
- * start-up of their own) and, when there are enough of its answers, the same pod
+ * start-up of their own; only the intervals in which both answered, so that
+ * both met the same moments: matchedIntervals) and, when there are enough of its answers, the same pod
  * over the LATER_MS after its start-up: a pod that is as slow later has no
  * slow start (the new version is slower, or its node is), so both must hold.
  */
@@ -30,7 +34,7 @@ export const SLOW_START_RULES = {
   p50MarginMs: 50,
   p99Factor: 3,
   p99MarginMs: 100,
-  p99MinAnswers: 50,
+  p99MinAnswers: 100,
   minAnswers: 10,
   failMin: 3,
   failShare: 0.01,
@@ -135,8 +139,11 @@ export function compareStartups(input: Pick<FindingInput, 'results' | 'timelines
   const r = SLOW_START_RULES;
   const out: StartupComparison[] = [];
   for (const w of windows) {
-    const first = statsOf(input, w.fromIndex, w.toIndex, (p) => p === w.pod, w.readyMs);
-    const settled = statsOf(input, w.fromIndex, w.toIndex, (p, i) => p !== w.pod && !inStartup(windows, p, i), w.readyMs);
+    // Both sides over the same moments only: the intervals in which the pod and the settled pods were heard.
+    const isSettled = (p: string, i: number): boolean => p !== w.pod && !inStartup(windows, p, i);
+    const { matched, heard } = matchedIntervals(input, w, isSettled);
+    const first = statsOf(input, w.fromIndex, w.toIndex, (p, i) => p === w.pod && matched.has(i), w.readyMs);
+    const settled = statsOf(input, w.fromIndex, w.toIndex, (p, i) => isSettled(p, i) && matched.has(i), w.readyMs);
     const later = statsOf(input, w.toIndex, w.laterToIndex, (p) => p === w.pod, -Infinity);
     const compared = settled.answers >= r.minAnswers && (first.answers >= r.minAnswers || first.timeouts >= r.failMin);
     const withLater = later.answers >= r.minAnswers;
@@ -163,9 +170,11 @@ export function compareStartups(input: Pick<FindingInput, 'results' | 'timelines
       const laterText = withLater
         ? describe(later, hasBuckets)
         : later.answers === 0 ? 'no answers to compare' : `only ${plural(later.answers, 'answer')}, too few to compare`;
+      const intervalMs = results.meta.intervalMs || 100;
+      const partly = matched.size < heard.size ? ` (the ${formatDuration(matched.size * intervalMs)} of it in which both answered; the rest left out)` : '';
       c.evidence =
         `${w.pod}: ${lead}, traffic from ${formatAt(Math.max(fromMs, w.readyMs))}. Its first ${formatDuration(spanMs)}: ${describe(first, hasBuckets)}; ` +
-        `the same pod later: ${laterText}; the settled pods meanwhile: ${describe(settled, hasBuckets)}. Slow at ${slowWords(slow)}.`;
+        `the same pod later: ${laterText}; the settled pods meanwhile: ${describe(settled, hasBuckets)}${partly}. Slow at ${slowWords(slow)}.`;
     }
     out.push(c);
   }
@@ -234,7 +243,8 @@ function find(input: FindingInput): Finding | null {
     hasBuckets
       ? `Slow means: p50 at least ${r.p50Factor}× and ${r.p50MarginMs} ms above the settled pods' (and the same pod's later, when it answered enough), ` +
           `or p99 at least ${r.p99Factor}× and ${r.p99MarginMs} ms above (from ${r.p99MinAnswers} answers), or timeouts on ${Math.round(r.failShare * 100)} % of its requests ` +
-          `(at least ${r.failMin}) at ${r.failFactor}× the settled pods' share. Service time is end − actual start: the client's own queue is left out.`
+          `(at least ${r.failMin}) at ${r.failFactor}× the settled pods' share, from ${r.minAnswers} answers, over the moments both answered. ` +
+          'Service time is end − actual start: the client\'s own queue is left out.'
       : `This results file has no per-pod latency distributions (written before they were recorded): the comparison is of each pod's mean service time only ` +
           `(slow: at least ${r.p50Factor}× and ${r.p50MarginMs} ms above), or of timeouts.`,
   );

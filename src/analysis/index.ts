@@ -21,22 +21,24 @@ import { claimSlowStartTimeouts } from './findings-slow-start.js';
 import { claimGapFailures } from './capacity-gaps.js';
 import { withIncarnations } from './incarnations.js';
 import { withLostRunners } from './verdict-runners.js';
-import { failureAtMs, findOutageWindows } from './windows.js';
+import { failureAtMs, findOutageWindows, runWindowOptions } from './windows.js';
 import { createRolloutStepIndex, stepCause } from './rollout-steps.js';
 import { scaledDownInstead } from './rollout-reattribution.js';
 import { rolloutSegments } from './rollout-segments.js';
-import { uncountedStreams } from './uncounted-streams.js';
+import { countedWindows, uncountedStreams } from './uncounted-streams.js';
 
 export { buildPodTimelines } from './pod-timeline.js';
 export type { PodTimeline, PodSpan, PodState } from './pod-timeline.js';
-export { findOutageWindows, failureAtMs } from './windows.js';
+export { findOutageWindows, failureAtMs, runWindowOptions } from './windows.js';
+export { countedWindows, leavesOut } from './uncounted-streams.js';
+export { judgeSpan } from './span-verdict.js';
 export { attributeFailure } from './attribution.js';
 export { createPodIndex } from './pod-time.js';
 export { incarnationLabel, labelIncarnations, withIncarnations } from './incarnations.js';
 export { causeOf, hiddenByRetry } from './causes.js';
 export { buildFindings } from './findings.js';
 export { FIXES } from './fixes.js';
-export { decideVerdict, errorRate, formatRate } from './verdict.js';
+export { decideVerdict, errorRate, formatRate, uncountedNote } from './verdict.js';
 export { inconclusiveReasons, shortfallText } from './inconclusive.js';
 export { behindSpans, generatorBehind, lagFacts, lagIsHigh, SATURATED_ELU } from './generator-lag.js';
 export { classifyPodEnds, type PodEnd, type PodEndKind } from './termination.js';
@@ -50,8 +52,7 @@ export const ATTRIBUTION_CAP = 10_000;
 export function analyze(input: Results, thresholds: Thresholds): Analysis {
   // Pods are keyed by incarnation: a name reused by a new pod (a StatefulSet's) is `web-2 (2)`.
   const results = withIncarnations(input);
-  const ratePerSec = results.totals.targetRatePerSec || results.totals.achievedRatePerSec;
-  const windowOptions = { ratePerSec, intervalMs: results.meta.intervalMs || undefined, lagMs: results.totals.lag.p99Us / 1000 };
+  const windowOptions = runWindowOptions(results);
   const windows = findOutageWindows(results.failures, results.intervals, windowOptions);
   const timelines = buildPodTimelines(results.events);
   const pods = createPodIndex(results.events, timelines);
@@ -114,7 +115,8 @@ export function analyze(input: Results, thresholds: Thresholds): Analysis {
   const longestOutageMs = windows.reduce((m, w) => Math.max(m, w.durationMs), 0);
   const totalOutageMs = Math.round(windows.reduce((s, w) => s + w.durationMs, 0) * 1000) / 1000;
   const behind = generatorBehind(results) ?? undefined;
-  const uncounted = uncountedStreams(results, thresholds, (list) => findOutageWindows(list, results.intervals, windowOptions));
+  const counted = countedWindows(results, thresholds, (list) => findOutageWindows(list, results.intervals, windowOptions));
+  const uncounted = uncountedStreams(results, thresholds, counted);
   const inconclusive = inconclusiveReasons(results, thresholds.strictStreams !== true);
   const verdict = withLostRunners(
     decideVerdict({ totals: results.totals, longestOutageMs, findings, thresholds, inconclusive, generatorBehind: behind, lagHigh: lagIsHigh(results), uncounted }),
@@ -124,7 +126,7 @@ export function analyze(input: Results, thresholds: Thresholds): Analysis {
   const warnings = [...attributionWarnings(results, pods), ...ambiguityWarning(ambiguous.size), ...pid1Warnings(results)];
   if (warnings.length > 0) analysis.warnings = warnings;
   if (results.failures.length > ATTRIBUTION_CAP) analysis.attributionsOmitted = results.failures.length - ATTRIBUTION_CAP;
-  if (steps.steps.length > 0) analysis.rolloutSteps = rolloutSegments({ results, windows, causes, pods: podOf, steps, thresholds });
+  if (steps.steps.length > 0) analysis.rolloutSteps = rolloutSegments({ results, windows, counted, causes, pods: podOf, steps, thresholds });
   return analysis;
 }
 

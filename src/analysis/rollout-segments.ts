@@ -1,14 +1,15 @@
 // A progressive rollout's steps as segments of the run, each judged on its own.
 import type { FindingId, OutageWindow, Results, RolloutSegment, Thresholds } from '../results/types.js';
 import type { RolloutStepIndex } from './rollout-steps.js';
-import { longestWithin, spanTotals } from './span-totals.js';
-import { decideVerdict } from './verdict.js';
+import { judgeSpan } from './span-verdict.js';
 import { failureAtMs } from './windows.js';
 
 /** SegmentInput is what the segments read: the run, its windows, each failure's cause, and the steps. */
 export interface SegmentInput {
   results: Results;
   windows: readonly OutageWindow[];
+  /** counted: the windows of the failures the verdict counts (countedWindows), undefined when it counts them all. */
+  counted: readonly OutageWindow[] | undefined;
   causes: ReadonlyArray<FindingId | undefined>;
   /** pods[i] is the pod failure i was attributed to. */
   pods: ReadonlyArray<string | undefined>;
@@ -21,7 +22,8 @@ export interface SegmentInput {
  * scenario step is: the run's thresholds applied to the requests that ended
  * from the step's start to the next step's start (the last step's reaches the
  * end of the run, when its effects show) and to the failures that are the
- * step's (failureSteps), with their causes.
+ * step's (failureSteps), with their causes; what the run's verdict leaves
+ * out (streams refused unprocessed) each step's leaves out too.
  */
 export function rolloutSegments(input: SegmentInput): RolloutSegment[] {
   const { results, windows, steps } = input;
@@ -31,10 +33,9 @@ export function rolloutSegments(input: SegmentInput): RolloutSegment[] {
     const startMs = s.atMs;
     const endMs = list[i + 1]?.atMs ?? results.meta.durationMs;
     const mine = stepOf.flatMap((k, f) => (k === i ? [f] : []));
-    const spanned = spanTotals(results, startMs, endMs);
-    const totals = { ...spanned, failed: mine.length, sent: spanned.ok + mine.length };
-    const longestOutageMs = longestWithin(windows, startMs, endMs);
-    const verdict = decideVerdict({ totals, longestOutageMs, findings: [], thresholds: input.thresholds });
+    const failures = mine.map((f) => results.failures[f]).filter((f) => f !== undefined);
+    const judged = judgeSpan({ results, startMs, endMs, failures, windows, counted: input.counted, thresholds: input.thresholds });
+    const { totals, longestOutageMs, verdict } = judged;
     const causes: Partial<Record<FindingId, number>> = {};
     for (const f of mine) {
       const cause = input.causes[f];
@@ -55,6 +56,7 @@ export function rolloutSegments(input: SegmentInput): RolloutSegment[] {
       causes,
       pass: verdict.pass,
       reasons: verdict.reasons,
+      ...(judged.uncounted ? { uncounted: judged.uncounted } : {}),
     };
   });
 }

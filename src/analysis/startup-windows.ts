@@ -101,6 +101,39 @@ function firstFailureMs(results: Results, pods: FindingInput['pods'], pod: strin
   return first;
 }
 
+/**
+ * matchedIntervals are the intervals of a start-up in which both sides of the
+ * comparison were heard (`matched`; `heard` those in which the pod was): the pod (an answer, or a failure attributed to it) and
+ * the settled pods (an answer). Only there do the two meet the same moments,
+ * the same machine and client: with long-lived connections (HTTP/2, gRPC) new
+ * pods get their first streams late and their start-ups overlap, so the
+ * settled pods may answer in a sliver of the window only, and a hiccup that
+ * slowed every pod alike would otherwise read as the new pod's slow start.
+ */
+export function matchedIntervals(
+  input: Pick<FindingInput, 'results' | 'pods'>,
+  w: StartupWindow,
+  settled: (pod: string, index: number) => boolean,
+): { matched: Set<number>; heard: Set<number> } {
+  const { results } = input;
+  const heard = new Set<number>();
+  const both = new Set<number>();
+  for (let i = w.fromIndex; i < w.toIndex; i += 1) {
+    const byPod = results.intervals[i]?.okByPod ?? {};
+    if ((byPod[w.pod] ?? 0) > 0) heard.add(i);
+    if (Object.entries(byPod).some(([pod, n]) => n > 0 && settled(pod, i))) both.add(i);
+  }
+  const intervalMs = results.meta.intervalMs || 100;
+  const firstIndex = Math.floor((results.intervals[0]?.atMs ?? 0) / intervalMs);
+  results.failures.forEach((f, k) => {
+    if ((input.pods[k] ?? f.pod) !== w.pod || failureAtMs(f) < w.readyMs) return;
+    const i = Math.floor(failureAtMs(f) / intervalMs) - firstIndex;
+    if (i >= w.fromIndex && i < w.toIndex) heard.add(i);
+  });
+  for (const i of both) if (!heard.has(i)) both.delete(i);
+  return { matched: both, heard };
+}
+
 /** inStartup tells whether interval `index` is in one of the pod's start-ups. */
 export function inStartup(windows: readonly StartupWindow[], pod: string, index: number): boolean {
   return windows.some((w) => w.pod === pod && index >= w.fromIndex && index < w.toIndex);

@@ -120,3 +120,8 @@ export function uncountedReason(n: number): string {
     'a standard HTTP/2 or gRPC client retries such a stream unseen (--strict-streams counts them)'
   );
 }
+
+/** uncountedNote is the short form shown beside a step's counts: "6 refused unprocessed, not counted". */
+export function uncountedNote(n: number): string {
+  return `${n} refused unprocessed, not counted`;
+}

@@ -1,4 +1,4 @@
-import type { FailureRecord, IntervalSample, KindCounts, OutageWindow } from '../results/types.js';
+import type { FailureRecord, IntervalSample, KindCounts, OutageWindow, Results } from '../results/types.js';
 import { INTERVAL_MS } from '../results/types.js';
 
 /**
@@ -24,6 +24,12 @@ export interface WindowOptions {
    * recovery and must not split an outage.
    */
   lagMs?: number;
+}
+
+/** runWindowOptions is how a run's own outage windows are found: its rate, interval and sending lag. */
+export function runWindowOptions(results: Pick<Results, 'totals' | 'meta'>): WindowOptions {
+  const ratePerSec = results.totals.targetRatePerSec || results.totals.achievedRatePerSec;
+  return { ratePerSec, intervalMs: results.meta.intervalMs || undefined, lagMs: results.totals.lag.p99Us / 1000 };
 }
 
 /**

@@ -20,7 +20,7 @@ export function addLocalRuntimeOptions(cmd: Command): Command {
     .addOption(new Option('--workload <kind>', "the controller: deployment, statefulset (demo-0…, replaced highest first under the same name, no surge) or daemonset (one pod per node)").choices([...LOCAL_WORKLOAD_KINDS]).default('deployment'))
     .option('--nodes <n>', 'fake nodes (node-1…) the pods are spread over, fewest pods first', '1')
     .option('--partition <n>', 'StatefulSet: update only ordinals at or above this one')
-    .option('--pdb <rule>', 'a PodDisruptionBudget over the pods: max-unavailable=N or min-available=N (a drain then gets 429 beyond it)')
+    .option('--pdb <rule>', 'a PodDisruptionBudget over every pod of the app, old and new revisions (a selector of its labels): max-unavailable=N or min-available=N, N a count or a percentage of --replicas (rounded up); a drain\'s eviction beyond it gets 429 and is retried')
     .option('--traffic-policy <policy>', 'local: the Service sends traffic only to pods on node-1 (local=NODE for another), as internalTrafficPolicy: Local')
     .option('--eviction-retry <time>', 'how long a drain waits before retrying a refused eviction', '5s')
     .option('--max-surge <n|pct>', 'extra pods allowed during the rollout (count or %, rounded up; default 25%, a DaemonSet 0)')

@@ -1,4 +1,4 @@
-import { decideVerdict } from '../analysis/verdict.js';
+import { decideVerdict, uncountedNote } from '../analysis/verdict.js';
 import { formatAt, plural } from '../analysis/format.js';
 import type { BaselineComparison } from '../analysis/regression.js';
 import { formatMetricValue } from '../analysis/regression.js';
@@ -114,7 +114,8 @@ function phaseCases(r: Results): JunitCase[] {
 function stepCases(r: Results): JunitCase[] {
   return (r.scenario?.steps ?? []).map((s) => {
     const name = `${s.index + 1}. ${s.step}`;
-    const out = `${formatAt(s.startMs)} to ${formatAt(s.endMs)}: ${s.failures} failed of ${s.completed} completed`;
+    const left = s.uncounted ? ` (${uncountedNote(s.uncounted.neverProcessed)})` : '';
+    const out = `${formatAt(s.startMs)} to ${formatAt(s.endMs)}: ${s.failures} failed of ${s.completed} completed${left}`;
     const base = { classname: 'rollcheck.scenario', name, timeSec: Math.max(0, s.endMs - s.startMs) / 1000 };
     if (s.pass) return { ...base, out };
     const message = s.error ?? s.reasons.join('; ');

@@ -1,4 +1,5 @@
 import { formatAt, formatDuration } from '../analysis/format.js';
+import { uncountedNote } from '../analysis/verdict.js';
 import type { Analysis, FindingId, RolloutSegment } from '../results/types.js';
 import type { TextStyle } from './text-style.js';
 
@@ -31,9 +32,10 @@ export function stepLines(a: Analysis, st: TextStyle, label: number, clean: (s: 
     const failed = s.failures > 0 ? st.red(`${s.failures} failed`) : '0 failed';
     const causes = s.failures > 0 && Object.keys(s.causes).length > 0 ? ` (${causesText(s.causes)})` : '';
     const outage = s.longestOutageMs > 0 ? `, outage ${formatDuration(s.longestOutageMs)}` : '';
+    const left = s.uncounted ? st.dim(`; ${uncountedNote(s.uncounted.neverProcessed)}`) : '';
     out.push(
       `${pad}${verdict} ${clean(segmentLabel(s)).padEnd(width)}  ${formatAt(s.startMs).padStart(8)} – ${formatAt(s.endMs).padStart(8)}` +
-        `  weight ${String(Math.round(s.weight)).padStart(3)}%  ${s.completed} done, ${failed}${causes}${outage}`,
+        `  weight ${String(Math.round(s.weight)).padStart(3)}%  ${s.completed} done, ${failed}${causes}${outage}${left}`,
     );
   }
   return out;

@@ -602,6 +602,8 @@ export interface StepVerdict {
   completed: number;
   pass: boolean;
   reasons: string[];
+  /** uncounted: the step's failures its verdict left out, as the run's verdict does (Verdict.uncounted). */
+  uncounted?: UncountedStreams;
 }
 
 /** ScenarioOutcome is the per-step verdicts of a `rollcheck scenario` run and the overall pass. */
@@ -688,4 +690,6 @@ export interface RolloutSegment {
   causes: Partial<Record<FindingId, number>>;
   pass: boolean;
   reasons: string[];
+  /** uncounted: the step's failures its verdict left out, as the run's verdict does (Verdict.uncounted). */
+  uncounted?: UncountedStreams;
 }

@@ -1,7 +1,7 @@
-import { decideVerdict } from '../analysis/verdict.js';
-import { findOutageWindows } from '../analysis/windows.js';
+import { judgeSpan } from '../analysis/span-verdict.js';
+import { countedWindows } from '../analysis/uncounted-streams.js';
+import { findOutageWindows, runWindowOptions } from '../analysis/windows.js';
 import type { ClusterEvent } from '../results/events.js';
-import { longestWithin, spanTotals } from '../analysis/span-totals.js';
 import type { Results, StepVerdict, Thresholds } from '../results/types.js';
 import type { ScenarioStep } from './types.js';
 
@@ -14,6 +14,7 @@ type StepFinished = Extract<ClusterEvent, { kind: 'step-finished' }>;
  * step's span, which runs from its start to the next action step's start (the
  * waits after a step are when its effects show), or to the end of the run.
  * A step that itself failed fails its verdict. Wait steps get no verdict.
+ * Each step leaves out what the run's verdict leaves out (judgeSpan).
  */
 export function stepVerdicts(
   results: Results,
@@ -28,24 +29,15 @@ export function stepVerdicts(
   }
   const actions = steps.filter((s) => s.action.kind !== 'wait' && started.has(s.index));
   const runEndMs = results.meta.durationMs;
-  const windows =
-    results.analysis?.windows ??
-    findOutageWindows(results.failures, results.intervals, {
-      ratePerSec: results.totals.targetRatePerSec || results.totals.achievedRatePerSec,
-      intervalMs: results.meta.intervalMs || undefined,
-    });
+  const windowsOf = (list: Parameters<typeof findOutageWindows>[0]) => findOutageWindows(list, results.intervals, runWindowOptions(results));
+  const windows = results.analysis?.windows ?? windowsOf(results.failures);
+  const counted = countedWindows(results, thresholds, windowsOf);
   return actions.map((step, i) => {
     const startMs = (started.get(step.index) as StepStarted).atMs;
     const next = actions[i + 1];
     const endMs = next ? (started.get(next.index) as StepStarted).atMs : runEndMs;
     const done = finished.get(step.index);
-    const totals = spanTotals(results, startMs, endMs);
-    const verdict = decideVerdict({
-      totals,
-      longestOutageMs: longestWithin(windows, startMs, endMs),
-      findings: [],
-      thresholds,
-    });
+    const { totals, verdict, uncounted } = judgeSpan({ results, startMs, endMs, windows, counted, thresholds });
     const ok = done ? done.ok : false;
     const error = done ? done.error : 'the step did not finish (interrupted)';
     const reasons = ok
@@ -65,6 +57,7 @@ export function stepVerdicts(
       completed: totals.ok + totals.failed,
       pass: ok && verdict.pass,
       reasons,
+      ...(uncounted ? { uncounted } : {}),
     };
   });
 }

@@ -42,6 +42,8 @@ const NEW_POD: ClusterEvent[] = [
   { kind: 'pod-created', pod: 'new-1', revision: 'r2', atMs: 10_000 },
   { kind: 'pod-ready', pod: 'new-1', atMs: 10_500 },
 ];
+// new-1 comes up as old-1 leaves at 12 s.
+const OLD_1_LEAVES: ClusterEvent[] = [...OLD_PODS, ...NEW_POD, { kind: 'pod-terminating', pod: 'old-1', graceMs: 30_000, atMs: 12_000 }];
 const TRAFFIC: ResultsSpec['podTraffic'] = [{ pod: 'old-1' }, { pod: 'old-2' }, { pod: 'new-1', fromMs: 10_500 }];
 const SETTLED_MS = 50;
 const firstSeconds = (atMs: number): boolean => atMs >= 10_500 && atMs < 15_500;
@@ -136,6 +138,29 @@ const CASES: Case[] = [
     podTraffic: [{ pod: 'old-1', toMs: 12_000 }, { pod: 'old-1', fromMs: 14_000 }, { pod: 'old-2' }],
     serviceMs: () => SETTLED_MS,
     expect: null,
+  },
+  {
+    // Pinned long-lived connections (HTTP/2, gRPC): the old pods leave at 12 s, new-2's first streams come at
+    // 12.5 s while new-1 is still in its start-up, so the settled pods answer in a sliver of new-2's window only;
+    // a hiccup at 13-14.5 s slows every pod alike. Not a slow start: only the moments both answered compare.
+    name: 'pinned connections: a hiccup that slowed every pod alike, while no settled pod answered, is no slow start',
+    events: [
+      ...OLD_1_LEAVES,
+      { kind: 'pod-created', pod: 'new-2', revision: 'r2', atMs: 11_000 },
+      { kind: 'pod-ready', pod: 'new-2', atMs: 11_500 },
+      { kind: 'pod-terminating', pod: 'old-2', graceMs: 30_000, atMs: 12_000 },
+    ],
+    podTraffic: [{ pod: 'old-1', toMs: 12_000 }, { pod: 'old-2', toMs: 12_000 }, { pod: 'new-1', fromMs: 10_500 }, { pod: 'new-2', fromMs: 12_500 }],
+    serviceMs: (_pod, at) => (at >= 13_000 && at < 14_500 ? 400 : SETTLED_MS),
+    expect: null,
+  },
+  {
+    name: 'pinned connections: a new pod slow while a settled pod answered at the same moments still is',
+    events: OLD_1_LEAVES,
+    podTraffic: [{ pod: 'old-1', toMs: 12_000 }, { pod: 'old-2', toMs: 13_000 }, { pod: 'new-1', fromMs: 10_500 }],
+    serviceMs: (pod, at) => (pod === 'new-1' && at < 13_000 ? 400 : SETTLED_MS),
+    expect: /^new-1: .*Its first 5\.0 s: p50 (3|4)\d\d ms.*the settled pods meanwhile: p50 5\d ms, p99 5\d ms \(\d+ answers\) \(the 2\.5 s of it in which both answered; the rest left out\)\. Slow at p50 and p99\.$/,
+    pods: ['new-1'],
   },
 ];
 

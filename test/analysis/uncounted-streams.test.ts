@@ -1,13 +1,18 @@
 // The verdict of an HTTP/2 or gRPC run judges what an application on a
 // standard client sees: streams refused unprocessed (goaway_refused,
 // stream_refused) do not fail it, unless --strict-streams; every other
-// failure, a stream reset after it started above all, still does.
+// failure, a stream reset after it started above all, still does. Every
+// verdict follows the one rule: the run's and each progressive rollout step's
+// here, each scenario step's in test/scenario/step-verdict.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../src/analysis/index.js';
 import { readThresholds } from '../../src/results/thresholds.js';
 import { junitCases } from '../../src/report/junit-xml.js';
 import { hiddenText } from '../../src/report/hidden-lines.js';
+import { stepLines } from '../../src/report/step-lines.js';
+import { createTextStyle } from '../../src/report/text-style.js';
+import type { ClusterEvent } from '../../src/results/events.js';
 import type { FailureKind, Thresholds } from '../../src/results/types.js';
 import { fail, makeResults } from './fixtures.js';
 
@@ -75,4 +80,36 @@ test('verdict, HTTP/2: streams refused in the baseline (a maximum connection age
   // Any other failure in the baseline still makes it unclean.
   r.failures.push(fail(1500, 'stream_reset', { reused: true }));
   assert.match(analyze(r, { maxErrors: 0 }).verdict.inconclusive ?? '', /^the baseline was not clean: 1 request failed/);
+});
+
+// A canary in two steps; 60 streams refused unprocessed by the first step's GOAWAYs.
+const CANARY: ClusterEvent[] = [
+  { kind: 'rollout-step', strategy: 'canary', index: 0, step: 'setWeight 50%', action: 'set-weight', weight: 50, canaryRevision: 'new', stableRevision: 'old', atMs: 2000 },
+  { kind: 'rollout-step', strategy: 'canary', index: 1, step: 'setWeight 100%', action: 'set-weight', weight: 100, canaryRevision: 'new', stableRevision: 'old', atMs: 5000 },
+];
+
+test('verdict, HTTP/2: each progressive rollout step leaves out what the run leaves out, and says so where the step is shown', () => {
+  const r = makeResults({ failures: burst('goaway_refused', 60), events: CANARY });
+  const thresholds: Thresholds = { maxErrors: 0, maxErrorRate: 0.001, maxOutageMs: 100 };
+  r.analysis = analyze(r, thresholds);
+  assert.equal(r.analysis.verdict.pass, true, r.analysis.verdict.reasons.join('\n'));
+  const steps = r.analysis.rolloutSteps ?? [];
+  assert.deepEqual(steps.map((s) => [s.step, s.failures, s.pass, s.uncounted?.neverProcessed]), [
+    ['setWeight 50%', 60, true, 60],
+    ['setWeight 100%', 0, true, undefined],
+  ]);
+  assert.ok((steps[0]?.longestOutageMs ?? 0) > 100, 'the step\'s own outage figure still counts the streams');
+  assert.equal(steps[0]?.uncounted?.longestOutageMs, 0);
+  assert.match(steps[0]?.reasons.join('\n') ?? '', /60 streams refused before the server processed them .* not counted/);
+  const lines = stepLines(r.analysis, createTextStyle(false), 10, (s) => s).join('\n');
+  assert.match(lines, /PASS canary 0 setWeight 50% .* 60 failed .*; 60 refused unprocessed, not counted/);
+  // --strict-streams: the run and the step fail on them alike.
+  const strict = analyze(r, { ...thresholds, strictStreams: true });
+  assert.equal(strict.verdict.pass, false);
+  assert.deepEqual(strict.rolloutSteps?.map((s) => [s.pass, s.uncounted]), [[false, undefined], [true, undefined]]);
+  // A stream reset after it started still fails the step.
+  const reset = makeResults({ failures: [...burst('goaway_refused', 60), fail(4000, 'stream_reset', { reused: true })], events: CANARY });
+  const a = analyze(reset, thresholds);
+  assert.deepEqual(a.rolloutSteps?.map((s) => s.pass), [false, true]);
+  assert.match(a.rolloutSteps?.[0]?.reasons[0] ?? '', /^1 failed requests counted, more than the 0 allowed/);
 });

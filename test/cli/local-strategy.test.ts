@@ -73,4 +73,10 @@ test('canary aborted at step 2: weights by replica counts, then the way back is 
   assert.ok(results.events.some((e) => e.kind === 'note' && /rollout aborted/.test(e.message)));
   assert.deepEqual(results.analysis?.rolloutSteps?.map((s) => s.action), ['set-weight', 'pause', 'abort']);
   assert.match(io.out(), /^steps {6}canary rollout, each step judged on its own$/m);
+  // An Argo Rollout, not a Deployment: in the results, the report's facts and the run header.
+  assert.deepEqual(results.meta.cluster?.workload, { kind: 'rollout', name: 'demo' });
+  assert.equal(results.meta.params.workload, 'rollout');
+  assert.equal(results.meta.facts.workload, 'rollout');
+  assert.match(String(results.meta.facts.strategy), /^canary, steps setWeight 34%, pause 1s, setWeight 67%, abort at step 2$/);
+  assert.match(io.err(), /started 3 pods \(Argo Rollout \(canary\) on 1 node, /);
 });

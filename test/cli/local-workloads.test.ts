@@ -181,7 +181,7 @@ test('bad workload and drain flags are one line, exit 2, before any pod starts',
   const cases: Array<[string[], RegExp]> = [
     [['--nodes', '2', '--trigger', 'drain=node-3'], /^rollcheck: --trigger drain=node-3: there is no such node; the nodes are node-1, node-2 \(set how many with --nodes\)$/m],
     [['--trigger', 'drain'], /^rollcheck: --trigger "drain" is not one of restart, none, drain=NODE \(e\.g\. drain=node-1\)$/m],
-    [['--pdb', '50%'], /^rollcheck: --pdb: "50%" is not a budget; use max-unavailable=N or min-available=N, e\.g\. max-unavailable=1$/m],
+    [['--pdb', '50%'], /^rollcheck: --pdb: "50%" is not a budget; use max-unavailable=N or min-available=N \(N a count or a percentage\), e\.g\. max-unavailable=1$/m],
     [['--partition', '1'], /^rollcheck: --partition: only a StatefulSet has a partition; add --workload statefulset or remove it$/m],
     [['--workload', 'cronjob'], /--workload/m],
   ];

@@ -49,7 +49,9 @@ export function mirrorRollout(store: KubeStore, name: string, e: ClusterEvent): 
         Object.assign(status, { abort: true, abortedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), phase: 'Degraded' });
       }
       if (e.action === 'pause') {
-        status.pauseConditions = [{ reason: 'CanaryPauseStep', startTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }];
+        // Blue-green's pause before the switch (autoPromotionEnabled false) is BlueGreenPause (rollout/bluegreen.go).
+        const reason = e.strategy === 'canary' ? 'CanaryPauseStep' : 'BlueGreenPause';
+        status.pauseConditions = [{ reason, startTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }];
         Object.assign(status, { phase: 'Paused', controllerPause: true });
       } else {
         delete status.pauseConditions;

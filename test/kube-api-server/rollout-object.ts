@@ -24,6 +24,9 @@ export function rolloutObject(o: { name: string; namespace: string; replicas: nu
 
 /** rolloutStrategySpec is the Rollout spec.strategy of the embedded runtime's strategy (blue-green's activeService is the Service `service`). */
 export function rolloutStrategySpec(s: ProgressiveStrategy, service: string): RolloutStrategySpec {
-  if (s.kind === 'blue-green') return { blueGreen: { activeService: service, scaleDownDelaySeconds: Math.round(s.scaleDownDelayMs / 1000) } };
+  if (s.kind === 'blue-green') {
+    const auto = s.autoPromotionEnabled === false ? { autoPromotionEnabled: false } : {};
+    return { blueGreen: { activeService: service, scaleDownDelaySeconds: Math.round(s.scaleDownDelayMs / 1000), ...auto } };
+  }
   return { canary: { steps: s.steps.map((step) => (step.kind === 'weight' ? { setWeight: step.percent } : { pause: step.ms === null ? {} : { duration: `${step.ms / 1000}s` } })) } };
 }

@@ -58,3 +58,21 @@ test('kube-sandbox: a bad flag is one line and exit 2', () => {
     assert.match(r.stderr, want);
   }
 });
+
+test('kube-sandbox --help: what it serves, every flag, an example with kubectl; exit 0', () => {
+  for (const flag of ['--help', '-h']) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', SCRIPT, flag], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    assert.match(r.stdout, /^Usage: npm run kube-sandbox -- --kubeconfig FILE \[options\]\n/);
+    assert.match(r.stdout, /Deployment and Service `demo`[\s\S]*PodDisruptionBudgets and pods\/eviction[\s\S]*Jobs and Secrets/);
+    assert.match(r.stdout, /\n {2}kubectl --kubeconfig \/tmp\/sandbox\.kubeconfig get [^\n]+\n {2}rollcheck run --kubeconfig \/tmp\/sandbox\.kubeconfig --deployment demo --url /);
+  }
+  // Every flag the one-line usage names (the flags parseArgs accepts) is in the help.
+  const bad = spawnSync(process.execPath, ['--import', 'tsx', SCRIPT, '--no-such-flag'], { encoding: 'utf8' });
+  assert.equal(bad.status, 2);
+  const flags = [...new Set(bad.stderr.slice(bad.stderr.indexOf('usage')).match(/--[a-z][a-z-]+/g) ?? [])];
+  assert.ok(flags.length >= 14, flags.join(' '));
+  const help = spawnSync(process.execPath, ['--import', 'tsx', SCRIPT, '--help'], { encoding: 'utf8' }).stdout;
+  for (const f of flags) assert.match(help, new RegExp(`(\\n {2}|, )${f} `), `${f} in --help`);
+});

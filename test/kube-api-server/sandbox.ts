@@ -1,6 +1,8 @@
 // The kube sandbox: `npm run kube-sandbox -- --kubeconfig FILE [--replicas 3]
 // [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s]
-// [--sidecar proxy] [--workload deployment|statefulset|daemonset] [--nodes 3] [--protocol grpc|h2c]`.
+// [--sidecar proxy] [--workload deployment|statefulset|daemonset|rollout] [--nodes 3] [--protocol grpc|h2c]
+// [--strategy canary|blue-green] [--steps LIST] [--scale-down-delay 30s] [--auto-promotion false]`
+// (`--help` prints what it serves, every flag and an example: sandbox-help.ts).
 // It starts the HTTPS Kubernetes-API test server over the embedded runtime with
 // Deployment and Service `demo` in `default` on Nodes node-1…node-N (cordon, drain through
 // PodDisruptionBudgets and pods/eviction; and Jobs and Secrets, for `--runners`), writes a kubeconfig for it, prints
@@ -19,8 +21,9 @@ import { kubeconfigText } from './server.js';
 import { createJobRunner, type JobRunner } from './jobs.js';
 import { rollcheckArgv } from '../../src/run/local-runners.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SANDBOX_HELP, wantsHelp } from './sandbox-help.js';
 
-const USAGE = 'usage: npm run kube-sandbox -- --kubeconfig FILE [--replicas 3] [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s] [--endpoint-delay 1s] [--env K=V] [--sidecar proxy] [--nodes 3] [--protocol grpc|h2c] [--workload deployment|statefulset|daemonset|rollout [--strategy canary|blue-green] [--steps LIST] [--scale-down-delay 30s]]';
+const USAGE = 'usage (--help says more): npm run kube-sandbox -- --kubeconfig FILE [--replicas 3] [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s] [--endpoint-delay 1s] [--env K=V] [--sidecar proxy] [--nodes 3] [--protocol grpc|h2c] [--workload deployment|statefulset|daemonset|rollout [--strategy canary|blue-green] [--steps LIST] [--scale-down-delay 30s] [--auto-promotion true|false]]';
 
 /** SandboxOptions is what the sandbox's flags say. */
 export interface SandboxOptions {
@@ -64,6 +67,7 @@ export function readSandboxOptions(argv: string[]): SandboxOptions {
         strategy: { type: 'string' },
         steps: { type: 'string' },
         'scale-down-delay': { type: 'string' },
+        'auto-promotion': { type: 'string' },
       },
       strict: true,
     }));
@@ -81,6 +85,10 @@ export function readSandboxOptions(argv: string[]): SandboxOptions {
   const strategy = readStrategy({ strategy: values.strategy ?? (workload === 'rollout' ? 'blue-green' : 'rolling'), steps: values.steps, scaleDownDelay: values['scale-down-delay'] });
   if (strategy && workload !== 'rollout') throw new UsageError('--strategy canary|blue-green needs --workload rollout (an Argo Rollout)');
   if (!strategy && workload === 'rollout') throw new UsageError('--workload rollout needs --strategy canary or blue-green');
+  const auto = values['auto-promotion'];
+  if (auto !== undefined && auto !== 'true' && auto !== 'false') throw new UsageError(`--auto-promotion: "${auto}" is neither true nor false`);
+  if (auto !== undefined && strategy?.kind !== 'blue-green') throw new UsageError('--auto-promotion is blue-green\'s autoPromotionEnabled: add --workload rollout --strategy blue-green');
+  if (auto === 'false' && strategy?.kind === 'blue-green') strategy.autoPromotionEnabled = false;
   const env: Record<string, string> = {};
   for (const kv of values.env as string[]) {
     const i = kv.indexOf('=');
@@ -136,6 +144,10 @@ export async function startSandbox(o: SandboxOptions): Promise<LocalBackedCluste
 }
 
 async function main(): Promise<number> {
+  if (wantsHelp(process.argv.slice(2))) {
+    process.stdout.write(SANDBOX_HELP);
+    return 0;
+  }
   let options: SandboxOptions;
   try {
     options = readSandboxOptions(process.argv.slice(2));

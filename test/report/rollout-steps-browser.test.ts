@@ -61,3 +61,19 @@ test('report: a canary run shows its per-step table and tints each step on the t
     await page.screenshot({ path: join(SHOT_DIR, 'rollout-steps.png'), fullPage: true });
   });
 });
+
+test('report: a step whose verdict left out streams refused unprocessed says so in its row, and passes as the run does', { skip }, async () => {
+  const events: ClusterEvent[] = [
+    step(1000, { strategy: 'canary', index: 0, step: 'setWeight 50%', action: 'set-weight', weight: 50 }),
+    step(6000, { strategy: 'canary', index: 1, step: 'full promotion (setWeight 100%)', action: 'promote', weight: 100 }),
+  ];
+  const failures = Array.from({ length: 30 }, (_, i) => fail(3000 + i * 5, 'goaway_refused', { reused: true, streamId: 2 * i + 21 }));
+  const results = makeResults({ durationMs: 9000, events, failures });
+  results.analysis = analyze(results, { maxErrors: 0 });
+  assert.equal(results.analysis.verdict.pass, true);
+  await withReportPage(renderReport(results), async (page) => {
+    const rows = await page.locator('#rollout-steps tr[data-step]').allInnerTexts();
+    assert.match(rows[0] ?? '', /30 \/ \d+ \(30 refused unprocessed, not counted\)[\s\S]*pass/);
+    assert.doesNotMatch(rows[1] ?? '', /refused unprocessed/);
+  });
+});

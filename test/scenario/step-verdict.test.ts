@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import type { ClusterEvent } from '../../src/results/events.js';
 import { stepVerdicts, formatStepVerdicts } from '../../src/scenario/index.js';
 import type { ScenarioStep } from '../../src/scenario/index.js';
+import { analyze } from '../../src/analysis/index.js';
+import { junitCases } from '../../src/report/junit-xml.js';
 import { fail, makeResults } from '../analysis/fixtures.js';
 
 // A 10 s run at 100 req/s: wait 1s, rollout at 1 s, wait, kill-pod at 5 s, scale at 8 s (failed).
@@ -153,4 +155,27 @@ test('a step that never finished (interrupted) fails, and the table says why', (
     /FAIL\s+4\. kill-pod oldest .*\n\s+- the step failed: the step did not finish \(interrupted\)/,
   );
   assert.match(text, /scenario verdict: FAIL$/);
+});
+
+test('HTTP/2: a step leaves out the streams refused unprocessed, as the run\'s verdict does, and the table and JUnit say so', () => {
+  const refused = Array.from({ length: 50 }, (_, i) => fail(5200 + i * 4, 'goaway_refused', { reused: true, streamId: 2 * i + 21 }));
+  const results = makeResults({ ratePerSec: 100, durationMs: 10_000, failures: refused, events: EVENTS });
+  const thresholds = { maxErrors: 0, maxOutageMs: 100 };
+  results.analysis = analyze(results, thresholds);
+  assert.equal(results.analysis.verdict.pass, true, results.analysis.verdict.reasons.join('\n'));
+  const verdicts = stepVerdicts(results, STEPS, thresholds);
+  const kill = verdicts.find((v) => v.step === 'kill-pod oldest');
+  assert.equal(kill?.pass, true, kill?.reasons.join('\n'));
+  assert.equal(kill?.failures, 50);
+  assert.deepEqual(kill?.uncounted, { neverProcessed: 50, longestOutageMs: 0 });
+  const outcome = { name: 'x', file: 'x.yaml', steps: verdicts, pass: false };
+  assert.match(formatStepVerdicts(outcome), /PASS\s+4\. kill-pod oldest .* 50 failed of \d+ \(50 refused unprocessed, not counted\)/);
+  results.scenario = outcome;
+  const cases = junitCases({ results, label: 'run' } as Parameters<typeof junitCases>[0]).filter((c) => c.classname === 'rollcheck.scenario');
+  assert.match(cases.find((c) => c.name === '4. kill-pod oldest')?.out ?? '', /50 failed of \d+ completed \(50 refused unprocessed, not counted\)/);
+  // --strict-streams (the scenario's strict-streams key): the step counts them, as the run does.
+  const strict = stepVerdicts(results, STEPS, { ...thresholds, strictStreams: true }).find((v) => v.step === 'kill-pod oldest');
+  assert.equal(strict?.pass, false);
+  assert.equal(strict?.uncounted, undefined);
+  assert.match(strict?.reasons[0] ?? '', /^50 failed requests, more than the 0 allowed/);
 });

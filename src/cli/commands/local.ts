@@ -54,7 +54,10 @@ name, no surge; --partition N keeps ordinals below N) or daemonset (one pod per
 --nodes node; maxUnavailable 1 by default, or --max-surge). --trigger
 drain=NODE cordons that node and evicts its pods as kubectl drain does (not a
 DaemonSet's): with --pdb an eviction beyond the budget gets 429 and is retried
-every --eviction-retry.
+every --eviction-retry. The budget covers every pod of the app, as one whose
+selector is the Deployment's labels: its status (healthy pods: ready and not
+terminating; expected pods; disruptions allowed) is the disruption controller's,
+and a pod not yet running is evicted without it, as the Eviction API does.
 
 Each pod's stdout/stderr goes to <out>.pods/<pod>.log. Ctrl-C stops the traffic,
 terminates the pods and writes the results (exit 130).`;
@@ -93,6 +96,9 @@ async function runLocal(io: Io, opts: Record<string, unknown>): Promise<number> 
   const ingress = readIngressSettings(opts);
   const strategy = readStrategy(opts);
   const settings = { ...readLocalRuntimeSettings(opts, podLogDir(outPath)), ...(ingress ? { ingress } : {}), ...(strategy ? { strategy } : {}) };
+  if (strategy && (settings.ordinals || settings.daemon)) {
+    throw new UsageError(`--strategy ${strategy.kind}: an Argo Rollout replaces pods as a Deployment's ReplicaSets do; remove --workload ${settings.daemon ? 'daemonset' : 'statefulset'} or --strategy`);
+  }
   const { runners } = readRunnerFlags(opts);
   const nodes = Array.from({ length: settings.nodes ?? 1 }, (_, i) => `node-${i + 1}`);
   if (trigger.kind === 'drain' && !nodes.includes(trigger.node)) {
@@ -129,7 +135,8 @@ function announced(io: Io, settings: LocalRuntimeSettings, driver: ClusterDriver
   driver.start = async (signal) => {
     const target = await start(signal);
     const { servicePort, logDir, workload, nodes } = target.facts;
-    const shape = workload !== 'deployment' || nodes !== 1 ? `${String(workload)} on ${String(nodes)} node${nodes === 1 ? '' : 's'}, ` : '';
+    const kind = workload === 'rollout' && settings.strategy ? `Argo Rollout (${settings.strategy.kind})` : String(workload);
+    const shape = workload !== 'deployment' || nodes !== 1 ? `${kind} on ${String(nodes)} node${nodes === 1 ? '' : 's'}, ` : '';
     io.stderr.write(
       `started ${String(target.facts.replicas)} pods (${shape}${describeApp(settings)}, Service on 127.0.0.1:${String(servicePort)}${settings.ingress ? `, ${settings.ingress.kind} ingress at ${target.url}` : ''}); pod logs in ${String(logDir)}\n`,
     );

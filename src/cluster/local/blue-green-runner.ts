@@ -1,6 +1,6 @@
 import { settledAt, type ProgressiveRollout, type StrategyRunner } from './progressive-runner.js';
 
-type Phase = 'start' | 'preview' | 'switched' | 'scaling-down' | 'aborting';
+type Phase = 'start' | 'preview' | 'paused' | 'promoted' | 'switched' | 'scaling-down' | 'aborting';
 
 /**
  * createBlueGreenRunner follows Argo Rollouts' blue-green (argo-rollouts
@@ -11,10 +11,13 @@ type Phase = 'start' | 'preview' | 'switched' | 'scaling-down' | 'aborting';
  * the old ReplicaSet gets a scale-down deadline scaleDownDelaySeconds later
  * (rollout/replicaset.go addScaleDownDelay, scaleDownDelayHelper) and is scaled
  * to zero when it passes (step 2, `scale-down`,
- * scaleDownOldReplicaSetsForBlueGreen). An abort points the active selector
- * back at the stable set and scales the new one down.
+ * scaleDownOldReplicaSetsForBlueGreen). With `autoPromotionEnabled` false the
+ * rollout pauses once the preview is available (a `pause` at step 0, the
+ * BlueGreenPause condition of reconcileBlueGreenPause) and switches only when
+ * promoted (`kubectl argo rollouts promote`). An abort points the active
+ * selector back at the stable set and scales the new one down.
  */
-export function createBlueGreenRunner(scaleDownDelayMs: number, abortAtStep: number | undefined): StrategyRunner {
+export function createBlueGreenRunner(scaleDownDelayMs: number, abortAtStep: number | undefined, autoPromotionEnabled = true): StrategyRunner {
   let phase: Phase = 'start';
   let scaleDownAtMs = 0;
   return {
@@ -29,6 +32,10 @@ export function createBlueGreenRunner(scaleDownDelayMs: number, abortAtStep: num
       }
       if (phase === 'preview' && settledAt(r.counts(r.canary), r.replicas)) {
         if (abortAtStep === 1) return abort(r);
+        phase = autoPromotionEnabled ? 'promoted' : 'paused';
+        if (phase === 'paused') r.step({ ...base, index: 0, step: 'pause (until promoted: autoPromotionEnabled false)', action: 'pause', weight: 0 });
+      }
+      if (phase === 'promoted') {
         r.gate.select(r.canary);
         r.step({ ...base, index: 1, step: 'switch', action: 'switch', weight: 100 });
         scaleDownAtMs = r.nowMs() + scaleDownDelayMs;
@@ -46,10 +53,14 @@ export function createBlueGreenRunner(scaleDownDelayMs: number, abortAtStep: num
       if (phase === 'scaling-down' && r.counts(r.stable).existing === 0) r.finish('promoted');
       if (phase === 'aborting' && r.counts(r.canary).existing === 0 && settledAt(r.counts(r.stable), r.replicas)) r.finish('aborted');
     },
-    // autoPromotionEnabled: nothing waits for a promote here.
-    promote: () => false,
+    promote(r) {
+      if (phase !== 'paused') return false;
+      r.note('blue-green promoted: the active Service switches to the new set');
+      phase = 'promoted';
+      return true;
+    },
     abort(r) {
-      if (phase !== 'preview' && phase !== 'switched') return false;
+      if (phase !== 'preview' && phase !== 'paused' && phase !== 'switched') return false;
       abort(r);
       return true;
     },
@@ -57,7 +68,7 @@ export function createBlueGreenRunner(scaleDownDelayMs: number, abortAtStep: num
 
   function abort(r: ProgressiveRollout): void {
     r.gate.select(r.stable);
-    const index = phase === 'preview' ? 1 : 2;
+    const index = phase === 'switched' ? 2 : 1;
     r.step({ strategy: 'blue-green', index, step: 'abort', action: 'abort', weight: 0, pods: r.counts(r.canary).names });
     r.setTarget(r.canary, 0);
     phase = 'aborting';

@@ -18,6 +18,7 @@ import { createRolloutController, type RolloutController } from './rollout-contr
 import { createServiceProxy, type ServiceEndpoint, type ServiceProxy } from './service-proxy.js';
 import { startIngress, type Ingress } from './ingress.js';
 import { createProgressive } from './progressive-wiring.js';
+import { describeStrategy } from './progressive-strategy.js';
 import type { ProgressiveControl } from './progressive-runner.js';
 import type { LocalRuntimeSettings } from './settings.js';
 
@@ -106,6 +107,7 @@ export function createLocalDriver(settings: LocalRuntimeSettings, ctx: DriverCon
         runtime: runtime.kind,
         app: describeApp(settings),
         workload: workloadKind,
+        ...(settings.strategy ? { strategy: describeStrategy(settings.strategy) } : {}),
         replicas: controller.replicas,
         nodes: nodes.names.length,
         // The no-pdb rule reads 'none' as "the driver looked and found no budget".

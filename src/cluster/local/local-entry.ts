@@ -4,6 +4,7 @@ import type { DriverEntry } from '../driver-entry.js';
 import type { DriverTraits } from '../driver.js';
 import type { SettingsReader } from '../settings-reader.js';
 import { DEFAULT_LOCAL_SETTINGS, describeApp, describePdb, workloadKindOf, type LocalRuntimeSettings } from './settings.js';
+import { describeStrategy } from './progressive-strategy.js';
 import { parseReadinessCheck } from './probe-checks.js';
 import { readWorkloadSettings } from './workload-settings.js';
 
@@ -152,7 +153,8 @@ function describeLocalTarget(s: LocalRuntimeSettings): string {
       : `image ${s.container?.image ?? '?'}${s.container?.imageNew ? ` → ${s.container.imageNew}` : ''}, port ${s.container?.port ?? 8080}`;
   const preStop = s.preStop.kind === 'none' ? 'none' : s.preStop.kind === 'sleep' ? `sleep ${ms(s.preStop.ms)}` : `exec "${s.preStop.command}"`;
   const kind = workloadKindOf(s);
-  const shape = kind === 'daemonset' ? `a DaemonSet on ${s.nodes ?? 1} nodes` : `${s.replicas} replicas${kind === 'statefulset' ? ' (StatefulSet)' : ''}${(s.nodes ?? 1) > 1 ? ` on ${s.nodes} nodes` : ''}`;
+  const owner = kind === 'statefulset' ? ' (StatefulSet)' : kind === 'rollout' && s.strategy ? ` (Argo Rollout, ${describeStrategy(s.strategy)})` : '';
+  const shape = kind === 'daemonset' ? `a DaemonSet on ${s.nodes ?? 1} nodes` : `${s.replicas} replicas${owner}${(s.nodes ?? 1) > 1 ? ` on ${s.nodes} nodes` : ''}`;
   const extras = `${s.pdb ? `, PDB ${describePdb(s.pdb)}` : ''}${s.trafficPolicy ? `, traffic policy local (${s.trafficPolicy.node})` : ''}`;
   return `local runtime ${s.runtime}, ${app}, ${shape}${extras}, grace ${ms(s.graceMs)}, preStop ${preStop}, endpoint delay ${ms(s.endpointDelayMs)}`;
 }

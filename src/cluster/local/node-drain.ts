@@ -55,7 +55,8 @@ export async function drainLocalNode(d: DrainDeps, request: DrainRequest, signal
     for (;;) {
       if (signal?.aborted) throw new Error('interrupted');
       if (pod.exit || pod.terminating) return pod.done; // gone or deleted by someone else meanwhile
-      const allowed = d.budget ? d.budget.allowed() : 1;
+      // A pod not yet running (Pending) skips the budget, as the Eviction API's canIgnorePDB lets it.
+      const allowed = d.budget && pod.handle !== undefined ? d.budget.allowed() : 1;
       if (allowed > 0) {
         ctx.emit({ kind: 'evicted', ...who(pod), node, atMs: now() });
         evicted += 1;

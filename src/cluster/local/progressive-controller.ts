@@ -200,7 +200,7 @@ export function createProgressiveController(options: ProgressiveControllerOption
   }
 
   function runnerFor(s: ProgressiveStrategy): StrategyRunner {
-    if (s.kind === 'blue-green') return createBlueGreenRunner(s.scaleDownDelayMs, s.abortAtStep);
+    if (s.kind === 'blue-green') return createBlueGreenRunner(s.scaleDownDelayMs, s.abortAtStep, s.autoPromotionEnabled !== false);
     return createCanaryRunner(s.steps, resolveRolloutLimits(replicas, settings.maxSurge, settings.maxUnavailable), s.abortAtStep, s.waitForPromotion === true);
   }
 

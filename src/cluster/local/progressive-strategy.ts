@@ -13,10 +13,12 @@ export type CanaryStep = { kind: 'weight'; percent: number } | { kind: 'pause'; 
  * 1 = at the switch), so the way back can be tested. `waitForPromotion`: an
  * indefinite pause waits for a promote (the kube sandbox, where the API's
  * promote and abort reach the controller) instead of being promoted at once.
+ * Blue-green's `autoPromotionEnabled: false` (absent: true, Argo's default)
+ * pauses before the switch until promoted, as the canary's indefinite pause.
  */
 export type ProgressiveStrategy =
   | { kind: 'canary'; steps: CanaryStep[]; abortAtStep?: number; waitForPromotion?: boolean }
-  | { kind: 'blue-green'; scaleDownDelayMs: number; abortAtStep?: number };
+  | { kind: 'blue-green'; scaleDownDelayMs: number; abortAtStep?: number; autoPromotionEnabled?: boolean };
 
 /** DEFAULT_SCALE_DOWN_DELAY_MS is Argo Rollouts' default scaleDownDelaySeconds (30). */
 export const DEFAULT_SCALE_DOWN_DELAY_MS = 30_000;
@@ -46,6 +48,6 @@ export function canaryStepLabel(step: CanaryStep): string {
 /** describeStrategy is the strategy in a few words, for the run header and results params. */
 export function describeStrategy(s: ProgressiveStrategy): string {
   const abort = s.abortAtStep === undefined ? '' : `, abort at step ${s.abortAtStep}`;
-  if (s.kind === 'blue-green') return `blue-green, scaleDownDelay ${s.scaleDownDelayMs / 1000}s${abort}`;
+  if (s.kind === 'blue-green') return `blue-green, scaleDownDelay ${s.scaleDownDelayMs / 1000}s${s.autoPromotionEnabled === false ? ', autoPromotionEnabled false' : ''}${abort}`;
   return `canary, steps ${s.steps.map(canaryStepLabel).join(', ')}${abort}`;
 }

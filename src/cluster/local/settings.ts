@@ -11,14 +11,23 @@ export type LocalApp =
   | { kind: 'demo'; entrypoint: 'shell' | 'exec' | 'tini' }
   | { kind: 'cmd'; command: string };
 
-/** PdbSpec is a PodDisruptionBudget's one rule: at most N pods disrupted, or at least N available. */
-export type PdbSpec = { maxUnavailable: number } | { minAvailable: number };
+/** PdbValue is a PodDisruptionBudget's int-or-percent: a count of pods, or "N%" of the workload's scale. */
+export type PdbValue = number | `${number}%`;
 
-/** LocalWorkloadKind is which controller owns the embedded runtime's pods. */
-export type LocalWorkloadKind = 'deployment' | 'statefulset' | 'daemonset';
+/**
+ * PdbSpec is a PodDisruptionBudget's one rule: at most N (or N%) pods
+ * disrupted, or at least N (or N%) available. It covers every pod of the
+ * embedded runtime's workload, old and new revisions alike: a budget whose
+ * selector is the workload's own labels.
+ */
+export type PdbSpec = { maxUnavailable: PdbValue } | { minAvailable: PdbValue };
 
-/** workloadKindOf tells which controller the settings make. */
-export function workloadKindOf(s: Pick<LocalRuntimeSettings, 'ordinals' | 'daemon'>): LocalWorkloadKind {
+/** LocalWorkloadKind is which controller owns the embedded runtime's pods: --workload's, or an Argo Rollout's with --strategy. */
+export type LocalWorkloadKind = 'deployment' | 'statefulset' | 'daemonset' | 'rollout';
+
+/** workloadKindOf tells which controller the settings make: a --strategy makes the Argo Rollout model (as `run --workload rollout/NAME` names it). */
+export function workloadKindOf(s: Pick<LocalRuntimeSettings, 'ordinals' | 'daemon' | 'strategy'>): LocalWorkloadKind {
+  if (s.strategy !== undefined) return 'rollout';
   return s.daemon ? 'daemonset' : s.ordinals ? 'statefulset' : 'deployment';
 }
 

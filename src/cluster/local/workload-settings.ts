@@ -1,6 +1,6 @@
 import { UsageError } from '../../errors.js';
 import { parseNonNegative, parsePositive } from '../../parse.js';
-import type { CountOrPercent, LocalRuntimeSettings, LocalWorkloadKind, PdbSpec } from './settings.js';
+import type { CountOrPercent, LocalRuntimeSettings, LocalWorkloadKind, PdbSpec, PdbValue } from './settings.js';
 
 /** LOCAL_WORKLOAD_KINDS are the controllers the embedded runtime plays. */
 export const LOCAL_WORKLOAD_KINDS: readonly LocalWorkloadKind[] = ['deployment', 'statefulset', 'daemonset'];
@@ -50,16 +50,18 @@ export function readWorkloadSettings(
   };
 }
 
-/** parsePdb reads `max-unavailable=N` or `min-available=N` (a PodDisruptionBudget's rule). */
+/** parsePdb reads `max-unavailable=N` or `min-available=N`, N a count or a percentage (`25%`), as a PodDisruptionBudget's spec takes them. */
 export function parsePdb(text: string, flag: string): PdbSpec {
-  const m = /^(max-unavailable|min-available)=(\d+)$/.exec(text.trim());
-  if (!m) throw new UsageError(`${flag}: "${text}" is not a budget; use max-unavailable=N or min-available=N, e.g. max-unavailable=1`);
+  const m = /^(max-unavailable|min-available)=(\d+)(%?)$/.exec(text.trim());
+  if (!m) throw new UsageError(`${flag}: "${text}" is not a budget; use max-unavailable=N or min-available=N (N a count or a percentage), e.g. max-unavailable=1`);
   const n = Number(m[2]);
+  if (m[3] === '%' && n > 100) throw new UsageError(`${flag}: ${n}% is more than every pod; use a percentage up to 100%`);
+  const value: PdbValue = m[3] === '%' ? `${n}%` : n;
   if (m[1] === 'max-unavailable') {
-    if (n === 0) throw new UsageError(`${flag}: max-unavailable=0 forbids every eviction, so a drain never finishes; use max-unavailable=1`);
-    return { maxUnavailable: n };
+    if (n === 0) throw new UsageError(`${flag}: max-unavailable=${value} forbids every eviction, so a drain never finishes; use max-unavailable=1`);
+    return { maxUnavailable: value };
   }
-  return { minAvailable: n };
+  return { minAvailable: value };
 }
 
 /** readTrafficPolicy reads `local` (traffic enters on node-1) or `local=NODE`; it returns the node. */

@@ -1,6 +1,7 @@
 import type { ReportData } from '../report-data.js';
 import { byId, el, fmtMs, kindColor, pct, swatch, usText } from './dom.js';
 import { findingCard } from './finding-card.js';
+import { uncountedText } from './rollout-steps.js';
 
 /** renderHeading sets the page title and the one-line subtitle. */
 export function renderHeading(D: ReportData): void {
@@ -110,7 +111,7 @@ export function renderSteps(D: ReportData): void {
     tr.appendChild(el('td', 'num', String(st.index + 1)));
     tr.appendChild(el('td', null, st.step));
     tr.appendChild(el('td', 'num', (st.startMs / 1000).toFixed(1) + ' \u2013 ' + (st.endMs / 1000).toFixed(1)));
-    tr.appendChild(el('td', 'num', st.failures + ' / ' + st.completed));
+    tr.appendChild(el('td', 'num', st.failures + ' / ' + st.completed + uncountedText(st.uncounted)));
     tr.appendChild(el('td', null, st.pass ? 'pass' : 'FAIL'));
     tr.appendChild(el('td', null, (st.error ? st.error + '; ' : '') + st.reasons.join('; ')));
     table.appendChild(tr);

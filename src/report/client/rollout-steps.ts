@@ -45,7 +45,7 @@ export function renderRolloutSteps(D: ReportData): void {
     tr.appendChild(el('td', null, s.strategy + ' ' + s.step));
     tr.appendChild(el('td', 'num', Math.round(s.weight) + '%'));
     tr.appendChild(el('td', 'num', (s.startMs / 1000).toFixed(1) + ' \u2013 ' + (s.endMs / 1000).toFixed(1)));
-    tr.appendChild(el('td', 'num', s.failures + ' / ' + s.completed));
+    tr.appendChild(el('td', 'num', s.failures + ' / ' + s.completed + uncountedText(s.uncounted)));
     tr.appendChild(el('td', 'num', s.longestOutageMs > 0 ? fmtMs(s.longestOutageMs) : '\u2013'));
     tr.appendChild(el('td', null, Object.entries(s.causes).map(([id, n]) => n + ' ' + id).join(', ')));
     tr.appendChild(el('td', s.pass ? null : 'fail', s.pass ? 'pass' : 'FAIL'));
@@ -53,4 +53,9 @@ export function renderRolloutSteps(D: ReportData): void {
     table.appendChild(tr);
   });
   box.appendChild(table);
+}
+
+/** uncountedText is the note beside a step's failures when its verdict left some out, as the run's verdict does. */
+export function uncountedText(u: { neverProcessed: number } | undefined): string {
+  return u ? ' (' + u.neverProcessed + ' refused unprocessed, not counted)' : '';
 }

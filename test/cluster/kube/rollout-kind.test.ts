@@ -39,6 +39,19 @@ test('rolloutStepEvents: a canary step index and a blue-green preview and switch
   assert.deepEqual(rolloutStepEvents(switched, ro({ currentPodHash: 'b', stableRS: 'b', blueGreen: { activeSelector: 'b' } }, BG), 3), []);
 });
 
+test('rolloutStepEvents: a blue-green paused before the switch (autoPromotionEnabled false, BlueGreenPause) is a pause step; the promote then switches', () => {
+  const manual = { blueGreen: { activeService: 'demo', scaleDownDelaySeconds: 30, autoPromotionEnabled: false } };
+  const preview = ro({ currentPodHash: 'b', stableRS: 'a', blueGreen: { activeSelector: 'a', previewSelector: 'b' } }, manual);
+  const paused = ro({ ...preview.status, phase: 'Paused', pauseConditions: [{ reason: 'BlueGreenPause', startTime: '2026-01-01T00:00:00Z' }] }, manual);
+  const [pause] = rolloutStepEvents(preview, paused, 5);
+  assert.deepEqual(pause, { kind: 'rollout-step', strategy: 'blue-green', index: 0, step: 'pause (until promoted: autoPromotionEnabled false)', action: 'pause', weight: 0, canaryRevision: 'b', stableRevision: 'a', atMs: 5 });
+  assert.deepEqual(rolloutStepEvents(paused, paused, 6), [], 'still paused: no new step');
+  const switched = ro({ currentPodHash: 'b', stableRS: 'a', phase: 'Progressing', blueGreen: { activeSelector: 'b', previewSelector: 'b' } }, manual);
+  assert.deepEqual(rolloutStepEvents(paused, switched, 7).map((e) => e.kind === 'rollout-step' && e.action), ['switch']);
+  // A canary's pause condition is not blue-green's.
+  assert.deepEqual(rolloutStepEvents(preview, ro({ ...preview.status, pauseConditions: [{ reason: 'CanaryPauseStep' }] }, manual), 8), []);
+});
+
 test('--workload takes rollout/NAME, kubectl\'s short name and its group-qualified form', () => {
   for (const text of ['rollout/demo', 'ro/demo', 'rollouts/demo', 'rollout.argoproj.io/demo']) assert.deepEqual(parseWorkloadRef(text), { kind: 'rollout', name: 'demo' });
 });

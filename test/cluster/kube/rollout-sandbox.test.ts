@@ -5,7 +5,8 @@
 // pods (stable-scaled-down-early, exit 1), its scale-down seen on the
 // ReplicaSets; a delay past the propagation drops none (exit 0). Every call
 // the driver made is granted by manifests/rbac.yaml. Canary: --promote auto
-// and manual, --abort-at as its own step; restart as spec.restartAt.
+// and manual, --abort-at as its own step; blue-green with autoPromotionEnabled
+// false promoted (auto) or left paused (manual); restart as spec.restartAt.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { judgeExit } from '../../helpers/traffic-command.js';
@@ -112,6 +113,34 @@ test('--promote manual on the sandbox: the pause waits, the run says how to prom
   const badStep = await roll(t, steps, ['--abort-at', '5']);
   assert.equal(badStep.code, 2);
   assert.match(badStep.io.err(), /--abort-at: rollout "demo" has canary steps 0-1; use one of them/);
+});
+
+test('blue-green with autoPromotionEnabled false on the sandbox: --promote auto promotes the pause before the switch as kubectl argo rollouts promote does; --promote manual waits with the old set active', { timeout: 240_000 }, async (t) => {
+  const strategy: ProgressiveStrategy = { kind: 'blue-green', scaleDownDelayMs: 5000, autoPromotionEnabled: false };
+  const auto = await roll(t, strategy);
+  assert.ok(auto.results, auto.io.err());
+  assert.match(auto.io.err(), /blueGreen \(scaleDownDelaySeconds 5, autoPromotionEnabled false\)/);
+  const actions = auto.results.events.flatMap((e) => (e.kind === 'rollout-step' ? [`${e.index} ${e.action}`] : []));
+  assert.deepEqual(actions, ['0 preview', '0 pause', '1 switch'], actions.join(', '));
+  assert.ok(auto.patches.some((p) => JSON.stringify(p.body) === '{"status":{"pauseConditions":null}}'), 'the status patch of kubectl argo rollouts promote');
+  assert.ok(auto.results.events.some((e) => e.kind === 'note' && /paused before the switch \(autoPromotionEnabled false\): promoted as `kubectl argo rollouts promote` does/.test(e.message)));
+  assert.ok(auto.results.events.some((e) => e.kind === 'rollout-complete'));
+  // The scale-down is the stable ReplicaSet scaled to 0, seen by its watch.
+  assert.deepEqual(auto.results.analysis?.rolloutSteps?.map((s) => s.action), ['preview', 'pause', 'switch', 'scale-down']);
+
+  const manual = await roll(t, strategy, ['--promote', 'manual', '--rollout-timeout', '8s']);
+  assert.ok(manual.results, manual.io.err());
+  assert.equal(manual.requests.includes('patch rollouts/status'), false, 'nobody promoted');
+  const failed = manual.results.events.find((e) => e.kind === 'rollout-failed');
+  assert.ok(failed?.kind === 'rollout-failed' && /paused before the switch \(autoPromotionEnabled false\), waiting for a promote nobody sent: kubectl argo rollouts promote -n default demo/.test(failed.reason), JSON.stringify(failed));
+  assert.notEqual(manual.code, 0);
+  // Still paused: the active Service selects the old set, whose pods were never taken down.
+  const preview = manual.results.events.find((e) => e.kind === 'rollout-step' && e.action === 'preview');
+  assert.ok(preview?.kind === 'rollout-step');
+  const selector = (manual.cluster.server.store.get('services', 'demo')?.spec as { selector?: Record<string, string> } | undefined)?.selector;
+  assert.equal(selector?.['rollouts-pod-template-hash'], preview.stableRevision);
+  assert.equal(manual.results.events.some((e) => e.kind === 'rollout-step' && e.action === 'switch'), false);
+  assert.equal(manual.results.failures.length, 0, 'the paused blue-green drops nothing');
 });
 
 test('restart on the sandbox sets spec.restartAt as kubectl argo rollouts restart does: every pod replaced, no steps', { timeout: 240_000 }, async (t) => {

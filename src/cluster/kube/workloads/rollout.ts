@@ -77,7 +77,8 @@ export const rolloutKind: WorkloadKind<RolloutLike> & { events(before: RolloutLi
     const warnings = [...template.warnings];
     const delay = s?.blueGreen?.scaleDownDelaySeconds;
     if (s?.blueGreen && delay !== undefined && delay < 5) warnings.push(`blue-green scaleDownDelaySeconds is ${delay}: the old pods go as the selector switches, before ingresses and meshes stop sending to them`);
-    const strategy = s?.blueGreen ? `blueGreen (scaleDownDelaySeconds ${delay ?? 30})` : `canary (${(s?.canary?.steps ?? []).map(stepLabel).join(', ') || 'no steps'})`;
+    const manual = s?.blueGreen?.autoPromotionEnabled === false ? ', autoPromotionEnabled false' : '';
+    const strategy = s?.blueGreen ? `blueGreen (scaleDownDelaySeconds ${delay ?? 30}${manual})` : `canary (${(s?.canary?.steps ?? []).map(stepLabel).join(', ') || 'no steps'})`;
     return { facts: { replicas: w.spec?.replicas ?? 1, strategy, maxSurge: '25%', maxUnavailable: '25%', ...template.facts }, warnings };
   },
   checkTrigger(w, trigger) {
@@ -132,7 +133,7 @@ function stepLabel(step: CanaryStepSpec): string {
   return step.pause?.duration !== undefined ? `pause ${String(step.pause.duration)}` : 'pause (until promoted)';
 }
 
-/** rolloutStepEvents turns a Rollout's status changes into rollout-step events: a canary's step index, blue-green's preview and switch. */
+/** rolloutStepEvents turns a Rollout's status changes into rollout-step events: a canary's step index, blue-green's preview, pause (BlueGreenPause) and switch. */
 export function rolloutStepEvents(before: RolloutLike | null, after: RolloutLike, atMs: number): ClusterEvent[] {
   const b = before?.status ?? {};
   const a = after.status ?? {};
@@ -160,6 +161,11 @@ export function rolloutStepEvents(before: RolloutLike | null, after: RolloutLike
   if (after.spec?.strategy?.blueGreen && bg) {
     if (bg.previewSelector === canaryRevision && b.blueGreen?.previewSelector !== canaryRevision && bg.activeSelector !== canaryRevision) {
       out.push({ kind: 'rollout-step', strategy: 'blue-green', index: 0, step: 'preview', action: 'preview', weight: 0, ...revs, atMs });
+    }
+    // autoPromotionEnabled false: the preview is up and the rollout waits for a promote before the switch (BlueGreenPause).
+    const paused = (st: typeof a): boolean => (st.pauseConditions ?? []).some((c) => c.reason === 'BlueGreenPause');
+    if (paused(a) && !paused(b) && bg.activeSelector !== canaryRevision) {
+      out.push({ kind: 'rollout-step', strategy: 'blue-green', index: 0, step: 'pause (until promoted: autoPromotionEnabled false)', action: 'pause', weight: 0, ...revs, atMs });
     }
     if (bg.activeSelector === canaryRevision && b.blueGreen?.activeSelector !== canaryRevision) {
       out.push({ kind: 'rollout-step', strategy: 'blue-green', index: 1, step: 'switch', action: 'switch', weight: 100, ...revs, atMs });
