@@ -91,7 +91,7 @@ const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').l
 for (const r of rows) process.stdout.write(`${r.map((cell, c) => cell.padEnd(c === r.length - 1 ? 0 : (widths[c] ?? 0))).join('  ')}\n`);
 process.stdout.write(
   `slow at: p50 ≥ ${SLOW_START_RULES.p50Factor}× and +${SLOW_START_RULES.p50MarginMs} ms, or p99 ≥ ${SLOW_START_RULES.p99Factor}× and +${SLOW_START_RULES.p99MarginMs} ms ` +
-    `(against the settled pods and the same pod later), or timeouts on ${SLOW_START_RULES.failShare * 100} % of its requests\n`,
+    `(against the settled pods over the moments both answered, and the same pod later), or timeouts on ${SLOW_START_RULES.failShare * 100} % of its requests\n`,
 );
 process.stdout.write(`each run: rollcheck ${slowStartDemoArgs(true).join(' ')}  (warm: without --env)\n`);
 process.exit(missed === 0 ? 0 : 1);
