@@ -13,7 +13,7 @@
 // engine's. The load average is read before each run.
 import { loadavg } from 'node:os';
 import { h2oVersion, startH2oCounter } from './lib/h2o-counter.js';
-import { runRollcheck, startServer, type BenchServer } from './lib/procs.js';
+import { runQueueWaitMs, runRollcheck, startServer, threadsRunQueueWaitMs, traceCounter, type BenchServer, type CpuTrace } from './lib/procs.js';
 import type { BenchRow } from './lib/table.js';
 
 /** ACCURACY_RATE is the fixed rate the issue holds to ±5 % per 100 ms window; WINDOW_MS the window. */
@@ -28,10 +28,29 @@ export interface AccuracyRun {
   client: WindowStats;
   /** serverOnly counts windows outside ±5 % at the server while rollcheck's own sends were within. */
   serverOnly: number;
+  /** misses are the windows outside ±5 % as the server counted them, each with its neighbours. */
+  misses: WindowMiss[];
   loadAvg: number;
   /** counter names the server that counted arrivals (h2o, or the Node fallback). */
   counter: string;
   note: string;
+}
+
+/**
+ * WindowMiss is one window outside ±5 % as the server counted it, beside the
+ * windows before and after it on both sides: a shift (one short, the next
+ * long by as much, rollcheck's own sends on time) is a late arrival, a loss
+ * is short with no long neighbour. The waits say who was kept off a core.
+ */
+export interface WindowMiss {
+  /** atMs is the window's start on the run clock. */
+  atMs: number;
+  /** server and client are the counts of the window before, this one and the one after. */
+  server: [number, number, number];
+  client: [number, number, number];
+  /** serverWaitMs and clientWaitMs: how long the server's threads and rollcheck's main thread sat runnable on a run queue, from 10 ms before the window to its end. */
+  serverWaitMs: number;
+  clientWaitMs: number;
 }
 
 /** WindowStats sums one side's windows: how many within ±5 %, the worst miss (a share), the fewest and most. */
@@ -45,9 +64,14 @@ interface WindowStats {
 /** accuracyRun runs rollcheck --protocol h2c at `ratePerSec` for `seconds` and counts each 100 ms window on both sides. */
 export async function accuracyRun(seconds: number, ratePerSec = ACCURACY_RATE): Promise<AccuracyRun> {
   const { server, counter } = await startCounter();
+  const serverWait = traceCounter(() => threadsRunQueueWaitMs(server.child.pid), 5);
+  let clientWait: CpuTrace | null = null;
   try {
     const loadAvg = loadavg()[0] ?? NaN;
-    const rc = await runRollcheck(server.url, ['--protocol', 'h2c', '-r', String(ratePerSec), '-d', `${seconds}s`, '--warmup', '2s', '-c', '10']);
+    const args = ['--protocol', 'h2c', '-r', String(ratePerSec), '-d', `${seconds}s`, '--warmup', '2s', '-c', '10'];
+    const rc = await runRollcheck(server.url, args, async (pid) => void (clientWait = traceCounter(() => runQueueWaitMs(pid), 5)));
+    serverWait.stop();
+    (clientWait as CpuTrace | null)?.stop();
     const r = rc.results;
     const perMs = new Map((await server.stats()).perMs);
     const startMs = Math.round(r.meta.startEpochMs);
@@ -55,27 +79,54 @@ export async function accuracyRun(seconds: number, ratePerSec = ACCURACY_RATE): 
     const target = (ratePerSec * WINDOW_MS) / 1000;
     const serverCounts: number[] = [];
     const clientCounts: number[] = [];
+    const windowAtMs: number[] = [];
     for (const s of r.intervals) {
       if (s.atMs < fromMs || s.atMs + WINDOW_MS > fromMs + seconds * 1000) continue;
       let n = 0;
       for (let ms = startMs + s.atMs; ms < startMs + s.atMs + WINDOW_MS; ms += 1) n += perMs.get(ms) ?? 0;
       serverCounts.push(n);
       clientCounts.push(s.started ?? 0);
+      windowAtMs.push(s.atMs);
     }
     const off = (n: number): number => Math.abs(n - target) / target;
     const serverOnly = serverCounts.filter((n, i) => off(n) > TOLERANCE && off(clientCounts[i] ?? 0) <= TOLERANCE).length;
+    const waitedMs = (t: CpuTrace | null, atMs: number): number => {
+      const from = startMs + atMs - 10;
+      return t === null ? NaN : t.share(from, from + WINDOW_MS + 10) * (WINDOW_MS + 10);
+    };
+    const three = (xs: number[], i: number): [number, number, number] => [xs[i - 1] ?? NaN, xs[i] ?? NaN, xs[i + 1] ?? NaN];
+    const misses: WindowMiss[] = [];
+    serverCounts.forEach((n, i) => {
+      if (off(n) <= TOLERANCE) return;
+      const atMs = windowAtMs[i] as number;
+      misses.push({ atMs, server: three(serverCounts, i), client: three(clientCounts, i), serverWaitMs: waitedMs(serverWait, atMs), clientWaitMs: waitedMs(clientWait, atMs) });
+    });
     return {
       windows: serverCounts.length,
       server: stats(serverCounts, off),
       client: stats(clientCounts, off),
       serverOnly,
+      misses,
       loadAvg,
       counter,
       note: `sent ${r.totals.sent}, dropped ${r.totals.dropped}, failed ${r.totals.failed}; lag p99 ${(r.totals.lag.p99Us / 1000).toFixed(1)} ms; exit ${rc.code}`,
     };
   } finally {
+    serverWait.stop();
     await server.stop();
   }
+}
+
+/** missLines prints each run's misses: the window, its neighbours as the server and rollcheck counted them, the run-queue waits. */
+export function missLines(runs: AccuracyRun[]): string[] {
+  const trio = (xs: number[]): string => xs.map((x) => (Number.isNaN(x) ? '-' : String(x))).join(' | ');
+  return runs.flatMap((x, i) =>
+    x.misses.map(
+      (m) =>
+        `run ${i + 1}, window at ${(m.atMs / 1000).toFixed(1)} s: server ${trio(m.server)}, rollcheck sent ${trio(m.client)} (before | this | after); ` +
+        `on a run queue: server ${m.serverWaitMs.toFixed(1)} ms, rollcheck ${m.clientWaitMs.toFixed(1)} ms`,
+    ),
+  );
 }
 
 /** startCounter starts h2o as the counting server, or the Node one when h2o is missing, and names it. */

@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { accuracyRows, accuracyRun, type AccuracyRun } from './h2-accuracy.js';
+import { accuracyRows, accuracyRun, missLines, type AccuracyRun } from './h2-accuracy.js';
 import { maxThroughputArgs, okPerSec } from './lib/max-throughput.js';
 import { LOAD_CORE, pinned, pinServer, runRollcheck, traceCpu } from './lib/procs.js';
 import type { BenchOptions, BenchRow } from './lib/table.js';
@@ -45,6 +45,7 @@ export async function run(o: BenchOptions): Promise<BenchRow[]> {
   }
   const runs: AccuracyRun[] = [];
   for (let i = 0; i < (o.quick ? 1 : ACCURACY_RUNS); i += 1) runs.push(await accuracyRun(seconds));
+  for (const line of missLines(runs)) console.error(`bench: h2c accuracy miss: ${line}`);
   rows.push(...accuracyRows(runs));
   return rows;
 }
