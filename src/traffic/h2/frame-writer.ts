@@ -2,6 +2,7 @@
 // as calls are dispatched, and the buffer goes out in one socket write per
 // tick, however many streams opened in it.
 import type { Socket } from 'node:net';
+import { copyBytes } from './frame-codec.js';
 
 /** FrameWriter gathers one connection's frames and writes them once per tick. */
 export class FrameWriter {
@@ -37,7 +38,7 @@ export class FrameWriter {
     if (n === 0 || !this.ready) return;
     this.len = 0;
     const bytes = Buffer.allocUnsafe(n);
-    this.buf.copy(bytes, 0, 0, n);
+    copyBytes(this.buf, 0, n, bytes, 0);
     this.socket.write(bytes);
   }
 }
