@@ -4,9 +4,10 @@
 # on an AF_PACKET socket bound to lo: the stamp is taken as the packet passes,
 # however late this process reads it). So the count is of when requests reached
 # the server's socket, untouched by when the server (or this process) got a core.
-# Needs root (CAP_NET_RAW). Usage: python3 arrival-sniffer.py PORT
+# Needs root (CAP_NET_RAW). Usage: python3 arrival-sniffer.py PORT [stamps]
 # Prints "ready" once capturing; when its stdin closes, prints one JSON line:
 # {"perMs": [[epochMs, requests], ...], "packets": n, "gaps": n, "drops": n, "unseen": n}
+# and with `stamps`, "stampsUs": every request's stamp (µs since the epoch), in order.
 # gaps: bytes missing from a connection's stream (a packet not captured);
 # drops: packets the socket dropped (its buffer full); unseen: connections whose
 # start was not captured. Any of them non-zero means the count is incomplete.
@@ -18,6 +19,7 @@ import struct
 import sys
 
 PORT = int(sys.argv[1])
+STAMPS = len(sys.argv) > 2 and sys.argv[2] == "stamps"
 SO_TIMESTAMPNS = 35  # asm-generic, x86_64 and arm64
 SO_ATTACH_FILTER = 26
 SO_RCVBUFFORCE = 33
@@ -53,11 +55,12 @@ sock.bind(("lo", 0))
 sock.getsockopt(SOL_PACKET, PACKET_STATISTICS, 8)  # reading the statistics resets them: count from here
 
 per_ms = {}
+stamps_us = []
 conns = {}  # client port -> [next expected seq, stream bytes not yet parsed, preface octets still to skip]
 packets = gaps = unseen = 0
 
 
-def on_packet(data, ms):
+def on_packet(data, us):
     global gaps, unseen
     if len(data) < 34 or data[12:14] != b"\x08\x00" or data[23] != 6:
         return
@@ -100,7 +103,10 @@ def on_packet(data, ms):
             break
         sid = struct.unpack_from("!I", buf, i + 5)[0] & 0x7FFFFFFF
         if buf[i + 3] == 1 and sid & 1:
+            ms = us // 1000
             per_ms[ms] = per_ms.get(ms, 0) + 1
+            if STAMPS:
+                stamps_us.append(us)
         i += 9 + length
     del buf[:i]
 
@@ -111,7 +117,7 @@ def take(data, anc):
     for level, kind, value in anc:
         if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS:
             sec, nsec = struct.unpack("qq", value[:16])
-            on_packet(data, sec * 1000 + nsec // 1000000)
+            on_packet(data, sec * 1000000 + nsec // 1000)
 
 
 print("ready", flush=True)
@@ -129,4 +135,7 @@ while True:
     except BlockingIOError:
         break
 drops = struct.unpack("II", sock.getsockopt(SOL_PACKET, PACKET_STATISTICS, 8))[1]
-print(json.dumps({"perMs": sorted(per_ms.items()), "packets": packets, "gaps": gaps, "drops": drops, "unseen": unseen}), flush=True)
+out = {"perMs": sorted(per_ms.items()), "packets": packets, "gaps": gaps, "drops": drops, "unseen": unseen}
+if STAMPS:
+    out["stampsUs"] = stamps_us
+print(json.dumps(out), flush=True)

@@ -17,6 +17,8 @@ export interface ArrivalCounts {
   gaps: number;
   drops: number;
   unseen: number;
+  /** stampsUs is every request's stamp (µs since the epoch) in arrival order, when asked for. */
+  stampsUs?: number[];
 }
 
 /** ArrivalSniffer is a running sniffer; stop ends it and returns its counts. */
@@ -33,9 +35,9 @@ export function sniffable(): string | undefined {
   return undefined;
 }
 
-/** startArrivalSniffer starts counting the requests sent to 127.0.0.1:`port` (resolves once it captures). */
-export async function startArrivalSniffer(port: number): Promise<ArrivalSniffer> {
-  const child = spawn(PYTHON, [SCRIPT, String(port)], { stdio: ['pipe', 'pipe', 'inherit'] });
+/** startArrivalSniffer starts counting the requests sent to 127.0.0.1:`port` (resolves once it captures); `stamps` keeps each one's stamp too. */
+export async function startArrivalSniffer(port: number, stamps = false): Promise<ArrivalSniffer> {
+  const child = spawn(PYTHON, [SCRIPT, String(port), ...(stamps ? ['stamps'] : [])], { stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   const exited = once(child, 'exit');
