@@ -5,7 +5,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { pinned, SERVER_CORE } from './procs.js';
 
 const SCRIPT = fileURLToPath(new URL('./arrival-sniffer.py', import.meta.url));
 const PYTHON = '/usr/bin/python3';
@@ -38,9 +37,7 @@ export function sniffable(): string | undefined {
 
 /** startArrivalSniffer starts counting the requests sent to 127.0.0.1:`port` (resolves once it captures); `stamps` keeps each one's stamp too. */
 export async function startArrivalSniffer(port: number, stamps = false): Promise<ArrivalSniffer> {
-  // On the server's core, never beside the generator: its own delays do not move the kernel's stamps, its CPU would.
-  const [cmd, argv] = pinned(SERVER_CORE, PYTHON, [SCRIPT, String(port), ...(stamps ? ['stamps'] : [])]);
-  const child = spawn(cmd, argv, { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(PYTHON, [SCRIPT, String(port), ...(stamps ? ['stamps'] : [])], { stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   const exited = once(child, 'exit');
