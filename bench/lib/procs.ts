@@ -2,7 +2,7 @@
 // and wrk, each pinned to its own core with taskset when the machine has two.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -218,6 +218,18 @@ export function runQueueWaitMs(pid: number | undefined): number {
   try {
     const f = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ');
     return Number(f[1]) / 1e6;
+  } catch {
+    return NaN;
+  }
+}
+
+/** threadsRunQueueWaitMs is runQueueWaitMs summed over every thread of a process (h2o serves from a worker thread). */
+export function threadsRunQueueWaitMs(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    let ms = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) ms += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[1]) / 1e6;
+    return ms;
   } catch {
     return NaN;
   }

@@ -7,7 +7,9 @@ import protobuf from 'protobufjs';
 import { UsageError } from '../../src/errors.js';
 import { grpcRequestSpec, parseGrpcMetadata } from '../../src/traffic/grpc/grpc-call.js';
 import { frameMessage, MessageCounter } from '../../src/traffic/grpc/grpc-frame.js';
+import { createGrpcReader } from '../../src/traffic/grpc/grpc-reader.js';
 import { decodeGrpcMessage, grpcCodeName } from '../../src/traffic/grpc/grpc-status.js';
+import type { H2Call } from '../../src/traffic/h2/h2-contract.js';
 import { decodeHealthCheckStatus, encodeHealthCheckRequest } from '../../src/grpc-health.js';
 
 const HEALTH_PROTO = `syntax = "proto3";
@@ -96,6 +98,34 @@ test('framing: messages counted across chunks; a body cut inside a message is se
   assert.equal(c.truncated, false);
   c.push(frameMessage(Buffer.from('abc')).subarray(0, 6));
   assert.equal(c.truncated, true);
+  const big = new MessageCounter();
+  big.push(frameMessage(Buffer.alloc(70_000)), 0, 3);
+  big.push(frameMessage(Buffer.alloc(70_000)), 3, 70_005);
+  assert.deepEqual([big.messages, big.truncated], [1, false], 'a length above 16 bits, its prefix split across chunks');
+});
+
+test('the gRPC reader keeps a copy of the health answer: the bytes it was given may be overwritten before the verdict', () => {
+  const call = (): H2Call => ({ slot: null, connId: 'c1', reused: false, status: undefined, pod: undefined, settled: false, mixIndex: 0 });
+  const verdictOf = (answer: Buffer, cut: number): string => {
+    const reader = createGrpcReader(call(), 'x-pod-name', true);
+    reader.headers({ ':status': '200', 'content-type': 'application/grpc' });
+    // One reused read buffer, as the lean client's: each chunk is gone once data() returns.
+    const readBuf = Buffer.alloc(64);
+    for (const [s, e] of [[0, cut], [cut, answer.length]] as const) {
+      answer.copy(readBuf, 10, s, e);
+      reader.data(readBuf, 10, 10 + e - s);
+      readBuf.fill(0xff);
+    }
+    reader.trailers({ 'grpc-status': '0' });
+    const v = reader.verdict();
+    return `${v.kind}:${v.code ?? ''}`;
+  };
+  const serving = frameMessage(Buffer.from([0x08, 0x01]));
+  const notServing = frameMessage(Buffer.from([0x08, 0x02]));
+  for (let cut = 1; cut < serving.length; cut += 1) {
+    assert.equal(verdictOf(serving, cut), 'ok:', `SERVING cut at ${cut}`);
+    assert.equal(verdictOf(notServing, cut), 'grpc_error:NOT_SERVING', `NOT_SERVING cut at ${cut}`);
+  }
 });
 
 test('status names and grpc-message decoding', () => {

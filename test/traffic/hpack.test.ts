@@ -112,3 +112,26 @@ test('the encoder: static indexes where the table has the field, literals withou
   assert.deepEqual(Object.entries(d.decode(block, 0, block.length)), fields);
   assert.equal(d.tableEntries, 0, 'nothing indexed: the server keeps no table for us');
 });
+
+test('a repeated block that leaves the table alone decodes to the remembered fields, until the table changes', () => {
+  const d = new HpackDecoder();
+  // A literal with indexing (x-pod-name: web-1) enters the table at index 62; `be` is that entry.
+  const first = hex('40 0a 782d706f642d6e616d65 05 7765622d31');
+  assert.deepEqual(Object.entries(d.decode(first, 0, first.length)), [['x-pod-name', 'web-1']]);
+  const answer = hex('88 be 00 03 666f6f 03 626172');
+  const a = d.decode(answer, 0, answer.length);
+  assert.deepEqual(Object.entries(a), [[':status', '200'], ['x-pod-name', 'web-1'], ['foo', 'bar']]);
+  assert.equal(Object.isFrozen(a), true);
+  // The same octets from another place in another buffer: the same fields, not decoded again.
+  const again = Buffer.concat([hex('ffff'), answer]);
+  assert.equal(d.decode(again, 2, again.length), a);
+  // A block with an incremental-indexing literal changes the table: it is never remembered, and 62 now names web-2.
+  const second = hex('40 0a 782d706f642d6e616d65 05 7765622d32');
+  const s1 = d.decode(second, 0, second.length);
+  assert.equal(Object.isFrozen(s1), false);
+  assert.deepEqual(Object.entries(d.decode(answer, 0, answer.length)), [[':status', '200'], ['x-pod-name', 'web-2'], ['foo', 'bar']]);
+  // A table size update is a change too: afterwards index 62 is gone, and the block is refused rather than remembered.
+  const shrink = hex('20 88');
+  d.decode(shrink, 0, shrink.length);
+  assert.throws(() => d.decode(answer, 0, answer.length), HpackError);
+});

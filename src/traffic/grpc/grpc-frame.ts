@@ -15,30 +15,33 @@ export function frameMessage(message: Uint8Array): Buffer {
 /**
  * MessageCounter follows the framing of a response body without keeping it:
  * how many whole messages arrived, and whether the body ended mid-message.
+ * It allocates nothing (the length prefix is summed as it arrives).
  */
 export class MessageCounter {
   messages = 0;
-  private head = Buffer.alloc(FRAME_HEADER_BYTES);
   private headHave = 0;
+  private length = 0;
   private bodyLeft = 0;
 
-  /** push follows `chunk` of the body. */
-  push(chunk: Buffer): void {
-    let i = 0;
-    while (i < chunk.length) {
+  /** push follows chunk[start, end) of the body. */
+  push(chunk: Uint8Array, start = 0, end = chunk.length): void {
+    let i = start;
+    while (i < end) {
       if (this.bodyLeft > 0) {
-        const take = Math.min(this.bodyLeft, chunk.length - i);
+        const take = Math.min(this.bodyLeft, end - i);
         this.bodyLeft -= take;
         i += take;
         if (this.bodyLeft === 0) this.messages += 1;
         continue;
       }
-      this.head[this.headHave] = chunk[i] as number;
+      // Octet 0 is the compressed flag; octets 1-4 the big-endian length.
+      if (this.headHave > 0) this.length = this.length * 256 + (chunk[i] as number);
       this.headHave += 1;
       i += 1;
       if (this.headHave < FRAME_HEADER_BYTES) continue;
       this.headHave = 0;
-      this.bodyLeft = this.head.readUInt32BE(1);
+      this.bodyLeft = this.length;
+      this.length = 0;
       if (this.bodyLeft === 0) this.messages += 1;
     }
   }

@@ -116,3 +116,15 @@ export function goawayBytes(lastStreamId: number, code: number): Buffer {
   writeU32(p, 4, code);
   return frameBytes(FrameType.Goaway, 0, 0, p);
 }
+
+// Below this many octets a plain loop copies faster than Buffer#copy, whose argument checks cost more than the copy.
+const SMALL_COPY_BYTES = 128;
+
+/** copyBytes copies src[start, end) to dst at `at` (the few octets of a frame by a loop, more by memcpy). */
+export function copyBytes(src: Uint8Array, start: number, end: number, dst: Uint8Array, at: number): void {
+  if (end - start > SMALL_COPY_BYTES) {
+    dst.set(src.subarray(start, end), at);
+    return;
+  }
+  for (let i = start, j = at; i < end; i += 1, j += 1) dst[j] = src[i] as number;
+}

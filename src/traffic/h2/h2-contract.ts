@@ -74,10 +74,16 @@ export interface AnswerVerdict {
   message?: string;
 }
 
-/** AnswerReader reads one stream's answer: headers, body, trailers, then the verdict once the server ended it. */
+/**
+ * AnswerReader reads one stream's answer: headers, body, trailers, then the
+ * verdict once the server ended it. Header objects may be shared between
+ * streams (the lean client's decoder hands out one per repeated block): read
+ * them, never change them.
+ */
 export interface AnswerReader {
   headers(headers: IncomingHttpHeaders): void;
-  data(chunk: Buffer): void;
+  /** data is body bytes buf[start, end), valid only during the call (the lean client's read buffer): copy what you keep. */
+  data(buf: Buffer, start: number, end: number): void;
   trailers(trailers: IncomingHttpHeaders): void;
   verdict(): AnswerVerdict;
 }

@@ -29,7 +29,7 @@ export class H2Exchange<R extends H2Call> implements Deadline {
     private readonly closed: (x: H2Exchange<R>) => void,
   ) {
     stream.on('response', (headers) => this.response(headers));
-    stream.on('data', (chunk: Buffer) => reader.data(chunk));
+    stream.on('data', (chunk: Buffer) => reader.data(chunk, 0, chunk.length));
     stream.on('trailers', (trailers) => reader.trailers(trailers));
     stream.on('end', () => void (this.sawEnd = true));
     stream.on('error', (err: NodeJS.ErrnoException) => {

@@ -15,6 +15,8 @@ export async function probeH2(url: string, settings: TrafficSettings): Promise<P
   const origin = `${target.protocol}//${target.host}`;
   const spec = settings.mix?.[0];
   const session = connect(origin, sessionOptions(origin, trustFor(settings, origin)));
+  // One timer for every way the probe ends (an answer, a session or stream error, a throw): cleared in finally.
+  let timer: NodeJS.Timeout | undefined;
   try {
     return await new Promise<ProbeResult>((resolve) => {
       const fail = (e: NodeJS.ErrnoException): void => {
@@ -22,7 +24,7 @@ export async function probeH2(url: string, settings: TrafficSettings): Promise<P
         resolve({ answered: false, code: (e.code?.startsWith('ERR_HTTP2_STREAM') ? cause : e.code) ?? cause ?? e.name, message: e.message });
       };
       session.on('error', fail);
-      const timer = setTimeout(() => resolve({ answered: false, code: 'ETIMEDOUT', message: 'no HTTP/2 answer in time' }), settings.timeoutMs);
+      timer = setTimeout(() => resolve({ answered: false, code: 'ETIMEDOUT', message: 'no HTTP/2 answer in time' }), settings.timeoutMs);
       const headers: Record<string, string> = { ':method': spec?.method ?? settings.method, ':path': spec?.path ?? target.pathname + target.search };
       for (const [k, v] of settings.headers) headers[k.toLowerCase()] = v;
       const body = settings.body;
@@ -30,7 +32,6 @@ export async function probeH2(url: string, settings: TrafficSettings): Promise<P
       if (body !== undefined) stream.end(Buffer.from(body));
       stream.on('error', fail);
       stream.on('response', (h) => {
-        clearTimeout(timer);
         const text = (name: string): string | undefined => (typeof h[name] === 'string' ? (h[name] as string) : undefined);
         const server = text('server');
         const via = text('via');
@@ -38,6 +39,7 @@ export async function probeH2(url: string, settings: TrafficSettings): Promise<P
       });
     });
   } finally {
+    clearTimeout(timer);
     session.destroy();
   }
 }

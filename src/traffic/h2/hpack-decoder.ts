@@ -14,8 +14,26 @@ export type HeaderFields = Record<string, string>;
 
 // Each dynamic entry costs its name and value octets plus this (RFC 7541 §4.1).
 const ENTRY_OVERHEAD = 32;
+// Blocks remembered with what they decoded to, and the longest one remembered.
+const MEMO_BLOCKS = 8;
+const MEMO_MAX_BYTES = 128;
 
-/** HpackDecoder decodes the header blocks of one connection in the order they arrive. */
+/** A header block's octets and what they decoded to against the table of generation `gen`. */
+interface MemoBlock {
+  bytes: Buffer;
+  gen: number;
+  fields: HeaderFields;
+}
+
+/**
+ * HpackDecoder decodes the header blocks of one connection in the order they
+ * arrive. A server answering the same call again and again sends the same
+ * few blocks, most of them all indexes and literals without indexing, which
+ * leave the table as it was: such a block's fields are remembered, frozen,
+ * and handed out again while the table is unchanged (same octets against the
+ * same table decode to the same fields), so a repeated answer costs a
+ * comparison of its octets instead of an object and its strings.
+ */
 export class HpackDecoder {
   /** Dynamic entries, newest first. */
   private readonly names: string[] = [];
@@ -24,6 +42,10 @@ export class HpackDecoder {
   private maxSize: number;
   private buf: Uint8Array = new Uint8Array(0);
   private pos = 0;
+  // gen counts the dynamic table's changes (an insert, an eviction, a size update): a memo is valid at its own gen only.
+  private gen = 0;
+  private readonly memo: MemoBlock[] = [];
+  private memoNext = 0;
 
   /** `limit` is the SETTINGS_HEADER_TABLE_SIZE this client announced: the most the server may set. */
   constructor(private readonly limit = 4096) {
@@ -40,8 +62,22 @@ export class HpackDecoder {
     return this.names.length;
   }
 
-  /** decode reads the header block buf[start, end) into a fresh HeaderFields (throws HpackError). */
+  /** decode reads the header block buf[start, end) into HeaderFields, frozen when remembered (throws HpackError). */
   decode(buf: Uint8Array, start: number, end: number): HeaderFields {
+    const len = end - start;
+    if (len > MEMO_MAX_BYTES) return this.read(buf, start, end);
+    for (const m of this.memo) if (m.gen === this.gen && m.bytes.length === len && sameOctets(m.bytes, buf, start)) return m.fields;
+    const gen = this.gen;
+    const out = this.read(buf, start, end);
+    if (this.gen !== gen) return out;
+    const kept: MemoBlock = { bytes: Buffer.from(buf.subarray(start, end)), gen, fields: Object.freeze(out) };
+    if (this.memo.length < MEMO_BLOCKS) this.memo.push(kept);
+    else this.memo[this.memoNext] = kept;
+    this.memoNext = (this.memoNext + 1) % MEMO_BLOCKS;
+    return out;
+  }
+
+  private read(buf: Uint8Array, start: number, end: number): HeaderFields {
     const out: HeaderFields = {};
     this.buf = buf;
     this.pos = start;
@@ -57,6 +93,7 @@ export class HpackDecoder {
           const size = this.int(5, end);
           if (size > this.limit) throw new HpackError(`table size update to ${size} above the ${this.limit} announced`);
           this.maxSize = size;
+          this.gen += 1;
           this.evict(0);
           continue;
         } else {
@@ -91,6 +128,7 @@ export class HpackDecoder {
   }
 
   private insert(name: string, value: string): void {
+    this.gen += 1;
     const cost = name.length + value.length + ENTRY_OVERHEAD;
     this.evict(cost);
     // An entry larger than the whole table empties it and is not added (RFC 7541 §4.4).
@@ -138,6 +176,11 @@ export class HpackDecoder {
     if (huffman) return huffmanDecode(this.buf, s, s + len);
     return latin1(this.buf, s, s + len);
   }
+}
+
+function sameOctets(a: Buffer, b: Uint8Array, at: number): boolean {
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[at + i]) return false;
+  return true;
 }
 
 function latin1(buf: Uint8Array, start: number, end: number): string {

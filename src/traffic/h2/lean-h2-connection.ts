@@ -8,7 +8,7 @@ import type { IncomingHttpHeaders } from 'node:http2';
 import type * as net from 'node:net';
 import type * as tls from 'node:tls';
 import {
-  DEFAULT_WINDOW_BYTES, ErrorCode, Flag, FRAME_HEADER_BYTES, FrameType, goawayBytes, MAX_WINDOW_BYTES, PREFACE, readU32,
+  copyBytes, DEFAULT_WINDOW_BYTES, ErrorCode, Flag, FRAME_HEADER_BYTES, FrameType, goawayBytes, MAX_WINDOW_BYTES, PREFACE, readU32,
   Setting, SETTINGS_ACK, settingsFrame, u32Frame, writeFrameHeader, writeU32,
 } from './frame-codec.js';
 import { FrameReader, type FrameHandler } from './frame-reader.js';
@@ -133,12 +133,8 @@ export class LeanH2Connection extends H2ConnectionState implements FrameHandler,
       this.emit(u32Frame(FrameType.WindowUpdate, sid, st.recvBytes));
       st.recvBytes = 0;
     }
-    if (e > s) {
-      // A copy: the read buffer is the pool's, and a reader may keep a chunk until the answer ends.
-      const chunk = Buffer.allocUnsafe(e - s);
-      b.copy(chunk, 0, s, e);
-      st.reader.data(chunk);
-    }
+    // No copy: a reader copies what it keeps of the pool's read buffer.
+    if (e > s) st.reader.data(b, s, e);
     if (endStream) {
       st.ended = true;
       this.finish(st);
@@ -254,7 +250,7 @@ export class LeanH2Connection extends H2ConnectionState implements FrameHandler,
     this.streams.set(id, st);
     const tpl = this.t.requests[st.mix] as RequestTemplate;
     const at = this.out.reserve(tpl.headers.length);
-    tpl.headers.copy(this.out.buf, at);
+    copyBytes(tpl.headers, 0, tpl.headers.length, this.out.buf, at);
     writeU32(this.out.buf, at + 5, id);
     if (tpl.body === null) return;
     st.sendWindow = this.peerWindow;
@@ -269,7 +265,7 @@ export class LeanH2Connection extends H2ConnectionState implements FrameHandler,
       if (n <= 0 && left > 0) return false;
       const at = this.out.reserve(FRAME_HEADER_BYTES + n);
       writeFrameHeader(this.out.buf, at, n, FrameType.Data, n === left ? Flag.EndStream : 0, st.id);
-      body.copy(this.out.buf, at + FRAME_HEADER_BYTES, st.bodySent, st.bodySent + n);
+      copyBytes(body, st.bodySent, st.bodySent + n, this.out.buf, at + FRAME_HEADER_BYTES);
       st.bodySent += n;
       this.sendWindow -= n;
       st.sendWindow -= n;
@@ -293,7 +289,7 @@ export class LeanH2Connection extends H2ConnectionState implements FrameHandler,
   }
 
   private emit(bytes: Buffer): void {
-    bytes.copy(this.out.buf, this.out.reserve(bytes.length));
+    copyBytes(bytes, 0, bytes.length, this.out.buf, this.out.reserve(bytes.length));
   }
 
   // ---- ends ----
