@@ -4,6 +4,7 @@
 // count; the pre-flight that names the protocol a URL speaks; a grpcio server
 // SIGKILLed and restarted mid-run, every lost call reported by kind.
 import { test } from 'node:test';
+import { judgeExit } from '../helpers/traffic-command.js';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,11 +47,12 @@ function balanced(r: Results): void {
 async function steady(server: RealServer, protocol: string, extra: string[] = []): Promise<Results> {
   try {
     const { code, err, results } = await load([`http://127.0.0.1:${server.port}/`, '--protocol', protocol, '-r', '300', '-d', '2s', '--warmup', '300ms', ...extra]);
-    assert.equal(code, 0, err);
-    assert.ok(results);
+    assert.ok(results, err);
+    // On busy cores the generator may fall behind (exit 3 in place of a pass, judgeExit): every request it sent must still be ok.
+    const behind = judgeExit(code, results, [0], err);
     balanced(results);
     assert.equal(results.totals.failed, 0, JSON.stringify(results.failures.slice(0, 3)));
-    assert.ok(results.totals.ok >= 550, `${results.totals.ok} ok of 600`);
+    if (behind === undefined) assert.ok(results.totals.ok >= 550, `${results.totals.ok} ok of 600`);
     assert.equal(results.meta.params.protocol, protocol);
     return results;
   } finally {
@@ -72,7 +74,7 @@ test('load --protocol h2c against h2o: every request ok, the books balanced', { 
 
 test('load --protocol grpc against a Python grpcio server: every health check ok, answered by the pod it names', { skip: skipUnless('grpcio') }, async () => {
   const r = await steady(await startGrpcio('grpc-a'), 'grpc');
-  assert.deepEqual(Object.keys(r.intervals.find((i) => i.sent > 0)?.okByPod ?? {}), ['grpc-a']);
+  assert.deepEqual([...new Set(r.intervals.flatMap((i) => Object.keys(i.okByPod)))], ['grpc-a']);
   assert.equal(r.meta.params.grpc && (r.meta.params.grpc as { method: string }).method, 'grpc.health.v1.Health/Check');
 });
 
@@ -80,12 +82,12 @@ test('h2c across --workers 2 with --fresh-connections 20: every request ok, fres
   const server = await startNghttpd();
   try {
     const { code, err, results } = await load([`http://127.0.0.1:${server.port}/`, '--protocol', 'h2c', '-r', '200', '-d', '1500ms', '--warmup', '300ms', '--workers', '2', '--fresh-connections', '20']);
-    assert.equal(code, 0, err);
-    assert.ok(results);
+    assert.ok(results, err);
+    const behind = judgeExit(code, results, [0], err);
     balanced(results);
     assert.equal(results.totals.failed, 0);
     const fresh = results.totals.byPopulation.fresh;
-    assert.ok(fresh.ok >= 40, `${fresh.ok} fresh ok`);
+    assert.ok(fresh.ok >= (behind === undefined ? 40 : 1), `${fresh.ok} fresh ok`);
     assert.ok((results.totals.byConn.new.ok ?? 0) >= fresh.ok, 'each fresh request went out on a new connection');
   } finally {
     await server.close();

@@ -55,3 +55,26 @@ test('a tick that runs long writes what waited past the hold as it goes', async 
     await close();
   }
 });
+
+test('a frame put when the buffer must grow lands in the grown buffer: the bytes on the wire are the frames queued', async () => {
+  const got: Buffer[] = [];
+  const server = net.createServer((s) => s.on('data', (b: Buffer) => got.push(b)));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const client = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
+  await once(client, 'connect');
+  try {
+    const w = new FrameWriter(client);
+    w.ready = true;
+    const first = Buffer.alloc(w.buf.length - 5, 0x61);
+    const second = Buffer.from('frame that does not fit');
+    w.put(first);
+    w.put(second);
+    await new Promise((r) => setImmediate(r));
+    const want = Buffer.concat([first, second]);
+    for (let i = 0; i < 100 && Buffer.concat(got).length < want.length; i += 1) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(Buffer.concat(got).equals(want), 'the second frame arrived intact after the first');
+  } finally {
+    client.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});

@@ -43,6 +43,12 @@ export class FrameWriter {
     return at;
   }
 
+  /** put queues a whole frame: room first, then the copy, so a buffer `reserve` grew is the one written into. */
+  put(bytes: Buffer): void {
+    const at = this.reserve(bytes.length);
+    copyBytes(bytes, 0, bytes.length, this.buf, at);
+  }
+
   /** flush writes what is queued now, in one write. */
   flush(): void {
     this.queued = false;

@@ -289,7 +289,7 @@ export class LeanH2Connection extends H2ConnectionState implements FrameHandler,
   }
 
   private emit(bytes: Buffer): void {
-    copyBytes(bytes, 0, bytes.length, this.out.buf, this.out.reserve(bytes.length));
+    this.out.put(bytes);
   }
 
   // ---- ends ----
