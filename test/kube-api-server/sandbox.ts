@@ -17,7 +17,7 @@ import { startLocalBackedCluster } from './local-backing.js';
 import type { LocalBackedCluster } from './local-backing.js';
 import { kubeconfigText } from './server.js';
 import { createJobRunner, type JobRunner } from './jobs.js';
-import { rollcheckArgv } from '../../src/run/local-runners.js';
+import { cliArgv } from '../helpers/built-cli.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 const USAGE = 'usage: npm run kube-sandbox -- --kubeconfig FILE [--replicas 3] [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s] [--endpoint-delay 1s] [--env K=V] [--sidecar proxy] [--nodes 3] [--protocol grpc|h2c] [--workload deployment|statefulset|daemonset|rollout [--strategy canary|blue-green] [--steps LIST] [--scale-down-delay 30s]]';
@@ -106,7 +106,7 @@ export function readSandboxOptions(argv: string[]): SandboxOptions {
 /** startSandbox starts the sandbox and writes its kubeconfig; close() stops it and removes the file. */
 export async function startSandbox(o: SandboxOptions): Promise<LocalBackedCluster & { kubeconfig: string; jobs: JobRunner }> {
   // Jobs and Secrets, for `rollcheck run --runners N`: a Job's pods run the real `rollcheck runner`
-  // from this checkout, whatever --runner-image says. The Job part needs the server's store, made with the server.
+  // from this checkout (built when the build is fresh), whatever --runner-image says. The Job part needs the server's store, made with the server.
   const late: { jobs?: JobRunner } = {};
   const route = (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => (late.jobs ? late.jobs.route(req, res, url) : Promise.resolve(false));
   const cluster = await startLocalBackedCluster({
@@ -120,7 +120,7 @@ export async function startSandbox(o: SandboxOptions): Promise<LocalBackedCluste
     ...(o.workload === 'statefulset' ? { ordinals: { partition: 0 } } : {}),
     ...(o.strategy ? { strategy: o.strategy } : {}),
   }, { sidecar: o.sidecar === 'proxy', route, nodes: o.nodes ?? 3, daemonset: o.workload === 'daemonset', ...(o.protocol && o.protocol !== 'http1' ? { protocol: o.protocol } : {}) });
-  const jobs = createJobRunner({ store: cluster.server.store, command: rollcheckArgv });
+  const jobs = createJobRunner({ store: cluster.server.store, command: cliArgv });
   late.jobs = jobs;
   writeFileSync(o.kubeconfig, kubeconfigText(cluster.server.url, cluster.server.caPem, cluster.server.token, 'default', 'rollcheck-sandbox'), { mode: 0o600 });
   return {
