@@ -13,7 +13,7 @@ import { createJobRunner, type JobRunner } from '../kube-api-server/jobs.js';
 import { parseAllDocuments } from 'yaml';
 import { loadResults } from '../../src/results/io.js';
 import { execFile } from 'node:child_process';
-import { builtIsFresh, cliArgv } from '../helpers/built-cli.js';
+import { cliArgv, cliKind } from '../helpers/built-cli.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -65,7 +65,7 @@ async function sandbox(t: { after(fn: () => unknown): void; diagnostic(message: 
   const io = createTestIo({ cwd: dir, env: { HOME: dir } });
   const out = join(dir, 'run.json');
   const startDelayS = await (startDelay ??= runnerStartDelayS());
-  t.diagnostic(`--runner-start-delay ${startDelayS}s; runner pods run ${builtIsFresh() ? 'the fresh build in dist/' : 'the source through tsx (dist/ is older than src/)'}`);
+  t.diagnostic(`--runner-start-delay ${startDelayS}s; runner pods run the CLI from ${cliKind()}`);
   const args = (...extra: string[]) => [
     'run', '--kubeconfig', cluster.server.writeKubeconfig(dir), '--deployment', 'demo', '--url', cluster.proxyUrl,
     '--runners', '3', '--rate', String(RATE), '--runner-start-delay', `${startDelayS}s`, '--warmup', '2s', '--baseline', '1s', '--cooldown', '1s',
