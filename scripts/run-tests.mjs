@@ -89,7 +89,16 @@ mkdirSync(tsxCache, { recursive: true });
 let nextId = 0;
 // The JavaScript tree the files run from, or undefined to run the sources through tsx.
 const tree = opts.fromSource ? undefined : join(dir, 'tree');
-if (tree) buildTestTree(ROOT, tree);
+if (tree) {
+  try {
+    buildTestTree(ROOT, tree);
+  } catch (e) {
+    // A syntax error anywhere stops the transform for every file: say so in one place, with the way round it.
+    rmSync(dir, { recursive: true, force: true });
+    console.error(`run-tests: ${e instanceof Error ? e.message : String(e)}\nrun-tests: fix that, or run the sources through tsx with --from-source`);
+    process.exit(1);
+  }
+}
 
 /** runFile runs one test file in a `node --test` child; resolves with its counts and held output. */
 function runFile(file) {
