@@ -7,7 +7,10 @@
 //   npm run test:quick            only the quick lane: no real rollouts, browsers or containers
 //   npm test -- --jobs 1          one file at a time (ROLLCHECK_TEST_JOBS=1 too)
 //   npm test -- --record          also rewrite scripts/test-durations.json from this run
+//   npm test -- --from-source     each file through tsx from the .ts sources (ROLLCHECK_TEST_FROM_SOURCE=1 too)
 //
+// The files run from a JavaScript copy of the tree made at the start (scripts/test-tree.mjs:
+// esbuild, the transform tsx applies, once for all files), unless --from-source.
 // Each file runs in a `node --test` child of its own, several at once, longest first
 // (by scripts/test-durations.json, which also holds each file's CPU share). First the
 // serial lane: `// test-lane: alone` files with nothing beside them, then files marked
@@ -23,6 +26,7 @@ import { chmodSync, readdirSync, readFileSync, mkdtempSync, mkdirSync, rmSync, s
 import { availableParallelism, tmpdir, userInfo } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { collectTestFiles, nextToStart, planRun, readDurations, writeDurations } from './test-lanes.mjs';
+import { buildTestTree, runsFromSource, treePath } from './test-tree.mjs';
 
 const ROOT = resolve(new URL('..', import.meta.url).pathname);
 const CPU_PRELOAD = new URL('./test-cpu.mjs', import.meta.url).href;
@@ -31,11 +35,12 @@ const LINGER_PRELOAD = new URL('./test-linger.mjs', import.meta.url).href;
 const TIMEOUT_MS = 180_000;
 
 function parseArgs(argv) {
-  const opts = { quick: false, record: false, jobs: Number(process.env.ROLLCHECK_TEST_JOBS) || defaultJobs(), roots: [] };
+  const opts = { quick: false, record: false, fromSource: process.env.ROLLCHECK_TEST_FROM_SOURCE === '1', jobs: Number(process.env.ROLLCHECK_TEST_JOBS) || defaultJobs(), roots: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') opts.quick = true;
     else if (a === '--record') opts.record = true;
+    else if (a === '--from-source') opts.fromSource = true;
     else if (a === '--jobs' || a.startsWith('--jobs=')) {
       const v = a === '--jobs' ? argv[++i] : a.slice('--jobs='.length);
       opts.jobs = Number(v);
@@ -58,7 +63,7 @@ function defaultJobs() {
 }
 
 function usage(message) {
-  console.error(`run-tests: ${message}; usage: node scripts/run-tests.mjs [--quick] [--jobs N] [--record] [file|folder…]`);
+  console.error(`run-tests: ${message}; usage: node scripts/run-tests.mjs [--quick] [--jobs N] [--record] [--from-source] [file|folder…]`);
   process.exit(2);
 }
 
@@ -82,6 +87,18 @@ chmodSync(dir, 0o755);
 const tsxCache = join(tmpdir(), `tsx-${userInfo().uid}`);
 mkdirSync(tsxCache, { recursive: true });
 let nextId = 0;
+// The JavaScript tree the files run from, or undefined to run the sources through tsx.
+const tree = opts.fromSource ? undefined : join(dir, 'tree');
+if (tree) {
+  try {
+    buildTestTree(ROOT, tree);
+  } catch (e) {
+    // A syntax error anywhere stops the transform for every file: say so in one place, with the way round it.
+    rmSync(dir, { recursive: true, force: true });
+    console.error(`run-tests: ${e instanceof Error ? e.message : String(e)}\nrun-tests: fix that, or run the sources through tsx with --from-source`);
+    process.exit(1);
+  }
+}
 
 /** runFile runs one test file in a `node --test` child; resolves with its counts and held output. */
 function runFile(file) {
@@ -92,15 +109,16 @@ function runFile(file) {
   symlinkSync(tsxCache, join(tmp, `tsx-${userInfo().uid}`));
   const tap = join(dir, `${id}.tap`);
   const cpuOut = join(dir, `${id}.cpu`);
+  const fromTree = tree !== undefined && !runsFromSource(file);
   const args = [
-    '--import', 'tsx',
+    ...(fromTree ? [] : ['--import', 'tsx']),
     '--import', CPU_PRELOAD,
     '--import', LINGER_PRELOAD,
     '--test',
     `--test-timeout=${TIMEOUT_MS}`,
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=tap', `--test-reporter-destination=${tap}`,
-    file,
+    fromTree ? treePath(ROOT, tree, file) : file,
   ];
   const startedMs = Date.now();
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp, ROLLCHECK_TEST_CPU_OUT: cpuOut, ROLLCHECK_TEST_TIMEOUT_MS: String(TIMEOUT_MS) } });

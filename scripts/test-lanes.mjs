@@ -13,7 +13,7 @@
 //   // test-lane: slow: <why>     runs beside others, but not in test:quick (real
 //                                  rollouts, browsers, containers, long traffic phases)
 // A file without a marker is quick: pure and fast, in both `npm test` and `npm run test:quick`.
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 /** LANES are the markers a test file may carry, in `// test-lane: <lane>: <why>`. */
@@ -62,9 +62,9 @@ export function readDurations() {
   return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, typeof v === 'number' ? { wallMs: v } : v]));
 }
 
-/** writeDurations records this run's wall times and CPU seconds (`measured`: file → { wallMs, cpuS }) over the previous ones, sorted by path. */
+/** writeDurations records this run's wall times and CPU seconds (`measured`: file → { wallMs, cpuS }) over the previous ones, sorted by path; files gone from the tree drop out. */
 export function writeDurations(root, measured) {
-  const all = { ...readDurations() };
+  const all = Object.fromEntries(Object.entries(readDurations()).filter(([k]) => existsSync(join(root, k))));
   for (const [file, m] of measured) {
     all[relative(root, file)] = { wallMs: Math.round(m.wallMs), ...(m.cpuS !== undefined ? { cpuS: Math.round(m.cpuS * 10) / 10 } : {}) };
   }

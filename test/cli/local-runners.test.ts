@@ -1,4 +1,5 @@
 // test-lane: slow: real rollouts with runner processes
+// test-from-source: runner processes of a run from the .ts sources start the CLI through tsx
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';

@@ -18,6 +18,10 @@ import { skipUnless } from '../tools.js';
 import { startLocalBackedCluster } from '../kube-api-server/local-backing.js';
 import type { LocalBackedCluster } from '../kube-api-server/local-backing.js';
 
+// The shell demo answering in 200 ms: requests are always open on each old pod when it is SIGKILLed, so the finding
+// names every old pod (at 80/s and instant answers a pod sometimes had none open, and no evidence line of its own).
+const SHELL: Partial<LocalRuntimeSettings> = { app: { kind: 'demo', entrypoint: 'shell' }, env: { DEMO_LATENCY_MS: '200' } };
+
 const PYTHON: Partial<LocalRuntimeSettings> = {
   app: { kind: 'cmd', command: 'exec python3 -m http.server --bind "$HOST" "$PORT"' },
   readinessPath: '/',
@@ -43,7 +47,7 @@ async function run(t: { after(fn: () => unknown): void }, settings: Partial<Loca
 }
 
 test('--inspect-pid1 on the shell demo: the finding names the shell and its node child, read through pods/exec in every pod', async (t) => {
-  const { code, io, results, cluster, oldPods, finding, pid1 } = await run(t, { app: { kind: 'demo', entrypoint: 'shell' } }, ['--inspect-pid1']);
+  const { code, io, results, cluster, oldPods, finding, pid1 } = await run(t, SHELL, ['--inspect-pid1']);
   assert.equal(code, 1, io.err());
   assert.equal(results.meta.params.inspectPid1, true);
   const f = finding('sigterm-ignored');
@@ -89,7 +93,7 @@ test('without --inspect-pid1: no exec, and the finding says PID 1 was not inspec
 });
 
 test('--inspect-pid1 with pods/exec forbidden: one warning naming the RBAC file, a finding that says it cannot know, no stack trace', async (t) => {
-  const { code, io, results, oldPods, finding } = await run(t, { app: { kind: 'demo', entrypoint: 'shell' } }, ['--inspect-pid1'], (c) => c.server.forbid('create', 'pods/exec'));
+  const { code, io, results, oldPods, finding } = await run(t, SHELL, ['--inspect-pid1'], (c) => c.server.forbid('create', 'pods/exec'));
   assert.equal(code, 1, io.err());
   assert.ok(!/\n\s+at /.test(io.err()), io.err());
   const warnings = results.analysis?.warnings?.filter((w) => w.includes('pods/exec was forbidden')) ?? [];

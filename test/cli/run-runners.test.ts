@@ -5,7 +5,6 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/program.js';
-import { rollcheckArgv } from '../../src/run/local-runners.js';
 import type { LocalRuntimeSettings } from '../../src/cluster/local/index.js';
 import type { Results } from '../../src/results/types.js';
 import { createTestIo } from '../helpers.js';
@@ -14,6 +13,7 @@ import { createJobRunner, type JobRunner } from '../kube-api-server/jobs.js';
 import { parseAllDocuments } from 'yaml';
 import { loadResults } from '../../src/results/io.js';
 import { execFile } from 'node:child_process';
+import { cliArgv, cliKind } from '../helpers/built-cli.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -40,7 +40,7 @@ const RATE = 300;
 async function runnerStartDelayS(): Promise<number> {
   const startedMs = Date.now();
   const once = () => new Promise<void>((done) => {
-    const [cmd, argv] = rollcheckArgv(['runner', '--spec', '{}']);
+    const [cmd, argv] = cliArgv(['runner', '--spec', '{}']);
     execFile(cmd, argv, () => done());
   });
   await Promise.all([once(), once(), once()]);
@@ -54,7 +54,7 @@ async function sandbox(t: { after(fn: () => unknown): void; diagnostic(message: 
   // The Job part needs the server's store, which exists once the server does.
   const late: { jobs?: JobRunner } = {};
   const cluster = await startLocalBackedCluster(settings, { route: (req, res, url) => (late.jobs ? late.jobs.route(req, res, url) : Promise.resolve(false)) });
-  const jobs = createJobRunner({ store: cluster.server.store, command: rollcheckArgv, graceMs: 5000, ...jobOptions });
+  const jobs = createJobRunner({ store: cluster.server.store, command: cliArgv, graceMs: 5000, ...jobOptions });
   late.jobs = jobs;
   const dir = mkdtempSync(join(tmpdir(), 'rollcheck-run-runners-'));
   t.after(async () => {
@@ -65,7 +65,7 @@ async function sandbox(t: { after(fn: () => unknown): void; diagnostic(message: 
   const io = createTestIo({ cwd: dir, env: { HOME: dir } });
   const out = join(dir, 'run.json');
   const startDelayS = await (startDelay ??= runnerStartDelayS());
-  t.diagnostic(`--runner-start-delay ${startDelayS}s`);
+  t.diagnostic(`--runner-start-delay ${startDelayS}s; runner pods run the CLI from ${cliKind()}`);
   const args = (...extra: string[]) => [
     'run', '--kubeconfig', cluster.server.writeKubeconfig(dir), '--deployment', 'demo', '--url', cluster.proxyUrl,
     '--runners', '3', '--rate', String(RATE), '--runner-start-delay', `${startDelayS}s`, '--warmup', '2s', '--baseline', '1s', '--cooldown', '1s',

@@ -1,4 +1,5 @@
 // test-lane: slow: a dashboard drawn in real time for seconds
+// test-from-source: the drawer thread of a run from the .ts sources loads its module through tsx
 // startDashboard drawing into a fake terminal: keys (q, Ctrl-C) call onQuit,
 // stop() leaves the final frame with the file paths and restores the terminal,
 // resizes are followed (NO_COLOR is in paint.test.tsx, which forces colour).

@@ -16,11 +16,12 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
 import { skipUnless } from '../tools.js';
-const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+import { REPO_ROOT } from '../helpers/built-cli.js';
+// The checkout itself (not the test tree's links): its src/ decides whether dist/ is stale, and the build writes there.
+const ROOT = REPO_ROOT;
 const MAIN_JS = join(ROOT, 'dist/cli/main.js');
 // Until src/run/session.ts starts the dashboard there is nothing to see in a terminal.
 const wired = readFileSync(join(ROOT, 'src/run/session.ts'), 'utf8').includes('startDashboard');

@@ -19,7 +19,7 @@ import { startLocalBackedCluster } from './local-backing.js';
 import type { LocalBackedCluster } from './local-backing.js';
 import { kubeconfigText } from './server.js';
 import { createJobRunner, type JobRunner } from './jobs.js';
-import { rollcheckArgv } from '../../src/run/local-runners.js';
+import { cliArgv } from '../helpers/built-cli.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SANDBOX_HELP, wantsHelp } from './sandbox-help.js';
 
@@ -114,7 +114,7 @@ export function readSandboxOptions(argv: string[]): SandboxOptions {
 /** startSandbox starts the sandbox and writes its kubeconfig; close() stops it and removes the file. */
 export async function startSandbox(o: SandboxOptions): Promise<LocalBackedCluster & { kubeconfig: string; jobs: JobRunner }> {
   // Jobs and Secrets, for `rollcheck run --runners N`: a Job's pods run the real `rollcheck runner`
-  // from this checkout, whatever --runner-image says. The Job part needs the server's store, made with the server.
+  // from this checkout (built when the build is fresh), whatever --runner-image says. The Job part needs the server's store, made with the server.
   const late: { jobs?: JobRunner } = {};
   const route = (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => (late.jobs ? late.jobs.route(req, res, url) : Promise.resolve(false));
   const cluster = await startLocalBackedCluster({
@@ -128,7 +128,7 @@ export async function startSandbox(o: SandboxOptions): Promise<LocalBackedCluste
     ...(o.workload === 'statefulset' ? { ordinals: { partition: 0 } } : {}),
     ...(o.strategy ? { strategy: o.strategy } : {}),
   }, { sidecar: o.sidecar === 'proxy', route, nodes: o.nodes ?? 3, daemonset: o.workload === 'daemonset', ...(o.protocol && o.protocol !== 'http1' ? { protocol: o.protocol } : {}) });
-  const jobs = createJobRunner({ store: cluster.server.store, command: rollcheckArgv });
+  const jobs = createJobRunner({ store: cluster.server.store, command: cliArgv });
   late.jobs = jobs;
   writeFileSync(o.kubeconfig, kubeconfigText(cluster.server.url, cluster.server.caPem, cluster.server.token, 'default', 'rollcheck-sandbox'), { mode: 0o600 });
   return {

@@ -7,9 +7,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { skipUnlessBuilt } from '../tools.js';
+import { REPO_ROOT } from '../helpers/built-cli.js';
 
 const run = promisify(execFile);
-const ROOT = new URL('../..', import.meta.url).pathname;
+// The checkout itself: npm packs what its package.json lists, not the test tree's links to it.
+const ROOT = REPO_ROOT;
 
 // The package as a user gets it: packed from the built dist, installed globally into an empty prefix, run from an
 // empty folder. The tarball has no test/ (package.json "files"), so nothing from test/ can be needed at run time.

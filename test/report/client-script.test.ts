@@ -1,3 +1,4 @@
+// test-from-source: checks the page script as a run from the .ts sources bundles it on first use, against what the build writes
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -8,6 +8,7 @@ import { runSession } from '../../src/run/session.js';
 import { checkFolder, type Output } from '../../src/run/outputs/index.js';
 import { loadResults } from '../../src/results/io.js';
 import { createTestIo } from '../helpers.js';
+import { judgeExit } from '../helpers/traffic-command.js';
 import { answer, settingsFor, startServer } from '../traffic/harness.js';
 
 /** A real output: it writes a file of its own (the count of ok requests) and logs what the run called on it. */
@@ -64,7 +65,8 @@ test('the output seam: an added output is checked, started, finished after the r
   assert.match(io.out(), /^results: .*run\.json\nreport: {2}.*run\.html\ncount: {3}.*count\.txt\n$/m);
   // A failing stop is a warning, never a lost run.
   assert.match(io.err(), /warning: count file output: stop failed: Error: port still bound/);
-  assert.equal(s.exitCode, 0);
+  // A pass, or inconclusive only because a busy machine held the generator back.
+  judgeExit(s.exitCode, results, [0], io.err());
 });
 
 test('the output seam: an output that cannot write fails before any traffic, as a one-line usage error', async () => {

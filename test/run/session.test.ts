@@ -12,6 +12,7 @@ import { createRecorder } from '../../src/results/recorder.js';
 import { formatProgressLine } from '../../src/run/progress.js';
 import { createTestIo } from '../helpers.js';
 import { answer, freePort, settingsFor, startServer, type TestServer } from '../traffic/harness.js';
+import { judgeExit } from '../helpers/traffic-command.js';
 
 /** A driver over a real local server: start brings it up, stop takes it down. */
 function serverDriver(calls: string[], port?: number): (ctx: DriverContext) => ClusterDriver {
@@ -86,8 +87,9 @@ test('runSession: driver start → warm-up → plan with phases → driver stop 
       }),
     );
     assert.deepEqual(calls, ['start', 'trigger', 'stop']);
-    assert.equal(s.exitCode, 0);
     const r = loadResults(s.outPath);
+    // A pass, or inconclusive only because a busy machine held the generator back.
+    judgeExit(s.exitCode, r, [0], io.err());
     assert.equal(r.meta.stopReason, 'rollout complete');
     assert.deepEqual(
       r.meta.phases.map((p) => p.phase),

@@ -1,4 +1,5 @@
 // test-lane: slow: worker threads under real traffic
+// test-from-source: worker threads of a run from the .ts sources load their module through tsx
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeHistogram } from '../../src/results/histogram.js';

@@ -24,8 +24,9 @@ const granted = (): Set<string> => rbacGrants(...RUN_GRANTS);
 
 type After = { after(fn: () => Promise<void>): void };
 
-// roll runs `rollcheck run --workload rollout/demo` (a new image: a revision through the steps, unless `extra` says otherwise) against a sandbox serving `strategy`.
-async function roll(t: After, strategy: ProgressiveStrategy, extra: string[] = [], replicas = 2) {
+// sandbox starts the kube sandbox serving `strategy`; its `run` runs `rollcheck run --workload rollout/demo` against it
+// (a new image: a revision through the steps, unless `extra` says otherwise).
+async function sandbox(t: After, strategy: ProgressiveStrategy, replicas = 2) {
   const cluster = await startLocalBackedCluster({
     app: { kind: 'demo', entrypoint: 'exec' },
     replicas,
@@ -39,11 +40,20 @@ async function roll(t: After, strategy: ProgressiveStrategy, extra: string[] = [
     await cluster.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  const out = join(dir, 'run.json');
-  const io = createTestIo({ cwd: dir });
-  const argv = ['run', '--kubeconfig', cluster.server.writeKubeconfig(dir), '--workload', 'rollout/demo', '--url', cluster.proxyUrl, '--trigger', 'image=app=rollcheck-demo:2'];
-  const code = await runCli([...argv, '--rate', '60', '--warmup', '1s', '--baseline', '1s', '--cooldown', '1s', '--no-dashboard', '--out', out, ...extra], io);
-  return { code, io, results: code === 2 ? null : loadResults(out), requests: cluster.server.requests, patches: cluster.server.patches, cluster };
+  let runs = 0;
+  const run = async (extra: string[] = []) => {
+    const out = join(dir, `run-${(runs += 1)}.json`);
+    const io = createTestIo({ cwd: dir });
+    const argv = ['run', '--kubeconfig', cluster.server.writeKubeconfig(dir), '--workload', 'rollout/demo', '--url', cluster.proxyUrl, '--trigger', 'image=app=rollcheck-demo:2'];
+    const code = await runCli([...argv, '--rate', '60', '--warmup', '1s', '--baseline', '1s', '--cooldown', '1s', '--no-dashboard', '--out', out, ...extra], io);
+    return { code, io, results: code === 2 ? null : loadResults(out), requests: cluster.server.requests, patches: cluster.server.patches, cluster };
+  };
+  return { cluster, run };
+}
+
+// roll runs `rollcheck run --workload rollout/demo` once against a sandbox of its own serving `strategy`.
+async function roll(t: After, strategy: ProgressiveStrategy, extra: string[] = [], replicas = 2) {
+  return (await sandbox(t, strategy, replicas)).run(extra);
 }
 
 const rollBlueGreen = (t: After, scaleDownDelayMs: number) => roll(t, { kind: 'blue-green', scaleDownDelayMs });
@@ -100,19 +110,22 @@ test('canary Rollout on the sandbox: --promote auto promotes the indefinite paus
 
 test('--promote manual on the sandbox: the pause waits, the run says how to promote and fails clearly at --rollout-timeout; bad values are one-line usage errors', { timeout: 240_000 }, async (t) => {
   const steps: ProgressiveStrategy = { kind: 'canary', steps: [{ kind: 'weight', percent: 50 }, { kind: 'pause', ms: null }] };
-  const manual = await roll(t, steps, ['--promote', 'manual', '--rollout-timeout', '6s']);
+  // One sandbox for the three runs: the usage errors first, while the rollout is settled; they patch nothing.
+  const sb = await sandbox(t, steps);
+  const bad = await sb.run(['--promote', 'sometimes']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.io.err(), /^rollcheck: --promote: "sometimes" is neither auto .* nor manual .*\n$/);
+  const badStep = await sb.run(['--abort-at', '5']);
+  assert.equal(badStep.code, 2);
+  assert.match(badStep.io.err(), /--abort-at: rollout "demo" has canary steps 0-1; use one of them/);
+  assert.deepEqual(badStep.patches, [], 'neither usage error patched anything');
+  const manual = await sb.run(['--promote', 'manual', '--rollout-timeout', '6s']);
   assert.match(manual.io.err(), /--promote manual: each indefinite pause waits for you: kubectl argo rollouts promote -n default demo/);
   assert.ok(manual.results);
   assert.equal(manual.requests.includes('patch rollouts/status'), false, 'nobody promoted');
   const failed = manual.results.events.find((e) => e.kind === 'rollout-failed');
   assert.ok(failed?.kind === 'rollout-failed' && /paused at canary step 1 .*waiting for a promote nobody sent: kubectl argo rollouts promote -n default demo/.test(failed.reason), JSON.stringify(failed));
   assert.notEqual(manual.code, 0);
-  const bad = await roll(t, steps, ['--promote', 'sometimes']);
-  assert.equal(bad.code, 2);
-  assert.match(bad.io.err(), /^rollcheck: --promote: "sometimes" is neither auto .* nor manual .*\n$/);
-  const badStep = await roll(t, steps, ['--abort-at', '5']);
-  assert.equal(badStep.code, 2);
-  assert.match(badStep.io.err(), /--abort-at: rollout "demo" has canary steps 0-1; use one of them/);
 });
 
 test('blue-green with autoPromotionEnabled false on the sandbox: --promote auto promotes the pause before the switch as kubectl argo rollouts promote does; --promote manual waits with the old set active', { timeout: 240_000 }, async (t) => {
