@@ -44,7 +44,7 @@ test('rollcheck load writes a valid results file and prints the summary', async 
     assert.equal(r.meta.command, 'load');
     assert.equal(r.meta.params.rate, undefined, 'params use the settings names');
     assert.equal(r.meta.params.ratePerSec, 200);
-    assert.equal(r.totals.sent, r.totals.ok + r.totals.failed + r.totals.inFlightAtStop);
+    assert.equal(r.totals.sent, r.totals.ok + r.totals.failed + r.totals.inFlightAtStop + (r.totals.queueExpired ?? 0));
     assert.ok(
       Math.abs(r.totals.achievedRatePerSec - 200) <= 20,
       `achieved ${r.totals.achievedRatePerSec}/s`,

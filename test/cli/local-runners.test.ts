@@ -39,7 +39,7 @@ test('rollcheck local --runners 2 on the shell demo: two runner processes, merge
   const runners = r.meta.runners ?? [];
   assert.deepEqual(runners.map((x) => [x.index, x.status, x.ratePerSec]), [[0, 'finished', 50], [1, 'finished', 50]]);
   assert.equal(runners[0]!.sent + runners[1]!.sent, r.totals.sent);
-  assert.equal(r.totals.sent, r.totals.ok + r.totals.failed + r.totals.inFlightAtStop);
+  assert.equal(r.totals.sent, r.totals.ok + r.totals.failed + r.totals.inFlightAtStop + (r.totals.queueExpired ?? 0));
   assert.ok(r.analysis?.findings.some((f) => f.id === 'sigterm-ignored'));
   assert.ok(r.failures.length > 0 && r.failures.every((f) => f.runner === 0 || f.runner === 1));
   assert.deepEqual(runnerProcesses(r.meta.target), []);

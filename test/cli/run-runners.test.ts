@@ -97,7 +97,7 @@ test('run --runners 3 on the shell demo: 3 runner pods merged, sent on schedule,
   const spanS = ((r.meta.recordedToMs ?? 0) - (r.meta.recordedFromMs ?? 0)) / 1000;
   const expected = RATE * spanS;
   assert.ok(Math.abs(r.totals.sent - expected) <= expected * 0.01, `sent ${r.totals.sent} vs ${expected.toFixed(1)} (${RATE}/s × ${spanS} s)`);
-  assert.equal(r.totals.sent, r.totals.ok + r.totals.failed + r.totals.inFlightAtStop);
+  assert.equal(r.totals.sent, r.totals.ok + r.totals.failed + r.totals.inFlightAtStop + (r.totals.queueExpired ?? 0));
   for (const x of runners) {
     assert.equal(x.sent, x.ok + x.failed + x.inFlightAtStop);
     assert.match(x.name, /^rollcheck-runners-/);
@@ -139,7 +139,7 @@ test('run --runners 3: a runner pod killed mid-run loses its share from then on,
   assert.match(lost.lostReason ?? '', /137|deleted|died/);
   assert.ok(r.events.some((e) => e.kind === 'runner-lost' && e.runner === 1));
   assert.equal(r.totals.failed, 0, JSON.stringify(r.totals.byKind));
-  assert.equal(r.totals.sent, r.totals.ok + r.totals.failed + r.totals.inFlightAtStop);
+  assert.equal(r.totals.sent, r.totals.ok + r.totals.failed + r.totals.inFlightAtStop + (r.totals.queueExpired ?? 0));
   assert.equal(code, 1, 'a lost share fails the verdict');
   assert.ok(r.analysis?.verdict.reasons.some((x) => x.startsWith('runner 1 ')));
   assert.deepEqual(s.leftovers(), { jobs: 0, secrets: 0, pods: 0, processes: 0 });

@@ -102,7 +102,7 @@ test('runSession: driver start → warm-up → plan with phases → driver stop 
     assert.equal(r.meta.facts.replicas, 1);
     assert.deepEqual(r.meta.warnings, ['a test driver']);
     assert.ok(r.meta.notes.includes('rolled'));
-    assert.equal(r.totals.sent, r.totals.ok + r.totals.failed + r.totals.inFlightAtStop);
+    assert.equal(r.totals.sent, r.totals.ok + r.totals.failed + r.totals.inFlightAtStop + (r.totals.queueExpired ?? 0));
     assert.ok(r.totals.byPopulation.fresh.sent > 0 && r.totals.byPopulation.keepalive.sent > 0);
     assert.equal(
       r.intervals.reduce((a, i) => a + (i.okByPod['web-1'] ?? 0), 0),

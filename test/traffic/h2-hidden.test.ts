@@ -44,7 +44,7 @@ test('a real h2c run: the totals count the never-processed streams by pod, the s
     assert.deepEqual(r.totals.hiddenByStandardClient, { total: hidden, byPod: { 'hostile-1': hidden } });
     // A hidden failure is never ok: the books balance with it among the failures.
     assert.ok(r.totals.failed >= hidden);
-    assert.equal(r.totals.sent, r.totals.ok + r.totals.failed + r.totals.inFlightAtStop);
+    assert.equal(r.totals.sent, r.totals.ok + r.totals.failed + r.totals.inFlightAtStop + (r.totals.queueExpired ?? 0));
     assert.ok(r.totals.ok <= a.log.filter((l) => l.action === 'answered').length, 'no ok the server did not answer');
     assert.equal(validateResults(JSON.parse(JSON.stringify(r))), null);
     const summary = formatSummary(r, { color: false, width: 200 });
