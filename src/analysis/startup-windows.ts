@@ -123,15 +123,19 @@ export function matchedIntervals(
     if ((byPod[w.pod] ?? 0) > 0) heard.add(i);
     if (Object.entries(byPod).some(([pod, n]) => n > 0 && settled(pod, i))) both.add(i);
   }
-  const intervalMs = results.meta.intervalMs || 100;
-  const firstIndex = Math.floor((results.intervals[0]?.atMs ?? 0) / intervalMs);
   results.failures.forEach((f, k) => {
     if ((input.pods[k] ?? f.pod) !== w.pod || failureAtMs(f) < w.readyMs) return;
-    const i = Math.floor(failureAtMs(f) / intervalMs) - firstIndex;
+    const i = intervalIndexAt(results, failureAtMs(f));
     if (i >= w.fromIndex && i < w.toIndex) heard.add(i);
   });
   for (const i of both) if (!heard.has(i)) both.delete(i);
   return { matched: both, heard };
+}
+
+/** intervalIndexAt is the index in `results.intervals` of the interval holding `atMs`. */
+function intervalIndexAt(results: Results, atMs: number): number {
+  const intervalMs = results.meta.intervalMs || 100;
+  return Math.floor(atMs / intervalMs) - Math.floor((results.intervals[0]?.atMs ?? 0) / intervalMs);
 }
 
 /** inStartup tells whether interval `index` is in one of the pod's start-ups. */
@@ -169,8 +173,7 @@ export function statsOf(
     const pod = input.pods[i] ?? f.pod;
     const at = failureAtMs(f);
     if (pod === undefined || at < fromMs || at >= toMs) return;
-    const index = Math.floor(at / intervalMs) - Math.floor((results.intervals[0]?.atMs ?? 0) / intervalMs);
-    if (!pick(pod, index)) return;
+    if (!pick(pod, intervalIndexAt(results, at))) return;
     if (f.kind === 'timeout') stats.timeouts += 1;
     else stats.otherFailures[f.kind] = (stats.otherFailures[f.kind] ?? 0) + 1;
   });

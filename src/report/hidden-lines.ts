@@ -1,5 +1,5 @@
 import { withIncarnations } from '../analysis/incarnations.js';
-import { hiddenByStandardClient, hiddenOf, type HiddenByRetry } from '../results/never-processed.js';
+import { hiddenByStandardClient, type HiddenByRetry } from '../results/never-processed.js';
 import type { Results } from '../results/types.js';
 
 /**
@@ -37,10 +37,11 @@ export function hiddenText(results: Results): string | null {
  * hiddenByIncarnation is the run's hidden count with its pods told apart by
  * incarnation (a StatefulSet's `web-2` and `web-2 (2)`): counted again from the
  * failures named by incarnation, which hold every one of them; the totals'
- * figure (by the name the pods gave) when they do not agree.
+ * figure (by the name the pods gave) when they do not agree. As hiddenOf, it
+ * counts from the failures for a file written before the totals held it.
  */
 function hiddenByIncarnation(results: Results): HiddenByRetry {
-  const recorded = hiddenOf(results);
   const named = hiddenByStandardClient(withIncarnations(results).failures);
-  return named.total === recorded.total ? named : recorded;
+  const recorded = results.totals.hiddenByStandardClient;
+  return recorded === undefined || named.total === recorded.total ? named : recorded;
 }

@@ -7,6 +7,8 @@ import { connect, createServer, type ClientHttp2Session } from 'node:http2';
 import { sniffable, startArrivalSniffer } from '../../bench/lib/arrival-sniffer.js';
 import { skipUnless } from '../tools.js';
 
+// Skips, naming why, where the kernel's packet stamps cannot be read: a packet socket needs root (CAP_NET_RAW);
+// CI runs as root, so there it runs.
 const skip = skipUnless('python3') || (sniffable() ?? false);
 
 async function burst(session: ClientHttp2Session, n: number): Promise<void> {

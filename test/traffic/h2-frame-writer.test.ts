@@ -7,13 +7,16 @@ import { once } from 'node:events';
 import * as net from 'node:net';
 import { FrameWriter } from '../../src/traffic/h2/frame-writer.js';
 
-async function pair(): Promise<{ client: net.Socket; close(): Promise<void> }> {
-  const server = net.createServer((s) => s.resume());
+// pair connects a client to a loopback server that keeps every byte it receives (`received()`).
+async function pair(): Promise<{ client: net.Socket; received(): Buffer; close(): Promise<void> }> {
+  const got: Buffer[] = [];
+  const server = net.createServer((s) => s.on('data', (b: Buffer) => got.push(b)));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const client = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
   await once(client, 'connect');
   return {
     client,
+    received: () => Buffer.concat(got),
     close: async () => {
       client.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -57,11 +60,7 @@ test('a tick that runs long writes what waited past the hold as it goes', async 
 });
 
 test('a frame put when the buffer must grow lands in the grown buffer: the bytes on the wire are the frames queued', async () => {
-  const got: Buffer[] = [];
-  const server = net.createServer((s) => s.on('data', (b: Buffer) => got.push(b)));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const client = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
-  await once(client, 'connect');
+  const { client, received, close } = await pair();
   try {
     const w = new FrameWriter(client);
     w.ready = true;
@@ -71,10 +70,9 @@ test('a frame put when the buffer must grow lands in the grown buffer: the bytes
     w.put(second);
     await new Promise((r) => setImmediate(r));
     const want = Buffer.concat([first, second]);
-    for (let i = 0; i < 100 && Buffer.concat(got).length < want.length; i += 1) await new Promise((r) => setTimeout(r, 10));
-    assert.ok(Buffer.concat(got).equals(want), 'the second frame arrived intact after the first');
+    for (let i = 0; i < 100 && received().length < want.length; i += 1) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(received().equals(want), 'the second frame arrived intact after the first');
   } finally {
-    client.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await close();
   }
 });

@@ -15,6 +15,8 @@ import { runTraffic, settingsFor } from './harness.js';
 import { startH2o } from './h2-real.js';
 import { skipUnless } from '../tools.js';
 
+// Skips, naming why, where the kernel's packet stamps cannot be read: a packet socket needs root (CAP_NET_RAW);
+// CI runs as root, so there it runs.
 const skip = skipUnless('python3', 'h2o') || (sniffable() ?? false);
 
 /**

@@ -1,3 +1,4 @@
+import { abortableSleep } from '../../abortable-sleep.js';
 import { UsageError } from '../../errors.js';
 import type { DriverContext, DrainOutcome, DrainRequest } from '../driver.js';
 import { EVICTION_REFUSED_REASON } from './disruption-budget.js';
@@ -66,7 +67,7 @@ export async function drainLocalNode(d: DrainDeps, request: DrainRequest, signal
       ctx.emit({ kind: 'eviction-refused', ...who(pod), status: 429, ...(d.budget ? { pdb: d.budget.name } : {}), reason: EVICTION_REFUSED_REASON, atMs: now() });
       const left = deadline - performance.now();
       if (left <= 0) throw new Error(`pod ${pod.name} could still not be evicted (429: its PodDisruptionBudget allowed no disruption)`);
-      await pause(Math.min(retryMs, left), signal);
+      await abortableSleep(Math.min(retryMs, left), signal);
     }
   };
 
@@ -87,19 +88,7 @@ async function waitReplaced(d: DrainDeps, deadline: number, signal?: AbortSignal
   };
   while (!back()) {
     if (signal?.aborted || performance.now() >= deadline) return false;
-    await pause(Math.min(REPLACED_POLL_MS, deadline - performance.now()), signal);
+    await abortableSleep(Math.min(REPLACED_POLL_MS, deadline - performance.now()), signal);
   }
   return true;
-}
-
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const t = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
