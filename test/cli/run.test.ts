@@ -1,5 +1,6 @@
 // test-lane: serial: real rollouts in the kube sandbox whose findings need the cores: beside other rollouts on 2 busy cores it found slow-start and watch-lost instead of sigterm-ignored
 import { test } from 'node:test';
+import { judgeExit } from '../helpers/traffic-command.js';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,7 +49,10 @@ async function runAgainst(t: { after(fn: () => unknown): void }, settings: Parti
 }
 
 test('rollcheck run on the shell-entrypoint demo, watches cut and expired mid-run: sigterm-ignored, failures attributed to the SIGKILLed pods', async (t) => {
-  const { code, io, results, text, cluster, dir, wired, cut } = await runAgainst(t, { app: { kind: 'demo', entrypoint: 'shell' }, graceMs: 2000 }, true);
+  // The shell demo answers in 200 ms so each old pod has requests open at its SIGKILL, and the finding names both
+  // (with instant answers one pod had none open once in CI, as in run-inspect-pid1).
+  const shell = { app: { kind: 'demo' as const, entrypoint: 'shell' as const }, env: { DEMO_LATENCY_MS: '200' }, graceMs: 2000 };
+  const { code, io, results, text, cluster, dir, wired, cut } = await runAgainst(t, shell, true);
   assert.ok(cut[0]! >= 4 && cut[1]! >= 1, `watches were cut: ${cut.join(',')}`);
   assert.ok(results.events.some((e) => e.kind === 'watch-lost'), 'the lost watch is in the results');
   assert.ok(results.events.some((e) => e.kind === 'watch-resumed' && e.relisted), 'the pods watch relisted after 410');
@@ -77,7 +81,8 @@ test('rollcheck run on the exec demo with a preStop sleep passes', async (t) => 
   assert.equal(results.failures.length, 0, io.err() + io.out());
   assert.ok(!results.analysis?.findings.some((f) => f.id === 'sigterm-ignored'));
   assert.ok(results.events.some((e) => e.kind === 'exited' && e.exitCode === 0));
-  assert.equal(code, 0, io.err());
+  // A pass, or exit 3 in its place only when the verdict says the generator fell behind on busy cores.
+  judgeExit(code, results, [0], io.err());
   void wired;
 });
 
