@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../src/analysis/index.js';
 import type { ClusterEvent } from '../../src/results/events.js';
-import { makeResults } from './fixtures.js';
+import { fail, makeResults } from './fixtures.js';
 
 // Three ready pods (a, b on node-1; c on node-2); node-1 drained at 3 s.
 function drain(o: { evictAtMs: [number, number]; replacementReadyMs: [number, number]; pdb?: boolean }): ClusterEvent[] {
@@ -65,4 +65,33 @@ test('no-pdb: every replica on the drained node is critical (none left)', () => 
   const f = analyze(makeResults({ events, durationMs: 8000 }), {}).findings.find((x) => x.id === 'no-pdb');
   assert.equal(f?.severity, 'critical');
   assert.equal(f?.data?.readyLeast, 0);
+});
+
+test('no-pdb: a replacement ready before it is routed keeps the capacity out; the requests that fail on the evicted pods still routed count', () => {
+  // Both evicted at 3 s; the replacements ready 130 ms later but in the endpoints only a second after,
+  // when the evicted pods leave them too: the resets at 3.5-4 s hit evicted pods the Service still routed to.
+  const endpoints = (p: string, uid: string, addedMs: number, removedMs?: number): ClusterEvent[] => [
+    { kind: 'endpoint-added', pod: p, podUid: uid, atMs: addedMs },
+    ...(removedMs === undefined ? [] : [{ kind: 'endpoint-removed', pod: p, podUid: uid, atMs: removedMs } as ClusterEvent]),
+  ];
+  const events = [
+    ...drain({ evictAtMs: [3000, 3005], replacementReadyMs: [3135, 3140] }),
+    ...endpoints('a', 'ua', -3900, 4050),
+    ...endpoints('b', 'ub', -3900, 4055),
+    ...endpoints('c', 'uc', -3900),
+    ...endpoints('d', 'ud', 4100),
+    ...endpoints('e', 'ue', 4140),
+  ];
+  const failures = [3500, 3700, 3900].map((atMs) => fail(atMs, 'reset', { pod: 'a' }));
+  const results = makeResults({ events, failures, durationMs: 8000 });
+  results.meta.facts.pdb = 'none';
+  const f = analyze(results, {}).findings.find((x) => x.id === 'no-pdb');
+  assert.ok(f, 'no-pdb found');
+  assert.equal(f.data?.outAtOnce, 2);
+  assert.equal(f.data?.failedWhileOut, 3, JSON.stringify(f.evidence));
+  assert.match(f.evidence.join('\n'), /2 of 3 ready pods were out at once between 3\.00 s and 4\.10 s/);
+  // Ready alone (no endpoint events): the dip ends with the replacements' readiness, before the failures.
+  const readyOnly = makeResults({ events: drain({ evictAtMs: [3000, 3005], replacementReadyMs: [3135, 3140] }), failures, durationMs: 8000 });
+  readyOnly.meta.facts.pdb = 'none';
+  assert.equal(analyze(readyOnly, {}).findings.find((x) => x.id === 'no-pdb')?.data?.failedWhileOut, 0);
 });
