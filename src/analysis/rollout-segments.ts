@@ -2,6 +2,7 @@
 import type { FindingId, OutageWindow, Results, RolloutSegment, Thresholds } from '../results/types.js';
 import type { RolloutStepIndex } from './rollout-steps.js';
 import { judgeSpan } from './span-verdict.js';
+import { formatAt } from './format.js';
 import { failureAtMs } from './windows.js';
 
 /** SegmentInput is what the segments read: the run, its windows, each failure's cause, and the steps. */
@@ -55,7 +56,9 @@ export function rolloutSegments(input: SegmentInput): RolloutSegment[] {
       windows: windows.filter((w) => w.endMs > startMs && w.startMs < endMs).length,
       causes,
       pass: verdict.pass,
-      reasons: verdict.reasons,
+      // A step the cluster's watch only showed as passed: it has no span of its own to judge.
+      reasons: s.seenLate ? [`began before the cluster's watch showed it (some time before ${formatAt(startMs)}): its requests count in the step after it`, ...verdict.reasons] : verdict.reasons,
+      ...(s.seenLate ? { seenLate: true } : {}),
       ...(judged.uncounted ? { uncounted: judged.uncounted } : {}),
     };
   });

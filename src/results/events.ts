@@ -91,6 +91,8 @@ export interface RolloutStepFields {
   stableRevision: string;
   /** pods names the pods a scale-down or abort terminates, where known when it starts. */
   pods?: string[];
+  /** seenLate: the cluster's watch showed a later step first, so this one began at an unknown moment before atMs (its segment is empty). */
+  seenLate?: boolean;
 }
 
 /** IngressEventFields describe one step of the embedded ingress proxy's life (start, health, reload, stop). */

@@ -604,6 +604,8 @@ export interface StepVerdict {
   reasons: string[];
   /** uncounted: the step's failures its verdict left out, as the run's verdict does (Verdict.uncounted). */
   uncounted?: UncountedStreams;
+  /** seenLate: the cluster's watch showed a later step first; this one began at an unknown moment before startMs (an empty span). */
+  seenLate?: boolean;
 }
 
 /** ScenarioOutcome is the per-step verdicts of a `rollcheck scenario` run and the overall pass. */
@@ -692,4 +694,6 @@ export interface RolloutSegment {
   reasons: string[];
   /** uncounted: the step's failures its verdict left out, as the run's verdict does (Verdict.uncounted). */
   uncounted?: UncountedStreams;
+  /** seenLate: the cluster's watch showed a later step first; this one began at an unknown moment before startMs (an empty span). */
+  seenLate?: boolean;
 }

@@ -112,3 +112,18 @@ test('blue-green: a failure the start-up window pins on a new pod after the swit
   const plain = analyze(makeResults({ durationMs: 9000, events: events.filter((e) => e.kind !== 'rollout-step'), failures }), { maxErrors: 0 });
   assert.deepEqual(plain.attributions.map((x) => x.cause), ['not-ready-traffic', 'not-ready-traffic']);
 });
+
+test('a canary step the cluster\'s watch showed only as passed (seenLate) has an empty span and says so; the next step judges its requests', () => {
+  const steps = [
+    step(3000, { strategy: 'canary', index: 0, step: 'setWeight 25%', action: 'set-weight', weight: 25, seenLate: true }),
+    step(3000, { strategy: 'canary', index: 1, step: 'pause 5s', action: 'pause', weight: 25 }),
+  ];
+  const results = makeResults({ events: [...pods, ...steps], failures: [proxied(3500)], durationMs: 8000 });
+  const [late, next] = analyze(results, {}).rolloutSteps ?? [];
+  assert.equal(late?.seenLate, true);
+  assert.equal(late?.startMs, late?.endMs);
+  assert.equal(late?.completed, 0);
+  assert.match(late?.reasons[0] ?? '', /began before the cluster's watch showed it \(some time before 3\.00 s\)/);
+  assert.equal(next?.seenLate, undefined);
+  assert.equal(next?.failures, 1);
+});

@@ -5,6 +5,9 @@ import type { WorkloadKind, WorkloadLike } from './workloads/workload-kind.js';
 // How long past the longest grace period to wait for terminating pods to disappear.
 const SETTLE_SLACK_MS = 10_000;
 
+// The most statuses kept from before the trigger's answer (the newest).
+const BEFORE_BEGIN_KEPT = 32;
+
 /** RolloutTrackerOptions: the workload's kind, the clock, the sink, and how many pods are still terminating. */
 export interface RolloutTrackerOptions {
   kind: WorkloadKind;
@@ -44,6 +47,9 @@ export function createRolloutTracker(o: RolloutTrackerOptions): RolloutTracker {
   let outcome: RolloutOutcome | null = null;
   let settleTimer: NodeJS.Timeout | null = null;
   const waiters = new Set<(r: RolloutOutcome) => void>();
+  // What the watch delivered before begin(): the PATCH's answer can come after the watch has
+  // shown the change it made, and the controller's first steps with it.
+  let beforeBegin: Array<{ w: WorkloadLike; atMs: number }> = [];
 
   const finish = (r: RolloutOutcome): void => {
     if (outcome) return;
@@ -73,10 +79,25 @@ export function createRolloutTracker(o: RolloutTrackerOptions): RolloutTracker {
     }
   };
 
+  // The statuses of the triggered generation that the watch showed before begin(): their events, each at the moment it was seen.
+  const replaySeenBeforeBegin = (generation: number | null): void => {
+    const seenEarly = beforeBegin;
+    beforeBegin = [];
+    if (generation === null || !kind.events) return;
+    const first = seenEarly.findIndex((s) => (s.w.metadata?.generation ?? 0) >= generation);
+    if (first < 0) return;
+    let before = seenEarly[first - 1]?.w ?? null;
+    for (const s of seenEarly.slice(first)) {
+      for (const e of kind.events(before, s.w, s.atMs)) o.emit(e);
+      before = s.w;
+    }
+  };
+
   return {
     seen(d) {
       if (!latest) baseGeneration = d.metadata?.generation ?? 0;
       if (triggered && !outcome) for (const e of kind.events?.(latest, d, o.nowMs()) ?? []) o.emit(e);
+      if (!triggered || outcome) beforeBegin = [...beforeBegin.slice(-(BEFORE_BEGIN_KEPT - 1)), { w: d, atMs: o.nowMs() }];
       latest = d;
       const counts = kind.progress(d);
       const key = JSON.stringify(counts);
@@ -93,6 +114,7 @@ export function createRolloutTracker(o: RolloutTrackerOptions): RolloutTracker {
       lastCounts = '';
       waitGeneration = generation;
       triggered = true;
+      replaySeenBeforeBegin(generation);
       evaluate();
     },
     podGone: settleIfDone,

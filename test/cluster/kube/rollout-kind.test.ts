@@ -28,8 +28,13 @@ test('rolloutState: Healthy on the observed generation with the stable set curre
 test('rolloutStepEvents: a canary step index and a blue-green preview and switch become rollout-step events', () => {
   const before = ro({ currentPodHash: 'b', stableRS: 'a', currentStepIndex: 0 }, CANARY);
   const after = ro({ currentPodHash: 'b', stableRS: 'a', currentStepIndex: 2, canary: { weights: { canary: { weight: 50 } } } }, CANARY);
-  const [step] = rolloutStepEvents(before, after, 1234);
+  const [skipped, step] = rolloutStepEvents(before, after, 1234);
+  // Step 1 began between the two statuses the watch showed: recorded, marked seenLate.
+  assert.deepEqual(skipped, { kind: 'rollout-step', strategy: 'canary', index: 1, step: 'pause 5s', action: 'pause', weight: 25, canaryRevision: 'b', stableRevision: 'a', seenLate: true, atMs: 1234 });
   assert.deepEqual(step, { kind: 'rollout-step', strategy: 'canary', index: 2, step: 'setWeight 50%', action: 'set-weight', weight: 50, canaryRevision: 'b', stableRevision: 'a', atMs: 1234 });
+  // A new revision first seen at step 1: step 0 began before it.
+  const first = rolloutStepEvents(ro({ currentPodHash: 'a', stableRS: 'a' }, CANARY), ro({ currentPodHash: 'b', stableRS: 'a', currentStepIndex: 1 }, CANARY), 50);
+  assert.deepEqual(first.map((e) => e.kind === 'rollout-step' && [e.index, e.action, e.seenLate ?? false]), [[0, 'set-weight', true], [1, 'pause', false]]);
   assert.deepEqual(rolloutStepEvents(after, after, 2000), [], 'no change, no step');
   const preview = ro({ currentPodHash: 'b', stableRS: 'a', blueGreen: { activeSelector: 'a', previewSelector: 'b' } }, BG);
   const switched = ro({ currentPodHash: 'b', stableRS: 'a', blueGreen: { activeSelector: 'b', previewSelector: 'b' } }, BG);

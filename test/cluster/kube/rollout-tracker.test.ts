@@ -4,6 +4,7 @@ import { createRolloutTracker } from '../../../src/cluster/kube/rollout-tracker.
 import type { DeploymentLike } from '../../../src/cluster/kube/workloads/deployment-status.js';
 import type { ClusterEvent } from '../../../src/results/events.js';
 import { deploymentKind } from '../../../src/cluster/kube/workloads/deployment.js';
+import { rolloutKind, type RolloutLike } from '../../../src/cluster/kube/workloads/rollout.js';
 
 function deployment(generation: number, done: boolean): DeploymentLike {
   const updated = done ? 2 : 1;
@@ -48,5 +49,25 @@ test('a second rollout in the same run is tracked anew, not answered with the fi
   await waiting;
   assert.equal(second, 'complete');
   assert.equal(events.filter((e) => e.kind === 'rollout-complete').length, 2);
+  tracker.stop();
+});
+
+test('a Rollout whose first steps the watch showed before the trigger\'s answer: those steps are events at the moments they were seen', () => {
+  let now = 0;
+  const events: ClusterEvent[] = [];
+  const tracker = createRolloutTracker({ kind: rolloutKind, nowMs: () => now, emit: (e) => events.push(e), terminating: () => ({ count: 0, maxGraceMs: 0 }) });
+  const steps = [{ setWeight: 25 }, { pause: {} }, { setWeight: 50 }];
+  const ro = (generation: number, status: RolloutLike['status']): RolloutLike => ({ metadata: { name: 'demo', generation }, spec: { replicas: 4, strategy: { canary: { steps } } }, status });
+  tracker.seen(ro(1, { phase: 'Healthy', currentPodHash: 'a', stableRS: 'a', currentStepIndex: 3 }));
+  now = 100;
+  tracker.seen(ro(2, { phase: 'Progressing', currentPodHash: 'b', stableRS: 'a', currentStepIndex: 0 }));
+  now = 150;
+  tracker.seen(ro(2, { phase: 'Paused', currentPodHash: 'b', stableRS: 'a', currentStepIndex: 1 }));
+  now = 180;
+  tracker.begin(2);
+  now = 5000;
+  tracker.seen(ro(2, { phase: 'Progressing', currentPodHash: 'b', stableRS: 'a', currentStepIndex: 2 }));
+  const seen = events.flatMap((e) => (e.kind === 'rollout-step' ? [[e.index, e.action, e.atMs, e.seenLate ?? false]] : []));
+  assert.deepEqual(seen, [[0, 'set-weight', 100, false], [1, 'pause', 150, false], [2, 'set-weight', 5000, false]]);
   tracker.stop();
 });

@@ -151,12 +151,19 @@ export function rolloutStepEvents(before: RolloutLike | null, after: RolloutLike
     return [{ kind: 'rollout-step', strategy, index, step: 'abort', action: 'abort', weight: 0, ...revs, atMs }];
   }
   if (steps && !a.abort && a.currentStepIndex !== undefined && (a.currentStepIndex !== b.currentStepIndex || b.currentPodHash !== canaryRevision)) {
-    const i = a.currentStepIndex;
-    const step = steps[i];
-    const weightAt = steps.slice(0, i + 1).reduceRight<number | undefined>((w, s) => w ?? s.setWeight, undefined) ?? 0;
-    const weight = a.canary?.weights?.canary?.weight ?? (step === undefined ? 100 : weightAt);
-    const action = step === undefined ? 'promote' : step.setWeight !== undefined ? 'set-weight' : 'pause';
-    out.push({ kind: 'rollout-step', strategy: 'canary', index: i, step: step === undefined ? 'full promotion (setWeight 100%)' : stepLabel(step), action, weight, ...revs, atMs });
+    const last = a.currentStepIndex;
+    // Steps the watch never showed (a relist after a lost watch, or two steps in one update): each still
+    // began, at an unknown moment before this one; it is recorded here, marked seenLate.
+    const sameRevision = b.currentPodHash === canaryRevision && b.currentStepIndex !== undefined;
+    const first = sameRevision && (b.currentStepIndex ?? 0) < last ? (b.currentStepIndex ?? 0) + 1 : sameRevision ? last : 0;
+    for (let i = first; i <= last; i += 1) {
+      const step = steps[i];
+      const weightAt = steps.slice(0, i + 1).reduceRight<number | undefined>((w, s) => w ?? s.setWeight, undefined) ?? 0;
+      const weight = (i === last ? a.canary?.weights?.canary?.weight : undefined) ?? (step === undefined ? 100 : weightAt);
+      const action = step === undefined ? 'promote' : step.setWeight !== undefined ? 'set-weight' : 'pause';
+      const label = step === undefined ? 'full promotion (setWeight 100%)' : stepLabel(step);
+      out.push({ kind: 'rollout-step', strategy: 'canary', index: i, step: label, action, weight, ...revs, ...(i < last ? { seenLate: true } : {}), atMs });
+    }
   }
   if (after.spec?.strategy?.blueGreen && bg) {
     if (bg.previewSelector === canaryRevision && b.blueGreen?.previewSelector !== canaryRevision && bg.activeSelector !== canaryRevision) {
