@@ -15,6 +15,9 @@ export interface DashboardInit {
   nowMs: number;
 }
 
+/** CLEAR_SCREEN erases the screen and puts the cursor at the top left. */
+export const CLEAR_SCREEN = '\u001B[2J\u001B[H';
+
 /** ToDrawer is what the main thread tells the drawing thread. */
 export type ToDrawer =
   | { type: 'snapshot'; snapshot: LiveSnapshot; nowMs: number }

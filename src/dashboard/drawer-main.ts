@@ -4,7 +4,7 @@
 // this thread sends back what ink writes, for the main thread's stdout.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { LiveSnapshot, LiveView } from '../results/live.js';
-import type { DashboardInit, FromDrawer, ToDrawer } from './dashboard-protocol.js';
+import { CLEAR_SCREEN, type DashboardInit, type FromDrawer, type ToDrawer } from './dashboard-protocol.js';
 import { createRelayTty } from './relay-stream.js';
 import { renderInk } from './render-ink.js';
 
@@ -57,6 +57,11 @@ port.on('message', (m: ToDrawer) => {
       nowMs = m.nowMs;
       break;
     case 'resize':
+      // The terminal rewraps what is on it to the new width, so ink's erase-the-last-N-lines
+      // would leave pieces of it behind: clear the screen, and let the next frame start at the
+      // top. The clear goes in this thread's writes, after every frame drawn at the old size
+      // (those may still be on their way to the main thread's stdout when the terminal resizes).
+      if (init.isTTY) post({ type: 'write', chunk: CLEAR_SCREEN });
       stdout.resize(m.columns, m.rows);
       break;
     case 'quitting':

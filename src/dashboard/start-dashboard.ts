@@ -36,8 +36,6 @@ export interface DashboardHandle {
 }
 
 const DEFAULT_TICK_MS = 250;
-// Erase the screen, cursor to the top left.
-const CLEAR_SCREEN = '\u001B[2J\u001B[H';
 
 /** startDashboard draws the live dashboard into `io.stdout` until stop() is called; `q` and Ctrl-C call onQuit. */
 export function startDashboard(options: DashboardOptions): DashboardHandle {
@@ -120,12 +118,8 @@ function drawInWorker(o: DashboardOptions, tickMs: number): Drawing {
   };
   const timer = setInterval(sendLatest, tickMs);
   timer.unref();
-  const onResize = (): void => {
-    // The terminal rewraps the old frame to the new width, so ink's erase-the-last-N-lines
-    // would leave pieces of it behind: clear the screen and let the next frame start at the top.
-    if (io.stdout.isTTY === true) io.stdout.write(CLEAR_SCREEN);
-    thread.send({ type: 'resize', columns: io.stdout.columns ?? 80, rows: io.stdout.rows ?? 24 });
-  };
+  // The drawing thread clears the screen in its own stream of writes (drawer-main.ts).
+  const onResize = (): void => thread.send({ type: 'resize', columns: io.stdout.columns ?? 80, rows: io.stdout.rows ?? 24 });
   io.stdout.on('resize', onResize);
   return {
     setQuitting: () => thread.send({ type: 'quitting' }),
