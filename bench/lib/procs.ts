@@ -322,6 +322,35 @@ export async function runWrk(args: string[]): Promise<number> {
   return Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
 }
 
+/**
+ * pinMainThreadApart gives a started process's main thread (its event loop) the load core to
+ * itself and moves its other threads (V8's compiler and GC helpers, libuv's pool) to the
+ * server core: pinned whole to one core, a helper thread that compiles or marks for tens of
+ * milliseconds keeps the event loop on a run queue, and the sends of that time leave late.
+ */
+export async function pinMainThreadApart(pid: number): Promise<void> {
+  if (!HAS_TASKSET) return;
+  await once(spawn('taskset', ['-a', '-p', '-c', String(SERVER_CORE), String(pid)], { stdio: 'ignore' }), 'exit');
+  await once(spawn('taskset', ['-p', '-c', String(LOAD_CORE), String(pid)], { stdio: 'ignore' }), 'exit');
+}
+
+/**
+ * pinMainThreadApartSettled pins as pinMainThreadApart does, once Node has started its helper
+ * threads (they inherit the main thread's core when it makes them) and again before `byMs`
+ * (the end of the warm-up), for threads made in between.
+ */
+export async function pinMainThreadApartSettled(pid: number, byMs: number): Promise<void> {
+  const settleMs = Math.min(500, byMs / 3);
+  await sleepMs(settleMs);
+  await pinMainThreadApart(pid);
+  await sleepMs(byMs - 2 * settleMs);
+  await pinMainThreadApart(pid);
+}
+
+function sleepMs(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}
+
 /** pinServer moves a started server process (every thread) to the server core, where taskset is. */
 export async function pinServer<T extends { child: ChildProcess }>(s: T): Promise<T> {
   if (s.child.pid === undefined || !HAS_TASKSET) return s;
