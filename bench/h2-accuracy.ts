@@ -34,6 +34,9 @@ export const ACCURACY_RATE = 5000;
 
 // The warm-up before the judged windows: the generator's threads are placed within it.
 const WARMUP_MS = 2000;
+
+// How the accuracy runs place the processes (said in the table).
+const PLACEMENT = "the built CLI; rollcheck's event loop alone on the load core, its other threads, the server and the sniffer on the server core";
 const WINDOW_MS = 100;
 const TOLERANCE = 0.05;
 
@@ -208,7 +211,7 @@ export function accuracyRows(runs: AccuracyRun[], ratePerSec = ACCURACY_RATE): B
     tool: `rollcheck --protocol h2c, ${runs.length} runs`,
     value: `${bySocket ? "arrivals at the server's socket" : 'server log'} ${sum((x) => judged(x).within)}/${all} within ±5 %, worst ${worst(judged)} %${runs.every((x) => x.arrivalsWhole || x.arrivals === undefined) ? '' : ' (a socket count INCOMPLETE)'}`,
     target: 'every window within ±5 %',
-    note: `server log ${sum((x) => x.server.within)}/${all} within, worst ${worst((x) => x.server)} %; rollcheck's own sends ${sum((x) => x.client.within)}/${all} within, worst ${worst((x) => x.client)} %`,
+    note: `server log ${sum((x) => x.server.within)}/${all} within, worst ${worst((x) => x.server)} %; rollcheck's own sends ${sum((x) => x.client.within)}/${all} within, worst ${worst((x) => x.client)} %; ${PLACEMENT}`,
   });
   return rows;
 }
