@@ -36,7 +36,7 @@ export const ACCURACY_RATE = 5000;
 const WARMUP_MS = 2000;
 
 // How the accuracy runs place the processes (said in the table).
-const PLACEMENT = "the built CLI; rollcheck's event loop alone on the load core, its other threads, the server and the sniffer on the server core";
+const PLACEMENT = "the built CLI; rollcheck's event loop alone on the load core, its other threads and the server on the server core, the sniffer unpinned";
 const WINDOW_MS = 100;
 const TOLERANCE = 0.05;
 
