@@ -59,6 +59,9 @@ const unbound = (pod: PodLike): boolean => pod.status?.phase === 'Pending' && !p
 // status reaches the API a little late, so allow this much slack either way.
 const KILL_SLACK_MS = 1500;
 
+// How far the API server's clock may be ahead of this machine's before a condition "before the run" is believed.
+const CLOCK_SKEW_MS = 2000;
+
 /** EVICTION_API_REASON is the DisruptionTarget reason the API server writes on a pod it admitted an eviction of (pkg/registry/core/pod/storage/eviction.go). */
 export const EVICTION_API_REASON = 'EvictionByEvictionAPI';
 
@@ -93,11 +96,16 @@ export function createPodTracker(options: PodTrackerOptions): PodTracker {
 
   // The API server marks an admitted eviction on the pod (DisruptionTarget, EvictionByEvictionAPI) before deleting it:
   // the one sign of an eviction someone else asked for. Other reasons (preemption, taint manager, kubelet) are not the Eviction API's.
-  const onDisruption = (name: string, m: PodMemory, c: NonNullable<NonNullable<PodLike['status']>['conditions']>[number]): void => {
+  // A pod first seen already carrying it was disrupted before the run (its condition is older than the run's clock):
+  // that is a fact of the start, not an eviction during the run.
+  const onDisruption = (name: string, m: PodMemory, c: NonNullable<NonNullable<PodLike['status']>['conditions']>[number], firstSight: boolean): void => {
     m.disrupted = true;
     const serverTime = isoTime(c.lastTransitionTime);
-    if (c.reason !== EVICTION_API_REASON) {
-      emit({ kind: 'note', atMs: options.nowMs(), message: `${name}: DisruptionTarget ${c.reason ?? ''} (${c.message ?? ''})`, serverTime });
+    const runStartEpochMs = Date.now() - options.nowMs();
+    const before = firstSight && serverTime !== undefined && Date.parse(serverTime) < runStartEpochMs - CLOCK_SKEW_MS;
+    if (c.reason !== EVICTION_API_REASON || before) {
+      const what = before ? `already disrupted when the run began (DisruptionTarget ${c.reason ?? ''} since ${serverTime})` : `DisruptionTarget ${c.reason ?? ''}`;
+      emit({ kind: 'note', atMs: options.nowMs(), message: `${name}: ${what} (${c.message ?? ''})`, serverTime });
       return;
     }
     emit({ kind: 'evicted', ...ids(name, m), atMs: options.nowMs(), ...(m.node ? { node: m.node } : {}), serverTime });
@@ -179,6 +187,7 @@ export function createPodTracker(options: PodTrackerOptions): PodTracker {
       };
       pods.set(key, m);
     }
+    const firstSight = !m.announced;
     if (!m.announced) {
       if (unbound(pod)) return;
       announce(name, pod, m);
@@ -201,7 +210,7 @@ export function createPodTracker(options: PodTrackerOptions): PodTracker {
       emit({ kind: 'pod-not-ready', ...ids(name, m), atMs: options.nowMs(), reason: cond.reason, serverTime: isoTime(cond.lastTransitionTime) });
     }
     const disruption = pod.status?.conditions?.find((c) => c.type === 'DisruptionTarget' && c.status === 'True');
-    if (disruption && !m.disrupted) onDisruption(name, m, disruption);
+    if (disruption && !m.disrupted) onDisruption(name, m, disruption, firstSight);
     if (pod.metadata?.deletionTimestamp && m.terminatingMs === null) onTerminating(name, pod, m);
     if (!m.exited && status?.state?.terminated) onExited(name, m, status.state.terminated);
   };

@@ -65,10 +65,26 @@ test('a pod whose DisruptionTarget (EvictionByEvictionAPI) appears is evicted on
   pods.observe(pod('a'));
   pods.observe(pod('a', 'EvictionByEvictionAPI'));
   pods.observe(pod('a', 'EvictionByEvictionAPI'));
+  pods.observe(pod('b'));
   pods.observe(pod('b', 'PreemptionByScheduler'));
   const evicted = events.filter((e) => e.kind === 'evicted');
   assert.deepEqual(evicted, [{ kind: 'evicted', pod: 'web-a', podUid: 'a', atMs: 5, node: 'node-1', serverTime: '2026-01-01T00:00:07Z' }]);
   assert.ok(events.some((e) => e.kind === 'note' && e.message === 'web-b: DisruptionTarget PreemptionByScheduler (Eviction API: evicting)'));
+});
+
+test('a pod first seen already evicted before the run began is a note of the start, not an eviction; one first seen evicted since is an eviction', () => {
+  const events: ClusterEvent[] = [];
+  const pods = createPodTracker({ nowMs: () => 1000, emit: (e) => events.push(e) });
+  const pod = (uid: string, sinceEpochMs: number) => ({
+    metadata: { name: `web-${uid}`, uid, deletionTimestamp: new Date(sinceEpochMs).toISOString() },
+    spec: { nodeName: 'node-1', containers: [{ name: 'app' }] },
+    status: { conditions: [{ type: 'DisruptionTarget', status: 'True', reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting', lastTransitionTime: new Date(sinceEpochMs).toISOString() }] },
+  });
+  pods.observe(pod('old', Date.now() - 60_000));
+  pods.observe(pod('new', Date.now()));
+  assert.deepEqual(events.filter((e) => e.kind === 'evicted').map((e) => 'pod' in e && e.pod), ['web-new']);
+  assert.ok(events.some((e) => e.kind === 'note' && /^web-old: already disrupted when the run began \(DisruptionTarget EvictionByEvictionAPI since /.test(e.message)), JSON.stringify(events));
+  pods.stop();
 });
 
 test('drain inference: cordon then evictions on that node read as a drain (inferred), finished when none of its pods is left; repeats dropped; an own drain is not inferred', () => {
