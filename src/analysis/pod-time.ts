@@ -22,6 +22,7 @@ export const KILL_SLACK_MS = 50;
  * deduced from a watch (a cluster): its SIGKILL is "deletion seen + grace period"
  * or the exit seen, each later than the kubelet's real kill by the watch's lag,
  * so the connections the kill cut failed up to that long before the recorded time.
+ * A crash seen through a watch (an exit with no termination) is as late.
  */
 export const INFERRED_KILL_SLACK_MS = 1000;
 /**
@@ -130,7 +131,7 @@ export function nearestEvent<E extends { atMs: number }>(sorted: readonly E[], a
 
 /** killSlackMs is how long before a pod's recorded SIGKILL a failure may fall and still be the kill's (see INFERRED_KILL_SLACK_MS). */
 export function killSlackMs(t: PodTimeline): number {
-  return t.inferred ? INFERRED_KILL_SLACK_MS : KILL_SLACK_MS;
+  return t.inferred || t.watched ? INFERRED_KILL_SLACK_MS : KILL_SLACK_MS;
 }
 
 /** atKill tells whether a failure at `atMs` fell at the pod's SIGKILL (or exit): from just before it to the end of its termination window. */

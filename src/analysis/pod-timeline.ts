@@ -69,6 +69,8 @@ export interface PodTimeline {
   spans: PodSpan[];
   /** inferred is true when any of the termination times was deduced rather than observed. */
   inferred: boolean;
+  /** watched is true when the pod's steps came through a cluster's watch (events with a serverTime): their times are when the watch saw them, late by its lag. */
+  watched: boolean;
 }
 
 const NEXT_STATE: Partial<Record<ClusterEvent['kind'], PodState>> = {
@@ -99,6 +101,7 @@ export function buildPodTimelines(events: readonly ClusterEvent[]): PodTimeline[
       byPod.set(e.pod, t);
     }
     if (e.inferred) t.inferred = true;
+    if (e.serverTime !== undefined) t.watched = true;
     apply(t, e);
   }
   return [...byPod.values()].sort((a, b) => (a.createdMs ?? 0) - (b.createdMs ?? 0) || a.pod.localeCompare(b.pod));
@@ -129,6 +132,7 @@ function emptyTimeline(pod: string, atMs: number): PodTimeline {
     state: 'running',
     spans: [{ state: 'running', startMs: atMs, endMs: null }],
     inferred: false,
+    watched: false,
   };
 }
 

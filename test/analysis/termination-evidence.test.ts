@@ -49,6 +49,18 @@ test('OOMKilled is named in the pod-crashed title', () => {
   assert.equal(f?.failures, 1);
 });
 
+test('a crash seen through a cluster\'s watch (its exit carries the kubelet\'s time) counts the failures up to a second before the exit was seen; the embedded runtime\'s exact exit, 50 ms', () => {
+  const crash = (serverTime?: string): ClusterEvent[] => [
+    { kind: 'pod-created', pod: POD, revision: 'r1', atMs: -9000 },
+    { kind: 'exited', pod: POD, exitCode: 137, signal: null, afterSigtermMs: null, reason: 'OOMKilled', atMs: 5000, ...(serverTime ? { serverTime } : {}) },
+  ];
+  // The connection died with the process at ~4.4 s; the watch showed the exit at 5.0 s.
+  const crashedFailures = (events: ClusterEvent[]): number | undefined =>
+    analyze(makeResults({ failures: [fail(4400, 'reset', { pod: POD, reused: true })], events }), { maxErrors: 0 }).findings.find((x) => x.id === 'pod-crashed')?.failures;
+  assert.equal(crashedFailures(crash('2026-12-07T08:00:04Z')), 1);
+  assert.equal(crashedFailures(crash()), 0, 'an exact exit time: a failure 600 ms before it is not the crash');
+});
+
 test('PID 1 not inspected: each case says what it cannot know and how to learn it; a 403 is one warning', () => {
   const events = (): ClusterEvent[] => shellPodEvents(POD, 2000).filter((e) => e.kind !== 'pid1');
   const cases: Array<{ name: string; mode: 'local' | 'kube' | 'scenario'; target?: Record<string, unknown>; inspect?: boolean; extra?: ClusterEvent[]; text: RegExp; warning?: RegExp }> = [
