@@ -153,6 +153,8 @@ function expectations(store: KubeStore, pdb: Pdb, pods: KubeObject[]): { expecte
 }
 
 // controllerScale sums spec.replicas of the controllers owning the pods (a ReplicaSet's Deployment, a StatefulSet; a DaemonSet's desired pods).
+// A ReplicaSet that no Deployment owns counts its own replicas, as the disruption controller's getPodReplicaSet
+// does: so an Argo Rollout's stable and canary ReplicaSets each count theirs (the controller does not read the Rollout).
 function controllerScale(store: KubeStore, pods: KubeObject[]): number {
   const owners = new Map<string, number>();
   for (const p of pods) {
