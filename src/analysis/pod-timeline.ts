@@ -93,6 +93,9 @@ const TERMINAL_ORDER: PodState[] = ['terminating', 'prestop', 'sigterm', 'sigkil
 export function buildPodTimelines(events: readonly ClusterEvent[]): PodTimeline[] {
   const byPod = new Map<string, PodTimeline>();
   const sorted = [...events].sort((a, b) => a.atMs - b.atMs);
+  // A live pod's endpoint that left the slice's ready set (a blue-green switch moved the Service's
+  // selector; a readiness failure), until it is ready there again.
+  const outOfSlice = new Map<PodTimeline, { atMs: number; stillRouted: boolean }>();
   for (const e of sorted) {
     if (!isPodEvent(e)) continue;
     let t = byPod.get(e.pod);
@@ -102,9 +105,25 @@ export function buildPodTimelines(events: readonly ClusterEvent[]): PodTimeline[
     }
     if (e.inferred) t.inferred = true;
     if (e.serverTime !== undefined) t.watched = true;
+    if (e.container === undefined && e.kind === 'endpoint-not-ready' && !e.terminating && t.terminatingMs === null && !outOfSlice.has(t)) {
+      outOfSlice.set(t, { atMs: e.atMs, stillRouted: e.stillRouted === true });
+    } else if (e.container === undefined && e.kind === 'endpoint-added') outOfSlice.delete(t);
     apply(t, e);
+    if (e.container === undefined && e.kind === 'pod-terminating') routingStoppedBefore(t, outOfSlice.get(t));
   }
   return [...byPod.values()].sort((a, b) => (a.createdMs ?? 0) - (b.createdMs ?? 0) || a.pod.localeCompare(b.pod));
+}
+
+/**
+ * routingStoppedBefore: a pod terminating while its endpoint was already out of the slice's
+ * ready set stopped getting new connections then, not at its termination (the watches may show
+ * a blue-green switch's slice change a moment before the scale-down's deletion).
+ */
+function routingStoppedBefore(t: PodTimeline, out: { atMs: number; stillRouted: boolean } | undefined): void {
+  if (out === undefined || out.stillRouted || t.routingStoppedMs !== null) return;
+  t.endpointNotReadyMs ??= out.atMs;
+  t.routingStoppedMs = out.atMs;
+  t.routingFromSlice = true;
 }
 
 function emptyTimeline(pod: string, atMs: number): PodTimeline {
@@ -165,7 +184,12 @@ function apply(t: PodTimeline, e: Extract<ClusterEvent, { pod: string }>): void 
       break;
     case 'endpoint-removed':
       t.endpointRemovedMs ??= e.atMs;
-      t.routingStoppedMs ??= e.atMs;
+      // On a cluster a removal that comes first (the Service's selector moved off a live pod:
+      // a blue-green switch) is a slice change too, which the proxies apply late.
+      if (t.routingStoppedMs === null) {
+        t.routingStoppedMs = e.atMs;
+        t.routingFromSlice = t.watched;
+      }
       break;
     case 'force-deleted':
       t.forceDeletedMs ??= e.atMs;

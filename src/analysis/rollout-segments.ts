@@ -80,7 +80,11 @@ function failureSteps(input: SegmentInput): number[] {
   };
   const terminatedIn = new Map<string, { atMs: number; step: number }>();
   for (const e of input.results.events) {
-    if (e.kind === 'pod-terminating' && indexAt(e.atMs) >= 0) terminatedIn.set(e.pod, { atMs: e.atMs, step: indexAt(e.atMs) });
+    if (e.kind !== 'pod-terminating') continue;
+    // A pod a scale-down or abort named is that step's, even when the watch showed its end a moment before the step.
+    const by = input.steps.scaledDownBy.get(e.pod);
+    const step = by !== undefined ? list.indexOf(by) : indexAt(e.atMs);
+    if (step >= 0) terminatedIn.set(e.pod, { atMs: e.atMs, step });
   }
   return input.results.failures.map((f, i) => {
     const at = failureAtMs(f);
