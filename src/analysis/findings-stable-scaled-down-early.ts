@@ -5,6 +5,7 @@ import type { Finding } from '../results/types.js';
 import { group, kindsText, maxOf, timelineByPod, type FindingRule, type RuleInput } from './finding-kit.js';
 import { FIXES } from './fixes.js';
 import { formatAt, formatDuration, plural } from './format.js';
+import { EXIT_SLACK_MS } from './pod-time.js';
 import { ingressRemovedMs } from './front-door.js';
 import { createRolloutStepIndex, switchBefore } from './rollout-steps.js';
 import { failureAtMs } from './windows.js';
@@ -31,7 +32,12 @@ function find(input: RuleInput): Finding | null {
     const parts = [`${pod}: ${plural(list.length, 'request')} failed (${kindsText(list)}) up to ${formatAt(maxOf(list.map(failureAtMs)))}`];
     if (sw && step) parts.push(`the active selector switched at ${formatAt(sw.atMs)} and the old set was scaled down at ${formatAt(step.atMs)} (${formatDuration(step.atMs - sw.atMs)} later)`);
     if (t?.sigtermMs != null) parts.push(`SIGTERM at ${formatAt(t.sigtermMs)}`);
-    if (leftMs !== null && sw) {
+    // On a cluster the slice change reaches the proxies late: the last failure is when requests still reached the pod.
+    const lastMs = maxOf(list.map(failureAtMs));
+    if (leftMs !== null && sw && lastMs > leftMs + EXIT_SLACK_MS) {
+      parts.push(`${input.proxy.ix.proxy ?? 'the Service'} stopped routing to it at ${formatAt(leftMs)} as the API shows it, but requests still reached it up to ${formatAt(lastMs)}, ${formatDuration(lastMs - sw.atMs)} after the switch (the proxies apply a change late)`);
+      neededMs = Math.max(neededMs, lastMs - sw.atMs);
+    } else if (leftMs !== null && sw) {
       parts.push(`${input.proxy.ix.proxy ?? 'the Service'} stopped routing to it only at ${formatAt(leftMs)}, ${formatDuration(leftMs - sw.atMs)} after the switch`);
       neededMs = Math.max(neededMs, leftMs - sw.atMs);
     }

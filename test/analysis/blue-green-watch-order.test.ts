@@ -57,5 +57,9 @@ for (const [shape, evs] of [['as the sandbox shows it (not ready in the slice)',
     assert.deepEqual(a.findings.map((f) => [f.id, f.failures]), [['stable-scaled-down-early', 4]]);
     const steps = (a.rolloutSteps ?? []).map((s) => [s.action, s.failures]);
     assert.deepEqual(steps, [['preview', 0], ['switch', 0], ['scale-down', 4]]);
+    // The delay it needs is read from when requests still reached the old pod, not from the API's removal.
+    const evidence = a.findings[0]?.evidence.join('\n') ?? '';
+    assert.match(evidence, /requests still reached it up to 5\.25 s, 1\.9 s after the switch \(the proxies apply a change late\)/);
+    assert.match(evidence, /scaleDownDelaySeconds must be at least 3 for this run/);
   });
 }
