@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -11,6 +11,7 @@ import type { LocalRuntimeSettings } from '../../src/cluster/local/index.js';
 import { loadResults } from '../../src/results/io.js';
 import { skipUnless, skipUnlessBuilt } from '../tools.js';
 import { validateJunitFile } from '../report/junit-schema.js';
+import { judgeExit } from '../helpers/traffic-command.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const skip = skipUnlessBuilt() || skipUnless('xmllint');
@@ -58,11 +59,13 @@ test('CI examples: the GitLab job passes a good rollout; the GitHub workflow fai
   mkdirSync(glDir);
   const glEnv = { ...job.variables, ...baseEnv(dir, good), GITLAB_CI: 'true', CI_PROJECT_DIR: glDir };
   const gl = await bash(['-e', '-c', job.script.join('\n')], glDir, glEnv);
-  assert.equal(gl.code, 0, gl.out);
+  assert.ok(existsSync(join(glDir, 'reports', 'rollcheck.json')), `exit ${gl.code} and no results file:\n${gl.out}`);
+  const passed = loadResults(join(glDir, 'reports', 'rollcheck.json'));
+  // Exit 3 only when the generator fell behind on two busy cores (the job then stops, as it should).
+  judgeExit(gl.code, passed, [0], gl.out);
   const junit = join(glDir, job.artifacts.reports.junit);
   const v = validateJunitFile(junit);
   assert.ok(v.ok, v.output);
-  const passed = loadResults(join(glDir, 'reports', 'rollcheck.json'));
   assert.equal(passed.totals.failed, 0);
   assert.equal(passed.meta.mode, 'kube');
 

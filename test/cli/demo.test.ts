@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/program.js';
 import { createTestIo } from '../helpers.js';
+import { judgeDemoExit } from '../helpers/traffic-command.js';
 import { loadResults } from '../../src/results/io.js';
 
 // The whole ladder on real processes in PID namespaces: about 40 s on two busy cores.
@@ -15,14 +16,18 @@ test('rollcheck demo: each variant shows its finding and the last one passes', {
     const io = createTestIo({ cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
     const code = await runCli(['demo', '--no-dashboard', '--out-dir', 'out', '--baseline', '500ms', '--cooldown', '500ms'], io);
     const out = io.out();
-    assert.equal(code, 0, `${out}\n${io.err()}`);
     const expected: Array<[string, string | null]> = [
-      ['1-shell', 'sigterm-ignored'],
-      ['2-exec', 'no-prestop-drain'],
-      ['3-prestop', 'keepalive-reset'],
-      ['4-drain', null],
+      ['shell', 'sigterm-ignored'],
+      ['exec', 'no-prestop-drain'],
+      ['prestop', 'keepalive-reset'],
+      ['drain', null],
     ];
-    for (const [name, finding] of expected) {
+    // On two busy cores a rung may be inconclusive (the generator fell behind): the demo says so with exit 3.
+    const unsure = judgeDemoExit(code, join(dir, 'out'), expected.map(([n]) => n), `${out}\n${io.err()}`);
+    for (const [i, [rung, finding]] of expected.entries()) {
+      const name = `${i + 1}-${rung}`;
+      assert.ok(existsSync(join(dir, 'out', `${name}.html`)), `${name}.html`);
+      if (unsure.includes(rung)) continue;
       const r = loadResults(join(dir, 'out', `${name}.json`));
       const ids = r.analysis?.findings.map((f) => f.id) ?? [];
       if (finding) {
@@ -32,9 +37,10 @@ test('rollcheck demo: each variant shows its finding and the last one passes', {
         assert.equal(r.totals.failed, 0, `${name}: ${ids.join(', ')}`);
         assert.equal(r.analysis?.verdict.pass, true);
       }
-      assert.ok(existsSync(join(dir, 'out', `${name}.html`)), `${name}.html`);
     }
     assert.ok(existsSync(join(dir, 'out', 'compare.html')));
+    assert.match(out, /\[1\/4\] shell[\s\S]*lesson:[\s\S]*fix:/);
+    if (unsure.length > 0) return assert.match(out, /some variant could not be judged: its verdict is inconclusive .*exit 3/);
     assert.match(out, /\[1\/4\] shell[\s\S]*✓[\s\S]*lesson:[\s\S]*fix:/);
     assert.match(out, /^drain\s+0\/\d+\s+0%\s+none.*PASS/m);
     assert.match(out, /every variant showed its lesson \(exit 0\)/);

@@ -61,3 +61,24 @@ export function judgeExit(code: number, results: Results, exits: readonly number
   assert.equal(verdict?.inconclusive, behind, `${said}: inconclusive for more than the generator falling behind`);
   return behind;
 }
+
+/**
+ * judgeDemoExit judges `rollcheck demo`'s exit from its rungs' results files
+ * (`dir/<n>-<name>.json`): 0 passes; 3 only when every rung whose verdict is
+ * inconclusive is so because the generator fell behind, and at least one is.
+ * Returns the names of those rungs (their lesson could not be judged; a test
+ * checks every other rung as usual).
+ */
+export function judgeDemoExit(code: number, dir: string, names: readonly string[], out = ''): string[] {
+  if (code === 0) return [];
+  assert.equal(code, 3, `the demo exited ${code}:\n${out}`);
+  const unsure = names.flatMap((name, i) => {
+    const r = loadResults(join(dir, `${i + 1}-${name}.json`));
+    const v = r.analysis?.verdict;
+    if (v?.inconclusive === undefined) return [];
+    assert.ok(v.generatorBehind !== undefined && v.inconclusive === v.generatorBehind, `${name}: inconclusive for more than the generator falling behind: ${v.inconclusive}\n${out}`);
+    return [name];
+  });
+  assert.ok(unsure.length > 0, `exit 3 with no rung inconclusive:\n${out}`);
+  return unsure;
+}

@@ -45,7 +45,8 @@ With --protocol grpc (or h2c) the app speaks gRPC (HTTP/2) and the ladder is:
 (An HTTP/2 or gRPC verdict leaves out the streams a GOAWAY refused unprocessed, which a
 standard client retries unseen: shown and counted apart; --strict-streams counts them.)
 Each run's results and report, and one compare report, go to
-reports/<timestamp>-demo/. Exit 0 when every variant showed its lesson, 1 when not.
+reports/<timestamp>-demo/. Exit 0 when every variant showed its lesson, 1 when not, 3 when a
+variant that missed it could not be judged (its verdict inconclusive: the generator fell behind).
 
 Examples:
   $ rollcheck demo
@@ -162,6 +163,8 @@ async function runDemo(io: Io, opts: Record<string, unknown>): Promise<number> {
   );
   const runs: Results[] = [];
   let allOk = true;
+  // A rung that missed its lesson while its verdict was inconclusive (the generator fell behind, the baseline failed) says nothing of the lesson.
+  let unsure = false;
   let regressed = false;
   for (const [i, v] of plan.variants.entries()) {
     io.stdout.write(st.bold(`[${i + 1}/${plan.variants.length}] ${v.name}`) + `  ${v.title}\n`);
@@ -172,7 +175,8 @@ async function runDemo(io: Io, opts: Record<string, unknown>): Promise<number> {
       break;
     }
     const outcome = judgeVariant(v, results);
-    allOk &&= outcome.ok;
+    if (!outcome.ok && results.analysis?.verdict.inconclusive !== undefined) unsure = true;
+    else allOk &&= outcome.ok;
     io.stdout.write(`      ${outcome.ok ? st.green('✓') : st.red('✗')} ${outcome.headline}\n`);
     // With --baseline-results a rung that regressed fails the demo too.
     const regressions = regressionsOf(results.analysis?.verdict);
@@ -193,8 +197,10 @@ async function runDemo(io: Io, opts: Record<string, unknown>): Promise<number> {
   if (runs.some((r) => r.meta.interrupted)) return ExitCode.interrupted;
   if (!allOk) io.stdout.write(st.red('some variant did not show its lesson (exit 1): see its report\n'));
   else if (regressed) io.stdout.write(st.red('every variant showed its lesson, but some regressed against --baseline-results (exit 1)\n'));
+  else if (unsure) io.stdout.write(st.yellow('some variant could not be judged: its verdict is inconclusive (see its line; exit 3): run the demo on a quieter machine or with a lower --rate\n'));
   else io.stdout.write(st.green('every variant showed its lesson (exit 0)\n'));
-  return allOk && !regressed ? ExitCode.pass : ExitCode.verdictFailed;
+  if (!allOk || regressed) return ExitCode.verdictFailed;
+  return unsure ? ExitCode.inconclusive : ExitCode.pass;
 }
 
 function variantPath(plan: DemoPlan, v: DemoVariant, index: number): string {
