@@ -33,9 +33,10 @@ export function stepLines(a: Analysis, st: TextStyle, label: number, clean: (s: 
     const causes = s.failures > 0 && Object.keys(s.causes).length > 0 ? ` (${causesText(s.causes)})` : '';
     const outage = s.longestOutageMs > 0 ? `, outage ${formatDuration(s.longestOutageMs)}` : '';
     const left = s.uncounted ? st.dim(`; ${uncountedNote(s.uncounted.neverProcessed)}`) : '';
+    const late = s.seenLate ? st.dim('; seen late: began before the watch showed it') : '';
     out.push(
       `${pad}${verdict} ${clean(segmentLabel(s)).padEnd(width)}  ${formatAt(s.startMs).padStart(8)} – ${formatAt(s.endMs).padStart(8)}` +
-        `  weight ${String(Math.round(s.weight)).padStart(3)}%  ${s.completed} done, ${failed}${causes}${outage}${left}`,
+        `  weight ${String(Math.round(s.weight)).padStart(3)}%  ${s.completed} done, ${failed}${causes}${outage}${left}${late}`,
     );
   }
   return out;

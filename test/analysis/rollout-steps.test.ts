@@ -7,6 +7,8 @@ import { analyze } from '../../src/analysis/index.js';
 import type { ClusterEvent, RolloutStepFields } from '../../src/results/events.js';
 import type { FindingId } from '../../src/results/types.js';
 import { fail, makeResults } from './fixtures.js';
+import { stepLines } from '../../src/report/step-lines.js';
+import { createTextStyle } from '../../src/report/text-style.js';
 
 const A = '127.0.9.1:8080';
 const C = '127.0.9.3:8080';
@@ -126,4 +128,8 @@ test('a canary step the cluster\'s watch showed only as passed (seenLate) has an
   assert.match(late?.reasons[0] ?? '', /began before the cluster's watch showed it \(some time before 3\.00 s\)/);
   assert.equal(next?.seenLate, undefined);
   assert.equal(next?.failures, 1);
+  const a = analyze(results, {});
+  const lines = stepLines(a, createTextStyle(false), 10, (x) => x);
+  assert.match(lines[1] ?? '', /canary 0 setWeight 25%.*0 done, 0 failed; seen late: began before the watch showed it$/);
+  assert.doesNotMatch(lines[2] ?? '', /seen late/);
 });
