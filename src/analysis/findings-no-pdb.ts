@@ -17,7 +17,7 @@ import { FIXES } from './fixes.js';
 import { formatAt, listPods, plural } from './format.js';
 
 /** noPdb finds a disruption that left fewer serving (ready and routed) pods than it took, with no PodDisruptionBudget in the way. */
-export const noPdb: FindingRule = { id: 'no-pdb', find: (input) => find(input.results) };
+export const noPdb: FindingRule = { id: 'no-pdb', find: (input) => find(input.results, input.pods) };
 
 /** Dip is the deepest point of the capacity a disruption took: serving before, the fewest serving after, and when. */
 interface Dip {
@@ -28,7 +28,7 @@ interface Dip {
   evicted: string[];
 }
 
-function find(results: Results): Finding | null {
+function find(results: Results, podOf: ReadonlyArray<string | undefined>): Finding | null {
   const events = results.events;
   if (!events.some((e) => e.kind === 'evicted')) return null;
   if (events.some((e) => e.kind === 'pdb-status')) return null;
@@ -38,11 +38,18 @@ function find(results: Results): Finding | null {
   const dip = deepestDip(events);
   if (!dip || dip.before - dip.least <= dip.least) return null;
   const out = dip.before - dip.least;
-  const during = results.failures.filter((f: FailureRecord) => f.startAtMs >= dip.fromMs && f.startAtMs <= dip.toMs);
+  // The disruption's failures: those while the capacity was out, and those on the evicted pods from the first eviction
+  // on (the proxies route to them, and away from the replacements, a little after the API shows either).
+  const evicted = new Set(dip.evicted);
+  const during = results.failures.filter(
+    (f: FailureRecord, i) => (f.startAtMs >= dip.fromMs && f.startAtMs <= dip.toMs) || (f.startAtMs >= dip.fromMs && evicted.has(podOf[i] ?? '')),
+  );
   const evidence = [
     `${plural(dip.evicted.length, 'pod')} evicted (${listPods(dip.evicted)}), the first ${formatAt(evictedAt(events))}; no PodDisruptionBudget covered them (${pdb === 'none' ? 'the driver found none' : 'no budget status was seen'})`,
     `${out} of ${dip.before} ready pods were out at once ${span(dip.fromMs, dip.toMs)} (a pod counts back once it is ready and in the endpoints), leaving ${dip.least} to serve all the traffic`,
-    during.length > 0 ? `${plural(during.length, 'request')} failed while they were out` : 'no request failed while they were out, but the pods left carried the whole load',
+    during.length > 0
+      ? `${plural(during.length, 'request')} failed while they were out or on the evicted pods`
+      : 'no request failed while they were out, but the pods left carried the whole load',
   ];
   return {
     id: 'no-pdb',
