@@ -33,8 +33,10 @@ export interface KubeModelOptions {
   workload?: 'deployment' | 'statefulset' | 'daemonset' | 'rollout';
   /** nodes puts this many Nodes (node-1 …) in the store and places each new pod on one (spec.nodeName), spread as the scheduler does. */
   nodes?: number;
-  /** internalTrafficPolicy of the Service (the API server's default: Cluster); the sandbox's proxy does not route by it. */
+  /** internalTrafficPolicy of the Service (the API server's default: Cluster); the sandbox's proxy routes by it when the runtime's trafficPolicy says so. */
   internalTrafficPolicy?: 'Cluster' | 'Local';
+  /** entryNode: the node traffic enters on for a node-local Service, the one node whose address is the proxy's (see createNodes). */
+  entryNode?: string;
   /** rolloutStrategy is the Rollout's spec.strategy (workload 'rollout'). */
   rolloutStrategy?: RolloutStrategySpec;
 }
@@ -102,7 +104,7 @@ export function createKubeModel(o: KubeModelOptions): KubeModel {
     metadata: { labels, annotations: {} },
     spec: { terminationGracePeriodSeconds: o.graceSeconds ?? 30, containers: o.sidecar ? [PROXY_CONTAINER, container] : [container] },
   };
-  const scheduler = o.nodes ? createNodes(store, o.nodes) : null;
+  const scheduler = o.nodes ? createNodes(store, o.nodes, o.entryNode) : null;
   // A StatefulSet or a DaemonSet controller stands where a Deployment's ReplicaSets would (`owner` names which).
   const owner = o.workload === 'statefulset' ? { kind: 'StatefulSet', bucket: 'statefulsets' } : o.workload === 'daemonset' ? { kind: 'DaemonSet', bucket: 'daemonsets' } : null;
   const sts =

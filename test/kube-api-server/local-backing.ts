@@ -59,7 +59,9 @@ export async function startLocalBackedCluster(
   // The API promotes a canary's indefinite pause here (`kubectl argo rollouts promote`, rollcheck's --promote auto): nobody promotes it at once.
   if (settings.strategy?.kind === 'canary') settings = { ...settings, strategy: { ...settings.strategy, waitForPromotion: true } };
   // The DaemonSet controller's update, on the embedded runtime: one pod per node, the old one gone before the new one starts.
-  if (options.daemonset) settings = { ...settings, replicas: options.nodes ?? 1, maxSurge: { count: 0 }, maxUnavailable: { count: 1 }, ordinals: undefined };
+  // The runtime places a DaemonSet's pods one per node itself, as the API's scheduler does (the node's old pod gone first):
+  // the two agree on every pod's node, which a node-local Service's proxy routes by.
+  if (options.daemonset) settings = { ...settings, daemon: true, nodes: options.nodes ?? 1, replicas: options.nodes ?? 1, maxSurge: { count: 0 }, maxUnavailable: { count: 1 }, ordinals: undefined };
   const store = createKubeStore();
   const preStop = settings.preStop.kind === 'sleep' ? ['sleep', String(settings.preStop.ms / 1000)] : settings.preStop.kind === 'exec' ? ['sh', '-c', settings.preStop.command] : undefined;
   if (options.sidecar) settings = withSidecar(settings);
@@ -78,6 +80,8 @@ export async function startLocalBackedCluster(
     workload: options.daemonset ? 'daemonset' : settings.ordinals ? 'statefulset' : settings.strategy ? 'rollout' : 'deployment',
     ...(options.nodes ? { nodes: options.nodes } : {}),
     ...(settings.strategy ? { rolloutStrategy: rolloutStrategySpec(settings.strategy, 'demo') } : {}),
+    // The runtime's node-local proxy is a Service with internalTrafficPolicy Local, entered on that node.
+    ...(settings.trafficPolicy ? { internalTrafficPolicy: 'Local' as const, entryNode: settings.trafficPolicy.node } : {}),
   });
   // The pods run what the Deployment says: its env (DEMO_PROTOCOL among it) and its readiness probe.
   settings = { ...settings, ...podSettingsOf(store) };

@@ -26,10 +26,14 @@ export function nodeNames(count: number): string[] {
   return Array.from({ length: count }, (_, i) => `node-${i + 1}`);
 }
 
-/** createNodes puts `count` Ready nodes in the store and returns the scheduler over them. */
-export function createNodes(store: KubeStore, count: number): Scheduler {
+/**
+ * createNodes puts `count` Ready nodes in the store and returns the scheduler over them. Every node's
+ * InternalIP is 127.0.0.1 (the Service proxy's address), unless `entryNode` names the one traffic
+ * enters on (a node-local Service): it alone keeps 127.0.0.1, the others get 127.0.1.N.
+ */
+export function createNodes(store: KubeStore, count: number, entryNode?: string): Scheduler {
   const names = nodeNames(count);
-  names.forEach((name, i) => store.put('nodes', nodeObject(name, i)));
+  names.forEach((name, i) => store.put('nodes', nodeObject(name, i, entryNode === undefined || entryNode === name ? '127.0.0.1' : `127.0.1.${i + 1}`)));
   const schedulable = (n: string): boolean => {
     const node = store.get('nodes', n);
     return node !== undefined && (node.spec as { unschedulable?: boolean } | undefined)?.unschedulable !== true;
@@ -54,7 +58,7 @@ export function withCordonTaint(node: KubeObject): KubeObject {
   return { ...node, spec: next };
 }
 
-function nodeObject(name: string, index: number): KubeObject {
+function nodeObject(name: string, index: number, address: string): KubeObject {
   const at = rfc3339();
   return {
     apiVersion: 'v1',
@@ -74,7 +78,7 @@ function nodeObject(name: string, index: number): KubeObject {
         { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: at, lastTransitionTime: at },
       ],
       addresses: [
-        { type: 'InternalIP', address: '127.0.0.1' },
+        { type: 'InternalIP', address },
         { type: 'Hostname', address: name },
       ],
       capacity: { cpu: '2', memory: '8Gi', pods: '110' },

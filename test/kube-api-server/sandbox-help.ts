@@ -26,6 +26,11 @@ Options:
   --sidecar proxy            a TCP proxy container in front of the app that exits at SIGTERM
   --workload KIND            deployment | statefulset | daemonset | rollout (default deployment)
   --nodes N                  fake Nodes the pods are spread over (default 3)
+  --traffic-policy local[=NODE]
+                             the Service is internalTrafficPolicy: Local and traffic enters on NODE
+                             (default node-1): the proxy sends it only to that node's pods, and only
+                             that node has the proxy's address, so rollcheck run can judge node-local-gap
+                             (with --workload daemonset)
   --protocol KIND            http1 | grpc | h2c: what demo speaks, with a matching readiness probe (default http1)
   --strategy KIND            canary | blue-green: the Rollout's strategy (--workload rollout; default blue-green)
   --steps LIST               the canary's steps (default "25%,pause 5s,50%,pause 5s")

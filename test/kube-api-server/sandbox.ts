@@ -23,7 +23,7 @@ import { cliArgv } from '../helpers/built-cli.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SANDBOX_HELP, wantsHelp } from './sandbox-help.js';
 
-const USAGE = 'usage (--help says more): npm run kube-sandbox -- --kubeconfig FILE [--replicas 3] [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s] [--endpoint-delay 1s] [--env K=V] [--sidecar proxy] [--nodes 3] [--protocol grpc|h2c] [--workload deployment|statefulset|daemonset|rollout [--strategy canary|blue-green] [--steps LIST] [--scale-down-delay 30s] [--auto-promotion true|false]]';
+const USAGE = 'usage (--help says more): npm run kube-sandbox -- --kubeconfig FILE [--replicas 3] [--entrypoint shell|exec|tini] [--prestop-sleep 2s] [--grace-period 3s] [--endpoint-delay 1s] [--env K=V] [--sidecar proxy] [--nodes 3] [--traffic-policy local[=NODE]] [--protocol grpc|h2c] [--workload deployment|statefulset|daemonset|rollout [--strategy canary|blue-green] [--steps LIST] [--scale-down-delay 30s] [--auto-promotion true|false]]';
 
 /** SandboxOptions is what the sandbox's flags say. */
 export interface SandboxOptions {
@@ -44,6 +44,8 @@ export interface SandboxOptions {
   protocol?: 'http1' | 'grpc' | 'h2c';
   /** strategy is the Rollout's (workload 'rollout'). */
   strategy?: ProgressiveStrategy;
+  /** trafficPolicy: the Service is internalTrafficPolicy Local and traffic enters on `node` (its address is the proxy's; the other nodes get their own). */
+  trafficPolicy?: { node: string };
 }
 
 /** readSandboxOptions reads the flags; bad input is a UsageError naming the fix. */
@@ -68,6 +70,7 @@ export function readSandboxOptions(argv: string[]): SandboxOptions {
         steps: { type: 'string' },
         'scale-down-delay': { type: 'string' },
         'auto-promotion': { type: 'string' },
+        'traffic-policy': { type: 'string' },
       },
       strict: true,
     }));
@@ -89,6 +92,9 @@ export function readSandboxOptions(argv: string[]): SandboxOptions {
   if (auto !== undefined && auto !== 'true' && auto !== 'false') throw new UsageError(`--auto-promotion: "${auto}" is neither true nor false`);
   if (auto !== undefined && strategy?.kind !== 'blue-green') throw new UsageError('--auto-promotion is blue-green\'s autoPromotionEnabled: add --workload rollout --strategy blue-green');
   if (auto === 'false' && strategy?.kind === 'blue-green') strategy.autoPromotionEnabled = false;
+  const trafficPolicy = readTrafficPolicyFlag(values['traffic-policy'], parsePositive(values.nodes as string, '--nodes', true));
+  // Only a DaemonSet's pods are placed by the runtime as the API shows them (one per node), which a node-local proxy needs.
+  if (trafficPolicy && workload !== 'daemonset') throw new UsageError('--traffic-policy local needs --workload daemonset (the sandbox routes node-locally by where its runtime placed the pods, which matches the API for a DaemonSet only)');
   const env: Record<string, string> = {};
   for (const kv of values.env as string[]) {
     const i = kv.indexOf('=');
@@ -108,7 +114,19 @@ export function readSandboxOptions(argv: string[]): SandboxOptions {
     nodes: parsePositive(values.nodes as string, '--nodes', true),
     protocol,
     ...(strategy ? { strategy } : {}),
+    ...(trafficPolicy ? { trafficPolicy } : {}),
   };
+}
+
+// readTrafficPolicyFlag reads --traffic-policy local (traffic enters on node-1) or local=NODE.
+function readTrafficPolicyFlag(value: string | undefined, nodes: number): { node: string } | undefined {
+  if (value === undefined) return undefined;
+  const m = /^local(?:=(.+))?$/.exec(value);
+  if (!m) throw new UsageError(`--traffic-policy: "${value}" is not local or local=NODE (the Service's internalTrafficPolicy: Local, traffic entering on NODE)`);
+  const node = m[1] ?? 'node-1';
+  const names = Array.from({ length: nodes }, (_, i) => `node-${i + 1}`);
+  if (!names.includes(node)) throw new UsageError(`--traffic-policy: ${node} is not one of this sandbox's nodes (${names.join(', ')}; --nodes sets how many)`);
+  return { node };
 }
 
 /** startSandbox starts the sandbox and writes its kubeconfig; close() stops it and removes the file. */
@@ -127,6 +145,7 @@ export async function startSandbox(o: SandboxOptions): Promise<LocalBackedCluste
     env: o.env,
     ...(o.workload === 'statefulset' ? { ordinals: { partition: 0 } } : {}),
     ...(o.strategy ? { strategy: o.strategy } : {}),
+    ...(o.trafficPolicy ? { trafficPolicy: o.trafficPolicy } : {}),
   }, { sidecar: o.sidecar === 'proxy', route, nodes: o.nodes ?? 3, daemonset: o.workload === 'daemonset', ...(o.protocol && o.protocol !== 'http1' ? { protocol: o.protocol } : {}) });
   const jobs = createJobRunner({ store: cluster.server.store, command: cliArgv });
   late.jobs = jobs;
