@@ -42,11 +42,8 @@ export function uncountedStreams(
   thresholds: Thresholds,
   counted: readonly OutageWindow[] | undefined,
 ): UncountedStreams | undefined {
-  if (counted === undefined) return undefined;
-  const neverProcessed = results.failures.filter((f) => leavesOut(f, thresholds)).length;
-  if (neverProcessed === 0) return undefined;
-  const longestOutageMs = counted.reduce((m, w) => Math.max(m, w.durationMs), 0);
-  return { neverProcessed, longestOutageMs };
+  // The whole run is one span.
+  return counted === undefined ? undefined : spanUncounted(results.failures, counted, { startMs: -Infinity, endMs: Infinity }, thresholds);
 }
 
 /**
