@@ -1,3 +1,4 @@
+import { pollUntil } from '../poll-until.js';
 import type { PodTracker } from './pod-tracker.js';
 import type { WorkloadKind, WorkloadLike } from './workloads/workload-kind.js';
 
@@ -16,18 +17,5 @@ export function desiredReplicas(kind: WorkloadKind, w: WorkloadLike | null): num
  */
 export function waitReplaced(o: { desired(): number; pods: PodTracker; leftMs: number; signal?: AbortSignal }): Promise<boolean> {
   const back = (): boolean => o.pods.terminating().count === 0 && o.pods.alive().filter((p) => p.ready).length >= o.desired();
-  return new Promise((resolve) => {
-    if (back()) return resolve(true);
-    const done = (ok: boolean): void => {
-      clearInterval(poll);
-      clearTimeout(limit);
-      o.signal?.removeEventListener('abort', onAbort);
-      resolve(ok);
-    };
-    const onAbort = (): void => done(false);
-    const poll = setInterval(() => back() && done(true), POLL_MS);
-    const limit = setTimeout(() => done(back()), o.leftMs);
-    if (o.signal?.aborted) return done(false);
-    o.signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  return pollUntil(back, { everyMs: POLL_MS, leftMs: o.leftMs, ...(o.signal ? { signal: o.signal } : {}) });
 }

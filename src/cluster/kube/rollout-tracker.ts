@@ -79,20 +79,6 @@ export function createRolloutTracker(o: RolloutTrackerOptions): RolloutTracker {
     }
   };
 
-  // The statuses of the triggered generation that the watch showed before begin(): their events, each at the moment it was seen.
-  const replaySeenBeforeBegin = (generation: number | null): void => {
-    const seenEarly = beforeBegin;
-    beforeBegin = [];
-    if (generation === null || !kind.events) return;
-    const first = seenEarly.findIndex((s) => (s.w.metadata?.generation ?? 0) >= generation);
-    if (first < 0) return;
-    let before = seenEarly[first - 1]?.w ?? null;
-    for (const s of seenEarly.slice(first)) {
-      for (const e of kind.events(before, s.w, s.atMs)) o.emit(e);
-      before = s.w;
-    }
-  };
-
   return {
     seen(d) {
       if (!latest) baseGeneration = d.metadata?.generation ?? 0;
@@ -114,7 +100,8 @@ export function createRolloutTracker(o: RolloutTrackerOptions): RolloutTracker {
       lastCounts = '';
       waitGeneration = generation;
       triggered = true;
-      replaySeenBeforeBegin(generation);
+      for (const e of eventsSeenEarly(kind, beforeBegin, generation)) o.emit(e);
+      beforeBegin = [];
       evaluate();
     },
     podGone: settleIfDone,
@@ -148,4 +135,18 @@ export function createRolloutTracker(o: RolloutTrackerOptions): RolloutTracker {
     },
     stop: () => finish({ status: 'aborted', atMs: o.nowMs() }),
   };
+}
+
+/** eventsSeenEarly: the events of the statuses of the triggered generation that the watch showed before begin(), each at the moment it was seen. */
+function eventsSeenEarly(kind: WorkloadKind, seen: ReadonlyArray<{ w: WorkloadLike; atMs: number }>, generation: number | null): ClusterEvent[] {
+  if (generation === null || !kind.events) return [];
+  const first = seen.findIndex((s) => (s.w.metadata?.generation ?? 0) >= generation);
+  if (first < 0) return [];
+  const out: ClusterEvent[] = [];
+  let before = seen[first - 1]?.w ?? null;
+  for (const s of seen.slice(first)) {
+    out.push(...kind.events(before, s.w, s.atMs));
+    before = s.w;
+  }
+  return out;
 }

@@ -5,6 +5,7 @@ import { EVICTION_REFUSED_REASON } from './disruption-budget.js';
 import type { LocalPod } from './local-pod.js';
 import { who } from './local-pod.js';
 import type { NodePool } from './node-pool.js';
+import { pollUntil } from '../poll-until.js';
 
 /** KUBECTL_EVICTION_RETRY_MS is how long kubectl drain waits before retrying a refused eviction. */
 export const KUBECTL_EVICTION_RETRY_MS = 5000;
@@ -81,14 +82,10 @@ export async function drainLocalNode(d: DrainDeps, request: DrainRequest, signal
 }
 
 // waitReplaced polls the pods until the controller has as many ready as it wants and none is terminating, or the deadline or an abort comes.
-async function waitReplaced(d: DrainDeps, deadline: number, signal?: AbortSignal): Promise<boolean> {
+function waitReplaced(d: DrainDeps, deadline: number, signal?: AbortSignal): Promise<boolean> {
   const back = (): boolean => {
     const live = d.pods().filter((p) => !p.exit);
     return !live.some((p) => p.terminating) && live.filter((p) => p.ready).length >= d.replicas();
   };
-  while (!back()) {
-    if (signal?.aborted || performance.now() >= deadline) return false;
-    await abortableSleep(Math.min(REPLACED_POLL_MS, deadline - performance.now()), signal);
-  }
-  return true;
+  return pollUntil(back, { everyMs: REPLACED_POLL_MS, leftMs: deadline - performance.now(), ...(signal ? { signal } : {}) });
 }
