@@ -8,6 +8,7 @@
 //   npm test -- --jobs 1          one file at a time (ROLLCHECK_TEST_JOBS=1 too)
 //   npm test -- --record          also rewrite scripts/test-durations.json from this run
 //   npm test -- --from-source     each file through tsx from the .ts sources (ROLLCHECK_TEST_FROM_SOURCE=1 too)
+//   npm test -- --plan            run nothing: play the schedule with the recorded durations, print the predicted wall time and critical path
 //
 // The files run from a JavaScript copy of the tree made at the start (scripts/test-tree.mjs:
 // esbuild, the transform tsx applies, once for all files), unless --from-source.
@@ -25,7 +26,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, readdirSync, readFileSync, mkdtempSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { availableParallelism, tmpdir, userInfo } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { collectTestFiles, nextToStart, planRun, readDurations, writeDurations } from './test-lanes.mjs';
+import { collectTestFiles, nextToStart, planRun, readDurations, simulateRun, writeDurations } from './test-lanes.mjs';
 import { buildTestTree, runsFromSource, treePath } from './test-tree.mjs';
 
 const ROOT = resolve(new URL('..', import.meta.url).pathname);
@@ -33,13 +34,16 @@ const CPU_PRELOAD = new URL('./test-cpu.mjs', import.meta.url).href;
 const LINGER_PRELOAD = new URL('./test-linger.mjs', import.meta.url).href;
 // A file (and each of its tests) that runs longer than this is stopped and fails.
 const TIMEOUT_MS = 180_000;
+// --plan: a file with no recorded duration is taken as this long (as planRun orders it).
+const UNKNOWN_PLAN_MS = 30_000;
 
 function parseArgs(argv) {
-  const opts = { quick: false, record: false, fromSource: process.env.ROLLCHECK_TEST_FROM_SOURCE === '1', jobs: Number(process.env.ROLLCHECK_TEST_JOBS) || defaultJobs(), roots: [] };
+  const opts = { quick: false, record: false, plan: false, fromSource: process.env.ROLLCHECK_TEST_FROM_SOURCE === '1', jobs: Number(process.env.ROLLCHECK_TEST_JOBS) || defaultJobs(), roots: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') opts.quick = true;
     else if (a === '--record') opts.record = true;
+    else if (a === '--plan') opts.plan = true;
     else if (a === '--from-source') opts.fromSource = true;
     else if (a === '--jobs' || a.startsWith('--jobs=')) {
       const v = a === '--jobs' ? argv[++i] : a.slice('--jobs='.length);
@@ -63,13 +67,14 @@ function defaultJobs() {
 }
 
 function usage(message) {
-  console.error(`run-tests: ${message}; usage: node scripts/run-tests.mjs [--quick] [--jobs N] [--record] [--from-source] [file|folder…]`);
+  console.error(`run-tests: ${message}; usage: node scripts/run-tests.mjs [--quick] [--jobs N] [--record] [--plan] [--from-source] [file|folder…]`);
   process.exit(2);
 }
 
 const opts = parseArgs(process.argv.slice(2));
 const found = (opts.roots.length ? opts.roots : ['test']).flatMap((r) => collectTestFiles(resolve(r)));
-const plan = planRun(ROOT, found, readDurations());
+const durations = readDurations();
+const plan = planRun(ROOT, found, durations);
 if (opts.quick) {
   plan.serial = [];
   plan.pool = plan.pool.filter((f) => plan.lanes.get(f) === 'quick');
@@ -77,6 +82,28 @@ if (opts.quick) {
 if (plan.serial.length + plan.pool.length === 0) {
   console.error('no test files found under ' + (opts.roots.join(' ') || 'test/'));
   process.exit(1);
+}
+
+if (opts.plan) {
+  printPlan();
+  process.exit(0);
+}
+
+/** printPlan prints the schedule simulateRun predicts from the recorded durations: wall time, CPU, how busy the cores are, the critical path. */
+function printPlan() {
+  const rel = (f) => relative(ROOT, f);
+  const wallMsOf = (f) => durations[rel(f)]?.wallMs ?? UNKNOWN_PLAN_MS;
+  const sim = simulateRun(plan, opts.jobs, availableParallelism(), wallMsOf);
+  const files = [...sim.spans.keys()];
+  const cpuS = files.reduce((sum, f) => sum + (durations[rel(f)]?.cpuS ?? (plan.shares.get(f) * wallMsOf(f)) / 1000), 0);
+  const unknown = files.filter((f) => durations[rel(f)] === undefined);
+  console.log(`plan: ${files.length} file(s), ${opts.jobs} at a time on ${availableParallelism()} cores: predicted wall ${(sim.wallMs / 1000).toFixed(0)} s, CPU ${cpuS.toFixed(0)} s (cores ${((100 * cpuS) / ((availableParallelism() * sim.wallMs) / 1000)).toFixed(0)}% busy)`);
+  if (unknown.length > 0) console.log(`plan: ${unknown.length} file(s) with no recorded duration, taken as ${UNKNOWN_PLAN_MS / 1000} s: ${unknown.map(rel).join(' ')}`);
+  console.log('critical path (each file started when the one before it ended):');
+  for (const f of sim.criticalPath) {
+    const s = sim.spans.get(f);
+    console.log(`  ${(s.startMs / 1000).toFixed(0).padStart(5)}–${(s.endMs / 1000).toFixed(0).padEnd(5)} s  ${plan.lanes.get(f).padEnd(6)} ${rel(f)}`);
+  }
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'rollcheck-tests-'));

@@ -25,3 +25,10 @@ export declare function writeDurations(root: string, measured: Map<string, Recor
 export declare function shareOf(recorded: Recorded | undefined): number;
 export declare function planRun(root: string, files: string[], durations: Record<string, Recorded>): Plan;
 export declare function nextToStart(plan: Plan, queues: { serial: string[]; pool: string[] }, running: string[], jobs: number, cores: number): string | undefined;
+/** SimulatedRun is simulateRun's prediction: the wall time, each file's start and end, the critical path. */
+export interface SimulatedRun {
+  wallMs: number;
+  spans: Map<string, { startMs: number; endMs: number }>;
+  criticalPath: string[];
+}
+export declare function simulateRun(plan: Plan, jobs: number, cores: number, wallMsOf: (file: string) => number): SimulatedRun;

@@ -156,3 +156,42 @@ function fitsBeside(companions) {
   if (companions.length === 1 && companions[0].lane === 'quick') return true;
   return companions.reduce((sum, c) => sum + c.share, 0) <= COMPANION_CORES;
 }
+
+/**
+ * simulateRun plays the plan's schedule (nextToStart, up to `jobs` at once on `cores`) with
+ * each file taking its recorded wall time (`wallMsOf(file)`), without running anything: the
+ * predicted wall time, each file's start and end, and the critical path (the chain of files
+ * each of which started only when the one before it ended, back from the last to end).
+ */
+export function simulateRun(plan, jobs, cores, wallMsOf) {
+  const queues = { serial: [...plan.serial], pool: [...plan.pool] };
+  const running = [];
+  const spans = new Map();
+  let nowMs = 0;
+  for (;;) {
+    for (let f = nextToStart(plan, queues, running, jobs, cores); f !== undefined; f = nextToStart(plan, queues, running, jobs, cores)) {
+      running.push(f);
+      spans.set(f, { startMs: nowMs, endMs: nowMs + wallMsOf(f) });
+    }
+    if (running.length === 0) break;
+    // The next file to end; every file ending at the same moment ends together.
+    nowMs = Math.min(...running.map((f) => spans.get(f).endMs));
+    for (let i = running.length - 1; i >= 0; i--) if (spans.get(running[i]).endMs <= nowMs) running.splice(i, 1);
+  }
+  const left = queues.serial.length + queues.pool.length;
+  if (left > 0) throw new Error(`the schedule left ${left} file(s) unstarted`);
+  return { wallMs: nowMs, spans, criticalPath: criticalPath(spans, nowMs) };
+}
+
+// criticalPath walks back from the last file to end: each step the file that ended when the one after it started.
+function criticalPath(spans, endMs) {
+  const path = [];
+  let atMs = endMs;
+  while (atMs > 0) {
+    const ending = [...spans].filter(([, s]) => s.endMs === atMs).sort((a, b) => a[1].startMs - b[1].startMs)[0];
+    if (ending === undefined) break;
+    path.unshift(ending[0]);
+    atMs = ending[1].startMs;
+  }
+  return path;
+}

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { collectTestFiles, COMPANION_CORES, CPU_BUDGET, nextToStart, planRun, readDurations, shareOf, type Lane, type Plan } from '../../scripts/test-lanes.mjs';
+import { collectTestFiles, COMPANION_CORES, CPU_BUDGET, nextToStart, planRun, readDurations, shareOf, simulateRun, type Lane, type Plan } from '../../scripts/test-lanes.mjs';
 
 const ROOT = join(import.meta.dirname, '../..');
 const CORES = 2;
@@ -74,4 +74,9 @@ test('alone first with nothing beside; light files beside a serial one; then the
   // then h1 and q1 (1.5 cores with w1), q2 once q1 is done (8–9), h2 after h1 (12–16).
   assert.deepEqual(started, ['a1', 's1', 'w1', 'w2', 'h1', 'q1', 'q2', 'h2']);
   assert.equal(wallMs, 16);
+  // The runner's own dry run (`npm test -- --plan`) plays the same schedule, and names the chain that set its length.
+  const predicted = simulateRun(plan, 8, CORES, (f) => ms[f]!);
+  assert.equal(predicted.wallMs, 16);
+  assert.deepEqual(Object.fromEntries([...predicted.spans].map(([f, s]) => [f, [s.startMs, s.endMs]])), { a1: [0, 2], s1: [2, 6], w1: [2, 7], w2: [2, 5], h1: [6, 12], q1: [6, 8], q2: [8, 9], h2: [12, 16] });
+  assert.deepEqual(predicted.criticalPath, ['a1', 's1', 'h1', 'h2']);
 });
