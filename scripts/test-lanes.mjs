@@ -99,7 +99,7 @@ export function shareOf(d) {
 /**
  * planRun splits the files into the serial lane (`alone` files first, then `serial`
  * ones) and the concurrent pool, each longest-first by recorded duration, with each
- * file's lane and CPU share.
+ * file's lane, CPU share and expected wall time.
  */
 export function planRun(root, files, durations) {
   const recorded = (f) => durations[relative(root, f)];
@@ -113,6 +113,7 @@ export function planRun(root, files, durations) {
     pool: files.filter((f) => !SERIAL_LANES.includes(lanes.get(f))).sort(longestFirst),
     lanes,
     shares: new Map(files.map((f) => [f, shareOf(recorded(f))])),
+    expectedMs: new Map(files.map((f) => [f, expected(f)])),
   };
 }
 
@@ -194,4 +195,46 @@ function criticalPath(spans, endMs) {
     atMs = ending[1].startMs;
   }
   return path;
+}
+
+/** BATCH_MS is how much recorded wall time of quick files one batch process takes on (the files run one after another in it). */
+export const BATCH_MS = 12_000;
+/** BATCH_FILES is the most quick files one batch process runs. */
+export const BATCH_FILES = 12;
+// A quick file with no recorded duration yet, for batching: about what one takes.
+const UNKNOWN_QUICK_MS = 3000;
+
+/**
+ * batchQuick puts the plan's quick pool files that `batchable(file)` allows into batches of
+ * up to BATCH_FILES files and BATCH_MS of recorded wall time (first fit, longest first), each
+ * run in one process (scripts/test-batch.mjs). In the plan a batch stands in for its files:
+ * its id (`batch:N`) in the pool, lane quick, the CPU share of its files together. Returns
+ * the batches (id → files); a file that fits no batch with others stays on its own.
+ */
+export function batchQuick(root, plan, durations, batchable) {
+  const recorded = (f) => durations[relative(root, f)];
+  const wallMs = (f) => recorded(f)?.wallMs ?? UNKNOWN_QUICK_MS;
+  const groups = [];
+  for (const f of plan.pool) {
+    if (plan.lanes.get(f) !== 'quick' || !batchable(f)) continue;
+    const group = groups.find((g) => g.files.length < BATCH_FILES && g.ms + wallMs(f) <= BATCH_MS);
+    if (group) {
+      group.files.push(f);
+      group.ms += wallMs(f);
+    } else groups.push({ files: [f], ms: wallMs(f) });
+  }
+  const batches = new Map();
+  for (const g of groups.filter((g) => g.files.length > 1)) {
+    const id = `batch:${batches.size + 1}`;
+    batches.set(id, g.files);
+    const cpuS = g.files.reduce((sum, f) => sum + (recorded(f)?.cpuS ?? (UNKNOWN_SHARE * wallMs(f)) / 1000), 0);
+    plan.lanes.set(id, 'quick');
+    plan.shares.set(id, shareOf({ wallMs: g.ms, cpuS }));
+    plan.expectedMs.set(id, g.ms);
+  }
+  const inBatch = new Map([...batches].flatMap(([id, files]) => files.map((f) => [f, id])));
+  // Each batch where its longest file stood, the others dropped: the pool stays longest first by what it holds.
+  plan.pool = plan.pool.flatMap((f) => (!inBatch.has(f) ? [f] : batches.get(inBatch.get(f))[0] === f ? [inBatch.get(f)] : []));
+  plan.pool.sort((a, b) => plan.expectedMs.get(b) - plan.expectedMs.get(a));
+  return batches;
 }

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { collectTestFiles, COMPANION_CORES, CPU_BUDGET, nextToStart, planRun, readDurations, shareOf, simulateRun, type Lane, type Plan } from '../../scripts/test-lanes.mjs';
+import { batchQuick, collectTestFiles, COMPANION_CORES, CPU_BUDGET, nextToStart, planRun, readDurations, shareOf, simulateRun, type Lane, type Plan } from '../../scripts/test-lanes.mjs';
 
 const ROOT = join(import.meta.dirname, '../..');
 const CORES = 2;
@@ -79,4 +79,23 @@ test('alone first with nothing beside; light files beside a serial one; then the
   assert.equal(predicted.wallMs, 16);
   assert.deepEqual(Object.fromEntries([...predicted.spans].map(([f, s]) => [f, [s.startMs, s.endMs]])), { a1: [0, 2], s1: [2, 6], w1: [2, 7], w2: [2, 5], h1: [6, 12], q1: [6, 8], q2: [8, 9], h2: [12, 16] });
   assert.deepEqual(predicted.criticalPath, ['a1', 's1', 'h1', 'h2']);
+});
+
+test('quick files go in batches of up to BATCH_MS of recorded time, first fit longest first; a batch stands in for its files with their CPU share', () => {
+  const r = (n: string): string => `/r/${n}`;
+  const lanes = new Map<string, Lane>([['w1', 'slow'], ['q1', 'quick'], ['q6', 'quick'], ['q2', 'quick'], ['q3', 'quick'], ['q5', 'quick'], ['q4', 'quick'], ['qs', 'quick']].map(([f, l]) => [r(f!), l as Lane]));
+  const wall: Record<string, number> = { w1: 20_000, q1: 8000, q6: 11_500, q2: 5000, q3: 3000, q4: 1000, qs: 500 };
+  const cpu: Record<string, number> = { w1: 4, q1: 4, q6: 2, q2: 1, q3: 1, q4: 1, qs: 0.2 };
+  const durations = Object.fromEntries(Object.keys(wall).map((f) => [f, { wallMs: wall[f]!, cpuS: cpu[f]! }]));
+  const pool = ['w1', 'q1', 'q6', 'q2', 'q3', 'q5', 'q4', 'qs'].map(r);
+  const plan: Plan = { serial: [], pool, lanes, shares: new Map(pool.map((f) => [f, 0.3])), expectedMs: new Map(pool.map((f) => [f, wall[f.slice(3)] ?? 30_000])) };
+  // q5 has no record: taken as 3 s and 0.3 of a core. qs runs from source: never batched.
+  const batches = batchQuick('/r', plan, durations, (f) => f !== r('qs'));
+  assert.deepEqual([...batches], [['batch:1', ['q1', 'q3', 'q4'].map(r)], ['batch:2', ['q2', 'q5'].map(r)]]);
+  // q6 fits no batch with another file: it stays on its own.
+  assert.deepEqual(plan.pool, [r('w1'), 'batch:1', r('q6'), 'batch:2', r('qs')]);
+  assert.equal(plan.lanes.get('batch:1'), 'quick');
+  assert.equal(plan.expectedMs!.get('batch:1'), 12_000);
+  assert.equal(plan.shares.get('batch:1'), 6 / 12);
+  assert.equal(plan.shares.get('batch:2'), (1 + 0.9) / 8);
 });
