@@ -4,10 +4,11 @@
 // A test file names its lane in a comment of its own, near the top:
 //   // test-lane: alone: <why>    runs with nothing beside it (it measures the machine's own
 //                                  timing: event-loop lag, timer precision), not in test:quick
-//   // test-lane: serial: <why>   runs one at a time with no other serial or heavy file beside
-//                                  it (heavy load, timing-sensitive, rollouts whose verdicts
-//                                  need the cores); only light files beside it (COMPANION_CORES
-//                                  of CPU between them, or one quick file), not in test:quick
+//   // test-lane: serial: <why>   runs one at a time with no other serial file beside it (heavy
+//                                  load, timing-sensitive, rollouts whose verdicts need the
+//                                  cores); only light files beside it (COMPANION_CORES of CPU
+//                                  between them, a heavy one among them, or one quick file),
+//                                  not in test:quick
 //   // test-lane: heavy: <why>    runs beside lighter files but never beside another heavy
 //                                  one (rollouts whose verdicts need the cores), not in test:quick
 //   // test-lane: slow: <why>     runs beside others, but not in test:quick (real
@@ -121,8 +122,10 @@ export function planRun(root, files, durations) {
  * nextToStart takes from `queues` (the plan's `serial` and `pool` lists, in order) the
  * file to start now beside `running` (the files running), or undefined when none may:
  * - the serial lane first, one file at a time: an `alone` file with nothing beside it, a
- *   `serial` one with no other serial or heavy file and at most COMPANION_CORES of CPU (or
- *   one quick file) beside it;
+ *   `serial` one with no other serial file and at most COMPANION_CORES of CPU (or one quick
+ *   file) beside it, a heavy one among them (what a serial file needs is CPU: a heavy file
+ *   uses less of it than the slow rollouts that may be beside it too, and the heavy file
+ *   itself has more of the cores there than in the pool);
  * - then the pool, never two `heavy` files at once, while the running files' CPU shares
  *   stay within CPU_BUDGET of the `cores` (a file alone always starts), `jobs` at most.
  * Longest first: the first file in its queue that fits starts.
@@ -140,20 +143,21 @@ export function nextToStart(plan, queues, running, jobs, cores) {
   if (serialRunning === undefined && queues.serial.length > 0) {
     const next = queues.serial[0];
     if (lane(next) === 'alone') return running.length === 0 ? queues.serial.shift() : undefined;
-    if (running.every((f) => lane(f) !== 'heavy') && fitsBeside(running.map((f) => ({ lane: lane(f), share: share(f) })))) return queues.serial.shift();
+    if (fitsBeside(running.map((f) => ({ lane: lane(f), share: share(f) })))) return queues.serial.shift();
   }
   if (serialRunning !== undefined || queues.serial.length > 0) {
     // Beside a serial file (or waiting for the next one): light files only.
     if (serialRunning !== undefined && lane(serialRunning) === 'alone') return undefined;
     const beside = running.filter((f) => f !== serialRunning).map((f) => ({ lane: lane(f), share: share(f) }));
-    return take(queues.pool, (f) => lane(f) !== 'heavy' && fitsBeside([...beside, { lane: lane(f), share: share(f) }]));
+    return take(queues.pool, (f) => fitsBeside([...beside, { lane: lane(f), share: share(f) }]));
   }
   const heavyRunning = running.some((f) => lane(f) === 'heavy');
   return take(queues.pool, (f) => !(heavyRunning && lane(f) === 'heavy') && (running.length === 0 || cpu + share(f) <= CPU_BUDGET * cores));
 }
 
-// fitsBeside: the files beside a serial one stay within COMPANION_CORES, or are one quick file.
+// fitsBeside: the files beside a serial one stay within COMPANION_CORES (never two heavy), or are one quick file.
 function fitsBeside(companions) {
+  if (companions.filter((c) => c.lane === 'heavy').length > 1) return false;
   if (companions.length === 1 && companions[0].lane === 'quick') return true;
   return companions.reduce((sum, c) => sum + c.share, 0) <= COMPANION_CORES;
 }
