@@ -41,6 +41,7 @@ const BATCH_REPORTER = new URL('./test-batch-reporter.mjs', import.meta.url).hre
 // A file that runs longer than this is stopped (SIGTERM, then SIGKILL) and fails. Run as the
 // file itself, node applies no default timeout to its tests: a test that needs one sets its own.
 // The longest file takes ~90 s alone; each of its tests used to have 180 s under `node --test`.
+// A file with a test that allows itself longer (`timeout: N`) gets that and a minute more.
 const TIMEOUT_MS = 300_000;
 const KILL_AFTER_MS = 10_000;
 // --plan: a file with no recorded duration is taken as this long (as planRun orders it).
@@ -169,14 +170,15 @@ function runFile(file) {
     ...(members ? [] : [fromTree ? treePath(ROOT, tree, file) : file]),
   ];
   const startedMs = Date.now();
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp, ROLLCHECK_TEST_CPU_OUT: cpuOut, ROLLCHECK_TEST_TIMEOUT_MS: String(TIMEOUT_MS) } });
+  const timeoutMs = members ? TIMEOUT_MS : fileTimeoutMs(file);
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp, ROLLCHECK_TEST_CPU_OUT: cpuOut, ROLLCHECK_TEST_TIMEOUT_MS: String(timeoutMs) } });
   running.add(child);
   let timedOut = false;
   const stop = setTimeout(() => {
     timedOut = true;
     child.kill('SIGTERM');
     setTimeout(() => child.kill('SIGKILL'), KILL_AFTER_MS).unref();
-  }, TIMEOUT_MS);
+  }, timeoutMs);
   const chunks = [];
   child.stdout.on('data', (c) => chunks.push(c));
   child.stderr.on('data', (c) => chunks.push(c));
@@ -190,7 +192,7 @@ function runFile(file) {
       rmSync(tmp, { recursive: true, force: true });
       const problems = [];
       if (litter.length > 0) problems.push(`left ${litter.length} entr${litter.length === 1 ? 'y' : 'ies'} in its temp dir: ${litter.slice(0, 10).join(', ')}${litter.length > 10 ? ', …' : ''}`);
-      if (timedOut) problems.push(`stopped after ${TIMEOUT_MS / 1000} s`);
+      if (timedOut) problems.push(`stopped after ${timeoutMs / 1000} s`);
       if (counts === undefined) problems.push('wrote no test report');
       if ((code !== 0 || signal) && (counts?.fail ?? 0) === 0) problems.push(`exited with ${signal ?? `code ${code}`}`);
       const perFile = members ? readByFile(byFile) : undefined;
@@ -200,6 +202,12 @@ function runFile(file) {
       done({ file, members, perFile, ms: Date.now() - startedMs, cpuS: readCpu(cpuOut), counts: counts ?? { pass: 0, fail: 0, skip: 0 }, problems, output: Buffer.concat(chunks).toString() });
     });
   });
+}
+
+/** fileTimeoutMs is how long `file` may run: TIMEOUT_MS, or a minute more than the longest `timeout: N` one of its tests sets. */
+function fileTimeoutMs(file) {
+  const own = [...readFileSync(file, 'utf8').matchAll(/\btimeout: ([\d_]+)/g)].map((m) => Number(m[1].replaceAll('_', '')));
+  return Math.max(TIMEOUT_MS, ...own.map((ms) => ms + 60_000));
 }
 
 /** readByFile reads a batch's counts by file (test-batch-reporter.mjs), keyed by path from the repo root. */
