@@ -271,14 +271,16 @@ function report(r) {
   for (const p of r.problems) console.log(`✖ ${name} ${p}${r.members ? ` (one of: ${r.members.map((f) => relative(ROOT, f)).join(', ')})` : ''}`);
 }
 
-// reportMembers books a batch by file: each file's wall time in the process, its part of the batch's CPU by that time, its pass/fail.
+// reportMembers books a batch by file: its pass/fail, and its part of the batch's wall time and CPU by the time its tests took
+// (the batch's own start and module loads shared out the same way, so the plan sees the batch whole).
 function reportMembers(r) {
   const lines = r.members.map((f) => [f, r.perFile.get(relative(ROOT, f))]);
   const inFilesMs = lines.reduce((sum, [, l]) => sum + (l?.ms ?? 0), 0);
+  const part = (l) => (inFilesMs > 0 ? l.ms / inFilesMs : 1 / lines.length);
   r.memberLines = [];
   for (const [f, l] of lines) {
     const rel = relative(ROOT, f);
-    if (l !== undefined) measured.set(f, { wallMs: l.ms, cpuS: r.cpuS === undefined || inFilesMs <= 0 ? undefined : (r.cpuS * l.ms) / inFilesMs });
+    if (l !== undefined) measured.set(f, { wallMs: r.ms * part(l), cpuS: r.cpuS === undefined ? undefined : r.cpuS * part(l) });
     const bad = l === undefined || l.fail > 0 || r.problems.length > 0;
     if (bad) failed.push(rel);
     const what = l === undefined ? 'wrote no test report' : `${l.pass} passed${l.fail ? `, ${l.fail} failed` : ''}${l.skip ? `, ${l.skip} skipped` : ''}`;

@@ -20,7 +20,7 @@ import { join, relative } from 'node:path';
 /** LANES are the markers a test file may carry, in `// test-lane: <lane>: <why>`. */
 export const LANES = ['alone', 'serial', 'heavy', 'slow'];
 
-/** DURATIONS_FILE keeps each file's wall time and CPU seconds from a full run (`npm test -- --record`): the order and the CPU shares. */
+/** DURATIONS_FILE keeps each file's wall time and CPU seconds from a full run (`npm test -- --record`; a batched quick file's are its part of its batch's): the order and the CPU shares. */
 export const DURATIONS_FILE = new URL('./test-durations.json', import.meta.url);
 
 // The lanes whose files run one at a time, before the pool.
