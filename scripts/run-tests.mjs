@@ -112,7 +112,10 @@ function printPlan() {
   const files = [...sim.spans.keys()].flatMap((f) => batches.get(f) ?? [f]);
   const cpuS = files.reduce((sum, f) => sum + (durations[rel(f)]?.cpuS ?? (plan.shares.get(f) * wallMsOf(f)) / 1000), 0);
   const unknown = files.filter((f) => durations[rel(f)] === undefined);
-  console.log(`plan: ${files.length} file(s) (${batches.size} batch(es) of quick ones), ${opts.jobs} at a time on ${availableParallelism()} cores: predicted wall ${(sim.wallMs / 1000).toFixed(0)} s, CPU ${cpuS.toFixed(0)} s (cores ${((100 * cpuS) / ((availableParallelism() * sim.wallMs) / 1000)).toFixed(0)}% busy)`);
+  const cores = availableParallelism();
+  console.log(`plan: ${files.length} file(s) (${batches.size} batch(es) of quick ones), ${opts.jobs} at a time on ${cores} cores: predicted wall ${(sim.wallMs / 1000).toFixed(0)} s, CPU ${cpuS.toFixed(0)} s (cores ${((100 * cpuS) / ((cores * sim.wallMs) / 1000)).toFixed(0)}% busy)`);
+  // Each file takes its recorded time whatever runs beside it: above 100% busy, the files would stretch each other.
+  console.log(`plan: no schedule beats ${(cpuS / cores).toFixed(0)} s of CPU on ${cores} cores, nor ${(plan.serial.reduce((sum, f) => sum + wallMsOf(f), 0) / 1000).toFixed(0)} s of serial and alone files one after another`);
   if (unknown.length > 0) console.log(`plan: ${unknown.length} file(s) with no recorded duration, taken as ${UNKNOWN_PLAN_MS / 1000} s: ${unknown.map(rel).join(' ')}`);
   console.log('critical path (each file started when the one before it ended):');
   for (const f of sim.criticalPath) {
