@@ -1,12 +1,12 @@
-// Preloaded (`--import`) into each `node --test` child of scripts/run-tests.mjs: when
-// that child exits it writes the CPU seconds it and every process it waited for used
-// (the test file's own process, the servers and CLIs the tests started) to the file
+// Preloaded (`--import`) into each test file's process by scripts/run-tests.mjs: when
+// that process exits it writes the CPU seconds it and every process it waited for used
+// (the servers and CLIs the tests started) to the file
 // named by ROLLCHECK_TEST_CPU_OUT. On 2 shared cores, CPU time is the figure that
 // other load disturbs least: the runner prints it beside each file's wall time.
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const out = process.env.ROLLCHECK_TEST_CPU_OUT;
-// Only the `node --test` process itself writes: the processes it starts do not inherit the name.
+// Only the test file's own process writes: the processes and threads it starts do not inherit the name.
 delete process.env.ROLLCHECK_TEST_CPU_OUT;
 
 // /proc/<pid>/stat counts in USER_HZ, which Linux fixes at 100 for user space.

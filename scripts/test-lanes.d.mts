@@ -8,6 +8,8 @@ export interface Plan {
   pool: string[];
   lanes: Map<string, Lane>;
   shares: Map<string, number>;
+  /** expectedMs: each file's (or batch's) expected wall time, as planRun orders them. */
+  expectedMs?: Map<string, number>;
 }
 /** Recorded is a file's last full run: its wall time and the CPU seconds it used. */
 export interface Recorded {
@@ -17,6 +19,8 @@ export interface Recorded {
 export declare const LANES: readonly string[];
 export declare const CPU_BUDGET: number;
 export declare const COMPANION_CORES: number;
+export declare const BATCH_MS: number;
+export declare const BATCH_FILES: number;
 export declare const DURATIONS_FILE: URL;
 export declare function collectTestFiles(path: string, out?: string[]): string[];
 export declare function laneOf(file: string): Lane;
@@ -25,3 +29,11 @@ export declare function writeDurations(root: string, measured: Map<string, Recor
 export declare function shareOf(recorded: Recorded | undefined): number;
 export declare function planRun(root: string, files: string[], durations: Record<string, Recorded>): Plan;
 export declare function nextToStart(plan: Plan, queues: { serial: string[]; pool: string[] }, running: string[], jobs: number, cores: number): string | undefined;
+/** SimulatedRun is simulateRun's prediction: the wall time, each file's start and end, the critical path. */
+export interface SimulatedRun {
+  wallMs: number;
+  spans: Map<string, { startMs: number; endMs: number }>;
+  criticalPath: string[];
+}
+export declare function simulateRun(plan: Plan, jobs: number, cores: number, wallMsOf: (file: string) => number): SimulatedRun;
+export declare function batchQuick(root: string, plan: Plan, durations: Record<string, Recorded>, batchable: (file: string) => boolean): Map<string, string[]>;

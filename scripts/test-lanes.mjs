@@ -4,10 +4,11 @@
 // A test file names its lane in a comment of its own, near the top:
 //   // test-lane: alone: <why>    runs with nothing beside it (it measures the machine's own
 //                                  timing: event-loop lag, timer precision), not in test:quick
-//   // test-lane: serial: <why>   runs one at a time with no other serial or heavy file beside
-//                                  it (heavy load, timing-sensitive, rollouts whose verdicts
-//                                  need the cores); only light files beside it (COMPANION_CORES
-//                                  of CPU between them, or one quick file), not in test:quick
+//   // test-lane: serial: <why>   runs one at a time with no other serial file beside it (heavy
+//                                  load, timing-sensitive, rollouts whose verdicts need the
+//                                  cores); only light files beside it (COMPANION_CORES of CPU
+//                                  between them, a heavy one among them, or one quick file),
+//                                  not in test:quick
 //   // test-lane: heavy: <why>    runs beside lighter files but never beside another heavy
 //                                  one (rollouts whose verdicts need the cores), not in test:quick
 //   // test-lane: slow: <why>     runs beside others, but not in test:quick (real
@@ -19,7 +20,7 @@ import { join, relative } from 'node:path';
 /** LANES are the markers a test file may carry, in `// test-lane: <lane>: <why>`. */
 export const LANES = ['alone', 'serial', 'heavy', 'slow'];
 
-/** DURATIONS_FILE keeps each file's wall time and CPU seconds from a full run (`npm test -- --record`): the order and the CPU shares. */
+/** DURATIONS_FILE keeps each file's wall time and CPU seconds from a full run (`npm test -- --record`; a batched quick file's are its part of its batch's): the order and the CPU shares. */
 export const DURATIONS_FILE = new URL('./test-durations.json', import.meta.url);
 
 // The lanes whose files run one at a time, before the pool.
@@ -99,7 +100,7 @@ export function shareOf(d) {
 /**
  * planRun splits the files into the serial lane (`alone` files first, then `serial`
  * ones) and the concurrent pool, each longest-first by recorded duration, with each
- * file's lane and CPU share.
+ * file's lane, CPU share and expected wall time.
  */
 export function planRun(root, files, durations) {
   const recorded = (f) => durations[relative(root, f)];
@@ -113,6 +114,7 @@ export function planRun(root, files, durations) {
     pool: files.filter((f) => !SERIAL_LANES.includes(lanes.get(f))).sort(longestFirst),
     lanes,
     shares: new Map(files.map((f) => [f, shareOf(recorded(f))])),
+    expectedMs: new Map(files.map((f) => [f, expected(f)])),
   };
 }
 
@@ -120,8 +122,10 @@ export function planRun(root, files, durations) {
  * nextToStart takes from `queues` (the plan's `serial` and `pool` lists, in order) the
  * file to start now beside `running` (the files running), or undefined when none may:
  * - the serial lane first, one file at a time: an `alone` file with nothing beside it, a
- *   `serial` one with no other serial or heavy file and at most COMPANION_CORES of CPU (or
- *   one quick file) beside it;
+ *   `serial` one with no other serial file and at most COMPANION_CORES of CPU (or one quick
+ *   file) beside it, a heavy one among them (what a serial file needs is CPU: a heavy file
+ *   uses less of it than the slow rollouts that may be beside it too, and the heavy file
+ *   itself has more of the cores there than in the pool);
  * - then the pool, never two `heavy` files at once, while the running files' CPU shares
  *   stay within CPU_BUDGET of the `cores` (a file alone always starts), `jobs` at most.
  * Longest first: the first file in its queue that fits starts.
@@ -139,20 +143,102 @@ export function nextToStart(plan, queues, running, jobs, cores) {
   if (serialRunning === undefined && queues.serial.length > 0) {
     const next = queues.serial[0];
     if (lane(next) === 'alone') return running.length === 0 ? queues.serial.shift() : undefined;
-    if (running.every((f) => lane(f) !== 'heavy') && fitsBeside(running.map((f) => ({ lane: lane(f), share: share(f) })))) return queues.serial.shift();
+    if (fitsBeside(running.map((f) => ({ lane: lane(f), share: share(f) })))) return queues.serial.shift();
   }
   if (serialRunning !== undefined || queues.serial.length > 0) {
     // Beside a serial file (or waiting for the next one): light files only.
     if (serialRunning !== undefined && lane(serialRunning) === 'alone') return undefined;
     const beside = running.filter((f) => f !== serialRunning).map((f) => ({ lane: lane(f), share: share(f) }));
-    return take(queues.pool, (f) => lane(f) !== 'heavy' && fitsBeside([...beside, { lane: lane(f), share: share(f) }]));
+    return take(queues.pool, (f) => fitsBeside([...beside, { lane: lane(f), share: share(f) }]));
   }
   const heavyRunning = running.some((f) => lane(f) === 'heavy');
   return take(queues.pool, (f) => !(heavyRunning && lane(f) === 'heavy') && (running.length === 0 || cpu + share(f) <= CPU_BUDGET * cores));
 }
 
-// fitsBeside: the files beside a serial one stay within COMPANION_CORES, or are one quick file.
+// fitsBeside: the files beside a serial one stay within COMPANION_CORES (never two heavy), or are one quick file.
 function fitsBeside(companions) {
+  if (companions.filter((c) => c.lane === 'heavy').length > 1) return false;
   if (companions.length === 1 && companions[0].lane === 'quick') return true;
   return companions.reduce((sum, c) => sum + c.share, 0) <= COMPANION_CORES;
+}
+
+/**
+ * simulateRun plays the plan's schedule (nextToStart, up to `jobs` at once on `cores`) with
+ * each file taking its recorded wall time (`wallMsOf(file)`), without running anything: the
+ * predicted wall time, each file's start and end, and the critical path (the chain of files
+ * each of which started only when the one before it ended, back from the last to end).
+ */
+export function simulateRun(plan, jobs, cores, wallMsOf) {
+  const queues = { serial: [...plan.serial], pool: [...plan.pool] };
+  const running = [];
+  const spans = new Map();
+  let nowMs = 0;
+  for (;;) {
+    for (let f = nextToStart(plan, queues, running, jobs, cores); f !== undefined; f = nextToStart(plan, queues, running, jobs, cores)) {
+      running.push(f);
+      spans.set(f, { startMs: nowMs, endMs: nowMs + wallMsOf(f) });
+    }
+    if (running.length === 0) break;
+    // The next file to end; every file ending at the same moment ends together.
+    nowMs = Math.min(...running.map((f) => spans.get(f).endMs));
+    for (let i = running.length - 1; i >= 0; i--) if (spans.get(running[i]).endMs <= nowMs) running.splice(i, 1);
+  }
+  const left = queues.serial.length + queues.pool.length;
+  if (left > 0) throw new Error(`the schedule left ${left} file(s) unstarted`);
+  return { wallMs: nowMs, spans, criticalPath: criticalPath(spans, nowMs) };
+}
+
+// criticalPath walks back from the last file to end: each step the file that ended when the one after it started.
+function criticalPath(spans, endMs) {
+  const path = [];
+  let atMs = endMs;
+  while (atMs > 0) {
+    const ending = [...spans].filter(([, s]) => s.endMs === atMs).sort((a, b) => a[1].startMs - b[1].startMs)[0];
+    if (ending === undefined) break;
+    path.unshift(ending[0]);
+    atMs = ending[1].startMs;
+  }
+  return path;
+}
+
+/** BATCH_MS is how much recorded wall time of quick files one batch process takes on (the files run one after another in it). */
+export const BATCH_MS = 12_000;
+/** BATCH_FILES is the most quick files one batch process runs. */
+export const BATCH_FILES = 12;
+// A quick file with no recorded duration yet, for batching: about what one takes.
+const UNKNOWN_QUICK_MS = 3000;
+
+/**
+ * batchQuick puts the plan's quick pool files that `batchable(file)` allows into batches of
+ * up to BATCH_FILES files and BATCH_MS of recorded wall time (first fit, longest first), each
+ * run in one process (scripts/test-batch.mjs). In the plan a batch stands in for its files:
+ * its id (`batch:N`) in the pool, lane quick, the CPU share of its files together. Returns
+ * the batches (id → files); a file that fits no batch with others stays on its own.
+ */
+export function batchQuick(root, plan, durations, batchable) {
+  const recorded = (f) => durations[relative(root, f)];
+  const wallMs = (f) => recorded(f)?.wallMs ?? UNKNOWN_QUICK_MS;
+  const groups = [];
+  for (const f of plan.pool) {
+    if (plan.lanes.get(f) !== 'quick' || !batchable(f)) continue;
+    const group = groups.find((g) => g.files.length < BATCH_FILES && g.ms + wallMs(f) <= BATCH_MS);
+    if (group) {
+      group.files.push(f);
+      group.ms += wallMs(f);
+    } else groups.push({ files: [f], ms: wallMs(f) });
+  }
+  const batches = new Map();
+  for (const g of groups.filter((g) => g.files.length > 1)) {
+    const id = `batch:${batches.size + 1}`;
+    batches.set(id, g.files);
+    const cpuS = g.files.reduce((sum, f) => sum + (recorded(f)?.cpuS ?? (UNKNOWN_SHARE * wallMs(f)) / 1000), 0);
+    plan.lanes.set(id, 'quick');
+    plan.shares.set(id, shareOf({ wallMs: g.ms, cpuS }));
+    plan.expectedMs.set(id, g.ms);
+  }
+  const inBatch = new Map([...batches].flatMap(([id, files]) => files.map((f) => [f, id])));
+  // Each batch where its longest file stood, the others dropped: the pool stays longest first by what it holds.
+  plan.pool = plan.pool.flatMap((f) => (!inBatch.has(f) ? [f] : batches.get(inBatch.get(f))[0] === f ? [inBatch.get(f)] : []));
+  plan.pool.sort((a, b) => plan.expectedMs.get(b) - plan.expectedMs.get(a));
+  return batches;
 }

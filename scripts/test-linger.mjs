@@ -6,13 +6,16 @@
 // timeout, for a test that never ends. Timers are named by where they were set.
 // A process with nothing left to do exits without Node's own handle teardown (see below).
 import { after } from 'node:test';
+import { isMainThread } from 'node:worker_threads';
 
 /** LINGER_MS: how long after its last test a file's process may take to exit before it is reported. */
 export const LINGER_MS = 10_000;
 
-// The `node --test` process itself runs no tests: only the file's own process (NODE_TEST_CONTEXT) watches.
+// Only the test file's own main thread watches: its worker threads and the processes it starts
+// (which get a copy of the environment) do not inherit the figure.
 const timeoutMs = Number(process.env.ROLLCHECK_TEST_TIMEOUT_MS);
-if (process.env.NODE_TEST_CONTEXT && Number.isFinite(timeoutMs)) watch(timeoutMs);
+delete process.env.ROLLCHECK_TEST_TIMEOUT_MS;
+if (isMainThread && Number.isFinite(timeoutMs)) watch(timeoutMs);
 
 function watch(fileTimeoutMs) {
   const startedMs = Date.now();

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { collectTestFiles, COMPANION_CORES, CPU_BUDGET, nextToStart, planRun, readDurations, shareOf, type Lane, type Plan } from '../../scripts/test-lanes.mjs';
+import { batchQuick, collectTestFiles, COMPANION_CORES, CPU_BUDGET, nextToStart, planRun, readDurations, shareOf, simulateRun, type Lane, type Plan } from '../../scripts/test-lanes.mjs';
 
 const ROOT = join(import.meta.dirname, '../..');
 const CORES = 2;
@@ -31,7 +31,7 @@ function simulate(plan: Plan, jobs: number, ms: (file: string) => number): { sta
       const serial = files.find((f) => lane(f) === 'serial');
       if (serial !== undefined) {
         const beside = files.filter((f) => f !== serial);
-        assert.ok(beside.every((f) => lane(f) !== 'serial' && lane(f) !== 'heavy'), `no serial or heavy file beside a serial one: ${lanes.join()}`);
+        assert.ok(beside.every((f) => lane(f) !== 'serial' && lane(f) !== 'alone'), `no other serial file beside a serial one: ${lanes.join()}`);
         const oneQuick = beside.length === 1 && lane(beside[0]!) === 'quick';
         assert.ok(oneQuick || sum(beside.map(share)) <= COMPANION_CORES + 1e-9, `only light files beside a serial one: ${beside.map(share).join()}`);
       } else if (file === files.at(-1) && files.length > 1) {
@@ -64,14 +64,39 @@ test('a file\'s CPU share is its CPU seconds over its wall time, within 0.05..1;
   assert.equal(shareOf({ wallMs: 5000 }), shareOf(undefined));
 });
 
-test('alone first with nothing beside; light files beside a serial one; then the pool within the CPU budget, one heavy at a time', () => {
+test('alone first with nothing beside; light files beside a serial one, a heavy one among them; then the pool within the CPU budget, one heavy at a time', () => {
   const lanes = new Map<string, Lane>([['a1', 'alone'], ['s1', 'serial'], ['q1', 'quick'], ['q2', 'quick'], ['w1', 'slow'], ['w2', 'slow'], ['h1', 'heavy'], ['h2', 'heavy']]);
   const shares = new Map([['a1', 0.5], ['s1', 0.5], ['q1', 1], ['q2', 1], ['w1', 0.2], ['w2', 0.2], ['h1', 0.3], ['h2', 0.3]]);
   const plan: Plan = { serial: ['a1', 's1'], pool: ['h1', 'w1', 'h2', 'w2', 'q1', 'q2'], lanes, shares };
   const ms: Record<string, number> = { a1: 2, s1: 4, h1: 6, w1: 5, h2: 4, w2: 3, q1: 2, q2: 1 };
   const { started, wallMs } = simulate(plan, 8, (f) => ms[f]!);
-  // a1 alone (0–2); s1 (2–6) with w1 and w2 beside it (0.4 of a core; a quick file, a whole core, waits);
-  // then h1 and q1 (1.5 cores with w1), q2 once q1 is done (8–9), h2 after h1 (12–16).
-  assert.deepEqual(started, ['a1', 's1', 'w1', 'w2', 'h1', 'q1', 'q2', 'h2']);
-  assert.equal(wallMs, 16);
+  // a1 alone (0–2); s1 (2–6) with h1 and w1 beside it (0.5 of a core; h2 would be a second heavy,
+  // w2 and the quick files, a whole core each, do not fit); then w2 and q1 (1.5 cores with h1),
+  // h2 once h1 is done and q2 beside it (8–12).
+  assert.deepEqual(started, ['a1', 's1', 'h1', 'w1', 'w2', 'q1', 'h2', 'q2']);
+  assert.equal(wallMs, 12);
+  // The runner's own dry run (`npm test -- --plan`) plays the same schedule, and names the chain that set its length.
+  const predicted = simulateRun(plan, 8, CORES, (f) => ms[f]!);
+  assert.equal(predicted.wallMs, 12);
+  assert.deepEqual(Object.fromEntries([...predicted.spans].map(([f, s]) => [f, [s.startMs, s.endMs]])), { a1: [0, 2], s1: [2, 6], h1: [2, 8], w1: [2, 7], w2: [6, 9], q1: [6, 8], h2: [8, 12], q2: [8, 9] });
+  assert.deepEqual(predicted.criticalPath, ['a1', 'h1', 'h2']);
+});
+
+test('quick files go in batches of up to BATCH_MS of recorded time, first fit longest first; a batch stands in for its files with their CPU share', () => {
+  const r = (n: string): string => `/r/${n}`;
+  const lanes = new Map<string, Lane>([['w1', 'slow'], ['q1', 'quick'], ['q6', 'quick'], ['q2', 'quick'], ['q3', 'quick'], ['q5', 'quick'], ['q4', 'quick'], ['qs', 'quick']].map(([f, l]) => [r(f!), l as Lane]));
+  const wall: Record<string, number> = { w1: 20_000, q1: 8000, q6: 11_500, q2: 5000, q3: 3000, q4: 1000, qs: 500 };
+  const cpu: Record<string, number> = { w1: 4, q1: 4, q6: 2, q2: 1, q3: 1, q4: 1, qs: 0.2 };
+  const durations = Object.fromEntries(Object.keys(wall).map((f) => [f, { wallMs: wall[f]!, cpuS: cpu[f]! }]));
+  const pool = ['w1', 'q1', 'q6', 'q2', 'q3', 'q5', 'q4', 'qs'].map(r);
+  const plan: Plan = { serial: [], pool, lanes, shares: new Map(pool.map((f) => [f, 0.3])), expectedMs: new Map(pool.map((f) => [f, wall[f.slice(3)] ?? 30_000])) };
+  // q5 has no record: taken as 3 s and 0.3 of a core. qs runs from source: never batched.
+  const batches = batchQuick('/r', plan, durations, (f) => f !== r('qs'));
+  assert.deepEqual([...batches], [['batch:1', ['q1', 'q3', 'q4'].map(r)], ['batch:2', ['q2', 'q5'].map(r)]]);
+  // q6 fits no batch with another file: it stays on its own.
+  assert.deepEqual(plan.pool, [r('w1'), 'batch:1', r('q6'), 'batch:2', r('qs')]);
+  assert.equal(plan.lanes.get('batch:1'), 'quick');
+  assert.equal(plan.expectedMs!.get('batch:1'), 12_000);
+  assert.equal(plan.shares.get('batch:1'), 6 / 12);
+  assert.equal(plan.shares.get('batch:2'), (1 + 0.9) / 8);
 });
