@@ -67,14 +67,21 @@ function httpCheck(host: string, port: number, path: string, timeoutMs: number):
       res.resume();
       const status = res.statusCode ?? 0;
       const draining = String(res.headers.connection ?? '').toLowerCase() === 'close' && res.httpVersion === '1.1';
+      clearTimeout(timer);
       finish({ error: status >= 200 && status < 400 ? null : `HTTP ${status}`, answered: true, draining });
       req.destroy();
     });
-    req.setTimeout(timeoutMs, () => {
+    // One deadline for the whole attempt, the connect included, as the kubelet's timeoutSeconds
+    // (req.setTimeout is an idle timer armed only once connected: a connect nobody answers
+    // waited for the kernel's own timeout, about two minutes).
+    const timer = setTimeout(() => {
       finish(failed(`timeout after ${timeoutMs}ms`));
       req.destroy();
+    }, timeoutMs);
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      finish(failed(errorCode(err)));
     });
-    req.on('error', (err: NodeJS.ErrnoException) => finish(failed(errorCode(err))));
     req.end();
   });
 }
@@ -83,15 +90,19 @@ function tcpCheck(host: string, port: number, timeoutMs: number): Promise<CheckO
   return new Promise((resolve) => {
     const finish = settle(resolve);
     const socket = tcpConnect({ host, port });
-    socket.setTimeout(timeoutMs, () => {
+    const timer = setTimeout(() => {
       finish(failed(`timeout after ${timeoutMs}ms`));
       socket.destroy();
-    });
+    }, timeoutMs);
     socket.once('connect', () => {
+      clearTimeout(timer);
       finish({ error: null, answered: true, draining: false });
       socket.destroy();
     });
-    socket.on('error', (err: NodeJS.ErrnoException) => finish(failed(errorCode(err))));
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      finish(failed(errorCode(err)));
+    });
   });
 }
 

@@ -73,3 +73,22 @@ test('sigterm probe with a grpc check: a draining grpcio server answers NOT_SERV
   assert.ok(!after.answered || after.closing, `a draining server must not look as before: ${JSON.stringify(after)}`);
   assert.equal(await py.exit, 0);
 });
+
+test('an http or tcp probe to a listener that never accepts times out at its own deadline, the connect included (not the kernel\'s ~2 min)', async (t) => {
+  // A socket that listens and never accepts: once its queue is full the kernel drops further SYNs, so a connect hangs.
+  const child = spawn('/usr/bin/python3', ['-c', 'import socket,time; s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(0); print(s.getsockname()[1], flush=True); time.sleep(60)'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.after(() => child.kill('SIGKILL'));
+  const port = await new Promise<number>((resolve) => child.stdout.setEncoding('utf8').once('data', (d: string) => resolve(Number(d.trim()))));
+  const { connect } = await import('node:net');
+  const fillers = Array.from({ length: 4 }, () => connect({ host: '127.0.0.1', port }).on('error', () => undefined));
+  t.after(() => fillers.forEach((s) => s.destroy()));
+  await sleep(200);
+  for (const check of [{ kind: 'http', path: '/healthz' }, { kind: 'tcp' }] as ReadinessCheck[]) {
+    const startedMs = performance.now();
+    const outcome = await runCheck(check, '127.0.0.1', port, 300);
+    const tookMs = performance.now() - startedMs;
+    if (check.kind === 'tcp' && outcome.error === null) continue; // the queue took one more: nothing to time out
+    assert.equal(outcome.error, 'timeout after 300ms', `${check.kind}: ${JSON.stringify(outcome)}`);
+    assert.ok(tookMs < 5000, `${check.kind}: gave up after ${Math.round(tookMs)} ms`);
+  }
+});
