@@ -53,5 +53,8 @@ test('rollcheck demo --ingress haproxy: each rung runs through the proxy and say
   // HAProxy changes servers without a reload: a draining app behind it loses nothing.
   assert.equal(runs[1]?.totals.failed, 0, JSON.stringify(runs[1]?.failures.slice(0, 3)));
   const variants = DEMO_VARIANTS.filter((v) => v.name === 'prestop' || v.name === 'drain');
-  assert.equal(code, runs.every((r, i) => judgeVariant(variants[i] as (typeof variants)[number], r).ok) ? 0 : 1, out);
+  // A rung that missed its lesson fails the demo (1), unless its verdict was inconclusive (a busy machine): then 3.
+  const missed = runs.filter((r, i) => !judgeVariant(variants[i] as (typeof variants)[number], r).ok);
+  const unsure = missed.filter((r) => r.analysis?.verdict.inconclusive !== undefined);
+  assert.equal(code, missed.length === 0 ? 0 : unsure.length === missed.length ? 3 : 1, out);
 });
