@@ -15,6 +15,7 @@ import { DEMO_VARIANTS } from '../../src/cli/demo-variants.js';
 import type { DemoVariant } from '../../src/cli/demo-variants.js';
 import type { Results } from '../../src/results/types.js';
 import { loadResults } from '../../src/results/io.js';
+import { judgeExit } from '../helpers/traffic-command.js';
 
 const TRAFFIC = ['--rate', '80', '--warmup', '500ms', '--baseline', '1s', '--cooldown', '1s', '--no-dashboard'];
 const GRACE_MS = 3000;
@@ -65,10 +66,13 @@ for (const v of DEMO_VARIANTS) {
     const { kube, local, kubeCode, localCode, kubeIo } = await runBoth(t, v);
     const why = `kube: ${JSON.stringify(kube.analysis?.findings.map((f) => [f.id, f.failures]))} local: ${JSON.stringify(local.analysis?.findings.map((f) => [f.id, f.failures]))}\n${kubeIo.err()}`;
     assert.deepEqual(ids(kube), ids(local), why);
-    assert.equal(kubeCode, localCode, why);
+    // The same exit from both, where the facts call for it; a pass may come out inconclusive (3) on either side
+    // only when that run's generator fell behind on the busy machine (judgeExit).
+    const exits = v.expect === 'pass' ? [0] : [1];
+    judgeExit(kubeCode, kube, exits, why);
+    judgeExit(localCode, local, exits, why);
     if (v.expect === 'pass') {
       assert.equal(kube.totals.failed, 0, why);
-      assert.equal(kubeCode, 0, why);
       return;
     }
     assert.ok(ids(kube).includes(v.expect), why);
