@@ -9,6 +9,7 @@ import { loadResults } from '../../src/results/io.js';
 import { createTestIo } from '../helpers.js';
 import { skipUnless } from '../tools.js';
 import { validateJunitFile } from '../report/junit-schema.js';
+import { judgeDemoExit } from '../helpers/traffic-command.js';
 
 const RUNG = ['--no-dashboard', '--baseline', '500ms', '--cooldown', '500ms'];
 
@@ -52,7 +53,8 @@ test('baselines: a prestop rung against a drain-rung file names the regression a
   const dir = tempDir(t);
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
   const drain = createTestIo({ cwd: dir, env });
-  assert.equal(await runCli(['demo', '--variants', 'drain', ...RUNG, '--out-dir', 'base'], drain), 0, drain.out() + drain.err());
+  // A drain rung may come out inconclusive (exit 3) only when its generator fell behind on the busy machine.
+  judgeDemoExit(await runCli(['demo', '--variants', 'drain', ...RUNG, '--out-dir', 'base'], drain), join(dir, 'base'), ['drain'], drain.out() + drain.err());
   const baseline = join('base', '1-drain.json');
   assert.equal(loadResults(join(dir, baseline)).totals.failed, 0);
   const prestop = createTestIo({ cwd: dir, env });
@@ -64,7 +66,7 @@ test('baselines: a prestop rung against a drain-rung file names the regression a
   assert.ok(reasons.some((x) => /^regression against the baseline: \d+ failed requests?, up from 0 \(--max-regression errors=0\)$/.test(x)), reasons.join('\n'));
   assert.match(readFileSync(join(dir, 'new.md'), 'utf8'), /^\| errors \| 0 \| [1-9]\d* \| 0 \| ❌ regressed \|$/m);
   const again = createTestIo({ cwd: dir, env });
-  assert.equal(await runCli(['demo', '--variants', 'drain', ...RUNG, '--out-dir', 'again', '--baseline-results', baseline, '--max-regression', 'errors=0,outage=200ms'], again), 0, again.out() + again.err());
+  judgeDemoExit(await runCli(['demo', '--variants', 'drain', ...RUNG, '--out-dir', 'again', '--baseline-results', baseline, '--max-regression', 'errors=0,outage=200ms'], again), join(dir, 'again'), ['drain'], again.out() + again.err());
   // The same judgement from the saved files.
   const bad = createTestIo({ cwd: dir });
   assert.equal(await runCli(['compare', '--baseline', baseline, join('new', '1-prestop.json'), '-o', 'cmp.html', '--max-regression', 'errors=0'], bad), 1);
