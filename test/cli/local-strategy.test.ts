@@ -11,6 +11,7 @@ import { runCli } from '../../src/cli/program.js';
 import { loadResults } from '../../src/results/io.js';
 import { createTestIo } from '../helpers.js';
 import { skipUnless } from '../tools.js';
+import { judgeExit } from '../helpers/traffic-command.js';
 
 type T = { after(fn: () => void | Promise<void>): void };
 
@@ -58,8 +59,9 @@ test('canary aborted at step 2: weights by replica counts, then the way back is 
   const out = join(dir, 'canary.json');
   const io = createTestIo({ cwd: dir });
   const code = await runCli([...BASE, '--replicas', '3', '--strategy', 'canary', '--steps', '34%,pause 1s,67%', '--abort-at', '2', '--out', out], io);
-  assert.ok(code === 0 || code === 1, `exit ${code}: ${io.err()}`);
   const results = loadResults(out);
+  // Either verdict; exit 3 only in place of a pass when the generator fell behind (a CI run's busy cores).
+  judgeExit(code, results, [0, 1], io.err());
   const steps = results.events.flatMap((e) => (e.kind === 'rollout-step' ? [[e.index, e.action, e.weight]] : []));
   assert.deepEqual(steps, [[0, 'set-weight', 34], [1, 'pause', 34], [2, 'abort', 0]]);
   const created = results.events.flatMap((e) => (e.kind === 'pod-created' ? [e.revision] : []));
