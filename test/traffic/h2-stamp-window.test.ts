@@ -1,4 +1,4 @@
-// test-lane: serial: it lines up each request's stamp with its packet's, to the interval; a crowded core moves a few
+// test-lane: alone: it lines up each request's stamp with its packet's, to the interval; a companion on the cores moves a few (52 of 1 500 beside a heavy file)
 // The lean HTTP/2 client writes a request in the interval it is stamped
 // `started` in: against a real h2o (its own process) answering 404 (so every
 // request is kept individually with its stamp), each request's stamp is lined
