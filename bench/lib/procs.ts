@@ -6,6 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { abortableSleep } from '../../src/abortable-sleep.js';
 import { loadResults } from '../../src/results/io.js';
 import type { Results } from '../../src/results/types.js';
 
@@ -341,15 +342,12 @@ export async function pinMainThreadApart(pid: number): Promise<void> {
  */
 export async function pinMainThreadApartSettled(pid: number, byMs: number): Promise<void> {
   const settleMs = Math.min(500, byMs / 3);
-  await sleepMs(settleMs);
+  await abortableSleep(settleMs);
   await pinMainThreadApart(pid);
-  await sleepMs(byMs - 2 * settleMs);
+  await abortableSleep(Math.max(0, byMs - 2 * settleMs));
   await pinMainThreadApart(pid);
 }
 
-function sleepMs(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-}
 
 /** pinServer moves a started server process (every thread) to the server core, where taskset is. */
 export async function pinServer<T extends { child: ChildProcess }>(s: T): Promise<T> {

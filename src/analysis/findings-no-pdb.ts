@@ -42,7 +42,7 @@ function find(results: Results, podOf: ReadonlyArray<string | undefined>): Findi
   // on (the proxies route to them, and away from the replacements, a little after the API shows either).
   const evicted = new Set(dip.evicted);
   const during = results.failures.filter(
-    (f: FailureRecord, i) => (f.startAtMs >= dip.fromMs && f.startAtMs <= dip.toMs) || (f.startAtMs >= dip.fromMs && evicted.has(podOf[i] ?? '')),
+    (f: FailureRecord, i) => f.startAtMs >= dip.fromMs && (f.startAtMs <= dip.toMs || evicted.has(podOf[i] ?? '')),
   );
   const evidence = [
     `${plural(dip.evicted.length, 'pod')} evicted (${listPods(dip.evicted)}), the first ${formatAt(evictedAt(events))}; no PodDisruptionBudget covered them (${pdb === 'none' ? 'the driver found none' : 'no budget status was seen'})`,
