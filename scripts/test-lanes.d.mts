@@ -7,6 +7,8 @@ export interface Plan {
   serial: string[];
   pool: string[];
   lanes: Map<string, Lane>;
+  /** groups: each file's `// test-group:` (files of one group never run at once); files without one are absent. */
+  groups?: Map<string, string>;
   shares: Map<string, number>;
   /** expectedMs: each file's (or batch's) expected wall time, as planRun orders them. */
   expectedMs?: Map<string, number>;
@@ -17,6 +19,7 @@ export interface Recorded {
   cpuS?: number;
 }
 export declare const LANES: readonly string[];
+export declare const BEHIND_MARK: string;
 export declare const CPU_BUDGET: number;
 export declare const COMPANION_CORES: number;
 export declare const BATCH_MS: number;
@@ -24,6 +27,7 @@ export declare const BATCH_FILES: number;
 export declare const DURATIONS_FILE: URL;
 export declare function collectTestFiles(path: string, out?: string[]): string[];
 export declare function laneOf(file: string): Lane;
+export declare function groupOf(file: string): string | undefined;
 export declare function readDurations(): Record<string, Recorded>;
 export declare function writeDurations(root: string, measured: Map<string, Recorded>): void;
 export declare function shareOf(recorded: Recorded | undefined): number;

@@ -14,6 +14,8 @@
 //   // test-lane: slow: <why>     runs beside others, but not in test:quick (real
 //                                  rollouts, browsers, containers, long traffic phases)
 // A file without a marker is quick: pure and fast, in both `npm test` and `npm run test:quick`.
+// A file may also name a group, whose files never run two at once, whatever their lanes:
+//   // test-group: <name>: <why>   (podman: containers whose runtime the files share)
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -49,6 +51,12 @@ export function laneOf(file) {
   return m[1];
 }
 
+/** groupOf reads the `// test-group:` marker of a test file: its group's name, or undefined. */
+export function groupOf(file) {
+  const m = readFileSync(file, 'utf8').slice(0, 4000).match(/^\/\/ test-group: ([\w-]+)/m);
+  return m?.[1];
+}
+
 /**
  * readDurations loads each file's last full run (keyed by path from the repo root): its wall
  * time and the CPU seconds it used (`{ wallMs, cpuS }`; an older file holds the wall time alone).
@@ -75,6 +83,14 @@ export function writeDurations(root, measured) {
 }
 
 /**
+ * BEHIND_MARK starts the line a test writes to stderr when it accepts a run that the
+ * generator's lag left inconclusive (test/helpers/traffic-command.ts: judgeExit,
+ * judgeDemoExit): the runner counts these lines and names their files at the end, so the
+ * checks a busy run could not make are on the record, not silent.
+ */
+export const BEHIND_MARK = 'rollcheck-test: generator behind:';
+
+/**
  * CPU_BUDGET is how many cores the files running at once may keep busy between them, by
  * their recorded CPU share (CPU seconds / wall seconds of their last run), as a share of the
  * machine's cores: most files wait on real time (traffic phases, grace periods), so several
@@ -84,9 +100,12 @@ export const CPU_BUDGET = 1;
 
 /**
  * COMPANION_CORES is the CPU the files beside a `serial` one may use between them, in cores:
- * the serial file keeps the rest. One quick file may always run beside it.
+ * the serial file keeps the other core (2 here). One quick file may always run beside it.
+ * At 0.5 the serial lane (~220 s) ran beside about one rollout file and the pool's work
+ * waited for it to end: a strict run took 533 s at 4 jobs; at 1 (and cores + 4 jobs) 392 s,
+ * with no serial file failing.
  */
-export const COMPANION_CORES = 0.5;
+export const COMPANION_CORES = 1;
 
 // A file's CPU share when none was recorded: about what a rollout test uses.
 const UNKNOWN_SHARE = 0.3;
@@ -113,6 +132,7 @@ export function planRun(root, files, durations) {
     serial: [...of('alone'), ...of('serial')],
     pool: files.filter((f) => !SERIAL_LANES.includes(lanes.get(f))).sort(longestFirst),
     lanes,
+    groups: new Map(files.flatMap((f) => (groupOf(f) === undefined ? [] : [[f, groupOf(f)]]))),
     shares: new Map(files.map((f) => [f, shareOf(recorded(f))])),
     expectedMs: new Map(files.map((f) => [f, expected(f)])),
   };
@@ -128,6 +148,7 @@ export function planRun(root, files, durations) {
  *   itself has more of the cores there than in the pool);
  * - then the pool, never two `heavy` files at once, while the running files' CPU shares
  *   stay within CPU_BUDGET of the `cores` (a file alone always starts), `jobs` at most.
+ * Never two files of one `test-group` at once, in any lane.
  * Longest first: the first file in its queue that fits starts.
  */
 export function nextToStart(plan, queues, running, jobs, cores) {
@@ -136,11 +157,13 @@ export function nextToStart(plan, queues, running, jobs, cores) {
   const share = (f) => plan.shares.get(f) ?? UNKNOWN_SHARE;
   const cpu = running.reduce((sum, f) => sum + share(f), 0);
   const serialRunning = running.find((f) => SERIAL_LANES.includes(lane(f)));
+  const held = new Set(running.map((f) => plan.groups?.get(f)).filter((g) => g !== undefined));
+  const free = (f) => !held.has(plan.groups?.get(f));
   const take = (list, fits) => {
-    const i = list.findIndex(fits);
+    const i = list.findIndex((f) => free(f) && fits(f));
     return i < 0 ? undefined : list.splice(i, 1)[0];
   };
-  if (serialRunning === undefined && queues.serial.length > 0) {
+  if (serialRunning === undefined && queues.serial.length > 0 && free(queues.serial[0])) {
     const next = queues.serial[0];
     if (lane(next) === 'alone') return running.length === 0 ? queues.serial.shift() : undefined;
     if (fitsBeside(running.map((f) => ({ lane: lane(f), share: share(f) })))) return queues.serial.shift();

@@ -10,6 +10,7 @@ import { runCli } from '../../src/cli/program.js';
 import { loadResults } from '../../src/results/io.js';
 import type { Results } from '../../src/results/types.js';
 import { createTestIo } from '../helpers.js';
+import { BEHIND_MARK } from '../../scripts/test-lanes.mjs';
 
 /** TrafficCommandRun is one run: its exit code, its results file read back, what it printed, and whether the generator fell behind. */
 export interface TrafficCommandRun {
@@ -51,7 +52,7 @@ export async function runTrafficCommand(args: readonly string[], o: TrafficComma
  * falling behind (a failing run fails on its failures whatever the generator did,
  * and any other reason is a real one). Returns the generator's line, if any.
  */
-export function judgeExit(code: number, results: Results, exits: readonly number[], err = ''): string | undefined {
+export function judgeExit(code: number, results: Results, exits: readonly number[], err = '', note: (line: string) => void = noteBehind): string | undefined {
   const verdict = results.analysis?.verdict;
   const behind = verdict?.generatorBehind;
   if (exits.includes(code)) return behind;
@@ -59,7 +60,13 @@ export function judgeExit(code: number, results: Results, exits: readonly number
   assert.ok(code === 3 && exits.includes(0), `${said}; verdict: ${verdict?.reasons.join('; ') ?? 'none'}\n${err}`);
   assert.ok(behind !== undefined, `${said}, and the generator kept its schedule: ${verdict?.inconclusive ?? 'no reason given'}\n${err}`);
   assert.equal(verdict?.inconclusive, behind, `${said}: inconclusive for more than the generator falling behind`);
+  note(`exit 3 accepted where ${exits.join(' or ')} was due: ${behind}`);
   return behind;
+}
+
+// noteBehind writes one BEHIND_MARK line (the judges' default `note`; a test of the judges passes its own).
+function noteBehind(what: string): void {
+  process.stderr.write(`${BEHIND_MARK} ${what.replace(/\s+/g, ' ')}\n`);
 }
 
 /**
@@ -69,7 +76,7 @@ export function judgeExit(code: number, results: Results, exits: readonly number
  * Returns the names of those rungs (their lesson could not be judged; a test
  * checks every other rung as usual).
  */
-export function judgeDemoExit(code: number, dir: string, names: readonly string[], out = ''): string[] {
+export function judgeDemoExit(code: number, dir: string, names: readonly string[], out = '', note: (line: string) => void = noteBehind): string[] {
   if (code === 0) return [];
   assert.equal(code, 3, `the demo exited ${code}:\n${out}`);
   const unsure = names.flatMap((name, i) => {
@@ -80,5 +87,6 @@ export function judgeDemoExit(code: number, dir: string, names: readonly string[
     return [name];
   });
   assert.ok(unsure.length > 0, `exit 3 with no rung inconclusive:\n${out}`);
+  note(`demo exit 3 accepted, rung(s) not judged: ${unsure.join(', ')}`);
   return unsure;
 }

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { batchQuick, collectTestFiles, COMPANION_CORES, CPU_BUDGET, nextToStart, planRun, readDurations, shareOf, simulateRun, type Lane, type Plan } from '../../scripts/test-lanes.mjs';
+import { batchQuick, collectTestFiles, COMPANION_CORES, CPU_BUDGET, groupOf, nextToStart, planRun, readDurations, shareOf, simulateRun, type Lane, type Plan } from '../../scripts/test-lanes.mjs';
 
 const ROOT = join(import.meta.dirname, '../..');
 const CORES = 2;
@@ -27,6 +27,8 @@ function simulate(plan: Plan, jobs: number, ms: (file: string) => number): { sta
       const lanes = files.map(lane);
       assert.ok(lanes.length <= jobs, `at most ${jobs} at once: ${lanes.join()}`);
       assert.ok(lanes.filter((l) => l === 'heavy').length <= 1, `never two heavy: ${lanes.join()}`);
+      const groups = files.flatMap((f) => plan.groups?.get(f) ?? []);
+      assert.equal(new Set(groups).size, groups.length, `never two of one group: ${files.join()}`);
       if (lanes.includes('alone')) assert.equal(lanes.length, 1, `nothing beside an alone file: ${lanes.join()}`);
       const serial = files.find((f) => lane(f) === 'serial');
       if (serial !== undefined) {
@@ -57,6 +59,20 @@ test('the plan of test/: every marker is a lane, every file runs once, each lane
   }
 });
 
+test('files of one test-group never run at once, in any lane; the podman files are one group', () => {
+  const lanes = new Map<string, Lane>([['s1', 'serial'], ['p1', 'slow'], ['p2', 'slow'], ['p3', 'serial'], ['w1', 'slow']]);
+  const shares = new Map([['s1', 0.2], ['p1', 0.2], ['p2', 0.2], ['p3', 0.2], ['w1', 0.2]]);
+  const groups = new Map([['p1', 'podman'], ['p2', 'podman'], ['p3', 'podman']]);
+  const plan: Plan = { serial: ['s1', 'p3'], pool: ['p1', 'p2', 'w1'], lanes, shares, groups };
+  const ms: Record<string, number> = { s1: 2, p1: 5, p2: 3, p3: 1, w1: 4 };
+  const { started, wallMs } = simulate(plan, 8, (f) => ms[f]!);
+  // s1 with p1 and w1 beside it; p3, the next serial file, waits for p1 (5), then p2 for p3 (6–9).
+  assert.deepEqual(started, ['s1', 'p1', 'w1', 'p3', 'p2']);
+  assert.equal(wallMs, 9);
+  const podman = collectTestFiles(join(ROOT, 'test')).filter((f) => groupOf(f) === 'podman');
+  assert.ok(podman.some((f) => f.endsWith('runtime-podman.test.ts')) && podman.some((f) => f.endsWith('container-scenario.test.ts')), `the podman files: ${podman.join(' ')}`);
+});
+
 test('a file\'s CPU share is its CPU seconds over its wall time, within 0.05..1; unknown is a rollout\'s', () => {
   assert.equal(shareOf({ wallMs: 10_000, cpuS: 2 }), 0.2);
   assert.equal(shareOf({ wallMs: 1000, cpuS: 1.4 }), 1);
@@ -66,13 +82,13 @@ test('a file\'s CPU share is its CPU seconds over its wall time, within 0.05..1;
 
 test('alone first with nothing beside; light files beside a serial one, a heavy one among them; then the pool within the CPU budget, one heavy at a time', () => {
   const lanes = new Map<string, Lane>([['a1', 'alone'], ['s1', 'serial'], ['q1', 'quick'], ['q2', 'quick'], ['w1', 'slow'], ['w2', 'slow'], ['h1', 'heavy'], ['h2', 'heavy']]);
-  const shares = new Map([['a1', 0.5], ['s1', 0.5], ['q1', 1], ['q2', 1], ['w1', 0.2], ['w2', 0.2], ['h1', 0.3], ['h2', 0.3]]);
+  const shares = new Map([['a1', 0.5], ['s1', 0.5], ['q1', 0.6], ['q2', 0.6], ['w1', 0.4], ['w2', 0.4], ['h1', 0.6], ['h2', 0.6]]);
   const plan: Plan = { serial: ['a1', 's1'], pool: ['h1', 'w1', 'h2', 'w2', 'q1', 'q2'], lanes, shares };
   const ms: Record<string, number> = { a1: 2, s1: 4, h1: 6, w1: 5, h2: 4, w2: 3, q1: 2, q2: 1 };
   const { started, wallMs } = simulate(plan, 8, (f) => ms[f]!);
-  // a1 alone (0–2); s1 (2–6) with h1 and w1 beside it (0.5 of a core; h2 would be a second heavy,
-  // w2 and the quick files, a whole core each, do not fit); then w2 and q1 (1.5 cores with h1),
-  // h2 once h1 is done and q2 beside it (8–12).
+  // a1 alone (0–2); s1 (2–6) with h1 and w1 beside it (a core between them, COMPANION_CORES; h2
+  // would be a second heavy, w2 and the quick files do not fit); then w2 and q1 (2 cores with h1,
+  // the whole CPU_BUDGET), h2 once h1 is done and q2 beside it (8–12).
   assert.deepEqual(started, ['a1', 's1', 'h1', 'w1', 'w2', 'q1', 'h2', 'q2']);
   assert.equal(wallMs, 12);
   // The runner's own dry run (`npm test -- --plan`) plays the same schedule, and names the chain that set its length.
