@@ -65,7 +65,7 @@ function classifyPodEnd(t: PodTimeline, results: Results, trafficEndAtMs: number
   const crashed = t.sigtermMs === null && t.terminatingMs === null && (killMs !== null || t.exitedMs !== null);
   const atGrace = !crashed && sigkilledAtGrace(t);
   if (!crashed && !atGrace) return null;
-  const afterSigtermMs = t.sigtermMs !== null && killMs !== null ? killMs - t.sigtermMs : null;
+  const afterSigtermMs = timeAfterSigterm(t, killMs);
   const base = { pod: t.pod, afterSigtermMs };
   const endMs = killMs ?? t.exitedMs ?? 0;
   if (isTeardown(t, endMs, trafficEndAtMs, crashed)) return { ...base, kind: 'teardown', reaction: 'not-needed' };
@@ -94,6 +94,21 @@ function classifyPodEnd(t: PodTimeline, results: Results, trafficEndAtMs: number
   if (kept === null) return { ...base, kind: 'grace-too-short', reaction: 'unknown' };
   const noReaction = kept.beforeKill * 2 >= kept.beforeSigterm;
   return { ...base, kind: noReaction ? 'sigterm-ignored' : 'grace-too-short', reaction: 'traffic', kept };
+}
+
+/**
+ * timeAfterSigterm is how long the pod had from SIGTERM to its SIGKILL (or exit). On a cluster both
+ * ends are deduced from what the watch saw, each late by its own lag: a terminating pod seen 300 ms
+ * late and its exit seen on time made a 2 s grace period read 1.7 s, "too short to tell". The
+ * kubelet kills at the grace period counted from the deletion, so a pod SIGKILLed there had the
+ * grace period less its preStop (when the moment of SIGTERM is known, not only its bounds).
+ */
+function timeAfterSigterm(t: PodTimeline, killMs: number | null): number | null {
+  if (t.sigtermMs === null || killMs === null) return null;
+  if (t.watched && t.sigkillMs !== null && t.terminatingMs !== null && t.graceMs !== null && t.sigtermLatestMs === null) {
+    return t.graceMs - Math.max(0, t.sigtermMs - t.terminatingMs);
+  }
+  return killMs - t.sigtermMs;
 }
 
 /**

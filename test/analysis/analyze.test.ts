@@ -178,6 +178,23 @@ const cases: Case[] = [
     pass: false,
   },
   {
+    // The watch saw the deletion 300 ms late and the exit on time: SIGTERM → SIGKILL reads 1.7 s of a 2 s grace
+    // period. The kubelet kills at the grace period, so the pod had all 2 s: not too short to tell.
+    name: 'python3 as PID 1 on a cluster, its deletion seen late by the watch: still sigterm-ignored, not grace-too-short',
+    failures: [fail(5004, 'reset', { pod: POD, reused: true })],
+    events: [
+      { kind: 'pod-created', pod: POD, revision: 'r1', atMs: -9000 },
+      { kind: 'pod-ready', pod: POD, atMs: -8000 },
+      pid1Event(POD, -3999, { exe: '/usr/bin/python3.11', argv: ['python3', '-m', 'http.server'], role: 'app', sigterm: 'default', children: [] }),
+      { kind: 'pod-terminating', pod: POD, graceMs: 2000, atMs: 3300, reason: 'deleted', serverTime: '2026-12-07T11:00:03Z' },
+      { kind: 'sigterm', pod: POD, atMs: 3300, inferred: true },
+      { kind: 'sigkill', pod: POD, atMs: 5000, inferred: true },
+      { kind: 'exited', pod: POD, exitCode: 137, signal: 'SIGKILL', afterSigtermMs: 1700, atMs: 5000, serverTime: '2026-12-07T11:00:05Z' },
+    ],
+    findings: { 'sigterm-ignored': 1 },
+    pass: false,
+  },
+  {
     name: 'an app that handles SIGTERM, SIGKILLed 100 ms after it (short grace): grace-too-short, never sigterm-ignored',
     failures: [fail(2102, 'reset', { pod: POD, reused: true })],
     events: [

@@ -75,7 +75,8 @@ test('--inspect-pid1 with python3 exec\'d as PID 1: the facts name python3 witho
   for (const pod of oldPods) {
     assert.equal(pid1(pod)?.role, 'app');
     assert.match(pid1(pod)?.argv.join(' ') ?? '', /^python3 -m http\.server/);
-    assert.ok(f.evidence.some((e) => e.startsWith(`${pod}: PID 1 is \`python3\``) && e.includes('installs no SIGTERM handler')), f.evidence.join('\n'));
+    const all = results.analysis?.findings.map((x) => `${x.id} [${x.pods.join(' ')}]: ${x.evidence.join(' | ')}`).join('\n');
+    assert.ok(f.evidence.some((e) => e.startsWith(`${pod}: PID 1 is \`python3\``) && e.includes('installs no SIGTERM handler')), `${pod} of ${oldPods.join(' ')}:\n${all}`);
   }
 });
 
