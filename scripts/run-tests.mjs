@@ -203,7 +203,7 @@ function runFile(file) {
       // A test the batch reporter saw outside every file's suite: its file cannot be named, and its count would be lost.
       const stray = [...(perFile?.keys() ?? [])].filter((name) => !members.some((f) => relative(ROOT, f) === name));
       if (stray.length > 0) problems.push(`ran tests outside their file's suite: ${stray.join(', ')}`);
-      done({ file, members, perFile, ms: Date.now() - startedMs, cpuS: readCpu(cpuOut), counts: counts ?? { pass: 0, fail: 0, skip: 0 }, problems, output: Buffer.concat(chunks).toString() });
+      done({ file, members, perFile, atS: (startedMs - suiteStartedMs) / 1000, ms: Date.now() - startedMs, cpuS: readCpu(cpuOut), counts: counts ?? { pass: 0, fail: 0, skip: 0 }, problems, output: Buffer.concat(chunks).toString() });
     });
   });
 }
@@ -273,7 +273,8 @@ function report(r) {
   if (behind > 0) behindBy.set(name, behind);
   const body = r.output.replace(SPEC_TOTALS, '').trimEnd();
   const cpu = r.cpuS === undefined ? '' : `, CPU ${r.cpuS.toFixed(1)} s`;
-  console.log(`\n${bad ? '✖' : '▶'} ${name} (${(r.ms / 1000).toFixed(1)} s${cpu})`);
+  // Where it started in the run: what ran beside a file that failed can be read from the others' spans.
+  console.log(`\n${bad ? '✖' : '▶'} ${name} (${(r.ms / 1000).toFixed(1)} s${cpu}, from ${r.atS.toFixed(0)} s)`);
   if (body) console.log(body);
   for (const line of r.memberLines ?? []) console.log(line);
   for (const p of r.problems) console.log(`✖ ${name} ${p}${r.members ? ` (one of: ${r.members.map((f) => relative(ROOT, f)).join(', ')})` : ''}`);
@@ -298,6 +299,8 @@ function reportMembers(r) {
 
 const running = new Set();
 let stopping = false;
+// The files' start offsets count from here (the test tree is already built).
+const suiteStartedMs = Date.now();
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => {
     if (stopping) return;
@@ -329,11 +332,10 @@ function runAll(jobs) {
   });
 }
 
-const startedMs = Date.now();
 await runAll(opts.jobs);
 rmSync(dir, { recursive: true, force: true });
 
-const wallS = ((Date.now() - startedMs) / 1000).toFixed(1);
+const wallS = ((Date.now() - suiteStartedMs) / 1000).toFixed(1);
 const ran = measured.size;
 console.log(`\n${ran} file(s) in ${wallS} s (CPU ${cpuTotalS.toFixed(1)} s), ${opts.jobs} at a time (${plan.serial.length} serial)${stopping ? ', stopped early' : ''}`);
 if (behindBy.size > 0) {
