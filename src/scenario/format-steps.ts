@@ -2,8 +2,12 @@ import type { ScenarioOutcome } from '../results/types.js';
 import { uncountedNote } from '../analysis/verdict.js';
 import { formatMs } from './parse-steps.js';
 
-/** formatStepVerdicts is the per-step verdict table printed after a scenario run. */
-export function formatStepVerdicts(outcome: ScenarioOutcome): string {
+/**
+ * formatStepVerdicts is the per-step verdict table printed after a scenario run. `inconclusive` is the
+ * run's own verdict's reason when it could not judge (the generator fell behind, …): with every step
+ * passing, the scenario is then inconclusive (exit 3), not failed.
+ */
+export function formatStepVerdicts(outcome: ScenarioOutcome, inconclusive?: string): string {
   const lines = [`scenario "${outcome.name}": per-step verdicts`];
   for (const v of outcome.steps) {
     const span = `${formatMs(Math.round(v.startMs))}..${formatMs(Math.round(v.endMs))}`;
@@ -13,6 +17,7 @@ export function formatStepVerdicts(outcome: ScenarioOutcome): string {
     if (!v.pass) for (const reason of v.reasons) lines.push(`          - ${reason}`);
   }
   if (outcome.steps.length === 0) lines.push('  (no action step ran)');
-  lines.push(`scenario verdict: ${outcome.pass ? 'PASS' : 'FAIL'}`);
+  const unsure = !outcome.pass && inconclusive !== undefined && outcome.steps.every((v) => v.pass);
+  lines.push(`scenario verdict: ${outcome.pass ? 'PASS' : unsure ? `INCONCLUSIVE (${inconclusive})` : 'FAIL'}`);
   return lines.join('\n');
 }

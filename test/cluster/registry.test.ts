@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { runCli } from '../../src/cli/program.js';
+import { judgeExit } from '../helpers/traffic-command.js';
 import { driverEntry, driverNames, prepareDriver, registerDriver, type DriverEntry } from '../../src/cluster/registry.js';
 import type { ClusterDriver, DriverContext, KillPodRequest, PodKiller } from '../../src/cluster/driver.js';
 import { createClock } from '../../src/results/clock.js';
@@ -121,10 +122,12 @@ test('a driver registered by a test runs a real scenario: its keys, checks, even
 
     const out = join(dir, 'fixture.json');
     const io = createTestIo({ cwd: dir });
-    assert.equal(await runCli(['scenario', file, '--no-dashboard', '-o', out], io), 0, io.err());
+    const code = await runCli(['scenario', file, '--no-dashboard', '-o', out], io);
     // The trait, not a driver name, decides that the front-door hint is said on stderr.
     assert.match(io.err(), /answers through a proxy \(via: 1\.1 edge\)/);
     const results = loadResults(out);
+    // A run on two busy cores may come out inconclusive with the generator behind (a CI run: lag p99 327 ms at 40/s).
+    judgeExit(code, results, [0], io.err());
     assert.deepEqual(results.meta.cluster, { driver: 'fixture', workload: { kind: 'fixture-set', name: 'web' } });
     assert.deepEqual(results.meta.params.target, { driver: 'fixture', replicas: 2, via: '1.1 edge' });
     const kinds = results.events.map((e) => e.kind);
@@ -132,7 +135,7 @@ test('a driver registered by a test runs a real scenario: its keys, checks, even
     assert.ok(results.totals.ok > 0);
     assert.equal(results.totals.failed, 0);
     assert.deepEqual(results.scenario?.steps.map((v) => [v.step, v.ok]), [['rollout restart', true], ['kill-pod oldest', true]]);
-    assert.equal(results.scenario?.pass, true);
+    assert.equal(results.scenario?.pass, code === 0);
   } finally {
     unregister();
   }

@@ -155,6 +155,12 @@ test('a step that never finished (interrupted) fails, and the table says why', (
     /FAIL\s+4\. kill-pod oldest .*\n\s+- the step failed: the step did not finish \(interrupted\)/,
   );
   assert.match(text, /scenario verdict: FAIL$/);
+  // A failed step fails the scenario even when the run could not judge the rest.
+  assert.match(formatStepVerdicts({ name: 'x', file: 'x.yaml', steps: verdicts, pass: false }, 'the generator fell behind'), /scenario verdict: FAIL$/);
+  // Every step passed but the run was inconclusive (exit 3): the scenario is inconclusive, not failed.
+  const passing = verdicts.filter((v) => v.pass);
+  assert.match(formatStepVerdicts({ name: 'x', file: 'x.yaml', steps: passing, pass: false }, 'the generator fell behind its schedule'), /scenario verdict: INCONCLUSIVE \(the generator fell behind its schedule\)$/);
+  assert.match(formatStepVerdicts({ name: 'x', file: 'x.yaml', steps: passing, pass: true }), /scenario verdict: PASS$/);
 });
 
 test('HTTP/2: a step leaves out the streams refused unprocessed, as the run\'s verdict does, and the table and JUnit say so', () => {

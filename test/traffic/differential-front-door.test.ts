@@ -9,6 +9,7 @@ import { ok200, type RawRequest } from './raw-server.js';
 import { makeTestCa, type TestCa } from './test-ca.js';
 import { skipUnless } from '../tools.js';
 import { CLIENTS, differential, every3, runWith, summary, type Case, type ClientName } from './differential-kit.js';
+import type { Results } from '../../src/results/types.js';
 
 // --- Front doors (issue 12): who answered, the request mix, retries a proxy hid, HTTPS. ---
 
@@ -72,20 +73,17 @@ differential({
   },
 });
 
-const mixHeads: string[] = [];
-
 differential({
   name: 'a mix of GET and POST (each its own path): POSTs get the 502, GETs are saved by retries',
   settings: { mix: [{ method: 'GET', weight: 3 }, { method: 'POST', weight: 1, path: '/orders' }] },
-  behaviour: ({ head, socket }) => {
+  behaviour: ({ head, socket }, seen) => {
     const line = head.split('\r\n')[0] as string;
     const length = /\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? '-';
-    mixHeads.push(`${line} length ${length}`);
+    seen.push(`${line} length ${length}`);
     if (line.startsWith('POST')) nginx502(socket, false);
-    else okVia(socket, mixHeads.length % 2 === 0);
+    else okVia(socket, seen.length % 2 === 0);
   },
-  expect: (r, requests) => {
-    const heads = mixHeads.splice(0);
+  expect: (r, requests, heads) => {
     assert.equal(heads.length, requests);
     assert.deepEqual(
       [...new Set(heads)].sort(),
@@ -101,8 +99,6 @@ const FRONT_DOOR_NAME = 'shop.rollcheck.test';
 let ca: TestCa | undefined;
 const testCa = (): TestCa => (ca ??= makeTestCa(FRONT_DOOR_NAME));
 const hasOpenssl = skipUnless('openssl');
-const tlsSeen: string[] = [];
-
 differential({
   name: "HTTPS with a CA the test made, --resolve NAME:PORT:127.0.0.1: SNI and Host carry the name; the app's 503s",
   skip: hasOpenssl,
@@ -114,13 +110,12 @@ differential({
       resolve: { host: FRONT_DOOR_NAME, port: server.port, addr: '127.0.0.1' },
     },
   }),
-  behaviour: ({ n, head, servername, socket }) => {
+  behaviour: ({ n, head, servername, socket }, seen) => {
     const host = /\r\nhost: *([^\r]+)/i.exec(head)?.[1] ?? '-';
-    tlsSeen.push(`sni ${servername ?? '-'} host ${host.replace(/:\d+$/, ':PORT')}`);
+    seen.push(`sni ${servername ?? '-'} host ${host.replace(/:\d+$/, ':PORT')}`);
     socket.write(every3(n) ? 'HTTP/1.1 503 x\r\nx-pod-name: pod-b\r\ncontent-length: 0\r\n\r\n' : ok200());
   },
-  expect: (r, requests) => {
-    const seen = tlsSeen.splice(0);
+  expect: (r, requests, seen) => {
     assert.equal(seen.length, requests);
     assert.deepEqual([...new Set(seen)], [`sni ${FRONT_DOOR_NAME} host ${FRONT_DOOR_NAME}:PORT`]);
     assert.deepEqual(failedOf(r), { http_5xx: 4 });
@@ -128,20 +123,18 @@ differential({
   },
 });
 
-const plainSeen: string[] = [];
-
 differential({
   name: 'plain HTTP with --resolve NAME:PORT:127.0.0.1: the name, never resolved, is the Host',
   target: (server) => ({
     url: `http://${FRONT_DOOR_NAME}:${server.port}/`,
     settings: { resolve: { host: FRONT_DOOR_NAME, port: server.port, addr: '127.0.0.1' } },
   }),
-  behaviour: ({ head, socket }) => {
-    plainSeen.push((/\r\nhost: *([^\r]+)/i.exec(head)?.[1] ?? '-').replace(/:\d+$/, ':PORT'));
+  behaviour: ({ head, socket }, seen) => {
+    seen.push((/\r\nhost: *([^\r]+)/i.exec(head)?.[1] ?? '-').replace(/:\d+$/, ':PORT'));
     socket.write(ok200());
   },
-  expect: (r, requests) => {
-    assert.deepEqual([...new Set(plainSeen.splice(0))], [`${FRONT_DOOR_NAME}:PORT`]);
+  expect: (r, requests, seen) => {
+    assert.deepEqual([...new Set(seen)], [`${FRONT_DOOR_NAME}:PORT`]);
     assert.equal(r.totals.ok, requests);
   },
 });
@@ -164,8 +157,7 @@ test('known difference: HTTPS with a name the certificate does not hold fails ev
     behaviour: ({ socket }) => void socket.write(ok200()),
     expect: () => undefined,
   };
-  const [undici, undiciRequests] = await runWith(c, 'undici');
-  const [lean, leanRequests] = await runWith(c, 'lean');
+  const [[undici, undiciRequests], [lean, leanRequests]] = await Promise.all([runWith(c, 'undici'), runWith(c, 'lean')]);
   assert.equal(undiciRequests + leanRequests, 0, 'nothing reached the server');
   for (const r of [undici, lean]) {
     assert.equal(r.totals.sent, r.totals.ok + r.totals.failed + r.totals.inFlightAtStop + (r.totals.queueExpired ?? 0));
@@ -203,15 +195,14 @@ differential({
 test('differential: nothing listening, every request refused', async () => {
   const port = await freePort();
   const got: Partial<Record<ClientName, Record<string, unknown>>> = {};
-  for (const client of CLIENTS) {
-    const r = await runTraffic(
-      `http://127.0.0.1:${port}/`,
-      settingsFor({ ratePerSec: 20, connections: 1, freshPercent: 50, client }),
-      { durationMs: 600 },
-    );
+  const runs = await Promise.all(
+    CLIENTS.map((client) => runTraffic(`http://127.0.0.1:${port}/`, settingsFor({ ratePerSec: 20, connections: 1, freshPercent: 50, client }), { durationMs: 600 })),
+  );
+  CLIENTS.forEach((client, i) => {
+    const r = runs[i] as Results;
     assert.deepEqual(failedOf(r), { refused: 12 });
     got[client] = summary(r);
-  }
+  });
   assert.deepEqual(got.lean, got.undici);
 });
 
@@ -239,8 +230,7 @@ const KNOWN_DIFFERENCES: Array<{ name: string; behaviour: Case['behaviour']; und
 for (const d of KNOWN_DIFFERENCES) {
   test(`known difference: ${d.name} is ok for lean, a failure for undici`, async () => {
     const c: Case = { name: d.name, behaviour: d.behaviour, expect: () => undefined };
-    const [undici] = await runWith(c, 'undici');
-    const [lean, requests] = await runWith(c, 'lean');
+    const [[undici], [lean, requests]] = await Promise.all([runWith(c, 'undici'), runWith(c, 'lean')]);
     assert.deepEqual(failedOf(undici), d.undici);
     assert.equal(lean.totals.ok, requests);
     assert.equal(lean.totals.failed, 0);

@@ -15,7 +15,8 @@ export type ClientName = (typeof CLIENTS)[number];
 /** Case is one hostile server and what both clients must see from it. */
 export interface Case {
   name: string;
-  behaviour: (req: RawRequest) => void;
+  /** behaviour answers one request; `seen` is this run's own list (one per client run) for what the case wants to note. */
+  behaviour: (req: RawRequest, seen: string[]) => void;
   settings?: Partial<TrafficSettings>;
   /** tls makes the server speak HTTPS with this key and certificate. */
   tls?: () => RawTls;
@@ -23,8 +24,8 @@ export interface Case {
   target?: (server: RawServer) => { url: string; settings?: Partial<TrafficSettings> };
   skip?: string | false;
   durationMs?: number;
-  /** expect checks one run (each client's) against what the server did. */
-  expect(r: Results, requests: number): void;
+  /** expect checks one run (each client's) against what the server did: the requests it read, and what its behaviour noted. */
+  expect(r: Results, requests: number, seen: string[]): void;
 }
 
 /** Outcome is what must match between the clients, request by request. */
@@ -62,9 +63,10 @@ export function summary(r: Results): Record<string, unknown> {
   };
 }
 
-/** runWith runs case `c` against a fresh raw server with `client`; it returns the results and the requests the server read. */
-export async function runWith(c: Case, client: ClientName): Promise<[Results, number]> {
-  const server = await startRawServer(c.behaviour, c.tls?.());
+/** runWith runs case `c` against a fresh raw server with `client`; it returns the results, the requests the server read and what its behaviour noted. */
+export async function runWith(c: Case, client: ClientName): Promise<[Results, number, string[]]> {
+  const seen: string[] = [];
+  const server = await startRawServer((req) => c.behaviour(req, seen), c.tls?.());
   try {
     const target = c.target?.(server);
     const settings = settingsFor({ ratePerSec: 20, connections: 1, ...c.settings, ...target?.settings, client });
@@ -72,27 +74,32 @@ export async function runWith(c: Case, client: ClientName): Promise<[Results, nu
       durationMs: c.durationMs ?? 600,
       drainMs: 3000,
     });
-    return [r, server.requests];
+    return [r, server.requests, seen];
   } finally {
     await server.close();
   }
 }
 
-/** differential is a test: case `c` with both clients, every request accounted, the same outcome for each. */
+/**
+ * differential is a test: case `c` with both clients, every request accounted, the same outcome for each.
+ * The two runs go at once, each with its own server and connection (a slow rate, so each request's fate
+ * hangs on its number, not on timing): the file spends half the time it did one after the other.
+ */
 export function differential(c: Case): void {
   test(`differential: ${c.name}`, { skip: c.skip ?? false }, async () => {
+    const runs = await Promise.all(CLIENTS.map((client) => runWith(c, client)));
     const got: Partial<Record<ClientName, Record<string, unknown>>> = {};
-    for (const client of CLIENTS) {
-      const [r, requests] = await runWith(c, client);
+    CLIENTS.forEach((client, i) => {
+      const [r, requests, seen] = runs[i] as [Results, number, string[]];
       const t = r.totals;
       assert.equal(
         t.sent,
         t.ok + t.failed + t.inFlightAtStop,
         `${client}: every request accounted`,
       );
-      c.expect(r, requests);
+      c.expect(r, requests, seen);
       got[client] = summary(r);
-    }
+    });
     assert.deepEqual(got.lean, got.undici, 'lean and undici: the same outcome for every request');
   });
 }

@@ -166,7 +166,7 @@ export async function runScenario(
   });
   const outcome = session.results.scenario;
   const pass = outcome?.pass ?? false;
-  if (outcome) io.stdout.write(`${formatStepVerdicts(outcome)}\n`);
+  if (outcome) io.stdout.write(`${formatStepVerdicts(outcome, session.results.analysis?.verdict.inconclusive)}\n`);
   const leftBehind = target.afterInterrupt?.(scenario.target.settings);
   if (session.exitCode === ExitCode.interrupted && leftBehind !== undefined) {
     io.stderr.write(`rollcheck: interrupted: a rollout, kill or scale already sent to the cluster was NOT undone (${leftBehind})\n`);
