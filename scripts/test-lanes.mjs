@@ -86,7 +86,7 @@ export function writeDurations(root, measured) {
  * BEHIND_MARK starts the line a test writes to stderr when it accepts a run that the
  * generator's lag left inconclusive (test/helpers/traffic-command.ts: judgeExit,
  * judgeDemoExit): the runner counts these lines and names their files at the end, so the
- * checks a busy run could not make are on the record, not silent.
+ * verdicts a busy run could not judge are on the record, not silent.
  */
 export const BEHIND_MARK = 'rollcheck-test: generator behind:';
 
