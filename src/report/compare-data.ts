@@ -16,6 +16,8 @@ export interface CompareRow {
   longestOutageMs: number | null;
   p99Us: number;
   pass: boolean | null;
+  /** inconclusive is true when the run could not be judged (exit 3): not a pass, and not a failure either. */
+  inconclusive: boolean;
   reasons: string[];
   findings: Array<Pick<Finding, 'id' | 'severity' | 'title' | 'evidence' | 'fix' | 'failures'>>;
 }
@@ -52,6 +54,7 @@ export function buildCompareRows(runs: readonly Results[], labels?: readonly str
     longestOutageMs: r.analysis ? r.analysis.longestOutageMs : null,
     p99Us: r.totals.latency.p99Us,
     pass: r.analysis ? r.analysis.verdict.pass : null,
+    inconclusive: r.analysis?.verdict.inconclusive !== undefined,
     reasons: r.analysis?.verdict.reasons ?? [],
     findings: (r.analysis?.findings ?? []).map(({ id, severity, title, evidence, fix, failures }) => ({ id, severity, title, evidence, fix, failures })),
   }));

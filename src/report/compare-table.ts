@@ -15,7 +15,7 @@ export function formatCompareTable(runs: Results[], options: { color?: boolean; 
     formatRate(r.errorRate),
     r.longestOutageMs === null ? '-' : r.longestOutageMs === 0 ? 'none' : formatDuration(r.longestOutageMs),
     formatDuration(r.p99Us / 1000),
-    r.pass === null ? '-' : r.pass ? 'PASS' : 'FAIL',
+    r.pass === null ? '-' : r.pass ? 'PASS' : r.inconclusive ? 'INCONCLUSIVE' : 'FAIL',
     r.findings.map((f) => f.id).join(', ') || 'none',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
@@ -23,7 +23,9 @@ export function formatCompareTable(runs: Results[], options: { color?: boolean; 
   const out = [st.bold(line(header))];
   for (const c of cells) {
     const text = line(c);
-    out.push(c[5] === 'FAIL' ? text.replace(/\bFAIL\b/, st.red('FAIL')) : c[5] === 'PASS' ? text.replace(/\bPASS\b/, st.green('PASS')) : text);
+    const paint: Record<string, (s: string) => string> = { FAIL: st.red, PASS: st.green, INCONCLUSIVE: st.yellow };
+    const verdict = c[5] ?? '';
+    out.push(paint[verdict] ? text.replace(new RegExp(`\\b${verdict}\\b`), paint[verdict](verdict)) : text);
   }
   return out.join('\n') + '\n';
 }

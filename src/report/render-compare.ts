@@ -15,7 +15,7 @@ const BODY = `<main>
 </main>`;
 
 const CSS = `${PAGE_CSS}
-.pass-text { color: #31a354; font-weight: 700; } .fail-text { color: #d62728; font-weight: 700; }
+.pass-text { color: #31a354; font-weight: 700; } .fail-text { color: #d62728; font-weight: 700; } .unsure-text { color: #b8860b; font-weight: 700; }
 `;
 
 /** renderCompareReport puts two or more runs on one self-contained page: a table, shared-axis charts, findings per run. */

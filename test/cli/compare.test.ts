@@ -7,7 +7,8 @@ import { runCli } from '../../src/cli/program.js';
 import { createTestIo } from '../helpers.js';
 import { sampleResults } from '../report/sample-results.js';
 import { makeResults } from '../analysis/fixtures.js';
-import { analyze } from '../../src/analysis/index.js';
+import { analyze, decideVerdict } from '../../src/analysis/index.js';
+import { formatCompareTable } from '../../src/report/compare-table.js';
 
 test('rollcheck compare a.json b.json: terminal table and one HTML page', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'rollcheck-compare-cli-'));
@@ -29,6 +30,19 @@ test('rollcheck compare a.json b.json: terminal table and one HTML page', async 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('compare: a run that could not be judged (exit 3) reads INCONCLUSIVE in the table, not FAIL', () => {
+  const clean = makeResults({ ratePerSec: 100, durationMs: 20_000 });
+  clean.analysis = analyze(clean, { maxErrors: 0 });
+  const behind = "the generator fell behind its schedule: worker 0's event loop was blocked for 900 ms";
+  const unsure = makeResults({ ratePerSec: 100, durationMs: 20_000 });
+  const analysis = analyze(unsure, { maxErrors: 0 });
+  unsure.analysis = { ...analysis, verdict: decideVerdict({ totals: unsure.totals, longestOutageMs: 0, findings: [], thresholds: { maxErrors: 0 }, generatorBehind: behind }) };
+  assert.equal(unsure.analysis.verdict.inconclusive, behind);
+  const lines = formatCompareTable([clean, unsure], { labels: ['kept up', 'behind'] }).split('\n');
+  assert.match(lines[1] ?? '', /^kept up\s.*\sPASS\s+none$/);
+  assert.match(lines[2] ?? '', /^behind\s.*\sINCONCLUSIVE\s+none$/);
 });
 
 test('rollcheck compare needs two files and one label per file', async () => {

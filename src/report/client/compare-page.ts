@@ -14,7 +14,8 @@ const runColor = (i: number): string => COLORS[i % COLORS.length] ?? '#888';
 function fmtOutage(ms: number | null): string {
   return ms === null ? '\u2013' : ms < 1000 ? Math.round(ms) + ' ms' : (ms / 1000).toFixed(1) + ' s';
 }
-const verdictText = (pass: boolean | null): string => (pass === null ? 'not analysed' : pass ? 'PASS' : 'FAIL');
+const verdictText = (r: CompareData['rows'][number]): string => (r.pass === null ? 'not analysed' : r.pass ? 'PASS' : r.inconclusive ? 'INCONCLUSIVE' : 'FAIL');
+const verdictClass = (r: CompareData['rows'][number]): string => (r.pass === null ? 'muted' : r.pass ? 'pass-text' : r.inconclusive ? 'unsure-text' : 'fail-text');
 
 const D = readData<CompareData>();
 document.title = 'rollcheck compare: ' + D.rows.map((r) => r.label).join(' vs ');
@@ -36,7 +37,7 @@ function renderRows(): void {
     name.appendChild(el('b', null, r.label));
     name.appendChild(el('div', 'muted', r.target));
     tr.appendChild(name);
-    tr.appendChild(el('td', r.pass === null ? 'muted' : r.pass ? 'pass-text' : 'fail-text', verdictText(r.pass)));
+    tr.appendChild(el('td', verdictClass(r), verdictText(r)));
     tr.appendChild(el('td', 'num', r.failed + ' of ' + r.sent));
     tr.appendChild(el('td', 'num', (r.errorRate * 100).toFixed(3) + '%'));
     const kinds = Object.keys(r.byKind) as FailureKind[];
@@ -62,7 +63,7 @@ function chart(id: string, title: string, yLabel: string, data: Array<Array<numb
 function renderRunFindings(): void {
   const box = byId('run-findings');
   D.rows.forEach((r) => {
-    box.appendChild(el('h3', null, r.label + ' \u2014 ' + verdictText(r.pass)));
+    box.appendChild(el('h3', null, r.label + ' \u2014 ' + verdictText(r)));
     if (r.reasons.length) {
       const rl = el('ul');
       r.reasons.forEach((x) => rl.appendChild(el('li', null, x)));
