@@ -340,7 +340,7 @@ const ran = measured.size;
 console.log(`\n${ran} file(s) in ${wallS} s (CPU ${cpuTotalS.toFixed(1)} s), ${opts.jobs} at a time (${plan.serial.length} serial)${stopping ? ', stopped early' : ''}`);
 if (behindBy.size > 0) {
   const n = [...behindBy.values()].reduce((a, b) => a + b, 0);
-  console.log(`⚠ ${n} run(s) came out inconclusive with the generator behind, their exit 3 accepted where a pass was due (their verdict unjudged): ${[...behindBy].map(([f, k]) => `${f}${k > 1 ? ` ×${k}` : ''}`).join(' ')}`);
+  console.log(`⚠ ${n} check(s) given up because the generator fell behind (an exit 3 accepted where a pass was due, or a schedule check skipped): ${[...behindBy].map(([f, k]) => `${f}${k > 1 ? ` ×${k}` : ''}`).join(' ')}`);
 }
 if (failed.length > 0) console.log(`✖ failing: ${failed.join(' ')}`);
 if (opts.record && !stopping) {

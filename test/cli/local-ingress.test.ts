@@ -13,6 +13,7 @@ import type { Results } from '../../src/results/types.js';
 import { ingressLeftovers } from '../cluster/local/ingress-harness.js';
 import { processesWithEnv } from '../cluster/local/harness.js';
 import { loadResults } from '../../src/results/io.js';
+import { judgeExit } from '../helpers/traffic-command.js';
 
 type T = { after(fn: () => void | Promise<void>): void };
 
@@ -49,7 +50,8 @@ const ids = (r: Results): string[] => r.analysis?.findings.map((f) => f.id) ?? [
 function assertCleanBesidesReloads(results: Results, code: number, err: string): void {
   const causes = results.analysis?.attributions.map((a) => a.cause) ?? [];
   assert.deepEqual(causes.filter((c) => c !== 'ingress-reload'), [], JSON.stringify(results.failures.slice(0, 3)));
-  assert.equal(code, results.totals.failed === 0 ? 0 : 1, err);
+  // A run that would pass may come out inconclusive on two busy cores, when its generator fell behind (judgeExit).
+  judgeExit(code, results, [results.totals.failed === 0 ? 0 : 1], err);
 }
 const finding = (r: Results, id: string) => r.analysis?.findings.find((f) => f.id === id);
 

@@ -64,8 +64,8 @@ export function judgeExit(code: number, results: Results, exits: readonly number
   return behind;
 }
 
-// noteBehind writes one BEHIND_MARK line (the judges' default `note`; a test of the judges passes its own).
-function noteBehind(what: string): void {
+/** noteBehind writes one BEHIND_MARK line: the judges' default `note` (a test of the judges passes its own), and a test's own for a check it skips because the generator fell behind. */
+export function noteBehind(what: string): void {
   process.stderr.write(`${BEHIND_MARK} ${what.replace(/\s+/g, ' ')}\n`);
 }
 
