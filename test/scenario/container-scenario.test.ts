@@ -1,4 +1,4 @@
-// test-lane: slow: containers (podman)
+// test-lane: serial: containers (podman) whose preStop exec must finish within the grace period: beside 5 other files a fresh-clone CI run's hook did not, and 3 of 6 runs had the generator behind
 // test-group: podman: one podman on the machine; two files' containers at once disturbed each other's timing (a preStop-exec check failed at 5 jobs)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -58,8 +58,8 @@ thresholds: {max-errors: 1000}
 steps:
   - wait: 500ms
   - rollout: {image: ${shellImage}}
-  - kill-pod: {which: oldest, grace: 1500ms}
-  - wait: 2500ms
+  - kill-pod: {which: oldest, grace: 2500ms}
+  - wait: 3500ms
 cooldown: 200ms
 `,
     );
@@ -87,8 +87,8 @@ cooldown: 200ms
     );
     const sinceDeleteMs = (killed?.atMs ?? 0) - (terminating?.atMs ?? Infinity);
     assert.ok(
-      sinceDeleteMs >= 1400,
-      `SIGKILL only at the end of the 1.5 s grace period (exit ${sinceDeleteMs} ms after deletion)`,
+      sinceDeleteMs >= 2400,
+      `SIGKILL only at the end of the 2.5 s grace period (exit ${sinceDeleteMs} ms after deletion)`,
     );
     assert.ok(results.events.some((e) => e.kind === 'sigkill' && e.pod === created[1]));
     const prestops = results.events.filter((e) => e.kind === 'prestop-finished') as Array<{
@@ -96,7 +96,7 @@ cooldown: 200ms
     }>;
     assert.ok(
       prestops.length >= 2 && prestops.every((p) => p.ok),
-      'the preStop exec hook ran inside each container',
+      `the preStop exec hook ran inside each container: ${JSON.stringify(prestops)}`,
     );
     assert.deepEqual(listLeftovers(images.env, `${LABEL_OWNER}=${process.pid}`), []);
   },
