@@ -44,17 +44,20 @@ export function collectTestFiles(path, out = []) {
 
 /** laneOf reads the `// test-lane:` marker of a test file: 'alone', 'serial', 'heavy', 'slow' or 'quick'. */
 export function laneOf(file) {
-  const head = readFileSync(file, 'utf8').slice(0, 4000);
-  const m = head.match(/^\/\/ test-lane: (\w+)/m);
-  if (!m) return 'quick';
-  if (!LANES.includes(m[1])) throw new Error(`${file}: unknown test-lane "${m[1]}" (one of: ${LANES.join(', ')})`);
-  return m[1];
+  const lane = markerOf(file, 'lane');
+  if (lane === undefined) return 'quick';
+  if (!LANES.includes(lane)) throw new Error(`${file}: unknown test-lane "${lane}" (one of: ${LANES.join(', ')})`);
+  return lane;
 }
 
 /** groupOf reads the `// test-group:` marker of a test file: its group's name, or undefined. */
 export function groupOf(file) {
-  const m = readFileSync(file, 'utf8').slice(0, 4000).match(/^\/\/ test-group: ([\w-]+)/m);
-  return m?.[1];
+  return markerOf(file, 'group');
+}
+
+// markerOf reads `// test-<name>: <value>` from the head of a test file.
+function markerOf(file, name) {
+  return readFileSync(file, 'utf8').slice(0, 4000).match(new RegExp(`^// test-${name}: ([\\w-]+)`, 'm'))?.[1];
 }
 
 /**
@@ -132,7 +135,10 @@ export function planRun(root, files, durations) {
     serial: [...of('alone'), ...of('serial')],
     pool: files.filter((f) => !SERIAL_LANES.includes(lanes.get(f))).sort(longestFirst),
     lanes,
-    groups: new Map(files.flatMap((f) => (groupOf(f) === undefined ? [] : [[f, groupOf(f)]]))),
+    groups: new Map(files.flatMap((f) => {
+      const group = groupOf(f);
+      return group === undefined ? [] : [[f, group]];
+    })),
     shares: new Map(files.map((f) => [f, shareOf(recorded(f))])),
     expectedMs: new Map(files.map((f) => [f, expected(f)])),
   };

@@ -2,6 +2,7 @@ import { errorRate } from '../analysis/verdict.js';
 import type { FailureKind, Finding, Results } from '../results/types.js';
 import { FAILURE_KINDS } from '../results/types.js';
 import { MAX_POINTS } from './report-data.js';
+import { verdictWord } from './junit-xml.js';
 
 /** CompareRow is one run's headline figures. */
 export interface CompareRow {
@@ -15,9 +16,8 @@ export interface CompareRow {
   byKind: Partial<Record<FailureKind, number>>;
   longestOutageMs: number | null;
   p99Us: number;
-  pass: boolean | null;
-  /** inconclusive is true when the run could not be judged (exit 3): not a pass, and not a failure either. */
-  inconclusive: boolean;
+  /** verdict is the run's verdict word (verdictWord): PASS, FAIL, INCONCLUSIVE (exit 3) or NOT ANALYSED. */
+  verdict: string;
   reasons: string[];
   findings: Array<Pick<Finding, 'id' | 'severity' | 'title' | 'evidence' | 'fix' | 'failures'>>;
 }
@@ -53,8 +53,7 @@ export function buildCompareRows(runs: readonly Results[], labels?: readonly str
     byKind: Object.fromEntries(FAILURE_KINDS.filter((k) => r.totals.byKind[k]).map((k) => [k, r.totals.byKind[k] ?? 0])),
     longestOutageMs: r.analysis ? r.analysis.longestOutageMs : null,
     p99Us: r.totals.latency.p99Us,
-    pass: r.analysis ? r.analysis.verdict.pass : null,
-    inconclusive: r.analysis?.verdict.inconclusive !== undefined,
+    verdict: verdictWord(r),
     reasons: r.analysis?.verdict.reasons ?? [],
     findings: (r.analysis?.findings ?? []).map(({ id, severity, title, evidence, fix, failures }) => ({ id, severity, title, evidence, fix, failures })),
   }));

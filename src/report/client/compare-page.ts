@@ -14,8 +14,9 @@ const runColor = (i: number): string => COLORS[i % COLORS.length] ?? '#888';
 function fmtOutage(ms: number | null): string {
   return ms === null ? '\u2013' : ms < 1000 ? Math.round(ms) + ' ms' : (ms / 1000).toFixed(1) + ' s';
 }
-const verdictText = (r: CompareData['rows'][number]): string => (r.pass === null ? 'not analysed' : r.pass ? 'PASS' : r.inconclusive ? 'INCONCLUSIVE' : 'FAIL');
-const verdictClass = (r: CompareData['rows'][number]): string => (r.pass === null ? 'muted' : r.pass ? 'pass-text' : r.inconclusive ? 'unsure-text' : 'fail-text');
+const VERDICT_CLASS: Record<string, string> = { PASS: 'pass-text', FAIL: 'fail-text', INCONCLUSIVE: 'unsure-text' };
+const verdictText = (r: CompareData['rows'][number]): string => (r.verdict === 'NOT ANALYSED' ? 'not analysed' : r.verdict);
+const verdictClass = (r: CompareData['rows'][number]): string => VERDICT_CLASS[r.verdict] ?? 'muted';
 
 const D = readData<CompareData>();
 document.title = 'rollcheck compare: ' + D.rows.map((r) => r.label).join(' vs ');
